@@ -1,0 +1,98 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5/middleware"
+	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
+
+	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/internal/domain"
+)
+
+// problemFor maps a domain error to its HTTP status: the one table of the
+// REST API.
+func problemFor(err error) (status int, detail string) {
+	detail, public := domain.PublicMessage(err)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, domain.ErrConflict):
+		status = http.StatusConflict
+	case errors.Is(err, domain.ErrInvalid):
+		status = http.StatusBadRequest
+	case errors.Is(err, domain.ErrForbidden):
+		status = http.StatusForbidden
+	case errors.Is(err, domain.ErrUnauthenticated):
+		status = http.StatusUnauthorized
+	case errors.Is(err, domain.ErrTooManyRequests):
+		status = http.StatusTooManyRequests
+	case errors.Is(err, domain.ErrUnavailable):
+		status = http.StatusServiceUnavailable
+		public = false
+	default:
+		return http.StatusInternalServerError, ""
+	}
+	if !public {
+		detail = ""
+	}
+	return status, detail
+}
+
+// WriteProblem writes err as an RFC 7807 document. Internal errors are
+// logged with the request id and answered without any detail.
+func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status, detail := problemFor(err)
+	if status >= 500 {
+		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
+	}
+	writeProblem(w, r.Context(), status, detail)
+}
+
+func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail string) {
+	reqID := middleware.GetReqID(ctx)
+	p := api.Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
+	if detail != "" {
+		p.Detail = &detail
+	}
+	if reqID != "" {
+		p.RequestId = &reqID
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+	}
+	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(60))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// requestError answers a request the generated code could not decode.
+func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {
+	writeProblem(w, r.Context(), http.StatusBadRequest, "malformed request: "+err.Error())
+}
+
+// responseError answers an error returned by a strict handler.
+func (s *Server) responseError(w http.ResponseWriter, r *http.Request, err error) {
+	WriteProblem(w, r, s.Log, err)
+}
+
+// validationError answers a request that breaks the spec.
+func (s *Server) validationError(_ context.Context, err error, w http.ResponseWriter, r *http.Request, opts nethttpmiddleware.ErrorHandlerOpts) {
+	status := opts.StatusCode
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+		writeProblem(w, r.Context(), status, "")
+		return
+	}
+	writeProblem(w, r.Context(), status, err.Error())
+}

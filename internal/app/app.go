@@ -1,0 +1,196 @@
+// Package app is the kodera program: it parses the command line and the
+// environment, wires the dependencies and runs a subcommand. cmd/kodera only
+// calls Run, so tests start real nodes the same way an operator does.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kodera-packages/kodera/handlers/api"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/server"
+)
+
+// Options lets tests observe a node; operators never set them.
+type Options struct {
+	// Listening receives the bound address once the server accepts connections.
+	Listening func(addr string)
+}
+
+const usage = `usage: kodera [command]
+
+commands:
+  serve     run the server (default)
+  migrate   apply database migrations and exit
+  version   print the version
+`
+
+// Run executes the kodera command line.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, opts Options) error {
+	cmd := "serve"
+	if len(args) > 1 {
+		cmd = args[1]
+	}
+	switch cmd {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "kodera", api.Version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve", "migrate":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := newLogger(cfg, stdout)
+
+	pool, err := db.Open(ctx, cfg.DB.URL())
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	if cmd == "migrate" {
+		if err := db.Wait(ctx, pool, log); err != nil {
+			return err
+		}
+		if err := db.Migrate(ctx, pool); err != nil {
+			return err
+		}
+		log.Info("migrations applied")
+		return nil
+	}
+	return serve(ctx, cfg, log, pool, stdout, opts)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	o := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, o))
+	}
+	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// openBlobs picks the blob driver: S3 when STORAGE_URL is set, else the
+// filesystem under the data dir.
+func openBlobs(ctx context.Context, cfg config.Config) (*blob.Store, error) {
+	switch {
+	case cfg.Storage.URL != "":
+		d, err := blob.NewS3(ctx, blob.S3Config{
+			Endpoint: cfg.Storage.URL, Bucket: cfg.Storage.Bucket,
+			AccessKey: cfg.Storage.AccessKey, SecretKey: cfg.Storage.SecretKey, Region: cfg.Storage.Region,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("S3 storage (STORAGE_URL): %w", err)
+		}
+		return blob.NewStore(d), nil
+	default:
+		d, err := blob.NewFS(filepath.Join(cfg.DataDir, "blobs"))
+		if err != nil {
+			return nil, fmt.Errorf("filesystem storage (KODERA_DATA_DIR): %w", err)
+		}
+		return blob.NewStore(d), nil
+	}
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, stdout io.Writer, opts Options) error {
+	blobs, err := openBlobs(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	var ready atomic.Bool
+	handler, err := server.New(server.Deps{
+		Config: cfg, Log: log, Pool: pool, Blobs: blobs,
+		Authn: auth.NewAuthenticator(pool, log),
+		Authz: auth.NewAuthorizer(pool),
+		Ready: ready.Load,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("KODERA_LISTEN %s: %w", cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "version", api.Version)
+	if opts.Listening != nil {
+		opts.Listening(ln.Addr().String())
+	}
+
+	// Start-up that needs the database runs while already serving /healthz
+	// and a 503 /readyz, so orchestrators see a live, not-ready node.
+	startErr := make(chan error, 1)
+	go func() {
+		if err := db.Wait(ctx, pool, log); err != nil {
+			startErr <- err
+			return
+		}
+		if err := db.Migrate(ctx, pool); err != nil {
+			startErr <- err
+			return
+		}
+		if err := auth.EnsureAdmin(ctx, pool, cfg.AdminUsername, cfg.AdminPassword, stdout, log); err != nil {
+			startErr <- err
+			return
+		}
+		ready.Store(true)
+		log.Info("ready")
+	}()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		runErr = err
+	case err := <-startErr:
+		if !errors.Is(err, context.Canceled) {
+			runErr = err
+		}
+	}
+	log.Info("shutting down", "drain_timeout", cfg.ShutdownTimeout)
+	ready.Store(false)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("shutdown: %w", err))
+	}
+	return runErr
+}
+
+// Main is what cmd/kodera runs: Run with the process environment, exiting
+// non-zero with one clear line on failure.
+func Main(ctx context.Context) {
+	if err := Run(ctx, os.Args, os.Getenv, os.Stdout, Options{}); err != nil {
+		fmt.Fprintln(os.Stderr, "kodera:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,174 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+)
+
+// SessionCookie is the name of the UI session cookie.
+const SessionCookie = "kodera_session"
+
+// Authenticator turns the credentials of a request into a Principal. Every
+// credential works everywhere: Bearer token, Basic with username:token or
+// username:password, and the session cookie.
+type Authenticator struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// NewAuthenticator builds an Authenticator over the database.
+func NewAuthenticator(pool *pgxpool.Pool, log *slog.Logger) *Authenticator {
+	return &Authenticator{pool: pool, log: log}
+}
+
+// errBadCredentials is the one answer for a wrong username, password or
+// token, so callers cannot tell which part was wrong.
+var errBadCredentials = domain.Errorf(domain.ErrUnauthenticated, "invalid credentials")
+
+// Authenticate resolves the request's credentials. No credentials at all is
+// Anonymous; credentials that do not verify are ErrUnauthenticated, never a
+// silent fall-back to Anonymous. A Bearer value that is not a Kodera token
+// is returned as ErrUnauthenticated too; protocol handlers with their own
+// bearer tokens (the registry's JWTs) check those first.
+func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, value, _ := strings.Cut(h, " ")
+		value = strings.TrimSpace(value)
+		switch strings.ToLower(scheme) {
+		case "bearer":
+			return a.Token(ctx, value)
+		case "basic":
+			user, secret, ok := r.BasicAuth()
+			if !ok {
+				return Principal{}, errBadCredentials
+			}
+			return a.Basic(ctx, user, secret)
+		case "token": // what some CLIs send for API tokens
+			return a.Token(ctx, value)
+		}
+		return Principal{}, errBadCredentials
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return a.Session(ctx, c.Value)
+	}
+	return Anonymous(), nil
+}
+
+// Basic verifies HTTP Basic credentials: the secret may be a token (the
+// username must then name its owner, or be __token__ as pip and twine send)
+// or the account's password.
+func (a *Authenticator) Basic(ctx context.Context, username, secret string) (Principal, error) {
+	if IsToken(secret) {
+		p, err := a.Token(ctx, secret)
+		if err != nil {
+			return Principal{}, err
+		}
+		if username != "" && username != "__token__" && !strings.EqualFold(username, p.Name) {
+			return Principal{}, errBadCredentials
+		}
+		return p, nil
+	}
+	return a.Password(ctx, username, secret)
+}
+
+// Password verifies a local account's password. Unknown users cost the same
+// hashing time as known ones.
+func (a *Authenticator) Password(ctx context.Context, username, password string) (Principal, error) {
+	u, err := gendb.New(a.pool).GetUserByUsername(ctx, username)
+	if err := db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			CheckPassword(dummyHash, password)
+			return Principal{}, errBadCredentials
+		}
+		return Principal{}, err
+	}
+	if u.PasswordHash == nil || u.Disabled {
+		CheckPassword(dummyHash, password)
+		return Principal{}, errBadCredentials
+	}
+	if !CheckPassword(*u.PasswordHash, password) {
+		return Principal{}, errBadCredentials
+	}
+	return Principal{Kind: KindUser, ID: u.ID, Name: u.Username, Admin: u.IsAdmin, Via: "password"}, nil
+}
+
+// Token resolves a personal or service-account token. Expiry and revocation
+// (deleting the row) are checked in the database on every request, so they
+// take effect on every node at once.
+func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, error) {
+	if !IsToken(secret) {
+		return Principal{}, errBadCredentials
+	}
+	q := gendb.New(a.pool)
+	t, err := q.GetTokenBySecretHash(ctx, HashSecret(secret))
+	if err := db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return Principal{}, errBadCredentials
+		}
+		return Principal{}, err
+	}
+	if t.ExpiresAt != nil && !t.ExpiresAt.After(time.Now()) {
+		return Principal{}, errBadCredentials
+	}
+	limits := &TokenLimits{ID: t.ID, Repositories: t.Repositories}
+	for _, s := range t.Scopes {
+		if s == "write" {
+			limits.Write = true
+		}
+	}
+	var p Principal
+	switch {
+	case t.UserID != nil:
+		if t.UserDisabled != nil && *t.UserDisabled {
+			return Principal{}, errBadCredentials
+		}
+		p = Principal{Kind: KindUser, ID: *t.UserID, Name: deref(t.UserUsername), Admin: deref(t.UserIsAdmin)}
+	case t.ServiceAccountID != nil:
+		if t.ServiceDisabled != nil && *t.ServiceDisabled {
+			return Principal{}, errBadCredentials
+		}
+		p = Principal{Kind: KindService, ID: *t.ServiceAccountID, Name: deref(t.ServiceName)}
+	default:
+		return Principal{}, errBadCredentials
+	}
+	p.Token = limits
+	p.Via = "token"
+	if err := q.TouchToken(ctx, t.ID); err != nil {
+		a.log.WarnContext(ctx, "token last-used update failed", "err", err)
+	}
+	return p, nil
+}
+
+// Session resolves a UI session cookie.
+func (a *Authenticator) Session(ctx context.Context, id string) (Principal, error) {
+	s, err := gendb.New(a.pool).GetSession(ctx, HashSecret(id))
+	if err := db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return Principal{}, domain.Errorf(domain.ErrUnauthenticated, "session expired")
+		}
+		return Principal{}, err
+	}
+	if s.Disabled {
+		return Principal{}, domain.Errorf(domain.ErrUnauthenticated, "session expired")
+	}
+	return Principal{Kind: KindUser, ID: s.UserID, Name: s.Username, Admin: s.IsAdmin, Via: "session"}, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

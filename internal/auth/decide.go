@@ -1,0 +1,188 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+)
+
+// Action is what a principal wants to do to a repository.
+type Action string
+
+// The actions the decision function knows.
+const (
+	ActionRead   Action = "read"
+	ActionWrite  Action = "write"
+	ActionDelete Action = "delete"
+	ActionAdmin  Action = "admin" // settings and grants of the repository
+)
+
+// Grant levels, ordered: each includes the ones before it.
+const (
+	LevelNone  = 0
+	LevelRead  = 1
+	LevelWrite = 2 // read, write and delete
+	LevelAdmin = 3 // everything on the repository
+)
+
+// LevelFromString maps a stored grant level to its rank.
+func LevelFromString(s string) int {
+	switch s {
+	case "read":
+		return LevelRead
+	case "write":
+		return LevelWrite
+	case "admin":
+		return LevelAdmin
+	}
+	return LevelNone
+}
+
+func (a Action) needs() int {
+	switch a {
+	case ActionRead:
+		return LevelRead
+	case ActionWrite, ActionDelete:
+		return LevelWrite
+	default:
+		return LevelAdmin
+	}
+}
+
+// SettingGuestAccess is the settings key of the guest-access switch.
+const SettingGuestAccess = "guestAccess"
+
+// Authorizer is the one decision function: may principal P do action A on
+// repository R. Every handler asks it; nothing re-implements it.
+type Authorizer struct {
+	pool *pgxpool.Pool
+}
+
+// NewAuthorizer builds the decision function over the database.
+func NewAuthorizer(pool *pgxpool.Pool) *Authorizer { return &Authorizer{pool: pool} }
+
+// GuestAccess reports the admin switch letting anonymous callers read public
+// repositories (on unless an admin turned it off). It is read on every use
+// so a change takes effect on every node at once.
+func (a *Authorizer) GuestAccess(ctx context.Context) (bool, error) {
+	raw, err := gendb.New(a.pool).GetSetting(ctx, SettingGuestAccess)
+	if err != nil {
+		if err = db.Translate(err); errors.Is(err, domain.ErrNotFound) {
+			return true, nil
+		}
+		return false, err
+	}
+	var on bool
+	if err := json.Unmarshal(raw, &on); err != nil {
+		return true, nil
+	}
+	return on, nil
+}
+
+// Level returns the access level p has on repo, before token narrowing.
+func (a *Authorizer) Level(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
+	if p.Admin {
+		return LevelAdmin, nil
+	}
+	level := LevelNone
+	if repo.Visibility == "public" {
+		if p.IsAnonymous() {
+			guest, err := a.GuestAccess(ctx)
+			if err != nil {
+				return LevelNone, err
+			}
+			if guest {
+				level = LevelRead
+			}
+			return level, nil
+		}
+		level = LevelRead
+	}
+	q := gendb.New(a.pool)
+	switch p.Kind {
+	case KindUser:
+		if repo.OwnerID != nil && *repo.OwnerID == p.ID {
+			return LevelAdmin, nil
+		}
+		s, err := q.GetUserPermission(ctx, gendb.GetUserPermissionParams{RepositoryID: repo.ID, UserID: &p.ID})
+		if err := db.Translate(err); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return LevelNone, err
+		}
+		level = max(level, LevelFromString(s))
+	case KindService:
+		s, err := q.GetServicePermission(ctx, gendb.GetServicePermissionParams{RepositoryID: repo.ID, ServiceAccountID: &p.ID})
+		if err := db.Translate(err); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return LevelNone, err
+		}
+		level = max(level, LevelFromString(s))
+	}
+	return level, nil
+}
+
+// May answers whether p may do act on repo. Token scopes narrow what the
+// principal could otherwise do: a token limited to other repositories sees
+// nothing here, and a read-only token can only read.
+func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo gendb.Repository) (bool, error) {
+	if !p.Token.allowsRepository(repo.Name) {
+		return false, nil
+	}
+	if p.Token != nil && !p.Token.Write && act != ActionRead {
+		return false, nil
+	}
+	level, err := a.Level(ctx, p, repo)
+	if err != nil {
+		return false, err
+	}
+	return level >= act.needs(), nil
+}
+
+// MayAdminister reports whether p may use the Administration section; a
+// token may do so only with the write scope and no repository limit.
+func MayAdminister(p Principal) bool {
+	return p.Admin && (p.Token == nil || (p.Token.Write && len(p.Token.Repositories) == 0))
+}
+
+// Repository loads the named repository for an action, answering the way
+// every endpoint must: a repository p may not read is ErrNotFound exactly as
+// one that does not exist (ErrUnauthenticated for anonymous callers, so the
+// protocol endpoints can challenge them); readable but not allowed is
+// ErrForbidden.
+func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, act Action) (gendb.Repository, error) {
+	hidden := domain.ErrNotFound
+	if p.IsAnonymous() {
+		hidden = domain.ErrUnauthenticated
+	}
+	repo, err := gendb.New(a.pool).GetRepositoryByName(ctx, name)
+	if err := db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
+		}
+		return gendb.Repository{}, err
+	}
+	canRead, err := a.May(ctx, p, ActionRead, repo)
+	if err != nil {
+		return gendb.Repository{}, err
+	}
+	if !canRead {
+		return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
+	}
+	if act != ActionRead {
+		ok, err := a.May(ctx, p, act, repo)
+		if err != nil {
+			return gendb.Repository{}, err
+		}
+		if !ok {
+			if p.IsAnonymous() {
+				return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
+			}
+			return gendb.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
+		}
+	}
+	return repo, nil
+}

@@ -1,0 +1,203 @@
+// Package blobtest runs real blob backends for tests, so that every package
+// testing against S3 talks to an actual S3 server rather than a mock.
+package blobtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kodera-packages/kodera/internal/blob"
+)
+
+// versitygw is the S3 server the tests run: a single static binary that
+// serves a local directory over S3, installed by `go tool task tools`.
+const versitygw = "versitygw"
+
+// startTimeout bounds how long a fresh server may take to accept
+// connections; it normally takes a few tens of milliseconds.
+const startTimeout = 20 * time.Second
+
+// StartS3 starts a private S3 server (versitygw over a temporary directory)
+// on a free loopback port and returns a config for a bucket on it with a
+// unique name. The bucket does not exist yet: blob.NewS3 creates it. The
+// server is killed when the test ends.
+//
+// The binary is looked for in $KODERA_TOOLS_BIN, then in the module's
+// .tools/bin, then in PATH. If it is missing the test fails rather than
+// skips, so that a machine without it cannot pass the S3 tests by not
+// running them.
+func StartS3(t testing.TB) blob.S3Config {
+	t.Helper()
+	bin, err := findVersitygw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, secret := randomHex(8), randomHex(16)
+	dir := t.TempDir()
+
+	// Picking a free port and handing it to the server leaves a window in
+	// which another process may take it; a server that dies at once is
+	// retried on a new port.
+	var lastErr error
+	for range 3 {
+		addr, err := freePort()
+		if err != nil {
+			t.Fatalf("blobtest: %v", err)
+		}
+		srv, err := start(bin, addr, access, secret, dir)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		t.Cleanup(func() {
+			srv.stop()
+			if t.Failed() {
+				t.Logf("versitygw on %s output:\n%s", addr, srv.out.String())
+			}
+		})
+		return blob.S3Config{
+			Endpoint:  "http://" + addr,
+			Bucket:    "kodera-test-" + randomHex(6),
+			AccessKey: access,
+			SecretKey: secret,
+			Region:    "us-east-1",
+		}
+	}
+	t.Fatalf("blobtest: starting versitygw: %v", lastErr)
+	return blob.S3Config{}
+}
+
+// findVersitygw looks where `go tool task tools` installs it, then in PATH.
+func findVersitygw() (string, error) {
+	var dirs []string
+	if d := os.Getenv("KODERA_TOOLS_BIN"); d != "" {
+		dirs = append(dirs, d)
+	}
+	if root, err := moduleRoot(); err == nil {
+		dirs = append(dirs, filepath.Join(root, ".tools", "bin"))
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, versitygw)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(versitygw); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("versitygw not found: run `go tool task tools` (looked in $KODERA_TOOLS_BIN, %v and PATH)", dirs)
+}
+
+// moduleRoot finds the directory holding go.mod above the working directory,
+// which `go test` sets to the package's directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+type server struct {
+	cmd    *exec.Cmd
+	out    *syncBuffer
+	exited chan struct{}
+}
+
+func start(bin, addr, access, secret, dir string) (*server, error) {
+	out := &syncBuffer{}
+	cmd := exec.Command(bin,
+		"--access", access, "--secret", secret,
+		"--port", addr, "--region", "us-east-1", "--quiet",
+		"posix", dir)
+	cmd.Stdout = out
+	cmd.Stderr = out
+	// Keep the server's settings ours alone, whatever VGW_* variables the
+	// developer's shell has.
+	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	setPdeathsig(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	srv := &server{cmd: cmd, out: out, exited: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(srv.exited)
+	}()
+
+	deadline := time.Now().Add(startTimeout)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return srv, nil
+		}
+		select {
+		case <-srv.exited:
+			return nil, fmt.Errorf("versitygw exited at start (%s): %s", cmd.ProcessState, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			srv.stop()
+			return nil, fmt.Errorf("versitygw did not listen on %s within %v: %s", addr, startTimeout, out.String())
+		}
+	}
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// syncBuffer collects the server's output, written by exec's copying
+// goroutine and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,242 @@
+// Package config reads the process environment once into a typed Config.
+//
+// The variable names are the product's .env contract (DB_*, STORAGE_*,
+// ELASTICSEARCH_*, KODERA_ADMIN_*) plus KODERA_* for everything else. A
+// missing or malformed value is reported with the variable's name so the
+// operator sees exactly which line of .env to fix.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration of a node.
+type Config struct {
+	Listen    string // KODERA_LISTEN, host:port
+	DataDir   string // KODERA_DATA_DIR, filesystem store and local state for `task run`
+	BaseURL   string // KODERA_BASE_URL, external URL without trailing slash; empty = derive from request
+	LogFormat string // KODERA_LOG_FORMAT: text or json
+	LogLevel  slog.Level
+
+	DB      DB
+	Storage Storage
+	Search  Search
+
+	AdminUsername string // KODERA_ADMIN_USERNAME
+	AdminPassword string // KODERA_ADMIN_PASSWORD
+
+	// MaxUploadBytes bounds a single uploaded file or blob (KODERA_MAX_UPLOAD_BYTES).
+	MaxUploadBytes int64
+	// ShutdownTimeout is how long SIGTERM waits for in-flight requests.
+	ShutdownTimeout time.Duration
+}
+
+// DB locates PostgreSQL.
+type DB struct {
+	Host     string
+	Port     int
+	Database string
+	Username string
+	Password string
+	SSLMode  string // KODERA_DB_SSLMODE, default disable
+	MaxConns int32  // KODERA_DB_MAX_CONNS
+}
+
+// URL renders the connection string pgx understands.
+func (d DB) URL() string {
+	u := url.URL{
+		Scheme: "postgres",
+		User:   url.UserPassword(d.Username, d.Password),
+		Host:   net.JoinHostPort(d.Host, strconv.Itoa(d.Port)),
+		Path:   "/" + d.Database,
+	}
+	q := url.Values{}
+	q.Set("sslmode", d.SSLMode)
+	if d.MaxConns > 0 {
+		q.Set("pool_max_conns", strconv.Itoa(int(d.MaxConns)))
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Storage selects the blob store: S3 when URL is set, else the filesystem.
+type Storage struct {
+	URL       string // STORAGE_URL, e.g. http://minio:9000
+	Bucket    string // STORAGE_BUCKET
+	AccessKey string // STORAGE_AK
+	SecretKey string // STORAGE_SK
+	Region    string // KODERA_STORAGE_REGION
+}
+
+// Search selects the index: Elasticsearch when URL is set, else Postgres.
+type Search struct {
+	URL      string // ELASTICSEARCH_URL
+	Username string // ELASTICSEARCH_USERNAME
+	Password string // ELASTICSEARCH_PASSWORD
+}
+
+// Load parses the environment through getenv. Every problem is reported,
+// each naming its variable.
+func Load(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		Listen:    p.str("KODERA_LISTEN", ":8080"),
+		DataDir:   p.str("KODERA_DATA_DIR", "./data"),
+		BaseURL:   strings.TrimRight(p.str("KODERA_BASE_URL", ""), "/"),
+		LogFormat: p.oneOf("KODERA_LOG_FORMAT", "text", "text", "json"),
+		DB: DB{
+			Host:     p.str("DB_HOST", "127.0.0.1"),
+			Port:     p.port("DB_PORT", 5432),
+			Database: p.str("DB_DATABASE", "kodera"),
+			Username: p.str("DB_USERNAME", "postgres"),
+			Password: p.str("DB_PASSWORD", ""),
+			SSLMode:  p.oneOf("KODERA_DB_SSLMODE", "disable", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+			MaxConns: int32(p.intRange("KODERA_DB_MAX_CONNS", 0, 0, 1000)),
+		},
+		Storage: Storage{
+			URL:       p.str("STORAGE_URL", ""),
+			Bucket:    p.str("STORAGE_BUCKET", "kodera"),
+			AccessKey: p.str("STORAGE_AK", ""),
+			SecretKey: p.str("STORAGE_SK", ""),
+			Region:    p.str("KODERA_STORAGE_REGION", "us-east-1"),
+		},
+		Search: Search{
+			URL:      p.str("ELASTICSEARCH_URL", ""),
+			Username: p.str("ELASTICSEARCH_USERNAME", ""),
+			Password: p.str("ELASTICSEARCH_PASSWORD", ""),
+		},
+		AdminUsername:   p.str("KODERA_ADMIN_USERNAME", ""),
+		AdminPassword:   p.str("KODERA_ADMIN_PASSWORD", ""),
+		MaxUploadBytes:  p.size("KODERA_MAX_UPLOAD_BYTES", 64<<30),
+		ShutdownTimeout: p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
+	}
+	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
+
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail("KODERA_BASE_URL", "must be an absolute http(s) URL such as https://packages.example.com")
+		}
+	}
+	if c.Storage.URL != "" {
+		u, err := url.Parse(c.Storage.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail("STORAGE_URL", "must be an http(s) URL such as http://minio:9000")
+		}
+		if c.Storage.AccessKey == "" {
+			p.fail("STORAGE_AK", "is required when STORAGE_URL is set")
+		}
+		if c.Storage.SecretKey == "" {
+			p.fail("STORAGE_SK", "is required when STORAGE_URL is set")
+		}
+	}
+	if c.Search.URL != "" {
+		if u, err := url.Parse(c.Search.URL); err != nil || u.Host == "" {
+			p.fail("ELASTICSEARCH_URL", "must be a URL such as http://elasticsearch:9200")
+		}
+	}
+	if (c.AdminUsername == "") != (c.AdminPassword == "") {
+		p.fail("KODERA_ADMIN_PASSWORD", "KODERA_ADMIN_USERNAME and KODERA_ADMIN_PASSWORD must be set together")
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		p.fail("KODERA_LISTEN", "must be host:port such as :8080")
+	}
+	return c, errors.Join(p.errs...)
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) fail(name, msg string) {
+	p.errs = append(p.errs, fmt.Errorf("%s %s", name, msg))
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(p.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, fmt.Sprintf("is %q; want one of %s", v, strings.Join(allowed, ", ")))
+	return def
+}
+
+func (p *parser) intRange(name string, def, lo, hi int) int {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		p.fail(name, fmt.Sprintf("is %q; want an integer from %d to %d", v, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (p *parser) port(name string, def int) int { return p.intRange(name, def, 1, 65535) }
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		p.fail(name, fmt.Sprintf("is %q; want a duration such as 30s", v))
+		return def
+	}
+	return d
+}
+
+// size accepts a byte count with an optional K/M/G/T suffix (binary units).
+func (p *parser) size(name string, def int64) int64 {
+	v := strings.ToUpper(p.str(name, ""))
+	if v == "" {
+		return def
+	}
+	mult := int64(1)
+	for i, s := range []string{"K", "M", "G", "T"} {
+		if strings.HasSuffix(v, s) || strings.HasSuffix(v, s+"B") || strings.HasSuffix(v, s+"IB") {
+			v = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(v, "IB"), "B"), s)
+			mult = 1 << (10 * (i + 1))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		p.fail(name, fmt.Sprintf("is %q; want a positive size such as 10G", p.getenv(name)))
+		return def
+	}
+	return n * mult
+}
+
+func (p *parser) level(name string, def slog.Level) slog.Level {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		p.fail(name, fmt.Sprintf("is %q; want debug, info, warn or error", v))
+		return def
+	}
+	return l
+}

@@ -1,0 +1,59 @@
+// Package domain holds the error sentinels every layer shares. Services wrap
+// them with %w; each boundary (REST problem JSON, OCI error codes, plain
+// text for pip and go) maps them once to its own error format.
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrNotFound: the thing does not exist, or the caller may not know it does.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the request collides with stored state (duplicate name, immutable content).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid: the input is malformed or breaks a rule.
+	ErrInvalid = errors.New("invalid")
+	// ErrForbidden: the caller is known but may not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrUnauthenticated: credentials are missing or wrong.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrUnavailable: a dependency (database, object store) does not answer.
+	ErrUnavailable = errors.New("unavailable")
+	// ErrTooManyRequests: a rate limit was hit.
+	ErrTooManyRequests = errors.New("too many requests")
+)
+
+// Error is a domain error with a message meant for the caller. Its Kind is
+// one of the sentinels above, which errors.Is matches.
+type Error struct {
+	Kind error
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap lets errors.Is match the sentinel.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Errorf builds a caller-facing error of the given kind.
+func Errorf(kind error, format string, args ...any) error {
+	return &Error{Kind: kind, Msg: sprintf(format, args...)}
+}
+
+// PublicMessage returns the caller-facing message of err if it carries one.
+func PublicMessage(err error) (string, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Msg, true
+	}
+	return "", false
+}
+
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kodera-packages/kodera/internal/auth"
+)
+
+// requestInfo exposes the request id in a response header and stores the
+// client address for audit and rate limits. X-Forwarded-For is not trusted:
+// any client could forge it.
+func requestInfo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := middleware.GetReqID(r.Context())
+		w.Header().Set("X-Request-Id", id)
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ctx := auth.WithRequestInfo(r.Context(), auth.RequestInfo{ClientIP: host, RequestID: id})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// accessLog logs one line per request and records its metrics.
+func accessLog(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			m.inflight.Inc()
+			defer func() {
+				m.inflight.Dec()
+				d := time.Since(start)
+				route := chi.RouteContext(r.Context()).RoutePattern()
+				if route == "" {
+					route = "other"
+				}
+				status := ww.Status()
+				if status == 0 {
+					status = http.StatusOK
+				}
+				m.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
+				m.duration.WithLabelValues(r.Method, route).Observe(d.Seconds())
+				m.bytesOut.Add(float64(ww.BytesWritten()))
+				level := slog.LevelInfo
+				if status >= 500 {
+					level = slog.LevelError
+				}
+				log.LogAttrs(r.Context(), level, "request",
+					slog.String("request_id", middleware.GetReqID(r.Context())),
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.Int("status", status),
+					slog.Int("bytes", ww.BytesWritten()),
+					slog.Duration("duration", d),
+					slog.String("remote", r.RemoteAddr),
+				)
+			}()
+			next.ServeHTTP(ww, r)
+		})
+	}
+}
+
+// recoverer turns a panic into a logged 500 carrying only the request id.
+func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					id := middleware.GetReqID(r.Context())
+					log.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					w.Header().Set("Content-Type", "application/problem+json")
+					w.WriteHeader(http.StatusInternalServerError)
+					fmt.Fprintf(w, `{"type":"about:blank","title":"Internal Server Error","status":500,"requestId":%q}`+"\n", id)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inflight prometheus.Gauge
+	bytesOut prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kodera_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "kodera_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"method", "route"}),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "kodera_http_requests_in_flight", Help: "HTTP requests being served.",
+		}),
+		bytesOut: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "kodera_http_response_bytes_total", Help: "Bytes written in HTTP responses.",
+		}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.inflight, m.bytesOut)
+	return m
+}

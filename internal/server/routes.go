@@ -1,0 +1,35 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kodera-packages/kodera/handlers/api"
+	"github.com/kodera-packages/kodera/handlers/web"
+)
+
+// routes lists every mount of a node in one place.
+func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server) (http.Handler, error) {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, requestInfo, accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	r.Get("/readyz", readyz(d))
+	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+
+	if err := apiServer.Mount(r); err != nil {
+		return nil, err
+	}
+
+	if err := web.Mount(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -1,0 +1,65 @@
+// Package server assembles the HTTP handler of a node: middleware, health
+// endpoints, and one routes.go that lists every mount.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/kodera-packages/kodera/handlers/api"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/config"
+)
+
+// Deps is everything a node's handler needs, passed explicitly.
+type Deps struct {
+	Config config.Config
+	Log    *slog.Logger
+	Pool   *pgxpool.Pool
+	Blobs  *blob.Store
+	Authn  *auth.Authenticator
+	Authz  *auth.Authorizer
+	// Ready reports whether start-up (migrations, bootstrap) has finished.
+	Ready func() bool
+}
+
+// New returns the node's root handler.
+func New(d Deps) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	apiServer := &api.Server{Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log}
+	return routes(d, reg, apiServer)
+}
+
+// readyz answers 200 only when start-up finished and both Postgres and the
+// blob store answer within two seconds.
+func readyz(d Deps) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if d.Ready != nil && !d.Ready() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		if err := d.Pool.Ping(ctx); err != nil {
+			d.Log.Warn("readiness: database", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := d.Blobs.Driver().Ping(ctx); err != nil {
+			d.Log.Warn("readiness: blob store", "err", err)
+			http.Error(w, "blob store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	}
+}

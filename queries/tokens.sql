@@ -1,0 +1,14 @@
+-- name: GetTokenBySecretHash :one
+-- GetTokenBySecretHash resolves a presented secret to its token and owner.
+SELECT t.*,
+       u.username AS user_username, u.is_admin AS user_is_admin, u.disabled AS user_disabled,
+       s.name AS service_name, s.disabled AS service_disabled
+FROM tokens t
+LEFT JOIN users u ON u.id = t.user_id
+LEFT JOIN service_accounts s ON s.id = t.service_account_id
+WHERE t.secret_hash = @secret_hash;
+
+-- name: TouchToken :exec
+-- TouchToken records a use, at most once a minute to spare writes.
+UPDATE tokens SET last_used_at = now()
+WHERE id = @id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
