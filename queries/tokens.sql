@@ -12,3 +12,9 @@ WHERE t.secret_hash = @secret_hash;
 -- TouchToken records a use, at most once a minute to spare writes.
 UPDATE tokens SET last_used_at = now()
 WHERE id = @id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
+
+-- name: CreateToken :one
+-- CreateToken stores a new token's hash and limits.
+INSERT INTO tokens (user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at)
+VALUES (sqlc.narg(user_id), sqlc.narg(service_account_id), @name, @prefix, @secret_hash, @scopes, @repositories, sqlc.narg(expires_at))
+RETURNING *;

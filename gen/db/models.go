@@ -37,6 +37,20 @@ type ServiceAccount struct {
 	UpdatedAt   time.Time
 }
 
+type Token struct {
+	ID               int64
+	UserID           *int64
+	ServiceAccountID *int64
+	Name             string
+	Prefix           string
+	SecretHash       []byte
+	Scopes           []string
+	Repositories     []string
+	ExpiresAt        *time.Time
+	LastUsedAt       *time.Time
+	CreatedAt        time.Time
+}
+
 type User struct {
 	ID           int64
 	Username     string

@@ -9,6 +9,44 @@ import (
 	"context"
 )
 
+const createRepository = `-- name: CreateRepository :one
+INSERT INTO repositories (name, type, description, visibility, owner_id)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, name, type, description, visibility, immutable, owner_id, created_at, updated_at
+`
+
+type CreateRepositoryParams struct {
+	Name        string
+	Type        string
+	Description string
+	Visibility  string
+	OwnerID     *int64
+}
+
+// CreateRepository adds a repository owned by its creator.
+func (q *Queries) CreateRepository(ctx context.Context, arg CreateRepositoryParams) (Repository, error) {
+	row := q.db.QueryRow(ctx, createRepository,
+		arg.Name,
+		arg.Type,
+		arg.Description,
+		arg.Visibility,
+		arg.OwnerID,
+	)
+	var i Repository
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Type,
+		&i.Description,
+		&i.Visibility,
+		&i.Immutable,
+		&i.OwnerID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getRepositoryByName = `-- name: GetRepositoryByName :one
 SELECT id, name, type, description, visibility, immutable, owner_id, created_at, updated_at FROM repositories WHERE name = $1
 `

@@ -42,3 +42,37 @@ func (q *Queries) GetUserPermission(ctx context.Context, arg GetUserPermissionPa
 	err := row.Scan(&level)
 	return level, err
 }
+
+const upsertServicePermission = `-- name: UpsertServicePermission :exec
+INSERT INTO repository_permissions (repository_id, service_account_id, level) VALUES ($1, $2, $3)
+ON CONFLICT (repository_id, service_account_id) WHERE service_account_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
+`
+
+type UpsertServicePermissionParams struct {
+	RepositoryID     int64
+	ServiceAccountID *int64
+	Level            string
+}
+
+// UpsertServicePermission grants a service account a level on a repository.
+func (q *Queries) UpsertServicePermission(ctx context.Context, arg UpsertServicePermissionParams) error {
+	_, err := q.db.Exec(ctx, upsertServicePermission, arg.RepositoryID, arg.ServiceAccountID, arg.Level)
+	return err
+}
+
+const upsertUserPermission = `-- name: UpsertUserPermission :exec
+INSERT INTO repository_permissions (repository_id, user_id, level) VALUES ($1, $2, $3)
+ON CONFLICT (repository_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
+`
+
+type UpsertUserPermissionParams struct {
+	RepositoryID int64
+	UserID       *int64
+	Level        string
+}
+
+// UpsertUserPermission grants a user a level on a repository.
+func (q *Queries) UpsertUserPermission(ctx context.Context, arg UpsertUserPermissionParams) error {
+	_, err := q.db.Exec(ctx, upsertUserPermission, arg.RepositoryID, arg.UserID, arg.Level)
+	return err
+}

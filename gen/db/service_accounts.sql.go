@@ -9,6 +9,33 @@ import (
 	"context"
 )
 
+const createServiceAccount = `-- name: CreateServiceAccount :one
+INSERT INTO service_accounts (name, description, created_by) VALUES ($1, $2, $3)
+RETURNING id, name, description, disabled, created_by, created_at, updated_at
+`
+
+type CreateServiceAccountParams struct {
+	Name        string
+	Description string
+	CreatedBy   *int64
+}
+
+// CreateServiceAccount adds a service account.
+func (q *Queries) CreateServiceAccount(ctx context.Context, arg CreateServiceAccountParams) (ServiceAccount, error) {
+	row := q.db.QueryRow(ctx, createServiceAccount, arg.Name, arg.Description, arg.CreatedBy)
+	var i ServiceAccount
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Disabled,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getServiceAccountByName = `-- name: GetServiceAccountByName :one
 SELECT id, name, description, disabled, created_by, created_at, updated_at FROM service_accounts WHERE name = $1
 `

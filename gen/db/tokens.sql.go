@@ -10,6 +10,52 @@ import (
 	"time"
 )
 
+const createToken = `-- name: CreateToken :one
+INSERT INTO tokens (user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id, user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at, last_used_at, created_at
+`
+
+type CreateTokenParams struct {
+	UserID           *int64
+	ServiceAccountID *int64
+	Name             string
+	Prefix           string
+	SecretHash       []byte
+	Scopes           []string
+	Repositories     []string
+	ExpiresAt        *time.Time
+}
+
+// CreateToken stores a new token's hash and limits.
+func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) (Token, error) {
+	row := q.db.QueryRow(ctx, createToken,
+		arg.UserID,
+		arg.ServiceAccountID,
+		arg.Name,
+		arg.Prefix,
+		arg.SecretHash,
+		arg.Scopes,
+		arg.Repositories,
+		arg.ExpiresAt,
+	)
+	var i Token
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.ServiceAccountID,
+		&i.Name,
+		&i.Prefix,
+		&i.SecretHash,
+		&i.Scopes,
+		&i.Repositories,
+		&i.ExpiresAt,
+		&i.LastUsedAt,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getTokenBySecretHash = `-- name: GetTokenBySecretHash :one
 SELECT t.id, t.user_id, t.service_account_id, t.name, t.prefix, t.secret_hash, t.scopes, t.repositories, t.expires_at, t.last_used_at, t.created_at,
        u.username AS user_username, u.is_admin AS user_is_admin, u.disabled AS user_disabled,

@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+)
+
+// NewToken is what creating a token takes; exactly one owner is set.
+type NewToken struct {
+	UserID           *int64
+	ServiceAccountID *int64
+	Name             string
+	Scopes           []string // subset of read, write; empty = both
+	Repositories     []string // empty = all the owner may reach
+	ExpiresAt        *time.Time
+}
+
+// CreatedToken is a stored token with its secret, which exists only here:
+// the database keeps a hash.
+type CreatedToken struct {
+	Token  gendb.Token
+	Secret string
+}
+
+// NormalizeScopes validates scopes: read and/or write, write implying read;
+// none given means both.
+func NormalizeScopes(scopes []string) ([]string, error) {
+	if len(scopes) == 0 {
+		return []string{"read", "write"}, nil
+	}
+	out := []string{"read"}
+	for _, s := range scopes {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "read":
+		case "write":
+			if !slices.Contains(out, "write") {
+				out = append(out, "write")
+			}
+		default:
+			return nil, domain.Errorf(domain.ErrInvalid, "token scope %q: want read or write", s)
+		}
+	}
+	return out, nil
+}
+
+// CreateToken generates a secret and stores its hash.
+func CreateToken(ctx context.Context, q *gendb.Queries, n NewToken) (CreatedToken, error) {
+	name := strings.TrimSpace(n.Name)
+	if name == "" || len(name) > 100 {
+		return CreatedToken{}, domain.Errorf(domain.ErrInvalid, "token name must be 1-100 characters")
+	}
+	scopes, err := NormalizeScopes(n.Scopes)
+	if err != nil {
+		return CreatedToken{}, err
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(time.Now()) {
+		return CreatedToken{}, domain.Errorf(domain.ErrInvalid, "expiresAt must be in the future")
+	}
+	repos := n.Repositories
+	if repos == nil {
+		repos = []string{}
+	}
+	secret, display, hash, err := NewSecret(TokenPrefix)
+	if err != nil {
+		return CreatedToken{}, err
+	}
+	t, err := q.CreateToken(ctx, gendb.CreateTokenParams{
+		UserID: n.UserID, ServiceAccountID: n.ServiceAccountID, Name: name, Prefix: display,
+		SecretHash: hash, Scopes: scopes, Repositories: repos, ExpiresAt: n.ExpiresAt,
+	})
+	if err != nil {
+		return CreatedToken{}, db.Translate(err)
+	}
+	return CreatedToken{Token: t, Secret: secret}, nil
+}
