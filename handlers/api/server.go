@@ -42,22 +42,22 @@ func (s *Server) Mount(r chi.Router) error {
 	}
 	spec.Servers = nil // validate paths as they arrive, whatever the host
 	r.Group(func(r chi.Router) {
-	r.Use(s.authenticate)
-	r.Use(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
-		Options: openapi3filter.Options{
-			// Authentication is resolved by s.authenticate; the spec's
-			// security requirements are enforced by the handlers through
-			// the decision function.
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		},
-		ErrorHandlerWithOpts: s.validationError,
-		SilenceServersWarning: true,
-	}))
-	h := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  s.requestError,
-		ResponseErrorHandlerFunc: s.responseError,
-	})
-	api.HandlerFromMux(h, r)
+		r.Use(s.authenticate)
+		r.Use(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
+			Options: openapi3filter.Options{
+				// Authentication is resolved by s.authenticate; the spec's
+				// security requirements are enforced by the handlers through
+				// the decision function.
+				AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			},
+			ErrorHandlerWithOpts:  s.validationError,
+			SilenceServersWarning: true,
+		}))
+		h := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  s.requestError,
+			ResponseErrorHandlerFunc: s.responseError,
+		})
+		api.HandlerFromMux(h, r)
 	})
 	// Unknown API paths answer in the API's own error format.
 	r.HandleFunc("/api/v1/*", func(w http.ResponseWriter, r *http.Request) {

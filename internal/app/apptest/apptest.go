@@ -58,17 +58,17 @@ func Start(t testing.TB, o Options) *Node {
 	}
 	pass, _ := u.User.Password()
 	env := map[string]string{
-		"KODERA_LISTEN":         "127.0.0.1:0",
-		"KODERA_DATA_DIR":       o.DataDir,
-		"KODERA_LOG_FORMAT":     "text",
-		"KODERA_LOG_LEVEL":      "warn",
-		"DB_HOST":               u.Hostname(),
-		"DB_PORT":               portOr(u.Port(), "5432"),
-		"DB_DATABASE":           strings.TrimPrefix(u.Path, "/"),
-		"DB_USERNAME":           u.User.Username(),
-		"DB_PASSWORD":           pass,
-		"KODERA_ADMIN_USERNAME": AdminUser,
-		"KODERA_ADMIN_PASSWORD": AdminPassword,
+		"KODERA_LISTEN":           "127.0.0.1:0",
+		"KODERA_DATA_DIR":         o.DataDir,
+		"KODERA_LOG_FORMAT":       "text",
+		"KODERA_LOG_LEVEL":        "warn",
+		"DB_HOST":                 u.Hostname(),
+		"DB_PORT":                 portOr(u.Port(), "5432"),
+		"DB_DATABASE":             strings.TrimPrefix(u.Path, "/"),
+		"DB_USERNAME":             u.User.Username(),
+		"DB_PASSWORD":             pass,
+		"KODERA_ADMIN_USERNAME":   AdminUser,
+		"KODERA_ADMIN_PASSWORD":   AdminPassword,
 		"KODERA_SHUTDOWN_TIMEOUT": "5s",
 	}
 	for k, v := range o.Env {
