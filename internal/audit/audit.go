@@ -1,0 +1,48 @@
+// Package audit appends to the audit trail: who did what, to what, when
+// and from where. Entries are written in the caller's transaction when one
+// is given, so a change and its record commit together.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/db"
+)
+
+// Event is one audit entry; the actor and origin come from ctx.
+type Event struct {
+	Action  string // e.g. login, token.create, repository.delete, docker.push
+	Target  string // e.g. repository name, repo/image:tag, username
+	Failed  bool
+	Details map[string]any
+}
+
+// Record appends e, attributed to the principal and request in ctx.
+func Record(ctx context.Context, q *gendb.Queries, e Event) error {
+	p := auth.FromContext(ctx)
+	return RecordAs(ctx, q, p, e)
+}
+
+// RecordAs appends e attributed to p (for logins, where ctx has no principal yet).
+func RecordAs(ctx context.Context, q *gendb.Queries, p auth.Principal, e Event) error {
+	ri := auth.RequestInfoFrom(ctx)
+	details := []byte("{}")
+	if len(e.Details) > 0 {
+		b, err := json.Marshal(e.Details)
+		if err != nil {
+			return err
+		}
+		details = b
+	}
+	kind := string(p.Kind)
+	if kind == "" {
+		kind = string(auth.KindAnonymous)
+	}
+	return db.Translate(q.InsertAuditEvent(ctx, gendb.InsertAuditEventParams{
+		Actor: p.Name, ActorKind: kind, Action: e.Action, Target: e.Target, Success: !e.Failed,
+		RemoteAddr: ri.ClientIP, RequestID: ri.RequestID, Details: details,
+	}))
+}

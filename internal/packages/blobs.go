@@ -1,0 +1,55 @@
+package packages
+
+import (
+	"context"
+	"io"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/db"
+)
+
+// Blobs stores content once per digest and records where it lives: the
+// object goes in first (content-addressed, idempotent), the blobs row
+// after, and when the digest was already known the new copy is dropped.
+type Blobs struct {
+	Pool  *pgxpool.Pool
+	Store *blob.Store
+}
+
+// Put streams r into the store (verifying opt.Expect / opt.ExpectSize) and
+// returns its row plus the sums computed on the way.
+func (b *Blobs) Put(ctx context.Context, r io.Reader, size int64, opt blob.IngestOptions) (gendb.Blob, blob.Object, error) {
+	obj, err := b.Store.Ingest(ctx, r, size, opt)
+	if err != nil {
+		return gendb.Blob{}, blob.Object{}, err
+	}
+	row, err := b.Register(ctx, obj)
+	return row, obj, err
+}
+
+// Register records an ingested object; if its digest is already stored
+// under another key, the new object is deleted and the existing row wins.
+func (b *Blobs) Register(ctx context.Context, obj blob.Object) (gendb.Blob, error) {
+	row, err := gendb.New(b.Pool).InsertBlob(ctx, gendb.InsertBlobParams{Digest: obj.Digest, Size: obj.Size, StorageKey: obj.Key})
+	if err != nil {
+		return gendb.Blob{}, db.Translate(err)
+	}
+	if row.StorageKey != obj.Key {
+		_ = b.Store.Delete(context.WithoutCancel(ctx), obj.Key)
+	}
+	return gendb.Blob(row), nil
+}
+
+// Get returns the row of a stored digest (domain.ErrNotFound if unknown).
+func (b *Blobs) Get(ctx context.Context, digest string) (gendb.Blob, error) {
+	row, err := gendb.New(b.Pool).GetBlob(ctx, digest)
+	return row, db.Translate(err)
+}
+
+// Open reads a stored blob's bytes [offset, offset+length); length < 0 reads to the end.
+func (b *Blobs) Open(ctx context.Context, row gendb.Blob, offset, length int64) (io.ReadCloser, error) {
+	return b.Store.Open(ctx, row.StorageKey, offset, length)
+}
