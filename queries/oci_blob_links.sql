@@ -18,3 +18,9 @@ DELETE FROM oci_blob_links WHERE repository_id = @repository_id AND image = @ima
 -- ListLinkedDigests returns which of the digests are visible under an OCI name.
 SELECT digest FROM oci_blob_links
 WHERE repository_id = @repository_id AND image = @image AND digest = ANY(@digests::text[]);
+
+-- name: ListBlobLinkSources :many
+-- ListBlobLinkSources returns a few names a blob is visible under, for mounts without "from".
+SELECT r.name AS repository, l.image FROM oci_blob_links l JOIN repositories r ON r.id = l.repository_id
+WHERE l.digest = @digest AND r.type = 'docker'
+ORDER BY l.created_at LIMIT 20;

@@ -86,6 +86,38 @@ func (q *Queries) InsertBlobLink(ctx context.Context, arg InsertBlobLinkParams) 
 	return err
 }
 
+const listBlobLinkSources = `-- name: ListBlobLinkSources :many
+SELECT r.name AS repository, l.image FROM oci_blob_links l JOIN repositories r ON r.id = l.repository_id
+WHERE l.digest = $1 AND r.type = 'docker'
+ORDER BY l.created_at LIMIT 20
+`
+
+type ListBlobLinkSourcesRow struct {
+	Repository string
+	Image      string
+}
+
+// ListBlobLinkSources returns a few names a blob is visible under, for mounts without "from".
+func (q *Queries) ListBlobLinkSources(ctx context.Context, digest string) ([]ListBlobLinkSourcesRow, error) {
+	rows, err := q.db.Query(ctx, listBlobLinkSources, digest)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListBlobLinkSourcesRow{}
+	for rows.Next() {
+		var i ListBlobLinkSourcesRow
+		if err := rows.Scan(&i.Repository, &i.Image); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLinkedDigests = `-- name: ListLinkedDigests :many
 SELECT digest FROM oci_blob_links
 WHERE repository_id = $1 AND image = $2 AND digest = ANY($3::text[])

@@ -45,7 +45,11 @@ func (h *Handler) putManifest(w http.ResponseWriter, r *http.Request, n registry
 	if err != nil {
 		return CodeManifestInvalid.Err(err)
 	}
-	res, err := h.svc.PutManifest(r.Context(), n, rt.ref, r.Header.Get("Content-Type"), body)
+	var extra []string
+	if ocispec.IsDigest(rt.ref) {
+		extra = r.URL.Query()["tag"]
+	}
+	res, err := h.svc.PutManifest(r.Context(), n, rt.ref, r.Header.Get("Content-Type"), body, extra...)
 	if err != nil {
 		return err
 	}
@@ -54,6 +58,9 @@ func (h *Handler) putManifest(w http.ResponseWriter, r *http.Request, n registry
 	hd.Set("Docker-Content-Digest", res.Digest)
 	if res.Subject != "" {
 		hd.Set("OCI-Subject", res.Subject)
+	}
+	for _, t := range res.Tags {
+		hd.Add("OCI-Tag", t)
 	}
 	hd.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusCreated)

@@ -49,11 +49,16 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 		return nil
 	}
 	if mount := q.Get("mount"); mount != "" && ocispec.IsDigest(mount) {
-		if from := q.Get("from"); from != "" {
-			if b, ok := h.tryMount(r, n, from, mount); ok {
-				blobCreated(w, n, b)
-				return nil
-			}
+		from := q.Get("from")
+		if c, err := h.authenticate(r); err == nil && c.claims != nil && from != "" && !c.claims.allows(from, "pull") && h.mayRead(r, c.p, from) {
+			// The token predates the mount: ask the client for one that
+			// also covers the source (what docker and distribution do).
+			scope := "repository:" + n.Full() + ":pull,push repository:" + from + ":pull"
+			return h.challenge(r, scope, CodeUnauthorized.WithDetail("token does not cover the mount source"))
+		}
+		if b, ok := h.tryMount(r, n, from, mount); ok {
+			blobCreated(w, n, b)
+			return nil
 		}
 	}
 	up, err := h.svc.StartUpload(r.Context(), n)
@@ -65,20 +70,33 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 	return nil
 }
 
-// tryMount links a blob from another name the caller may read; any
-// failure (unknown, unreadable) falls back to a plain upload so nothing is
-// revealed.
+// tryMount links a blob from another name the caller may read (from, or
+// without it any name holding the blob); any failure (unknown, unreadable)
+// falls back to a plain upload so nothing is revealed.
 func (h *Handler) tryMount(r *http.Request, n registry.Name, from, digest string) (registry.Blob, bool) {
 	c, err := h.authenticate(r)
 	if err != nil {
 		return registry.Blob{}, false
 	}
-	src, err := h.resolveQuiet(r, c, from)
-	if err != nil {
-		return registry.Blob{}, false
+	candidates := []string{from}
+	if from == "" {
+		// No source named: the token cannot list one, so only the
+		// decision function (with the token's own limits) is asked.
+		c.claims = nil
+		if candidates, err = h.svc.Sources(r.Context(), digest); err != nil {
+			return registry.Blob{}, false
+		}
 	}
-	b, err := h.svc.Mount(r.Context(), n, src, digest)
-	return b, err == nil
+	for _, name := range candidates {
+		src, err := h.resolveQuiet(r, c, name)
+		if err != nil {
+			continue
+		}
+		if b, err := h.svc.Mount(r.Context(), n, src, digest); err == nil {
+			return b, true
+		}
+	}
+	return registry.Blob{}, false
 }
 
 // resolveQuiet resolves a name for reading without challenging.
@@ -197,4 +215,10 @@ func (h *Handler) cancelUpload(w http.ResponseWriter, r *http.Request, n registr
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// mayRead reports whether p may read the OCI name, per the decision function.
+func (h *Handler) mayRead(r *http.Request, p auth.Principal, name string) bool {
+	_, err := h.resolveQuiet(r, caller{p: p}, name)
+	return err == nil
 }

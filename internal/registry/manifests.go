@@ -26,6 +26,7 @@ type Manifest = gendb.OciManifest
 type PutResult struct {
 	Digest  string
 	Subject string // the subject's digest, "" when none
+	Tags    []string
 }
 
 // DigestOf returns the digest of body in the algorithm of like (sha256 when like is "").
@@ -39,13 +40,20 @@ func DigestOf(body []byte, alg blob.Algorithm) string {
 }
 
 // PutManifest validates and stores a manifest under reference (a tag or
-// the manifest's digest). Every blob and child manifest it references must
+// the manifest's digest), plus any extra tags (the ?tag= parameters of a
+// push by digest). Every blob and child manifest it references must
 // already be visible under n.
-func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentType string, body []byte) (PutResult, error) {
+func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentType string, body []byte, extraTags ...string) (PutResult, error) {
 	if len(body) > ocispec.MaxManifestSize {
 		return PutResult{}, ErrManifestTooLarge
 	}
-	var digest, tag string
+	var digest string
+	var tags []string
+	for _, t := range extraTags {
+		if !ocispec.ValidTag(t) {
+			return PutResult{}, fmt.Errorf("%w: invalid tag %q", ErrTagInvalid, t)
+		}
+	}
 	if d, err := blob.ParseDigest(reference); err == nil {
 		digest = DigestOf(body, d.Algorithm)
 		if digest != reference {
@@ -55,8 +63,13 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 		if !ocispec.ValidTag(reference) {
 			return PutResult{}, fmt.Errorf("%w: %q is neither a tag nor a digest", ErrTagInvalid, reference)
 		}
-		tag = reference
+		tags = []string{reference}
 		digest = DigestOf(body, blob.SHA256)
+	}
+	for _, t := range extraTags {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
 	}
 	m, err := ocispec.ParseManifest(contentType, body, digest)
 	if err != nil {
@@ -84,7 +97,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 		}
 	}
 	var subject *string
-	res := PutResult{Digest: digest}
+	res := PutResult{Digest: digest, Tags: tags}
 	if m.Subject != nil {
 		subject = &m.Subject.Digest
 		res.Subject = m.Subject.Digest
@@ -116,22 +129,29 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 				}
 			}
 		}
-		version := digest
-		if tag != "" {
+		versions := tags
+		if len(tags) == 0 {
+			versions = []string{digest}
+		}
+		for _, tag := range tags {
 			if err := q.UpsertTag(ctx, gendb.UpsertTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: tag, ManifestID: row.ID}); err != nil {
 				return db.Translate(err)
 			}
-			version = tag
 		}
 		pkg, err := q.UpsertImagePackage(ctx, gendb.UpsertImagePackageParams{RepositoryID: n.Repo.ID, Name: packageName(n)})
 		if err != nil {
 			return db.Translate(err)
 		}
-		if err := q.UpsertImageVersion(ctx, gendb.UpsertImageVersionParams{PackageID: pkg, Version: version, Metadata: meta, CreatedBy: p.Name}); err != nil {
-			return db.Translate(err)
+		for _, version := range versions {
+			if err := q.UpsertImageVersion(ctx, gendb.UpsertImageVersionParams{PackageID: pkg, Version: version, Metadata: meta, CreatedBy: p.Name}); err != nil {
+				return db.Translate(err)
+			}
+			if err := audit.Record(ctx, q, audit.Event{Action: "docker.push", Target: n.Full() + refSep(version) + version,
+				Details: map[string]any{"digest": digest, "mediaType": m.MediaType}}); err != nil {
+				return err
+			}
 		}
-		return audit.Record(ctx, q, audit.Event{Action: "docker.push", Target: n.Full() + refSep(version) + version,
-			Details: map[string]any{"digest": digest, "mediaType": m.MediaType}})
+		return nil
 	})
 	return res, err
 }

@@ -142,3 +142,21 @@ func ingestErr(err error) error {
 	}
 	return err
 }
+
+// Sources returns a few OCI names a blob is visible under; the caller
+// filters them by what it may read.
+func (s *Service) Sources(ctx context.Context, digest string) ([]string, error) {
+	rows, err := s.q().ListBlobLinkSources(ctx, digest)
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if r.Image == "" {
+			out[i] = r.Repository
+		} else {
+			out[i] = r.Repository + "/" + r.Image
+		}
+	}
+	return out, nil
+}
