@@ -246,7 +246,12 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	)
 	switch r.Method {
 	case http.MethodGet:
-		p, err = h.authn.Authenticate(r)
+		if u, pw, ok := r.BasicAuth(); ok && u == "" && pw == "" {
+			// Some clients send empty Basic credentials when they have none.
+			p = auth.Anonymous()
+		} else {
+			p, err = h.authn.Authenticate(r)
+		}
 		scopes = r.URL.Query()["scope"]
 	case http.MethodPost:
 		if err := r.ParseForm(); err != nil {

@@ -1,6 +1,8 @@
 package oci_test
 
 import (
+	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,9 +35,19 @@ func runConformance(t *testing.T, addr string, env map[string]string) {
 	for _, l := range regexp.MustCompile(`(?m)^.*(: Skip|: SKIP|skipped test).*$`).FindAllString(string(out), 40) {
 		t.Logf("conformance: %s", strings.TrimSpace(l))
 	}
+	if err != nil && strings.Contains(string(out), "OCI Conformance Result: Pass") && strings.Contains(string(out), "ReportResultsYAML") {
+		// The suite passed but crashed writing results.yaml: with push
+		// disabled its invalid-digest test records a status for test data
+		// it never created (run.go ReportResultsYAML, upstream bug).
+		t.Logf("conformance: passed; ignoring the suite's own crash in ReportResultsYAML (push disabled)")
+		err = nil
+	}
+	if !strings.Contains(string(out), "OCI Conformance Result: Pass") {
+		err = errors.Join(err, errors.New("no PASS result"))
+	}
 	if err != nil {
 		failed := regexp.MustCompile(`(?m)^.*(FAIL|fail|Error|error).*$`).FindAllString(string(out), 60)
-		t.Fatalf("conformance suite failed (%v): %s\n%s\n--- results.yaml ---\n%s", err, summary, strings.Join(failed, "\n"), tail(string(results), 20000))
+		t.Fatalf("conformance suite failed (%v): %s\n%s\n--- output ---\n%s\n--- results.yaml ---\n%s", err, summary, strings.Join(failed, "\n"), tail(string(out), 6000), tail(string(results), 20000))
 	}
 }
 
@@ -78,9 +90,26 @@ func TestConformance(t *testing.T) {
 	})
 	t.Run("anonymous-pull", func(t *testing.T) {
 		seed.Repo("pub", "docker", "public", "alice")
-		// Push the suite's content as alice, then pull it anonymously
-		// through the read-only data settings.
-		// TODO(oci): seed content
-		_ = require.New(t)
+		c := &client{t: t, base: node.URL, user: "alice", pass: token}
+		img := c.pushImage("pub/img", "v1", []byte("layer content for the anonymous pull"))
+		// The suite's pull workflow, anonymously, over content it did
+		// not push (read-only data): nothing may be written or deleted.
+		runConformance(t, node.Addr, map[string]string{
+			"OCI_REPO1":                "pub/img",
+			"OCI_REPO2":                "pub/img",
+			"OCI_API_PUSH":             "false",
+			"OCI_API_TAGS_DELETE":      "false",
+			"OCI_API_MANIFESTS_DELETE": "false",
+			"OCI_API_BLOBS_DELETE":     "false",
+			"OCI_RO_DATA_TAGS":         "v1",
+			"OCI_RO_DATA_MANIFESTS":    img.Manifest,
+			"OCI_RO_DATA_BLOBS":        img.Config + " " + img.Layer,
+			"OCI_RO_DATA_REFERRERS":    img.Manifest,
+		})
+		// The anonymous caller cannot push.
+		anon := &client{t: t, base: node.URL}
+		resp := anon.do("POST", "/v2/pub/img/blobs/uploads/", nil, nil)
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		require.Contains(t, resp.Header.Get("WWW-Authenticate"), `scope="repository:pub/img:pull,push"`)
 	})
 }
