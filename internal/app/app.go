@@ -21,9 +21,9 @@ import (
 	"github.com/kodera-packages/kodera/handlers/api"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
-	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/server"
 )
 
