@@ -9,15 +9,128 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
+	"github.com/oapi-codegen/runtime"
 )
+
+// DockerHistory defines model for DockerHistory.
+type DockerHistory struct {
+	Comment    *string `json:"comment,omitempty"`
+	Created    *string `json:"created,omitempty"`
+	CreatedBy  *string `json:"createdBy,omitempty"`
+	EmptyLayer *bool   `json:"emptyLayer,omitempty"`
+}
+
+// DockerImage defines model for DockerImage.
+type DockerImage struct {
+	ManifestCount int64 `json:"manifestCount"`
+
+	// Name Image path inside the repository ("" for the repository root)
+	Name string `json:"name"`
+
+	// PullName What docker pull takes, without the host
+	PullName  string    `json:"pullName"`
+	TagCount  int64     `json:"tagCount"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// DockerImageConfig defines model for DockerImageConfig.
+type DockerImageConfig struct {
+	Architecture *string            `json:"architecture,omitempty"`
+	Author       *string            `json:"author,omitempty"`
+	Cmd          *[]string          `json:"cmd,omitempty"`
+	Created      *string            `json:"created,omitempty"`
+	Entrypoint   *[]string          `json:"entrypoint,omitempty"`
+	Env          *[]string          `json:"env,omitempty"`
+	ExposedPorts *[]string          `json:"exposedPorts,omitempty"`
+	History      *[]DockerHistory   `json:"history,omitempty"`
+	Labels       *map[string]string `json:"labels,omitempty"`
+	Os           *string            `json:"os,omitempty"`
+	User         *string            `json:"user,omitempty"`
+	Variant      *string            `json:"variant,omitempty"`
+	WorkingDir   *string            `json:"workingDir,omitempty"`
+}
+
+// DockerImagePage defines model for DockerImagePage.
+type DockerImagePage struct {
+	Items  []DockerImage `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// DockerLayer defines model for DockerLayer.
+type DockerLayer struct {
+	// CreatedBy The history line that created the layer
+	CreatedBy *string `json:"createdBy,omitempty"`
+	Digest    string  `json:"digest"`
+	MediaType string  `json:"mediaType"`
+	Size      int64   `json:"size"`
+}
+
+// DockerManifest defines model for DockerManifest.
+type DockerManifest struct {
+	Annotations  *map[string]string `json:"annotations,omitempty"`
+	ArtifactType *string            `json:"artifactType,omitempty"`
+	Config       *DockerImageConfig `json:"config,omitempty"`
+	CreatedAt    time.Time          `json:"createdAt"`
+	Digest       string             `json:"digest"`
+	Image        string             `json:"image"`
+	Layers       []DockerLayer      `json:"layers"`
+	MediaType    string             `json:"mediaType"`
+
+	// Platforms Entries of an index (empty for an image)
+	Platforms []DockerPlatform `json:"platforms"`
+	Referrers []DockerReferrer `json:"referrers"`
+	Size      int64            `json:"size"`
+
+	// Subject Digest of the manifest this one refers to
+	Subject   *string  `json:"subject,omitempty"`
+	Tags      []string `json:"tags"`
+	TotalSize int64    `json:"totalSize"`
+}
+
+// DockerPlatform defines model for DockerPlatform.
+type DockerPlatform struct {
+	Architecture string  `json:"architecture"`
+	Digest       string  `json:"digest"`
+	MediaType    string  `json:"mediaType"`
+	Os           string  `json:"os"`
+	Size         int64   `json:"size"`
+	Variant      *string `json:"variant,omitempty"`
+}
+
+// DockerReferrer defines model for DockerReferrer.
+type DockerReferrer struct {
+	Annotations  *map[string]string `json:"annotations,omitempty"`
+	ArtifactType *string            `json:"artifactType,omitempty"`
+	Digest       string             `json:"digest"`
+	MediaType    string             `json:"mediaType"`
+	Size         int64              `json:"size"`
+}
+
+// DockerTag defines model for DockerTag.
+type DockerTag struct {
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	Name      string `json:"name"`
+
+	// Platforms os/architecture[/variant] of the image or of each index entry
+	Platforms []string `json:"platforms"`
+
+	// Size Manifest plus config and layers (or the children of an index)
+	Size      int64     `json:"size"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
 
 // Problem RFC 7807 problem details.
 type Problem struct {
@@ -46,8 +159,43 @@ type SystemInfo struct {
 	Version     string `json:"version"`
 }
 
+// ListDockerImagesParams defines parameters for ListDockerImages.
+type ListDockerImagesParams struct {
+	// Q Substring of the image path
+	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DeleteDockerManifestParams defines parameters for DeleteDockerManifest.
+type DeleteDockerManifestParams struct {
+	// Image Image path (`_` for the repository root)
+	Image string `form:"image" json:"image"`
+}
+
+// GetDockerManifestParams defines parameters for GetDockerManifest.
+type GetDockerManifestParams struct {
+	// Image Image path (`_` or empty for the repository root; any image holding the digest when absent)
+	Image *string `form:"image,omitempty" json:"image,omitempty"`
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListDockerImages Images of a docker repository (paginated, filtered by name)
+	// (GET /api/v1/repositories/{name}/docker/images)
+	ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams)
+	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string)
+	// DeleteDockerTag Delete a tag (the manifest stays)
+	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+	DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string)
+	// DeleteDockerManifest Delete a manifest and its tags
+	// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+	DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams)
+	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+	GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -56,6 +204,36 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// ListDockerImages Images of a docker repository (paginated, filtered by name)
+// (GET /api/v1/repositories/{name}/docker/images)
+func (_ Unimplemented) ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteDockerTag Delete a tag (the manifest stays)
+// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+func (_ Unimplemented) DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteDockerManifest Delete a manifest and its tags
+// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+func (_ Unimplemented) DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+func (_ Unimplemented) GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // GetSystemInfo Version and public instance settings
 // (GET /api/v1/system/info)
@@ -71,6 +249,255 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListDockerImages operation middleware
+func (siw *ServerInterfaceWrapper) ListDockerImages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDockerImagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDockerImages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListDockerTags operation middleware
+func (siw *ServerInterfaceWrapper) ListDockerTags(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "image" -------------
+	var image string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "image", chi.URLParam(r, "image"), &image, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDockerTags(w, r, name, image)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteDockerTag operation middleware
+func (siw *ServerInterfaceWrapper) DeleteDockerTag(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "image" -------------
+	var image string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "image", chi.URLParam(r, "image"), &image, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "tag" -------------
+	var tag string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tag", chi.URLParam(r, "tag"), &tag, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tag", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteDockerTag(w, r, name, image, tag)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteDockerManifest operation middleware
+func (siw *ServerInterfaceWrapper) DeleteDockerManifest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "digest" -------------
+	var digest string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "digest", chi.URLParam(r, "digest"), &digest, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "digest", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteDockerManifestParams
+
+	// ------------- Required query parameter "image" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "image", r.URL.Query(), &params.Image, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "image"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteDockerManifest(w, r, name, digest, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDockerManifest operation middleware
+func (siw *ServerInterfaceWrapper) GetDockerManifest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "digest" -------------
+	var digest string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "digest", chi.URLParam(r, "digest"), &digest, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "digest", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDockerManifestParams
+
+	// ------------- Optional query parameter "image" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "image", r.URL.Query(), &params.Image, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "image"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDockerManifest(w, r, name, digest, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
@@ -202,11 +629,217 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/system/info", wrapper.GetSystemInfo)
 	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/images", wrapper.ListDockerImages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/images/{image}/tags", wrapper.ListDockerTags)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}", wrapper.DeleteDockerTag)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.DeleteDockerManifest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
+	})
 
 	return r
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListDockerImagesRequestObject struct {
+	Name   string `json:"name"`
+	Params ListDockerImagesParams
+}
+
+type ListDockerImagesResponseObject interface {
+	VisitListDockerImagesResponse(w http.ResponseWriter) error
+}
+
+type ListDockerImages200JSONResponse DockerImagePage
+
+func (response ListDockerImages200JSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListDockerImagesdefaultApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTagsRequestObject struct {
+	Name  string `json:"name"`
+	Image string `json:"image"`
+}
+
+type ListDockerTagsResponseObject interface {
+	VisitListDockerTagsResponse(w http.ResponseWriter) error
+}
+
+type ListDockerTags200JSONResponse []DockerTag
+
+func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTagsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListDockerTagsdefaultApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTagRequestObject struct {
+	Name  string `json:"name"`
+	Image string `json:"image"`
+	Tag   string `json:"tag"`
+}
+
+type DeleteDockerTagResponseObject interface {
+	VisitDeleteDockerTagResponse(w http.ResponseWriter) error
+}
+
+type DeleteDockerTag204Response struct {
+}
+
+func (response DeleteDockerTag204Response) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDockerTagdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteDockerTagdefaultApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifestRequestObject struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	Params DeleteDockerManifestParams
+}
+
+type DeleteDockerManifestResponseObject interface {
+	VisitDeleteDockerManifestResponse(w http.ResponseWriter) error
+}
+
+type DeleteDockerManifest204Response struct {
+}
+
+func (response DeleteDockerManifest204Response) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifestRequestObject struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	Params GetDockerManifestParams
+}
+
+type GetDockerManifestResponseObject interface {
+	VisitGetDockerManifestResponse(w http.ResponseWriter) error
+}
+
+type GetDockerManifest200JSONResponse DockerManifest
+
+func (response GetDockerManifest200JSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetDockerManifestdefaultApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetSystemInfoRequestObject struct {
 }
@@ -248,6 +881,21 @@ func (response GetSystemInfodefaultApplicationProblemPlusJSONResponse) VisitGetS
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListDockerImages Images of a docker repository (paginated, filtered by name)
+	// (GET /api/v1/repositories/{name}/docker/images)
+	ListDockerImages(ctx context.Context, request ListDockerImagesRequestObject) (ListDockerImagesResponseObject, error)
+	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+	ListDockerTags(ctx context.Context, request ListDockerTagsRequestObject) (ListDockerTagsResponseObject, error)
+	// DeleteDockerTag Delete a tag (the manifest stays)
+	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+	DeleteDockerTag(ctx context.Context, request DeleteDockerTagRequestObject) (DeleteDockerTagResponseObject, error)
+	// DeleteDockerManifest Delete a manifest and its tags
+	// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+	DeleteDockerManifest(ctx context.Context, request DeleteDockerManifestRequestObject) (DeleteDockerManifestResponseObject, error)
+	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+	GetDockerManifest(ctx context.Context, request GetDockerManifestRequestObject) (GetDockerManifestResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -292,6 +940,144 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// ListDockerImages operation middleware
+func (sh *strictHandler) ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams) {
+	var request ListDockerImagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDockerImages(ctx, request.(ListDockerImagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDockerImages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDockerImagesResponseObject); ok {
+		if err := validResponse.VisitListDockerImagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListDockerTags operation middleware
+func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+	var request ListDockerTagsRequestObject
+
+	request.Name = name
+	request.Image = image
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDockerTags(ctx, request.(ListDockerTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDockerTags")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDockerTagsResponseObject); ok {
+		if err := validResponse.VisitListDockerTagsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteDockerTag operation middleware
+func (sh *strictHandler) DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string) {
+	var request DeleteDockerTagRequestObject
+
+	request.Name = name
+	request.Image = image
+	request.Tag = tag
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDockerTag(ctx, request.(DeleteDockerTagRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDockerTag")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteDockerTagResponseObject); ok {
+		if err := validResponse.VisitDeleteDockerTagResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteDockerManifest operation middleware
+func (sh *strictHandler) DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams) {
+	var request DeleteDockerManifestRequestObject
+
+	request.Name = name
+	request.Digest = digest
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDockerManifest(ctx, request.(DeleteDockerManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDockerManifest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteDockerManifestResponseObject); ok {
+		if err := validResponse.VisitDeleteDockerManifestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDockerManifest operation middleware
+func (sh *strictHandler) GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams) {
+	var request GetDockerManifestRequestObject
+
+	request.Name = name
+	request.Digest = digest
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDockerManifest(ctx, request.(GetDockerManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDockerManifest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDockerManifestResponseObject); ok {
+		if err := validResponse.VisitGetDockerManifestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -321,22 +1107,42 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"lFVbb9tGE/0rg/2+BxulJaUJkIJvipGkRoBWiN0LYBnRihyJG5Gz25mlU9bQfy9mqbuctH0jd2fOnLns",
-	"mSdT+CZ4Qopi8ifDKMGTYPqZsJ/X2Ohn4SkiRf20IdSusNF5Gobe4rvP4knvpKiwsfr1f8aFyc3/hnv8",
-	"YX8rwy3uer3OTIlSsAsKZ3IzJkBmz3Dx8d01vP5h9PrSqNXG9YTVse/WAzasoMRoXS0Dk5nAPiBH1yfW",
-	"X+hX7AKa3EhkR0uzzowjiZYKfPaS8Y8WJd6U58GvPTPWNqLAFxcriBWCID8iQ+2XSuEMTaKNbeKDf9om",
-	"1GjyV6NXO0NHEZfIahldrPHI0PzkI7zzLZXPIfcHpxTH8MvHG2BcICMVCK5Eim7ROVomutuyqbcS3gez",
-	"c9/GfF5bWp2H29TFMZYmv+9vt5R3ST7s3Pz8MxZRWd52ErG5oYVXrscdWmqdx0WBIueJ/FZhrJDBkqeu",
-	"8a1AYesaWaCxHTDaEkI7r10BjMGLi54dykEP5t7XaElJPCKL64f323ltDbMjbud5aWOxaNnF7laHts9n",
-	"bsUV4zZW59m0gky2wX5uLES/QgLPEKzIF8+lEk/zn6gr0D6TKsagaczRMvLzAcYQkMWTrRVVh9IVeGWL",
-	"wrcUN+EuVuHTYDC4PI6VQM+DCYqW4tr7lUtz5jRM0f9mRpMxuVn5Etl+2hjvUWxwH7DrH7/bNP/kIb+9",
-	"vYPx5Ab8Aj4kFJjYYmWXKBlYAk9XgbFxgvsGd9BYsktkWHiekuqVdYQsGUy6WHmCsIN476HxZVujgKUS",
-	"Fq5GGUxpSlo/fROFjbt2/GPtpnQxU0fP7q+kijm8SYWDvqazTF1/vLubwBttXg8827Y9TyCzy2xKng+1",
-	"I5UN+qqCYIR5B7PJz7d3MLTBDR9fDG0bq2Htl45mcNGS2AVOqcFY+VIUhIAQywQ3+/3q+vbju6u7FAwq",
-	"tCUyMMaWCUuwERLOZSrDW1VgAcsI55rqi7ZRNYeL2dc2wUxhdhqQm5MeamvNwcszLwajwUgHywckG5zJ",
-	"zcvBaPBSddvGKj2gbc6SRGO4HZwlpp2k0pF4qDSb9xgPtCU7Xmrfj0bfWGj/bZEdRHlml91sVgkoWW5S",
-	"AJOsFrat49fAd2wP9uReU0x+/7R+yIy0TWO5M7n5ta9jGuWN7G2XmI5NdLQUbYZdiupYX0DzsD5FPdKQ",
-	"+4d1dqRa/cHJy0+HiU3adJJgWq5NboZGzzdBn/5NZXbCsWG4flj/HQAA//8=",
+	"3Fltc9u4Ef4rGLYf5CktOb2011E/OU5y57n0qol1bWdiT7QiVyLOJMAASyc6j/57ZwG+SYJsKU7Sl082",
+	"CWJ3sfvsg93VfZTootQKFdlofB8ZtKVWFt3DxOh5jgX/m2hFqIj/hbLMZQIktRqV/os//Gq14jWbZFgA",
+	"//d7g4toHP1u1Mkf+VU7auSu1+s4StEmRpYsLhpH50qgMdqIwdvXF+L7v5x9fxLxV/VWlvxSJ7dofpSW",
+	"tFnxi9LoEg1Jb3Sii6K2lFYlRuPIkpFqGa3jKDEIhOlDay9WwVUsSlq9gRWa3vJc6xxBOQPrV3r+KybE",
+	"O7yZlwUscdfIApRcoKULXXlTF9oUQNE4kor+/Dxq5UlFuETDAhUUTtKmw5wCUQJlQiorUxSUoTBYaivZ",
+	"QWJwHV1HYqHN9oLRmk46Td1ZyyrPfw4q+2cGJFJ3MMFfCYJbtLH4KCnTFTkNmbYUkkqwPOa0VZlyOM43",
+	"v+d3pyQL3NWwjiODHyppOL7vvLd6Z+kZEG+5v6/s5uFIXmi1kMvdeIJJMkmYUGUwiB+oKNMmDLzCAVIS",
+	"Fjb4Qf0CjIHVYyhGRWZVaun9fLhMVHdHbvhUaovpRBtPHIfvzLrMbTc9xBab+R4QmMMccx+GNJUMVcgn",
+	"G+HZZ1MXYx3+rrIYDtodGAl7WOajNrdSLV/K0NZHqGISpIvWT0c4zDNPyF2ykH3De0mnFwuLe9ZIE+QH",
+	"Je9WJnqbGwGN/lbZ/oxr6XaL4PtEvclPU+YfDxSRS8VcCCTqDY6dciczQE+pXKINx7PAVMLUvQ2sWvkb",
+	"fo5baoV98bWw/R75W81bAQJSSpO7k5+YCGBILiChvedNWgo8EIM1Z3bEdTinPxgW2VytOysuyMfmi0db",
+	"IF8eDn+ZA/FR7C4aXykyEq3QCwFKSJXiJzFwhYS7jvkdH4Hv4CPsnNQKQ6YaXKAxx5/9bb0vJPNgfMeR",
+	"rTyMdjzx0kWRHcE52Ny+gjJphVZclSzQWEF6T+Fw5A3jmObqqXnp8RXIz76CPqhrU/uYaLHYj83+/G5j",
+	"e3yB8dn8tefmOyLs++/CgynPmRFvnnK/m1q4/gdp8H/ivphCoFb9bMubBuQYDtR21A/qu1ENlpuGDFyW",
+	"CW34GSHJap50dWyfGB9N+savm/qbG1OUeWWFv7sEqNQXAlYM6r4oyWSeGlR9smZi/nadykPJ0anoOzsU",
+	"917LvumIpp0WdcsuUiSQuR2yyE18uIXwlassgUrCKOAzoaXLdFf5hTYGcyC0rlV0Hrdo7tCIXC+HIda3",
+	"BFQ5e/ATFGWO0fj52fOQ/0lSjhsfRj9rEq91pdLgfVLje2vwIH55e+kvIlQJCpmiIrlYSbV05jZu491s",
+	"cKcM5rqi8TwHdftorMmH1ZvcHjIUyKuVJSwu1ULvZvCS/XyeJGhtqEdHypDLC61WhWbUQ54z1gtYCYOQ",
+	"irKa5zLpZgESbS8G7VQjju7QWOknOw+fq/kw3rBt91wcWEwqI2l1xRWIP88crEzOK8p2T8MNGCeIxw0I",
+	"0recpEaUYO1HbVI23BUzznQW1J0kIyr5GHMEgyas4FyUaCxfESyVQSkTPIUk0ZWiWt3gtnw/HA5PNnU5",
+	"obvKLFp2xYXWt9LhTLKaxD82JBrd6hQNvK8/7qRAKX/ClZ+MyTr4W4n86moqzieXzFQ/OSliAsktLNHG",
+	"TF1anZYGC2k3hj0FKFii4cLzWiVaEUiFxsZisqJMK1G2In7QotBplaN1PLmQOdrhtbpW7D/OiQSoDcej",
+	"vrtWg9m5m33I39y9PBYvnOOE9+ks5q0/TqcT8YKD5wXPmrCPnZDZSXyttOlzh3Ob8F4VFknMV2I2+fvV",
+	"VIyglKO7ZyOoKBvleinVTAwqZWGB16pAynRqWYgSCuumcPav04urt69Pp06ZyBBSNMIgVUZhKoCEk3Pi",
+	"3PDKGG2sAINil1N1UhVcX4vBbN+YdMZiWg4YR1sx5NBGvcyLng3PhmeuUCtRQSmjcfTd8Gz4HfM2UOYS",
+	"qDlzP6NH9+zA9ciP60bunvXs4Tt8JhRnHRN29EZa6vVsrooFAwWS6ybe1TBmjR2I65urIwIyFca9IfAO",
+	"aWyD+aqa+8XNcqBW41R+qNBVArXOD9EjCkKbmpFDtzHFBVQ5ReM/ncVRAZ9kURX8wE9S+adnoZosrKCe",
+	"ZQQ19EWeBUTexJtT9z+enT0wcT9u0r49WQpN3EXpKrCFqCHivqhtD0tvze1N8rn7Kwowq2Ym7fveZlrc",
+	"H0iXsJSK65mY2YXQYMrpy648aZooLnjdzuiGZR8M8NG9+7seNV3jI2if1h3bV8F6QEzTVB4u56nwOGIM",
+	"wO3CTmW9i5hphoLdGzdR+wKQ4Tg0tbejgEHHBOKXt29OUSU6ZcjM3s/aXzP8N0B7f9r4YlAa3RMs1z6v",
+	"cyTcxdRL975z5H81qMJyyJn9FGg+D8x+nF/SL4ARL4mLQFiKwcYkyRKs7BMi3giyo3vfhx0c6nYk+w3j",
+	"3baKT7h5e78bDvopFcii0IX3JXjs24ClxQhXs5KsqId0O0iJw3fFD0j/X5HWRnRD6EDI/ypArWpqzXSe",
+	"Nh2wt0V85NIZ5hbVo+D4epfa43dZG609F1jRrj8ZaucdxlyHwiDzk6bK4yiup02xaIc3Do3dSPhh4rJu",
+	"FjBq+sF9MO2NDL6ie3taAq69rCdEgo01hVPw+S6uRwWcZAyZzuX/8O2R82I9zWhmU9wNklQbOe4dyE7d",
+	"kroxGnh3w8nTG0b4F1sNvXvprHEDLM8AlcmjcTSK+H2t9P4Qz7QpU1u4m70XTa9el+dcJG3X1NL1aw1l",
+	"eACtb9b/DgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

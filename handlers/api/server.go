@@ -17,6 +17,7 @@ import (
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -29,6 +30,8 @@ type Server struct {
 	Authn *auth.Authenticator
 	Authz *auth.Authorizer
 	Log   *slog.Logger
+	// Registry serves the docker image views (docker.go).
+	Registry *registry.Service
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)

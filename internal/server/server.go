@@ -16,6 +16,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -34,8 +35,9 @@ type Deps struct {
 func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	apiServer := &api.Server{Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log}
-	return routes(d, reg, apiServer)
+	images := registry.New(d.Pool, d.Blobs, d.Log)
+	apiServer := &api.Server{Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log, Registry: images}
+	return routes(d, reg, apiServer, images)
 }
 
 // readyz answers 200 only when start-up finished and both Postgres and the
