@@ -202,3 +202,44 @@ func basic(u, p string) string {
 	req.SetBasicAuth(u, p)
 	return strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")
 }
+
+// SIGTERM (context cancel) drains in-flight requests: a response being read
+// when shutdown begins still arrives whole.
+func TestGracefulShutdownDrains(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(dbtest.New(t))
+	require.NoError(t, err)
+	env := map[string]string{
+		"DB_HOST": u.Hostname(), "DB_PORT": u.Port(), "DB_DATABASE": strings.TrimPrefix(u.Path, "/"), "DB_USERNAME": "postgres",
+		"KODERA_LISTEN": "127.0.0.1:0", "KODERA_DATA_DIR": t.TempDir(), "KODERA_ADMIN_USERNAME": "admin", "KODERA_ADMIN_PASSWORD": "password123",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"kodera"}, func(k string) string { return env[k] }, io.Discard,
+			app.Options{Listening: func(a string) { addr <- a }})
+	}()
+	base := "http://" + <-addr
+	_, want := get(t, base+"/swagger-ui/swagger-ui-bundle.js")
+
+	resp, err := http.Get(base + "/swagger-ui/swagger-ui-bundle.js")
+	require.NoError(t, err)
+	first := make([]byte, 1024)
+	_, err = io.ReadFull(resp.Body, first)
+	require.NoError(t, err)
+	cancel()
+	time.Sleep(200 * time.Millisecond)
+	rest, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, want, string(first)+string(rest))
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop")
+	}
+	_, err = http.Get(base + "/healthz")
+	require.Error(t, err, "no longer listening")
+}
