@@ -27,6 +27,23 @@ type Repository struct {
 	UpdatedAt   time.Time
 }
 
+type RepositoryFile struct {
+	ID           int64
+	RepositoryID int64
+	Path         string
+	Parent       string
+	Name         string
+	IsFolder     bool
+	BlobDigest   *string
+	Size         int64
+	ContentType  string
+	Sha1         string
+	Md5          string
+	UploadedBy   string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
 type ServiceAccount struct {
 	ID          int64
 	Name        string
