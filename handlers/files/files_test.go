@@ -1,7 +1,7 @@
 package files_test
 
 import (
-	"crypto/md5" //nolint:gosec // Checksums under test.
+	"crypto/md5"  //nolint:gosec // Checksums under test.
 	"crypto/sha1" //nolint:gosec // As above.
 	"crypto/sha256"
 	"encoding/hex"
