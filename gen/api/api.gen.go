@@ -9,15 +9,71 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
+	"github.com/oapi-codegen/runtime"
 )
+
+// FileDetails defines model for FileDetails.
+type FileDetails struct {
+	ContentType *string   `json:"contentType,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// DownloadUrl Where the raw protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string   `json:"downloadUrl,omitempty"`
+	Folder      bool      `json:"folder"`
+	Md5         *string   `json:"md5,omitempty"`
+	ModifiedAt  time.Time `json:"modifiedAt"`
+	Name        string    `json:"name"`
+	Path        string    `json:"path"`
+	Repository  string    `json:"repository"`
+	Sha1        *string   `json:"sha1,omitempty"`
+	Sha256      *string   `json:"sha256,omitempty"`
+	Size        int64     `json:"size"`
+	UploadedBy  *string   `json:"uploadedBy,omitempty"`
+}
+
+// FileEntry defines model for FileEntry.
+type FileEntry struct {
+	Folder     bool      `json:"folder"`
+	ModifiedAt time.Time `json:"modifiedAt"`
+	Name       string    `json:"name"`
+
+	// Path Full path within the repository.
+	Path string `json:"path"`
+
+	// Sha256 Hex SHA-256 of a file's content.
+	Sha256 *string `json:"sha256,omitempty"`
+
+	// Size Bytes; 0 for folders.
+	Size int64 `json:"size"`
+}
+
+// FileList defines model for FileList.
+type FileList struct {
+	Items []FileEntry `json:"items"`
+
+	// NextCursor Pass as cursor for the next page; absent on the last page.
+	NextCursor *string `json:"nextCursor,omitempty"`
+
+	// Path The folder listed, "" for the root.
+	Path       string `json:"path"`
+	Repository string `json:"repository"`
+}
+
+// FileMove defines model for FileMove.
+type FileMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
 
 // Problem RFC 7807 problem details.
 type Problem struct {
@@ -46,8 +102,54 @@ type SystemInfo struct {
 	Version     string `json:"version"`
 }
 
+// FilePathQuery defines model for FilePathQuery.
+type FilePathQuery = string
+
+// FilePathRequired defines model for FilePathRequired.
+type FilePathRequired = string
+
+// FilesRepositoryName defines model for FilesRepositoryName.
+type FilesRepositoryName = string
+
+// DeleteFileParams defines parameters for DeleteFile.
+type DeleteFileParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListFilesParams defines parameters for ListFiles.
+type ListFilesParams struct {
+	// Path A folder's path, '/'-separated; empty or '/' for the root.
+	Path *FilePathQuery `form:"path,omitempty" json:"path,omitempty"`
+
+	// Cursor The nextCursor of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetFileDetailsParams defines parameters for GetFileDetails.
+type GetFileDetailsParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// MoveFileJSONRequestBody defines body for MoveFile for application/json ContentType.
+type MoveFileJSONRequestBody = FileMove
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -56,6 +158,30 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// DeleteFile Delete a file, or a folder with everything below it
+// (DELETE /api/v1/repositories/{name}/files)
+func (_ Unimplemented) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListFiles One level of a files repository's tree, folders first
+// (GET /api/v1/repositories/{name}/files)
+func (_ Unimplemented) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+// (GET /api/v1/repositories/{name}/files/details)
+func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MoveFile Move or rename a file or a folder (with everything below it)
+// (POST /api/v1/repositories/{name}/files/move)
+func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // GetSystemInfo Version and public instance settings
 // (GET /api/v1/system/info)
@@ -71,6 +197,184 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// DeleteFile operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFileParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFile(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListFiles(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesParams
+
+	// ------------- Optional query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFiles(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetFileDetails operation middleware
+func (siw *ServerInterfaceWrapper) GetFileDetails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFileDetailsParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetFileDetails(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MoveFile operation middleware
+func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveFile(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
@@ -202,11 +506,177 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/system/info", wrapper.GetSystemInfo)
 	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.DeleteFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.ListFiles)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files/details", wrapper.GetFileDetails)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories/{name}/files/move", wrapper.MoveFile)
+	})
 
 	return r
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type DeleteFileRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params DeleteFileParams
+}
+
+type DeleteFileResponseObject interface {
+	VisitDeleteFileResponse(w http.ResponseWriter) error
+}
+
+type DeleteFile204Response struct {
+}
+
+func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteFiledefaultApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params ListFilesParams
+}
+
+type ListFilesResponseObject interface {
+	VisitListFilesResponse(w http.ResponseWriter) error
+}
+
+type ListFiles200JSONResponse FileList
+
+func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListFilesdefaultApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params GetFileDetailsParams
+}
+
+type GetFileDetailsResponseObject interface {
+	VisitGetFileDetailsResponse(w http.ResponseWriter) error
+}
+
+type GetFileDetails200JSONResponse FileDetails
+
+func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetFileDetailsdefaultApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFileRequestObject struct {
+	Name FilesRepositoryName `json:"name"`
+	Body *MoveFileJSONRequestBody
+}
+
+type MoveFileResponseObject interface {
+	VisitMoveFileResponse(w http.ResponseWriter) error
+}
+
+type MoveFile200JSONResponse FileDetails
+
+func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetSystemInfoRequestObject struct {
 }
@@ -248,6 +718,18 @@ func (response GetSystemInfodefaultApplicationProblemPlusJSONResponse) VisitGetS
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(ctx context.Context, request GetFileDetailsRequestObject) (GetFileDetailsResponseObject, error)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -292,6 +774,120 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// DeleteFile operation middleware
+func (sh *strictHandler) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	var request DeleteFileRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFile(ctx, request.(DeleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFileResponseObject); ok {
+		if err := validResponse.VisitDeleteFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFiles operation middleware
+func (sh *strictHandler) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	var request ListFilesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFiles(ctx, request.(ListFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFilesResponseObject); ok {
+		if err := validResponse.VisitListFilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetFileDetails operation middleware
+func (sh *strictHandler) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	var request GetFileDetailsRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileDetails(ctx, request.(GetFileDetailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileDetails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetFileDetailsResponseObject); ok {
+		if err := validResponse.VisitGetFileDetailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MoveFile operation middleware
+func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	var request MoveFileRequestObject
+
+	request.Name = name
+
+	var body MoveFileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveFile(ctx, request.(MoveFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveFileResponseObject); ok {
+		if err := validResponse.VisitMoveFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -321,22 +917,39 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"lFVbb9tGE/0rg/2+BxulJaUJkIJvipGkRoBWiN0LYBnRihyJG5Gz25mlU9bQfy9mqbuctH0jd2fOnLns",
-	"mSdT+CZ4Qopi8ifDKMGTYPqZsJ/X2Ohn4SkiRf20IdSusNF5Gobe4rvP4knvpKiwsfr1f8aFyc3/hnv8",
-	"YX8rwy3uer3OTIlSsAsKZ3IzJkBmz3Dx8d01vP5h9PrSqNXG9YTVse/WAzasoMRoXS0Dk5nAPiBH1yfW",
-	"X+hX7AKa3EhkR0uzzowjiZYKfPaS8Y8WJd6U58GvPTPWNqLAFxcriBWCID8iQ+2XSuEMTaKNbeKDf9om",
-	"1GjyV6NXO0NHEZfIahldrPHI0PzkI7zzLZXPIfcHpxTH8MvHG2BcICMVCK5Eim7ROVomutuyqbcS3gez",
-	"c9/GfF5bWp2H29TFMZYmv+9vt5R3ST7s3Pz8MxZRWd52ErG5oYVXrscdWmqdx0WBIueJ/FZhrJDBkqeu",
-	"8a1AYesaWaCxHTDaEkI7r10BjMGLi54dykEP5t7XaElJPCKL64f323ltDbMjbud5aWOxaNnF7laHts9n",
-	"bsUV4zZW59m0gky2wX5uLES/QgLPEKzIF8+lEk/zn6gr0D6TKsagaczRMvLzAcYQkMWTrRVVh9IVeGWL",
-	"wrcUN+EuVuHTYDC4PI6VQM+DCYqW4tr7lUtz5jRM0f9mRpMxuVn5Etl+2hjvUWxwH7DrH7/bNP/kIb+9",
-	"vYPx5Ab8Aj4kFJjYYmWXKBlYAk9XgbFxgvsGd9BYsktkWHiekuqVdYQsGUy6WHmCsIN476HxZVujgKUS",
-	"Fq5GGUxpSlo/fROFjbt2/GPtpnQxU0fP7q+kijm8SYWDvqazTF1/vLubwBttXg8827Y9TyCzy2xKng+1",
-	"I5UN+qqCYIR5B7PJz7d3MLTBDR9fDG0bq2Htl45mcNGS2AVOqcFY+VIUhIAQywQ3+/3q+vbju6u7FAwq",
-	"tCUyMMaWCUuwERLOZSrDW1VgAcsI55rqi7ZRNYeL2dc2wUxhdhqQm5MeamvNwcszLwajwUgHywckG5zJ",
-	"zcvBaPBSddvGKj2gbc6SRGO4HZwlpp2k0pF4qDSb9xgPtCU7Xmrfj0bfWGj/bZEdRHlml91sVgkoWW5S",
-	"AJOsFrat49fAd2wP9uReU0x+/7R+yIy0TWO5M7n5ta9jGuWN7G2XmI5NdLQUbYZdiupYX0DzsD5FPdKQ",
-	"+4d1dqRa/cHJy0+HiU3adJJgWq5NboZGzzdBn/5NZXbCsWG4flj/HQAA//8=",
+	"xFhtTxtJEv4rpb6TAN1gmyzJnpxPQCBBm9vlwNydFKOlPVO2e5npnnTXAA7yfz9V97zZHmCJiPYTeHqm",
+	"Xp+qeqofRGyy3GjU5MTwQeTSygwJrf91olI8kzT/d4F2wQ8SdLFVOSmjxVAcwNSkCdotB7mkeQRb/a1d",
+	"hyyDMHkPmOW0AGP5OUyNBZojWGOoJyKhWMJXLzgSWmYohoKliEi4eI6ZDPqmskhJDIWIRCbvP6Oe0VwM",
+	"9wZv9iNBi5y/cmSVnonlMqoNPsevhbKYdNqsUtxybNZT1j9joq0VkC2wbfKGlZnS9YPHbHbnmBunyNjF",
+	"r17Putkjjlz9zpYDNqe2sTSqNNH/ecrEdRuW/LLLjXbo035mzSTFjP+NjSbUxP/KPE9VLNmgfh7e+Mcf",
+	"jq17aMn+u8WpGIq/9Rtc9cOp61dyvca1tGhAa42F7fOTI/j5n4Ofd3xwyk8rMH5AkioNSLUmR0sqmFza",
+	"OfKebXgYidgiZ/XAezI1NpMMqkQS7pLy4dr4JDF3OjUyubTpZj7+O0eLAc/yDnJryMQmBYf2Fp1/zjCL",
+	"QDqQGuTEmbQg9EADo4HmyoWXba9Ld0Bmy5OJMSlKzWdZ8rbTxcwkaqpe5qMuwbZx4BHVddCAsPPYzeXe",
+	"Ywdv3r7rPlLfcMVkpendfmOu0oQztPxqkXNGMDns0r5sY/5L29KoqomyUMrwlqrb6FgJ41Vtgpn8gTGJ",
+	"slqPNQX3VzH4ZNJ+RHJWIXlSpGkA2J2iudIBnXUQOnHWZGVV1ie8h4tPB7tv3r4DMwVZNc2yzLpllWlc",
+	"lXS4IHTvYeD7f4iQ6/kUPJPstWw+ncA/kbTPytFmzhRhtvrPUw2sSf6y1iKtlf63xns6KqwzdjMKZ9I5",
+	"7gWxP69nIX8CuZzhe24RqCn0BoRUunDQGenu/POICHGBVDnCJIKxGIuNwfuykn6qqMpkhNA9Fvd/mVvs",
+	"qBVrspdPy0iQ+a4Z23bBq/aSukxuzb7V8FZzCcrZB0mYRRzSVd/CQWflKu1I6hgfaa1fC3R02sFajoy1",
+	"mEpC54vb5zOMD0jNrLscSVLh7cF7meUpiuH+YL+rqZKiFFdeFL8aghNT6KRLMpVDdp1YXZ6fgsUpWtQx",
+	"gkpQk5oulJ55c6uw8ddscKNMTkxBw0kq9Y14Lnn+tDK5drIrkRcLR5id6qnZRN+M43wQx+hc52inOVqQ",
+	"2uhFZgoHsUxTtA4yuQCLMoG8mKQqbpqrQtfKQavt36J1KlCkp/2qXoxWbNv0ixOLcWEVLS64KQV/JtKp",
+	"+KDo6gqFQ8u9M+BGApkb1Ex+c+ncnbGe6Pr+5k1nQY0nc6Kc3ZigtGi7FRxAjtYZLVOWyqBUMe7KODaF",
+	"plLd9k3+e6/X21nV5YVuKnPoOBRHxtwojzNPcePwsya5NyZBK38vX26kyFz9gotAMVWZ/LVCPr4YwcHZ",
+	"KQ+2X7wUOJPxjZyhi5isGb2bW8yUa09PyKSWM/Ste6x5DEql0boIzhY0NxryWsRHA5lJihSZ+iV+crre",
+	"WI81x49rIpZUp+PZ2I319jV/aKz65rn3EA594CDE9DriTz+NRmdwyMkLgq+rtA+9kOudaKyNbfcOHzYI",
+	"UQWHBJMFXJ/9djGCvsxV/3avLwua91MzU/oatgvt5BTHOkOam8QzXA0aMfHirv+3e3RxfrI78spgjpKn",
+	"kEUqrMYEJIGXs+PDcMw834G0CJs91cRFxiMXtq8f2zeuWUzdA4ZiLYecWtGqPLHXG/QGDCyTo5a5EkPx",
+	"U2/Q+6kcYL6AKp/bFd1/4AAu+z6BAUYpkkck9xJvGPdq8cE/51nnRTYL9JduNtG80t/YV5dXa7vYm8H+",
+	"JoSDxsRvKdWG3K2rltVaviLhiiyTPO5LSSXB81CSFYnwYMFbtAtmkzOYYGruQDFHJjlzfpT60FwtIzFD",
+	"2gwMUy6/3X53XMLFwzLq4joN3+JKDiMGbxU37Io5dS3wgYKJp/bh6KHzy1Rl3vuO64m9wcDfT6isyPyv",
+	"geck5c8OcruZ5sET6/bL1uya7Xbs2Q1JZDY/V2liUb8Cjn7TCCneYtqsC271woIsYlRtADBV1nUj6eVA",
+	"Wb88WbKYZyu6nzR3CZ3o/YjUvnL4EaX9ujmvLH0s7SrF5tbrFXJ+ob5hBPEc4xtXZC7y1C6Ccke3fvrx",
+	"busaTLT0/6W5z6ql5BUURiI3YbXcjHmCjpT2CYWscATaEOC9cvQeMuUc99WqJOTE3CIo8pOxvJHgJraK",
+	"Sl6nylFT7guHJlm8Ko78xrZcZahkC1z+tfjlnCVrKGJqociBxjt/9fEKqGbvWYFFT5sb3NaDcfuxybjT",
+	"AeoWHJ3fSPoVK32s6bQWlx8Y8JaWjniflnsqsLE28wq+P7blwsIlxuXSxPo/gaT5TlHuVNWGzJyUlJ65",
+	"VkxDADmoa1JXFpQvVzzAWytReLC2VviH3hq/Rof6L2wqhqLvi7pU+vBnIlNThNLCbsLCE7B7PEb1Jc3l",
+	"aQ8ufQMN20N1Ce1gZsaa5tYUs/nmvbOkQNtDd3toJC/7D1wXS9g+uxxF8PF4NNYevudSzzCCT8cHHyL4",
+	"cPz5eHQcQVakpHJpCXgTKHl26VoA9PJq+f8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
