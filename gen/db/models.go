@@ -67,6 +67,23 @@ type Repository struct {
 	UpdatedAt   time.Time
 }
 
+type RepositoryFile struct {
+	ID           int64
+	RepositoryID int64
+	Path         string
+	Parent       string
+	Name         string
+	IsFolder     bool
+	BlobDigest   *string
+	Size         int64
+	ContentType  string
+	Sha1         string
+	Md5          string
+	UploadedBy   string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
 type RepositoryPermission struct {
 	RepositoryID     int64
 	UserID           *int64
