@@ -22,6 +22,251 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AuditEventActorKind.
+const (
+	AuditEventActorKindAnonymous AuditEventActorKind = "anonymous"
+	AuditEventActorKindService   AuditEventActorKind = "service"
+	AuditEventActorKindSystem    AuditEventActorKind = "system"
+	AuditEventActorKindUser      AuditEventActorKind = "user"
+)
+
+// Valid indicates whether the value is a known member of the AuditEventActorKind enum.
+func (e AuditEventActorKind) Valid() bool {
+	switch e {
+	case AuditEventActorKindAnonymous:
+		return true
+	case AuditEventActorKindService:
+		return true
+	case AuditEventActorKindSystem:
+		return true
+	case AuditEventActorKindUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeAuthenticatedBy.
+const (
+	MeAuthenticatedByPassword MeAuthenticatedBy = "password"
+	MeAuthenticatedBySession  MeAuthenticatedBy = "session"
+	MeAuthenticatedByToken    MeAuthenticatedBy = "token"
+)
+
+// Valid indicates whether the value is a known member of the MeAuthenticatedBy enum.
+func (e MeAuthenticatedBy) Valid() bool {
+	switch e {
+	case MeAuthenticatedByPassword:
+		return true
+	case MeAuthenticatedBySession:
+		return true
+	case MeAuthenticatedByToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeKind.
+const (
+	MeKindService MeKind = "service"
+	MeKindUser    MeKind = "user"
+)
+
+// Valid indicates whether the value is a known member of the MeKind enum.
+func (e MeKind) Valid() bool {
+	switch e {
+	case MeKindService:
+		return true
+	case MeKindUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PermissionLevel.
+const (
+	PermissionLevelAdmin PermissionLevel = "admin"
+	PermissionLevelRead  PermissionLevel = "read"
+	PermissionLevelWrite PermissionLevel = "write"
+)
+
+// Valid indicates whether the value is a known member of the PermissionLevel enum.
+func (e PermissionLevel) Valid() bool {
+	switch e {
+	case PermissionLevelAdmin:
+		return true
+	case PermissionLevelRead:
+		return true
+	case PermissionLevelWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RepositoryAccess.
+const (
+	RepositoryAccessAdmin RepositoryAccess = "admin"
+	RepositoryAccessRead  RepositoryAccess = "read"
+	RepositoryAccessWrite RepositoryAccess = "write"
+)
+
+// Valid indicates whether the value is a known member of the RepositoryAccess enum.
+func (e RepositoryAccess) Valid() bool {
+	switch e {
+	case RepositoryAccessAdmin:
+		return true
+	case RepositoryAccessRead:
+		return true
+	case RepositoryAccessWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RepositoryType.
+const (
+	Docker RepositoryType = "docker"
+	Files  RepositoryType = "files"
+	Go     RepositoryType = "go"
+	Pypi   RepositoryType = "pypi"
+)
+
+// Valid indicates whether the value is a known member of the RepositoryType enum.
+func (e RepositoryType) Valid() bool {
+	switch e {
+	case Docker:
+		return true
+	case Files:
+		return true
+	case Go:
+		return true
+	case Pypi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	RoleAdmin Role = "admin"
+	RoleUser  Role = "user"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case RoleAdmin:
+		return true
+	case RoleUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenCreateScopes.
+const (
+	TokenCreateScopesRead  TokenCreateScopes = "read"
+	TokenCreateScopesWrite TokenCreateScopes = "write"
+)
+
+// Valid indicates whether the value is a known member of the TokenCreateScopes enum.
+func (e TokenCreateScopes) Valid() bool {
+	switch e {
+	case TokenCreateScopesRead:
+		return true
+	case TokenCreateScopesWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserSource.
+const (
+	Ldap  UserSource = "ldap"
+	Local UserSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the UserSource enum.
+func (e UserSource) Valid() bool {
+	switch e {
+	case Ldap:
+		return true
+	case Local:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Visibility.
+const (
+	Private Visibility = "private"
+	Public  Visibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the Visibility enum.
+func (e Visibility) Valid() bool {
+	switch e {
+	case Private:
+		return true
+	case Public:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuditEvent defines model for AuditEvent.
+type AuditEvent struct {
+	Action     string                 `json:"action"`
+	Actor      string                 `json:"actor"`
+	ActorKind  AuditEventActorKind    `json:"actorKind"`
+	At         time.Time              `json:"at"`
+	Details    map[string]interface{} `json:"details"`
+	Id         int64                  `json:"id"`
+	RemoteAddr string                 `json:"remoteAddr"`
+	RequestId  string                 `json:"requestId"`
+	Success    bool                   `json:"success"`
+	Target     string                 `json:"target"`
+}
+
+// AuditEventActorKind defines model for AuditEvent.ActorKind.
+type AuditEventActorKind string
+
+// AuditEventPage defines model for AuditEventPage.
+type AuditEventPage struct {
+	Items  []AuditEvent `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// CreatedToken defines model for CreatedToken.
+type CreatedToken struct {
+	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	Id         int64      `json:"id"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Name       string     `json:"name"`
+
+	// Prefix The first characters of the secret, to recognise it
+	Prefix       string   `json:"prefix"`
+	Repositories []string `json:"repositories"`
+	Scopes       []string `json:"scopes"`
+
+	// Secret The token itself, shown this once; only a hash is stored.
+	Secret string `json:"secret"`
+}
+
 // DockerHistory defines model for DockerHistory.
 type DockerHistory struct {
 	Comment    *string `json:"comment,omitempty"`
@@ -132,6 +377,115 @@ type DockerTag struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
+// FileDetails defines model for FileDetails.
+type FileDetails struct {
+	ContentType *string   `json:"contentType,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// DownloadUrl Where the raw protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string   `json:"downloadUrl,omitempty"`
+	Folder      bool      `json:"folder"`
+	Md5         *string   `json:"md5,omitempty"`
+	ModifiedAt  time.Time `json:"modifiedAt"`
+	Name        string    `json:"name"`
+	Path        string    `json:"path"`
+	Repository  string    `json:"repository"`
+	Sha1        *string   `json:"sha1,omitempty"`
+	Sha256      *string   `json:"sha256,omitempty"`
+	Size        int64     `json:"size"`
+	UploadedBy  *string   `json:"uploadedBy,omitempty"`
+}
+
+// FileEntry defines model for FileEntry.
+type FileEntry struct {
+	Folder     bool      `json:"folder"`
+	ModifiedAt time.Time `json:"modifiedAt"`
+	Name       string    `json:"name"`
+
+	// Path Full path within the repository.
+	Path string `json:"path"`
+
+	// Sha256 Hex SHA-256 of a file's content.
+	Sha256 *string `json:"sha256,omitempty"`
+
+	// Size Bytes; 0 for folders.
+	Size int64 `json:"size"`
+}
+
+// FileList defines model for FileList.
+type FileList struct {
+	Items []FileEntry `json:"items"`
+
+	// NextCursor Pass as cursor for the next page; absent on the last page.
+	NextCursor *string `json:"nextCursor,omitempty"`
+
+	// Path The folder listed, "" for the root.
+	Path       string `json:"path"`
+	Repository string `json:"repository"`
+}
+
+// FileMove defines model for FileMove.
+type FileMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// LoginRequest defines model for LoginRequest.
+type LoginRequest struct {
+	Password string `json:"password"`
+	Username string `json:"username"`
+}
+
+// Me defines model for Me.
+type Me struct {
+	AuthenticatedBy *MeAuthenticatedBy `json:"authenticatedBy,omitempty"`
+	Email           string             `json:"email"`
+	FullName        string             `json:"fullName"`
+	Kind            MeKind             `json:"kind"`
+	Roles           []Role             `json:"roles"`
+
+	// Username The login (for service accounts, their name)
+	Username string `json:"username"`
+}
+
+// MeAuthenticatedBy defines model for Me.AuthenticatedBy.
+type MeAuthenticatedBy string
+
+// MeKind defines model for Me.Kind.
+type MeKind string
+
+// Page defines model for Page.
+type Page struct {
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// PasswordChange defines model for PasswordChange.
+type PasswordChange struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// Permission defines model for Permission.
+type Permission struct {
+	CreatedAt time.Time       `json:"createdAt"`
+	Level     PermissionLevel `json:"level"`
+
+	// Principal `user:<username>` or `service:<name>`
+	Principal string `json:"principal"`
+}
+
+// PermissionLevel defines model for PermissionLevel.
+type PermissionLevel string
+
+// PermissionLevelBody defines model for PermissionLevelBody.
+type PermissionLevelBody struct {
+	Level PermissionLevel `json:"level"`
+}
+
 // Problem RFC 7807 problem details.
 type Problem struct {
 	Detail   *string `json:"detail,omitempty"`
@@ -152,11 +506,265 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// ProfileUpdate defines model for ProfileUpdate.
+type ProfileUpdate struct {
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+}
+
+// Repository defines model for Repository.
+type Repository struct {
+	// Access What the caller may do here (on single-repository responses)
+	Access      *RepositoryAccess `json:"access,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	Description string            `json:"description"`
+
+	// Immutable Stored content (tags, files) cannot be overwritten
+	Immutable bool   `json:"immutable"`
+	Name      string `json:"name"`
+
+	// Owner Username of the owner (absent when the account was deleted)
+	Owner      *string        `json:"owner,omitempty"`
+	Type       RepositoryType `json:"type"`
+	UpdatedAt  time.Time      `json:"updatedAt"`
+	Visibility Visibility     `json:"visibility"`
+}
+
+// RepositoryAccess What the caller may do here (on single-repository responses)
+type RepositoryAccess string
+
+// RepositoryCreate defines model for RepositoryCreate.
+type RepositoryCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// Name Lowercase `[a-z0-9][a-z0-9._-]{0,63}`, unique; reserved words (v2, api, _catalog, ...) are refused
+	Name       string         `json:"name"`
+	Type       RepositoryType `json:"type"`
+	Visibility *Visibility    `json:"visibility,omitempty"`
+}
+
+// RepositoryPage defines model for RepositoryPage.
+type RepositoryPage struct {
+	Items  []Repository `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// RepositoryType defines model for RepositoryType.
+type RepositoryType string
+
+// RepositoryUpdate defines model for RepositoryUpdate.
+type RepositoryUpdate struct {
+	Description *string     `json:"description,omitempty"`
+	Immutable   *bool       `json:"immutable,omitempty"`
+	Visibility  *Visibility `json:"visibility,omitempty"`
+}
+
+// Role defines model for Role.
+type Role string
+
+// ServiceAccount defines model for ServiceAccount.
+type ServiceAccount struct {
+	CreatedAt   time.Time `json:"createdAt"`
+	CreatedBy   *string   `json:"createdBy,omitempty"`
+	Description string    `json:"description"`
+	Disabled    bool      `json:"disabled"`
+	Name        string    `json:"name"`
+
+	// Tokens Number of tokens
+	Tokens int `json:"tokens"`
+}
+
+// ServiceAccountCreate defines model for ServiceAccountCreate.
+type ServiceAccountCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+}
+
+// ServiceAccountUpdate defines model for ServiceAccountUpdate.
+type ServiceAccountUpdate struct {
+	Description *string `json:"description,omitempty"`
+	Disabled    *bool   `json:"disabled,omitempty"`
+}
+
+// Session defines model for Session.
+type Session struct {
+	// CsrfToken Send as `X-CSRF-Token` on every unsafe request authenticated by the session cookie.
+	CsrfToken string    `json:"csrfToken"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	User      Me        `json:"user"`
+}
+
+// Settings defines model for Settings.
+type Settings struct {
+	// GuestAccess Anonymous callers may read public repositories
+	GuestAccess bool `json:"guestAccess"`
+}
+
 // SystemInfo defines model for SystemInfo.
 type SystemInfo struct {
 	// GuestAccess Whether anonymous callers may read public repositories.
 	GuestAccess bool   `json:"guestAccess"`
 	Version     string `json:"version"`
+}
+
+// Token defines model for Token.
+type Token struct {
+	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	Id         int64      `json:"id"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Name       string     `json:"name"`
+
+	// Prefix The first characters of the secret, to recognise it
+	Prefix       string   `json:"prefix"`
+	Repositories []string `json:"repositories"`
+	Scopes       []string `json:"scopes"`
+}
+
+// TokenCreate defines model for TokenCreate.
+type TokenCreate struct {
+	// ExpiresAt Omit for a token that does not expire
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	Name      string     `json:"name"`
+
+	// Repositories Limit the token to these repositories; default every repository the owner may reach
+	Repositories *[]string `json:"repositories,omitempty"`
+
+	// Scopes `read` and/or `write` (write implies read); default both
+	Scopes *[]TokenCreateScopes `json:"scopes,omitempty"`
+}
+
+// TokenCreateScopes defines model for TokenCreate.Scopes.
+type TokenCreateScopes string
+
+// User defines model for User.
+type User struct {
+	CreatedAt time.Time  `json:"createdAt"`
+	Disabled  bool       `json:"disabled"`
+	Email     string     `json:"email"`
+	FullName  string     `json:"fullName"`
+	Roles     []Role     `json:"roles"`
+	Source    UserSource `json:"source"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	Username  string     `json:"username"`
+}
+
+// UserSource defines model for User.Source.
+type UserSource string
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+	Password string  `json:"password"`
+
+	// Roles Default [user]
+	Roles *[]Role `json:"roles,omitempty"`
+
+	// Username The nickname used to log in
+	Username string `json:"username"`
+}
+
+// UserPage defines model for UserPage.
+type UserPage struct {
+	Items  []User `json:"items"`
+	Limit  int    `json:"limit"`
+	Offset int    `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// UserUpdate defines model for UserUpdate.
+type UserUpdate struct {
+	// Disabled A disabled account cannot authenticate (sessions and tokens stop at once)
+	Disabled *bool   `json:"disabled,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+
+	// Password Sets a new password and ends the account's sessions
+	Password *string `json:"password,omitempty"`
+	Roles    *[]Role `json:"roles,omitempty"`
+}
+
+// Visibility defines model for Visibility.
+type Visibility string
+
+// FilePathQuery defines model for FilePathQuery.
+type FilePathQuery = string
+
+// FilePathRequired defines model for FilePathRequired.
+type FilePathRequired = string
+
+// FilesRepositoryName defines model for FilesRepositoryName.
+type FilesRepositoryName = string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// Offset defines model for Offset.
+type Offset = int
+
+// RepositoryName defines model for RepositoryName.
+type RepositoryName = string
+
+// ServiceAccountName defines model for ServiceAccountName.
+type ServiceAccountName = string
+
+// TokenID defines model for TokenID.
+type TokenID = int64
+
+// Username defines model for Username.
+type Username = string
+
+// ListAuditEventsParams defines parameters for ListAuditEvents.
+type ListAuditEventsParams struct {
+	// Actor Exact username or service-account name
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action Exact action (`login`, `token.create`, ...) or a prefix ending in `.` (`token.`)
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+
+	// Since Only events at or after this time
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Only events before this time
+	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Q Substring of the username, full name or email (case-insensitive)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListRepositoriesParams defines parameters for ListRepositories.
+type ListRepositoriesParams struct {
+	// Q Substring of the name or description (case-insensitive)
+	Q    *string         `form:"q,omitempty" json:"q,omitempty"`
+	Type *RepositoryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // ListDockerImagesParams defines parameters for ListDockerImages.
@@ -179,8 +787,162 @@ type GetDockerManifestParams struct {
 	Image *string `form:"image,omitempty" json:"image,omitempty"`
 }
 
+// DeleteFileParams defines parameters for DeleteFile.
+type DeleteFileParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListFilesParams defines parameters for ListFiles.
+type ListFilesParams struct {
+	// Path A folder's path, '/'-separated; empty or '/' for the root.
+	Path *FilePathQuery `form:"path,omitempty" json:"path,omitempty"`
+
+	// Cursor The nextCursor of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetFileDetailsParams defines parameters for GetFileDetails.
+type GetFileDetailsParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
+type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
+
+// UpdateServiceAccountJSONRequestBody defines body for UpdateServiceAccount for application/json ContentType.
+type UpdateServiceAccountJSONRequestBody = ServiceAccountUpdate
+
+// CreateServiceAccountTokenJSONRequestBody defines body for CreateServiceAccountToken for application/json ContentType.
+type CreateServiceAccountTokenJSONRequestBody = TokenCreate
+
+// PutSettingsJSONRequestBody defines body for PutSettings for application/json ContentType.
+type PutSettingsJSONRequestBody = Settings
+
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserUpdate
+
+// LoginJSONRequestBody defines body for Login for application/json ContentType.
+type LoginJSONRequestBody = LoginRequest
+
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = ProfileUpdate
+
+// ChangeMyPasswordJSONRequestBody defines body for ChangeMyPassword for application/json ContentType.
+type ChangeMyPasswordJSONRequestBody = PasswordChange
+
+// CreateMyTokenJSONRequestBody defines body for CreateMyToken for application/json ContentType.
+type CreateMyTokenJSONRequestBody = TokenCreate
+
+// CreateRepositoryJSONRequestBody defines body for CreateRepository for application/json ContentType.
+type CreateRepositoryJSONRequestBody = RepositoryCreate
+
+// UpdateRepositoryJSONRequestBody defines body for UpdateRepository for application/json ContentType.
+type UpdateRepositoryJSONRequestBody = RepositoryUpdate
+
+// MoveFileJSONRequestBody defines body for MoveFile for application/json ContentType.
+type MoveFileJSONRequestBody = FileMove
+
+// PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
+type PutPermissionJSONRequestBody = PermissionLevelBody
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListAuditEvents The audit trail, newest first
+	// (GET /api/v1/admin/audit)
+	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// ListServiceAccounts List service accounts
+	// (GET /api/v1/admin/service-accounts)
+	ListServiceAccounts(w http.ResponseWriter, r *http.Request)
+	// CreateServiceAccount Create a service account
+	// (POST /api/v1/admin/service-accounts)
+	CreateServiceAccount(w http.ResponseWriter, r *http.Request)
+	// DeleteServiceAccount Delete a service account with its tokens and grants
+	// (DELETE /api/v1/admin/service-accounts/{name})
+	DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// GetServiceAccount One service account
+	// (GET /api/v1/admin/service-accounts/{name})
+	GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// UpdateServiceAccount Change a service account's description or disable it
+	// (PATCH /api/v1/admin/service-accounts/{name})
+	UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// ListServiceAccountTokens A service account's tokens (never their secrets)
+	// (GET /api/v1/admin/service-accounts/{name}/tokens)
+	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+	// (POST /api/v1/admin/service-accounts/{name}/tokens)
+	CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+	// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+	DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID)
+	// GetSettings Instance settings
+	// (GET /api/v1/admin/settings)
+	GetSettings(w http.ResponseWriter, r *http.Request)
+	// PutSettings Replace the instance settings (effective at once on every node)
+	// (PUT /api/v1/admin/settings)
+	PutSettings(w http.ResponseWriter, r *http.Request)
+	// ListUsers List accounts
+	// (GET /api/v1/admin/users)
+	ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams)
+	// CreateUser Create an account
+	// (POST /api/v1/admin/users)
+	CreateUser(w http.ResponseWriter, r *http.Request)
+	// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+	// (DELETE /api/v1/admin/users/{username})
+	DeleteUser(w http.ResponseWriter, r *http.Request, username Username)
+	// GetUser One account
+	// (GET /api/v1/admin/users/{username})
+	GetUser(w http.ResponseWriter, r *http.Request, username Username)
+	// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+	// (PATCH /api/v1/admin/users/{username})
+	UpdateUser(w http.ResponseWriter, r *http.Request, username Username)
+	// Login Log in with username and password
+	// (POST /api/v1/auth/login)
+	Login(w http.ResponseWriter, r *http.Request)
+	// Logout End the session of the cookie sent (idempotent)
+	// (POST /api/v1/auth/logout)
+	Logout(w http.ResponseWriter, r *http.Request)
+	// GetSession The current UI session and its CSRF token (after a page reload)
+	// (GET /api/v1/auth/session)
+	GetSession(w http.ResponseWriter, r *http.Request)
+	// GetMe Who the caller is (users and service accounts)
+	// (GET /api/v1/me)
+	GetMe(w http.ResponseWriter, r *http.Request)
+	// UpdateMe Change the caller's name and email (roles cannot be set here)
+	// (PATCH /api/v1/me)
+	UpdateMe(w http.ResponseWriter, r *http.Request)
+	// ChangeMyPassword Change the caller's password; other sessions are ended
+	// (PUT /api/v1/me/password)
+	ChangeMyPassword(w http.ResponseWriter, r *http.Request)
+	// ListMyTokens The caller's personal tokens (never their secrets)
+	// (GET /api/v1/me/tokens)
+	ListMyTokens(w http.ResponseWriter, r *http.Request)
+	// CreateMyToken Create a personal token; its secret is in this response only
+	// (POST /api/v1/me/tokens)
+	CreateMyToken(w http.ResponseWriter, r *http.Request)
+	// DeleteMyToken Revoke a personal token (effective at once on every node)
+	// (DELETE /api/v1/me/tokens/{id})
+	DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID)
+	// ListRepositories Repositories the caller may read
+	// (GET /api/v1/repositories)
+	ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams)
+	// CreateRepository Create a repository; the caller becomes its owner
+	// (POST /api/v1/repositories)
+	CreateRepository(w http.ResponseWriter, r *http.Request)
+	// DeleteRepository Delete a repository and everything in it (repository admin)
+	// (DELETE /api/v1/repositories/{name})
+	DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// GetRepository One repository (404 when it does not exist or the caller may not read it)
+	// (GET /api/v1/repositories/{name})
+	GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// UpdateRepository Change a repository's settings (repository admin)
+	// (PATCH /api/v1/repositories/{name})
+	UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
 	// ListDockerImages Images of a docker repository (paginated, filtered by name)
 	// (GET /api/v1/repositories/{name}/docker/images)
 	ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams)
@@ -196,6 +958,27 @@ type ServerInterface interface {
 	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
 	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
 	GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
+	// ListPermissions The repository's grants (repository admin)
+	// (GET /api/v1/repositories/{name}/permissions)
+	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// DeletePermission Remove a principal's grant
+	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+	DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
+	// PutPermission Grant (or change) a principal's level on the repository
+	// (PUT /api/v1/repositories/{name}/permissions/{principal})
+	PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -204,6 +987,186 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// ListAuditEvents The audit trail, newest first
+// (GET /api/v1/admin/audit)
+func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListServiceAccounts List service accounts
+// (GET /api/v1/admin/service-accounts)
+func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateServiceAccount Create a service account
+// (POST /api/v1/admin/service-accounts)
+func (_ Unimplemented) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteServiceAccount Delete a service account with its tokens and grants
+// (DELETE /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetServiceAccount One service account
+// (GET /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateServiceAccount Change a service account's description or disable it
+// (PATCH /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListServiceAccountTokens A service account's tokens (never their secrets)
+// (GET /api/v1/admin/service-accounts/{name}/tokens)
+func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+// (POST /api/v1/admin/service-accounts/{name}/tokens)
+func (_ Unimplemented) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+func (_ Unimplemented) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetSettings Instance settings
+// (GET /api/v1/admin/settings)
+func (_ Unimplemented) GetSettings(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutSettings Replace the instance settings (effective at once on every node)
+// (PUT /api/v1/admin/settings)
+func (_ Unimplemented) PutSettings(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListUsers List accounts
+// (GET /api/v1/admin/users)
+func (_ Unimplemented) ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateUser Create an account
+// (POST /api/v1/admin/users)
+func (_ Unimplemented) CreateUser(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+// (DELETE /api/v1/admin/users/{username})
+func (_ Unimplemented) DeleteUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetUser One account
+// (GET /api/v1/admin/users/{username})
+func (_ Unimplemented) GetUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+// (PATCH /api/v1/admin/users/{username})
+func (_ Unimplemented) UpdateUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Login Log in with username and password
+// (POST /api/v1/auth/login)
+func (_ Unimplemented) Login(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Logout End the session of the cookie sent (idempotent)
+// (POST /api/v1/auth/logout)
+func (_ Unimplemented) Logout(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetSession The current UI session and its CSRF token (after a page reload)
+// (GET /api/v1/auth/session)
+func (_ Unimplemented) GetSession(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMe Who the caller is (users and service accounts)
+// (GET /api/v1/me)
+func (_ Unimplemented) GetMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateMe Change the caller's name and email (roles cannot be set here)
+// (PATCH /api/v1/me)
+func (_ Unimplemented) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ChangeMyPassword Change the caller's password; other sessions are ended
+// (PUT /api/v1/me/password)
+func (_ Unimplemented) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyTokens The caller's personal tokens (never their secrets)
+// (GET /api/v1/me/tokens)
+func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateMyToken Create a personal token; its secret is in this response only
+// (POST /api/v1/me/tokens)
+func (_ Unimplemented) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteMyToken Revoke a personal token (effective at once on every node)
+// (DELETE /api/v1/me/tokens/{id})
+func (_ Unimplemented) DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListRepositories Repositories the caller may read
+// (GET /api/v1/repositories)
+func (_ Unimplemented) ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateRepository Create a repository; the caller becomes its owner
+// (POST /api/v1/repositories)
+func (_ Unimplemented) CreateRepository(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteRepository Delete a repository and everything in it (repository admin)
+// (DELETE /api/v1/repositories/{name})
+func (_ Unimplemented) DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetRepository One repository (404 when it does not exist or the caller may not read it)
+// (GET /api/v1/repositories/{name})
+func (_ Unimplemented) GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateRepository Change a repository's settings (repository admin)
+// (PATCH /api/v1/repositories/{name})
+func (_ Unimplemented) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // ListDockerImages Images of a docker repository (paginated, filtered by name)
 // (GET /api/v1/repositories/{name}/docker/images)
@@ -235,6 +1198,48 @@ func (_ Unimplemented) GetDockerManifest(w http.ResponseWriter, r *http.Request,
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// DeleteFile Delete a file, or a folder with everything below it
+// (DELETE /api/v1/repositories/{name}/files)
+func (_ Unimplemented) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListFiles One level of a files repository's tree, folders first
+// (GET /api/v1/repositories/{name}/files)
+func (_ Unimplemented) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+// (GET /api/v1/repositories/{name}/files/details)
+func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MoveFile Move or rename a file or a folder (with everything below it)
+// (POST /api/v1/repositories/{name}/files/move)
+func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPermissions The repository's grants (repository admin)
+// (GET /api/v1/repositories/{name}/permissions)
+func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePermission Remove a principal's grant
+// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+func (_ Unimplemented) DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutPermission Grant (or change) a principal's level on the repository
+// (PUT /api/v1/repositories/{name}/permissions/{principal})
+func (_ Unimplemented) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // GetSystemInfo Version and public instance settings
 // (GET /api/v1/system/info)
 func (_ Unimplemented) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
@@ -249,6 +1254,778 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListAuditEvents operation middleware
+func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditEventsParams
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", r.URL.Query(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "action"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", r.URL.Query(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "since", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", r.URL.Query(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "until"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "until", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListServiceAccounts operation middleware
+func (siw *ServerInterfaceWrapper) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListServiceAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateServiceAccount(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) DeleteServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) GetServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) UpdateServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListServiceAccountTokens operation middleware
+func (siw *ServerInterfaceWrapper) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListServiceAccountTokens(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateServiceAccountToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateServiceAccountToken(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteServiceAccountToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id TokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteServiceAccountToken(w, r, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetSettings operation middleware
+func (siw *ServerInterfaceWrapper) GetSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSettings(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutSettings operation middleware
+func (siw *ServerInterfaceWrapper) PutSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutSettings(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListUsers operation middleware
+func (siw *ServerInterfaceWrapper) ListUsers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListUsers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateUser operation middleware
+func (siw *ServerInterfaceWrapper) CreateUser(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateUser(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteUser operation middleware
+func (siw *ServerInterfaceWrapper) DeleteUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUser operation middleware
+func (siw *ServerInterfaceWrapper) GetUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateUser operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// Login operation middleware
+func (siw *ServerInterfaceWrapper) Login(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Login(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// Logout operation middleware
+func (siw *ServerInterfaceWrapper) Logout(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Logout(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetSession operation middleware
+func (siw *ServerInterfaceWrapper) GetSession(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSession(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMe operation middleware
+func (siw *ServerInterfaceWrapper) GetMe(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateMe operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMe(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ChangeMyPassword operation middleware
+func (siw *ServerInterfaceWrapper) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ChangeMyPassword(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMyTokens operation middleware
+func (siw *ServerInterfaceWrapper) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyTokens(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMyToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMyToken(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteMyToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMyToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id TokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteMyToken(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListRepositories operation middleware
+func (siw *ServerInterfaceWrapper) ListRepositories(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepositoriesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", r.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListRepositories(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateRepository operation middleware
+func (siw *ServerInterfaceWrapper) CreateRepository(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateRepository(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteRepository operation middleware
+func (siw *ServerInterfaceWrapper) DeleteRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetRepository operation middleware
+func (siw *ServerInterfaceWrapper) GetRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateRepository operation middleware
+func (siw *ServerInterfaceWrapper) UpdateRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListDockerImages operation middleware
 func (siw *ServerInterfaceWrapper) ListDockerImages(w http.ResponseWriter, r *http.Request) {
@@ -499,6 +2276,280 @@ func (siw *ServerInterfaceWrapper) GetDockerManifest(w http.ResponseWriter, r *h
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteFile operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFileParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFile(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListFiles(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesParams
+
+	// ------------- Optional query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFiles(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetFileDetails operation middleware
+func (siw *ServerInterfaceWrapper) GetFileDetails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFileDetailsParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetFileDetails(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MoveFile operation middleware
+func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveFile(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPermissions operation middleware
+func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPermissions(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePermission operation middleware
+func (siw *ServerInterfaceWrapper) DeletePermission(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "principal" -------------
+	var principal string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "principal", chi.URLParam(r, "principal"), &principal, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "principal", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePermission(w, r, name, principal)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutPermission operation middleware
+func (siw *ServerInterfaceWrapper) PutPermission(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "principal" -------------
+	var principal string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "principal", chi.URLParam(r, "principal"), &principal, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "principal", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutPermission(w, r, name, principal)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -630,6 +2681,117 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Get(options.BaseURL+"/api/v1/system/info", wrapper.GetSystemInfo)
 	})
 	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/auth/login", wrapper.Login)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/auth/logout", wrapper.Logout)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/auth/session", wrapper.GetSession)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/me", wrapper.GetMe)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/me", wrapper.UpdateMe)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/me/password", wrapper.ChangeMyPassword)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/me/tokens", wrapper.ListMyTokens)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/me/tokens", wrapper.CreateMyToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/me/tokens/{id}", wrapper.DeleteMyToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/users", wrapper.ListUsers)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/users", wrapper.CreateUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.DeleteUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.GetUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.UpdateUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/settings", wrapper.GetSettings)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/admin/settings", wrapper.PutSettings)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.CreateServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.DeleteServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.GetServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.UpdateServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens", wrapper.ListServiceAccountTokens)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens", wrapper.CreateServiceAccountToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens/{id}", wrapper.DeleteServiceAccountToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/audit", wrapper.ListAuditEvents)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories", wrapper.ListRepositories)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories", wrapper.CreateRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}", wrapper.DeleteRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}", wrapper.GetRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/repositories/{name}", wrapper.UpdateRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/permissions", wrapper.ListPermissions)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.DeletePermission)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.PutPermission)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.DeleteFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.ListFiles)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files/details", wrapper.GetFileDetails)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories/{name}/files/move", wrapper.MoveFile)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/images", wrapper.ListDockerImages)
 	})
 	r.Group(func(r chi.Router) {
@@ -649,6 +2811,1151 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListAuditEventsRequestObject struct {
+	Params ListAuditEventsParams
+}
+
+type ListAuditEventsResponseObject interface {
+	VisitListAuditEventsResponse(w http.ResponseWriter) error
+}
+
+type ListAuditEvents200JSONResponse AuditEventPage
+
+func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountsRequestObject struct {
+}
+
+type ListServiceAccountsResponseObject interface {
+	VisitListServiceAccountsResponse(w http.ResponseWriter) error
+}
+
+type ListServiceAccounts200JSONResponse []ServiceAccount
+
+func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListServiceAccountsdefaultApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountRequestObject struct {
+	Body *CreateServiceAccountJSONRequestBody
+}
+
+type CreateServiceAccountResponseObject interface {
+	VisitCreateServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type CreateServiceAccount201JSONResponse ServiceAccount
+
+func (response CreateServiceAccount201JSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type DeleteServiceAccountResponseObject interface {
+	VisitDeleteServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type DeleteServiceAccount204Response struct {
+}
+
+func (response DeleteServiceAccount204Response) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type GetServiceAccountResponseObject interface {
+	VisitGetServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type GetServiceAccount200JSONResponse ServiceAccount
+
+func (response GetServiceAccount200JSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Body *UpdateServiceAccountJSONRequestBody
+}
+
+type UpdateServiceAccountResponseObject interface {
+	VisitUpdateServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type UpdateServiceAccount200JSONResponse ServiceAccount
+
+func (response UpdateServiceAccount200JSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokensRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type ListServiceAccountTokensResponseObject interface {
+	VisitListServiceAccountTokensResponse(w http.ResponseWriter) error
+}
+
+type ListServiceAccountTokens200JSONResponse []Token
+
+func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokensdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListServiceAccountTokensdefaultApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountTokenRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Body *CreateServiceAccountTokenJSONRequestBody
+}
+
+type CreateServiceAccountTokenResponseObject interface {
+	VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateServiceAccountToken201JSONResponse CreatedToken
+
+func (response CreateServiceAccountToken201JSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountTokenRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Id   TokenID            `json:"id"`
+}
+
+type DeleteServiceAccountTokenResponseObject interface {
+	VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteServiceAccountToken204Response struct {
+}
+
+func (response DeleteServiceAccountToken204Response) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettingsRequestObject struct {
+}
+
+type GetSettingsResponseObject interface {
+	VisitGetSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetSettings200JSONResponse Settings
+
+func (response GetSettings200JSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettingsRequestObject struct {
+	Body *PutSettingsJSONRequestBody
+}
+
+type PutSettingsResponseObject interface {
+	VisitPutSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutSettings200JSONResponse Settings
+
+func (response PutSettings200JSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPage
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListUsersdefaultApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserRequestObject struct {
+	Body *CreateUserJSONRequestBody
+}
+
+type CreateUserResponseObject interface {
+	VisitCreateUserResponse(w http.ResponseWriter) error
+}
+
+type CreateUser201JSONResponse User
+
+func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateUserdefaultApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserRequestObject struct {
+	Username Username `json:"username"`
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser204Response struct {
+}
+
+func (response DeleteUser204Response) VisitDeleteUserResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteUserdefaultApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	Username Username `json:"username"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200JSONResponse User
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetUserdefaultApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserRequestObject struct {
+	Username Username `json:"username"`
+	Body     *UpdateUserJSONRequestBody
+}
+
+type UpdateUserResponseObject interface {
+	VisitUpdateUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateUser200JSONResponse User
+
+func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateUserdefaultApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoginRequestObject struct {
+	Body *LoginJSONRequestBody
+}
+
+type LoginResponseObject interface {
+	VisitLoginResponse(w http.ResponseWriter) error
+}
+
+type Login200ResponseHeaders struct {
+	SetCookie *string
+}
+
+type Login200JSONResponse struct {
+	Body    Session
+	Headers Login200ResponseHeaders
+}
+
+func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogindefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LogindefaultApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogoutRequestObject struct {
+}
+
+type LogoutResponseObject interface {
+	VisitLogoutResponse(w http.ResponseWriter) error
+}
+
+type Logout204ResponseHeaders struct {
+	SetCookie *string
+}
+
+type Logout204Response struct {
+	Headers Logout204ResponseHeaders
+}
+
+func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) error {
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type LogoutdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LogoutdefaultApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionRequestObject struct {
+}
+
+type GetSessionResponseObject interface {
+	VisitGetSessionResponse(w http.ResponseWriter) error
+}
+
+type GetSession200JSONResponse Session
+
+func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSessiondefaultApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeRequestObject struct {
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetMedefaultApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeRequestObject struct {
+	Body *UpdateMeJSONRequestBody
+}
+
+type UpdateMeResponseObject interface {
+	VisitUpdateMeResponse(w http.ResponseWriter) error
+}
+
+type UpdateMe200JSONResponse Me
+
+func (response UpdateMe200JSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMedefaultApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPasswordRequestObject struct {
+	Body *ChangeMyPasswordJSONRequestBody
+}
+
+type ChangeMyPasswordResponseObject interface {
+	VisitChangeMyPasswordResponse(w http.ResponseWriter) error
+}
+
+type ChangeMyPassword204Response struct {
+}
+
+func (response ChangeMyPassword204Response) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ChangeMyPassworddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ChangeMyPassworddefaultApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokensRequestObject struct {
+}
+
+type ListMyTokensResponseObject interface {
+	VisitListMyTokensResponse(w http.ResponseWriter) error
+}
+
+type ListMyTokens200JSONResponse []Token
+
+func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokensdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMyTokensdefaultApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyTokenRequestObject struct {
+	Body *CreateMyTokenJSONRequestBody
+}
+
+type CreateMyTokenResponseObject interface {
+	VisitCreateMyTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateMyToken201JSONResponse CreatedToken
+
+func (response CreateMyToken201JSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateMyTokendefaultApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyTokenRequestObject struct {
+	Id TokenID `json:"id"`
+}
+
+type DeleteMyTokenResponseObject interface {
+	VisitDeleteMyTokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteMyToken204Response struct {
+}
+
+func (response DeleteMyToken204Response) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMyTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteMyTokendefaultApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositoriesRequestObject struct {
+	Params ListRepositoriesParams
+}
+
+type ListRepositoriesResponseObject interface {
+	VisitListRepositoriesResponse(w http.ResponseWriter) error
+}
+
+type ListRepositories200JSONResponse RepositoryPage
+
+func (response ListRepositories200JSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositoriesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListRepositoriesdefaultApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepositoryRequestObject struct {
+	Body *CreateRepositoryJSONRequestBody
+}
+
+type CreateRepositoryResponseObject interface {
+	VisitCreateRepositoryResponse(w http.ResponseWriter) error
+}
+
+type CreateRepository201JSONResponse Repository
+
+func (response CreateRepository201JSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateRepositorydefaultApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type DeleteRepositoryResponseObject interface {
+	VisitDeleteRepositoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteRepository204Response struct {
+}
+
+func (response DeleteRepository204Response) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteRepositorydefaultApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type GetRepositoryResponseObject interface {
+	VisitGetRepositoryResponse(w http.ResponseWriter) error
+}
+
+type GetRepository200JSONResponse Repository
+
+func (response GetRepository200JSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRepositorydefaultApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+	Body *UpdateRepositoryJSONRequestBody
+}
+
+type UpdateRepositoryResponseObject interface {
+	VisitUpdateRepositoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateRepository200JSONResponse Repository
+
+func (response UpdateRepository200JSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateRepositorydefaultApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListDockerImagesRequestObject struct {
 	Name   string `json:"name"`
@@ -841,6 +4148,274 @@ func (response GetDockerManifestdefaultApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type DeleteFileRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params DeleteFileParams
+}
+
+type DeleteFileResponseObject interface {
+	VisitDeleteFileResponse(w http.ResponseWriter) error
+}
+
+type DeleteFile204Response struct {
+}
+
+func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteFiledefaultApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params ListFilesParams
+}
+
+type ListFilesResponseObject interface {
+	VisitListFilesResponse(w http.ResponseWriter) error
+}
+
+type ListFiles200JSONResponse FileList
+
+func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListFilesdefaultApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params GetFileDetailsParams
+}
+
+type GetFileDetailsResponseObject interface {
+	VisitGetFileDetailsResponse(w http.ResponseWriter) error
+}
+
+type GetFileDetails200JSONResponse FileDetails
+
+func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetFileDetailsdefaultApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFileRequestObject struct {
+	Name FilesRepositoryName `json:"name"`
+	Body *MoveFileJSONRequestBody
+}
+
+type MoveFileResponseObject interface {
+	VisitMoveFileResponse(w http.ResponseWriter) error
+}
+
+type MoveFile200JSONResponse FileDetails
+
+func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissionsRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type ListPermissionsResponseObject interface {
+	VisitListPermissionsResponse(w http.ResponseWriter) error
+}
+
+type ListPermissions200JSONResponse []Permission
+
+func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPermissionsdefaultApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermissionRequestObject struct {
+	Name      RepositoryName `json:"name"`
+	Principal string         `json:"principal"`
+}
+
+type DeletePermissionResponseObject interface {
+	VisitDeletePermissionResponse(w http.ResponseWriter) error
+}
+
+type DeletePermission204Response struct {
+}
+
+func (response DeletePermission204Response) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePermissiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePermissiondefaultApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermissionRequestObject struct {
+	Name      RepositoryName `json:"name"`
+	Principal string         `json:"principal"`
+	Body      *PutPermissionJSONRequestBody
+}
+
+type PutPermissionResponseObject interface {
+	VisitPutPermissionResponse(w http.ResponseWriter) error
+}
+
+type PutPermission200JSONResponse Permission
+
+func (response PutPermission200JSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermissiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutPermissiondefaultApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -881,6 +4456,96 @@ func (response GetSystemInfodefaultApplicationProblemPlusJSONResponse) VisitGetS
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListAuditEvents The audit trail, newest first
+	// (GET /api/v1/admin/audit)
+	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// ListServiceAccounts List service accounts
+	// (GET /api/v1/admin/service-accounts)
+	ListServiceAccounts(ctx context.Context, request ListServiceAccountsRequestObject) (ListServiceAccountsResponseObject, error)
+	// CreateServiceAccount Create a service account
+	// (POST /api/v1/admin/service-accounts)
+	CreateServiceAccount(ctx context.Context, request CreateServiceAccountRequestObject) (CreateServiceAccountResponseObject, error)
+	// DeleteServiceAccount Delete a service account with its tokens and grants
+	// (DELETE /api/v1/admin/service-accounts/{name})
+	DeleteServiceAccount(ctx context.Context, request DeleteServiceAccountRequestObject) (DeleteServiceAccountResponseObject, error)
+	// GetServiceAccount One service account
+	// (GET /api/v1/admin/service-accounts/{name})
+	GetServiceAccount(ctx context.Context, request GetServiceAccountRequestObject) (GetServiceAccountResponseObject, error)
+	// UpdateServiceAccount Change a service account's description or disable it
+	// (PATCH /api/v1/admin/service-accounts/{name})
+	UpdateServiceAccount(ctx context.Context, request UpdateServiceAccountRequestObject) (UpdateServiceAccountResponseObject, error)
+	// ListServiceAccountTokens A service account's tokens (never their secrets)
+	// (GET /api/v1/admin/service-accounts/{name}/tokens)
+	ListServiceAccountTokens(ctx context.Context, request ListServiceAccountTokensRequestObject) (ListServiceAccountTokensResponseObject, error)
+	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+	// (POST /api/v1/admin/service-accounts/{name}/tokens)
+	CreateServiceAccountToken(ctx context.Context, request CreateServiceAccountTokenRequestObject) (CreateServiceAccountTokenResponseObject, error)
+	// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+	// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+	DeleteServiceAccountToken(ctx context.Context, request DeleteServiceAccountTokenRequestObject) (DeleteServiceAccountTokenResponseObject, error)
+	// GetSettings Instance settings
+	// (GET /api/v1/admin/settings)
+	GetSettings(ctx context.Context, request GetSettingsRequestObject) (GetSettingsResponseObject, error)
+	// PutSettings Replace the instance settings (effective at once on every node)
+	// (PUT /api/v1/admin/settings)
+	PutSettings(ctx context.Context, request PutSettingsRequestObject) (PutSettingsResponseObject, error)
+	// ListUsers List accounts
+	// (GET /api/v1/admin/users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// CreateUser Create an account
+	// (POST /api/v1/admin/users)
+	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
+	// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+	// (DELETE /api/v1/admin/users/{username})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
+	// GetUser One account
+	// (GET /api/v1/admin/users/{username})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+	// (PATCH /api/v1/admin/users/{username})
+	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
+	// Login Log in with username and password
+	// (POST /api/v1/auth/login)
+	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
+	// Logout End the session of the cookie sent (idempotent)
+	// (POST /api/v1/auth/logout)
+	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
+	// GetSession The current UI session and its CSRF token (after a page reload)
+	// (GET /api/v1/auth/session)
+	GetSession(ctx context.Context, request GetSessionRequestObject) (GetSessionResponseObject, error)
+	// GetMe Who the caller is (users and service accounts)
+	// (GET /api/v1/me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// UpdateMe Change the caller's name and email (roles cannot be set here)
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
+	// ChangeMyPassword Change the caller's password; other sessions are ended
+	// (PUT /api/v1/me/password)
+	ChangeMyPassword(ctx context.Context, request ChangeMyPasswordRequestObject) (ChangeMyPasswordResponseObject, error)
+	// ListMyTokens The caller's personal tokens (never their secrets)
+	// (GET /api/v1/me/tokens)
+	ListMyTokens(ctx context.Context, request ListMyTokensRequestObject) (ListMyTokensResponseObject, error)
+	// CreateMyToken Create a personal token; its secret is in this response only
+	// (POST /api/v1/me/tokens)
+	CreateMyToken(ctx context.Context, request CreateMyTokenRequestObject) (CreateMyTokenResponseObject, error)
+	// DeleteMyToken Revoke a personal token (effective at once on every node)
+	// (DELETE /api/v1/me/tokens/{id})
+	DeleteMyToken(ctx context.Context, request DeleteMyTokenRequestObject) (DeleteMyTokenResponseObject, error)
+	// ListRepositories Repositories the caller may read
+	// (GET /api/v1/repositories)
+	ListRepositories(ctx context.Context, request ListRepositoriesRequestObject) (ListRepositoriesResponseObject, error)
+	// CreateRepository Create a repository; the caller becomes its owner
+	// (POST /api/v1/repositories)
+	CreateRepository(ctx context.Context, request CreateRepositoryRequestObject) (CreateRepositoryResponseObject, error)
+	// DeleteRepository Delete a repository and everything in it (repository admin)
+	// (DELETE /api/v1/repositories/{name})
+	DeleteRepository(ctx context.Context, request DeleteRepositoryRequestObject) (DeleteRepositoryResponseObject, error)
+	// GetRepository One repository (404 when it does not exist or the caller may not read it)
+	// (GET /api/v1/repositories/{name})
+	GetRepository(ctx context.Context, request GetRepositoryRequestObject) (GetRepositoryResponseObject, error)
+	// UpdateRepository Change a repository's settings (repository admin)
+	// (PATCH /api/v1/repositories/{name})
+	UpdateRepository(ctx context.Context, request UpdateRepositoryRequestObject) (UpdateRepositoryResponseObject, error)
 	// ListDockerImages Images of a docker repository (paginated, filtered by name)
 	// (GET /api/v1/repositories/{name}/docker/images)
 	ListDockerImages(ctx context.Context, request ListDockerImagesRequestObject) (ListDockerImagesResponseObject, error)
@@ -896,6 +4561,27 @@ type StrictServerInterface interface {
 	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
 	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
 	GetDockerManifest(ctx context.Context, request GetDockerManifestRequestObject) (GetDockerManifestResponseObject, error)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(ctx context.Context, request GetFileDetailsRequestObject) (GetFileDetailsResponseObject, error)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
+	// ListPermissions The repository's grants (repository admin)
+	// (GET /api/v1/repositories/{name}/permissions)
+	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
+	// DeletePermission Remove a principal's grant
+	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+	DeletePermission(ctx context.Context, request DeletePermissionRequestObject) (DeletePermissionResponseObject, error)
+	// PutPermission Grant (or change) a principal's level on the repository
+	// (PUT /api/v1/repositories/{name}/permissions/{principal})
+	PutPermission(ctx context.Context, request PutPermissionRequestObject) (PutPermissionResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -938,6 +4624,843 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ListAuditEvents operation middleware
+func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	var request ListAuditEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditEvents(ctx, request.(ListAuditEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditEvents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
+		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListServiceAccounts operation middleware
+func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+	var request ListServiceAccountsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListServiceAccounts(ctx, request.(ListServiceAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListServiceAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListServiceAccountsResponseObject); ok {
+		if err := validResponse.VisitListServiceAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateServiceAccount operation middleware
+func (sh *strictHandler) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+	var request CreateServiceAccountRequestObject
+
+	var body CreateServiceAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateServiceAccount(ctx, request.(CreateServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateServiceAccountResponseObject); ok {
+		if err := validResponse.VisitCreateServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteServiceAccount operation middleware
+func (sh *strictHandler) DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request DeleteServiceAccountRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteServiceAccount(ctx, request.(DeleteServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteServiceAccountResponseObject); ok {
+		if err := validResponse.VisitDeleteServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetServiceAccount operation middleware
+func (sh *strictHandler) GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request GetServiceAccountRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetServiceAccount(ctx, request.(GetServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetServiceAccountResponseObject); ok {
+		if err := validResponse.VisitGetServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateServiceAccount operation middleware
+func (sh *strictHandler) UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request UpdateServiceAccountRequestObject
+
+	request.Name = name
+
+	var body UpdateServiceAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateServiceAccount(ctx, request.(UpdateServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateServiceAccountResponseObject); ok {
+		if err := validResponse.VisitUpdateServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListServiceAccountTokens operation middleware
+func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request ListServiceAccountTokensRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListServiceAccountTokens(ctx, request.(ListServiceAccountTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListServiceAccountTokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListServiceAccountTokensResponseObject); ok {
+		if err := validResponse.VisitListServiceAccountTokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateServiceAccountToken operation middleware
+func (sh *strictHandler) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request CreateServiceAccountTokenRequestObject
+
+	request.Name = name
+
+	var body CreateServiceAccountTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateServiceAccountToken(ctx, request.(CreateServiceAccountTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateServiceAccountToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateServiceAccountTokenResponseObject); ok {
+		if err := validResponse.VisitCreateServiceAccountTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteServiceAccountToken operation middleware
+func (sh *strictHandler) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID) {
+	var request DeleteServiceAccountTokenRequestObject
+
+	request.Name = name
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteServiceAccountToken(ctx, request.(DeleteServiceAccountTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteServiceAccountToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteServiceAccountTokenResponseObject); ok {
+		if err := validResponse.VisitDeleteServiceAccountTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSettings operation middleware
+func (sh *strictHandler) GetSettings(w http.ResponseWriter, r *http.Request) {
+	var request GetSettingsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSettings(ctx, request.(GetSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSettingsResponseObject); ok {
+		if err := validResponse.VisitGetSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutSettings operation middleware
+func (sh *strictHandler) PutSettings(w http.ResponseWriter, r *http.Request) {
+	var request PutSettingsRequestObject
+
+	var body PutSettingsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSettings(ctx, request.(PutSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutSettingsResponseObject); ok {
+		if err := validResponse.VisitPutSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams) {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx, request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		if err := validResponse.VisitListUsersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateUser operation middleware
+func (sh *strictHandler) CreateUser(w http.ResponseWriter, r *http.Request) {
+	var request CreateUserRequestObject
+
+	var body CreateUserJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUser(ctx, request.(CreateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateUserResponseObject); ok {
+		if err := validResponse.VisitCreateUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request DeleteUserRequestObject
+
+	request.Username = username
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx, request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		if err := validResponse.VisitDeleteUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request GetUserRequestObject
+
+	request.Username = username
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx, request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		if err := validResponse.VisitGetUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateUser operation middleware
+func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request UpdateUserRequestObject
+
+	request.Username = username
+
+	var body UpdateUserJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUser(ctx, request.(UpdateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateUserResponseObject); ok {
+		if err := validResponse.VisitUpdateUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Login operation middleware
+func (sh *strictHandler) Login(w http.ResponseWriter, r *http.Request) {
+	var request LoginRequestObject
+
+	var body LoginJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Login(ctx, request.(LoginRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Login")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LoginResponseObject); ok {
+		if err := validResponse.VisitLoginResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Logout operation middleware
+func (sh *strictHandler) Logout(w http.ResponseWriter, r *http.Request) {
+	var request LogoutRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Logout(ctx, request.(LogoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Logout")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogoutResponseObject); ok {
+		if err := validResponse.VisitLogoutResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSession operation middleware
+func (sh *strictHandler) GetSession(w http.ResponseWriter, r *http.Request) {
+	var request GetSessionRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSession(ctx, request.(GetSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSession")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSessionResponseObject); ok {
+		if err := validResponse.VisitGetSessionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(w http.ResponseWriter, r *http.Request) {
+	var request GetMeRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx, request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		if err := validResponse.VisitGetMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMe operation middleware
+func (sh *strictHandler) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	var request UpdateMeRequestObject
+
+	var body UpdateMeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMe(ctx, request.(UpdateMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMe")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
+		if err := validResponse.VisitUpdateMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ChangeMyPassword operation middleware
+func (sh *strictHandler) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+	var request ChangeMyPasswordRequestObject
+
+	var body ChangeMyPasswordJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeMyPassword(ctx, request.(ChangeMyPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeMyPassword")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ChangeMyPasswordResponseObject); ok {
+		if err := validResponse.VisitChangeMyPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyTokens operation middleware
+func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+	var request ListMyTokensRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyTokens(ctx, request.(ListMyTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyTokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyTokensResponseObject); ok {
+		if err := validResponse.VisitListMyTokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMyToken operation middleware
+func (sh *strictHandler) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+	var request CreateMyTokenRequestObject
+
+	var body CreateMyTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMyToken(ctx, request.(CreateMyTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMyToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMyTokenResponseObject); ok {
+		if err := validResponse.VisitCreateMyTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMyToken operation middleware
+func (sh *strictHandler) DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID) {
+	var request DeleteMyTokenRequestObject
+
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMyToken(ctx, request.(DeleteMyTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMyToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteMyTokenResponseObject); ok {
+		if err := validResponse.VisitDeleteMyTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListRepositories operation middleware
+func (sh *strictHandler) ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams) {
+	var request ListRepositoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRepositories(ctx, request.(ListRepositoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRepositories")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListRepositoriesResponseObject); ok {
+		if err := validResponse.VisitListRepositoriesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateRepository operation middleware
+func (sh *strictHandler) CreateRepository(w http.ResponseWriter, r *http.Request) {
+	var request CreateRepositoryRequestObject
+
+	var body CreateRepositoryJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRepository(ctx, request.(CreateRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateRepositoryResponseObject); ok {
+		if err := validResponse.VisitCreateRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteRepository operation middleware
+func (sh *strictHandler) DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request DeleteRepositoryRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRepository(ctx, request.(DeleteRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteRepositoryResponseObject); ok {
+		if err := validResponse.VisitDeleteRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRepository operation middleware
+func (sh *strictHandler) GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request GetRepositoryRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRepository(ctx, request.(GetRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetRepositoryResponseObject); ok {
+		if err := validResponse.VisitGetRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateRepository operation middleware
+func (sh *strictHandler) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request UpdateRepositoryRequestObject
+
+	request.Name = name
+
+	var body UpdateRepositoryJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateRepository(ctx, request.(UpdateRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateRepositoryResponseObject); ok {
+		if err := validResponse.VisitUpdateRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListDockerImages operation middleware
@@ -1078,6 +5601,207 @@ func (sh *strictHandler) GetDockerManifest(w http.ResponseWriter, r *http.Reques
 	}
 }
 
+// DeleteFile operation middleware
+func (sh *strictHandler) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	var request DeleteFileRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFile(ctx, request.(DeleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFileResponseObject); ok {
+		if err := validResponse.VisitDeleteFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFiles operation middleware
+func (sh *strictHandler) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	var request ListFilesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFiles(ctx, request.(ListFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFilesResponseObject); ok {
+		if err := validResponse.VisitListFilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetFileDetails operation middleware
+func (sh *strictHandler) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	var request GetFileDetailsRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileDetails(ctx, request.(GetFileDetailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileDetails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetFileDetailsResponseObject); ok {
+		if err := validResponse.VisitGetFileDetailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MoveFile operation middleware
+func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	var request MoveFileRequestObject
+
+	request.Name = name
+
+	var body MoveFileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveFile(ctx, request.(MoveFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveFileResponseObject); ok {
+		if err := validResponse.VisitMoveFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPermissions operation middleware
+func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request ListPermissionsRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPermissions(ctx, request.(ListPermissionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPermissions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPermissionsResponseObject); ok {
+		if err := validResponse.VisitListPermissionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePermission operation middleware
+func (sh *strictHandler) DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	var request DeletePermissionRequestObject
+
+	request.Name = name
+	request.Principal = principal
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePermission(ctx, request.(DeletePermissionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePermission")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePermissionResponseObject); ok {
+		if err := validResponse.VisitDeletePermissionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutPermission operation middleware
+func (sh *strictHandler) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	var request PutPermissionRequestObject
+
+	request.Name = name
+	request.Principal = principal
+
+	var body PutPermissionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutPermission(ctx, request.(PutPermissionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutPermission")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutPermissionResponseObject); ok {
+		if err := validResponse.VisitPutPermissionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -1107,42 +5831,115 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fltc9u4Ef4rGLYf5CktOb2011E/OU5y57n0qol1bWdiT7QiVyLOJMAASyc6j/57ZwG+SYJsKU7Sl082",
-	"CWJ3sfvsg93VfZTootQKFdlofB8ZtKVWFt3DxOh5jgX/m2hFqIj/hbLMZQIktRqV/os//Gq14jWbZFgA",
-	"//d7g4toHP1u1Mkf+VU7auSu1+s4StEmRpYsLhpH50qgMdqIwdvXF+L7v5x9fxLxV/VWlvxSJ7dofpSW",
-	"tFnxi9LoEg1Jb3Sii6K2lFYlRuPIkpFqGa3jKDEIhOlDay9WwVUsSlq9gRWa3vJc6xxBOQPrV3r+KybE",
-	"O7yZlwUscdfIApRcoKULXXlTF9oUQNE4kor+/Dxq5UlFuETDAhUUTtKmw5wCUQJlQiorUxSUoTBYaivZ",
-	"QWJwHV1HYqHN9oLRmk46Td1ZyyrPfw4q+2cGJFJ3MMFfCYJbtLH4KCnTFTkNmbYUkkqwPOa0VZlyOM43",
-	"v+d3pyQL3NWwjiODHyppOL7vvLd6Z+kZEG+5v6/s5uFIXmi1kMvdeIJJMkmYUGUwiB+oKNMmDLzCAVIS",
-	"Fjb4Qf0CjIHVYyhGRWZVaun9fLhMVHdHbvhUaovpRBtPHIfvzLrMbTc9xBab+R4QmMMccx+GNJUMVcgn",
-	"G+HZZ1MXYx3+rrIYDtodGAl7WOajNrdSLV/K0NZHqGISpIvWT0c4zDNPyF2ykH3De0mnFwuLe9ZIE+QH",
-	"Je9WJnqbGwGN/lbZ/oxr6XaL4PtEvclPU+YfDxSRS8VcCCTqDY6dciczQE+pXKINx7PAVMLUvQ2sWvkb",
-	"fo5baoV98bWw/R75W81bAQJSSpO7k5+YCGBILiChvedNWgo8EIM1Z3bEdTinPxgW2VytOysuyMfmi0db",
-	"IF8eDn+ZA/FR7C4aXykyEq3QCwFKSJXiJzFwhYS7jvkdH4Hv4CPsnNQKQ6YaXKAxx5/9bb0vJPNgfMeR",
-	"rTyMdjzx0kWRHcE52Ny+gjJphVZclSzQWEF6T+Fw5A3jmObqqXnp8RXIz76CPqhrU/uYaLHYj83+/G5j",
-	"e3yB8dn8tefmOyLs++/CgynPmRFvnnK/m1q4/gdp8H/ivphCoFb9bMubBuQYDtR21A/qu1ENlpuGDFyW",
-	"CW34GSHJap50dWyfGB9N+savm/qbG1OUeWWFv7sEqNQXAlYM6r4oyWSeGlR9smZi/nadykPJ0anoOzsU",
-	"917LvumIpp0WdcsuUiSQuR2yyE18uIXwlassgUrCKOAzoaXLdFf5hTYGcyC0rlV0Hrdo7tCIXC+HIda3",
-	"BFQ5e/ATFGWO0fj52fOQ/0lSjhsfRj9rEq91pdLgfVLje2vwIH55e+kvIlQJCpmiIrlYSbV05jZu491s",
-	"cKcM5rqi8TwHdftorMmH1ZvcHjIUyKuVJSwu1ULvZvCS/XyeJGhtqEdHypDLC61WhWbUQ54z1gtYCYOQ",
-	"irKa5zLpZgESbS8G7VQjju7QWOknOw+fq/kw3rBt91wcWEwqI2l1xRWIP88crEzOK8p2T8MNGCeIxw0I",
-	"0recpEaUYO1HbVI23BUzznQW1J0kIyr5GHMEgyas4FyUaCxfESyVQSkTPIUk0ZWiWt3gtnw/HA5PNnU5",
-	"obvKLFp2xYXWt9LhTLKaxD82JBrd6hQNvK8/7qRAKX/ClZ+MyTr4W4n86moqzieXzFQ/OSliAsktLNHG",
-	"TF1anZYGC2k3hj0FKFii4cLzWiVaEUiFxsZisqJMK1G2In7QotBplaN1PLmQOdrhtbpW7D/OiQSoDcej",
-	"vrtWg9m5m33I39y9PBYvnOOE9+ks5q0/TqcT8YKD5wXPmrCPnZDZSXyttOlzh3Ob8F4VFknMV2I2+fvV",
-	"VIyglKO7ZyOoKBvleinVTAwqZWGB16pAynRqWYgSCuumcPav04urt69Pp06ZyBBSNMIgVUZhKoCEk3Pi",
-	"3PDKGG2sAINil1N1UhVcX4vBbN+YdMZiWg4YR1sx5NBGvcyLng3PhmeuUCtRQSmjcfTd8Gz4HfM2UOYS",
-	"qDlzP6NH9+zA9ciP60bunvXs4Tt8JhRnHRN29EZa6vVsrooFAwWS6ybe1TBmjR2I65urIwIyFca9IfAO",
-	"aWyD+aqa+8XNcqBW41R+qNBVArXOD9EjCkKbmpFDtzHFBVQ5ReM/ncVRAZ9kURX8wE9S+adnoZosrKCe",
-	"ZQQ19EWeBUTexJtT9z+enT0wcT9u0r49WQpN3EXpKrCFqCHivqhtD0tvze1N8rn7Kwowq2Ym7fveZlrc",
-	"H0iXsJSK65mY2YXQYMrpy648aZooLnjdzuiGZR8M8NG9+7seNV3jI2if1h3bV8F6QEzTVB4u56nwOGIM",
-	"wO3CTmW9i5hphoLdGzdR+wKQ4Tg0tbejgEHHBOKXt29OUSU6ZcjM3s/aXzP8N0B7f9r4YlAa3RMs1z6v",
-	"cyTcxdRL975z5H81qMJyyJn9FGg+D8x+nF/SL4ARL4mLQFiKwcYkyRKs7BMi3giyo3vfhx0c6nYk+w3j",
-	"3baKT7h5e78bDvopFcii0IX3JXjs24ClxQhXs5KsqId0O0iJw3fFD0j/X5HWRnRD6EDI/ypArWpqzXSe",
-	"Nh2wt0V85NIZ5hbVo+D4epfa43dZG609F1jRrj8ZaucdxlyHwiDzk6bK4yiup02xaIc3Do3dSPhh4rJu",
-	"FjBq+sF9MO2NDL6ie3taAq69rCdEgo01hVPw+S6uRwWcZAyZzuX/8O2R82I9zWhmU9wNklQbOe4dyE7d",
-	"kroxGnh3w8nTG0b4F1sNvXvprHEDLM8AlcmjcTSK+H2t9P4Qz7QpU1u4m70XTa9el+dcJG3X1NL1aw1l",
-	"eACtb9b/DgAA//8=",
+	"7D37c9u4mf8KhteZyFPaUrLZbWvP/eDNY9dTp3H9aG8mdlcw+UlCTQJcALSj9fl/v8GDJEiCFGVLSnt3",
+	"PyUWSeDD934BeAwilmaMApUiOHwMMsxxChK4/usjSeAMy8Vfc+BL9UMMIuIkk4TR4DA4RjOWxMBfCZRh",
+	"uQjRq/GrfQFqDAnxEYI0k0vEuPodzRhHcgGIMyYPgjAgaoRf9cBhQHEKwWGgRgnCQEQLSLGZb4bzRAaH",
+	"QRAGKf56CnQuF8Hh68mbt2Egl5n6SkhO6Dx4egpLgM/h15xwiL0wkwReCQVWH/QrQOTlBJLn4ILcgjIl",
+	"tPyhC2ZxDhkTRDK+/Iuepwn2pcJc+c4rgRQ4JYwWKAui/qcPxDYMpyQlsj3rGZ4DEuQ3QKMMzwnF6ndE",
+	"BErU+2M2mwmQRwjugS9Rpl6OMOcEhKa0ZBInex141CP4af39RNOapHmq/phoFJq/KgQSKmEOXEP/WcPR",
+	"Bv9EQiqQZEjckawDDrMGPyDuzBPvzG2ybYYeF8DvSQTHUcRyKjc79iW7A3ryvmNAEvcON2M8xdJg4Ye3",
+	"gRcpVwI47QY5Lx6vA/aTellkjArQmumMs9sEUvXfiFEJVJMfZ1lCIs2l48y88ft/CsULj87Yv+MwCw6D",
+	"/xhXqm9snopxMa6esaE5KALOGUej84/v0B/+OPnDnl6u/VSNfJzHRH64t9BknGXAJTEQ48iM01pbqB4x",
+	"3v3kz4RqRQZUMeIXjUDFsIZHgjDAlNFlynKhfl0KCWlwE3oGkzUKxljCviSaEK13Y5CYJAbwOCYKdJyc",
+	"OQsyBLPfsdt/QiTVdyQexCWKmimTcBzH/oUrzgAhT2LvU5FHEQjhPLtlLAFM1UOJ+dxogzbvVwz3xXA6",
+	"VqJv8O9iOyzIVQ5XTVqD3YW0wtqNBzMVbyitqhGbJJ9nweGXFRyp3n4Km+xElG6r/advEIcxn0rYMOd4",
+	"2UaLHq+9gpunMHjHQdlGrUGGr8C83l6CgIj71Palth13QBGRApJZiMSCPVAkF0QgRiM4QowmS4TRAouF",
+	"MkdCMm5Mdj/J7Yz+xb1n0R3wn4kabNmW34ilqRXsFj9GBi99z35cep9qF+kUL4H7mPnJw0cGzJPUMlEd",
+	"yBRTMgMh3ymzMVASqdfh0BNoxwgRKkgMxnkr7R0aXQfXQeXVVQ+Ug7fn0ylZniR+7+bvCyxRrBeG1FtI",
+	"4jsQIXogcsFyqWdYMCF9o0o8X2e1eab0Xnw8WBc2WMharnItDgBhA/3uZDf9lHzH6IzMPUaDRwsiIZI5",
+	"B7+ByOWiw3ZEaVzTD23M1dRAPxcDlXyZMWLwPHxMoPdrfvA1YwLiM8alWO/LRSW5g3RiXd49Ayb4FvpM",
+	"YDdMFY2Z/z1twn0P7jEnuEPLPDB+R+j8PeF+49bHYGdedbGeEXE1jw9dRQzRFjpWOujtZzpKGOpatg1V",
+	"MUBYRhR2sm6JK9VtQ8G7irptkSx7oYRQpQuxRPYDrZ0SPabPkSJzEH56phATfKl/9fk45Dd4DlrshO7w",
+	"drBujHyyesujgChlUjvULxQEzCWZ4Uh2rjcqVeBAHrQ6s1Jcx+v4t91kIYVpbT3RRF5XXgy3eeSln/xZ",
+	"gqVaimhz4wcqdYzNZghTRGgMX9HI5FqUOVa/qSXoyHs4nGd2Qh+oHGbA+fprP7ff+cYczN/K8zZs1MLE",
+	"e01FhQglg4X1LRxF5ZXMgAskWYfjsKaF0Zrm4qVyafjLI5/uBC5TW1Bdnih50aVNt3yXtF3fwXi2/uqw",
+	"fGuQvdsWDlZ5GoywvspuNJXs+g3V4L+FvbjEHl/12ZAXAcg6OpCJsUvUL2PLLDeFMtBShhhXfwOOFlZP",
+	"aj/WVYwrhb7Aa33+wmKiLMkFMrYLYRobR0CgkY2LogVJYg7UVdZKMe8uUukTjmoKF9k+un8kCbyvckLN",
+	"0Fhn4LpN+zPsM3ugCcPxFU984SJwG4/iB5RxJlnEEiSA39vU84wkECIsFM7xrWBJLm0wy2weQb/MD3xz",
+	"m7KAP7mUxt/7OZzFZEbWW2M332O56MiKFVG2XwUs8OuuB2++/+Gl+jjPFEU6UhkN5nMgDcuY2aSBLXpL",
+	"JnQNnYPGLi78oCW4xYO9RNsGceos+TFPEsNgD0QuCG0kRbx8VlGlPtbP8BVd/Hy8/+b7H7TaKCpWVsz8",
+	"Y3m11I9LCeIITbRfaDAkDoZon46kh5+AA4h2SnzBxXrhZ0V8j5am8FW+y7kwuZBmFUsIpQsi/bxMWalP",
+	"dNHqSKkIoNLoBhXLCfPAi2k//VWEaPCCEiIkxCGq58ds1XM9ke4TKkuMrnStwfsndu8J+2ecpeuXKpV7",
+	"+qwCp7sEPbUeyQfyKZsTem4S6t1+1gwnAsLGmjIsxAPjsRdCb/6lkHDn7TeTyaoFONWrckrfUj558I5z",
+	"uQAqSVTlGYqaTjmWws0dUF3fEUIxl6+UAykmiVc9zZwka+vhXX8lyTcTZwkMl9FzlnhzQy6+24KTKLKj",
+	"kZIVCwrCpvIpQiU9hOty995Kl+fO1G4cGs2qPK3BWbEiH838SbKX5rV8NekUy2hB6LxwViTwELF74Ahr",
+	"OzIH8Qw1vUYm7Mzy27sFprYaNVzWopxzXcdaR+QoPPR+4GiRP66icxOA+uje9QJPiZGnrsTfOt5BAveQ",
+	"rKwll3Oe6teV8eCERiTzMcZUce3hdT6ZfBcVDKz/gqkKY6ZWMuwbztOVUlFNWgDuOl392DotFlqoDA5Y",
+	"4fuBE6lLz3FK/CqqMcaPLF6uyWbPQ3Jj8WYQ7yKrFoI6JYryPrItBMiWdZX9boS8+oE/i0iFxDSC1dXt",
+	"+uTvGOeQYAlCe5JaQZhYRalJv+8nscw1PPAVp1kCweHbyVufBy+JTKD2YvAXJtFHlmu92RELt1uors5P",
+	"TG4NaASIxMqozZaFPivQpr5WAFeT4VuWy8PbBNO7lVwrTaRqQC4X2UFI5SFf6WB2JY+lhLq/vm7StDSt",
+	"job67s0k7De1q52IFtjnNc+v2SxS9Dd4CqU6r4CTBDhK8RLFDOl4eMQoEoTOE9h3q7FF14yynmsL8XMi",
+	"dxdgb3o9zSW+TTyMdaHL+EWcg0YSz0Woox+xhyKdg0O3oO2kAl1qN6kd7nWGbuyBgic+KPqVitSRfg2N",
+	"bFDwsAATFliXBD1ggWJIQEK81yc0vX5SSSCdNHlOticM7okgtyQhcrlqur9Vb3aEdlbaXMTUJnDpVg/Z",
+	"+2vc1UJN78iaJqDBTDWnYTLpCdvrFD5lD8AjLABNv+D93yb7f7qx/x78sn/zOAl/+O5pGqKckl9zOFIy",
+	"ozRujJQ7IdDo/k2IcEZC9EuEJU7YPEQHBwd7CHNdYsgFxJtjhI1TtZ8s36AZyVF8L2lGaqDO8VFMJ4my",
+	"1suMBGEwZ8qZJnW3v6JTNdCGTMjaXFvTiW2F9myWaNOdJTVMGc1v+xF8uKk3om7Ed+5viFplPmIiFKJi",
+	"P6Y6Vb8Oqj0G9S95egu6SGDfGJoLq2vKEqpG3c6M6ZPAOmI3rBy/79WNGZYSuFr9Pzq14e+GlRdWr2zr",
+	"IuVfax+bPHmB7goOBZ+V/Y4NdwVojLBA0//af3dx/nFfvzZFjNqG+JwKPFMWQjv7qJb9QbdL69rreVHE",
+	"2B3xJxzha0Y4iHVErGgv6lMVn8Cb21IcXC7ZndxPaikJnYs1GXeu8HHc4eIeF83M1scV2slVHivK8tuE",
+	"RFVanYDwOICNRbmTedegG6ZP6Iy1id8L6N8XIBfAEV4L4AOvy3oPXPg1XmM1xYvhynWVTPtihf0MBhzc",
+	"Bp5gIa/EpkozHGbka0dynnAhUbTAHEdSEck6+6YlOESSIQ4Rm1MiABHZm6pvej2ra8gRy9b7xterXqSd",
+	"zSrLURuArcrtaL54lr2p8UEdw59TIk3zke3clqajFwRSQZv50s1oDiJw3XFaWZ5o0qcRAxAFoyx7yyVT",
+	"fwioSecRspt/rAp3AukqMrTiHS16+whS/PXEPHztWCgPSzTSgEpxTBGm8ZhxNNUh+hSN9L+IpFlCQGjl",
+	"slfBestkDRZvmH8TrslznQb+SvS0T67XhNfnyz2zxrGZgoVgOY9qrnLCIpNBjXHmReYzIni3LDK47NRZ",
+	"0iih7vBHu2j5PGWwjTRZ2F/G6y0ROJRvNAlaKfmicHgztCnyeZUsSqI7nUrKBcRKxSRsjnSEtRmne2j1",
+	"UZH1G0T2WjO8JKZXA2wqYnCUSzN/XTwrc3o2uei66GhkfXOh+7pMKIeEZBnCUm9D2vO6cjsQjGYYIgXC",
+	"iMIDKl7SEAONhZu4fCWKaEP4NlMPFa4XSI8v8PpbLbdRlsO146ydHXKPvdZLKWmIck7k8kLNaqC7xYJE",
+	"x7mvRaOQHVNXKRwVxkusHRS7gDVF1UAVgRdSZgrcW8AcuH+CY5QBF4pdUVXJ3i9YzEw3ust+OTg42KvP",
+	"pQdtT2bJ9U7HhuVuWhMqVvtp71gMHP9StAtUSM/In2FpdrISG940Cl0fLi7R8dmJ8oX/rEdBZzi6w3MQ",
+	"IcIUMbqfcUiJqO3vSjHFc9B9NNc0YlRiQoGLEJ0t5YJRlJVD/MRQyuI8ASNCOgN3cE2v6bErZ5YcK3F3",
+	"TUfTY73difymW3EP0Y8accjgdBqqT3++vDxDPyrimYGnBdkP9SDTvfCaMu7W1twAHAmQKjSfnn2+uERj",
+	"nJHx/euxUgtj3aQwRSMT1V/TFOSCGQmjiILdB9LIBSwAx8ARB5lzqvSNNM0OexoNHzhnXOg0crvmyKI8",
+	"VTKFRtOubc1TNUxZIzsMGjRUpA2c2DJ4fTA5mOhCSAYUZyQ4DL47mBx8Z7uJtACVa45TQsc4j03vg91R",
+	"qxSshuMk1i61kNXOUt2h7hwf8aW1b+ErjiQqxdBDZ2vafPv0iz26PTvb/fOZjbxoNDUEDNFUM8KB8Yum",
+	"NpWvQxcTWSnFSagy22h6MEUj+/50rxsyI3drgPaZJksVYij6KmvCEZ5J4KY11XqLvrkEodq/82zI720M",
+	"7pv/FmZMt9P2T51TqX3N9af2GYqKUcbm7IkBL9pjHp5uGmcBvJlMes4BWG//f2OXtu8YAHPQBZtZ/Jmk",
+	"tT0xwj94Ca1zvEAYiDxNMV9az1FLGpIckyRUthyENDmLYvvH4ZfASOON+rgupg05Er0SW8/PmvzBC7A5",
+	"yB9olBHankELzRetRjDGY+Amc6pZ8uV4V9hodZw5+G6hVbmoGRMexJoYqrHMstGjaH7ZCIt6KwdPdS9b",
+	"8hyeWoR9vSUYfPSzRwVsgEpmJISblOon1EoZGT8qLnoyXlECJuKoE/W9/t1D1BpW3/pCTt0esIHFm5Ha",
+	"izcODJGiCEyUgzXneAADexXDTyBXrXOyQ+65tF1PLrlfjszPFNZjopZDs8JCeY7tUdYqwzJatHFuAt1v",
+	"oDNshD1IZ+ya6jaLtgXqm1bXtii9EsgBQ/liNj1gywAv1zHjqvo80CpfFsXo7Zvm4nSWlRbZwNRwTl5O",
+	"lmMPPaxOG1G4104xEG4LNbqNbQcSO9jIF4XSbUitW6rZsYGvnfSzU/NeD/qPtI0ztEdEIGK37xWj6pOA",
+	"Niql40cSr+0VVFywyjU4h3t2txHEmZG6EIdGMJtBJMk9FPnKqjOBshh2IEirQ7riLDqd/G1Sqeot6HZZ",
+	"7DtbNVt2jk43pXj+Yoqe2J7xakyXRPYnTZrcg4+zvI6PbXgRLip26TkMI4HSDjPGI9iIdGUJjswuY9Kk",
+	"y5rCVVKuxeS5sIdqdPoFV8Ic89CbWbvIb03CpehqKJJsIZrlSYKKfJuuTaBRhAXsEyqACqLW0JXZ+jXo",
+	"ONjU3+L+75XpKUtkvTkeb/qhrMJtKAXhST0YxliVb7gyDVvbkHWnMLxj18MUEXfhclBPFFgg3i+q48eC",
+	"9gNchJI6u08X0K48QYhqVU2TMTiqtj3rtTp7LexGBy9ndlll/7onW2eQy8WmkwXd7LGue1SeibsyH7Bl",
+	"mf42sX8fyYqIf/ORfikFDoMDtZX/FqOnTEFRhf/xCq1QFgV1L5TV0p7SvJr6ZymzzzRZhugCp3BBJPzn",
+	"heQkkmhaL99Oi0Kkkk5TNhTXVA3x7uL8o9tcZ7uLzev79eZiyzwCpbnOcNMYEXpN68XJA3SMHjij86ok",
+	"pybF9seyl2AOpm1O4BSu6dvJ6wN0Dpk5+m6GSZJzMDVMjiXs673HEKMMeKmD1LDq7yghQOU1xXHMQQg0",
+	"evvmT0ZBnYPky/3jmQS+d4Cauf+CTKaZxtQ8G56SpsN2pKZ2KMHOPV9T1PeIzimbzyE2zUWmzKxnvwC5",
+	"XzUM9Byo/Wwxs00XSuspZeb4Mpo8hqA1lnIPNyhLWXLhlydmYhu/23Nqng8xqhY/LLfSb+WKCBQlgLkW",
+	"738NvH2gca0VwfrwZUcClWhEYkgzphhqbzUWRbWZoTtyLrpFvgXvXlarDTaBz2anzJebOobVfPbMAHR1",
+	"UiJa8aZyjRzVOjJ1eGwCAA4Jw3E/xk3/VheeP8E2UfwJurBrtiJswJb+fcHcDcdEoJE2hhp5zdqpi6nM",
+	"7Mq2vlKPw/MJtqS46/vCd6y5u0lT+DsFgjbm71RksveDmDZAE/Pr/j3H3xEg9bZxP8lq/D12ew+9qScD",
+	"wKelcyDHVghaP7RkEEU9lsF8Hm8J8QWyjhDT24OqeIsDAhrX/MoujA8oGH1a/h8qEl3WMFx0Cg4sE9U0",
+	"UU82xWL0/4s5Gyjm1Gm0bhWnXywGVmhccn6DqkwdA2tljOumc500g7ee0twX1alSzuv7yNZLORc5ZreW",
+	"vr1Ms28Qe4bFMJloHrzw75a+bpzg0JvEdhlgG310Lt80T6exe9AK1q7xoquQm5uATZZdD2E6dRv79Jqu",
+	"p7tJw702xGyc07vtFHcW6QnJ9OLj2qh6NmoOavQZiHP3/MVt2IjWaSk7NhTuyRw7MRPVtoIjl3FuIWIp",
+	"CG01zKE9nRzUoecGd/c1aPoNOvucrRXaX1cmQS5sBzqRaOS+EKeE7vXJU1cg2rfOyY4YqH6J4YZy9O6V",
+	"RG8nb815TaS2+ZgI3WLf0Ezqmd6lT2QvRtezwI0bAVem+3eoU75NILyaJYqAeKOsUXb71W7NrAr4awhV",
+	"v4oZm9OGxvrA+X7/yrm8xONfbeR2x5VuGinv9Rrkig10vTZ4m+fjxq/p3KYb1rxiqdcPsyyygUYhPZA5",
+	"HNxem+aqQXtXK8ShPVu28vZcNrfHZK3H4ONH/e/TuLg+ZQW3X9qrS7bC6777S+3tKsPHudlFAqW6N2NI",
+	"EmUByJx9uDkfXdGhuIRCq4BRpQnQ1fnpPtCIxYplpr9My2PLzTv2zEnfHX8bY6Xxo8TzAf5ahch/aaby",
+	"jyM12C9hzd24pBLP0ah2pZKQeCleQPFiIDF+NBeSDCZ1eTfZDuld3pnyAsvrXKA5ckXKI0U+g7cJPbYb",
+	"Zil5pCin2duqWpzSHZz876K0brQsbmPzkPwIYbq0qnXBkrg4N9nAYgIYc/jsKubYnlFbbctKanUYsLR8",
+	"voEtIiWPle1s5sql3PBRaK9dClF5i5FtoCnuRltfcZnzQlcqqY8kgWDdIFF9dIbl4rxgum8mvOaiJL37",
+	"3V5fojHsJCFuIWEP9a1Q9ijVLoFWzt9HkvhinIF4+atm97akXdprW8xNL0VIk3G4JywX5Z0tPpExl79s",
+	"OLYxp5IVwY053LU3utmmWJb37HQIpKHvK1HeSbahBIw+Yb+6qEjUI27JAcLi7qHWjvaKk9ZnFNFKtQyR",
+	"6LFzs32XOXIvO9uGaG+W5gWkXWQnic5821ubXk7zC/IbhChaQHQn8lSE+pz/ENnbwbhJxJO0iE8b839T",
+	"2qfFdUgbmLCrdKFwHoOQKgInjJoWzDIPeYT0bRV0XooEvmX3gIjU/QH2sLZ2AeITuy9MzTaShOVdUTtO",
+	"Dg7gX0WzuMFFKiJVToA580ouNsDVavVqAg6mc6acsTSMoy7LuOdh6hXsmJW3lvTnUM6c93aRpnCuyRmQ",
+	"p/hJ7x4IkWkI07o9NOchta9x2mAmo+ZRvxJ2E0N/StdF+AaS+sPJO34sr98ZEPI6+B/WtqClYyMlXDWS",
+	"PgPJQlsgdmtIDF92A5Lv7KjqRiRPqOdeg9Qd7TnnNOpGx/+28+wdfvnH+Ob3viMab7o3ZDbouYWWOM8t",
+	"SzvW4a7O8KtwzUeb3JypFY++YzfSZZ69BuNal7R5C2cnKzviLPRx4OPiwLzO/unq1PBttlBXs3hQW24X",
+	"VsDyVE8QbL49/W/m/DjTyW8ONCd9G5U1zAqpzSZt9+zELzdK/p3TGs0P7T7u0ECjb8AyaibnSXAYjLUL",
+	"Zid9HIKZ6hA1A2FbAV2d2KsIy57NkW3C/73TI77nHP2Wa9/jsbMB+5XuX2huhHG7F139VPQDt7phlDUj",
+	"QhoWREbLIb0zGI3MRiZGk6UDmNmvNHSki7Iq6h3M2eE+dDytMuvjoX1vr85MxfGmUZbN5APm4E7cOJag",
+	"DcB5rbXJXL1aHDZpCl+SoQfPrVm2L8nOVKv4tmc5A+7eqdXncBTEdPSLn0GcA9868G6Oe/N/rcJqf8wd",
+	"lmnHq5MDdKWjMoPx4k5tgebsmsoFZ/l80b5GG0tz8KUJmR6rkZ/Gj8qiPqHR2dVliH76cHlNze4tpYND",
+	"9POH4/chev/h9MPlhxCleSJJhrlEZ58vLu1JlXZlxktur+xdcZqoLZWqFTbrm6Y3sUjfmmTe083T/wQA",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,6 +9,19 @@ import (
 	"time"
 )
 
+type AuditEvent struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	ActorKind  string
+	Action     string
+	Target     string
+	Success    bool
+	RemoteAddr string
+	RequestID  string
+	Details    json.RawMessage
+}
+
 type Blob struct {
 	Digest     string
 	Size       int64
@@ -54,6 +67,31 @@ type Repository struct {
 	UpdatedAt   time.Time
 }
 
+type RepositoryFile struct {
+	ID           int64
+	RepositoryID int64
+	Path         string
+	Parent       string
+	Name         string
+	IsFolder     bool
+	BlobDigest   *string
+	Size         int64
+	ContentType  string
+	Sha1         string
+	Md5          string
+	UploadedBy   string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+type RepositoryPermission struct {
+	RepositoryID     int64
+	UserID           *int64
+	ServiceAccountID *int64
+	Level            string
+	CreatedAt        time.Time
+}
+
 type ServiceAccount struct {
 	ID          int64
 	Name        string
@@ -62,6 +100,15 @@ type ServiceAccount struct {
 	CreatedBy   *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type Session struct {
+	IDHash     []byte
+	UserID     int64
+	CsrfToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
 
 type Token struct {

@@ -9,8 +9,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/kodera-packages/kodera/handlers/api"
+	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/handlers/oci"
 	"github.com/kodera-packages/kodera/handlers/web"
+	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -36,6 +38,11 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	if err := apiServer.Mount(r); err != nil {
 		return nil, err
 	}
+
+	r.Handle(filesh.Prefix+"*", filesh.New(filesh.Deps{
+		Files: files.New(d.Pool, d.Blobs), Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		BaseURL: d.Config.BaseURL, MaxUploadBytes: d.Config.MaxUploadBytes,
+	}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err

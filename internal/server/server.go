@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -36,7 +38,12 @@ func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	images := registry.New(d.Pool, d.Blobs, d.Log)
-	apiServer := &api.Server{Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log, Registry: images}
+	apiServer := &api.Server{
+		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
+		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
+		Registry:      images,
+	}
 	return routes(d, reg, apiServer, images)
 }
 
