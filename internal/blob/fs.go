@@ -154,11 +154,34 @@ func (d *FS) Open(ctx context.Context, key string, offset, length int64) (io.Rea
 		f.Close()
 		return nil, fmt.Errorf("blob: fs open %q: offset %d, size %d: %w", key, offset, fi.Size(), ErrRange)
 	}
-	var r io.Reader = io.NewSectionReader(f, offset, fi.Size()-offset)
+	n := fi.Size() - offset
 	if length >= 0 {
-		r = io.LimitReader(r, length)
+		n = min(n, length)
 	}
-	return readCloser{r, f}, nil
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("blob: fs open: %w", err)
+	}
+	return fileReader{LimitedReader: &io.LimitedReader{R: f, N: n}, f: f}, nil
+}
+
+// fileReader reads part of a file. Its WriteTo hands the *io.LimitedReader
+// over the *os.File to the destination's ReadFrom, so that copying to a
+// TCP connection (an HTTP response) uses sendfile instead of user-space
+// buffers.
+type fileReader struct {
+	*io.LimitedReader
+	f *os.File
+}
+
+func (r fileReader) Close() error { return r.f.Close() }
+
+// WriteTo implements io.WriterTo.
+func (r fileReader) WriteTo(w io.Writer) (int64, error) {
+	if rf, ok := w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r.LimitedReader)
+	}
+	return io.Copy(w, r.LimitedReader)
 }
 
 // Stat implements [Driver].

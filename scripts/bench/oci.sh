@@ -89,25 +89,39 @@ auth_header() {
 }
 base() { if [ "$1" = kodera ]; then echo "http://127.0.0.1:$kport/v2/bench/img"; else echo "http://127.0.0.1:$rport/v2/bench/img"; fi; }
 
+# abs <server> <location>: an absolute upload URL.
+abs() {
+  case $2 in http*) echo "$2" ;; *) echo "http://127.0.0.1:$([ "$1" = kodera ] && echo "$kport" || echo "$rport")$2" ;; esac
+}
+# push_blob <server> <base> <header> <file|-> <digest>: POST then a single
+# PUT with the whole body (what the reference registry supports as
+# "monolithic"; it ignores a body on POST).
+push_blob() {
+  local loc sep
+  loc=$(curl -fs -o /dev/null -D - -H "$3" -X POST "$2/blobs/uploads/" | awk 'tolower($1)=="location:" { print $2 }' | tr -d '\r')
+  loc=$(abs "$1" "$loc")
+  sep='?'; case $loc in *\?*) sep='&' ;; esac
+  curl -fs -o /dev/null -H "$3" -X PUT -H 'Content-Type: application/octet-stream' -T "$4" "$loc${sep}digest=$5"
+}
+
 declare -A R
 for s in kodera registry; do
   h=$(auth_header $s); b=$(base $s)
   # Monolithic pushes.
   for f in b1 b64 b256; do
     t0=$(now)
-    curl -fs -o /dev/null -H "$h" -X POST -H 'Content-Type: application/octet-stream' -T "$work/$f" "$b/blobs/uploads/?digest=${dig[$f]}"
+    push_blob $s "$b" "$h" "$work/$f" "${dig[$f]}"
     R[$s,push_$f]=$(mbps "$(stat -c %s "$work/$f")" "$t0" "$(now)")
   done
   # Chunked push, 16 MiB chunks.
   t0=$(now)
-  loc=$(curl -fs -o /dev/null -D - -H "$h" -X POST "$b/blobs/uploads/" | awk 'tolower($1)=="location:" { print $2 }' | tr -d '\r')
-  case $loc in http*) ;; *) loc="http://127.0.0.1:$([ $s = kodera ] && echo $kport || echo $rport)$loc" ;; esac
+  loc=$(abs $s "$(curl -fs -o /dev/null -D - -H "$h" -X POST "$b/blobs/uploads/" | awk 'tolower($1)=="location:" { print $2 }' | tr -d '\r')")
   off=0
   for c in "$work"/chunk.*; do
     n=$(stat -c %s "$c")
     loc=$(curl -fs -o /dev/null -D - -H "$h" -X PATCH -H 'Content-Type: application/octet-stream' \
       -H "Content-Range: $off-$((off + n - 1))" -T "$c" "$loc" | awk 'tolower($1)=="location:" { print $2 }' | tr -d '\r')
-    case $loc in http*) ;; *) loc="http://127.0.0.1:$([ $s = kodera ] && echo $kport || echo $rport)$loc" ;; esac
+    loc=$(abs $s "$loc")
     off=$((off + n))
   done
   sep='?'; case $loc in *\?*) sep='&' ;; esac
@@ -140,7 +154,7 @@ for s in kodera registry; do
   pid=$([ $s = kodera ] && echo $kpid || echo $rpid)
   echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
   before=$(rss_kb "$pid")
-  head -c $gib /dev/zero | curl -fs -o /dev/null -H "$h" -X POST -H 'Content-Type: application/octet-stream' -T - "$b/blobs/uploads/?digest=$zero_dig"
+  head -c $gib /dev/zero | push_blob $s "$b" "$h" - "$zero_dig"
   curl -fs -o /dev/null -H "$h" "$b/blobs/$zero_dig"
   R[$s,rss_growth]=$(( ($(hwm_kb "$pid") - before) / 1024 ))
   R[$s,rss_peak]=$(( $(hwm_kb "$pid") / 1024 ))
