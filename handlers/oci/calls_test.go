@@ -130,6 +130,27 @@ func TestCalls(t *testing.T) {
 		require.Equal(t, `</v2/_catalog?last=apps%2Fimg&n=1>; rel="next"`, resp.Header.Get("Link"))
 	})
 
+	t.Run("audit", func(t *testing.T) {
+		admin := &client{t: t, base: node.URL, user: apptest.AdminUser, pass: apptest.AdminPassword}
+		targets := func(action string) []string {
+			resp := admin.do("GET", "/api/v1/admin/audit?action="+action, nil, nil)
+			body := readAll(resp)
+			require.Equal(t, 200, resp.StatusCode, body)
+			var page struct {
+				Items []struct{ Actor, Target string }
+			}
+			require.NoError(t, json.Unmarshal([]byte(body), &page), body)
+			var out []string
+			for _, e := range page.Items {
+				require.Equal(t, "alice", e.Actor)
+				out = append(out, e.Target)
+			}
+			return out
+		}
+		require.Contains(t, targets("docker.push"), "apps/img:v1")
+		require.Contains(t, targets("docker.delete"), "apps/img:v2")
+	})
+
 	t.Run("token scopes", func(t *testing.T) {
 		access := func(c *client, scope string) []any {
 			resp := c.do("GET", "/v2/token?service="+node.Addr+"&scope="+scope, nil, nil)
