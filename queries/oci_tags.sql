@@ -22,3 +22,10 @@ ORDER BY t.tag;
 -- name: ListTagsOfManifest :many
 -- ListTagsOfManifest returns the tags pointing at a manifest.
 SELECT tag FROM oci_tags WHERE manifest_id = @manifest_id ORDER BY tag;
+
+-- name: InsertTagImmutable :execrows
+-- InsertTagImmutable creates a tag or confirms it already points at the
+-- manifest; 0 rows means it points elsewhere (immutable repositories).
+INSERT INTO oci_tags (repository_id, image, tag, manifest_id) VALUES (@repository_id, @image, @tag, @manifest_id)
+ON CONFLICT (repository_id, image, tag) DO UPDATE SET updated_at = now()
+WHERE oci_tags.manifest_id = EXCLUDED.manifest_id;

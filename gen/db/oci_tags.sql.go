@@ -29,6 +29,34 @@ func (q *Queries) DeleteTag(ctx context.Context, arg DeleteTagParams) (int64, er
 	return result.RowsAffected(), nil
 }
 
+const insertTagImmutable = `-- name: InsertTagImmutable :execrows
+INSERT INTO oci_tags (repository_id, image, tag, manifest_id) VALUES ($1, $2, $3, $4)
+ON CONFLICT (repository_id, image, tag) DO UPDATE SET updated_at = now()
+WHERE oci_tags.manifest_id = EXCLUDED.manifest_id
+`
+
+type InsertTagImmutableParams struct {
+	RepositoryID int64
+	Image        string
+	Tag          string
+	ManifestID   int64
+}
+
+// InsertTagImmutable creates a tag or confirms it already points at the
+// manifest; 0 rows means it points elsewhere (immutable repositories).
+func (q *Queries) InsertTagImmutable(ctx context.Context, arg InsertTagImmutableParams) (int64, error) {
+	result, err := q.db.Exec(ctx, insertTagImmutable,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Tag,
+		arg.ManifestID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const listTagDetails = `-- name: ListTagDetails :many
 SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.content, m.created_at
 FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id

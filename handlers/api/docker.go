@@ -47,6 +47,8 @@ func registryErr(err error) error {
 		return domain.Errorf(domain.ErrNotFound, "manifest or tag not found")
 	case errors.Is(err, registry.ErrBlobUnknown):
 		return domain.Errorf(domain.ErrNotFound, "blob not found")
+	case errors.Is(err, registry.ErrImmutable):
+		return domain.Errorf(domain.ErrConflict, "%s", err.Error())
 	}
 	return err
 }

@@ -151,6 +151,28 @@ func TestCalls(t *testing.T) {
 		require.Contains(t, targets("docker.delete"), "apps/img:v2")
 	})
 
+	t.Run("immutable", func(t *testing.T) {
+		seed.Repo("frozen", "docker", "private", "alice")
+		resp := alice.do("PATCH", "/api/v1/repositories/frozen", map[string]string{"Content-Type": "application/json"}, []byte(`{"immutable":true}`))
+		require.Equal(t, 200, resp.StatusCode, readAll(resp))
+		first := alice.pushImage("frozen/app", "v1", []byte("first"))
+		// The same manifest again is fine; another one under the tag is not.
+		resp = alice.do("PUT", "/v2/frozen/app/manifests/v1", map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, first.ManifestBytes)
+		require.Equal(t, 201, resp.StatusCode, readAll(resp))
+		second := alice.pushImage("frozen/app", "v2", []byte("second"))
+		resp = alice.do("PUT", "/v2/frozen/app/manifests/v1", map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, second.ManifestBytes)
+		body := readAll(resp)
+		require.Equal(t, 403, resp.StatusCode, body)
+		require.Contains(t, body, "DENIED")
+		require.Contains(t, body, "immutable")
+		resp = alice.do("DELETE", "/v2/frozen/app/manifests/v1", nil, nil)
+		require.Equal(t, 403, resp.StatusCode)
+		resp = alice.do("DELETE", "/v2/frozen/app/manifests/"+first.Manifest, nil, nil)
+		require.Equal(t, 403, resp.StatusCode)
+		resp = alice.do("GET", "/v2/frozen/app/manifests/v1", nil, nil)
+		require.Equal(t, first.Manifest, resp.Header.Get("Docker-Content-Digest"))
+	})
+
 	t.Run("token scopes", func(t *testing.T) {
 		access := func(c *client, scope string) []any {
 			resp := c.do("GET", "/v2/token?service="+node.Addr+"&scope="+scope, nil, nil)

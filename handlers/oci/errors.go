@@ -82,6 +82,7 @@ var serviceErrors = []struct {
 	{registry.ErrManifestBlobUnknown, CodeManifestBlobUnknown},
 	{registry.ErrManifestInvalid, CodeManifestInvalid},
 	{registry.ErrTagInvalid, CodeTagInvalid},
+	{registry.ErrImmutable, CodeDenied},
 	{domain.ErrUnauthenticated, CodeUnauthorized},
 	{domain.ErrForbidden, CodeDenied},
 	{domain.ErrNotFound, CodeNameUnknown},
@@ -102,7 +103,7 @@ func toError(err error) *Error {
 			if m.code.Status < 500 {
 				if msg, ok := domain.PublicMessage(err); ok {
 					out.Detail = msg
-				} else if m.code.Status == http.StatusBadRequest {
+				} else if m.code.Status == http.StatusBadRequest || errors.Is(err, registry.ErrImmutable) {
 					out.Detail = err.Error()
 				}
 			}

@@ -134,6 +134,16 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 			versions = []string{digest}
 		}
 		for _, tag := range tags {
+			if n.Repo.Immutable {
+				rows, err := q.InsertTagImmutable(ctx, gendb.InsertTagImmutableParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: tag, ManifestID: row.ID})
+				if err != nil {
+					return db.Translate(err)
+				}
+				if rows == 0 {
+					return fmt.Errorf("%w: tag %s exists and repository %q is immutable", ErrImmutable, tag, n.Repo.Name)
+				}
+				continue
+			}
 			if err := q.UpsertTag(ctx, gendb.UpsertTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: tag, ManifestID: row.ID}); err != nil {
 				return db.Translate(err)
 			}
@@ -208,11 +218,17 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 			if err != nil {
 				return db.Translate(err)
 			}
+			if n.Repo.Immutable && len(tags) > 0 {
+				return fmt.Errorf("%w: manifest %s is tagged and repository %q is immutable", ErrImmutable, reference, n.Repo.Name)
+			}
 			if _, err := q.DeleteManifest(ctx, gendb.DeleteManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference}); err != nil {
 				return db.Translate(err)
 			}
 			versions = append(tags, reference)
 		} else {
+			if n.Repo.Immutable {
+				return fmt.Errorf("%w: tags of repository %q cannot be deleted", ErrImmutable, n.Repo.Name)
+			}
 			rows, err := q.DeleteTag(ctx, gendb.DeleteTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: reference})
 			if err != nil {
 				return db.Translate(err)

@@ -35,6 +35,8 @@ var (
 	ErrManifestBlobUnknown = errors.New("manifest blob unknown")
 	ErrManifestTooLarge    = errors.New("manifest too large")
 	ErrTagInvalid          = errors.New("tag invalid")
+	// ErrImmutable: the repository is immutable and the push or delete would change a tag.
+	ErrImmutable = errors.New("immutable")
 )
 
 // Service is the registry over one database and blob store.
