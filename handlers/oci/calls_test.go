@@ -1,8 +1,11 @@
 package oci_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -211,4 +214,38 @@ func TestCalls(t *testing.T) {
 		o := access(limited, "repository:other/x:pull,push")
 		require.Equal(t, []any{"pull"}, o[0].(map[string]any)["actions"])
 	})
+}
+
+// TestUploadLimit: KODERA_MAX_UPLOAD_BYTES bounds a blob however it arrives.
+func TestUploadLimit(t *testing.T) {
+	node := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_MAX_UPLOAD_BYTES": "1K"}})
+	seed := node.Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.Repo("apps", "docker", "private", "alice")
+	c := &client{t: t, base: node.URL, user: "alice", pass: seed.Token("alice", false, []string{"write"})}
+	big := bytes.Repeat([]byte("x"), 1500)
+
+	resp := c.do("POST", "/v2/apps/img/blobs/uploads/?digest="+digestOf(big), nil, big)
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, readAll(resp))
+
+	resp = c.do("POST", "/v2/apps/img/blobs/uploads/", nil, nil)
+	loc := resp.Header.Get("Location")
+	resp = c.do("PATCH", loc, map[string]string{"Content-Range": "0-799"}, big[:800])
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, readAll(resp))
+	resp = c.do("PATCH", resp.Header.Get("Location"), map[string]string{"Content-Range": "800-1499"}, big[800:])
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, readAll(resp))
+
+	// A streamed body of unknown length is cut off at the limit.
+	resp = c.do("POST", "/v2/apps/img/blobs/uploads/", nil, nil)
+	req, err := http.NewRequest("PATCH", node.URL+resp.Header.Get("Location"), io.NopCloser(bytes.NewReader(big)))
+	require.NoError(t, err)
+	req.SetBasicAuth(c.user, c.pass)
+	req.ContentLength = -1
+	r2, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	r2.Body.Close()
+	require.Equal(t, http.StatusRequestEntityTooLarge, r2.StatusCode)
+
+	small := []byte("small enough")
+	c.pushBlob("apps/img", small)
 }

@@ -34,6 +34,7 @@ var (
 	CodeNameUnknown         = Code{"NAME_UNKNOWN", http.StatusNotFound, "repository name not known to registry"}
 	CodeSizeInvalid         = Code{"SIZE_INVALID", http.StatusBadRequest, "provided length did not match content length"}
 	CodeTagInvalid          = Code{"TAG_INVALID", http.StatusBadRequest, "manifest tag did not match URI"}
+	CodeBlobTooLarge        = Code{"SIZE_INVALID", http.StatusRequestEntityTooLarge, "blob larger than the upload limit"}
 	CodeUnauthorized        = Code{"UNAUTHORIZED", http.StatusUnauthorized, "authentication required"}
 	CodeDenied              = Code{"DENIED", http.StatusForbidden, "requested access to the resource is denied"}
 	CodeUnsupported         = Code{"UNSUPPORTED", http.StatusMethodNotAllowed, "the operation is unsupported"}
@@ -96,6 +97,10 @@ func toError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return CodeBlobTooLarge.Err(err)
 	}
 	for _, m := range serviceErrors {
 		if errors.Is(err, m.err) {

@@ -28,6 +28,8 @@ type Deps struct {
 	Log      *slog.Logger
 	// BaseURL is the external URL (KODERA_BASE_URL); empty = from the request.
 	BaseURL string
+	// MaxUploadBytes bounds one blob (KODERA_MAX_UPLOAD_BYTES); 0 = no limit.
+	MaxUploadBytes int64
 }
 
 // Handler serves /v2/.
@@ -38,11 +40,12 @@ type Handler struct {
 	log     *slog.Logger
 	baseURL string
 	keys    *signingKey
+	maxBlob int64
 }
 
 // New returns the /v2 handler; mount it on "/v2" and "/v2/*".
 func New(d Deps) *Handler {
-	return &Handler{svc: d.Registry, authn: d.Authn, authz: d.Authz, log: d.Log, baseURL: d.BaseURL, keys: &signingKey{pool: d.Pool}}
+	return &Handler{svc: d.Registry, authn: d.Authn, authz: d.Authz, log: d.Log, baseURL: d.BaseURL, keys: &signingKey{pool: d.Pool}, maxBlob: d.MaxUploadBytes}
 }
 
 // handlerFunc is a protocol handler: it returns an error instead of writing one.

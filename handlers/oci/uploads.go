@@ -3,6 +3,7 @@ package oci
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,7 +42,11 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 		if !ocispec.IsDigest(digest) {
 			return CodeDigestInvalid.WithDetail("invalid digest " + digest)
 		}
-		b, err := h.svc.PutBlob(r.Context(), n, r.Body, r.ContentLength, digest)
+		body, err := h.limitBody(w, r, 0)
+		if err != nil {
+			return err
+		}
+		b, err := h.svc.PutBlob(r.Context(), n, body, r.ContentLength, digest)
 		if err != nil {
 			return err
 		}
@@ -147,7 +152,11 @@ func (h *Handler) patchUpload(w http.ResponseWriter, r *http.Request, n registry
 		}
 		start = s
 	}
-	up, err = h.svc.AppendChunk(r.Context(), up, r.Body, r.ContentLength, start)
+	body, err := h.limitBody(w, r, up.Offset)
+	if err != nil {
+		return err
+	}
+	up, err = h.svc.AppendChunk(r.Context(), up, body, r.ContentLength, start)
 	if err != nil {
 		if errors.Is(err, registry.ErrRangeInvalid) {
 			uploadRange(w, up)
@@ -196,7 +205,11 @@ func (h *Handler) putUpload(w http.ResponseWriter, r *http.Request, n registry.N
 			return CodeRangeInvalid.WithDetail("chunk out of order")
 		}
 	}
-	b, err := h.svc.FinishUpload(r.Context(), up, r.Body, r.ContentLength, digest)
+	body, err := h.limitBody(w, r, up.Offset)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.FinishUpload(r.Context(), up, body, r.ContentLength, digest)
 	if err != nil {
 		return err
 	}
@@ -221,4 +234,17 @@ func (h *Handler) cancelUpload(w http.ResponseWriter, r *http.Request, n registr
 func (h *Handler) mayRead(r *http.Request, p auth.Principal, name string) bool {
 	_, err := h.resolveQuiet(r, caller{p: p}, name)
 	return err == nil
+}
+
+// limitBody bounds what a request may add to a blob that already has
+// offset bytes (KODERA_MAX_UPLOAD_BYTES).
+func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request, offset int64) (io.Reader, error) {
+	if h.maxBlob <= 0 {
+		return r.Body, nil
+	}
+	remaining := h.maxBlob - offset
+	if r.ContentLength > remaining {
+		return nil, CodeBlobTooLarge.WithDetail(fmt.Sprintf("blobs are limited to %d bytes", h.maxBlob))
+	}
+	return http.MaxBytesReader(w, r.Body, max(remaining, 0)), nil
 }

@@ -31,6 +31,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	registryHandler := oci.New(oci.Deps{
 		Registry: images, Pool: d.Pool,
 		Authn: d.Authn, Authz: d.Authz, Log: d.Log, BaseURL: d.Config.BaseURL,
+		MaxUploadBytes: d.Config.MaxUploadBytes,
 	})
 	r.Handle("/v2", registryHandler)
 	r.Handle("/v2/*", registryHandler)
