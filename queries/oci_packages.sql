@@ -13,3 +13,9 @@ ON CONFLICT (package_id, version) DO UPDATE SET metadata = EXCLUDED.metadata, up
 -- DeleteImageVersions removes versions of an image package by name.
 DELETE FROM versions v USING packages p
 WHERE v.package_id = p.id AND p.repository_id = @repository_id AND p.name = @name AND v.version = ANY(@versions::text[]);
+
+-- name: DeleteEmptyImagePackage :exec
+-- DeleteEmptyImagePackage drops an image package once its last version is gone.
+DELETE FROM packages p
+WHERE p.repository_id = @repository_id AND p.name = @name
+  AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.package_id = p.id);

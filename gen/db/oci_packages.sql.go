@@ -10,6 +10,23 @@ import (
 	"encoding/json"
 )
 
+const deleteEmptyImagePackage = `-- name: DeleteEmptyImagePackage :exec
+DELETE FROM packages p
+WHERE p.repository_id = $1 AND p.name = $2
+  AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.package_id = p.id)
+`
+
+type DeleteEmptyImagePackageParams struct {
+	RepositoryID int64
+	Name         string
+}
+
+// DeleteEmptyImagePackage drops an image package once its last version is gone.
+func (q *Queries) DeleteEmptyImagePackage(ctx context.Context, arg DeleteEmptyImagePackageParams) error {
+	_, err := q.db.Exec(ctx, deleteEmptyImagePackage, arg.RepositoryID, arg.Name)
+	return err
+}
+
 const deleteImageVersions = `-- name: DeleteImageVersions :exec
 DELETE FROM versions v USING packages p
 WHERE v.package_id = p.id AND p.repository_id = $1 AND p.name = $2 AND v.version = ANY($3::text[])

@@ -241,6 +241,9 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 		if err := q.DeleteImageVersions(ctx, gendb.DeleteImageVersionsParams{RepositoryID: n.Repo.ID, Name: packageName(n), Versions: versions}); err != nil {
 			return db.Translate(err)
 		}
+		if err := q.DeleteEmptyImagePackage(ctx, gendb.DeleteEmptyImagePackageParams{RepositoryID: n.Repo.ID, Name: packageName(n)}); err != nil {
+			return db.Translate(err)
+		}
 		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + refSep(reference) + reference})
 	})
 }
