@@ -1,0 +1,146 @@
+// Browser scenario against a running kodera: node e2e/run.mjs <baseURL>
+//
+// Drives Debian's chromium (no browser download) through playwright-core:
+// log in, create a repository, see it listed, filter the list, open Connect
+// and check its commands, taking screenshots on the way. Exits 0 on success.
+//
+// Environment: KODERA_E2E_USER / KODERA_E2E_PASSWORD (default the test admin),
+// KODERA_E2E_OUT (screenshots; default e2e/out), CHROMIUM (default
+// /usr/bin/chromium), KODERA_E2E_HEADED=1 to watch it.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const base = (process.argv[2] || process.env.KODERA_E2E_URL || "").replace(/\/$/, "");
+if (!base) {
+  console.error("usage: node e2e/run.mjs <baseURL>");
+  process.exit(2);
+}
+const user = process.env.KODERA_E2E_USER || "admin";
+const password = process.env.KODERA_E2E_PASSWORD || "admin-password-for-tests";
+const out = process.env.KODERA_E2E_OUT || join(import.meta.dirname, "out");
+mkdirSync(out, { recursive: true });
+const profile = mkdtempSync(join(tmpdir(), "kodera-e2e-chromium-"));
+
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: process.env.KODERA_E2E_HEADED !== "1",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ].filter((a) => a !== "--headless" || process.env.KODERA_E2E_HEADED !== "1"),
+  viewport: { width: 1280, height: 800 },
+  timeout: 60_000,
+});
+const page = ctx.pages()[0] ?? (await ctx.newPage());
+page.setDefaultTimeout(15_000);
+const problems = [];
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && problems.push(`console: ${m.text()}`));
+
+const step = (s) => console.log(`e2e: ${s}`);
+const shot = async (name) => {
+  await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  step(`screenshot ${join(out, name + ".png")}`);
+};
+const expect = async (cond, what) => {
+  if (!(await cond)) throw new Error(`expected ${what}`);
+};
+
+/** Waits for the URL, failing at once with the UI's error message if one shows. */
+const waitOrAlert = async (url, what) => {
+  const alert = page.getByRole("alert").first();
+  await Promise.race([
+    page.waitForURL(url),
+    alert.waitFor().then(async () => {
+      throw new Error(`${what}: the UI says "${(await alert.textContent())?.trim()}"`);
+    }),
+  ]);
+};
+
+const repo = `e2e-${Date.now().toString(36)}`;
+let code = 0;
+try {
+  step(`open ${base}/`);
+  await page.goto(base + "/");
+  await page.waitForURL(/\/login/);
+  await shot("01-login");
+
+  step(`log in as ${user}`);
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await waitOrAlert(/\/repositories$/, "log in");
+  await page.getByRole("heading", { name: "Repositories" }).waitFor();
+
+  step(`create repository ${repo}`);
+  await page.getByRole("button", { name: "Create repository" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create repository" });
+  await dialog.getByLabel("Name").fill(repo);
+  await dialog.getByLabel("Type").selectOption("docker");
+  await dialog.getByLabel("Description").fill("Created by the browser test");
+  await dialog.getByLabel(/Public/).check();
+  await shot("02-create");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await waitOrAlert(new RegExp(`/repositories/${repo}$`), "create repository");
+  await page.getByRole("heading", { name: repo }).waitFor();
+
+  step("see it listed");
+  await page.getByRole("link", { name: "Repositories", exact: true }).first().click();
+  await page.waitForURL(/\/repositories$/);
+  const row = page.locator(`tr[data-repo="${repo}"]`);
+  await row.waitFor();
+  await expect(row.getByText("Docker / OCI").isVisible(), "the type in the row");
+  await expect(row.getByText("public").isVisible(), "the visibility in the row");
+
+  step("filter by name");
+  await page.getByLabel("Filter by name").fill(repo);
+  await page.waitForURL(new RegExp(`q=${repo}`));
+  await row.waitFor();
+  await page.getByLabel("Filter by name").fill(repo + "-nothing");
+  await page.getByText("No repositories match the filter.").waitFor();
+  await page.getByLabel("Filter by name").fill(repo.slice(0, 6));
+  await row.waitFor();
+
+  step("filter by type");
+  await page.getByLabel("Type").selectOption("files");
+  await row.waitFor({ state: "detached" });
+  await page.getByLabel("Type").selectOption("docker");
+  await row.waitFor();
+  await shot("03-list");
+
+  step("open Connect");
+  await row.getByRole("link", { name: repo }).click();
+  await page.waitForURL(new RegExp(`/repositories/${repo}$`));
+  await page.getByRole("button", { name: "Connect" }).click();
+  const connect = page.getByRole("dialog", { name: `Connect to ${repo}` });
+  await connect.waitFor();
+  const host = new URL(base).host;
+  for (const want of [`docker login ${host}`, `docker push ${host}/${repo}/my-image:1.0`, `helm push my-chart-0.1.0.tgz oci://${host}/${repo}`]) {
+    await expect(connect.getByText(want, { exact: false }).first().isVisible(), `"${want}" in the Connect dialog`);
+  }
+  await shot("04-connect");
+
+  if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
+  step("ok");
+} catch (e) {
+  code = 1;
+  console.error(`e2e: FAILED: ${e?.message ?? e}`);
+  if (problems.length) console.error(`browser said:\n  ${problems.join("\n  ")}`);
+  try {
+    await shot("failure");
+  } catch {
+    /* the page may be gone */
+  }
+} finally {
+  await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(code);
