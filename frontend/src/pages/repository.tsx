@@ -185,7 +185,7 @@ function FilesBrowser({ repo }: { repo: Repository }) {
                     <tr key={p} className={p === file ? "selected" : ""}>
                       <td>
                         <a href="#" onClick={(ev) => (ev.preventDefault(), isFolder(e) ? go(p) : go(folder, p))}>
-                          {isFolder(e) ? "📁 " : "📄 "}
+                          <Icon folder={isFolder(e)} />
                           {e.name}
                         </a>
                       </td>
@@ -205,13 +205,26 @@ function FilesBrowser({ repo }: { repo: Repository }) {
             </table>
           )}
         </div>
-        {file && <FileDetails repo={repo.name} path={file} />}
+        {file && <FileDetails repo={repo.name} path={file} auth={repo.visibility === "private" ? `-u ${user?.username ?? "<username>"}:<token> ` : ""} />}
       </div>
     </section>
   );
 }
 
-function FileDetails({ repo, path }: { repo: string; path: string }) {
+function Icon({ folder }: { folder: boolean }) {
+  return folder ? (
+    <svg className="icon" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M1.5 3.5a1 1 0 0 1 1-1h3.6l1.6 1.6h5.8a1 1 0 0 1 1 1v7.4a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z" fill="#f2c14e" />
+    </svg>
+  ) : (
+    <svg className="icon" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M3.5 1.5h6l3 3v10h-9z" fill="#fff" stroke="#8a93a6" />
+      <path d="M9.5 1.5v3h3" fill="none" stroke="#8a93a6" />
+    </svg>
+  );
+}
+
+function FileDetails({ repo, path, auth }: { repo: string; path: string; auth: string }) {
   const d = useLoad(() => call(api.GET("/api/v1/repositories/{name}/files/details", { params: { path: { name: repo }, query: { path } } })), [repo, path]);
   const url = `/api/files/${encodeURIComponent(repo)}/${encodePath(path)}`;
   return (
@@ -246,7 +259,7 @@ function FileDetails({ repo, path }: { repo: string; path: string }) {
           </dd>
         </dl>
       )}
-      <Code text={`curl -O ${window.location.origin}${url}`} />
+      <Code text={`curl ${auth}-O ${window.location.origin}${url}`} />
     </aside>
   );
 }
