@@ -5,8 +5,22 @@
 package db
 
 import (
+	"encoding/json"
 	"time"
 )
+
+type AuditEvent struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	ActorKind  string
+	Action     string
+	Target     string
+	Success    bool
+	RemoteAddr string
+	RequestID  string
+	Details    json.RawMessage
+}
 
 type Blob struct {
 	Digest     string
@@ -27,6 +41,14 @@ type Repository struct {
 	UpdatedAt   time.Time
 }
 
+type RepositoryPermission struct {
+	RepositoryID     int64
+	UserID           *int64
+	ServiceAccountID *int64
+	Level            string
+	CreatedAt        time.Time
+}
+
 type ServiceAccount struct {
 	ID          int64
 	Name        string
@@ -35,6 +57,15 @@ type ServiceAccount struct {
 	CreatedBy   *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type Session struct {
+	IDHash     []byte
+	UserID     int64
+	CsrfToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
 
 type Token struct {

@@ -12,6 +12,7 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -48,6 +49,10 @@ func problemFor(err error) (status int, detail string) {
 // logged with the request id and answered without any detail.
 func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := problemFor(err)
+	var limited *auth.RateLimitError
+	if errors.As(err, &limited) {
+		w.Header().Set("Retry-After", strconv.Itoa(limited.RetryAfterSeconds()))
+	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
 	}
