@@ -45,6 +45,11 @@ const problems = [];
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
 page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && problems.push(`console: ${m.text()}`));
 
+// Every API answer, printed on failure (the server log has the rest).
+const calls = [];
+page.on("response", (r) => r.url().includes("/api/") && calls.push(`${r.request().method()} ${new URL(r.url()).pathname} -> ${r.status()}`));
+page.on("requestfailed", (r) => calls.push(`${r.method()} ${new URL(r.url()).pathname} -> failed: ${r.failure()?.errorText}`));
+
 const step = (s) => console.log(`e2e: ${s}`);
 const shot = async (name) => {
   await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
@@ -70,7 +75,14 @@ let code = 0;
 try {
   step(`open ${base}/`);
   await page.goto(base + "/");
-  await page.waitForURL(/\/login/);
+  // With guest access on, anonymous visitors browse; otherwise they log in.
+  await page.waitForURL(/\/(login|repositories)/);
+  if (!page.url().includes("/login")) {
+    await page.getByRole("heading", { name: "Repositories" }).waitFor();
+    await page.getByRole("link", { name: "Log in" }).click();
+    await page.waitForURL(/\/login/);
+  }
+  await page.getByLabel("Username").waitFor();
   await shot("01-login");
 
   step(`log in as ${user}`);
@@ -134,6 +146,7 @@ try {
   code = 1;
   console.error(`e2e: FAILED: ${e?.message ?? e}`);
   if (problems.length) console.error(`browser said:\n  ${problems.join("\n  ")}`);
+  console.error(`URL ${page.url()}; API calls:\n  ${calls.slice(-20).join("\n  ")}`);
   try {
     await shot("failure");
   } catch {

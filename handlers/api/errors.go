@@ -56,11 +56,11 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
 	}
-	writeProblem(w, r.Context(), status, detail)
+	writeProblem(w, r, status, detail)
 }
 
-func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail string) {
-	reqID := middleware.GetReqID(ctx)
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	reqID := middleware.GetReqID(r.Context())
 	p := api.Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
 	if detail != "" {
 		p.Detail = &detail
@@ -68,7 +68,9 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 	if reqID != "" {
 		p.RequestId = &reqID
 	}
-	if status == http.StatusUnauthorized {
+	// The web UI marks its calls with X-Requested-With: a Basic challenge
+	// would make the browser pop its own login dialog (and stall fetch).
+	if status == http.StatusUnauthorized && r.Header.Get("X-Requested-With") == "" {
 		w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
 	}
 	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
@@ -81,7 +83,7 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 
 // requestError answers a request the generated code could not decode.
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {
-	writeProblem(w, r.Context(), http.StatusBadRequest, "malformed request: "+err.Error())
+	writeProblem(w, r, http.StatusBadRequest, "malformed request: "+err.Error())
 }
 
 // responseError answers an error returned by a strict handler.
@@ -96,8 +98,8 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		status = http.StatusBadRequest
 	}
 	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
-		writeProblem(w, r.Context(), status, "")
+		writeProblem(w, r, status, "")
 		return
 	}
-	writeProblem(w, r.Context(), status, err.Error())
+	writeProblem(w, r, status, err.Error())
 }

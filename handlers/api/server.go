@@ -67,7 +67,7 @@ func (s *Server) Mount(r chi.Router) error {
 	})
 	// Unknown API paths answer in the API's own error format.
 	r.HandleFunc("/api/v1/*", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r.Context(), http.StatusNotFound, "no such endpoint")
+		writeProblem(w, r, http.StatusNotFound, "no such endpoint")
 	})
 	return nil
 }

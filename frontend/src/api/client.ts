@@ -46,6 +46,9 @@ export function onUnauthorized(f: () => void): () => void {
 
 const session: Middleware = {
   onRequest({ request }) {
+    // Tells the server not to answer 401 with a Basic challenge, which would
+    // make the browser show its own login dialog.
+    request.headers.set("X-Requested-With", "XMLHttpRequest");
     if (csrfToken && unsafe.has(request.method)) request.headers.set("X-CSRF-Token", csrfToken);
     return request;
   },
@@ -84,6 +87,7 @@ function toApiError(response: Response, body: unknown): ApiError {
 /** Raw fetch for the protocol endpoints (uploads), with the session's CSRF header. */
 export async function rawFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
+  headers.set("X-Requested-With", "XMLHttpRequest");
   if (csrfToken && unsafe.has((init.method || "GET").toUpperCase())) headers.set("X-CSRF-Token", csrfToken);
   const response = await fetch(url, { credentials: "same-origin", ...init, headers });
   if (!response.ok) {
