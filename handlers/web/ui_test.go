@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,21 @@ func TestUI(t *testing.T) {
 	}
 
 	n := apptest.Start(t, apptest.Options{})
+
+	// The UI's calls carry X-Requested-With; their 401s must not carry a
+	// Basic challenge, or the browser shows its own login dialog instead.
+	for _, xhr := range []bool{false, true} {
+		req, err := http.NewRequest(http.MethodGet, n.URL+"/api/v1/auth/session", nil)
+		require.NoError(t, err)
+		if xhr {
+			req.Header.Set("X-Requested-With", "XMLHttpRequest")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		require.Equal(t, !xhr, resp.Header.Get("WWW-Authenticate") != "", "X-Requested-With: %v", xhr)
+	}
 
 	out := os.Getenv("KODERA_E2E_OUT")
 	if out == "" {
