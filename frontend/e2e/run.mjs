@@ -139,6 +139,30 @@ try {
     await expect(connect.getByText(want, { exact: false }).first().isVisible(), `"${want}" in the Connect dialog`);
   }
   await shot("04-connect");
+  await connect.getByRole("button", { name: "Close" }).click();
+
+  step("profile: create a personal token, see its secret once");
+  await page.getByRole("link", { name: "Profile" }).click();
+  await page.getByRole("heading", { name: "Personal tokens" }).waitFor();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const tok = page.getByRole("dialog", { name: "Create token" });
+  await tok.getByLabel("Name", { exact: true }).fill("e2e");
+  await tok.getByRole("button", { name: "Create" }).click();
+  const created = page.getByRole("dialog", { name: "Token created" });
+  await created.waitFor();
+  const secret = (await created.locator("pre").textContent())?.trim() ?? "";
+  if (secret.length < 16) throw new Error(`token secret looks wrong: "${secret}"`);
+  await created.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("table", { name: "Tokens" }).getByText("e2e", { exact: true }).waitFor();
+
+  step("administration: users, settings, audit log");
+  await page.getByRole("link", { name: "Administration" }).click();
+  await page.getByRole("table", { name: "Users" }).getByText(user, { exact: true }).first().waitFor();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel(/Guest access/).waitFor();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("table", { name: "Audit events" }).getByText(repo).first().waitFor();
+  await shot("05-audit");
 
   if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
   step("ok");
