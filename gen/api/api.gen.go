@@ -267,6 +267,59 @@ type CreatedToken struct {
 	Secret string `json:"secret"`
 }
 
+// FileDetails defines model for FileDetails.
+type FileDetails struct {
+	ContentType *string   `json:"contentType,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// DownloadUrl Where the raw protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string   `json:"downloadUrl,omitempty"`
+	Folder      bool      `json:"folder"`
+	Md5         *string   `json:"md5,omitempty"`
+	ModifiedAt  time.Time `json:"modifiedAt"`
+	Name        string    `json:"name"`
+	Path        string    `json:"path"`
+	Repository  string    `json:"repository"`
+	Sha1        *string   `json:"sha1,omitempty"`
+	Sha256      *string   `json:"sha256,omitempty"`
+	Size        int64     `json:"size"`
+	UploadedBy  *string   `json:"uploadedBy,omitempty"`
+}
+
+// FileEntry defines model for FileEntry.
+type FileEntry struct {
+	Folder     bool      `json:"folder"`
+	ModifiedAt time.Time `json:"modifiedAt"`
+	Name       string    `json:"name"`
+
+	// Path Full path within the repository.
+	Path string `json:"path"`
+
+	// Sha256 Hex SHA-256 of a file's content.
+	Sha256 *string `json:"sha256,omitempty"`
+
+	// Size Bytes; 0 for folders.
+	Size int64 `json:"size"`
+}
+
+// FileList defines model for FileList.
+type FileList struct {
+	Items []FileEntry `json:"items"`
+
+	// NextCursor Pass as cursor for the next page; absent on the last page.
+	NextCursor *string `json:"nextCursor,omitempty"`
+
+	// Path The folder listed, "" for the root.
+	Path       string `json:"path"`
+	Repository string `json:"repository"`
+}
+
+// FileMove defines model for FileMove.
+type FileMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Password string `json:"password"`
@@ -531,6 +584,15 @@ type UserUpdate struct {
 // Visibility defines model for Visibility.
 type Visibility string
 
+// FilePathQuery defines model for FilePathQuery.
+type FilePathQuery = string
+
+// FilePathRequired defines model for FilePathRequired.
+type FilePathRequired = string
+
+// FilesRepositoryName defines model for FilesRepositoryName.
+type FilesRepositoryName = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -595,6 +657,28 @@ type ListRepositoriesParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// DeleteFileParams defines parameters for DeleteFile.
+type DeleteFileParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListFilesParams defines parameters for ListFiles.
+type ListFilesParams struct {
+	// Path A folder's path, '/'-separated; empty or '/' for the root.
+	Path *FilePathQuery `form:"path,omitempty" json:"path,omitempty"`
+
+	// Cursor The nextCursor of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetFileDetailsParams defines parameters for GetFileDetails.
+type GetFileDetailsParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -630,6 +714,9 @@ type CreateRepositoryJSONRequestBody = RepositoryCreate
 
 // UpdateRepositoryJSONRequestBody defines body for UpdateRepository for application/json ContentType.
 type UpdateRepositoryJSONRequestBody = RepositoryUpdate
+
+// MoveFileJSONRequestBody defines body for MoveFile for application/json ContentType.
+type MoveFileJSONRequestBody = FileMove
 
 // PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
 type PutPermissionJSONRequestBody = PermissionLevelBody
@@ -726,6 +813,18 @@ type ServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
@@ -921,6 +1020,30 @@ func (_ Unimplemented) GetRepository(w http.ResponseWriter, r *http.Request, nam
 // UpdateRepository Change a repository's settings (repository admin)
 // (PATCH /api/v1/repositories/{name})
 func (_ Unimplemented) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteFile Delete a file, or a folder with everything below it
+// (DELETE /api/v1/repositories/{name}/files)
+func (_ Unimplemented) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListFiles One level of a files repository's tree, folders first
+// (GET /api/v1/repositories/{name}/files)
+func (_ Unimplemented) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+// (GET /api/v1/repositories/{name}/files/details)
+func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MoveFile Move or rename a file or a folder (with everything below it)
+// (POST /api/v1/repositories/{name}/files/move)
+func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1729,6 +1852,184 @@ func (siw *ServerInterfaceWrapper) UpdateRepository(w http.ResponseWriter, r *ht
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteFile operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFileParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFile(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListFiles(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesParams
+
+	// ------------- Optional query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFiles(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetFileDetails operation middleware
+func (siw *ServerInterfaceWrapper) GetFileDetails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFileDetailsParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetFileDetails(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MoveFile operation middleware
+func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveFile(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPermissions operation middleware
 func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
 
@@ -2053,6 +2354,18 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Put(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.PutPermission)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.DeleteFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.ListFiles)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files/details", wrapper.GetFileDetails)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories/{name}/files/move", wrapper.MoveFile)
 	})
 
 	return r
@@ -3205,6 +3518,160 @@ func (response UpdateRepositorydefaultApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type DeleteFileRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params DeleteFileParams
+}
+
+type DeleteFileResponseObject interface {
+	VisitDeleteFileResponse(w http.ResponseWriter) error
+}
+
+type DeleteFile204Response struct {
+}
+
+func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteFiledefaultApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params ListFilesParams
+}
+
+type ListFilesResponseObject interface {
+	VisitListFilesResponse(w http.ResponseWriter) error
+}
+
+type ListFiles200JSONResponse FileList
+
+func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListFilesdefaultApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params GetFileDetailsParams
+}
+
+type GetFileDetailsResponseObject interface {
+	VisitGetFileDetailsResponse(w http.ResponseWriter) error
+}
+
+type GetFileDetails200JSONResponse FileDetails
+
+func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetFileDetailsdefaultApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFileRequestObject struct {
+	Name FilesRepositoryName `json:"name"`
+	Body *MoveFileJSONRequestBody
+}
+
+type MoveFileResponseObject interface {
+	VisitMoveFileResponse(w http.ResponseWriter) error
+}
+
+type MoveFile200JSONResponse FileDetails
+
+func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsRequestObject struct {
 	Name RepositoryName `json:"name"`
 }
@@ -3449,6 +3916,18 @@ type StrictServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(ctx context.Context, request UpdateRepositoryRequestObject) (UpdateRepositoryResponseObject, error)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(ctx context.Context, request GetFileDetailsRequestObject) (GetFileDetailsResponseObject, error)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
@@ -4339,6 +4818,120 @@ func (sh *strictHandler) UpdateRepository(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// DeleteFile operation middleware
+func (sh *strictHandler) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	var request DeleteFileRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFile(ctx, request.(DeleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFileResponseObject); ok {
+		if err := validResponse.VisitDeleteFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFiles operation middleware
+func (sh *strictHandler) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	var request ListFilesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFiles(ctx, request.(ListFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFilesResponseObject); ok {
+		if err := validResponse.VisitListFilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetFileDetails operation middleware
+func (sh *strictHandler) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	var request GetFileDetailsRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileDetails(ctx, request.(GetFileDetailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileDetails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetFileDetailsResponseObject); ok {
+		if err := validResponse.VisitGetFileDetailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MoveFile operation middleware
+func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	var request MoveFileRequestObject
+
+	request.Name = name
+
+	var body MoveFileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveFile(ctx, request.(MoveFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveFileResponseObject); ok {
+		if err := validResponse.VisitMoveFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPermissions operation middleware
 func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
 	var request ListPermissionsRequestObject
@@ -4455,85 +5048,99 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F15c+M2lv8qKO5URarQkvqYy137h9PpZFzpTrt8JFtleyKIfJIwJgEGAO1WvP7uWzhIgiRISbak3qnd",
-	"v9oSKeDhXfi9A+jHIGJpxihQKYLjxyDDHKcggetPH0lKpPojBhFxkknCaHAcnOEFIEH+ADTI8IJQrL5H",
-	"RKBEvT9m87kA+Q7BPfAVytTLEeacgEByCUgyiZNhEAZEjfV7DnwVhAHFKQTHgR4hCAMRLSHFZuo5zhMZ",
-	"HP95EgYp/kLSPFUf1CdCzadXYSBXmfo9oRIWwIOnpzD4rOlok38qIRVIMiTuSNZBh1mDnxB35ol35nPI",
-	"mCCS8dXPerhHM0eG5bKaQv8TBhx+zwmHODiWPAd3QjuwkJzQhR73Avg9ieAkilhO5W7HvmR3QE+/7xiQ",
-	"xL3DzRlPsTRc+MvbwMuUKwGcdpOcF4+3IftJvSwyRgVohT3jbJZAqv6MGJVAtfhxliUk0lo6zswb3/5L",
-	"KF14dMb+E4d5cBz8x7iyiLF5KsbFuHrGujadUAScM44G5z+8R3/92+SvQ71c+1M18kkeE/nh3lKTcZYB",
-	"l8RQjCMzTmttoXrEePeTnwiN1VOgShGvNQOVwhodCcIAU0ZXKcuF+nYlJKTBbegZTNYkGGMJR5JoQbTe",
-	"jUFikhjC45go0nFy5izICMz+js3+BZFUvyPxRlqipJkyCSdx7F+40gwQ8jT2PhV5FIEQzrMZYwlgqh5K",
-	"zBfGG7R1v1K4a6PpWJm+4b/L7bAQVzlcNWmNdpfSimu3Hs5UuqG8qmZsknyeB8fXazRSvf0UNtWJKN9W",
-	"+6NvEEcxn0raMOd41WaLHq+9gtunMHjPAUuItQfZfAXm9fYSBETc57Yv9d5xBxQRKSCZh0gs2QNFckkE",
-	"YjSCd4jRZIUwWmKxVNuRkIxDPGorcmNtdkb/4j6yBaHnRprdej/HiYCwsZIMC/HAuFbWFH/5CHQhl8Hx",
-	"q8nrtx7byh3/6Lz9ejJZR7/jOsspfbr2CTz+J5dLoFK5R4i/W7kOpRwrDDTftXMRQknD50cgxSTx2uU8",
-	"T5Jis2o9vOt3Y76ZOEtgcyU/Zwm01bvO77amJUrsaDBnHFlSEDbbrggVjCEcqR8P1yrXnXEcjoxKdhQ8",
-	"K1bkk1nhFepSSwpg1vagrEQ97WcaenUBohTLaEnoQoO0OUkk8BCxe+AIJ4mGccrJbbLTu8s3U4YlsLPk",
-	"+Zdq9O39ElPrCje3tSjnXDvRbUyOwkPvD1JCiy/+tk7OTQLqo3vXCzwlxp5aAo6MSz3ZYm9O4B6StUCm",
-	"nPOjfv1J8ZHQiGQ+xZgqrT2+ySeTN1GhwPoTTBHjaGotw77hPF1rFdWkBeGhs+Z+bn0sFlq4DA5Y8fuB",
-	"E6lxT5wSv4tqjPEdi1dbqtnzmNxYvBnEu8gKv9YlUWBLZPErsphCbW51Cs0Dr6slVEhMI1gPreqTv2ec",
-	"Q4IlCPRA5FI7CCV64MpNjnzKKCSWuaYHvuA0SyA4fjt560N8ksgEai8GPzOJfmC59putkc0XTRJP0NX5",
-	"KeIwBw40AkRitanNV4U/K9imfq0IribDM5bL41mC6d1ardVPC5LLRXYIck4SuMqUya7VsZRQ99tXTZmW",
-	"W6vjod68noT9W+16ENEiuwpcfZFKAa7rrP91iaXmcYSTBDhK8QrFDC2BAxowigShiwSOeDk0KkM2tXtu",
-	"bcTPcI01gn2Gkaa5xLPEo1gXGkMiG02igcQLEartEcQQRZhSJtEM9D6pSJcaJrWjD9oFf9gDBd6etgiW",
-	"EZtr3urX0ADPhKLiYQlUf20hCXrAAsWQgIR42Gc0vTipFNClelshJK29W3H6nggyIwmRq3XT/VK92TQz",
-	"i5OstbmMqU3gys1VC5fw214lN4HLlltAQ5lqoGHis0k/yPzIHoBHWACaXuOjPyZHf7+1/45+O7p9nIR/",
-	"efM0DVFOye85vFM2ozxujBScEGhw/zpEOCMh+i3CEidsEaLRaDREmINyg7mAeHeKsHOp9ovlK0TCjuN7",
-	"SSTcYJ2DUWIW3enAJltlJAiDBVNgmtRhfyWnaqAdbSFba23NJ7Yd2rNVoi13ltQ4ZTy/iZi8vKlnQXeC",
-	"ne1PTPy79fYRE6EYFfs51en6dVDt2VB/ztMZcO35zRtrgyxrWnVPWVJV9412TJ8F1hm7Y+f4517fmGEp",
-	"gavV/7PTG/5pLT7To61f2d5Nyr/WPjV58hLdFRwKPi+TbQ24AjRGWKDpfx29vzj/4Ui/NkWM2mpMTgWe",
-	"qx1Cg31Uy/6g2cpCez0vihi7I+CF9/AlIxzENiamzXmNq/gE3tyW0uByye7kflFLSehCbKm4C8WPkw6I",
-	"e1Jk0i3GFRrkKsSKsnyWkAiV6JaA8ADAxqLcybxr0Nn6UzpnbeH3EvrrEuQSOMJbETzyQtZ74MLv8Rqr",
-	"KV4M166rVNoXO+xnKODGNYgEC3kltqOn08lnHObkiz/HOCdcSBQtMceRVEKyYN/ko0MkGeIQsQUlApDO",
-	"nnmidkfvXLDTgfyq9KeIWLbdb3yFkiLtbFZZjtogbF1uR+vFs/abmh7UOfw5JRLNGUfYlg2kClRjBgKp",
-	"oM380s1obiTgOnCqpQhfbSCfRgxAFI2yLGxIpj4IqFnnO2Qrz9aFO4F0FRla846WKirqlGeKv5yah6+c",
-	"HcqjEo00oHIcU4RpPGYcTXWIPkUD/S8iaZYQENq5DCtaZ0zWaPGG+bfhljrXucFf2d3lxY6lH8s9s8ax",
-	"m4KFYDmPalA5YZHJoMY48zLzGRG8WxbZuOzUWdIoqe7Ao12yfJ4z2EeaLOwv4/WWCBzJ1y3qe2sl14qH",
-	"t66d7L6SRUl0p1NJuYBYuZiELZCOsHYDujetPiqxfoXIXnuGl8T0aoBdRQyOc2nmr4tnZU7PJhddiI4G",
-	"FpsL5YxteIiEZBnCUtfAh14odwDDaIYhUiCMKDyg4iVNMdBYuInLb0QRbShX8WzjeoH1+AKvX2q5jbIc",
-	"roGzBjvkHnt3L+WkIco5kasLNauhboYFiU5ytYomnwrbMXWVAqgwXnJtVLSgaYmqgSoBL6XMFLkzwBy4",
-	"f4ITlAEXSl1RVck+KlTMTDe4y34bjUbD+lx60PZkVlzvdWxYtnKZULFq5rpjMXD8W9EuUDE9Iz/ByrRR",
-	"ERveNApdHy4u0cnZqcLCP+lR0BmO7vACRIgwRYweZRxS4oKkFUoxxQvgCu7d0IhRiQkFLkJ0tpJLRlFW",
-	"DvEjQymL8wSMCekM3OiG3tAT186sONby7oYOpuqHjJM/dH/ZMfpOMw4Znk5D9dN/XF6eoe+U8MzA00Ls",
-	"x3qQ6TC8oYy7tTU3AEcCpArNp2efLy7RGGdkfP9qrNzCWDcpTNHARPU3NAW5ZMbCKKKg3P0SmrmAJeAY",
-	"OOIgc06Vv5Gm2WGo2fCBc8aFTiO3a44sylNlU2gw7eqpm6phyhrZcdCQoRJt4MSWwavRZDTRhZAMKM5I",
-	"cBy8GU1Gb8z2tNQGVK45Tgkd4zw2vQ+2nUs5WE3HaawhtZBVW5PQw1QtrddNdfvwBUcSlWbokbPd2nxN",
-	"okWDWE9bpX8+00WGBlMjwBBNtSKMDC6a2lS+Dl1MZKUcJ6Fq20bT0RQN7PvTYTdlxu62IO0zTVYqxFDy",
-	"VbsJR3gugZv+KosWfXMJQjW+83SD9gDN/vlnMGcc1k6dU6mx5vZT+zaKSlHGpvF5gxdtj/HTbaMR9fVk",
-	"0tOEul3zaaNF0NeDarqs2dzyzyStbbuyf/CSWqe3NQxEnqaYryxy1JaGJMckCdVeDkKanIXuf1wIna3X",
-	"1nirflw304YdiV6LrednTf7gBdzcCA80yghtZNBi80WrEYzxGLjJnGqVfDnfFTdaHWcOv1tsVRA1Y8LD",
-	"WBNDNZZZNnoUzS87UVFv5eCpjrIlz+GpJdhXe6LBJz/bp7oDKZmREG5Kql9Qa21k/Ki06MmgogRMxFEX",
-	"6vf6e49Qa1x96ws5dXvADhZvRmov3gAYIkURmCiAteB4AwX2OoYfQa5b5+SA2nNpu55ccb+cmZ8pbKdE",
-	"LUCzZofynBlRu1WGZbRs89wEul/BZ9gIeyOfcWip2yzaHqRvWl3bpvSNQA4ZCovZ9IAtA7zcx4yr6vOG",
-	"u/JlUYze/9ZcHA1YuyMbmhrg5OViOfHIw/q0AYV7DYqBcFuo0W1sB7DYjTf5olC6D6t1SzUH3uBrx0wO",
-	"ur3Xg/53eo8zskdEqKBMByrFqPoYyk6tdPxI4q1RQaUF66DBOdyzu50wzozUxTg0gPkcIknuochXVp0J",
-	"lMVwAENaH9IVByF18rcppaq3oBuy2Hf2um3ZOTphSvH8xRI9tT3j1ZiuiOxXWjS5hx9neZ0f+0ARLisO",
-	"iRw2E4HyDnPGI9iJdWUJjkAn9UhTLlsaVym5lpLnwp7+7sQFV/qNNZm1i3xmEi5FV0ORZAvRPE8SVOTb",
-	"dG0CDSIs4IhQAVQQtYauzNbvtXTP2hb3f69MT1ki683xeNMPZRVuRykIT+rBKMa6fMOVadjah607heED",
-	"Qw9TRDwE5KCeKLBgvN9Ux4+F7DeACKV0Dp8uoF15ghDVqpomY/BO+4wEK1VUa3XOWtiDDl7N7NqV/eue",
-	"7F1BLpe7ThZ0q8e28Ki8kGFtPmDPNv11Yv8+kRUR/+4j/dIKHAUHaiv/LUVPmaKiCv/jNV6hLArqXijr",
-	"pT2leTX1P6TMPtNkFaILnMIFkfCfF5KTSKJpvXw7LQqRyjpN2VDcUDXE+4vzH9zmOttdbF4/qjcXW+UR",
-	"KM11hpvGiNAbWi9OjtAJeuCMLqqSnJoU2y/LXoIFmLY5gVO4oW8nr0boHDLti9EckyTnYGqYHEs40meP",
-	"IUYZ8NIHqWHV5yghQOUNxXHMQQg0ePv678ZBnYPkq6OTuQQ+HKFm7r8Qk2mmMTXPBlLSctiP1dQuJTg4",
-	"8jVFfY/pfGSLBcSmuciUmfXsFyCPqoaBnttcnm1mtulCeT3lzBwso8VjBFpTKfdyg7KUJZd+e2ImtvHD",
-	"no/m+SabquUPy631W7siAkUJYK7N+38H3z7QuNaKYDF82ZFAJRqQGNKMKYUarueiqA4zdEfORbfI19Dd",
-	"y2q1wS742eyUub6tc1jNZ+8MQFenJaOVbipo5LjWganDYxMAcEgYjvs5bvq3uvj8CfbJ4k/QxV1zFGEH",
-	"e+mvS+YeOCYCDfRmqJnXrJ26nMrMqWyLlXoAzyfYk+Ounws/sOfuFk2BdwoG7QzvVGL6RqDS+dqYX/fv",
-	"OXhHgNTHxv0iq+n32O099KaeDAGfVs6FHHsRaP3Sko0k6tkZzM/jPTG+YNY7xPTxoCre4oCAxjVc2cXx",
-	"DQpGn1b/h4pElzUOF52CG5aJap6oJ5tiOfr/xZwdFHPqMtq2itNvFhtWaFxxfoWqTJ0DW2WM61vnNmkG",
-	"bz2leS6q06Wc18+RbZdyLnLMbi19f5lm3yD2DovNbKJ58cK/W/q6cYNDbxLbVYB99NG5etO8ncaeQStU",
-	"u6aLrkNuHgI2WXY9hOnUbZzTa0JP95CGikBZbrIW5uCcPm2ntLNIT0imFx/XRtWzUSZHrfyC8WvOxRX7",
-	"2SNat6UceKNwb+Y4yDZRHSt45yrODCKWgtC7hrm0p1ODOvzcxt19DZl+hc4+52iFxutqS5BL24FOJBq4",
-	"L8QpocM+e+oKRPvWOTmQAikUx2uXv+wgR+9wZ/B28tbc10Rqh4+J0C32Dc+knulT+kT2cnS7HbhxHfXa",
-	"dP8BfcrXCYTXq0QREO9UNcpuv2pUfQCuKOBvYVT9LmaclTcQ9qOrM+e9Q8RszpWXGwRuP+pKYIhMckfH",
-	"baE529S+knV3yKHuEb4RtiDZLx6X4Tsw0M3FO34sr9LcYGdx+L9ZCJKy+x2FIGokfZ7JUlswdm9MDF92",
-	"m6nvHFh1u6nnAnv3StPuG+ydM9c6afnfdp7h8fU/x7ff+o5b33Y3VzXkuYf0lufG1AM7a9dn+J211qNd",
-	"Nlppx4MGjKNIu+xhQ3H1Ba4qVpZ19NClyo45m4v4x8Xh185aSHUD0D7LIdUsHtaWrX+KWJ7qCYLdl5p+",
-	"MWdBTVXOXE5E+poO7f9k8NQquLjnoK9vlf07J6/NF+2aTGio0bfZGjeT8yQ4DsYaJtlJHzfhTHUg0lDY",
-	"dkBXp/Za8TL/OrAFtW+des/QOcapSG+PU8s8sgfaLGq7mUjXPxW5/VZkq3YzIqRRQWS8HNJdfmhgmhIY",
-	"TVbD+n/WITYe6aJEON7BnG7VTcfTLrM+Hjryxt1zxoukN5vLB8zBnbjRYtwm4LyWpkiI0F0h5uC41CkL",
-	"ydCD5wZcm2OwM9XQW3uWM+Du/bh9gKMQpuNf/AriHN7s4Ls5uvl0+/Q/AQAA//8=",
+	"7F19c9s2mv8qGN7ORJ7SkpKm3V177g8ncVpPk8bnl/ZmYm8Fk48krEmABUA7is/f/QYvJEESpCRbUm7n",
+	"9q82JgU8eN7we14APgQRSzNGgUoRHDwEGeY4BQlc/+s9SeAUy/l/5cAX6g8xiIiTTBJGg4PgCE1ZEgN/",
+	"IVCG5TxEL0Yv9gWoMSTEhwjSTC4Q4+rvaMo4knNAnDE5DMKAqBH+1AOHAcUpBAeBGiUIAxHNIcVmvinO",
+	"ExkcBEEYpPjLB6AzOQ8OXo5fvQ4DucjUr4TkhM6Cx8ewJPgM/swJh9hLM0nghVBk9VG/hEReTiB5Di7J",
+	"LSpTQss/dNEsziBjgkjGF7/qeZpkXyjOle+8EEiRU9JoibIk6v/0kdim4QNJiWzPeopngAT5CmiQ4Rmh",
+	"WP0dEYES9f6ITacC5CGCO+ALlKmXI8w5AaElLZnEyV4HH/UIfln/MNayJmmeqn+MNQvNvyoGEiphBlxT",
+	"/0nT0Sb/REIqkGRI3JKsgw6zBj8h7sxj78xtsW1GHufA70gER1HEcio3O/YFuwV68q5jQBL3DjdlPMXS",
+	"cOHH14GXKZcCOO0mOS8er0P2o3pZZIwK0J7plLObBFL1vxGjEqgWP86yhERaS0eZeeO7fwqlCw/O2H/h",
+	"MA0Ogv8YVa5vZJ6KUTGunrHhOSgCzhlHg7P3b9Ff/zb+655erv2pGvkoj4k8vrPUZJxlwCUxFOPIjNNa",
+	"W6geMd795BdCtSMDqhTxs2agUlijI0EYYMroImW5UH9dCAlpcB16BpM1CcZYwr4kWhCtd2OQmCSG8Dgm",
+	"inScnDoLMgKzv2M3/4RIqt+ReCUtUdJMmYSjOPYvXGkGCHkSe5+KPIpACOfZDWMJYKoeSsxnxhu0db9S",
+	"uM9G07EyfcN/l9thIa5yuGrSGu0upRXXrj2cqXRDeVXN2CT5NA0OPi/RSPX2Y9hUJ6J8W+1/+gZxFPOx",
+	"pA1zjhdttujx2iu4fgyDtxzU3qg9yOorMK+3lyAg4j63faH3jlugiEgByTREYs7uKZJzIhCjERwiRpMF",
+	"wmiOxVxtR0IybrbsfpHbGf2LU/vwu0rt67RaJ3Ohf+bRyMhw5mgdE2P3NGE4vuRJmwe/z4GDwUv4HmWc",
+	"SRaxBCmbt7urgjEhwgJhivCNYEkuQQMZxCyr9Mt86JvbIB+//aTxD94lpiwmU7LeGottoPVAbwl+wy92",
+	"VL/lz/HLrgevfvjR/4h8hRW9Up4piUD8ZrHcfziUhsU+bHc6y147tasdNTb63ITSwmMqzfLrOtgrtG0I",
+	"p66S7/MkMQp2T+ScUKOdJRO8elZJpT7Wz/AFnf98tP/qhx8RmyJcgHJrZv6xrBjrI71ZSBCHaKzjC8Mh",
+	"MdQiWA5UXGn2C3AFoX0gwrPrr+emK+G3vHQYUPgi3+ZcGKjQBOpCKF8Q6edlrKV+onH5oXIRQKXxDYAS",
+	"LMwDL6f98ldu2fAFJURIiEN0FVwFrcBuPZPuMyorjK4dyfD9I7sDj61wlq4fjYWBZE+K4dwl6Kn1SD6S",
+	"P7AZoWcGM3SjqylOBISNNWVYiHvGYy+FrZXkDgp33n41Hi9bgAPQyyl9S/no4TvO5RyoVCC88KIFbC3H",
+	"UrxRiEBBWCGUcvnQKqSYJF73NM2T5Ncu33XbD5Z9M3GWwOo2esYS8Jmny++24SRK7GigbMWSgrAJ7kSo",
+	"rIdwHdHvLYUwtwaeOjIq2VHwrFiRT2YF9qxLLSnC//aOyMrYuv1MB/hdYXeKZTQndFaAFQk8ROwOOMJ6",
+	"H5mBeIKbNlOGZfrAkudfqtG3t3NMLeBe3dainHMN1dcxOQr3vT9wvMjflsm5SUB9dO96gafE2FMbvq4P",
+	"TxO4g2RpuFzO+UG/rjYPTmhEMp9iTJTWHlzl4/H3UaHA+l8wQYyjibUM+4bzdKlVVJMWhLugq59bH4qF",
+	"Fi6DA1b8vudE6ug6TonfRTXGeMPixZpq9jQmNxZvBvEussqS1CVRZDCQzZIgG7mq/btOoXngdbWEColp",
+	"BMsD+PrkbxnnkGAJQiNJ7SBMrKLcpB/7SSxzTQ98wWmWQHDwevzah+AlkQnUXgx+ZRK9Z7n2m+0N30Z0",
+	"zSzx5dkJ4jAFDjQCRGK1qU0XhT8r2KZ+rQiuJsM3LJcHNwmmt0u1Vj8tSC4X2SFIhZAvM2WyS3UsJdT9",
+	"68umTMut1fFQ378ah/1b7XIQ0SL7rIb8mvmwIoXTjHyx1DyOcJIARyleoJghHQ8PGEWC0FkC+xVQRGVi",
+	"UO2eaxvxUyJ3l2CfYaRpLvFN4lGsc52pKOIcNJB4JkId/Yg9FGFKmUQ3oPdJRbrUMKkd7nWGbuyegic+",
+	"KFKyKthSvNWvoYENCu7nYMICC0nQPRYohgQkxHt9RtOLk0oB6aSJDq7jdTl9RwS5IQmRi2XT/Va92RHa",
+	"WWtzGVObwJVbPWSvCL/uVXKTHltzC2goUw00jMc9YXtdwh/YPfAIC0CTz3j/63j/79f2v8M/9q8fxuGP",
+	"3z9OQpRT8mcOh8pmlMeNkYITAg3uXoUIZyREf0RY4oTNQjQcDvcQ5irGn+YC4s0pwsal2i+Wb5BvdRzf",
+	"c/KtDdY5GCVm0a0ObLJFRoIwmDEFpkkd9ldyqgba0BayttbWfGLboT1ZJdpyZ0mNU8bzm4jJy5t6rW0j",
+	"2Nn+5I0/h7ls+4iJUIyK/ZzqdP06qPZsqL/m6Q1w7fnNG6vmwuqesqSq7hvtmD4LrDN2w87xh17fmGEp",
+	"gavV/6PTG/5lKT7Toy1f2dZNyr/WPjV59BLdFRwKPi1LOg24AjRGWKDJf++/PT97v69fmyBGbc0/pwJP",
+	"1Q6hwT6qZX/QzcJCez0vihi7Jf6EI3zJCAexjolpc17iKj6CN7elNLhcsju5X9RSEjoTayruTPHjqAPi",
+	"HhX1WotxhQa5CrGiLL9JSFSl1QkIDwBsLMqdzLsGXRM+oVPWFn4vob/PQc6BI7wWwUMvZL0DLvwer7Ga",
+	"4sVw6bpKpX22w36CAq5c6U6wkJdiU6UZDlPypSM5T7iQKJpjjiOphGTBvql6hkgyxCFiM0oEIJ09607V",
+	"N1FPB/Kr0p8iYtl6v/GV44u0s1llOWqDsGW5Ha0XT9pvanpQ5/CnlEhd68C2OC1VoBozEEgFbeaXbkZz",
+	"JQHXgdPS8kRTPo0YgCgaZVk+l0z9Q0DNOg+R7W+yLtwJpKvI0Jp3VJVfvBVh/OXEPHzp7FAelWikAZXj",
+	"mCBM4xHjaKJD9Aka6P8ikmYJAaGdy15F6w2TNVq8Yf51uKbOdW7wl3Z3ebZj6cdyT6xxbKZgIVjOoxpU",
+	"TlhkMqgxzrzMfEIE75ZFVi47dZY0Sqo78GiXLJ/mDLaRJgv7y3i9JQJH8nWLemet5LPi4bVrJ5uvZFES",
+	"3epUUi4gVi4mYTOkI6zNgO5Vq49KrN8gstee4TkxvRpgUxGD41ya+eviWZnTs8lFF6KjgcXmQjljGx4i",
+	"IVmGsNSdVnteKLcDw2iGIVIgjCjco+IlTTHQWLiJyxeiiDaEr198VeN6hvX4Aq/farmNshyugbMGO+QO",
+	"e3cv5aQhyjmRi3M1q6HuBgsSHeW+Fo3CdkxdpQAqjJdcGxaNzlqiaqBKwHMpM0XuDWAO3D/BEcqAC6Wu",
+	"qKpk7xcqZqYb3GZ/DIfDvfpcetD2ZFZcb3VsWDYMm1Cxahm+ZTFw/EfRLlAxPSO/wMI06xIb3jQKXcfn",
+	"F+jo9ERh4V/0KOgUR7d4BiJEmCJG9zMOKXFB0gKlmOIZ6D6aKxoxKjGhwEWIThdyzijKyiF+YihlcZ6A",
+	"MSGdgRte0St65NqZFcdS3l3RwUT9kHHyVXcxH6A3mnHI8HQSqp/+fHFxit4o4ZmBJ4XYD/Qgk73wijLu",
+	"1tbcABwJkCo0n5x+Or9AI5yR0d3LkXILI92kMEEDE9Vf0RTknBkLo4iCcvdzaOYC5oBj4IiDzDlV/kaa",
+	"Zoc9zYZjzhkXOo3crjmyKE+VTaHBpKtze6KGKWtkB0FDhkq0gRNbBi+H4+FYF0IyoDgjwUHw/XA8/N52",
+	"E2kDKtccp4SOcB6b3gfbNKwcrKbjJNaQWsiqeVboYaoTMp+b6nb8BUcSlWbokbPd2nxHEYo25J7mff98",
+	"plcZDSZGgCGaaEUYGlw0sal8HbqYyEo5TkLVto0mwwka2Pcne92UGbtbg7RPNFmoEEPJV+0mHOGpBG5a",
+	"Uy1a9M0lCNX4znPmoAdo9s9/A1Om22n7p86p1Fhz/al9G0WlKCNzvGaFF+1JlsfrxnGHV+Nxz1GH9Y44",
+	"NBrRfScdzFkeNrX8M0lreyjGP3hJrXOCIgxEnqaYLyxy1JaGJMckCdVeDkKanIXusp8Jna3X1nitflw3",
+	"04YdiV6LrednTf7gGdxcCQ80yghtZNBi83mrEYzxGLjJnGqVfD7fFTdaHWcOv1tsVRA1Y8LDWBNDNZZZ",
+	"NnoUzS8bUVFv5eCxjrIlz+GxJdiXW6LBJz97GmIDUjIjIdyUVL+gltrI6EFp0aNBRQmYiKMu1Hf67x6h",
+	"1rj62hdy6vaADSzejNRevAEwRIoiMFEAa8bxCgrsdQw/gVy2zvEOtefCdj254n4+Mz9RWE+JWoBmyQ7l",
+	"OZmodqsMy2je5rkJdL+Bz7AR9ko+Y9dSt1m0LUjftLq2TemFQA4ZCovZ9IAtAzzfx4yq6vOKu/JFUYze",
+	"/tZcHEBbuiMbmhrg5PliOfLIw/q0AYU7DYqBcFuo0W1sO7DYlTf5olC6Dat1SzU73uBrhxl3ur3Xg/5D",
+	"vccZ2SMiELHH94pR9WHHjVrp6IHEa6OCSguWQYMzuGO3G2GcGamLcWgA0ylEktxBka+sOhMoi2EHhrQ8",
+	"pCuO2+vkb1NKVW9BN2Sx72x127JzdMKU4vmzJXpie8arMV0R2T9p0eQefpzmdX5sA0W4rNglclhNBMo7",
+	"TBmPYCPWlSU4MqeMSVMuaxpXKbmWkufCXibTiQsu9RtLMmvn+Y1JuBRdDUWSLUTTPElQkW/TtQk0iLCA",
+	"fUIFUEHUGroyW38GHXe3+Fvc/7UyPWWJrDfH400/lFW4DaUgPKkHoxjL8g2XpmFrG7buFIZ3DD1MEXEX",
+	"kIN6osCC8X5THT0Usl8BIpTS2X26gHblCUJUq2qajMFhdexZr9U5a2EPOng1s2tX9q97vHUFuZhvOlnQ",
+	"rR7rwqPy2p+l+YAt2/S3if37RFZE/JuP9EsrcBQcqK38txQ9ZYqKKvyPl3iFsiioe6Gsl/aU5tXUP0uZ",
+	"faLJIkTnOIVzIuE/zyUnkUSTevl2UhQilXWasqG4omqIt+dn793mOttdbF7frzcXW+URKM11hpvGiNAr",
+	"Wi9ODtERuueMzqqSnJoU2z+WvQQzMG1zAqdwRV+PXw7RGWTaF6MpJknOwdQwOZawr88eQ4wy4KUPUsOq",
+	"f0cJASqvKI5jDkKgwetXfzcO6gwkX+wfTSXwvSFq5v4LMZlmGlPzbCAlLYftWE3tUoKdI19T1PeYzgc2",
+	"m0FsmotMmVnPfg5yv2oY6Lkz7MlmZpsulNdTzszBMlo8RqA1lXIvNyhLWXLutydmYhs/7Plgnq+yqVr+",
+	"sNxav7UrIlCUAObavP9v8O2YxrVWBIvhy44EKtGAxJBmTCnU3nIuiuowQ3fkXHSLfAvdvahWG2yCn81O",
+	"mc/XdQ6r+eydAejypGS00k0FjRzXOjB1eGwCAA4Jw3E/x03/VhefP8I2WfwRurhrjiJsYC/9fc7cA8dE",
+	"oIHeDDXzmrVTl1OZOZVtsVIP4PkIW3Lc9XPhO/bc3aIp8E7BoI3hnUpM9gpU0wZoYn7dv+fgHQFSHxv3",
+	"i6ym3yO399CbejIEfFw4F3JsRaD1S0tWkqhnZzA/j7fE+IJZh4jp40FVvMUBAY1ruLKL4ysUjD4u/h8V",
+	"iS5qHC46BVcsE9U8UU82xXL038WcDRRz6jJat4rTbxYrVmhccX6DqkydA2tljOtb5zppBm89pXkuqtOl",
+	"nNXPka2Xci5yzG4tfXuZZt8g9g6L1WyiefHCv1r6unGDQ28S21WAbfTRuXrTvJ3GnkErVLumi65Dbh4C",
+	"Nll2PYTp1G2c02tCT/eQhopAWW6yFubgnD5tp7SzSE9Iphcf10bVs1FzUaNvgzhz71/cxh7Rui1lxxuF",
+	"ezPHTraJ6ljBoas4NxCxFITeNcylPZ0a1OHnVu7ua8j0G3T2OUcrNF5XW4Kc2w50ItHAfSFOCd3rs6eu",
+	"QLRvneMdKVD9Ow0bytE73Bm8Hr829zWR2uFjInSLfcMzqWf6lD6RvRxdbwdufPRgabp/hz7l2wTCy1Wi",
+	"CIg3qhplt1/twyBVAX8No+p3MSNzsdBSR/OeJBCsq02tT7Z4MMVuvJS5UV0fk7H3HOs8r+OtbiBh9/We",
+	"SXvnUpdbUphTf+DlyXwx395pn2+5sPc7myuhC4iacbgjLBfl5c4+FGluiV52nGfNr7aY6wuKz7aYW6B6",
+	"v9uyTehYXsjdYY/ll3+iOUliDnRDnlpfxVndaC7qpik5QFhcUt46+lJp0vqKIlo+eRWLHjlf+ejaVN2v",
+	"ImzDtDcr84LSLrGTBKoPP21A5ufkK4QomkN0K/JUhPpC0BDZzwhwg9iJwnmlTjjzf1PZp8W96RuYsCvG",
+	"UTyPQcjiy1G6VlsClkOkr7Wls9Ik8A27A4VsMAcbE8XtSOUjuyu2mm2gifJS+R2jiBX0V8ksbmgRwlIH",
+	"EeZwvJxvQKvV6tUEHEyKvZyx3BgHXTvjnkepl6hjVl5v3J+6OXXe20VC2LlPe4Ws8E+6zShEpnKkfXto",
+	"Dk6373vfXFqi9Vk40+3Uj/1chm8A/a8u3tFDeU/3CmGrw//V8pvaOjaS61Ej6cPSltqCsVtjYvi8q9J9",
+	"h8yrq9M932Bz70vv/gibc6GLroj+j51n7+DzP0bX3/nucrnu7txuyHMLtTPPdew79uGuz/C7cK1Hm+zi",
+	"1o4HDRhHkY4H9xqKayFp83M9narsmLP5ltyouFmjs9Giul5wm70W1Swe1pbnChSxPNUTBJvvY/nNXDRh",
+	"Wn7MzYek70SD/RjfY6ubw71k5fO1sn/nWhfzh3bDR2io0VflGzeT8yQ4CEYagtlJH1bhTHXbgqGw7YAu",
+	"T+w3S8ri7sB263znNJPsOXdE5Bp7PHR2arzQic5mx5xb5nT9U9E40Eqbq92MCGlUEBkvh/QRAjQwHY+M",
+	"Jou9+vcmxcojnZfpE+9gzlGYVcfTLrM+Htr3JvWnKo43FXU2lfeYgztx4/xSm4CzWg3EfKOpuJVG6nqI",
+	"ZOjec72+LWDYmWqpofYsp8Ddy/f7AEchTMe/+BXEuRmig+/mXgj/r1VY7Y+5w/LjVJcnQ3SpozLD8eLj",
+	"ewLN2BWVc87y2bz9vT0szQ05JmR6qEZ+HD2oHfURDU4vL0L00/HFFTVtnsoHh+jn46N3IXp3/OH44jhE",
+	"aZ5IkmEu0emn8wt7pY1dmUHJj9eP/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,9 +1,14 @@
 package api
 
 import (
+	"fmt"
+	"strings"
+
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -101,5 +106,35 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		writeProblem(w, r, status, "")
 		return
 	}
-	writeProblem(w, r, status, err.Error())
+	writeProblem(w, r, status, validationDetail(err))
+}
+
+// validationDetail says in one line what part of the request broke the
+// spec, without the schema dump kin-openapi appends to its messages.
+func validationDetail(err error) string {
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return firstLine(err.Error())
+	}
+	where := "request body"
+	if reqErr.Parameter != nil {
+		where = fmt.Sprintf("parameter %q in %s", reqErr.Parameter.Name, reqErr.Parameter.In)
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		field := strings.Join(schemaErr.JSONPointer(), "/")
+		if field != "" {
+			return fmt.Sprintf("%s: field %q: %s", where, field, schemaErr.Reason)
+		}
+		return fmt.Sprintf("%s: %s", where, schemaErr.Reason)
+	}
+	if reqErr.Err != nil {
+		return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Err.Error()))
+	}
+	return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Reason))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

@@ -1,7 +1,7 @@
 // PENDING API TYPES — hand-typed, temporary.
 //
 // Paths and schemas the UI already uses but spec/openapi.yaml does not (yet)
-// describe: the browse endpoints of file and Docker repositories, search and
+// describe: browsing Docker repositories, search and
 // licensing. Their shapes are the UI's guess; the engineers building them
 // decide. client.ts merges them *under* the generated types:
 // once `go tool task gen` puts a path or schema into gen/ts/api.d.ts, the
@@ -37,6 +37,12 @@ type Send<B, T, P = never> = {
   requestBody: { content: { "application/json": B } };
   responses: [T] extends [void] ? { 204: Empty; default: Err } : { 200: Json<T>; 201: Json<T>; default: Err };
 };
+/** A DELETE answering 204. */
+type Del<Q, P> = {
+  parameters: Params<Q, P>;
+  requestBody?: never;
+  responses: { 204: Empty; default: Err };
+};
 type Item<G = never, PO = never, PA = never, PU = never, D = never> = {
   parameters: { query?: never; header?: never; path?: never; cookie?: never };
   get: [G] extends [never] ? never : G;
@@ -51,27 +57,44 @@ type Item<G = never, PO = never, PA = never, PU = never, D = never> = {
 
 type Page = { total: number; limit: number; offset: number };
 
-// Browse endpoints: shapes are a guess until the files and OCI work lands.
-type FileEntry = { name: string; path: string; type: "file" | "folder"; size?: number; modifiedAt?: string };
-type FileList = { path: string; items: FileEntry[] };
-type FileDetails = {
-  path: string;
-  name: string;
-  size: number;
-  contentType?: string;
-  sha256?: string;
-  createdAt?: string;
-  createdBy?: string;
+// Docker browsing: copied from the OCI branch's draft spec (issue 4).
+type DockerImage = { name: string; pullName: string; tagCount: number; manifestCount: number; updatedAt: string };
+type DockerImagePage = Page & { items: DockerImage[] };
+type DockerTag = { name: string; digest: string; mediaType: string; size: number; updatedAt: string; platforms: string[] };
+type DockerPlatform = { digest: string; mediaType: string; size: number; os: string; architecture: string; variant?: string };
+type DockerHistory = { created?: string; createdBy?: string; comment?: string; emptyLayer?: boolean };
+type DockerImageConfig = {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  created?: string;
+  author?: string;
+  env?: string[];
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  user?: string;
+  exposedPorts?: string[];
+  labels?: { [key: string]: string };
+  history?: DockerHistory[];
 };
-type DockerImage = { name: string; tags?: number; updatedAt?: string };
-type DockerTag = { name: string; digest: string; size?: number; mediaType?: string; createdAt?: string };
-type OciDescriptor = { mediaType?: string; digest: string; size: number; annotations?: { [k: string]: string } };
+type DockerLayer = { digest: string; mediaType: string; size: number; createdBy?: string };
+type DockerReferrer = { digest: string; mediaType: string; artifactType?: string; size: number; annotations?: { [key: string]: string } };
 type DockerManifest = {
   digest: string;
-  mediaType?: string;
-  size?: number;
-  config?: { [key: string]: unknown };
-  layers?: OciDescriptor[];
+  image: string;
+  mediaType: string;
+  artifactType?: string;
+  size: number;
+  totalSize: number;
+  createdAt: string;
+  tags: string[];
+  subject?: string;
+  annotations?: { [key: string]: string };
+  platforms: DockerPlatform[];
+  config?: DockerImageConfig;
+  layers: DockerLayer[];
+  referrers: DockerReferrer[];
 };
 type SearchHit = { kind: "repository" | "package" | "file"; repository: string; name: string; path?: string; description?: string };
 
@@ -80,25 +103,35 @@ type Limit = { limit?: number; offset?: number };
 
 /** Paths the spec lacks, in openapi-typescript's shape. */
 export interface PendingPaths {
-  "/api/v1/repositories/{name}/files": Item<Get<FileList, { path?: string }, { name: string }>>;
-  "/api/v1/repositories/{name}/files/details": Item<Get<FileDetails, { path: string }, { name: string }>>;
-  "/api/v1/repositories/{name}/docker/images": Item<Get<Page & { items: DockerImage[] }, Limit, { name: string }>>;
-  "/api/v1/repositories/{name}/docker/images/{image}/tags": Item<
-    Get<Page & { items: DockerTag[] }, Limit, { name: string; image: string }>
+  "/api/v1/repositories/{name}/docker/images": Item<Get<DockerImagePage, { q?: string } & Limit, { name: string }>>;
+  "/api/v1/repositories/{name}/docker/images/{image}/tags": Item<Get<DockerTag[], never, { name: string; image: string }>>;
+  "/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}": Item<
+    never,
+    never,
+    never,
+    never,
+    Del<never, { name: string; image: string; tag: string }>
   >;
-  "/api/v1/repositories/{name}/docker/manifests/{digest}": Item<Get<DockerManifest, never, { name: string; digest: string }>>;
+  "/api/v1/repositories/{name}/docker/manifests/{digest}": Item<
+    Get<DockerManifest, { image?: string }, { name: string; digest: string }>,
+    never,
+    never,
+    never,
+    Del<{ image: string }, { name: string; digest: string }>
+  >;
   "/api/v1/admin/license": Item<Get<{ [key: string]: unknown }>, never, never, Send<{ key: string }, { [key: string]: unknown }>>;
   "/api/v1/search": Item<Get<Page & { items: SearchHit[] }, Q<{ q: string } & Limit>>>;
 }
 
 /** Schemas the spec lacks. */
 export interface PendingSchemas {
-  FileEntry: FileEntry;
-  FileList: FileList;
-  FileDetails: FileDetails;
   DockerImage: DockerImage;
+  DockerImagePage: DockerImagePage;
   DockerTag: DockerTag;
+  DockerPlatform: DockerPlatform;
+  DockerImageConfig: DockerImageConfig;
+  DockerLayer: DockerLayer;
+  DockerReferrer: DockerReferrer;
   DockerManifest: DockerManifest;
-  OciDescriptor: OciDescriptor;
   SearchHit: SearchHit;
 }

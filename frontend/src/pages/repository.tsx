@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, call, rawFetch, type Repository, type Schema } from "../api/client";
 import { useAuth } from "../auth";
 import { href, Link, useRouter } from "../router";
@@ -77,22 +77,33 @@ export function RepositoryPage({ name }: { name: string }) {
 
 type FileEntry = Schema<"FileEntry">;
 
-/** Accepts {items}, {entries} or a bare array while the files API settles. */
-function entriesOf(d: unknown): FileEntry[] {
-  const raw = Array.isArray(d) ? d : ((d as { items?: unknown[]; entries?: unknown[] })?.items ?? (d as { entries?: unknown[] })?.entries ?? []);
-  return (raw as FileEntry[]).map((e) => ({ ...e, type: isFolder(e) ? "folder" : "file" }));
-}
-
-function isFolder(e: { type?: string }): boolean {
-  return e.type === "folder" || e.type === "dir" || e.type === "directory";
-}
-
-function join(folder: string, name: string): string {
-  return folder ? `${folder.replace(/\/$/, "")}/${name}` : name;
-}
-
 function encodePath(p: string): string {
   return p.split("/").filter(Boolean).map(encodeURIComponent).join("/");
+}
+
+function parentOf(p: string): string {
+  return p.split("/").slice(0, -1).join("/");
+}
+
+/** One folder's children, page by page (the API pages with a cursor). */
+function useFolder(repo: string, folder: string) {
+  const [more, setMore] = useState<{ items: FileEntry[]; next?: string; error?: Error }>({ items: [] });
+  const first = useLoad(async () => {
+    setMore({ items: [] });
+    return call(api.GET("/api/v1/repositories/{name}/files", { params: { path: { name: repo }, query: { path: folder, limit: 500 } } }));
+  }, [repo, folder]);
+  const next = more.next ?? (more.items.length ? undefined : first.data?.nextCursor);
+  const loadMore = async () => {
+    if (!next) return;
+    try {
+      const d = await call(api.GET("/api/v1/repositories/{name}/files", { params: { path: { name: repo }, query: { path: folder, limit: 500, cursor: next } } }));
+      setMore((m) => ({ items: [...m.items, ...d.items], next: d.nextCursor ?? "" }));
+    } catch (e) {
+      setMore((m) => ({ ...m, error: e as Error }));
+    }
+  };
+  const items = first.data ? [...first.data.items, ...more.items] : undefined;
+  return { items, error: first.error || more.error, loading: first.loading, reload: first.reload, hasMore: !!next, loadMore };
 }
 
 function FilesBrowser({ repo }: { repo: Repository }) {
@@ -100,13 +111,11 @@ function FilesBrowser({ repo }: { repo: Repository }) {
   const { user } = useAuth();
   const folder = (query.get("path") ?? "").replace(/^\/+|\/+$/g, "");
   const file = query.get("file") ?? "";
-  const list = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/files", { params: { path: { name: repo.name }, query: { path: folder || undefined } } })),
-    [repo.name, folder],
-  );
+  const list = useFolder(repo.name, folder);
   const upload = useRef<HTMLInputElement>(null);
   const [uploadError, setUploadError] = useState<Error | null>(null);
   const [uploading, setUploading] = useState("");
+  const canWrite = !!user && (repo.access === undefined || repo.access !== "read");
 
   const go = (p: string, f?: string) => navigate(href(here, { path: p, file: f }));
   const crumbs = folder ? folder.split("/") : [];
@@ -115,6 +124,7 @@ function FilesBrowser({ repo }: { repo: Repository }) {
     if (!files?.length) return;
     setUploadError(null);
     try {
+      // One request per file, so a failure names its file and progress shows.
       for (const f of Array.from(files)) {
         setUploading(f.name);
         const form = new FormData();
@@ -146,7 +156,7 @@ function FilesBrowser({ repo }: { repo: Repository }) {
             </span>
           ))}
         </div>
-        {user && (
+        {canWrite && (
           <>
             <input ref={upload} type="file" multiple hidden onChange={(e) => doUpload(e.target.files)} aria-label="Files to upload" />
             <button type="button" onClick={() => upload.current?.click()} disabled={!!uploading}>
@@ -159,8 +169,8 @@ function FilesBrowser({ repo }: { repo: Repository }) {
       <div className="split">
         <div className="grow">
           <ErrorBox error={list.error} />
-          <Loading when={list.loading && !list.data} />
-          {list.data && (
+          <Loading when={list.loading && !list.items} />
+          {list.items && (
             <table className="list" aria-label="Files">
               <thead>
                 <tr>
@@ -173,39 +183,54 @@ function FilesBrowser({ repo }: { repo: Repository }) {
                 {folder && (
                   <tr>
                     <td colSpan={3}>
-                      <a href="#" onClick={(e) => (e.preventDefault(), go(crumbs.slice(0, -1).join("/")))}>
+                      <a href="#" onClick={(e) => (e.preventDefault(), go(parentOf(folder)))}>
                         ..
                       </a>
                     </td>
                   </tr>
                 )}
-                {entriesOf(list.data).map((e) => {
-                  const p = e.path || join(folder, e.name);
-                  return (
-                    <tr key={p} className={p === file ? "selected" : ""}>
-                      <td>
-                        <a href="#" onClick={(ev) => (ev.preventDefault(), isFolder(e) ? go(p) : go(folder, p))}>
-                          <Icon folder={isFolder(e)} />
-                          {e.name}
-                        </a>
-                      </td>
-                      <td className="right muted">{isFolder(e) ? "" : fmtSize(e.size)}</td>
-                      <td className="muted">{fmtDate(e.modifiedAt)}</td>
-                    </tr>
-                  );
-                })}
-                {entriesOf(list.data).length === 0 && (
+                {list.items.map((e) => (
+                  <tr key={e.path} className={e.path === file ? "selected" : ""}>
+                    <td>
+                      <a href="#" onClick={(ev) => (ev.preventDefault(), e.folder ? go(e.path) : go(folder, e.path))}>
+                        <Icon folder={e.folder} />
+                        {e.name}
+                      </a>
+                    </td>
+                    <td className="right muted">{e.folder ? "" : fmtSize(e.size)}</td>
+                    <td className="muted">{fmtDate(e.modifiedAt)}</td>
+                  </tr>
+                ))}
+                {list.items.length === 0 && (
                   <tr>
                     <td colSpan={3} className="muted center">
-                      This folder is empty.
+                      {folder ? "This folder is empty." : "No files yet: upload some, or use Connect for curl."}
                     </td>
                   </tr>
                 )}
               </tbody>
             </table>
           )}
+          {list.hasMore && (
+            <div className="pager">
+              <button type="button" onClick={list.loadMore}>
+                More…
+              </button>
+            </div>
+          )}
         </div>
-        {file && <FileDetails repo={repo.name} path={file} auth={repo.visibility === "private" ? `-u ${user?.username ?? "<username>"}:<token> ` : ""} />}
+        {(file || folder) && (
+          <FileDetails
+            repo={repo}
+            path={file || folder}
+            canWrite={canWrite}
+            auth={repo.visibility === "private" ? `-u ${user?.username ?? "<username>"}:<token> ` : ""}
+            onChanged={(moved) => {
+              list.reload();
+              if (moved !== undefined) go(file ? folder : parentOf(folder), undefined);
+            }}
+          />
+        )}
       </div>
     </section>
   );
@@ -224,16 +249,59 @@ function Icon({ folder }: { folder: boolean }) {
   );
 }
 
-function FileDetails({ repo, path, auth }: { repo: string; path: string; auth: string }) {
-  const d = useLoad(() => call(api.GET("/api/v1/repositories/{name}/files/details", { params: { path: { name: repo }, query: { path } } })), [repo, path]);
-  const url = `/api/files/${encodeURIComponent(repo)}/${encodePath(path)}`;
+/** The selected file (or the open folder): details, download, rename, delete. */
+function FileDetails(props: { repo: Repository; path: string; auth: string; canWrite: boolean; onChanged: (movedOrDeleted?: string) => void }) {
+  const { repo, path } = props;
+  const params = { path: { name: repo.name }, query: { path } };
+  const d = useLoad(() => call(api.GET("/api/v1/repositories/{name}/files/details", { params })), [repo.name, path]);
+  const [error, setError] = useState<Error | null>(null);
+  const url = d.data?.downloadUrl ?? `/api/files/${encodeURIComponent(repo.name)}/${encodePath(path)}`;
+  const folder = d.data?.folder ?? false;
+  const rename = async () => {
+    const to = window.prompt(`Move or rename ${path} to:`, path);
+    if (!to || to === path) return;
+    setError(null);
+    try {
+      await call(api.POST("/api/v1/repositories/{name}/files/move", { params: { path: { name: repo.name } }, body: { from: path, to } }));
+      props.onChanged(to);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const remove = async () => {
+    if (!window.confirm(folder ? `Delete folder ${path} and everything in it?` : `Delete ${path}?`)) return;
+    setError(null);
+    try {
+      await call(api.DELETE("/api/v1/repositories/{name}/files", { params }));
+      props.onChanged("");
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
   return (
     <aside className="details" aria-label="File details">
-      <h3>{path.split("/").pop()}</h3>
-      <a className="button primary" href={url} download>
-        Download
-      </a>
-      <ErrorBox error={d.error} />
+      <h3>
+        {folder && <Icon folder />}
+        {path.split("/").pop()}
+      </h3>
+      <div className="buttons">
+        {!folder && (
+          <a className="button primary" href={url} download>
+            Download
+          </a>
+        )}
+        {props.canWrite && d.data && (
+          <>
+            <button type="button" onClick={rename}>
+              Move
+            </button>
+            <button type="button" className="danger" onClick={remove}>
+              Delete
+            </button>
+          </>
+        )}
+      </div>
+      <ErrorBox error={d.error || error} />
       {d.data && (
         <dl className="meta">
           <dt>Path</dt>
@@ -246,20 +314,24 @@ function FileDetails({ repo, path, auth }: { repo: string; path: string; auth: s
               <dd>{d.data.contentType}</dd>
             </>
           )}
-          {d.data.sha256 && (
-            <>
-              <dt>SHA-256</dt>
-              <dd className="mono">{d.data.sha256}</dd>
-            </>
+          {(["sha256", "sha1", "md5"] as const).map((k) =>
+            d.data?.[k] ? (
+              <div className="row" key={k}>
+                <dt>{k.toUpperCase()}</dt>
+                <dd className="mono">{d.data[k]}</dd>
+              </div>
+            ) : null,
           )}
           <dt>Uploaded</dt>
           <dd>
             {fmtDate(d.data.createdAt)}
-            {d.data.createdBy ? ` by ${d.data.createdBy}` : ""}
+            {d.data.uploadedBy ? ` by ${d.data.uploadedBy}` : ""}
           </dd>
+          <dt>Modified</dt>
+          <dd>{fmtDate(d.data.modifiedAt)}</dd>
         </dl>
       )}
-      <Code text={`curl ${auth}-O ${window.location.origin}${url}`} />
+      {!folder && <Code text={`curl ${props.auth}-O ${window.location.origin}${url}`} />}
     </aside>
   );
 }
@@ -267,17 +339,20 @@ function FileDetails({ repo, path, auth }: { repo: string; path: string; auth: s
 const manifestTabs = ["details", "configuration", "layers"] as const;
 type ManifestTab = (typeof manifestTabs)[number];
 
+/** The image path as the API takes it: "_" names the repository root. */
+function imageParam(name: string): string {
+  return name || "_";
+}
+
 function DockerBrowser({ repo }: { repo: Repository }) {
   const { query, navigate, path: here } = useRouter();
-  const image = query.get("image") ?? "";
+  const image = query.get("image") ?? ""; // an imageParam
   const tag = query.get("tag") ?? "";
+  const digest = query.get("digest") ?? "";
   const tab = (manifestTabs as readonly string[]).includes(query.get("tab") ?? "") ? (query.get("tab") as ManifestTab) : "details";
   const go = (q: Record<string, string | undefined>) => navigate(href(here, q));
+  const label = (p: string) => (p === "_" ? "(root)" : p);
 
-  const images = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/docker/images", { params: { path: { name: repo.name }, query: { limit: 500 } } })),
-    [repo.name],
-  );
   return (
     <section className="panel">
       <div className="panel-head">
@@ -289,68 +364,114 @@ function DockerBrowser({ repo }: { repo: Repository }) {
             <>
               {" / "}
               <a href={href(here, { image })} onClick={(e) => (e.preventDefault(), go({ image }))}>
-                {image}
+                {label(image)}
               </a>
             </>
           )}
-          {tag && <> / {tag}</>}
+          {(tag || digest) && <> / {tag || digest.slice(0, 19)}</>}
         </div>
       </div>
-      {!image && (
-        <>
-          <ErrorBox error={images.error} />
-          <Loading when={images.loading && !images.data} />
-          {images.data && (
-            <table className="list" aria-label="Images">
-              <thead>
-                <tr>
-                  <th>Image</th>
-                  <th className="right">Tags</th>
-                  <th>Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {images.data.items.map((i) => (
-                  <tr key={i.name}>
-                    <td>
-                      <a href={href(here, { image: i.name })} onClick={(e) => (e.preventDefault(), go({ image: i.name }))}>
-                        {i.name}
-                      </a>
-                    </td>
-                    <td className="right">{i.tags ?? "—"}</td>
-                    <td className="muted">{fmtDate(i.updatedAt)}</td>
-                  </tr>
-                ))}
-                {images.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={3} className="muted center">
-                      No images yet: use Connect to push one.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          )}
-        </>
+      {!image && <ImageList repo={repo.name} onPick={(i) => go({ image: i })} />}
+      {image && !tag && !digest && (
+        <TagList repo={repo} image={image} onPick={(t) => go({ image, tag: t.name, digest: t.digest })} />
       )}
-      {image && !tag && <TagList repo={repo.name} image={image} onPick={(t) => go({ image, tag: t })} />}
-      {image && tag && <ManifestView repo={repo.name} image={image} tag={tag} tab={tab} onTab={(t) => go({ image, tag, tab: t })} />}
+      {image && (tag || digest) && (
+        <ManifestView
+          repo={repo.name}
+          image={image}
+          tag={tag}
+          digest={digest}
+          tab={tab}
+          onTab={(t) => go({ image, tag, digest, tab: t })}
+          onDigest={(d) => go({ image, digest: d, tab })}
+        />
+      )}
     </section>
   );
 }
 
-function useTags(repo: string, image: string) {
-  return useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: repo, image }, query: { limit: 500 } } })),
-    [repo, image],
+function ImageList({ repo, onPick }: { repo: string; onPick: (image: string) => void }) {
+  const [q, setQ] = useState("");
+  const [applied, setApplied] = useState("");
+  useEffect(() => {
+    const t = setTimeout(() => setApplied(q), 250);
+    return () => clearTimeout(t);
+  }, [q]);
+  const images = useLoad(
+    () => call(api.GET("/api/v1/repositories/{name}/docker/images", { params: { path: { name: repo }, query: { q: applied || undefined, limit: 500 } } })),
+    [repo, applied],
+  );
+  return (
+    <>
+      <div className="filters">
+        <input type="search" placeholder="Filter images" aria-label="Filter images" value={q} onChange={(e) => setQ(e.target.value)} />
+      </div>
+      <ErrorBox error={images.error} />
+      <Loading when={images.loading && !images.data} />
+      {images.data && (
+        <table className="list" aria-label="Images">
+          <thead>
+            <tr>
+              <th>Image</th>
+              <th>Pull</th>
+              <th className="right">Tags</th>
+              <th className="right">Manifests</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {images.data.items.map((i) => (
+              <tr key={i.name}>
+                <td>
+                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(imageParam(i.name)))} className="strong">
+                    {i.name || "(root)"}
+                  </a>
+                </td>
+                <td className="mono muted">
+                  {window.location.host}/{i.pullName}
+                </td>
+                <td className="right">{i.tagCount}</td>
+                <td className="right">{i.manifestCount}</td>
+                <td className="muted">{fmtDate(i.updatedAt)}</td>
+              </tr>
+            ))}
+            {images.data.items.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted center">
+                  {applied ? "No image matches." : "No images yet: use Connect to push one."}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+      {images.data && images.data.total > images.data.items.length && (
+        <p className="muted">
+          Showing {images.data.items.length} of {images.data.total}; filter to see the rest.
+        </p>
+      )}
+    </>
   );
 }
 
-function TagList({ repo, image, onPick }: { repo: string; image: string; onPick: (tag: string) => void }) {
-  const tags = useTags(repo, image);
+function TagList({ repo, image, onPick }: { repo: Repository; image: string; onPick: (t: Schema<"DockerTag">) => void }) {
+  const { user } = useAuth();
+  const tags = useLoad(() => call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: repo.name, image } } })), [repo.name, image]);
+  const [error, setError] = useState<Error | null>(null);
+  const canWrite = !!user && repo.access !== "read";
+  const remove = async (tag: string) => {
+    if (!window.confirm(`Delete tag ${tag}? The image content stays reachable by digest.`)) return;
+    setError(null);
+    try {
+      await call(api.DELETE("/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}", { params: { path: { name: repo.name, image, tag } } }));
+      tags.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
   return (
     <>
-      <ErrorBox error={tags.error} />
+      <ErrorBox error={tags.error || error} />
       <Loading when={tags.loading && !tags.data} />
       {tags.data && (
         <table className="list" aria-label="Tags">
@@ -358,23 +479,42 @@ function TagList({ repo, image, onPick }: { repo: string; image: string; onPick:
             <tr>
               <th>Tag</th>
               <th>Digest</th>
+              <th>Platforms</th>
               <th className="right">Size</th>
-              <th>Pushed</th>
+              <th>Updated</th>
+              <th />
             </tr>
           </thead>
           <tbody>
-            {tags.data.items.map((t) => (
+            {tags.data.map((t) => (
               <tr key={t.name}>
                 <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(t.name))}>
+                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(t))} className="strong">
                     {t.name}
                   </a>
                 </td>
-                <td className="mono muted">{t.digest.slice(0, 19)}</td>
+                <td className="mono muted" title={t.digest}>
+                  {t.digest.slice(0, 19)}
+                </td>
+                <td className="muted">{t.platforms.join(", ")}</td>
                 <td className="right">{fmtSize(t.size)}</td>
-                <td className="muted">{fmtDate(t.createdAt)}</td>
+                <td className="muted">{fmtDate(t.updatedAt)}</td>
+                <td className="right">
+                  {canWrite && (
+                    <button type="button" className="small danger" onClick={() => remove(t.name)}>
+                      Delete
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
+            {tags.data.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted center">
+                  No tags.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}
@@ -382,53 +522,138 @@ function TagList({ repo, image, onPick }: { repo: string; image: string; onPick:
   );
 }
 
-function ManifestView(props: { repo: string; image: string; tag: string; tab: ManifestTab; onTab: (t: ManifestTab) => void }) {
-  const tags = useTags(props.repo, props.image);
-  const digest = tags.data?.items.find((t) => t.name === props.tag)?.digest ?? "";
+function ManifestView(props: {
+  repo: string;
+  image: string;
+  tag: string;
+  digest: string;
+  tab: ManifestTab;
+  onTab: (t: ManifestTab) => void;
+  onDigest: (d: string) => void;
+}) {
+  // A bookmarked ?tag= without ?digest= resolves the tag first.
+  const tags = useLoad(
+    () =>
+      props.digest
+        ? Promise.resolve(undefined)
+        : call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: props.repo, image: props.image } } })),
+    [props.repo, props.image, props.digest],
+  );
+  const digest = props.digest || tags.data?.find((t) => t.name === props.tag)?.digest || "";
   const m = useLoad(
     () =>
       digest
-        ? call(api.GET("/api/v1/repositories/{name}/docker/manifests/{digest}", { params: { path: { name: props.repo, digest } } }))
+        ? call(api.GET("/api/v1/repositories/{name}/docker/manifests/{digest}", { params: { path: { name: props.repo, digest }, query: { image: props.image } } }))
         : Promise.resolve(undefined),
-    [props.repo, digest],
+    [props.repo, props.image, digest],
   );
-  const ref = `${window.location.host}/${props.repo}/${props.image}:${props.tag}`;
-  const config = m.data?.config as { config?: { Env?: string[]; Entrypoint?: string[]; Cmd?: string[]; Labels?: Record<string, string> }; history?: { created_by?: string; empty_layer?: boolean }[]; architecture?: string; os?: string; created?: string } | undefined;
-  const history = (config?.history ?? []).filter((h) => !h.empty_layer);
+  const d = m.data;
+  const host = window.location.host;
+  const imagePath = props.image === "_" ? props.repo : `${props.repo}/${props.image}`;
+  const ref = props.tag ? `${host}/${imagePath}:${props.tag}` : `${host}/${imagePath}@${digest}`;
+  const c = d?.config;
   return (
     <>
       <ErrorBox error={tags.error || m.error} />
-      {tags.data && !digest && <div className="error">No tag {props.tag} in {props.image}.</div>}
+      {tags.data && !digest && <div className="error">No tag {props.tag} in this image.</div>}
       <Tabs tabs={manifestTabs} value={props.tab} onChange={props.onTab} labels={{ details: "Details", configuration: "Configuration", layers: "Layers" }} />
-      <Loading when={m.loading} />
-      {m.data && props.tab === "details" && (
-        <dl className="meta">
-          <dt>Image</dt>
-          <dd>{ref}</dd>
-          <dt>Digest</dt>
-          <dd className="mono">{m.data.digest}</dd>
-          <dt>Media type</dt>
-          <dd>{m.data.mediaType ?? "—"}</dd>
-          <dt>Size</dt>
-          <dd>{fmtSize((m.data.layers ?? []).reduce((n, l) => n + (l.size || 0), 0))}</dd>
-          {config?.os && (
+      <Loading when={m.loading && !d} />
+      {d && props.tab === "details" && (
+        <>
+          <dl className="meta">
+            <dt>Pull</dt>
+            <dd>
+              <Code text={`docker pull ${ref}`} />
+            </dd>
+            <dt>Digest</dt>
+            <dd className="mono">{d.digest}</dd>
+            <dt>Media type</dt>
+            <dd>{d.mediaType}</dd>
+            {d.artifactType && (
+              <>
+                <dt>Artifact type</dt>
+                <dd>{d.artifactType}</dd>
+              </>
+            )}
+            <dt>Tags</dt>
+            <dd>{d.tags.length ? d.tags.join(", ") : "—"}</dd>
+            <dt>Size</dt>
+            <dd>
+              {fmtSize(d.totalSize)} <span className="muted">(manifest {fmtSize(d.size)})</span>
+            </dd>
+            <dt>Pushed</dt>
+            <dd>{fmtDate(d.createdAt)}</dd>
+            {c?.os && (
+              <>
+                <dt>Platform</dt>
+                <dd>
+                  {c.os}/{c.architecture}
+                  {c.variant ? `/${c.variant}` : ""}
+                </dd>
+              </>
+            )}
+            {d.subject && (
+              <>
+                <dt>Refers to</dt>
+                <dd className="mono">
+                  <a href="#" onClick={(e) => (e.preventDefault(), props.onDigest(d.subject!))}>
+                    {d.subject}
+                  </a>
+                </dd>
+              </>
+            )}
+            {Object.entries(d.annotations ?? {}).map(([k, v]) => (
+              <div className="row" key={k}>
+                <dt className="mono">{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          {d.platforms.length > 0 && (
             <>
-              <dt>Platform</dt>
-              <dd>
-                {config.os}/{config.architecture}
-              </dd>
+              <h3>Platforms</h3>
+              <table className="list" aria-label="Platforms">
+                <tbody>
+                  {d.platforms.map((p) => (
+                    <tr key={p.digest}>
+                      <td>
+                        <a href="#" onClick={(e) => (e.preventDefault(), props.onDigest(p.digest))}>
+                          {p.os}/{p.architecture}
+                          {p.variant ? `/${p.variant}` : ""}
+                        </a>
+                      </td>
+                      <td className="mono muted">{p.digest.slice(0, 19)}</td>
+                      <td className="right">{fmtSize(p.size)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </>
           )}
-          <dt>Created</dt>
-          <dd>{fmtDate(config?.created)}</dd>
-          <dt>Pull</dt>
-          <dd>
-            <Code text={`docker pull ${ref}`} />
-          </dd>
-        </dl>
+          {d.referrers.length > 0 && (
+            <>
+              <h3>Referrers (signatures, SBOMs, attestations)</h3>
+              <table className="list" aria-label="Referrers">
+                <tbody>
+                  {d.referrers.map((r) => (
+                    <tr key={r.digest}>
+                      <td>{r.artifactType || r.mediaType}</td>
+                      <td className="mono">
+                        <a href="#" onClick={(e) => (e.preventDefault(), props.onDigest(r.digest))}>
+                          {r.digest.slice(0, 19)}
+                        </a>
+                      </td>
+                      <td className="right">{fmtSize(r.size)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </>
       )}
-      {m.data && props.tab === "configuration" && <pre className="json">{JSON.stringify(m.data.config ?? {}, null, 2)}</pre>}
-      {m.data && props.tab === "layers" && (
+      {d && props.tab === "configuration" && (c ? <ConfigView c={c} /> : <p className="muted">This manifest has no image configuration (an index or an artifact).</p>)}
+      {d && props.tab === "layers" && (
         <table className="list" aria-label="Layers">
           <thead>
             <tr>
@@ -440,20 +665,100 @@ function ManifestView(props: { repo: string; image: string; tag: string; tab: Ma
             </tr>
           </thead>
           <tbody>
-            {(m.data.layers ?? []).map((l, i) => (
+            {d.layers.map((l, i) => (
               <tr key={l.digest + i}>
                 <td>{i + 1}</td>
-                <td className="mono">{l.digest.slice(0, 19)}</td>
+                <td className="mono" title={l.digest}>
+                  {l.digest.slice(0, 19)}
+                </td>
                 <td className="muted">{l.mediaType}</td>
                 <td className="right">{fmtSize(l.size)}</td>
-                <td className="mono muted clip" title={history[i]?.created_by}>
-                  {history[i]?.created_by ?? ""}
+                <td className="mono muted clip" title={l.createdBy}>
+                  {l.createdBy ?? ""}
                 </td>
               </tr>
             ))}
+            {d.layers.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted center">
+                  No layers.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}
+    </>
+  );
+}
+
+function ConfigView({ c }: { c: Schema<"DockerImageConfig"> }) {
+  const list = (xs?: string[]) => (xs?.length ? <span className="mono">{xs.join(" ")}</span> : "—");
+  return (
+    <>
+      <dl className="meta">
+        <dt>Platform</dt>
+        <dd>
+          {c.os ?? "—"}/{c.architecture ?? "—"}
+          {c.variant ? `/${c.variant}` : ""}
+        </dd>
+        <dt>Created</dt>
+        <dd>{fmtDate(c.created)}</dd>
+        {c.author && (
+          <>
+            <dt>Author</dt>
+            <dd>{c.author}</dd>
+          </>
+        )}
+        <dt>Entrypoint</dt>
+        <dd>{list(c.entrypoint)}</dd>
+        <dt>Command</dt>
+        <dd>{list(c.cmd)}</dd>
+        <dt>Working dir</dt>
+        <dd className="mono">{c.workingDir || "—"}</dd>
+        <dt>User</dt>
+        <dd className="mono">{c.user || "—"}</dd>
+        <dt>Ports</dt>
+        <dd>{list(c.exposedPorts)}</dd>
+        <dt>Environment</dt>
+        <dd>
+          {c.env?.length
+            ? c.env.map((e) => (
+                <div key={e} className="mono">
+                  {e}
+                </div>
+              ))
+            : "—"}
+        </dd>
+        <dt>Labels</dt>
+        <dd>
+          {Object.keys(c.labels ?? {}).length
+            ? Object.entries(c.labels!).map(([k, v]) => (
+                <div key={k} className="mono">
+                  {k}={v}
+                </div>
+              ))
+            : "—"}
+        </dd>
+      </dl>
+      {c.history?.length ? (
+        <>
+          <h3>History</h3>
+          <table className="list" aria-label="History">
+            <tbody>
+              {c.history.map((h, i) => (
+                <tr key={i} className={h.emptyLayer ? "muted" : ""}>
+                  <td className="nowrap muted">{fmtDate(h.created)}</td>
+                  <td className="mono clip" title={h.createdBy}>
+                    {h.createdBy}
+                  </td>
+                  <td className="muted">{h.emptyLayer ? "no layer" : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
     </>
   );
 }
