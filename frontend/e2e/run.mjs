@@ -184,14 +184,42 @@ try {
   await created.getByRole("button", { name: "Close" }).click();
   await page.getByRole("table", { name: "Tokens" }).getByText("e2e", { exact: true }).waitFor();
 
-  step("administration: users, settings, audit log");
+  step("administration: create a user; settings, audit log");
+  const member = `${repo}-dev`;
   await page.getByRole("link", { name: "Administration" }).click();
   await page.getByRole("table", { name: "Users" }).getByText(user, { exact: true }).first().waitFor();
+  await page.getByRole("button", { name: "Create user" }).click();
+  const ud = page.getByRole("dialog", { name: "Create user" });
+  await ud.getByLabel("Nickname (login)").fill(member);
+  await ud.getByLabel("Full name").fill("Dev Eloper");
+  await ud.getByLabel("Email").fill("dev@example.com");
+  await ud.getByLabel(/^Password/).fill("a-long-enough-password");
+  await ud.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("table", { name: "Users" }).getByText(member, { exact: true }).waitFor();
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByLabel(/Guest access/).waitFor();
   await page.getByRole("link", { name: "Audit log" }).click();
   await page.getByRole("table", { name: "Audit events" }).getByText(repo).first().waitFor();
   await shot("06-audit");
+
+  step("permissions: grant the new user write on the repository");
+  await page.goto(`${base}/repositories/${repo}`);
+  const perms = page.getByRole("table", { name: "Permissions" });
+  await perms.waitFor();
+  await page.getByLabel("Principal name").fill(member);
+  await page.getByLabel("Level", { exact: true }).selectOption("write");
+  await page.getByRole("button", { name: "Grant" }).click();
+  await perms.getByText(member).waitFor();
+  await expect(perms.getByLabel(`Level of user:${member}`).inputValue().then((v) => v === "write"), "the grant at level write");
+
+  step("a reload keeps the session; logout ends it");
+  await page.reload();
+  await page.getByRole("table", { name: "Permissions" }).getByText(member).waitFor();
+  await shot("07-permissions");
+  await page.getByRole("button", { name: "Logout" }).click();
+  await page.waitForURL(/\/login/);
+  const after = await page.evaluate(async () => (await fetch("/api/v1/me", { headers: { "X-Requested-With": "XMLHttpRequest" } })).status);
+  if (after !== 401) throw new Error(`after logout GET /api/v1/me answered ${after}, want 401`);
 
   if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
   step("ok");

@@ -1,7 +1,7 @@
 // The typed API client: openapi-fetch over the types openapi-typescript
 // generates from spec/openapi.yaml (gen/ts/api.d.ts), plus the hand-typed
 // pending paths (pending.ts) for endpoints the spec does not describe yet.
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient, { defaultPathSerializer, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../../../gen/ts/api";
 import type { PendingPaths, PendingSchemas } from "./pending";
 
@@ -61,7 +61,13 @@ const session: Middleware = {
 };
 
 /** The client. Prefer `call(api.GET(...))` to get data or an ApiError. */
-export const api = createClient<ApiPaths>({ baseUrl: "/", credentials: "same-origin" });
+export const api = createClient<ApiPaths>({
+  baseUrl: "/",
+  credentials: "same-origin",
+  // ':' is legal in a path segment; keep it literal in `user:alice` and
+  // `sha256:...` (the API's pattern check sees the raw segment).
+  pathSerializer: (path, params) => defaultPathSerializer(path, params).replace(/%3A/gi, ":"),
+});
 api.use(session);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };

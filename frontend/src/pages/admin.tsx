@@ -236,6 +236,16 @@ function Services() {
   const list = useLoad(() => call(api.GET("/api/v1/admin/service-accounts")), []);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const act = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      list.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
   return (
     <>
       <div className="header">
@@ -245,7 +255,7 @@ function Services() {
         </button>
       </div>
       <p className="muted">Service accounts hold tokens for other software (CI systems, deploy jobs) to reach repository content.</p>
-      <ErrorBox error={list.error} />
+      <ErrorBox error={list.error || error} />
       <Loading when={list.loading && !list.data} />
       {list.data && (
         <table className="list" aria-label="Service accounts">
@@ -268,9 +278,26 @@ function Services() {
                   {fmtDate(s.createdAt)}
                   {s.createdBy ? ` by ${s.createdBy}` : ""}
                 </td>
-                <td className="right">
+                <td className="right nowrap">
                   <button type="button" className="small" onClick={() => setOpen(s.name)}>
                     Tokens
+                  </button>{" "}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => act(() => call(api.PATCH("/api/v1/admin/service-accounts/{name}", { params: { path: { name: s.name } }, body: { disabled: !s.disabled } })))}
+                  >
+                    {s.disabled ? "Enable" : "Disable"}
+                  </button>{" "}
+                  <button
+                    type="button"
+                    className="small danger"
+                    onClick={() =>
+                      window.confirm(`Delete service account "${s.name}" with its tokens and grants?`) &&
+                      act(() => call(api.DELETE("/api/v1/admin/service-accounts/{name}", { params: { path: { name: s.name } } })))
+                    }
+                  >
+                    Delete
                   </button>
                 </td>
               </tr>

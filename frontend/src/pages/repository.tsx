@@ -4,6 +4,7 @@ import { useAuth } from "../auth";
 import { href, Link, useRouter } from "../router";
 import { Code, ErrorBox, Loading, Tabs, fmtDate, fmtSize, useLoad } from "../ui";
 import { ConnectDialog } from "./connect";
+import { PermissionsPanel } from "./permissions";
 import { EditRepositoryDialog, typeLabel } from "./repositories";
 
 export function RepositoryPage({ name }: { name: string }) {
@@ -58,6 +59,7 @@ export function RepositoryPage({ name }: { name: string }) {
           {r.type === "docker" && <DockerBrowser repo={r} />}
           {r.type === "pypi" && <PypiContent repo={r} />}
           {r.type === "go" && <GoContent repo={r} />}
+          {user && r.access === "admin" && <PermissionsPanel repo={r} />}
           {connect && <ConnectDialog repo={r} onClose={() => setConnect(false)} />}
           {editing && (
             <EditRepositoryDialog
