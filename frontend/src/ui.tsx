@@ -12,7 +12,6 @@ export function useLoad<T>(f: () => Promise<T>, deps: unknown[]) {
       (data) => n === seq.current && setState({ data, loading: false }),
       (error: Error) => n === seq.current && setState({ error, loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };
