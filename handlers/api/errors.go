@@ -69,7 +69,14 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 		p.RequestId = &reqID
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+		// A Basic challenge makes browsers open their own login dialog
+		// over the UI, so requests from the UI (session cookie or
+		// X-Requested-With) get a Bearer challenge, which they do not.
+		if fromBrowser, _ := ctx.Value(browserKey{}).(bool); fromBrowser {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kodera"`)
+		} else {
+			w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+		}
 	}
 	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", strconv.Itoa(60))
@@ -78,6 +85,9 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
 }
+
+// browserKey marks requests sent by the web UI.
+type browserKey struct{}
 
 // requestError answers a request the generated code could not decode.
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {

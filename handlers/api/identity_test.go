@@ -72,8 +72,11 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	expect(t, n, basic("someone-else", created.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, dev, "GET", "/api/v1/me/tokens", "", 200).json(t, &list)
 	require.NotNil(t, list[0].LastUsedAt)
+	peer := apptest.Start(t, apptest.Options{DBURL: n.DBURL})
+	expect(t, peer, bearer(created.Secret), "GET", "/api/v1/me", "", 200)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", created.ID), "", 204)
 	expect(t, n, bearer(created.Secret), "GET", "/api/v1/me", "", 401)
+	expect(t, peer, bearer(created.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", created.ID), "", 404)
 
 	// Another user's token id is not found, and token rules are enforced.
@@ -287,6 +290,13 @@ func TestSessionAndCSRF(t *testing.T) {
 		require.Equal(t, s.CsrfToken, again.CsrfToken)
 	}
 	expect(t, n, basic("dev", userPassword), "GET", "/api/v1/auth/session", "", 401)
+
+	// CLIs get a Basic challenge; the UI gets one browsers do not turn into a
+	// login dialog of their own.
+	r = expect(t, n, cred{}, "GET", "/api/v1/me", "", 401)
+	require.Contains(t, r.Header.Get("WWW-Authenticate"), "Basic")
+	r = expect(t, n, session("stale", ""), "GET", "/api/v1/me", "", 401)
+	require.Equal(t, `Bearer realm="kodera"`, r.Header.Get("WWW-Authenticate"))
 
 	// Logging out on one node ends the session on every node and clears the cookie.
 	r = expect(t, peer, withCSRF, "POST", "/api/v1/auth/logout", "", 204)

@@ -91,7 +91,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
+			ctx = context.WithValue(ctx, browserKey{}, true)
 		}
+		if r.Header.Get("X-Requested-With") != "" {
+			ctx = context.WithValue(ctx, browserKey{}, true)
+		}
+		r = r.WithContext(ctx)
 		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {
 			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(ctx, auth.Anonymous())))
 			return
