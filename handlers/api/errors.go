@@ -4,9 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/go-chi/chi/v5/middleware"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
@@ -109,5 +114,36 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		writeProblem(w, r.Context(), status, "")
 		return
 	}
-	writeProblem(w, r.Context(), status, err.Error())
+	writeProblem(w, r.Context(), status, validationDetail(err))
+}
+
+// validationDetail says where a request breaks the spec and why, without
+// kin-openapi's dump of the schema and of the offending value (which may be
+// a password).
+func validationDetail(err error) string {
+	where := ""
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		switch {
+		case re.Parameter != nil:
+			where = fmt.Sprintf("%s parameter %q", re.Parameter.In, re.Parameter.Name)
+		case re.RequestBody != nil:
+			where = "request body"
+		}
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if ptr := se.JSONPointer(); len(ptr) > 0 {
+			where = strings.TrimSpace(where + " at /" + strings.Join(ptr, "/"))
+		}
+		if where == "" {
+			return se.Reason
+		}
+		return where + ": " + se.Reason
+	}
+	if re != nil && re.RequestBody != nil && re.Parameter == nil {
+		// Decoding failures: the reason is the decoder's, the value is not echoed.
+		return "request body: " + re.Reason
+	}
+	return err.Error()
 }
