@@ -267,6 +267,59 @@ type CreatedToken struct {
 	Secret string `json:"secret"`
 }
 
+// FileDetails defines model for FileDetails.
+type FileDetails struct {
+	ContentType *string   `json:"contentType,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// DownloadUrl Where the raw protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string   `json:"downloadUrl,omitempty"`
+	Folder      bool      `json:"folder"`
+	Md5         *string   `json:"md5,omitempty"`
+	ModifiedAt  time.Time `json:"modifiedAt"`
+	Name        string    `json:"name"`
+	Path        string    `json:"path"`
+	Repository  string    `json:"repository"`
+	Sha1        *string   `json:"sha1,omitempty"`
+	Sha256      *string   `json:"sha256,omitempty"`
+	Size        int64     `json:"size"`
+	UploadedBy  *string   `json:"uploadedBy,omitempty"`
+}
+
+// FileEntry defines model for FileEntry.
+type FileEntry struct {
+	Folder     bool      `json:"folder"`
+	ModifiedAt time.Time `json:"modifiedAt"`
+	Name       string    `json:"name"`
+
+	// Path Full path within the repository.
+	Path string `json:"path"`
+
+	// Sha256 Hex SHA-256 of a file's content.
+	Sha256 *string `json:"sha256,omitempty"`
+
+	// Size Bytes; 0 for folders.
+	Size int64 `json:"size"`
+}
+
+// FileList defines model for FileList.
+type FileList struct {
+	Items []FileEntry `json:"items"`
+
+	// NextCursor Pass as cursor for the next page; absent on the last page.
+	NextCursor *string `json:"nextCursor,omitempty"`
+
+	// Path The folder listed, "" for the root.
+	Path       string `json:"path"`
+	Repository string `json:"repository"`
+}
+
+// FileMove defines model for FileMove.
+type FileMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Password string `json:"password"`
@@ -531,6 +584,15 @@ type UserUpdate struct {
 // Visibility defines model for Visibility.
 type Visibility string
 
+// FilePathQuery defines model for FilePathQuery.
+type FilePathQuery = string
+
+// FilePathRequired defines model for FilePathRequired.
+type FilePathRequired = string
+
+// FilesRepositoryName defines model for FilesRepositoryName.
+type FilesRepositoryName = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -595,6 +657,28 @@ type ListRepositoriesParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// DeleteFileParams defines parameters for DeleteFile.
+type DeleteFileParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListFilesParams defines parameters for ListFiles.
+type ListFilesParams struct {
+	// Path A folder's path, '/'-separated; empty or '/' for the root.
+	Path *FilePathQuery `form:"path,omitempty" json:"path,omitempty"`
+
+	// Cursor The nextCursor of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetFileDetailsParams defines parameters for GetFileDetails.
+type GetFileDetailsParams struct {
+	// Path A file's or folder's path, '/'-separated.
+	Path FilePathRequired `form:"path" json:"path"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -630,6 +714,9 @@ type CreateRepositoryJSONRequestBody = RepositoryCreate
 
 // UpdateRepositoryJSONRequestBody defines body for UpdateRepository for application/json ContentType.
 type UpdateRepositoryJSONRequestBody = RepositoryUpdate
+
+// MoveFileJSONRequestBody defines body for MoveFile for application/json ContentType.
+type MoveFileJSONRequestBody = FileMove
 
 // PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
 type PutPermissionJSONRequestBody = PermissionLevelBody
@@ -726,6 +813,18 @@ type ServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
@@ -921,6 +1020,30 @@ func (_ Unimplemented) GetRepository(w http.ResponseWriter, r *http.Request, nam
 // UpdateRepository Change a repository's settings (repository admin)
 // (PATCH /api/v1/repositories/{name})
 func (_ Unimplemented) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteFile Delete a file, or a folder with everything below it
+// (DELETE /api/v1/repositories/{name}/files)
+func (_ Unimplemented) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListFiles One level of a files repository's tree, folders first
+// (GET /api/v1/repositories/{name}/files)
+func (_ Unimplemented) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+// (GET /api/v1/repositories/{name}/files/details)
+func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MoveFile Move or rename a file or a folder (with everything below it)
+// (POST /api/v1/repositories/{name}/files/move)
+func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1729,6 +1852,184 @@ func (siw *ServerInterfaceWrapper) UpdateRepository(w http.ResponseWriter, r *ht
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteFile operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFileParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFile(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListFiles(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesParams
+
+	// ------------- Optional query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFiles(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetFileDetails operation middleware
+func (siw *ServerInterfaceWrapper) GetFileDetails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFileDetailsParams
+
+	// ------------- Required query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "path", r.URL.Query(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "path"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "path", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetFileDetails(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MoveFile operation middleware
+func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name FilesRepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveFile(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPermissions operation middleware
 func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
 
@@ -2053,6 +2354,18 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Put(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.PutPermission)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.DeleteFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.ListFiles)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/files/details", wrapper.GetFileDetails)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories/{name}/files/move", wrapper.MoveFile)
 	})
 
 	return r
@@ -3205,6 +3518,160 @@ func (response UpdateRepositorydefaultApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type DeleteFileRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params DeleteFileParams
+}
+
+type DeleteFileResponseObject interface {
+	VisitDeleteFileResponse(w http.ResponseWriter) error
+}
+
+type DeleteFile204Response struct {
+}
+
+func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteFiledefaultApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params ListFilesParams
+}
+
+type ListFilesResponseObject interface {
+	VisitListFilesResponse(w http.ResponseWriter) error
+}
+
+type ListFiles200JSONResponse FileList
+
+func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListFilesdefaultApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsRequestObject struct {
+	Name   FilesRepositoryName `json:"name"`
+	Params GetFileDetailsParams
+}
+
+type GetFileDetailsResponseObject interface {
+	VisitGetFileDetailsResponse(w http.ResponseWriter) error
+}
+
+type GetFileDetails200JSONResponse FileDetails
+
+func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetFileDetailsdefaultApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFileRequestObject struct {
+	Name FilesRepositoryName `json:"name"`
+	Body *MoveFileJSONRequestBody
+}
+
+type MoveFileResponseObject interface {
+	VisitMoveFileResponse(w http.ResponseWriter) error
+}
+
+type MoveFile200JSONResponse FileDetails
+
+func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsRequestObject struct {
 	Name RepositoryName `json:"name"`
 }
@@ -3449,6 +3916,18 @@ type StrictServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(ctx context.Context, request UpdateRepositoryRequestObject) (UpdateRepositoryResponseObject, error)
+	// DeleteFile Delete a file, or a folder with everything below it
+	// (DELETE /api/v1/repositories/{name}/files)
+	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
+	// ListFiles One level of a files repository's tree, folders first
+	// (GET /api/v1/repositories/{name}/files)
+	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
+	// GetFileDetails Size, checksums, type, uploader and times of a file or folder
+	// (GET /api/v1/repositories/{name}/files/details)
+	GetFileDetails(ctx context.Context, request GetFileDetailsRequestObject) (GetFileDetailsResponseObject, error)
+	// MoveFile Move or rename a file or a folder (with everything below it)
+	// (POST /api/v1/repositories/{name}/files/move)
+	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
@@ -4339,6 +4818,120 @@ func (sh *strictHandler) UpdateRepository(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// DeleteFile operation middleware
+func (sh *strictHandler) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
+	var request DeleteFileRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFile(ctx, request.(DeleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFileResponseObject); ok {
+		if err := validResponse.VisitDeleteFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFiles operation middleware
+func (sh *strictHandler) ListFiles(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params ListFilesParams) {
+	var request ListFilesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFiles(ctx, request.(ListFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFilesResponseObject); ok {
+		if err := validResponse.VisitListFilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetFileDetails operation middleware
+func (sh *strictHandler) GetFileDetails(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params GetFileDetailsParams) {
+	var request GetFileDetailsRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileDetails(ctx, request.(GetFileDetailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileDetails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetFileDetailsResponseObject); ok {
+		if err := validResponse.VisitGetFileDetailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MoveFile operation middleware
+func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	var request MoveFileRequestObject
+
+	request.Name = name
+
+	var body MoveFileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveFile(ctx, request.(MoveFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveFileResponseObject); ok {
+		if err := validResponse.VisitMoveFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPermissions operation middleware
 func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
 	var request ListPermissionsRequestObject
@@ -4455,90 +5048,104 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1pc9s4tvZfOcV3qlquoSU57Z7FqfeDO72Mq5OOy3a6pyr2tGDySMKYBNgAaEft6/9+CwspkAS1xJJz",
-	"p+79lEikgIOz4TkL4Mco4XnBGTIlo5PHqCCC5KhQmE9vaU6V/k+KMhG0UJSz6CQ6JzMESf9AGBRkRhnR",
-	"3wOVkOn3R3w6laheA96jWEChX06IEBQlqDmC4opkB1EcUT3W7yWKRRRHjOQYnURmhCiOZDLHnNipp6TM",
-	"VHTyzTiOcvKJ5mWuP+hPlNlPR3GkFoX+PWUKZyiip6c4em/o6JJ/pjCXoDjIO1r00GHXECbEn3kcnPkC",
-	"Cy6p4mLxsxnu0c5REDVfTmH+iSOBv5dUYBqdKFGiP6EbWCpB2cyMe4niniZ4miS8ZGq3Y1/xO2Rn3/UM",
-	"SNOVw025yImyXPjLcRRkygeJgvWTXFaPtyH7Sb8sC84kGoU9F/w2w1z/N+FMITPiJ0WR0cRo6aiwb/z5",
-	"31LrwqM39p8ETqOT6P+NlhYxsk/lqBrXzNjUplMGKAQXMLj44Q389W/jvx6Y5bqf6pFPy5Sq7+8dNYXg",
-	"BQpFLcUkseN01hbrR1z0P/mJslQ/RaYV8aNhoFZYqyNRHBHG2SLnpdTfLqTCPLqJA4OphgRTovBQUSOI",
-	"zrspKkIzS3iaUk06yc69BVmBud/x239jovTvaLqRlmhp5lzhaZqGF641A6U6S4NPZZkkKKX37JbzDAnT",
-	"DxURM+sNurq/VLiPVtOJNn3Lf5/bcSWuerjlpA3afUqXXLsJcGapG9qrGsZm2ftpdPJxjUbqt5/itjpR",
-	"7dsa/1k1iKeYTzVtRAiy6LLFjNddwc1THL0RSBSmxoNsvgL7encJEhMRcttXZu+4QwZUScymMcg5f2Cg",
-	"5lQCZwm+Bs6yBRCYEznX25FUXGA67Cpya21uxvDi3vIZZRdWmv16PyWZxLi1koJI+cCFUdacfHqLbKbm",
-	"0cnR+NVxwLZKzz96b78aj9fR77nOesqQrr3DgP8p1RyZ0u4R028XvkOpx4ojw3fjXKTU0gj5EcwJzYJ2",
-	"OS2zrNqsOg/vVrux0EyCZ7i5kl/wDLvq3eR3V9MyLXYYTLkARwoQu+3KWMMYKkD/+GCtct1Zx+HJqGZH",
-	"xbNqRSGZVV6hKbWsAmZdD8pr1NN9ZqBXHyDKiUrmlM0MSJvSTKGIgd+jAJJlBsZpJ7fJTu8v304Z18DO",
-	"kRdeqtW3N3PCnCvc3NaSUgjjRLcxOYYPK3+QU1Z98bd1cm4T0Bw9uF4UObX21BFwYl3q6RZ7c4b3mK0F",
-	"MvWcb83rT5qPlCW0CCnGRGvtyXU5Hn+dVApsPuEEuICJswz3hvd0rVUsJ60Ij701r+bW22qhlcsQSDS/",
-	"HwRVBvekOQ27qNYY3/J0saWafR6TW4u3gwQXucSvTUlU2BIcfgWHKfTm1qTQPgi6WsqkIizB9dCqOfkb",
-	"LgRmRKGEB6rmxkFo0aPQbnIYUkapiCoNPfiJ5EWG0cnx+DiE+BRVGTZejH7mCn7gpfGbnZHtF20ST+HD",
-	"xRkInKJAliDQVG9q00Xlzyq26V9rgpeTkVteqpPbjLC7tVprnlYk14vsEeSUZvih0Ca7Vsdyyvxvj9oy",
-	"rbdWz0N9/Wocr95q14OIDtnLwDUUqVTgusn6X+dEGR4nJMtQQE4WkHKYo0AYcAaSslmGh6IeGuqQTe+e",
-	"WxvxZ7jGBsEhw8jzUpHbLKBYlwZDgosmYaDITMZ6e0R5AAlhjCu4RbNPatKVgUnd6IP1wR/+wFB0p62C",
-	"ZeBTw1vzGgzIrdRUPMyRma8dJIEHIiHFDBWmB6uMZiVOqgV0pd/WCMlo71acvqeS3tKMqsW66X5Zvtk2",
-	"M4eTnLX5jGlM4MvNVwuf8JuVSm4Dly23gJYyNUDDOGSTYZD5lj+gSIhEmHwkh3+MD/9+4/4d/nZ48ziO",
-	"//L10ySGktHfS3ytbUZ73BQ0nJAwuH8VAyloDL8lRJGMz2IYDocHQARqN1hKTHenCDuX6mqxfIFI2HN8",
-	"z4mEW6zzMErKkzsT2BSLgkZxNOMaTNMm7F/KaTnQjraQrbW24RO7Du2zVaIrd541OGU9v42YgrxpZkF3",
-	"gp3dT2z8u/X2kVKpGZWGOdXr+k1QHdhQfy7zWxTG89s31gZZzrSanrKmqukb3ZghC2wydsfO8ZuVvrEg",
-	"SqHQq/9Xrzf801p8ZkZbv7K9m1R4ravU5ClIdF9wKMW0Tra14AqyFIiEyT8P31xe/HBoXpsAZ64aUzJJ",
-	"pnqHMGAfGtkfuF04aG/mhYTzO4pBeI+fCipQbmNixpzXuIp3GMxtaQ2ul+xPHha1UpTN5JaKO9P8OO2B",
-	"uKdVJt1hXGlArkasUJS3GU2gRrcUZQAAthblTxZcg8nWn7Ep7wp/JaG/zlHNUQDZiuBhELLeo5Bhj9da",
-	"TfVivHZdtdI+22F/hgJuXIPIiFQf5Hb09Dr5QuCUfgrnGKdUSAXJnAiSKC0kB/ZtPjoGxUFgwmeMSgST",
-	"PQtE7Z7e+WCnB/kt058y4cV2vwkVSqq0s11lPWqLsHW5HaMXn7XfNPSgyeH3OVUw5QKIKxsoHaimHCXo",
-	"oM3+0s9obiTgJnBqpAiPNpBPKwagmkZVFzYU1x8kNqzzNbjKs3PhXiC9jAydeSdzHRX1yjMnn87swyNv",
-	"hwqoRCsNqB3HBAhLR1zAxIToExiYf4HmRUZRGudysKT1lqsGLcEw/ybeUud6N/gPbnd5tmNZjeU+s8ax",
-	"m4KF5KVIGlA544nNoKakCDLzMyJ4vyyycdmpt6RRU92DR/tk+XnOYB9psnh1GW9licCTfNOivnNW8lHz",
-	"8Ma3k91XshhN7kwqqZSYaheT8RmYCGs3oHvT6qMW6xeI7I1neE5MrwfYVcTgOZd2/rp6Vuf0XHLRh+gw",
-	"cNhcamfswkOQihdAlKmBHwSh3AsYRjsMURIIMHyA6iVDMbJU+onLr2QVbWhX8dnG9QzrCQVevzRyG3U5",
-	"3ABnA3boPQnuXtpJY1IKqhaXelZL3S2RNDkt9SrafKpsx9ZVKqDCRc21YdWCZiSqB1oKeK5Uocm9RSJQ",
-	"hCc4hQKF1OoKy0r2YaVidrrBXfHbcDg8aM5lBu1O5sT1xsSGdSuXDRWXzVx3PEVBfqvaBZZML+hPuLBt",
-	"VNSFN61C1/eXV3B6fqax8E9mFDgnyR2ZoYyBMODssBCYUx8kLSAnjMxQaLh3zRLOFKEMhYzhfKHmnEFR",
-	"D/Ejh5ynZYbWhEwGbnjNrtmpb2dOHGt5d80GE/1DLugfpr/sBL41jAPL00msf/qPq6tz+FYLzw48qcR+",
-	"YgaZHMTXjAu/tuYH4CBR6dB8cv7+8gpGpKCj+6ORdgsj06QwgYGN6q9ZjmrOrYUxYKjd/RzbuYA5khQF",
-	"CFSlYNrfKNvscGDY8L0QXEiTRu7WHHlS5tqmYDDp66mb6GFO4Xh8VDd9EpiYxU90qJNlyGYYA35KsLD4",
-	"3CUjJEwFzw3FD3gLH86u2aDFCY0+/3nomnEwPfyVqnm1oIMYHuY0mcMMFUysFCYg+TW7FfxB6vAq5Qb5",
-	"88JWT6jQ4Nl1eqSUZHw2hB8I1U649lrJHJM7w49rJjRuMo0M+g0dZjtd0JqkPycZRf0xTQVKeQLHr/7u",
-	"JH6BSiwOT6cKxcSqm4mST4C08bxXRdPEmpidMPmgF3A8Pgb8RBKVLSCjd3jNOMNOXEOlGsKvWgUIA5NN",
-	"pVIJorgALXIJM5v7MRQAn07ja7ZMGNTS0HzUYjRRx4Mp5zmhGY7F+h9emsVfs0mll7bRcKSN2y70vO4Q",
-	"PoGMSpObAUXuECaGlRMYHB1+Mx7HdejwzfjAcHRie0Um12xQPXJPLD9g8mgcf2xbimPbfhyD/dmTnr4u",
-	"1p5ELWeifUzkJTmio+F4ODYVuQIZKWh0En09HA+/tjhpbjx5bXyaqSNSprYJx/UV6p3eLPQsNbGdVMv+",
-	"OmmGWfZWf2z7ve+1WKHeDwIOx2GsULdy1am4or83PJ9tZ4TBxHqSGCbGIw0tQJ+4mpKJoW2Ir3dwyjR+",
-	"hMlwAgP3/uSgnzK7AWxB2nuWLbTWaUejYY0Aou3GNvq5sCU0l6TMBBqBtuQVEc/q+W9xygWunbpkygQ9",
-	"208dQixLRRnZDvwNXnTN7k83rY7oV+Pxim7o7bqgW72qoWZo2+7Pp45/tnri+ubDg9fUek3WcSTLPCdi",
-	"4UIYY2mgBKFZrEGldl8meWYacWfSlI2MNd7oHzfNtGVHcqXFNgsFNpH1DG5uBExb9awuRO2w+bLTkchF",
-	"isKm8I1KPp/vmhud1keP3x226lip4DLAWBvMt5ZZdxxVXVg7UdFgCeupGe4pUeJTR7BHe6IhJD/XML0D",
-	"KdmRgLQltVpQa21k9Ki16MnC8wxt6NsU6nfm+4BQG1w9DuU+TJ/KDhZvR+ou3mIuqmQVIWvMMBNkAwUO",
-	"OoYfUa1b5/gFtefKtd/54n4+M98z3E6JOoBmzQ4VOLykd6uCqGTe5bnNuHwBn+FSPRv5jJeWukvn7kH6",
-	"tue6a0pfSfDI0FjM5alcPer5Pma0bIPYcFe+qroi9r81V2dU1u7IlqYWOHm+WE4D8nA+bcB0YObiWFsx",
-	"NP2UL2CxG2/yVcV+H1br1wxfeINvnHd60e29mX16bfY4K3ugUgdlJlCpRjXnoXZqpaNHmm6NCpZasA4a",
-	"XOA9v9sJ4+xIfYyDAU6nmCh6j1XifNkiw3iKL2BI60O66kSuqUK0pbRscumHLO6dvW5bbo5emFI9f7ZE",
-	"z9zhheWYvojcV0Y0ZYAf52WTH/tAET4rXhI5bCYC7R2mXCS4E+sqMpKgyVfStly2NK5ach0lL6W7hqAX",
-	"F3wwb6zJrF2WtzbhUrXXVEm2GKZllkGVbzNFMhgkROIhZRKZpHoNfZmt3xvpnrVnLf6zMj11rXZljieY",
-	"fqjLwTtKQQRSD1Yx1uUbPtjOwX3Yuteh8MLQw1azXwJysEAUWDE+bKqjx0r2G0CEWjovny5gfXmCGBrl",
-	"dZsxeG18Rka0Kuq1eod+3ImboGb27crhdY/3riBX810nC/rVY1t4VN8MsjYfsGeb/jKx/yqRVRH/7iP9",
-	"2go8BUfmWlA6ip5zTcUy/E/XeIW6Om2a8pyXDvSI6Kn/oVTxnmWLGC5JjpdU4f+/VIImCibNPoJJVQfW",
-	"1mnr1/Ka6SHeXF784Hd5ujZ3+/phs8u9LnDmpclwsxQou2bNKvkQTuFBcDZbluRM4dF9WZeHZ2j7NyXJ",
-	"8Zodj4+GcIGF8cUwJTQrBdpi+oa142vmiscwqIvHXu34YAjt3H8lJtvVZWueLaRk5LAfq2ncjvHiyNd2",
-	"lwRM5y2fzTC1XW62PcDMfonqcNm5suJaoc82M9f9o72edmYeljHisQJtqJR/y0ZdylLzsD1xG9uEYc9b",
-	"+3yTTdXxh5fO+p1dUQlJhkQY8/6fwbfvWdroiXEYvm6NYQoGNMW84FqhDtZzUS5P1fRHzlXb0pfQ3avl",
-	"aqNd8LPdsvXxpslhPZ+7vAI+nNWM1rqpoZHnWge2Dk9sACAw4yRdzXHbSNjH53e4Txa/wz7u2habHeyl",
-	"v86537NDJQzMZmiY166d+pwq7PUADiutADzvcE+Ou3lBwQt77n7RVHinYtDO8M5STF9JqJ2vi/lNI6mH",
-	"dyQqc39BWGQN/R75TbDB1JMl4N3CuxlmLwJt3p6zkUQDO4P9ebonxlfMeg3cnFNbxlsCAVnawJV9HN+g",
-	"YPRu8b+oSHTV4HDVsrphmajhiVZkUxxH/6+Ys4NiTlNG21ZxVpvFhhUaX5xfoCrT5MBWGePm1rlNmiFY",
-	"T2kf0Ot1KRfNA43bpZyrHLNfS99fpjk0iLtMZTObaN8A8p+Wvm5dJbIyie0rwD766Hy9aTd4u8OQlWo3",
-	"dNF3yO3T6DbLboawnbqtA6Nt6OmfFtIRKC9t1sKe4DTHPrV2VukJxc3i08aoVUf6sJNfsH7Nu0FlP3tE",
-	"59qeF94o/CtiXmSbWB4MeO0rzi0mPEdpdg17e1SvBvX4uY27+1oy/QKdfd7hCIPX9Zag5q4DnSoY+C+k",
-	"OWUHq+ypLxBdtc7xCymQRnGicQvRDnL0HncGx+Nje3EYbZ8W0bbfd/SEqpUc3W4Hbt2Lvjbd/4I+5csE",
-	"wutVogqId6oadbffclRzErMq4G9hVKtdzKior8Jcja7OvfdeImbz7l7dIHD70VQCY7DJHRO3xfaQXfdu",
-	"4N0hh6ZH+Eq6guRq8fgM34GBbi7e0WN9p+sGO4vH/81CkJzf7ygE0SOZ80yO2oqxe2Ni/LxrdUPnwJbX",
-	"7Ab+koJ/t27/n1LwDv+bpOV/uXkOTj7+a3Tz59C5/5v+5qqWPPeQ3gpc3fvCztr3GWFnbfRol41WxvHA",
-	"gAtIjMs+aCmuuUlYx8qqiR76VNkzZ++g5spayPIqqn2WQ5azBFhbt/5pYkVuJoh2X2r6xZ4FtVU5e0sW",
-	"XdV06P6kxlOn4OIfyP94o+3fuwLAftGtycSWGnOtsnUzpciik2hkYJKb9HETziwPRFoKuw7ow5k79Vzn",
-	"XweuoPZnr95z4B3j1KR3x2lkHvkDaxe1/Uyk75+q3H4nsl0eVtaCsF4OTJcfDGxTAmfZ4qD5V2PkxiNd",
-	"1ggnOJjXrbrpeMZlNseDw2DcPeWiSnrzqXogAv2JWy3GXQIuGmmKjErTFWJvMFAmZaE4PASuYnY5BjdT",
-	"A711ZzlH4V/UvApwVML0/EtYQbzDmz18t0c3n26e/jsAAP//",
+	"7D37c9s2mv8Khrczkaa0pKROd9ee+8F5tZ4mjc+PdmdibwWTnySsSYAFQDuqz//7DR4kQRKkJFtybufu",
+	"p8QiCXz43i8A90HE0oxRoFIEB/dBhjlOQQLXf30gCZxgufivHPhS/RCDiDjJJGE0OAiO0IwlMfAXAmVY",
+	"LkL0YvxiT4AaQ0J8iCDN5BIxrn5HM8aRXADijMlREAZEjfCHHjgMKE4hOAjUKEEYiGgBKTbzzXCeyOAg",
+	"CMIgxV8/Ap3LRXDwcvJqPwzkMlNfCckJnQcPD2EJ8Cn8kRMOsRdmksALocDqg34FiLycQPIcXJBbUKaE",
+	"lj90wSxOIWOCSMaXv+h5mmCfK8yV77wQSIFTwmiBsiDqf/pAbMPwkaREtmc9wXNAgvwJaJDhOaFY/Y6I",
+	"QIl6f8xmMwHyEMEt8CXK1MsR5pyA0JSWTOJk2IFHPYKf1q8nmtYkzVP1x0Sj0PxVIZBQCXPgGvrPGo42",
+	"+McSUoEkQ+KGZB1wmDX4AXFnnnhnbpNtO/Q4A35LIjiKIpZTud2xz9kN0ON3HQOSuHe4GeMplgYLP+wH",
+	"XqRcCOC0G+S8eLwJ2A/qZZExKkBrphPOrhNI1X8jRiVQTX6cZQmJNJeOM/PGd/8SihfunbH/wmEWHAT/",
+	"Ma5U39g8FeNiXD1jQ3NQBJwzjganH96iv/5t8tehXq79VI18lMdEvr+10GScZcAlMRDjyIzTWluoHjHe",
+	"/eRnQrUiA6oY8YtGoGJYwyNBGGDK6DJluVC/LoWENLgKPYPJGgVjLGFPEk2I1rsxSEwSA3gcEwU6Tk6c",
+	"BRmC2e/Y9b8gkuo7Eq/FJYqaKZNwFMf+hSvOACGPY+9TkUcRCOE8u2YsAUzVQ4n53GiDNu9XDPfFcDpW",
+	"om/w72I7LMhVDldNWoPdhbTC2pUHMxVvKK2qEZskn2fBwZcVHKnefgib7ESUbqv9p28QhzEfStgw53jZ",
+	"Roser72Cq4cweMtB2UatQdZfgXm9vQQBEfep7XNtO26AIiIFJLMQiQW7o0guiECMRnCIGE2WCKMFFgtl",
+	"joRk3JjsfpLbGf2LU3b4XcX2dVitkjnXn3k4MjKYOdpExNgdTRiOL3jSxsFvC+Bg/CV8hzLOJItYgpTM",
+	"W+uq3JgQYYEwRfhasCSXoB0ZxCyq9Mt85JvbeD5++Unj194lpiwmM7LZGgsz0HqgTYJf8AuL6pf8BX7Z",
+	"9eDV6x/8j8ifsKZWyjNFEYjfLFfrDwfSsLDD1tJZ9NqpXe6oodGnJhQXvqfSLL/Og71E2wVx6iz5IU8S",
+	"w2B3RC4INdxZIsHLZxVV6mP9BF/R2U9He69e/4DYDOHCKbdi5h/LkrE+0pulBHGIJjq+MBgSI02C1Y6K",
+	"S81+Aq5BtI9EeKz+Zmq6In5LS4cBha/ybc6FcRWajroQShdE+nkZa6lPtF9+qFQEUGl0A6AEC/PAi2k/",
+	"/ZVaNnhBCRES4hBdBpdBK7DbTKT7hMoSo8siGbx/YrfgkRXO0s2jsTCQ7FExnLsEPbUeyQfyRzYn9NT4",
+	"DN3e1QwnAsLGmjIsxB3jsRfC1kpyxwt33n41maxagOOgl1P6lvLJg3ecywVQqZzwQosWbms5lsKN8giU",
+	"CyuEYi6ftwopJolXPc3yJPmlS3fd9DvLvpk4S2B9GT1lCfjE08V3W3ASRXY0ULJiQUHYBHciVNJDuI7o",
+	"hytdmBvjnjo0KtFR4KxYkY9mhe9Zp1pShP9ti8jK2Lr9TAf4XWF3imW0IHReOCsSeIjYLXCEtR2Zg3iE",
+	"mjZThmX6wILnX6rht7cLTK3Dvb6sRTnn2lXfROQo3PV+4GiRv62icxOA+uje9QJPiZGntvu6uXuawC0k",
+	"K8Plcs6P+nVlPDihEcl8jDFVXHtwmU8m30cFA+u/YIoYR1MrGfYN5+lKqagmLQB3na5+bH0sFlqoDA5Y",
+	"4fuOE6mj6zglfhXVGOMNi5cbstnjkNxYvBnEu8gqS1KnRJHBQDZLgmzkqux3HULzwKtqCRUS0whWB/D1",
+	"yd8yziHBEoT2JLWCMLGKUpN+309imWt44CtOswSCg/3Jvs+Dl0QmUHsx+IVJ9IHlWm+2Db6N6JpZ4ovT",
+	"Y8RhBhxoBIjEyqjNloU+K9CmvlYAV5Pha5bLg+sE05uVXKufFiCXi+wgpPKQLzIlsit5LCXU/fVlk6al",
+	"aXU01PevJmG/qV3tRLTAPq15fs18WJHCaUa+WGocRzhJgKMUL1HMkI6HB4wiQeg8gb3KUURlYlBZz42F",
+	"+DGRuwuwTzDSNJf4OvEw1pnOVBRxDhpIPBehjn7EEEWYUibRNWg7qUCX2k1qh3udoRu7o+CJD4qUrAq2",
+	"FG71a2hgg4K7BZiwwLok6A4LFEMCEuJhn9D0+kklgXTSRAfX8aaYviWCXJOEyOWq6X6t3uwI7ay0uYip",
+	"TeDSrR6yV4Bf9TK5SY9taAIazFRzGiaTnrC9TuGP7A54hAWg6Re89+dk7+9X9t/R73tX95Pwh+8fpiHK",
+	"Kfkjh0MlM0rjxki5EwINbl+FCGckRL9HWOKEzUM0Go2GCHMV489yAfH2GGHrVO0nyzfItzqK7yn51gbq",
+	"HB8lZtGNDmyyZUaCMJgz5UyTuttf0akaaEsmZGOurenEtkJ7NEu06c6SGqaM5jcRkxc39VrbVnxn+8kb",
+	"fw5zlfmIiVCIiv2Y6lT9Oqj2GNRf8vQauNb85o11c2F1TVlCVdeNdkyfBNYRu2Xl+LpXN2ZYSuBq9f/s",
+	"1IZ/Wemf6dFWr2znIuVfax+bPHiB7goOBZ+VJZ2GuwI0Rlig6T/23p6dftjTr00Ro7bmn1OBZ8pCaGcf",
+	"1bI/6HppXXs9L4oYuyH+hCN8zQgHsYmIaXFeoSo+gTe3pTi4XLI7uZ/UUhI6Fxsy7lzh46jDxT0q6rXW",
+	"xxXayVUeK8ry64REVVqdgPA4gI1FuZN516Brwsd0xtrE7wX0twXIBXCENwJ45HVZb4ELv8ZrrKZ4MVy5",
+	"rpJpn6ywH8GAa1e6EyzkhdhWaYbDjHztSM4TLiSKFpjjSCoiWWffVD1DJBniELE5JQKQzp51p+qbXk+H",
+	"51elP0XEss2+8ZXji7SzWWU5agOwVbkdzRePsjc1Pqhj+HNKpK51YFuclipQjRkIpII286Wb0VyLwHXH",
+	"aWV5okmfRgxAFIyyLJ9Lpv4QUJPOQ2T7m6wKdwLpKjK04h1V5RdvRRh/PTYPXzoWysMSjTSgUhxThGk8",
+	"ZhxNdYg+RQP9LyJplhAQWrkMK1ivmazB4g3zr8INea7TwF9Y6/JkxdLvyz2yxrGdgoVgOY9qrnLCIpNB",
+	"jXHmReYjIni3LLJ22amzpFFC3eGPdtHyccpgF2mysL+M11sicChfl6h3Vkq+KBxeuXKy/UoWJdGNTiXl",
+	"AmKlYhI2RzrC2o7TvW71UZH1G0T2WjM8JaZXA2wrYnCUSzN/XTwrc3o2uei66GhgfXOhlLEND5GQLENY",
+	"6k6rodeVewbBaIYhUiCMKNyh4iUNMdBYuInLF6KINoSvX3xd4XqC9PgCr19ruY2yHK4dZ+3skFvstV5K",
+	"SUOUcyKXZ2pWA901FiQ6yn0tGoXsmLpK4agwXmJtVDQ6a4qqgSoCL6TMFLjXgDlw/wRHKAMuFLuiqpK9",
+	"V7CYmW5wk/0+Go2G9bn0oO3JLLne6tiwbBg2oWLVMnzDYuD496JdoEJ6Rn6GpWnWJTa8aRS63p+do6OT",
+	"Y+UL/6xHQSc4usFzECHCFDG6l3FIieskLVGKKZ6D7qO5pBGjEhMKXIToZCkXjKKsHOJHhlIW5wkYEdIZ",
+	"uNElvaRHrpxZcqzE3SUdTNWHjJM/dRfzAXqjEYcMTqeh+vSn8/MT9EYRzww8Lch+oAeZDsNLyrhbW3MD",
+	"cCRAqtB8evL57ByNcUbGty/HSi2MdZPCFA1MVH9JU5ALZiSMIgpK3S+gmQtYAI6BIw4y51TpG2maHYYa",
+	"De85Z1zoNHK75siiPFUyhQbTrs7tqRrmCO1PXpZbCzCa6sVPVaiTJEDnECL4GkFm/HObjBBoxlmqIb6D",
+	"a3RxfEkHDUwo7/Mfe7YZB+K934hcFAsahuhuQaIFmoNEU0OFKRLskl5zdidUeBUz7fmzzFRPCFfOs+30",
+	"iAlO2HyEPmCilHCptaIFRDcaH5eUK79JNzKoN1SYbXlBcZL6O0oIqD/jmIMQB2j/1d8txU9B8uXe0UwC",
+	"nxp201HyAcJNf96poilgdcyOqbhTC9if7CP4iiOZLFFCbuCSMgqtuIYIOUK/KRbAFOlsKhGSY8k4UiQX",
+	"aG5yPxoCxGaz8JJWCYOSGgqPiow66rjT5TxLNI2xUP3Dcr34Szot+NK0s4+VcJuFnpT7UA50Gxqhc4Ek",
+	"vgE01aicosHLvdeTSViGDq8nQ43RqekVmV7SQfHIPjH4QNN7rfhDs3ElNJtcQmQ+e1DTl8Xag6ChTJSO",
+	"CZwkR/ByNBlNdEUuA4ozEhwE348mo+9tW5vW5KXwKaSOcR6bJhzbva4svV7ocaxjOyGrLm6hh6m2an1p",
+	"6r33iqyotAcehWN9LN+emKIfvmcXiX8+0zSPBlOjSUI01RppZBz0qa0p6RjahPjKghOq/Ec0HU3RwL4/",
+	"HXZDZgzABqB9pslScZ1SNMqt4QgruTE90jZs8c0lCNWBhmfzS0/E0z//NcyY7uvunzqnUgc9m0/t81gq",
+	"RhmbfV5rvGi3VD1cNfbdvJpMevbcbLbXprEjwrflxmwqYzOLP1M9sbuz/IOX0DpbecJA5GmK+dKGMFrS",
+	"kOSYJKFyKpX60skzvd1jLnTZSEvjlfq4LqYNORK9ElsvFJhE1hOwuZZj2qhntV3UFprPWh2JjMfATQpf",
+	"s+TT8a6w0Wp9dPDdQquKlTImPIg1wXxjmWXHUdGFtRUW9ZawHurhnuQ5PLQI+3JHMPjoZ7flbIFKZiSE",
+	"m5TqJ9RKGRnfKy56MO55Aib0rRP1nf7dQ9QaVvd9uQ/dp7KFxZuR2os3PheRooiQlc8w53gNBvYqhh9B",
+	"rlrn5Bm559y237nkfjoyP1PYjIlaDs0KC+XZIqusVYZltGjj3GRcvoHOsKmetXTGc1PdpnN3QH3Tc90W",
+	"pRcCOWAoX8zmqWw96uk6Zly1Qaxplc+Lrojdm+ZiJ+RKi2xgajgnTyfLkYceVqcNqArMbBxrKoa6n/IZ",
+	"JHZtI19U7HchtW7N8JkNfG1X7bOa93r26VDbOEN7RAQidh9pMaredbtVKR3fk3hjr6DiglWuwSncsput",
+	"IM6M1IU4NIDZDCJJbqFInFctMpTF8AyCtDqkK8590FWIJpWqJpdul8W+s1OzZefodFOK50+m6LHdvFCN",
+	"6ZLI/qRJk3vwcZLX8bELL8JFxXN6DuuRQGmHGeMRbEW6sgRHZrs7adJlQ+EqKddi8lzYU406/YIL/caK",
+	"zNpZfm0SLkV7TZFkC9EsTxJU5Nt0kQwNIixgj1ABVBC1hq7M1h9BxyFC/r0W/16ZnrJW25vj8aYfynLw",
+	"llIQntSDYYxV+YYL0zm4C1l3OhSe2fUw1ezncDmoJwosEO8X1fF9Qfs1XISSOs+fLqBdeYIQ1crrJmNw",
+	"WO2/12t1Nv3YHTdezuyyyv51T3bOIOeLbScLutljU/eoPH9qZT5gxzL9bWL/PpIVEf/2I/1SChwGB2pb",
+	"UFqMnjIFRRX+xyu0Qlmd1k15Vkt7ekTU1D9JmX2myTJEZziFMyLhP88kJ5FE03ofwbSoAyvpNPVrcUnV",
+	"EG/PTj+4XZ62zd28vlfvci8LnGmuM9w0RoRe0nqVfISO0B1ndF6V5HTh0f5YlofnYPo3BU7hku5PXo7Q",
+	"KWRaF6MZJknOwRTT16wdX1JbPEaDsnjs1I6HI9TM/RdkMl1dpubZ8JQ0HXYjNbXTMZ7d8zXdJR7R+cjm",
+	"c4hNl5tpD9Czn4HcqzpXeg6ve7SY2e4fpfWUMnN8GU0eQ9AaS7mnbJSlLLnwyxMzsY3f7flonq9jVC1+",
+	"WG6l38oVEShKAHMt3v878PaexrWeGOvDl60xVKIBiSHNmGKo4WosimpXTXfkXLQtfQvePa9WG2wDn82W",
+	"rS9XdQyr+ezhFejiuES04k3lGjmqdWDq8NgEABwShuN+jJtGwi48f4JdovgTdGHXtNhswZb+tmBuzw4R",
+	"aKCNoUZes3bqYiozxwNYX6nH4fkEO1Lc9QMKnllzd5Om8HcKBG3N36nIZM/iNf2oJubXjaSOvyNA6vML",
+	"/CSr8ffYbYL1pp4MAJ+WzskwOyFo/fSctSjqsQzm83hHiC+QdYiY3qdWxVscENC45ld2YXyNgtGn5f+h",
+	"ItF5DcNFy+qaZaKaJurJpliM/n8xZwvFnDqNNq3i9IvFmhUal5zfoCpTx8BGGeO66dwkzeCtpzQ36HWq",
+	"lNP6hsbNUs5Fjtmtpe8u0+wbxB6msp5MNE8A+XdLXzeOEulNYrsMsIs+Opdvmg3edjNkwdo1XnQVcnM3",
+	"usmy6yFMp25jw2jT9XR3C6kIlOUma2F2cOptn4o7i/SEZHrxcW3UoiN91MovGL126h4Eugsb0Tq255kN",
+	"hXtEzLOYiWpjwKHLONcQsRSEthrm9KhODurQc2t39zVo+g06+5zNEdpfVyZBLmwHOpFo4L4Qp4QO++Sp",
+	"KxDtW+fkmRiofmHIlnL0DnYG+5N9c3AYae4WQfZAYN/WEyJ7MbqZBW7cvrEy3f+MOuXbBMKrWaIIiLfK",
+	"GmW3X+2GmqqAv4FQ9auYsTnhaqWi+UASCDblptbdQR6f4nm0lDnaX2+TsQdu6zyvo62uIWF39Z5Je/hX",
+	"l1pSPqe+aejReDGXQLX3t5zbg8bN2eSFi5pxuCUsF+Up4z4v0hxXvmo7z4bXB5lzNIr7g8xxZL0XCO3S",
+	"dSxPhu+Qx/IKqmhBkpgD3ZKm1mfCVkfri7poSg4QFqflt7a+VJy0OaOIlk5eR6LHznUzXUbVvZ5jF6K9",
+	"XZoXkHaRnSRQ3UC2BZqfkT8htLtLc72HcZlBiOx9Ftx47ET5eSVPOPN/U9qnxQH+W5iwK8ZROI9ByOIK",
+	"M12rLR2WQ6TPV6bzUiTwNbsF5dlgDjYmituRyid2W5iaXXgT5e0Gz+xFrMG/imZxg4sQljqIMKc0yMUW",
+	"uFqtHukt3SbFXs5YGsZBl2Uceph6BTtm5Tnb/ambE+e950gIOwe7r5EV/lG3GYXIVI60bg/NDv72xQPb",
+	"S0u07ic03U79vp+L8C14/+uTd3xfHhi/Rtjq4H+9/KaWjq3ketRIerO0hbZA7M6QGD7tzH7fJvPqDH/P",
+	"ZYDuwf3dtwE6Jwvpiuh/23mGB1/+Ob76zneo0FV353aDnjuonXnuBXhmHe7qDL8K13y0zS5urXjQgHEU",
+	"6Xhw2GBc65I2743qZGVHnJ1TIHobLapzLnfZa1HN4kFtua9AActTPUGw/T6WX81BE6blxxzBSfp2NNhb",
+	"IR9a3RzuaT9frpT8O+cLmR/aDR+hgUbf2WDUTM6T4CAYaxfMTnq/Dmaq0xYMhG0FdHFsj1Qpi7sD263z",
+	"ndNMMnTOiMi173Hf2anxQic6mx1zbpnT1U9F40ArbV6dhKIIYbQc0lsI0MB0PDKaLIf1i0/F2iOdlekT",
+	"72DOVph1x9Mqsz4e2vMm9WcqjjcVdTaTd5iDO3Fj/1IbgNNaDcRcFlYcjyR1PUQydOe558EWMOxMtdRQ",
+	"e5YT4O4tEH0OR0FMR7/4GcQ5GaID7+ZcCP/XKqz2x9xheUvaxfEIXeiozGC8uAVSoDm7pHLBWT5ftC9+",
+	"xNIc1WRCpvtq5IfxvbKoD2hwcnEeoh/fn19S0+aJ9cFIP70/eheid+8/vj9/H6I0TyTJMJfo5PPZ+dC0",
+	"d9qVGS/54erhfwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

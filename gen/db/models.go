@@ -29,6 +29,32 @@ type Blob struct {
 	CreatedAt  time.Time
 }
 
+type OciManifest struct {
+	ID            int64
+	RepositoryID  int64
+	Image         string
+	Digest        string
+	MediaType     string
+	ArtifactType  string
+	SubjectDigest *string
+	Content       []byte
+	Size          int64
+	TotalSize     int64
+	Annotations   json.RawMessage
+	CreatedAt     time.Time
+}
+
+type OciUpload struct {
+	ID           string
+	RepositoryID int64
+	Image        string
+	Offset       int64
+	HashState    []byte
+	Parts        []string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
 type Repository struct {
 	ID          int64
 	Name        string
@@ -39,6 +65,23 @@ type Repository struct {
 	OwnerID     *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type RepositoryFile struct {
+	ID           int64
+	RepositoryID int64
+	Path         string
+	Parent       string
+	Name         string
+	IsFolder     bool
+	BlobDigest   *string
+	Size         int64
+	ContentType  string
+	Sha1         string
+	Md5          string
+	UploadedBy   string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type RepositoryPermission struct {

@@ -387,6 +387,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{name}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        /** One level of a files repository's tree, folders first */
+        get: operations["listFiles"];
+        put?: never;
+        post?: never;
+        /** Delete a file, or a folder with everything below it */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/files/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        /** Size, checksums, type, uploader and times of a file or folder */
+        get: operations["getFileDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/files/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move or rename a file or a folder (with everything below it)
+         * @description The destination must not exist; missing folders above it are created.
+         */
+        post: operations["moveFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -610,6 +674,52 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        FileEntry: {
+            name: string;
+            /** @description Full path within the repository. */
+            path: string;
+            folder: boolean;
+            /**
+             * Format: int64
+             * @description Bytes; 0 for folders.
+             */
+            size: number;
+            /** @description Hex SHA-256 of a file's content. */
+            sha256?: string;
+            /** Format: date-time */
+            modifiedAt: string;
+        };
+        FileList: {
+            repository: string;
+            /** @description The folder listed, "" for the root. */
+            path: string;
+            items: components["schemas"]["FileEntry"][];
+            /** @description Pass as cursor for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        FileDetails: {
+            repository: string;
+            name: string;
+            path: string;
+            folder: boolean;
+            /** Format: int64 */
+            size: number;
+            sha256?: string;
+            sha1?: string;
+            md5?: string;
+            contentType?: string;
+            uploadedBy?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            modifiedAt: string;
+            /** @description Where the raw protocol serves the file, as an absolute path on this server. */
+            downloadUrl?: string;
+        };
+        FileMove: {
+            from: string;
+            to: string;
+        };
     };
     responses: {
         /** @description An error (RFC 7807) */
@@ -631,6 +741,12 @@ export interface components {
         Username: string;
         ServiceAccountName: string;
         TokenID: number;
+        /** @description The repository's name. */
+        FilesRepositoryName: string;
+        /** @description A folder's path, '/'-separated; empty or '/' for the root. */
+        FilePathQuery: string;
+        /** @description A file's or folder's path, '/'-separated. */
+        FilePathRequired: string;
     };
     requestBodies: never;
     headers: never;
@@ -1451,6 +1567,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: {
+                /** @description A folder's path, '/'-separated; empty or '/' for the root. */
+                path?: components["parameters"]["FilePathQuery"];
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder's children */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query: {
+                /** @description A file's or folder's path, '/'-separated. */
+                path: components["parameters"]["FilePathRequired"];
+            };
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getFileDetails: {
+        parameters: {
+            query: {
+                /** @description A file's or folder's path, '/'-separated. */
+                path: components["parameters"]["FilePathRequired"];
+            };
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file or folder */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileDetails"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    moveFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The repository's name. */
+                name: components["parameters"]["FilesRepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileMove"];
+            };
+        };
+        responses: {
+            /** @description The moved file or folder at its new path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileDetails"];
+                };
             };
             default: components["responses"]["Problem"];
         };

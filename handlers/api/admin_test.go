@@ -33,7 +33,7 @@ func TestAdminUsers(t *testing.T) {
 	expect(t, n, basic("jdoe", "jane-password"), "GET", "/api/v1/me", "", 200)
 	// Validation errors say where and why, never echoing the value.
 	r := expect(t, n, admin, "POST", "/api/v1/admin/users", `{"username":"shorty","password":"pw-7chr"}`, 400)
-	require.Contains(t, string(r.body), "request body at /password: minimum string length is 8")
+	require.Contains(t, string(r.body), `request body: field \"password\": minimum string length is 8`)
 	require.NotContains(t, string(r.body), "pw-7chr")
 
 	var page struct {

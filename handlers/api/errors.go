@@ -12,7 +12,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-
 	"github.com/go-chi/chi/v5/middleware"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
@@ -117,33 +116,32 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 	writeProblem(w, r.Context(), status, validationDetail(err))
 }
 
-// validationDetail says where a request breaks the spec and why, without
-// kin-openapi's dump of the schema and of the offending value (which may be
-// a password).
+// validationDetail says in one line what part of the request broke the
+// spec, without the schema dump kin-openapi appends to its messages.
 func validationDetail(err error) string {
-	where := ""
-	var re *openapi3filter.RequestError
-	if errors.As(err, &re) {
-		switch {
-		case re.Parameter != nil:
-			where = fmt.Sprintf("%s parameter %q", re.Parameter.In, re.Parameter.Name)
-		case re.RequestBody != nil:
-			where = "request body"
-		}
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return firstLine(err.Error())
 	}
-	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		if ptr := se.JSONPointer(); len(ptr) > 0 {
-			where = strings.TrimSpace(where + " at /" + strings.Join(ptr, "/"))
-		}
-		if where == "" {
-			return se.Reason
-		}
-		return where + ": " + se.Reason
+	where := "request body"
+	if reqErr.Parameter != nil {
+		where = fmt.Sprintf("parameter %q in %s", reqErr.Parameter.Name, reqErr.Parameter.In)
 	}
-	if re != nil && re.RequestBody != nil && re.Parameter == nil {
-		// Decoding failures: the reason is the decoder's, the value is not echoed.
-		return "request body: " + re.Reason
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		field := strings.Join(schemaErr.JSONPointer(), "/")
+		if field != "" {
+			return fmt.Sprintf("%s: field %q: %s", where, field, schemaErr.Reason)
+		}
+		return fmt.Sprintf("%s: %s", where, schemaErr.Reason)
 	}
-	return err.Error()
+	if reqErr.Err != nil {
+		return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Err.Error()))
+	}
+	return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Reason))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

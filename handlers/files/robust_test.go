@@ -1,0 +1,100 @@
+package files_test
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
+)
+
+// TestUploadLimit: KODERA_MAX_UPLOAD_BYTES refuses a declared length at
+// once and a chunked body once it passes the limit, storing nothing.
+func TestUploadLimit(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_MAX_UPLOAD_BYTES": "1K"}})
+	s := n.Seed(t)
+	s.User("alice", alicePassword, false)
+	s.Repo("priv", "files", "private", "alice")
+	f := &fixture{t: t, n: n, base: n.URL + "/api/files", token: s.Token("alice", false, []string{"write"})}
+
+	before := f.storedObjects()
+	r := f.do("PUT", "/priv/big", strings.NewReader(strings.Repeat("x", 1025)))
+	require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, r.Body)
+	// A reader of unknown length makes the client send it chunked.
+	r = f.do("PUT", "/priv/big", struct{ *strings.Reader }{strings.NewReader(strings.Repeat("x", 4096))})
+	require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, r.Body)
+	require.Equal(t, before, f.storedObjects())
+	f.put("/priv/small", strings.Repeat("x", 1024))
+}
+
+// TestAbortedUpload: a client that goes away mid-body leaves no file and
+// no object behind.
+func TestAbortedUpload(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	before := f.storedObjects()
+	c, err := net.Dial("tcp", f.n.Addr)
+	require.NoError(t, err)
+	_, err = fmt.Fprintf(c, "PUT /api/files/priv/cut.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000000\r\n\r\n%s", f.token, strings.Repeat("y", 300000))
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond)
+	c.Close()
+	require.Eventually(t, func() bool { return f.storedObjects() == before }, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, http.StatusNotFound, f.do("HEAD", "/priv/cut.bin", nil).Status)
+}
+
+// TestConcurrentOverwrites: parallel uploads to one path all succeed and
+// the path ends up holding exactly one of them, whole.
+func TestConcurrentOverwrites(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	const n = 8
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("PUT", f.base+"/priv/same/file.txt", strings.NewReader(strings.Repeat(fmt.Sprint(i), 100000)))
+			req.Header.Set("Authorization", "Bearer "+f.token)
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				statuses[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		require.Contains(t, []int{200, 201}, s)
+		if s == 201 {
+			created++
+		}
+	}
+	require.Equal(t, 1, created)
+	body := f.do("GET", "/priv/same/file.txt", nil).Body
+	require.Len(t, body, 100000)
+	require.Equal(t, strings.Repeat(body[:1], 100000), body)
+}
+
+// TestTwoNodes: a file uploaded through one node is served, listed and
+// deleted through another sharing the database and the store.
+func TestTwoNodes(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	other := apptest.Start(t, apptest.Options{DBURL: f.n.DBURL, DataDir: f.n.DataDir})
+	f.put("/priv/shared/a.txt", "from node one")
+	g := &fixture{t: t, n: other, base: other.URL + "/api/files", token: f.token}
+	require.Equal(t, "from node one", g.do("GET", "/priv/shared/a.txt", nil).Body)
+	require.Contains(t, g.do("GET", "/priv/shared?list", nil).Body, `"name":"a.txt"`)
+	require.Equal(t, http.StatusNoContent, g.do("DELETE", "/priv/shared", nil).Status)
+	require.Equal(t, http.StatusNotFound, f.do("GET", "/priv/shared/a.txt", nil).Status)
+}

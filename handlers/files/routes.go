@@ -1,0 +1,108 @@
+package files
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/files"
+)
+
+// request is what every endpoint gets once the URL is parsed and the caller
+// is known and allowed.
+type request struct {
+	repo gendb.Repository
+	// path is the clean, decoded path below the repository ("" = root).
+	path string
+	// slash says the URL ended in '/', naming a folder.
+	slash bool
+}
+
+type endpoint func(w http.ResponseWriter, r *http.Request, req *request) error
+
+// route picks the endpoint of a method and the action it needs.
+func (h *handler) route(method string) (endpoint, auth.Action, bool) {
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		return h.get, auth.ActionRead, true
+	case http.MethodPut:
+		return h.put, auth.ActionWrite, true
+	case http.MethodPost:
+		return h.postMultipart, auth.ActionWrite, true
+	case http.MethodDelete:
+		return h.delete, auth.ActionDelete, true
+	}
+	return nil, "", false
+}
+
+// ServeHTTP parses /api/files/{repo}/{path}, authenticates the caller, asks
+// the decision function, and runs the method's endpoint; any error is
+// written once, by writeError.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		h.writeError(w, r, err)
+	}
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) error {
+	fn, act, ok := h.route(r.Method)
+	if !ok {
+		w.Header().Set("Allow", "GET, HEAD, PUT, POST, DELETE")
+		return errMethod
+	}
+	// The escaped path, so that an encoded '/' stays inside its segment
+	// and is refused there rather than read as a separator.
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), Prefix)
+	if !ok {
+		return domain.Errorf(domain.ErrNotFound, "not found")
+	}
+	repoEsc, pathEsc, _ := strings.Cut(rest, "/")
+	repoName, err := url.PathUnescape(repoEsc)
+	if err != nil || repoName == "" {
+		return domain.Errorf(domain.ErrNotFound, "no repository in the URL")
+	}
+	p, slash, err := files.ParseURLPath(pathEsc)
+	if err != nil {
+		return err
+	}
+
+	principal, err := h.Authn.Authenticate(r)
+	if err != nil {
+		return err
+	}
+	if err := checkCSRF(r, principal); err != nil {
+		return err
+	}
+	ctx := auth.WithPrincipal(r.Context(), principal)
+	repo, err := h.Authz.Repository(ctx, principal, repoName, act)
+	if err != nil {
+		return err
+	}
+	if err := files.CheckRepository(repo); err != nil {
+		return err
+	}
+	return fn(w, r.WithContext(ctx), &request{repo: repo, path: p, slash: slash})
+}
+
+// checkCSRF keeps other sites from using a browser's session cookie: a
+// cross-site form can POST multipart/form-data with the cookie attached,
+// but cannot add a custom header without a CORS preflight, which this
+// server never grants. Token and password callers (curl, wget) are not
+// concerned.
+func checkCSRF(r *http.Request, p auth.Principal) error {
+	if p.Via != "session" || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	if r.Header.Get("X-CSRF-Token") == "" {
+		return domain.Errorf(domain.ErrForbidden, "the X-CSRF-Token header is required with a session cookie")
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			return domain.Errorf(domain.ErrForbidden, "cross-origin request refused")
+		}
+	}
+	return nil
+}

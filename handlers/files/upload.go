@@ -1,0 +1,171 @@
+package files
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/files"
+)
+
+var errTooLarge = errors.New("the upload exceeds the size limit")
+
+// fileJSON describes a stored file in upload responses and folder listings.
+type fileJSON struct {
+	Repo        string    `json:"repo,omitempty"`
+	Path        string    `json:"path,omitempty"`
+	Name        string    `json:"name"`
+	Folder      bool      `json:"folder"`
+	Size        int64     `json:"size"`
+	Modified    time.Time `json:"modified"`
+	SHA256      string    `json:"sha256,omitempty"`
+	SHA1        string    `json:"sha1,omitempty"`
+	MD5         string    `json:"md5,omitempty"`
+	ContentType string    `json:"contentType,omitempty"`
+	DownloadURI string    `json:"downloadUri,omitempty"`
+}
+
+func (h *handler) describe(req *request, e files.Entry) fileJSON {
+	j := fileJSON{
+		Repo: req.repo.Name, Path: e.Path, Name: e.Name, Folder: e.Folder, Size: e.Size, Modified: e.Modified.UTC(),
+		SHA256: e.SHA256(), SHA1: e.SHA1, MD5: e.MD5, ContentType: e.ContentType,
+	}
+	if !e.Folder {
+		j.DownloadURI = DownloadURL(h.BaseURL, req.repo.Name, e.Path)
+	}
+	return j
+}
+
+// overrideRefused reports ?override=false (or 0/no): do not replace an
+// existing file.
+func overrideRefused(r *http.Request) bool {
+	v := r.URL.Query().Get("override")
+	return v == "false" || v == "0" || v == "no"
+}
+
+// put implements PUT /api/files/{repo}/{path}: the body becomes the file at
+// path, streamed to the blob store in one pass (Content-Length or chunked).
+// X-Checksum-Sha256, X-Checksum-Sha1 and X-Checksum-Md5 are verified (400
+// and nothing stored on a mismatch). Overwriting answers 409 in an
+// immutable repository or with ?override=false, unless the content is the
+// same. A path ending in '/' creates a folder instead.
+func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if req.path == "" {
+		return domain.Errorf(domain.ErrInvalid, "a file path is required")
+	}
+	if req.slash {
+		e, err := h.Files.MakeFolder(ctx, req.repo, req.path)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusCreated, h.describe(req, e))
+	}
+	if h.MaxUploadBytes > 0 && r.ContentLength > h.MaxUploadBytes {
+		return errTooLarge
+	}
+	body := io.Reader(r.Body)
+	if h.MaxUploadBytes > 0 {
+		body = http.MaxBytesReader(w, r.Body, h.MaxUploadBytes)
+	}
+	res, err := h.Files.Put(ctx, req.repo, req.path, body, r.ContentLength, files.PutOptions{
+		Checksums: files.Checksums{
+			SHA256: r.Header.Get("X-Checksum-Sha256"),
+			SHA1:   r.Header.Get("X-Checksum-Sha1"),
+			MD5:    r.Header.Get("X-Checksum-Md5"),
+		},
+		NoOverwrite: overrideRefused(r),
+		ContentType: r.Header.Get("Content-Type"),
+	})
+	if err != nil {
+		return err
+	}
+	setFileHeaders(w.Header(), res.Entry)
+	w.Header().Set("Location", DownloadURL(h.BaseURL, req.repo.Name, res.Path))
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return writeJSON(w, status, h.describe(req, res.Entry))
+}
+
+// postMultipart implements POST /api/files/{repo}/{folder} with a
+// multipart/form-data body, as the UI's upload form sends: every part with a
+// file name is stored in the folder under that name (the parts are read as
+// they arrive, never buffered). ?override=false applies to each file.
+func (h *handler) postMultipart(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if h.MaxUploadBytes > 0 && r.ContentLength > h.MaxUploadBytes {
+		return errTooLarge
+	}
+	if h.MaxUploadBytes > 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, h.MaxUploadBytes)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return domain.Errorf(domain.ErrInvalid, "expected a multipart/form-data body")
+	}
+	var stored []fileJSON
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return err
+			}
+			return domain.Errorf(domain.ErrInvalid, "malformed multipart body")
+		}
+		name := part.FileName()
+		if name == "" {
+			part.Close() // a plain form field
+			continue
+		}
+		name, err = files.CleanPath(name)
+		if err != nil {
+			return err
+		}
+		if name == "" || strings.Contains(name, "/") {
+			return domain.Errorf(domain.ErrInvalid, "invalid file name %q", part.FileName())
+		}
+		res, err := h.Files.Put(ctx, req.repo, files.Join(req.path, name), part, -1, files.PutOptions{
+			NoOverwrite: overrideRefused(r),
+			ContentType: part.Header.Get("Content-Type"),
+		})
+		part.Close()
+		if err != nil {
+			return err
+		}
+		stored = append(stored, h.describe(req, res.Entry))
+	}
+	if len(stored) == 0 {
+		return domain.Errorf(domain.ErrInvalid, "no file in the form")
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"files": stored})
+}
+
+func setFileHeaders(hdr http.Header, e files.Entry) {
+	hdr.Set("ETag", `"`+e.SHA256()+`"`)
+	hdr.Set("X-Checksum-Sha256", e.SHA256())
+	hdr.Set("X-Checksum-Sha1", e.SHA1)
+	hdr.Set("X-Checksum-Md5", e.MD5)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+	return nil
+}
