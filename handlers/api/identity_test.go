@@ -378,3 +378,38 @@ func TestServiceAccounts(t *testing.T) {
 	expect(t, n, bearer(t1.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts/jenkins", "", 404)
 }
+
+func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{})
+	n.Seed(t).User("dev", userPassword, false)
+	s := login(t, n, "dev", userPassword)
+	where := "WHERE id_hash = sha256($1::bytea)"
+	id := []byte(s.cookie)
+	var left time.Duration
+	expiresIn := func() time.Duration {
+		var secs float64
+		queryRow(t, n, "SELECT extract(epoch FROM expires_at - now())::float8 FROM sessions "+where, []any{id}, &secs)
+		return time.Duration(secs * float64(time.Second))
+	}
+
+	// Use slides an idle session's expiry forward (at most once a minute).
+	sql(t, n, "UPDATE sessions SET last_seen_at = now() - interval '2 minutes', expires_at = now() + interval '1 minute' "+where, id)
+	expect(t, n, s, "GET", "/api/v1/me", "", 200)
+	left = expiresIn()
+	require.Greater(t, left, 23*time.Hour)
+
+	// ... but never past seven days after login.
+	sql(t, n, "UPDATE sessions SET created_at = now() - interval '7 days' + interval '1 hour', last_seen_at = now() - interval '2 minutes' "+where, id)
+	expect(t, n, s, "GET", "/api/v1/me", "", 200)
+	left = expiresIn()
+	require.Less(t, left, time.Hour+time.Minute)
+
+	// An expired session is refused, on every request.
+	sql(t, n, "UPDATE sessions SET expires_at = now() - interval '1 second' "+where, id)
+	r := expect(t, n, s, "GET", "/api/v1/me", "", 401)
+	require.Contains(t, r.Header.Get("Set-Cookie"), "kodera_session=;", "the dead cookie is cleared")
+	require.Contains(t, r.Header.Get("Set-Cookie"), "Max-Age=0")
+	expect(t, n, s, "GET", "/api/v1/system/info", "", 401)
+	expect(t, n, cred{}, "GET", "/api/v1/system/info", "", 200)
+}

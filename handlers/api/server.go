@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -103,6 +104,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		p, err := s.Authn.Authenticate(r)
 		if err != nil {
+			// The UI cannot delete an HttpOnly cookie itself: a dead session
+			// is cleared with its 401, so the next request is anonymous.
+			if errors.Is(err, domain.ErrUnauthenticated) && r.Header.Get("Authorization") == "" && sessionCookie(ctx) != "" {
+				w.Header().Set("Set-Cookie", *s.sessionCookieHeader("", 0))
+			}
 			WriteProblem(w, r, s.Log, err)
 			return
 		}
