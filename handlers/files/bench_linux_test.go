@@ -72,38 +72,52 @@ func BenchmarkFiles(b *testing.B) {
 
 	rng := rand.NewChaCha8([32]byte{7})
 	for _, size := range []struct {
-		name string
-		n    int
-	}{{"1MiB", 1 << 20}, {"256MiB", 256 << 20}} {
+		name         string
+		n            int
+		rounds, reps int
+	}{{"1MiB", 1 << 20, 10, 10}, {"256MiB", 256 << 20, 3, 1}} {
 		data := make([]byte, size.n)
 		_, _ = rng.Read(data)
-		for _, tg := range targets {
-			name := "bench-" + size.name + ".bin"
-			b.Run(fmt.Sprintf("%s/PUT/%s", tg.name, size.name), func(b *testing.B) {
-				b.SetBytes(int64(size.n))
-				for b.Loop() {
-					do(b, http.MethodPut, tg.url+name, tg.hdr, data)
+		name := "bench-" + size.name + ".bin"
+		b.Run(size.name, func(b *testing.B) {
+			// Servers take turns, a few requests each, so that both see
+			// the same machine load (other processes, page cache).
+			spent := map[string]time.Duration{}
+			bytes := map[string]int64{}
+			measure := func(key, method, url string, hdr http.Header, body []byte) {
+				start := time.Now()
+				for range size.reps {
+					do(b, method, url, hdr, body)
 				}
-			})
-			do(b, http.MethodPut, tg.url+name, tg.hdr, data) // whichever sub-benchmarks run
-			b.Run(fmt.Sprintf("%s/GET/%s", tg.name, size.name), func(b *testing.B) {
-				b.SetBytes(int64(size.n))
-				for b.Loop() {
-					do(b, http.MethodGet, tg.url+name, tg.hdr, nil)
-				}
-			})
-			if tg.name == "kodera" {
-				// The same file from a public repository, anonymously:
-				// what nginx does, without the token check.
-				do(b, http.MethodPut, srv.url+"/api/files/open/"+name, tg.hdr, data)
-				b.Run(fmt.Sprintf("kodera-anonymous/GET/%s", size.name), func(b *testing.B) {
-					b.SetBytes(int64(size.n))
-					for b.Loop() {
-						do(b, http.MethodGet, srv.url+"/api/files/open/"+name, http.Header{}, nil)
-					}
-				})
+				spent[key] += time.Since(start)
+				bytes[key] += int64(size.reps * size.n)
 			}
-		}
+			for _, tg := range targets {
+				do(b, http.MethodPut, tg.url+name, tg.hdr, data)
+			}
+			do(b, http.MethodPut, srv.url+"/api/files/open/"+name, targets[0].hdr, data)
+			for b.Loop() {
+				for range size.rounds {
+					for _, tg := range targets {
+						measure(tg.name+"-PUT", http.MethodPut, tg.url+name, tg.hdr, data)
+						measure(tg.name+"-GET", http.MethodGet, tg.url+name, tg.hdr, nil)
+					}
+					// A public repository read anonymously: nginx's case,
+					// without the token check.
+					measure("kodera-anonymous-GET", http.MethodGet, srv.url+"/api/files/open/"+name, http.Header{}, nil)
+				}
+			}
+			rate := func(k string) float64 { return float64(bytes[k]) / spent[k].Seconds() / 1e6 }
+			for k := range spent {
+				b.ReportMetric(rate(k), k+"-MB/s")
+			}
+			if _, ok := spent["nginx-GET"]; ok {
+				b.ReportMetric(rate("kodera-GET")/rate("nginx-GET"), "GET-ratio")
+				b.ReportMetric(rate("kodera-anonymous-GET")/rate("nginx-GET"), "anonymous-GET-ratio")
+				b.ReportMetric(rate("kodera-PUT")/rate("nginx-PUT"), "PUT-ratio")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
 	}
 }
 

@@ -44,9 +44,12 @@ func (s *Service) Content(ctx context.Context, e Entry) (*Content, error) {
 	if e.Folder {
 		return nil, domain.Errorf(domain.ErrInvalid, "%s is a folder", e.Path)
 	}
-	b, err := s.Blobs.Get(ctx, e.Digest)
-	if err != nil {
-		return nil, fmt.Errorf("files: content of %s: %w", e.Path, err)
+	b := gendb.Blob{Digest: e.Digest, Size: e.Size, StorageKey: e.storageKey}
+	if b.StorageKey == "" {
+		var err error
+		if b, err = s.Blobs.Get(ctx, e.Digest); err != nil {
+			return nil, fmt.Errorf("files: content of %s: %w", e.Path, err)
+		}
 	}
 	c := &Content{ctx: ctx, s: s, blob: b}
 	if fo, ok := s.Blobs.Store.Driver().(blob.FileOpener); ok {

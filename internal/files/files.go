@@ -61,6 +61,9 @@ type Entry struct {
 	UploadedBy  string
 	Created     time.Time
 	Modified    time.Time
+
+	// storageKey is where the content is stored, when the lookup read it.
+	storageKey string
 }
 
 // SHA256 returns the hex SHA-256 of a file's content.
@@ -95,14 +98,18 @@ func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (En
 	if p == "" {
 		return Entry{Folder: true, Created: repo.CreatedAt, Modified: repo.UpdatedAt}, nil
 	}
-	row, err := gendb.New(s.Pool).GetFile(ctx, gendb.GetFileParams{RepositoryID: repo.ID, Path: p})
+	row, err := gendb.New(s.Pool).GetFileWithStorageKey(ctx, gendb.GetFileWithStorageKeyParams{RepositoryID: repo.ID, Path: p})
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			return Entry{}, domain.Errorf(domain.ErrNotFound, "%s: no such file or folder", p)
 		}
 		return Entry{}, err
 	}
-	return entryFrom(row), nil
+	e := entryFrom(row.RepositoryFile)
+	if row.StorageKey != nil {
+		e.storageKey = *row.StorageKey
+	}
+	return e, nil
 }
 
 // PutOptions shape an upload.
