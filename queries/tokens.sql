@@ -18,3 +18,19 @@ WHERE id = @id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 m
 INSERT INTO tokens (user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at)
 VALUES (sqlc.narg(user_id), sqlc.narg(service_account_id), @name, @prefix, @secret_hash, @scopes, @repositories, sqlc.narg(expires_at))
 RETURNING *;
+
+-- name: ListUserTokens :many
+-- ListUserTokens lists a user's personal tokens, newest first.
+SELECT * FROM tokens WHERE user_id = @user_id ORDER BY created_at DESC, id DESC;
+
+-- name: ListServiceAccountTokens :many
+-- ListServiceAccountTokens lists a service account's tokens, newest first.
+SELECT * FROM tokens WHERE service_account_id = @service_account_id ORDER BY created_at DESC, id DESC;
+
+-- name: DeleteUserToken :one
+-- DeleteUserToken revokes one of a user's tokens and returns it.
+DELETE FROM tokens WHERE id = @id AND user_id = @user_id RETURNING *;
+
+-- name: DeleteServiceAccountToken :one
+-- DeleteServiceAccountToken revokes one of a service account's tokens and returns it.
+DELETE FROM tokens WHERE id = @id AND service_account_id = @service_account_id RETURNING *;

@@ -23,3 +23,37 @@ UPDATE users SET is_admin = @is_admin, updated_at = now() WHERE username = @user
 -- name: LockBootstrap :exec
 -- LockBootstrap serialises first-start work across nodes for one transaction.
 SELECT pg_advisory_xact_lock(4242001);
+
+-- name: ListUsers :many
+-- ListUsers pages through accounts, optionally filtered by a substring of the username, name or email.
+SELECT * FROM users
+WHERE sqlc.narg(q)::text IS NULL
+   OR username ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
+   OR full_name ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
+   OR email ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
+ORDER BY username
+LIMIT @lim OFFSET @off;
+
+-- name: CountUsers :one
+-- CountUsers counts the accounts ListUsers would page through.
+SELECT count(*) FROM users
+WHERE sqlc.narg(q)::text IS NULL
+   OR username ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
+   OR full_name ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
+   OR email ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\';
+
+-- name: UpdateUser :one
+-- UpdateUser changes the fields given (NULL keeps the stored value).
+UPDATE users SET
+    full_name     = coalesce(sqlc.narg(full_name), full_name),
+    email         = coalesce(sqlc.narg(email), email),
+    password_hash = coalesce(sqlc.narg(password_hash), password_hash),
+    is_admin      = coalesce(sqlc.narg(is_admin), is_admin),
+    disabled      = coalesce(sqlc.narg(disabled), disabled),
+    updated_at    = now()
+WHERE id = @id
+RETURNING *;
+
+-- name: DeleteUser :execrows
+-- DeleteUser removes an account; its tokens, sessions and grants go with it.
+DELETE FROM users WHERE id = @id;

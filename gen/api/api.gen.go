@@ -22,6 +22,251 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AuditEventActorKind.
+const (
+	AuditEventActorKindAnonymous AuditEventActorKind = "anonymous"
+	AuditEventActorKindService   AuditEventActorKind = "service"
+	AuditEventActorKindSystem    AuditEventActorKind = "system"
+	AuditEventActorKindUser      AuditEventActorKind = "user"
+)
+
+// Valid indicates whether the value is a known member of the AuditEventActorKind enum.
+func (e AuditEventActorKind) Valid() bool {
+	switch e {
+	case AuditEventActorKindAnonymous:
+		return true
+	case AuditEventActorKindService:
+		return true
+	case AuditEventActorKindSystem:
+		return true
+	case AuditEventActorKindUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeAuthenticatedBy.
+const (
+	MeAuthenticatedByPassword MeAuthenticatedBy = "password"
+	MeAuthenticatedBySession  MeAuthenticatedBy = "session"
+	MeAuthenticatedByToken    MeAuthenticatedBy = "token"
+)
+
+// Valid indicates whether the value is a known member of the MeAuthenticatedBy enum.
+func (e MeAuthenticatedBy) Valid() bool {
+	switch e {
+	case MeAuthenticatedByPassword:
+		return true
+	case MeAuthenticatedBySession:
+		return true
+	case MeAuthenticatedByToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeKind.
+const (
+	MeKindService MeKind = "service"
+	MeKindUser    MeKind = "user"
+)
+
+// Valid indicates whether the value is a known member of the MeKind enum.
+func (e MeKind) Valid() bool {
+	switch e {
+	case MeKindService:
+		return true
+	case MeKindUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PermissionLevel.
+const (
+	PermissionLevelAdmin PermissionLevel = "admin"
+	PermissionLevelRead  PermissionLevel = "read"
+	PermissionLevelWrite PermissionLevel = "write"
+)
+
+// Valid indicates whether the value is a known member of the PermissionLevel enum.
+func (e PermissionLevel) Valid() bool {
+	switch e {
+	case PermissionLevelAdmin:
+		return true
+	case PermissionLevelRead:
+		return true
+	case PermissionLevelWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RepositoryAccess.
+const (
+	RepositoryAccessAdmin RepositoryAccess = "admin"
+	RepositoryAccessRead  RepositoryAccess = "read"
+	RepositoryAccessWrite RepositoryAccess = "write"
+)
+
+// Valid indicates whether the value is a known member of the RepositoryAccess enum.
+func (e RepositoryAccess) Valid() bool {
+	switch e {
+	case RepositoryAccessAdmin:
+		return true
+	case RepositoryAccessRead:
+		return true
+	case RepositoryAccessWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RepositoryType.
+const (
+	Docker RepositoryType = "docker"
+	Files  RepositoryType = "files"
+	Go     RepositoryType = "go"
+	Pypi   RepositoryType = "pypi"
+)
+
+// Valid indicates whether the value is a known member of the RepositoryType enum.
+func (e RepositoryType) Valid() bool {
+	switch e {
+	case Docker:
+		return true
+	case Files:
+		return true
+	case Go:
+		return true
+	case Pypi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	RoleAdmin Role = "admin"
+	RoleUser  Role = "user"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case RoleAdmin:
+		return true
+	case RoleUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenCreateScopes.
+const (
+	TokenCreateScopesRead  TokenCreateScopes = "read"
+	TokenCreateScopesWrite TokenCreateScopes = "write"
+)
+
+// Valid indicates whether the value is a known member of the TokenCreateScopes enum.
+func (e TokenCreateScopes) Valid() bool {
+	switch e {
+	case TokenCreateScopesRead:
+		return true
+	case TokenCreateScopesWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserSource.
+const (
+	Ldap  UserSource = "ldap"
+	Local UserSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the UserSource enum.
+func (e UserSource) Valid() bool {
+	switch e {
+	case Ldap:
+		return true
+	case Local:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Visibility.
+const (
+	Private Visibility = "private"
+	Public  Visibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the Visibility enum.
+func (e Visibility) Valid() bool {
+	switch e {
+	case Private:
+		return true
+	case Public:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuditEvent defines model for AuditEvent.
+type AuditEvent struct {
+	Action     string                 `json:"action"`
+	Actor      string                 `json:"actor"`
+	ActorKind  AuditEventActorKind    `json:"actorKind"`
+	At         time.Time              `json:"at"`
+	Details    map[string]interface{} `json:"details"`
+	Id         int64                  `json:"id"`
+	RemoteAddr string                 `json:"remoteAddr"`
+	RequestId  string                 `json:"requestId"`
+	Success    bool                   `json:"success"`
+	Target     string                 `json:"target"`
+}
+
+// AuditEventActorKind defines model for AuditEvent.ActorKind.
+type AuditEventActorKind string
+
+// AuditEventPage defines model for AuditEventPage.
+type AuditEventPage struct {
+	Items  []AuditEvent `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// CreatedToken defines model for CreatedToken.
+type CreatedToken struct {
+	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	Id         int64      `json:"id"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Name       string     `json:"name"`
+
+	// Prefix The first characters of the secret, to recognise it
+	Prefix       string   `json:"prefix"`
+	Repositories []string `json:"repositories"`
+	Scopes       []string `json:"scopes"`
+
+	// Secret The token itself, shown this once; only a hash is stored.
+	Secret string `json:"secret"`
+}
+
 // FileDetails defines model for FileDetails.
 type FileDetails struct {
 	ContentType *string   `json:"contentType,omitempty"`
@@ -75,6 +320,62 @@ type FileMove struct {
 	To   string `json:"to"`
 }
 
+// LoginRequest defines model for LoginRequest.
+type LoginRequest struct {
+	Password string `json:"password"`
+	Username string `json:"username"`
+}
+
+// Me defines model for Me.
+type Me struct {
+	AuthenticatedBy *MeAuthenticatedBy `json:"authenticatedBy,omitempty"`
+	Email           string             `json:"email"`
+	FullName        string             `json:"fullName"`
+	Kind            MeKind             `json:"kind"`
+	Roles           []Role             `json:"roles"`
+
+	// Username The login (for service accounts, their name)
+	Username string `json:"username"`
+}
+
+// MeAuthenticatedBy defines model for Me.AuthenticatedBy.
+type MeAuthenticatedBy string
+
+// MeKind defines model for Me.Kind.
+type MeKind string
+
+// Page defines model for Page.
+type Page struct {
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// PasswordChange defines model for PasswordChange.
+type PasswordChange struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// Permission defines model for Permission.
+type Permission struct {
+	CreatedAt time.Time       `json:"createdAt"`
+	Level     PermissionLevel `json:"level"`
+
+	// Principal `user:<username>` or `service:<name>`
+	Principal string `json:"principal"`
+}
+
+// PermissionLevel defines model for PermissionLevel.
+type PermissionLevel string
+
+// PermissionLevelBody defines model for PermissionLevelBody.
+type PermissionLevelBody struct {
+	Level PermissionLevel `json:"level"`
+}
+
 // Problem RFC 7807 problem details.
 type Problem struct {
 	Detail   *string `json:"detail,omitempty"`
@@ -95,12 +396,193 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// ProfileUpdate defines model for ProfileUpdate.
+type ProfileUpdate struct {
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+}
+
+// Repository defines model for Repository.
+type Repository struct {
+	// Access What the caller may do here (on single-repository responses)
+	Access      *RepositoryAccess `json:"access,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	Description string            `json:"description"`
+
+	// Immutable Stored content (tags, files) cannot be overwritten
+	Immutable bool   `json:"immutable"`
+	Name      string `json:"name"`
+
+	// Owner Username of the owner (absent when the account was deleted)
+	Owner      *string        `json:"owner,omitempty"`
+	Type       RepositoryType `json:"type"`
+	UpdatedAt  time.Time      `json:"updatedAt"`
+	Visibility Visibility     `json:"visibility"`
+}
+
+// RepositoryAccess What the caller may do here (on single-repository responses)
+type RepositoryAccess string
+
+// RepositoryCreate defines model for RepositoryCreate.
+type RepositoryCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// Name Lowercase `[a-z0-9][a-z0-9._-]{0,63}`, unique; reserved words (v2, api, _catalog, ...) are refused
+	Name       string         `json:"name"`
+	Type       RepositoryType `json:"type"`
+	Visibility *Visibility    `json:"visibility,omitempty"`
+}
+
+// RepositoryPage defines model for RepositoryPage.
+type RepositoryPage struct {
+	Items  []Repository `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// RepositoryType defines model for RepositoryType.
+type RepositoryType string
+
+// RepositoryUpdate defines model for RepositoryUpdate.
+type RepositoryUpdate struct {
+	Description *string     `json:"description,omitempty"`
+	Immutable   *bool       `json:"immutable,omitempty"`
+	Visibility  *Visibility `json:"visibility,omitempty"`
+}
+
+// Role defines model for Role.
+type Role string
+
+// ServiceAccount defines model for ServiceAccount.
+type ServiceAccount struct {
+	CreatedAt   time.Time `json:"createdAt"`
+	CreatedBy   *string   `json:"createdBy,omitempty"`
+	Description string    `json:"description"`
+	Disabled    bool      `json:"disabled"`
+	Name        string    `json:"name"`
+
+	// Tokens Number of tokens
+	Tokens int `json:"tokens"`
+}
+
+// ServiceAccountCreate defines model for ServiceAccountCreate.
+type ServiceAccountCreate struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+}
+
+// ServiceAccountUpdate defines model for ServiceAccountUpdate.
+type ServiceAccountUpdate struct {
+	Description *string `json:"description,omitempty"`
+	Disabled    *bool   `json:"disabled,omitempty"`
+}
+
+// Session defines model for Session.
+type Session struct {
+	// CsrfToken Send as `X-CSRF-Token` on every unsafe request authenticated by the session cookie.
+	CsrfToken string    `json:"csrfToken"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	User      Me        `json:"user"`
+}
+
+// Settings defines model for Settings.
+type Settings struct {
+	// GuestAccess Anonymous callers may read public repositories
+	GuestAccess bool `json:"guestAccess"`
+}
+
 // SystemInfo defines model for SystemInfo.
 type SystemInfo struct {
 	// GuestAccess Whether anonymous callers may read public repositories.
 	GuestAccess bool   `json:"guestAccess"`
 	Version     string `json:"version"`
 }
+
+// Token defines model for Token.
+type Token struct {
+	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	Id         int64      `json:"id"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Name       string     `json:"name"`
+
+	// Prefix The first characters of the secret, to recognise it
+	Prefix       string   `json:"prefix"`
+	Repositories []string `json:"repositories"`
+	Scopes       []string `json:"scopes"`
+}
+
+// TokenCreate defines model for TokenCreate.
+type TokenCreate struct {
+	// ExpiresAt Omit for a token that does not expire
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	Name      string     `json:"name"`
+
+	// Repositories Limit the token to these repositories; default every repository the owner may reach
+	Repositories *[]string `json:"repositories,omitempty"`
+
+	// Scopes `read` and/or `write` (write implies read); default both
+	Scopes *[]TokenCreateScopes `json:"scopes,omitempty"`
+}
+
+// TokenCreateScopes defines model for TokenCreate.Scopes.
+type TokenCreateScopes string
+
+// User defines model for User.
+type User struct {
+	CreatedAt time.Time  `json:"createdAt"`
+	Disabled  bool       `json:"disabled"`
+	Email     string     `json:"email"`
+	FullName  string     `json:"fullName"`
+	Roles     []Role     `json:"roles"`
+	Source    UserSource `json:"source"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	Username  string     `json:"username"`
+}
+
+// UserSource defines model for User.Source.
+type UserSource string
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+	Password string  `json:"password"`
+
+	// Roles Default [user]
+	Roles *[]Role `json:"roles,omitempty"`
+
+	// Username The nickname used to log in
+	Username string `json:"username"`
+}
+
+// UserPage defines model for UserPage.
+type UserPage struct {
+	Items  []User `json:"items"`
+	Limit  int    `json:"limit"`
+	Offset int    `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// UserUpdate defines model for UserUpdate.
+type UserUpdate struct {
+	// Disabled A disabled account cannot authenticate (sessions and tokens stop at once)
+	Disabled *bool   `json:"disabled,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+
+	// Password Sets a new password and ends the account's sessions
+	Password *string `json:"password,omitempty"`
+	Roles    *[]Role `json:"roles,omitempty"`
+}
+
+// Visibility defines model for Visibility.
+type Visibility string
 
 // FilePathQuery defines model for FilePathQuery.
 type FilePathQuery = string
@@ -110,6 +592,70 @@ type FilePathRequired = string
 
 // FilesRepositoryName defines model for FilesRepositoryName.
 type FilesRepositoryName = string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// Offset defines model for Offset.
+type Offset = int
+
+// RepositoryName defines model for RepositoryName.
+type RepositoryName = string
+
+// ServiceAccountName defines model for ServiceAccountName.
+type ServiceAccountName = string
+
+// TokenID defines model for TokenID.
+type TokenID = int64
+
+// Username defines model for Username.
+type Username = string
+
+// ListAuditEventsParams defines parameters for ListAuditEvents.
+type ListAuditEventsParams struct {
+	// Actor Exact username or service-account name
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action Exact action (`login`, `token.create`, ...) or a prefix ending in `.` (`token.`)
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+
+	// Since Only events at or after this time
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Only events before this time
+	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Q Substring of the username, full name or email (case-insensitive)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListRepositoriesParams defines parameters for ListRepositories.
+type ListRepositoriesParams struct {
+	// Q Substring of the name or description (case-insensitive)
+	Q    *string         `form:"q,omitempty" json:"q,omitempty"`
+	Type *RepositoryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
 
 // DeleteFileParams defines parameters for DeleteFile.
 type DeleteFileParams struct {
@@ -133,11 +679,140 @@ type GetFileDetailsParams struct {
 	Path FilePathRequired `form:"path" json:"path"`
 }
 
+// CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
+type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
+
+// UpdateServiceAccountJSONRequestBody defines body for UpdateServiceAccount for application/json ContentType.
+type UpdateServiceAccountJSONRequestBody = ServiceAccountUpdate
+
+// CreateServiceAccountTokenJSONRequestBody defines body for CreateServiceAccountToken for application/json ContentType.
+type CreateServiceAccountTokenJSONRequestBody = TokenCreate
+
+// PutSettingsJSONRequestBody defines body for PutSettings for application/json ContentType.
+type PutSettingsJSONRequestBody = Settings
+
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserUpdate
+
+// LoginJSONRequestBody defines body for Login for application/json ContentType.
+type LoginJSONRequestBody = LoginRequest
+
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = ProfileUpdate
+
+// ChangeMyPasswordJSONRequestBody defines body for ChangeMyPassword for application/json ContentType.
+type ChangeMyPasswordJSONRequestBody = PasswordChange
+
+// CreateMyTokenJSONRequestBody defines body for CreateMyToken for application/json ContentType.
+type CreateMyTokenJSONRequestBody = TokenCreate
+
+// CreateRepositoryJSONRequestBody defines body for CreateRepository for application/json ContentType.
+type CreateRepositoryJSONRequestBody = RepositoryCreate
+
+// UpdateRepositoryJSONRequestBody defines body for UpdateRepository for application/json ContentType.
+type UpdateRepositoryJSONRequestBody = RepositoryUpdate
+
 // MoveFileJSONRequestBody defines body for MoveFile for application/json ContentType.
 type MoveFileJSONRequestBody = FileMove
 
+// PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
+type PutPermissionJSONRequestBody = PermissionLevelBody
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListAuditEvents The audit trail, newest first
+	// (GET /api/v1/admin/audit)
+	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// ListServiceAccounts List service accounts
+	// (GET /api/v1/admin/service-accounts)
+	ListServiceAccounts(w http.ResponseWriter, r *http.Request)
+	// CreateServiceAccount Create a service account
+	// (POST /api/v1/admin/service-accounts)
+	CreateServiceAccount(w http.ResponseWriter, r *http.Request)
+	// DeleteServiceAccount Delete a service account with its tokens and grants
+	// (DELETE /api/v1/admin/service-accounts/{name})
+	DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// GetServiceAccount One service account
+	// (GET /api/v1/admin/service-accounts/{name})
+	GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// UpdateServiceAccount Change a service account's description or disable it
+	// (PATCH /api/v1/admin/service-accounts/{name})
+	UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// ListServiceAccountTokens A service account's tokens (never their secrets)
+	// (GET /api/v1/admin/service-accounts/{name}/tokens)
+	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+	// (POST /api/v1/admin/service-accounts/{name}/tokens)
+	CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+	// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+	DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID)
+	// GetSettings Instance settings
+	// (GET /api/v1/admin/settings)
+	GetSettings(w http.ResponseWriter, r *http.Request)
+	// PutSettings Replace the instance settings (effective at once on every node)
+	// (PUT /api/v1/admin/settings)
+	PutSettings(w http.ResponseWriter, r *http.Request)
+	// ListUsers List accounts
+	// (GET /api/v1/admin/users)
+	ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams)
+	// CreateUser Create an account
+	// (POST /api/v1/admin/users)
+	CreateUser(w http.ResponseWriter, r *http.Request)
+	// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+	// (DELETE /api/v1/admin/users/{username})
+	DeleteUser(w http.ResponseWriter, r *http.Request, username Username)
+	// GetUser One account
+	// (GET /api/v1/admin/users/{username})
+	GetUser(w http.ResponseWriter, r *http.Request, username Username)
+	// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+	// (PATCH /api/v1/admin/users/{username})
+	UpdateUser(w http.ResponseWriter, r *http.Request, username Username)
+	// Login Log in with username and password
+	// (POST /api/v1/auth/login)
+	Login(w http.ResponseWriter, r *http.Request)
+	// Logout End the session of the cookie sent (idempotent)
+	// (POST /api/v1/auth/logout)
+	Logout(w http.ResponseWriter, r *http.Request)
+	// GetSession The current UI session and its CSRF token (after a page reload)
+	// (GET /api/v1/auth/session)
+	GetSession(w http.ResponseWriter, r *http.Request)
+	// GetMe Who the caller is (users and service accounts)
+	// (GET /api/v1/me)
+	GetMe(w http.ResponseWriter, r *http.Request)
+	// UpdateMe Change the caller's name and email (roles cannot be set here)
+	// (PATCH /api/v1/me)
+	UpdateMe(w http.ResponseWriter, r *http.Request)
+	// ChangeMyPassword Change the caller's password; other sessions are ended
+	// (PUT /api/v1/me/password)
+	ChangeMyPassword(w http.ResponseWriter, r *http.Request)
+	// ListMyTokens The caller's personal tokens (never their secrets)
+	// (GET /api/v1/me/tokens)
+	ListMyTokens(w http.ResponseWriter, r *http.Request)
+	// CreateMyToken Create a personal token; its secret is in this response only
+	// (POST /api/v1/me/tokens)
+	CreateMyToken(w http.ResponseWriter, r *http.Request)
+	// DeleteMyToken Revoke a personal token (effective at once on every node)
+	// (DELETE /api/v1/me/tokens/{id})
+	DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID)
+	// ListRepositories Repositories the caller may read
+	// (GET /api/v1/repositories)
+	ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams)
+	// CreateRepository Create a repository; the caller becomes its owner
+	// (POST /api/v1/repositories)
+	CreateRepository(w http.ResponseWriter, r *http.Request)
+	// DeleteRepository Delete a repository and everything in it (repository admin)
+	// (DELETE /api/v1/repositories/{name})
+	DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// GetRepository One repository (404 when it does not exist or the caller may not read it)
+	// (GET /api/v1/repositories/{name})
+	GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// UpdateRepository Change a repository's settings (repository admin)
+	// (PATCH /api/v1/repositories/{name})
+	UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
 	// DeleteFile Delete a file, or a folder with everything below it
 	// (DELETE /api/v1/repositories/{name}/files)
 	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
@@ -150,6 +825,15 @@ type ServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
+	// ListPermissions The repository's grants (repository admin)
+	// (GET /api/v1/repositories/{name}/permissions)
+	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// DeletePermission Remove a principal's grant
+	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+	DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
+	// PutPermission Grant (or change) a principal's level on the repository
+	// (PUT /api/v1/repositories/{name}/permissions/{principal})
+	PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -158,6 +842,186 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// ListAuditEvents The audit trail, newest first
+// (GET /api/v1/admin/audit)
+func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListServiceAccounts List service accounts
+// (GET /api/v1/admin/service-accounts)
+func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateServiceAccount Create a service account
+// (POST /api/v1/admin/service-accounts)
+func (_ Unimplemented) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteServiceAccount Delete a service account with its tokens and grants
+// (DELETE /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetServiceAccount One service account
+// (GET /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateServiceAccount Change a service account's description or disable it
+// (PATCH /api/v1/admin/service-accounts/{name})
+func (_ Unimplemented) UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListServiceAccountTokens A service account's tokens (never their secrets)
+// (GET /api/v1/admin/service-accounts/{name}/tokens)
+func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+// (POST /api/v1/admin/service-accounts/{name}/tokens)
+func (_ Unimplemented) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+func (_ Unimplemented) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetSettings Instance settings
+// (GET /api/v1/admin/settings)
+func (_ Unimplemented) GetSettings(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutSettings Replace the instance settings (effective at once on every node)
+// (PUT /api/v1/admin/settings)
+func (_ Unimplemented) PutSettings(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListUsers List accounts
+// (GET /api/v1/admin/users)
+func (_ Unimplemented) ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateUser Create an account
+// (POST /api/v1/admin/users)
+func (_ Unimplemented) CreateUser(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+// (DELETE /api/v1/admin/users/{username})
+func (_ Unimplemented) DeleteUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetUser One account
+// (GET /api/v1/admin/users/{username})
+func (_ Unimplemented) GetUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+// (PATCH /api/v1/admin/users/{username})
+func (_ Unimplemented) UpdateUser(w http.ResponseWriter, r *http.Request, username Username) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Login Log in with username and password
+// (POST /api/v1/auth/login)
+func (_ Unimplemented) Login(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Logout End the session of the cookie sent (idempotent)
+// (POST /api/v1/auth/logout)
+func (_ Unimplemented) Logout(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetSession The current UI session and its CSRF token (after a page reload)
+// (GET /api/v1/auth/session)
+func (_ Unimplemented) GetSession(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMe Who the caller is (users and service accounts)
+// (GET /api/v1/me)
+func (_ Unimplemented) GetMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateMe Change the caller's name and email (roles cannot be set here)
+// (PATCH /api/v1/me)
+func (_ Unimplemented) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ChangeMyPassword Change the caller's password; other sessions are ended
+// (PUT /api/v1/me/password)
+func (_ Unimplemented) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyTokens The caller's personal tokens (never their secrets)
+// (GET /api/v1/me/tokens)
+func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateMyToken Create a personal token; its secret is in this response only
+// (POST /api/v1/me/tokens)
+func (_ Unimplemented) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteMyToken Revoke a personal token (effective at once on every node)
+// (DELETE /api/v1/me/tokens/{id})
+func (_ Unimplemented) DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListRepositories Repositories the caller may read
+// (GET /api/v1/repositories)
+func (_ Unimplemented) ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateRepository Create a repository; the caller becomes its owner
+// (POST /api/v1/repositories)
+func (_ Unimplemented) CreateRepository(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteRepository Delete a repository and everything in it (repository admin)
+// (DELETE /api/v1/repositories/{name})
+func (_ Unimplemented) DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetRepository One repository (404 when it does not exist or the caller may not read it)
+// (GET /api/v1/repositories/{name})
+func (_ Unimplemented) GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateRepository Change a repository's settings (repository admin)
+// (PATCH /api/v1/repositories/{name})
+func (_ Unimplemented) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // DeleteFile Delete a file, or a folder with everything below it
 // (DELETE /api/v1/repositories/{name}/files)
@@ -183,6 +1047,24 @@ func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name Fil
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// ListPermissions The repository's grants (repository admin)
+// (GET /api/v1/repositories/{name}/permissions)
+func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePermission Remove a principal's grant
+// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+func (_ Unimplemented) DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutPermission Grant (or change) a principal's level on the repository
+// (PUT /api/v1/repositories/{name}/permissions/{principal})
+func (_ Unimplemented) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // GetSystemInfo Version and public instance settings
 // (GET /api/v1/system/info)
 func (_ Unimplemented) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
@@ -197,6 +1079,778 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListAuditEvents operation middleware
+func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditEventsParams
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", r.URL.Query(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "action"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", r.URL.Query(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "since", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", r.URL.Query(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "until"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "until", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListServiceAccounts operation middleware
+func (siw *ServerInterfaceWrapper) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListServiceAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateServiceAccount(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) DeleteServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) GetServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateServiceAccount operation middleware
+func (siw *ServerInterfaceWrapper) UpdateServiceAccount(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateServiceAccount(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListServiceAccountTokens operation middleware
+func (siw *ServerInterfaceWrapper) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListServiceAccountTokens(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateServiceAccountToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateServiceAccountToken(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteServiceAccountToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name ServiceAccountName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id TokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteServiceAccountToken(w, r, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetSettings operation middleware
+func (siw *ServerInterfaceWrapper) GetSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSettings(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutSettings operation middleware
+func (siw *ServerInterfaceWrapper) PutSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutSettings(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListUsers operation middleware
+func (siw *ServerInterfaceWrapper) ListUsers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListUsers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateUser operation middleware
+func (siw *ServerInterfaceWrapper) CreateUser(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateUser(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteUser operation middleware
+func (siw *ServerInterfaceWrapper) DeleteUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUser operation middleware
+func (siw *ServerInterfaceWrapper) GetUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateUser operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUser(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "username" -------------
+	var username Username
+
+	err = runtime.BindStyledParameterWithOptions("simple", "username", chi.URLParam(r, "username"), &username, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateUser(w, r, username)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// Login operation middleware
+func (siw *ServerInterfaceWrapper) Login(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Login(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// Logout operation middleware
+func (siw *ServerInterfaceWrapper) Logout(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Logout(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetSession operation middleware
+func (siw *ServerInterfaceWrapper) GetSession(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSession(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMe operation middleware
+func (siw *ServerInterfaceWrapper) GetMe(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateMe operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMe(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ChangeMyPassword operation middleware
+func (siw *ServerInterfaceWrapper) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ChangeMyPassword(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMyTokens operation middleware
+func (siw *ServerInterfaceWrapper) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyTokens(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMyToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMyToken(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteMyToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMyToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id TokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteMyToken(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListRepositories operation middleware
+func (siw *ServerInterfaceWrapper) ListRepositories(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepositoriesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", r.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListRepositories(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateRepository operation middleware
+func (siw *ServerInterfaceWrapper) CreateRepository(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateRepository(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteRepository operation middleware
+func (siw *ServerInterfaceWrapper) DeleteRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetRepository operation middleware
+func (siw *ServerInterfaceWrapper) GetRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateRepository operation middleware
+func (siw *ServerInterfaceWrapper) UpdateRepository(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateRepository(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // DeleteFile operation middleware
 func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
@@ -376,6 +2030,102 @@ func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// ListPermissions operation middleware
+func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPermissions(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePermission operation middleware
+func (siw *ServerInterfaceWrapper) DeletePermission(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "principal" -------------
+	var principal string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "principal", chi.URLParam(r, "principal"), &principal, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "principal", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePermission(w, r, name, principal)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutPermission operation middleware
+func (siw *ServerInterfaceWrapper) PutPermission(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "principal" -------------
+	var principal string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "principal", chi.URLParam(r, "principal"), &principal, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "principal", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutPermission(w, r, name, principal)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -507,6 +2257,105 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Get(options.BaseURL+"/api/v1/system/info", wrapper.GetSystemInfo)
 	})
 	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/auth/login", wrapper.Login)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/auth/logout", wrapper.Logout)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/auth/session", wrapper.GetSession)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/me", wrapper.GetMe)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/me", wrapper.UpdateMe)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/me/password", wrapper.ChangeMyPassword)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/me/tokens", wrapper.ListMyTokens)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/me/tokens", wrapper.CreateMyToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/me/tokens/{id}", wrapper.DeleteMyToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/users", wrapper.ListUsers)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/users", wrapper.CreateUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.DeleteUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.GetUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/admin/users/{username}", wrapper.UpdateUser)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/settings", wrapper.GetSettings)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/admin/settings", wrapper.PutSettings)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.CreateServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.DeleteServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.GetServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/admin/service-accounts/{name}", wrapper.UpdateServiceAccount)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens", wrapper.ListServiceAccountTokens)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens", wrapper.CreateServiceAccountToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/admin/service-accounts/{name}/tokens/{id}", wrapper.DeleteServiceAccountToken)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/audit", wrapper.ListAuditEvents)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories", wrapper.ListRepositories)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories", wrapper.CreateRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}", wrapper.DeleteRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}", wrapper.GetRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/repositories/{name}", wrapper.UpdateRepository)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/permissions", wrapper.ListPermissions)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.DeletePermission)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/repositories/{name}/permissions/{principal}", wrapper.PutPermission)
+	})
+	r.Group(func(r chi.Router) {
 		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/files", wrapper.DeleteFile)
 	})
 	r.Group(func(r chi.Router) {
@@ -523,6 +2372,1151 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListAuditEventsRequestObject struct {
+	Params ListAuditEventsParams
+}
+
+type ListAuditEventsResponseObject interface {
+	VisitListAuditEventsResponse(w http.ResponseWriter) error
+}
+
+type ListAuditEvents200JSONResponse AuditEventPage
+
+func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountsRequestObject struct {
+}
+
+type ListServiceAccountsResponseObject interface {
+	VisitListServiceAccountsResponse(w http.ResponseWriter) error
+}
+
+type ListServiceAccounts200JSONResponse []ServiceAccount
+
+func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListServiceAccountsdefaultApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountRequestObject struct {
+	Body *CreateServiceAccountJSONRequestBody
+}
+
+type CreateServiceAccountResponseObject interface {
+	VisitCreateServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type CreateServiceAccount201JSONResponse ServiceAccount
+
+func (response CreateServiceAccount201JSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type DeleteServiceAccountResponseObject interface {
+	VisitDeleteServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type DeleteServiceAccount204Response struct {
+}
+
+func (response DeleteServiceAccount204Response) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type GetServiceAccountResponseObject interface {
+	VisitGetServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type GetServiceAccount200JSONResponse ServiceAccount
+
+func (response GetServiceAccount200JSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccountRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Body *UpdateServiceAccountJSONRequestBody
+}
+
+type UpdateServiceAccountResponseObject interface {
+	VisitUpdateServiceAccountResponse(w http.ResponseWriter) error
+}
+
+type UpdateServiceAccount200JSONResponse ServiceAccount
+
+func (response UpdateServiceAccount200JSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokensRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+}
+
+type ListServiceAccountTokensResponseObject interface {
+	VisitListServiceAccountTokensResponse(w http.ResponseWriter) error
+}
+
+type ListServiceAccountTokens200JSONResponse []Token
+
+func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokensdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListServiceAccountTokensdefaultApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountTokenRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Body *CreateServiceAccountTokenJSONRequestBody
+}
+
+type CreateServiceAccountTokenResponseObject interface {
+	VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateServiceAccountToken201JSONResponse CreatedToken
+
+func (response CreateServiceAccountToken201JSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountTokenRequestObject struct {
+	Name ServiceAccountName `json:"name"`
+	Id   TokenID            `json:"id"`
+}
+
+type DeleteServiceAccountTokenResponseObject interface {
+	VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteServiceAccountToken204Response struct {
+}
+
+func (response DeleteServiceAccountToken204Response) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettingsRequestObject struct {
+}
+
+type GetSettingsResponseObject interface {
+	VisitGetSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetSettings200JSONResponse Settings
+
+func (response GetSettings200JSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettingsRequestObject struct {
+	Body *PutSettingsJSONRequestBody
+}
+
+type PutSettingsResponseObject interface {
+	VisitPutSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutSettings200JSONResponse Settings
+
+func (response PutSettings200JSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPage
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListUsersdefaultApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserRequestObject struct {
+	Body *CreateUserJSONRequestBody
+}
+
+type CreateUserResponseObject interface {
+	VisitCreateUserResponse(w http.ResponseWriter) error
+}
+
+type CreateUser201JSONResponse User
+
+func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateUserdefaultApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserRequestObject struct {
+	Username Username `json:"username"`
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser204Response struct {
+}
+
+func (response DeleteUser204Response) VisitDeleteUserResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteUserdefaultApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	Username Username `json:"username"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200JSONResponse User
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetUserdefaultApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserRequestObject struct {
+	Username Username `json:"username"`
+	Body     *UpdateUserJSONRequestBody
+}
+
+type UpdateUserResponseObject interface {
+	VisitUpdateUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateUser200JSONResponse User
+
+func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateUserdefaultApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoginRequestObject struct {
+	Body *LoginJSONRequestBody
+}
+
+type LoginResponseObject interface {
+	VisitLoginResponse(w http.ResponseWriter) error
+}
+
+type Login200ResponseHeaders struct {
+	SetCookie *string
+}
+
+type Login200JSONResponse struct {
+	Body    Session
+	Headers Login200ResponseHeaders
+}
+
+func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogindefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LogindefaultApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogoutRequestObject struct {
+}
+
+type LogoutResponseObject interface {
+	VisitLogoutResponse(w http.ResponseWriter) error
+}
+
+type Logout204ResponseHeaders struct {
+	SetCookie *string
+}
+
+type Logout204Response struct {
+	Headers Logout204ResponseHeaders
+}
+
+func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) error {
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type LogoutdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LogoutdefaultApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionRequestObject struct {
+}
+
+type GetSessionResponseObject interface {
+	VisitGetSessionResponse(w http.ResponseWriter) error
+}
+
+type GetSession200JSONResponse Session
+
+func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSessiondefaultApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeRequestObject struct {
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetMedefaultApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeRequestObject struct {
+	Body *UpdateMeJSONRequestBody
+}
+
+type UpdateMeResponseObject interface {
+	VisitUpdateMeResponse(w http.ResponseWriter) error
+}
+
+type UpdateMe200JSONResponse Me
+
+func (response UpdateMe200JSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMedefaultApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPasswordRequestObject struct {
+	Body *ChangeMyPasswordJSONRequestBody
+}
+
+type ChangeMyPasswordResponseObject interface {
+	VisitChangeMyPasswordResponse(w http.ResponseWriter) error
+}
+
+type ChangeMyPassword204Response struct {
+}
+
+func (response ChangeMyPassword204Response) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ChangeMyPassworddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ChangeMyPassworddefaultApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokensRequestObject struct {
+}
+
+type ListMyTokensResponseObject interface {
+	VisitListMyTokensResponse(w http.ResponseWriter) error
+}
+
+type ListMyTokens200JSONResponse []Token
+
+func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokensdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMyTokensdefaultApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyTokenRequestObject struct {
+	Body *CreateMyTokenJSONRequestBody
+}
+
+type CreateMyTokenResponseObject interface {
+	VisitCreateMyTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateMyToken201JSONResponse CreatedToken
+
+func (response CreateMyToken201JSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateMyTokendefaultApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyTokenRequestObject struct {
+	Id TokenID `json:"id"`
+}
+
+type DeleteMyTokenResponseObject interface {
+	VisitDeleteMyTokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteMyToken204Response struct {
+}
+
+func (response DeleteMyToken204Response) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMyTokendefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteMyTokendefaultApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositoriesRequestObject struct {
+	Params ListRepositoriesParams
+}
+
+type ListRepositoriesResponseObject interface {
+	VisitListRepositoriesResponse(w http.ResponseWriter) error
+}
+
+type ListRepositories200JSONResponse RepositoryPage
+
+func (response ListRepositories200JSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositoriesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListRepositoriesdefaultApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepositoryRequestObject struct {
+	Body *CreateRepositoryJSONRequestBody
+}
+
+type CreateRepositoryResponseObject interface {
+	VisitCreateRepositoryResponse(w http.ResponseWriter) error
+}
+
+type CreateRepository201JSONResponse Repository
+
+func (response CreateRepository201JSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateRepositorydefaultApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type DeleteRepositoryResponseObject interface {
+	VisitDeleteRepositoryResponse(w http.ResponseWriter) error
+}
+
+type DeleteRepository204Response struct {
+}
+
+func (response DeleteRepository204Response) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteRepositorydefaultApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type GetRepositoryResponseObject interface {
+	VisitGetRepositoryResponse(w http.ResponseWriter) error
+}
+
+type GetRepository200JSONResponse Repository
+
+func (response GetRepository200JSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRepositorydefaultApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepositoryRequestObject struct {
+	Name RepositoryName `json:"name"`
+	Body *UpdateRepositoryJSONRequestBody
+}
+
+type UpdateRepositoryResponseObject interface {
+	VisitUpdateRepositoryResponse(w http.ResponseWriter) error
+}
+
+type UpdateRepository200JSONResponse Repository
+
+func (response UpdateRepository200JSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepositorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateRepositorydefaultApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type DeleteFileRequestObject struct {
 	Name   FilesRepositoryName `json:"name"`
@@ -678,6 +3672,120 @@ func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileR
 	return err
 }
 
+type ListPermissionsRequestObject struct {
+	Name RepositoryName `json:"name"`
+}
+
+type ListPermissionsResponseObject interface {
+	VisitListPermissionsResponse(w http.ResponseWriter) error
+}
+
+type ListPermissions200JSONResponse []Permission
+
+func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPermissionsdefaultApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermissionRequestObject struct {
+	Name      RepositoryName `json:"name"`
+	Principal string         `json:"principal"`
+}
+
+type DeletePermissionResponseObject interface {
+	VisitDeletePermissionResponse(w http.ResponseWriter) error
+}
+
+type DeletePermission204Response struct {
+}
+
+func (response DeletePermission204Response) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePermissiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePermissiondefaultApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermissionRequestObject struct {
+	Name      RepositoryName `json:"name"`
+	Principal string         `json:"principal"`
+	Body      *PutPermissionJSONRequestBody
+}
+
+type PutPermissionResponseObject interface {
+	VisitPutPermissionResponse(w http.ResponseWriter) error
+}
+
+type PutPermission200JSONResponse Permission
+
+func (response PutPermission200JSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermissiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutPermissiondefaultApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -718,6 +3826,96 @@ func (response GetSystemInfodefaultApplicationProblemPlusJSONResponse) VisitGetS
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListAuditEvents The audit trail, newest first
+	// (GET /api/v1/admin/audit)
+	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// ListServiceAccounts List service accounts
+	// (GET /api/v1/admin/service-accounts)
+	ListServiceAccounts(ctx context.Context, request ListServiceAccountsRequestObject) (ListServiceAccountsResponseObject, error)
+	// CreateServiceAccount Create a service account
+	// (POST /api/v1/admin/service-accounts)
+	CreateServiceAccount(ctx context.Context, request CreateServiceAccountRequestObject) (CreateServiceAccountResponseObject, error)
+	// DeleteServiceAccount Delete a service account with its tokens and grants
+	// (DELETE /api/v1/admin/service-accounts/{name})
+	DeleteServiceAccount(ctx context.Context, request DeleteServiceAccountRequestObject) (DeleteServiceAccountResponseObject, error)
+	// GetServiceAccount One service account
+	// (GET /api/v1/admin/service-accounts/{name})
+	GetServiceAccount(ctx context.Context, request GetServiceAccountRequestObject) (GetServiceAccountResponseObject, error)
+	// UpdateServiceAccount Change a service account's description or disable it
+	// (PATCH /api/v1/admin/service-accounts/{name})
+	UpdateServiceAccount(ctx context.Context, request UpdateServiceAccountRequestObject) (UpdateServiceAccountResponseObject, error)
+	// ListServiceAccountTokens A service account's tokens (never their secrets)
+	// (GET /api/v1/admin/service-accounts/{name}/tokens)
+	ListServiceAccountTokens(ctx context.Context, request ListServiceAccountTokensRequestObject) (ListServiceAccountTokensResponseObject, error)
+	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
+	// (POST /api/v1/admin/service-accounts/{name}/tokens)
+	CreateServiceAccountToken(ctx context.Context, request CreateServiceAccountTokenRequestObject) (CreateServiceAccountTokenResponseObject, error)
+	// DeleteServiceAccountToken Revoke a service-account token (effective at once on every node)
+	// (DELETE /api/v1/admin/service-accounts/{name}/tokens/{id})
+	DeleteServiceAccountToken(ctx context.Context, request DeleteServiceAccountTokenRequestObject) (DeleteServiceAccountTokenResponseObject, error)
+	// GetSettings Instance settings
+	// (GET /api/v1/admin/settings)
+	GetSettings(ctx context.Context, request GetSettingsRequestObject) (GetSettingsResponseObject, error)
+	// PutSettings Replace the instance settings (effective at once on every node)
+	// (PUT /api/v1/admin/settings)
+	PutSettings(ctx context.Context, request PutSettingsRequestObject) (PutSettingsResponseObject, error)
+	// ListUsers List accounts
+	// (GET /api/v1/admin/users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// CreateUser Create an account
+	// (POST /api/v1/admin/users)
+	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
+	// DeleteUser Delete an account with its tokens, sessions and grants; the last admin cannot be deleted
+	// (DELETE /api/v1/admin/users/{username})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
+	// GetUser One account
+	// (GET /api/v1/admin/users/{username})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// UpdateUser Change an account; the last enabled admin cannot be demoted or disabled
+	// (PATCH /api/v1/admin/users/{username})
+	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
+	// Login Log in with username and password
+	// (POST /api/v1/auth/login)
+	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
+	// Logout End the session of the cookie sent (idempotent)
+	// (POST /api/v1/auth/logout)
+	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
+	// GetSession The current UI session and its CSRF token (after a page reload)
+	// (GET /api/v1/auth/session)
+	GetSession(ctx context.Context, request GetSessionRequestObject) (GetSessionResponseObject, error)
+	// GetMe Who the caller is (users and service accounts)
+	// (GET /api/v1/me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// UpdateMe Change the caller's name and email (roles cannot be set here)
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
+	// ChangeMyPassword Change the caller's password; other sessions are ended
+	// (PUT /api/v1/me/password)
+	ChangeMyPassword(ctx context.Context, request ChangeMyPasswordRequestObject) (ChangeMyPasswordResponseObject, error)
+	// ListMyTokens The caller's personal tokens (never their secrets)
+	// (GET /api/v1/me/tokens)
+	ListMyTokens(ctx context.Context, request ListMyTokensRequestObject) (ListMyTokensResponseObject, error)
+	// CreateMyToken Create a personal token; its secret is in this response only
+	// (POST /api/v1/me/tokens)
+	CreateMyToken(ctx context.Context, request CreateMyTokenRequestObject) (CreateMyTokenResponseObject, error)
+	// DeleteMyToken Revoke a personal token (effective at once on every node)
+	// (DELETE /api/v1/me/tokens/{id})
+	DeleteMyToken(ctx context.Context, request DeleteMyTokenRequestObject) (DeleteMyTokenResponseObject, error)
+	// ListRepositories Repositories the caller may read
+	// (GET /api/v1/repositories)
+	ListRepositories(ctx context.Context, request ListRepositoriesRequestObject) (ListRepositoriesResponseObject, error)
+	// CreateRepository Create a repository; the caller becomes its owner
+	// (POST /api/v1/repositories)
+	CreateRepository(ctx context.Context, request CreateRepositoryRequestObject) (CreateRepositoryResponseObject, error)
+	// DeleteRepository Delete a repository and everything in it (repository admin)
+	// (DELETE /api/v1/repositories/{name})
+	DeleteRepository(ctx context.Context, request DeleteRepositoryRequestObject) (DeleteRepositoryResponseObject, error)
+	// GetRepository One repository (404 when it does not exist or the caller may not read it)
+	// (GET /api/v1/repositories/{name})
+	GetRepository(ctx context.Context, request GetRepositoryRequestObject) (GetRepositoryResponseObject, error)
+	// UpdateRepository Change a repository's settings (repository admin)
+	// (PATCH /api/v1/repositories/{name})
+	UpdateRepository(ctx context.Context, request UpdateRepositoryRequestObject) (UpdateRepositoryResponseObject, error)
 	// DeleteFile Delete a file, or a folder with everything below it
 	// (DELETE /api/v1/repositories/{name}/files)
 	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
@@ -730,6 +3928,15 @@ type StrictServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
+	// ListPermissions The repository's grants (repository admin)
+	// (GET /api/v1/repositories/{name}/permissions)
+	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
+	// DeletePermission Remove a principal's grant
+	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
+	DeletePermission(ctx context.Context, request DeletePermissionRequestObject) (DeletePermissionResponseObject, error)
+	// PutPermission Grant (or change) a principal's level on the repository
+	// (PUT /api/v1/repositories/{name}/permissions/{principal})
+	PutPermission(ctx context.Context, request PutPermissionRequestObject) (PutPermissionResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -772,6 +3979,843 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ListAuditEvents operation middleware
+func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	var request ListAuditEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditEvents(ctx, request.(ListAuditEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditEvents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
+		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListServiceAccounts operation middleware
+func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+	var request ListServiceAccountsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListServiceAccounts(ctx, request.(ListServiceAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListServiceAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListServiceAccountsResponseObject); ok {
+		if err := validResponse.VisitListServiceAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateServiceAccount operation middleware
+func (sh *strictHandler) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+	var request CreateServiceAccountRequestObject
+
+	var body CreateServiceAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateServiceAccount(ctx, request.(CreateServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateServiceAccountResponseObject); ok {
+		if err := validResponse.VisitCreateServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteServiceAccount operation middleware
+func (sh *strictHandler) DeleteServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request DeleteServiceAccountRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteServiceAccount(ctx, request.(DeleteServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteServiceAccountResponseObject); ok {
+		if err := validResponse.VisitDeleteServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetServiceAccount operation middleware
+func (sh *strictHandler) GetServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request GetServiceAccountRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetServiceAccount(ctx, request.(GetServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetServiceAccountResponseObject); ok {
+		if err := validResponse.VisitGetServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateServiceAccount operation middleware
+func (sh *strictHandler) UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request UpdateServiceAccountRequestObject
+
+	request.Name = name
+
+	var body UpdateServiceAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateServiceAccount(ctx, request.(UpdateServiceAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateServiceAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateServiceAccountResponseObject); ok {
+		if err := validResponse.VisitUpdateServiceAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListServiceAccountTokens operation middleware
+func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request ListServiceAccountTokensRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListServiceAccountTokens(ctx, request.(ListServiceAccountTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListServiceAccountTokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListServiceAccountTokensResponseObject); ok {
+		if err := validResponse.VisitListServiceAccountTokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateServiceAccountToken operation middleware
+func (sh *strictHandler) CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+	var request CreateServiceAccountTokenRequestObject
+
+	request.Name = name
+
+	var body CreateServiceAccountTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateServiceAccountToken(ctx, request.(CreateServiceAccountTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateServiceAccountToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateServiceAccountTokenResponseObject); ok {
+		if err := validResponse.VisitCreateServiceAccountTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteServiceAccountToken operation middleware
+func (sh *strictHandler) DeleteServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName, id TokenID) {
+	var request DeleteServiceAccountTokenRequestObject
+
+	request.Name = name
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteServiceAccountToken(ctx, request.(DeleteServiceAccountTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteServiceAccountToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteServiceAccountTokenResponseObject); ok {
+		if err := validResponse.VisitDeleteServiceAccountTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSettings operation middleware
+func (sh *strictHandler) GetSettings(w http.ResponseWriter, r *http.Request) {
+	var request GetSettingsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSettings(ctx, request.(GetSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSettingsResponseObject); ok {
+		if err := validResponse.VisitGetSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutSettings operation middleware
+func (sh *strictHandler) PutSettings(w http.ResponseWriter, r *http.Request) {
+	var request PutSettingsRequestObject
+
+	var body PutSettingsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSettings(ctx, request.(PutSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutSettingsResponseObject); ok {
+		if err := validResponse.VisitPutSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(w http.ResponseWriter, r *http.Request, params ListUsersParams) {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx, request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		if err := validResponse.VisitListUsersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateUser operation middleware
+func (sh *strictHandler) CreateUser(w http.ResponseWriter, r *http.Request) {
+	var request CreateUserRequestObject
+
+	var body CreateUserJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUser(ctx, request.(CreateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateUserResponseObject); ok {
+		if err := validResponse.VisitCreateUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request DeleteUserRequestObject
+
+	request.Username = username
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx, request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		if err := validResponse.VisitDeleteUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request GetUserRequestObject
+
+	request.Username = username
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx, request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		if err := validResponse.VisitGetUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateUser operation middleware
+func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, username Username) {
+	var request UpdateUserRequestObject
+
+	request.Username = username
+
+	var body UpdateUserJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUser(ctx, request.(UpdateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUser")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateUserResponseObject); ok {
+		if err := validResponse.VisitUpdateUserResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Login operation middleware
+func (sh *strictHandler) Login(w http.ResponseWriter, r *http.Request) {
+	var request LoginRequestObject
+
+	var body LoginJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Login(ctx, request.(LoginRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Login")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LoginResponseObject); ok {
+		if err := validResponse.VisitLoginResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Logout operation middleware
+func (sh *strictHandler) Logout(w http.ResponseWriter, r *http.Request) {
+	var request LogoutRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Logout(ctx, request.(LogoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Logout")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogoutResponseObject); ok {
+		if err := validResponse.VisitLogoutResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSession operation middleware
+func (sh *strictHandler) GetSession(w http.ResponseWriter, r *http.Request) {
+	var request GetSessionRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSession(ctx, request.(GetSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSession")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSessionResponseObject); ok {
+		if err := validResponse.VisitGetSessionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(w http.ResponseWriter, r *http.Request) {
+	var request GetMeRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx, request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		if err := validResponse.VisitGetMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMe operation middleware
+func (sh *strictHandler) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	var request UpdateMeRequestObject
+
+	var body UpdateMeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMe(ctx, request.(UpdateMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMe")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
+		if err := validResponse.VisitUpdateMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ChangeMyPassword operation middleware
+func (sh *strictHandler) ChangeMyPassword(w http.ResponseWriter, r *http.Request) {
+	var request ChangeMyPasswordRequestObject
+
+	var body ChangeMyPasswordJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeMyPassword(ctx, request.(ChangeMyPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeMyPassword")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ChangeMyPasswordResponseObject); ok {
+		if err := validResponse.VisitChangeMyPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyTokens operation middleware
+func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+	var request ListMyTokensRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyTokens(ctx, request.(ListMyTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyTokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyTokensResponseObject); ok {
+		if err := validResponse.VisitListMyTokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMyToken operation middleware
+func (sh *strictHandler) CreateMyToken(w http.ResponseWriter, r *http.Request) {
+	var request CreateMyTokenRequestObject
+
+	var body CreateMyTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMyToken(ctx, request.(CreateMyTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMyToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMyTokenResponseObject); ok {
+		if err := validResponse.VisitCreateMyTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMyToken operation middleware
+func (sh *strictHandler) DeleteMyToken(w http.ResponseWriter, r *http.Request, id TokenID) {
+	var request DeleteMyTokenRequestObject
+
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMyToken(ctx, request.(DeleteMyTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMyToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteMyTokenResponseObject); ok {
+		if err := validResponse.VisitDeleteMyTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListRepositories operation middleware
+func (sh *strictHandler) ListRepositories(w http.ResponseWriter, r *http.Request, params ListRepositoriesParams) {
+	var request ListRepositoriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRepositories(ctx, request.(ListRepositoriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRepositories")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListRepositoriesResponseObject); ok {
+		if err := validResponse.VisitListRepositoriesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateRepository operation middleware
+func (sh *strictHandler) CreateRepository(w http.ResponseWriter, r *http.Request) {
+	var request CreateRepositoryRequestObject
+
+	var body CreateRepositoryJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRepository(ctx, request.(CreateRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateRepositoryResponseObject); ok {
+		if err := validResponse.VisitCreateRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteRepository operation middleware
+func (sh *strictHandler) DeleteRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request DeleteRepositoryRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRepository(ctx, request.(DeleteRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteRepositoryResponseObject); ok {
+		if err := validResponse.VisitDeleteRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRepository operation middleware
+func (sh *strictHandler) GetRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request GetRepositoryRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRepository(ctx, request.(GetRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetRepositoryResponseObject); ok {
+		if err := validResponse.VisitGetRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateRepository operation middleware
+func (sh *strictHandler) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request UpdateRepositoryRequestObject
+
+	request.Name = name
+
+	var body UpdateRepositoryJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateRepository(ctx, request.(UpdateRepositoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateRepository")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateRepositoryResponseObject); ok {
+		if err := validResponse.VisitUpdateRepositoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // DeleteFile operation middleware
@@ -888,6 +4932,93 @@ func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name F
 	}
 }
 
+// ListPermissions operation middleware
+func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	var request ListPermissionsRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPermissions(ctx, request.(ListPermissionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPermissions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPermissionsResponseObject); ok {
+		if err := validResponse.VisitListPermissionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePermission operation middleware
+func (sh *strictHandler) DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	var request DeletePermissionRequestObject
+
+	request.Name = name
+	request.Principal = principal
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePermission(ctx, request.(DeletePermissionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePermission")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePermissionResponseObject); ok {
+		if err := validResponse.VisitDeletePermissionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutPermission operation middleware
+func (sh *strictHandler) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	var request PutPermissionRequestObject
+
+	request.Name = name
+	request.Principal = principal
+
+	var body PutPermissionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutPermission(ctx, request.(PutPermissionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutPermission")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutPermissionResponseObject); ok {
+		if err := validResponse.VisitPutPermissionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -917,39 +5048,99 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"xFhtTxtJEv4rpb6TAN1gmyzJnpxPQCBBm9vlwNydFKOlPVO2e5npnnTXAA7yfz9V97zZHmCJiPYTeHqm",
-	"Xp+qeqofRGyy3GjU5MTwQeTSygwJrf91olI8kzT/d4F2wQ8SdLFVOSmjxVAcwNSkCdotB7mkeQRb/a1d",
-	"hyyDMHkPmOW0AGP5OUyNBZojWGOoJyKhWMJXLzgSWmYohoKliEi4eI6ZDPqmskhJDIWIRCbvP6Oe0VwM",
-	"9wZv9iNBi5y/cmSVnonlMqoNPsevhbKYdNqsUtxybNZT1j9joq0VkC2wbfKGlZnS9YPHbHbnmBunyNjF",
-	"r17Putkjjlz9zpYDNqe2sTSqNNH/ecrEdRuW/LLLjXbo035mzSTFjP+NjSbUxP/KPE9VLNmgfh7e+Mcf",
-	"jq17aMn+u8WpGIq/9Rtc9cOp61dyvca1tGhAa42F7fOTI/j5n4Ofd3xwyk8rMH5AkioNSLUmR0sqmFza",
-	"OfKebXgYidgiZ/XAezI1NpMMqkQS7pLy4dr4JDF3OjUyubTpZj7+O0eLAc/yDnJryMQmBYf2Fp1/zjCL",
-	"QDqQGuTEmbQg9EADo4HmyoWXba9Ld0Bmy5OJMSlKzWdZ8rbTxcwkaqpe5qMuwbZx4BHVddCAsPPYzeXe",
-	"Ywdv3r7rPlLfcMVkpendfmOu0oQztPxqkXNGMDns0r5sY/5L29KoqomyUMrwlqrb6FgJ41Vtgpn8gTGJ",
-	"slqPNQX3VzH4ZNJ+RHJWIXlSpGkA2J2iudIBnXUQOnHWZGVV1ie8h4tPB7tv3r4DMwVZNc2yzLpllWlc",
-	"lXS4IHTvYeD7f4iQ6/kUPJPstWw+ncA/kbTPytFmzhRhtvrPUw2sSf6y1iKtlf63xns6KqwzdjMKZ9I5",
-	"7gWxP69nIX8CuZzhe24RqCn0BoRUunDQGenu/POICHGBVDnCJIKxGIuNwfuykn6qqMpkhNA9Fvd/mVvs",
-	"qBVrspdPy0iQ+a4Z23bBq/aSukxuzb7V8FZzCcrZB0mYRRzSVd/CQWflKu1I6hgfaa1fC3R02sFajoy1",
-	"mEpC54vb5zOMD0jNrLscSVLh7cF7meUpiuH+YL+rqZKiFFdeFL8aghNT6KRLMpVDdp1YXZ6fgsUpWtQx",
-	"gkpQk5oulJ55c6uw8ddscKNMTkxBw0kq9Y14Lnn+tDK5drIrkRcLR5id6qnZRN+M43wQx+hc52inOVqQ",
-	"2uhFZgoHsUxTtA4yuQCLMoG8mKQqbpqrQtfKQavt36J1KlCkp/2qXoxWbNv0ixOLcWEVLS64KQV/JtKp",
-	"+KDo6gqFQ8u9M+BGApkb1Ex+c+ncnbGe6Pr+5k1nQY0nc6Kc3ZigtGi7FRxAjtYZLVOWyqBUMe7KODaF",
-	"plLd9k3+e6/X21nV5YVuKnPoOBRHxtwojzNPcePwsya5NyZBK38vX26kyFz9gotAMVWZ/LVCPr4YwcHZ",
-	"KQ+2X7wUOJPxjZyhi5isGb2bW8yUa09PyKSWM/Ste6x5DEql0boIzhY0NxryWsRHA5lJihSZ+iV+crre",
-	"WI81x49rIpZUp+PZ2I319jV/aKz65rn3EA594CDE9DriTz+NRmdwyMkLgq+rtA+9kOudaKyNbfcOHzYI",
-	"UQWHBJMFXJ/9djGCvsxV/3avLwua91MzU/oatgvt5BTHOkOam8QzXA0aMfHirv+3e3RxfrI78spgjpKn",
-	"kEUqrMYEJIGXs+PDcMw834G0CJs91cRFxiMXtq8f2zeuWUzdA4ZiLYecWtGqPLHXG/QGDCyTo5a5EkPx",
-	"U2/Q+6kcYL6AKp/bFd1/4AAu+z6BAUYpkkck9xJvGPdq8cE/51nnRTYL9JduNtG80t/YV5dXa7vYm8H+",
-	"JoSDxsRvKdWG3K2rltVaviLhiiyTPO5LSSXB81CSFYnwYMFbtAtmkzOYYGruQDFHJjlzfpT60FwtIzFD",
-	"2gwMUy6/3X53XMLFwzLq4joN3+JKDiMGbxU37Io5dS3wgYKJp/bh6KHzy1Rl3vuO64m9wcDfT6isyPyv",
-	"geck5c8OcruZ5sET6/bL1uya7Xbs2Q1JZDY/V2liUb8Cjn7TCCneYtqsC271woIsYlRtADBV1nUj6eVA",
-	"Wb88WbKYZyu6nzR3CZ3o/YjUvnL4EaX9ujmvLH0s7SrF5tbrFXJ+ob5hBPEc4xtXZC7y1C6Ccke3fvrx",
-	"busaTLT0/6W5z6ql5BUURiI3YbXcjHmCjpT2CYWscATaEOC9cvQeMuUc99WqJOTE3CIo8pOxvJHgJraK",
-	"Sl6nylFT7guHJlm8Ko78xrZcZahkC1z+tfjlnCVrKGJqociBxjt/9fEKqGbvWYFFT5sb3NaDcfuxybjT",
-	"AeoWHJ3fSPoVK32s6bQWlx8Y8JaWjniflnsqsLE28wq+P7blwsIlxuXSxPo/gaT5TlHuVNWGzJyUlJ65",
-	"VkxDADmoa1JXFpQvVzzAWytReLC2VviH3hq/Rof6L2wqhqLvi7pU+vBnIlNThNLCbsLCE7B7PEb1Jc3l",
-	"aQ8ufQMN20N1Ce1gZsaa5tYUs/nmvbOkQNtDd3toJC/7D1wXS9g+uxxF8PF4NNYevudSzzCCT8cHHyL4",
-	"cPz5eHQcQVakpHJpCXgTKHl26VoA9PJq+f8AAAD//w==",
+	"7F19c9s2mv8qGN7ORJ7SkpKm3V177g8ncVpPk8bnl/ZmYm8Fk48krEmABUA7is/f/QYvJEESpCRbUm7n",
+	"9q82JgU8eN7we14APgQRSzNGgUoRHDwEGeY4BQlc/+s9SeAUy/l/5cAX6g8xiIiTTBJGg4PgCE1ZEgN/",
+	"IVCG5TxEL0Yv9gWoMSTEhwjSTC4Q4+rvaMo4knNAnDE5DMKAqBH+1AOHAcUpBAeBGiUIAxHNIcVmvinO",
+	"ExkcBEEYpPjLB6AzOQ8OXo5fvQ4DucjUr4TkhM6Cx8ewJPgM/swJh9hLM0nghVBk9VG/hEReTiB5Di7J",
+	"LSpTQss/dNEsziBjgkjGF7/qeZpkXyjOle+8EEiRU9JoibIk6v/0kdim4QNJiWzPeopngAT5CmiQ4Rmh",
+	"WP0dEYES9f6ITacC5CGCO+ALlKmXI8w5AaElLZnEyV4HH/UIfln/MNayJmmeqn+MNQvNvyoGEiphBlxT",
+	"/0nT0Sb/REIqkGRI3JKsgw6zBj8h7sxj78xtsW1GHufA70gER1HEcio3O/YFuwV68q5jQBL3DjdlPMXS",
+	"cOHH14GXKZcCOO0mOS8er0P2o3pZZIwK0J7plLObBFL1vxGjEqgWP86yhERaS0eZeeO7fwqlCw/O2H/h",
+	"MA0Ogv8YVa5vZJ6KUTGunrHhOSgCzhlHg7P3b9Ff/zb+655erv2pGvkoj4k8vrPUZJxlwCUxFOPIjNNa",
+	"W6geMd795BdCtSMDqhTxs2agUlijI0EYYMroImW5UH9dCAlpcB16BpM1CcZYwr4kWhCtd2OQmCSG8Dgm",
+	"inScnDoLMgKzv2M3/4RIqt+ReCUtUdJMmYSjOPYvXGkGCHkSe5+KPIpACOfZDWMJYKoeSsxnxhu0db9S",
+	"uM9G07EyfcN/l9thIa5yuGrSGu0upRXXrj2cqXRDeVXN2CT5NA0OPi/RSPX2Y9hUJ6J8W+1/+gZxFPOx",
+	"pA1zjhdttujx2iu4fgyDtxzU3qg9yOorMK+3lyAg4j63faH3jlugiEgByTREYs7uKZJzIhCjERwiRpMF",
+	"wmiOxVxtR0IybrbsfpHbGf2LU/vwu0rt67RaJ3Ohf+bRyMhw5mgdE2P3NGE4vuRJmwe/z4GDwUv4HmWc",
+	"SRaxBCmbt7urgjEhwgJhivCNYEkuQQMZxCyr9Mt86JvbIB+//aTxD94lpiwmU7LeGottoPVAbwl+wy92",
+	"VL/lz/HLrgevfvjR/4h8hRW9Up4piUD8ZrHcfziUhsU+bHc6y147tasdNTb63ITSwmMqzfLrOtgrtG0I",
+	"p66S7/MkMQp2T+ScUKOdJRO8elZJpT7Wz/AFnf98tP/qhx8RmyJcgHJrZv6xrBjrI71ZSBCHaKzjC8Mh",
+	"MdQiWA5UXGn2C3AFoX0gwrPrr+emK+G3vHQYUPgi3+ZcGKjQBOpCKF8Q6edlrKV+onH5oXIRQKXxDYAS",
+	"LMwDL6f98ldu2fAFJURIiEN0FVwFrcBuPZPuMyorjK4dyfD9I7sDj61wlq4fjYWBZE+K4dwl6Kn1SD6S",
+	"P7AZoWcGM3SjqylOBISNNWVYiHvGYy+FrZXkDgp33n41Hi9bgAPQyyl9S/no4TvO5RyoVCC88KIFbC3H",
+	"UrxRiEBBWCGUcvnQKqSYJF73NM2T5Ncu33XbD5Z9M3GWwOo2esYS8Jmny++24SRK7GigbMWSgrAJ7kSo",
+	"rIdwHdHvLYUwtwaeOjIq2VHwrFiRT2YF9qxLLSnC//aOyMrYuv1MB/hdYXeKZTQndFaAFQk8ROwOOMJ6",
+	"H5mBeIKbNlOGZfrAkudfqtG3t3NMLeBe3dainHMN1dcxOQr3vT9wvMjflsm5SUB9dO96gafE2FMbvq4P",
+	"TxO4g2RpuFzO+UG/rjYPTmhEMp9iTJTWHlzl4/H3UaHA+l8wQYyjibUM+4bzdKlVVJMWhLugq59bH4qF",
+	"Fi6DA1b8vudE6ug6TonfRTXGeMPixZpq9jQmNxZvBvEussqS1CVRZDCQzZIgG7mq/btOoXngdbWEColp",
+	"BMsD+PrkbxnnkGAJQiNJ7SBMrKLcpB/7SSxzTQ98wWmWQHDwevzah+AlkQnUXgx+ZRK9Z7n2m+0N30Z0",
+	"zSzx5dkJ4jAFDjQCRGK1qU0XhT8r2KZ+rQiuJsM3LJcHNwmmt0u1Vj8tSC4X2SFIhZAvM2WyS3UsJdT9",
+	"68umTMut1fFQ378ah/1b7XIQ0SL7rIb8mvmwIoXTjHyx1DyOcJIARyleoJghHQ8PGEWC0FkC+xVQRGVi",
+	"UO2eaxvxUyJ3l2CfYaRpLvFN4lGsc52pKOIcNJB4JkId/Yg9FGFKmUQ3oPdJRbrUMKkd7nWGbuyegic+",
+	"KFKyKthSvNWvoYENCu7nYMICC0nQPRYohgQkxHt9RtOLk0oB6aSJDq7jdTl9RwS5IQmRi2XT/Va92RHa",
+	"WWtzGVObwJVbPWSvCL/uVXKTHltzC2goUw00jMc9YXtdwh/YPfAIC0CTz3j/63j/79f2v8M/9q8fxuGP",
+	"3z9OQpRT8mcOh8pmlMeNkYITAg3uXoUIZyREf0RY4oTNQjQcDvcQ5irGn+YC4s0pwsal2i+Wb5BvdRzf",
+	"c/KtDdY5GCVm0a0ObLJFRoIwmDEFpkkd9ldyqgba0BayttbWfGLboT1ZJdpyZ0mNU8bzm4jJy5t6rW0j",
+	"2Nn+5I0/h7ls+4iJUIyK/ZzqdP06qPZsqL/m6Q1w7fnNG6vmwuqesqSq7hvtmD4LrDN2w87xh17fmGEp",
+	"gavV/6PTG/5lKT7Toy1f2dZNyr/WPjV59BLdFRwKPi1LOg24AjRGWKDJf++/PT97v69fmyBGbc0/pwJP",
+	"1Q6hwT6qZX/QzcJCez0vihi7Jf6EI3zJCAexjolpc17iKj6CN7elNLhcsju5X9RSEjoTayruTPHjqAPi",
+	"HhX1WotxhQa5CrGiLL9JSFSl1QkIDwBsLMqdzLsGXRM+oVPWFn4vob/PQc6BI7wWwUMvZL0DLvwer7Ga",
+	"4sVw6bpKpX22w36CAq5c6U6wkJdiU6UZDlPypSM5T7iQKJpjjiOphGTBvql6hkgyxCFiM0oEIJ09607V",
+	"N1FPB/Kr0p8iYtl6v/GV44u0s1llOWqDsGW5Ha0XT9pvanpQ5/CnlEhd68C2OC1VoBozEEgFbeaXbkZz",
+	"JQHXgdPS8kRTPo0YgCgaZVk+l0z9Q0DNOg+R7W+yLtwJpKvI0Jp3VJVfvBVh/OXEPHzp7FAelWikAZXj",
+	"mCBM4xHjaKJD9Aka6P8ikmYJAaGdy15F6w2TNVq8Yf51uKbOdW7wl3Z3ebZj6cdyT6xxbKZgIVjOoxpU",
+	"TlhkMqgxzrzMfEIE75ZFVi47dZY0Sqo78GiXLJ/mDLaRJgv7y3i9JQJH8nWLemet5LPi4bVrJ5uvZFES",
+	"3epUUi4gVi4mYTOkI6zNgO5Vq49KrN8gstee4TkxvRpgUxGD41ya+eviWZnTs8lFF6KjgcXmQjljGx4i",
+	"IVmGsNSdVnteKLcDw2iGIVIgjCjco+IlTTHQWLiJyxeiiDaEr198VeN6hvX4Aq/farmNshyugbMGO+QO",
+	"e3cv5aQhyjmRi3M1q6HuBgsSHeW+Fo3CdkxdpQAqjJdcGxaNzlqiaqBKwHMpM0XuDWAO3D/BEcqAC6Wu",
+	"qKpk7xcqZqYb3GZ/DIfDvfpcetD2ZFZcb3VsWDYMm1Cxahm+ZTFw/EfRLlAxPSO/wMI06xIb3jQKXcfn",
+	"F+jo9ERh4V/0KOgUR7d4BiJEmCJG9zMOKXFB0gKlmOIZ6D6aKxoxKjGhwEWIThdyzijKyiF+YihlcZ6A",
+	"MSGdgRte0St65NqZFcdS3l3RwUT9kHHyVXcxH6A3mnHI8HQSqp/+fHFxit4o4ZmBJ4XYD/Qgk73wijLu",
+	"1tbcABwJkCo0n5x+Or9AI5yR0d3LkXILI92kMEEDE9Vf0RTknBkLo4iCcvdzaOYC5oBj4IiDzDlV/kaa",
+	"Zoc9zYZjzhkXOo3crjmyKE+VTaHBpKtze6KGKWtkB0FDhkq0gRNbBi+H4+FYF0IyoDgjwUHw/XA8/N52",
+	"E2kDKtccp4SOcB6b3gfbNKwcrKbjJNaQWsiqeVboYaoTMp+b6nb8BUcSlWbokbPd2nxHEYo25J7mff98",
+	"plcZDSZGgCGaaEUYGlw0sal8HbqYyEo5TkLVto0mwwka2Pcne92UGbtbg7RPNFmoEEPJV+0mHOGpBG5a",
+	"Uy1a9M0lCNX4znPmoAdo9s9/A1Om22n7p86p1Fhz/al9G0WlKCNzvGaFF+1JlsfrxnGHV+Nxz1GH9Y44",
+	"NBrRfScdzFkeNrX8M0lreyjGP3hJrXOCIgxEnqaYLyxy1JaGJMckCdVeDkKanIXusp8Jna3X1nitflw3",
+	"04YdiV6LrednTf7gGdxcCQ80yghtZNBi83mrEYzxGLjJnGqVfD7fFTdaHWcOv1tsVRA1Y8LDWBNDNZZZ",
+	"NnoUzS8bUVFv5eCxjrIlz+GxJdiXW6LBJz97GmIDUjIjIdyUVL+gltrI6EFp0aNBRQmYiKMu1Hf67x6h",
+	"1rj62hdy6vaADSzejNRevAEwRIoiMFEAa8bxCgrsdQw/gVy2zvEOtefCdj254n4+Mz9RWE+JWoBmyQ7l",
+	"OZmodqsMy2je5rkJdL+Bz7AR9ko+Y9dSt1m0LUjftLq2TemFQA4ZCovZ9IAtAzzfx4yq6vOKu/JFUYze",
+	"/tZcHEBbuiMbmhrg5PliOfLIw/q0AYU7DYqBcFuo0W1sO7DYlTf5olC6Dat1SzU73uBrhxl3ur3Xg/5D",
+	"vccZ2SMiELHH94pR9WHHjVrp6IHEa6OCSguWQYMzuGO3G2GcGamLcWgA0ylEktxBka+sOhMoi2EHhrQ8",
+	"pCuO2+vkb1NKVW9BN2Sx72x127JzdMKU4vmzJXpie8arMV0R2T9p0eQefpzmdX5sA0W4rNglclhNBMo7",
+	"TBmPYCPWlSU4MqeMSVMuaxpXKbmWkufCXibTiQsu9RtLMmvn+Y1JuBRdDUWSLUTTPElQkW/TtQk0iLCA",
+	"fUIFUEHUGroyW38GHXe3+Fvc/7UyPWWJrDfH400/lFW4DaUgPKkHoxjL8g2XpmFrG7buFIZ3DD1MEXEX",
+	"kIN6osCC8X5THT0Usl8BIpTS2X26gHblCUJUq2qajMFhdexZr9U5a2EPOng1s2tX9q97vHUFuZhvOlnQ",
+	"rR7rwqPy2p+l+YAt2/S3if37RFZE/JuP9EsrcBQcqK38txQ9ZYqKKvyPl3iFsiioe6Gsl/aU5tXUP0uZ",
+	"faLJIkTnOIVzIuE/zyUnkUSTevl2UhQilXWasqG4omqIt+dn793mOttdbF7frzcXW+URKM11hpvGiNAr",
+	"Wi9ODtERuueMzqqSnJoU2z+WvQQzMG1zAqdwRV+PXw7RGWTaF6MpJknOwdQwOZawr88eQ4wy4KUPUsOq",
+	"f0cJASqvKI5jDkKgwetXfzcO6gwkX+wfTSXwvSFq5v4LMZlmGlPzbCAlLYftWE3tUoKdI19T1PeYzgc2",
+	"m0FsmotMmVnPfg5yv2oY6Lkz7MlmZpsulNdTzszBMlo8RqA1lXIvNyhLWXLutydmYhs/7Plgnq+yqVr+",
+	"sNxav7UrIlCUAObavP9v8O2YxrVWBIvhy44EKtGAxJBmTCnU3nIuiuowQ3fkXHSLfAvdvahWG2yCn81O",
+	"mc/XdQ6r+eydAejypGS00k0FjRzXOjB1eGwCAA4Jw3E/x03/VhefP8I2WfwRurhrjiJsYC/9fc7cA8dE",
+	"oIHeDDXzmrVTl1OZOZVtsVIP4PkIW3Lc9XPhO/bc3aIp8E7BoI3hnUpM9gpU0wZoYn7dv+fgHQFSHxv3",
+	"i6ym3yO399CbejIEfFw4F3JsRaD1S0tWkqhnZzA/j7fE+IJZh4jp40FVvMUBAY1ruLKL4ysUjD4u/h8V",
+	"iS5qHC46BVcsE9U8UU82xXL038WcDRRz6jJat4rTbxYrVmhccX6DqkydA2tljOtb5zppBm89pXkuqtOl",
+	"nNXPka2Xci5yzG4tfXuZZt8g9g6L1WyiefHCv1r6unGDQ28S21WAbfTRuXrTvJ3GnkErVLumi65Dbh4C",
+	"Nll2PYTp1G2c02tCT/eQhopAWW6yFubgnD5tp7SzSE9Iphcf10bVs1FzUaNvgzhz71/cxh7Rui1lxxuF",
+	"ezPHTraJ6ljBoas4NxCxFITeNcylPZ0a1OHnVu7ua8j0G3T2OUcrNF5XW4Kc2w50ItHAfSFOCd3rs6eu",
+	"QLRvneMdKVD9Ow0bytE73Bm8Hr829zWR2uFjInSLfcMzqWf6lD6RvRxdbwdufPRgabp/hz7l2wTCy1Wi",
+	"CIg3qhplt1/twyBVAX8No+p3MSNzsdBSR/OeJBCsq02tT7Z4MMVuvJS5UV0fk7H3HOs8r+OtbiBh9/We",
+	"SXvnUpdbUphTf+DlyXwx395pn2+5sPc7myuhC4iacbgjLBfl5c4+FGluiV52nGfNr7aY6wuKz7aYW6B6",
+	"v9uyTehYXsjdYY/ll3+iOUliDnRDnlpfxVndaC7qpik5QFhcUt46+lJp0vqKIlo+eRWLHjlf+ejaVN2v",
+	"ImzDtDcr84LSLrGTBKoPP21A5ufkK4QomkN0K/JUhPpC0BDZzwhwg9iJwnmlTjjzf1PZp8W96RuYsCvG",
+	"UTyPQcjiy1G6VlsClkOkr7Wls9Ik8A27A4VsMAcbE8XtSOUjuyu2mm2gifJS+R2jiBX0V8ksbmgRwlIH",
+	"EeZwvJxvQKvV6tUEHEyKvZyx3BgHXTvjnkepl6hjVl5v3J+6OXXe20VC2LlPe4Ws8E+6zShEpnKkfXto",
+	"Dk6373vfXFqi9Vk40+3Uj/1chm8A/a8u3tFDeU/3CmGrw//V8pvaOjaS61Ej6cPSltqCsVtjYvi8q9J9",
+	"h8yrq9M932Bz70vv/gibc6GLroj+j51n7+DzP0bX3/nucrnu7txuyHMLtTPPdew79uGuz/C7cK1Hm+zi",
+	"1o4HDRhHkY4H9xqKayFp83M9narsmLP5ltyouFmjs9Giul5wm70W1Swe1pbnChSxPNUTBJvvY/nNXDRh",
+	"Wn7MzYek70SD/RjfY6ubw71k5fO1sn/nWhfzh3bDR2io0VflGzeT8yQ4CEYagtlJH1bhTHXbgqGw7YAu",
+	"T+w3S8ri7sB263znNJPsOXdE5Bp7PHR2arzQic5mx5xb5nT9U9E40Eqbq92MCGlUEBkvh/QRAjQwHY+M",
+	"Jou9+vcmxcojnZfpE+9gzlGYVcfTLrM+Htr3JvWnKo43FXU2lfeYgztx4/xSm4CzWg3EfKOpuJVG6nqI",
+	"ZOjec72+LWDYmWqpofYsp8Ddy/f7AEchTMe/+BXEuRmig+/mXgj/r1VY7Y+5w/LjVJcnQ3SpozLD8eLj",
+	"ewLN2BWVc87y2bz9vT0szQ05JmR6qEZ+HD2oHfURDU4vL0L00/HFFTVtnsoHh+jn46N3IXp3/OH44jhE",
+	"aZ5IkmEu0emn8wt7pY1dmUHJj9eP/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -8,7 +8,39 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
+
+const countAuditEvents = `-- name: CountAuditEvents :one
+SELECT count(*) FROM audit_events
+WHERE ($1::text IS NULL OR actor = $1)
+  AND ($2::text IS NULL OR action = $2)
+  AND ($3::text IS NULL OR starts_with(action, $3))
+  AND ($4::timestamptz IS NULL OR at >= $4)
+  AND ($5::timestamptz IS NULL OR at < $5)
+`
+
+type CountAuditEventsParams struct {
+	Actor        *string
+	Action       *string
+	ActionPrefix *string
+	Since        *time.Time
+	Until        *time.Time
+}
+
+// CountAuditEvents counts what ListAuditEvents pages through.
+func (q *Queries) CountAuditEvents(ctx context.Context, arg CountAuditEventsParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countAuditEvents,
+		arg.Actor,
+		arg.Action,
+		arg.ActionPrefix,
+		arg.Since,
+		arg.Until,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
 
 const insertAuditEvent = `-- name: InsertAuditEvent :exec
 INSERT INTO audit_events (actor, actor_kind, action, target, success, remote_addr, request_id, details)
@@ -39,4 +71,66 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 		arg.Details,
 	)
 	return err
+}
+
+const listAuditEvents = `-- name: ListAuditEvents :many
+SELECT id, at, actor, actor_kind, action, target, success, remote_addr, request_id, details FROM audit_events
+WHERE ($1::text IS NULL OR actor = $1)
+  AND ($2::text IS NULL OR action = $2)
+  AND ($3::text IS NULL OR starts_with(action, $3))
+  AND ($4::timestamptz IS NULL OR at >= $4)
+  AND ($5::timestamptz IS NULL OR at < $5)
+ORDER BY at DESC, id DESC
+LIMIT $7 OFFSET $6
+`
+
+type ListAuditEventsParams struct {
+	Actor        *string
+	Action       *string
+	ActionPrefix *string
+	Since        *time.Time
+	Until        *time.Time
+	Off          int32
+	Lim          int32
+}
+
+// ListAuditEvents pages through the audit trail, newest first, filtered by
+// actor, exact action or action prefix, and time range.
+func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams) ([]AuditEvent, error) {
+	rows, err := q.db.Query(ctx, listAuditEvents,
+		arg.Actor,
+		arg.Action,
+		arg.ActionPrefix,
+		arg.Since,
+		arg.Until,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditEvent{}
+	for rows.Next() {
+		var i AuditEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.Actor,
+			&i.ActorKind,
+			&i.Action,
+			&i.Target,
+			&i.Success,
+			&i.RemoteAddr,
+			&i.RequestID,
+			&i.Details,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

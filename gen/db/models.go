@@ -5,14 +5,54 @@
 package db
 
 import (
+	"encoding/json"
 	"time"
 )
+
+type AuditEvent struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	ActorKind  string
+	Action     string
+	Target     string
+	Success    bool
+	RemoteAddr string
+	RequestID  string
+	Details    json.RawMessage
+}
 
 type Blob struct {
 	Digest     string
 	Size       int64
 	StorageKey string
 	CreatedAt  time.Time
+}
+
+type OciManifest struct {
+	ID            int64
+	RepositoryID  int64
+	Image         string
+	Digest        string
+	MediaType     string
+	ArtifactType  string
+	SubjectDigest *string
+	Content       []byte
+	Size          int64
+	TotalSize     int64
+	Annotations   json.RawMessage
+	CreatedAt     time.Time
+}
+
+type OciUpload struct {
+	ID           string
+	RepositoryID int64
+	Image        string
+	Offset       int64
+	HashState    []byte
+	Parts        []string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type Repository struct {
@@ -44,6 +84,14 @@ type RepositoryFile struct {
 	UpdatedAt    time.Time
 }
 
+type RepositoryPermission struct {
+	RepositoryID     int64
+	UserID           *int64
+	ServiceAccountID *int64
+	Level            string
+	CreatedAt        time.Time
+}
+
 type ServiceAccount struct {
 	ID          int64
 	Name        string
@@ -52,6 +100,15 @@ type ServiceAccount struct {
 	CreatedBy   *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type Session struct {
+	IDHash     []byte
+	UserID     int64
+	CsrfToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
 
 type Token struct {

@@ -7,7 +7,47 @@ package db
 
 import (
 	"context"
+	"time"
 )
+
+const countVisibleRepositories = `-- name: CountVisibleRepositories :one
+SELECT count(*)
+FROM repositories r
+WHERE ($1::boolean
+       OR ($2::boolean AND r.visibility = 'public')
+       OR r.owner_id = $3
+       OR EXISTS (SELECT 1 FROM repository_permissions p WHERE p.repository_id = r.id
+                  AND (p.user_id = $3 OR p.service_account_id = $4)))
+  AND ($5::text[] IS NULL OR r.name = ANY($5::text[]))
+  AND ($6::text IS NULL OR r.name ILIKE '%' || $6 || '%' ESCAPE '\' OR r.description ILIKE '%' || $6 || '%' ESCAPE '\')
+  AND ($7::text IS NULL OR r.type = $7)
+`
+
+type CountVisibleRepositoriesParams struct {
+	AllRepos         bool
+	PublicRepos      bool
+	UserID           *int64
+	ServiceAccountID *int64
+	Names            []string
+	Q                *string
+	Type             *string
+}
+
+// CountVisibleRepositories counts what ListVisibleRepositories pages through.
+func (q *Queries) CountVisibleRepositories(ctx context.Context, arg CountVisibleRepositoriesParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countVisibleRepositories,
+		arg.AllRepos,
+		arg.PublicRepos,
+		arg.UserID,
+		arg.ServiceAccountID,
+		arg.Names,
+		arg.Q,
+		arg.Type,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
 
 const createRepository = `-- name: CreateRepository :one
 INSERT INTO repositories (name, type, description, visibility, owner_id)
@@ -47,6 +87,16 @@ func (q *Queries) CreateRepository(ctx context.Context, arg CreateRepositoryPara
 	return i, err
 }
 
+const deleteRepository = `-- name: DeleteRepository :exec
+DELETE FROM repositories WHERE id = $1
+`
+
+// DeleteRepository removes a repository; its packages and grants go with it.
+func (q *Queries) DeleteRepository(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, deleteRepository, id)
+	return err
+}
+
 const getRepositoryByName = `-- name: GetRepositoryByName :one
 SELECT id, name, type, description, visibility, immutable, owner_id, created_at, updated_at FROM repositories WHERE name = $1
 `
@@ -54,6 +104,130 @@ SELECT id, name, type, description, visibility, immutable, owner_id, created_at,
 // GetRepositoryByName finds a repository by its unique name.
 func (q *Queries) GetRepositoryByName(ctx context.Context, name string) (Repository, error) {
 	row := q.db.QueryRow(ctx, getRepositoryByName, name)
+	var i Repository
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Type,
+		&i.Description,
+		&i.Visibility,
+		&i.Immutable,
+		&i.OwnerID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const listVisibleRepositories = `-- name: ListVisibleRepositories :many
+SELECT r.id, r.name, r.type, r.description, r.visibility, r.immutable, r.owner_id, r.created_at, r.updated_at, u.username AS owner_name
+FROM repositories r LEFT JOIN users u ON u.id = r.owner_id
+WHERE ($1::boolean
+       OR ($2::boolean AND r.visibility = 'public')
+       OR r.owner_id = $3
+       OR EXISTS (SELECT 1 FROM repository_permissions p WHERE p.repository_id = r.id
+                  AND (p.user_id = $3 OR p.service_account_id = $4)))
+  AND ($5::text[] IS NULL OR r.name = ANY($5::text[]))
+  AND ($6::text IS NULL OR r.name ILIKE '%' || $6 || '%' ESCAPE '\' OR r.description ILIKE '%' || $6 || '%' ESCAPE '\')
+  AND ($7::text IS NULL OR r.type = $7)
+ORDER BY r.name
+LIMIT $9 OFFSET $8
+`
+
+type ListVisibleRepositoriesParams struct {
+	AllRepos         bool
+	PublicRepos      bool
+	UserID           *int64
+	ServiceAccountID *int64
+	Names            []string
+	Q                *string
+	Type             *string
+	Off              int32
+	Lim              int32
+}
+
+type ListVisibleRepositoriesRow struct {
+	ID          int64
+	Name        string
+	Type        string
+	Description string
+	Visibility  string
+	Immutable   bool
+	OwnerID     *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	OwnerName   *string
+}
+
+// ListVisibleRepositories pages through the repositories a principal may read
+// (the predicate comes from auth.Authorizer.Visible), filtered by name or
+// description substring and type.
+func (q *Queries) ListVisibleRepositories(ctx context.Context, arg ListVisibleRepositoriesParams) ([]ListVisibleRepositoriesRow, error) {
+	rows, err := q.db.Query(ctx, listVisibleRepositories,
+		arg.AllRepos,
+		arg.PublicRepos,
+		arg.UserID,
+		arg.ServiceAccountID,
+		arg.Names,
+		arg.Q,
+		arg.Type,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListVisibleRepositoriesRow{}
+	for rows.Next() {
+		var i ListVisibleRepositoriesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Type,
+			&i.Description,
+			&i.Visibility,
+			&i.Immutable,
+			&i.OwnerID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.OwnerName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const updateRepository = `-- name: UpdateRepository :one
+UPDATE repositories SET
+    description = coalesce($1, description),
+    visibility  = coalesce($2, visibility),
+    immutable   = coalesce($3, immutable),
+    updated_at  = now()
+WHERE id = $4
+RETURNING id, name, type, description, visibility, immutable, owner_id, created_at, updated_at
+`
+
+type UpdateRepositoryParams struct {
+	Description *string
+	Visibility  *string
+	Immutable   *bool
+	ID          int64
+}
+
+// UpdateRepository changes the settings given (NULL keeps the stored value).
+func (q *Queries) UpdateRepository(ctx context.Context, arg UpdateRepositoryParams) (Repository, error) {
+	row := q.db.QueryRow(ctx, updateRepository,
+		arg.Description,
+		arg.Visibility,
+		arg.Immutable,
+		arg.ID,
+	)
 	var i Repository
 	err := row.Scan(
 		&i.ID,

@@ -7,7 +7,44 @@ package db
 
 import (
 	"context"
+	"time"
 )
+
+const deleteServicePermission = `-- name: DeleteServicePermission :execrows
+DELETE FROM repository_permissions WHERE repository_id = $1 AND service_account_id = $2
+`
+
+type DeleteServicePermissionParams struct {
+	RepositoryID     int64
+	ServiceAccountID *int64
+}
+
+// DeleteServicePermission removes a service account's grant on a repository.
+func (q *Queries) DeleteServicePermission(ctx context.Context, arg DeleteServicePermissionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteServicePermission, arg.RepositoryID, arg.ServiceAccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteUserPermission = `-- name: DeleteUserPermission :execrows
+DELETE FROM repository_permissions WHERE repository_id = $1 AND user_id = $2
+`
+
+type DeleteUserPermissionParams struct {
+	RepositoryID int64
+	UserID       *int64
+}
+
+// DeleteUserPermission removes a user's grant on a repository.
+func (q *Queries) DeleteUserPermission(ctx context.Context, arg DeleteUserPermissionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUserPermission, arg.RepositoryID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
 
 const getServicePermission = `-- name: GetServicePermission :one
 SELECT level FROM repository_permissions WHERE repository_id = $1 AND service_account_id = $2
@@ -43,6 +80,48 @@ func (q *Queries) GetUserPermission(ctx context.Context, arg GetUserPermissionPa
 	return level, err
 }
 
+const listRepositoryPermissions = `-- name: ListRepositoryPermissions :many
+SELECT p.level, p.created_at, u.username, s.name AS service_name
+FROM repository_permissions p
+LEFT JOIN users u ON u.id = p.user_id
+LEFT JOIN service_accounts s ON s.id = p.service_account_id
+WHERE p.repository_id = $1
+ORDER BY (p.user_id IS NULL), coalesce(u.username, s.name)
+`
+
+type ListRepositoryPermissionsRow struct {
+	Level       string
+	CreatedAt   time.Time
+	Username    *string
+	ServiceName *string
+}
+
+// ListRepositoryPermissions lists a repository's grants, users first, each group by name.
+func (q *Queries) ListRepositoryPermissions(ctx context.Context, repositoryID int64) ([]ListRepositoryPermissionsRow, error) {
+	rows, err := q.db.Query(ctx, listRepositoryPermissions, repositoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListRepositoryPermissionsRow{}
+	for rows.Next() {
+		var i ListRepositoryPermissionsRow
+		if err := rows.Scan(
+			&i.Level,
+			&i.CreatedAt,
+			&i.Username,
+			&i.ServiceName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const upsertServicePermission = `-- name: UpsertServicePermission :exec
 INSERT INTO repository_permissions (repository_id, service_account_id, level) VALUES ($1, $2, $3)
 ON CONFLICT (repository_id, service_account_id) WHERE service_account_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
@@ -60,6 +139,32 @@ func (q *Queries) UpsertServicePermission(ctx context.Context, arg UpsertService
 	return err
 }
 
+const upsertServicePermissionReturning = `-- name: UpsertServicePermissionReturning :one
+INSERT INTO repository_permissions (repository_id, service_account_id, level) VALUES ($1, $2, $3)
+ON CONFLICT (repository_id, service_account_id) WHERE service_account_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
+RETURNING repository_id, user_id, service_account_id, level, created_at
+`
+
+type UpsertServicePermissionReturningParams struct {
+	RepositoryID     int64
+	ServiceAccountID *int64
+	Level            string
+}
+
+// UpsertServicePermissionReturning grants a service account a level on a repository and returns the grant.
+func (q *Queries) UpsertServicePermissionReturning(ctx context.Context, arg UpsertServicePermissionReturningParams) (RepositoryPermission, error) {
+	row := q.db.QueryRow(ctx, upsertServicePermissionReturning, arg.RepositoryID, arg.ServiceAccountID, arg.Level)
+	var i RepositoryPermission
+	err := row.Scan(
+		&i.RepositoryID,
+		&i.UserID,
+		&i.ServiceAccountID,
+		&i.Level,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const upsertUserPermission = `-- name: UpsertUserPermission :exec
 INSERT INTO repository_permissions (repository_id, user_id, level) VALUES ($1, $2, $3)
 ON CONFLICT (repository_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
@@ -75,4 +180,30 @@ type UpsertUserPermissionParams struct {
 func (q *Queries) UpsertUserPermission(ctx context.Context, arg UpsertUserPermissionParams) error {
 	_, err := q.db.Exec(ctx, upsertUserPermission, arg.RepositoryID, arg.UserID, arg.Level)
 	return err
+}
+
+const upsertUserPermissionReturning = `-- name: UpsertUserPermissionReturning :one
+INSERT INTO repository_permissions (repository_id, user_id, level) VALUES ($1, $2, $3)
+ON CONFLICT (repository_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level
+RETURNING repository_id, user_id, service_account_id, level, created_at
+`
+
+type UpsertUserPermissionReturningParams struct {
+	RepositoryID int64
+	UserID       *int64
+	Level        string
+}
+
+// UpsertUserPermissionReturning grants a user a level on a repository and returns the grant.
+func (q *Queries) UpsertUserPermissionReturning(ctx context.Context, arg UpsertUserPermissionReturningParams) (RepositoryPermission, error) {
+	row := q.db.QueryRow(ctx, upsertUserPermissionReturning, arg.RepositoryID, arg.UserID, arg.Level)
+	var i RepositoryPermission
+	err := row.Scan(
+		&i.RepositoryID,
+		&i.UserID,
+		&i.ServiceAccountID,
+		&i.Level,
+		&i.CreatedAt,
+	)
+	return i, err
 }

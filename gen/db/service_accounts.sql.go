@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
 const createServiceAccount = `-- name: CreateServiceAccount :one
@@ -36,6 +37,19 @@ func (q *Queries) CreateServiceAccount(ctx context.Context, arg CreateServiceAcc
 	return i, err
 }
 
+const deleteServiceAccount = `-- name: DeleteServiceAccount :execrows
+DELETE FROM service_accounts WHERE id = $1
+`
+
+// DeleteServiceAccount removes a service account with its tokens and grants.
+func (q *Queries) DeleteServiceAccount(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteServiceAccount, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const getServiceAccountByName = `-- name: GetServiceAccountByName :one
 SELECT id, name, description, disabled, created_by, created_at, updated_at FROM service_accounts WHERE name = $1
 `
@@ -43,6 +57,122 @@ SELECT id, name, description, disabled, created_by, created_at, updated_at FROM 
 // GetServiceAccountByName finds a service account by name.
 func (q *Queries) GetServiceAccountByName(ctx context.Context, name string) (ServiceAccount, error) {
 	row := q.db.QueryRow(ctx, getServiceAccountByName, name)
+	var i ServiceAccount
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Disabled,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const getServiceAccountDetails = `-- name: GetServiceAccountDetails :one
+SELECT s.id, s.name, s.description, s.disabled, s.created_by, s.created_at, s.updated_at, u.username AS creator, (SELECT count(*) FROM tokens t WHERE t.service_account_id = s.id)::bigint AS token_count
+FROM service_accounts s LEFT JOIN users u ON u.id = s.created_by
+WHERE s.name = $1
+`
+
+type GetServiceAccountDetailsRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Disabled    bool
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Creator     *string
+	TokenCount  int64
+}
+
+// GetServiceAccountDetails finds a service account by name with its creator and token count.
+func (q *Queries) GetServiceAccountDetails(ctx context.Context, name string) (GetServiceAccountDetailsRow, error) {
+	row := q.db.QueryRow(ctx, getServiceAccountDetails, name)
+	var i GetServiceAccountDetailsRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Disabled,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Creator,
+		&i.TokenCount,
+	)
+	return i, err
+}
+
+const listServiceAccounts = `-- name: ListServiceAccounts :many
+SELECT s.id, s.name, s.description, s.disabled, s.created_by, s.created_at, s.updated_at, u.username AS creator, (SELECT count(*) FROM tokens t WHERE t.service_account_id = s.id)::bigint AS token_count
+FROM service_accounts s LEFT JOIN users u ON u.id = s.created_by
+ORDER BY s.name
+`
+
+type ListServiceAccountsRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Disabled    bool
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Creator     *string
+	TokenCount  int64
+}
+
+// ListServiceAccounts lists service accounts by name with their creator and token count.
+func (q *Queries) ListServiceAccounts(ctx context.Context) ([]ListServiceAccountsRow, error) {
+	rows, err := q.db.Query(ctx, listServiceAccounts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListServiceAccountsRow{}
+	for rows.Next() {
+		var i ListServiceAccountsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Description,
+			&i.Disabled,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Creator,
+			&i.TokenCount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const updateServiceAccount = `-- name: UpdateServiceAccount :one
+UPDATE service_accounts SET
+    description = coalesce($1, description),
+    disabled    = coalesce($2, disabled),
+    updated_at  = now()
+WHERE id = $3
+RETURNING id, name, description, disabled, created_by, created_at, updated_at
+`
+
+type UpdateServiceAccountParams struct {
+	Description *string
+	Disabled    *bool
+	ID          int64
+}
+
+// UpdateServiceAccount changes the fields given (NULL keeps the stored value).
+func (q *Queries) UpdateServiceAccount(ctx context.Context, arg UpdateServiceAccountParams) (ServiceAccount, error) {
+	row := q.db.QueryRow(ctx, updateServiceAccount, arg.Description, arg.Disabled, arg.ID)
 	var i ServiceAccount
 	err := row.Scan(
 		&i.ID,

@@ -10,6 +10,74 @@ import (
 	"time"
 )
 
+const createSession = `-- name: CreateSession :one
+INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at)
+VALUES ($1, $2, $3, $4)
+RETURNING id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at
+`
+
+type CreateSessionParams struct {
+	IDHash    []byte
+	UserID    int64
+	CsrfToken string
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a new UI session (the cookie value is kept hashed).
+func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) (Session, error) {
+	row := q.db.QueryRow(ctx, createSession,
+		arg.IDHash,
+		arg.UserID,
+		arg.CsrfToken,
+		arg.ExpiresAt,
+	)
+	var i Session
+	err := row.Scan(
+		&i.IDHash,
+		&i.UserID,
+		&i.CsrfToken,
+		&i.CreatedAt,
+		&i.LastSeenAt,
+		&i.ExpiresAt,
+	)
+	return i, err
+}
+
+const deleteExpiredSessions = `-- name: DeleteExpiredSessions :exec
+DELETE FROM sessions WHERE expires_at < now()
+`
+
+// DeleteExpiredSessions prunes sessions past their expiry.
+func (q *Queries) DeleteExpiredSessions(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, deleteExpiredSessions)
+	return err
+}
+
+const deleteSession = `-- name: DeleteSession :exec
+DELETE FROM sessions WHERE id_hash = $1
+`
+
+// DeleteSession ends one session.
+func (q *Queries) DeleteSession(ctx context.Context, idHash []byte) error {
+	_, err := q.db.Exec(ctx, deleteSession, idHash)
+	return err
+}
+
+const deleteUserSessions = `-- name: DeleteUserSessions :exec
+DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2
+`
+
+type DeleteUserSessionsParams struct {
+	UserID     int64
+	KeepIDHash []byte
+}
+
+// DeleteUserSessions ends every session of a user except the one given (which may be empty).
+func (q *Queries) DeleteUserSessions(ctx context.Context, arg DeleteUserSessionsParams) error {
+	_, err := q.db.Exec(ctx, deleteUserSessions, arg.UserID, arg.KeepIDHash)
+	return err
+}
+
 const getSession = `-- name: GetSession :one
 SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.username, u.is_admin, u.disabled
 FROM sessions s JOIN users u ON u.id = s.user_id
@@ -44,4 +112,21 @@ func (q *Queries) GetSession(ctx context.Context, idHash []byte) (GetSessionRow,
 		&i.Disabled,
 	)
 	return i, err
+}
+
+const touchSession = `-- name: TouchSession :exec
+UPDATE sessions SET last_seen_at = now(), expires_at = least(now() + make_interval(secs => $1::int), created_at + make_interval(secs => $2::int))
+WHERE id_hash = $3 AND last_seen_at < now() - interval '1 minute'
+`
+
+type TouchSessionParams struct {
+	IdleSeconds     int32
+	AbsoluteSeconds int32
+	IDHash          []byte
+}
+
+// TouchSession slides an active session's expiry, at most once a minute and never past its absolute limit.
+func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) error {
+	_, err := q.db.Exec(ctx, touchSession, arg.IdleSeconds, arg.AbsoluteSeconds, arg.IDHash)
+	return err
 }

@@ -56,6 +56,64 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) (Token
 	return i, err
 }
 
+const deleteServiceAccountToken = `-- name: DeleteServiceAccountToken :one
+DELETE FROM tokens WHERE id = $1 AND service_account_id = $2 RETURNING id, user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at, last_used_at, created_at
+`
+
+type DeleteServiceAccountTokenParams struct {
+	ID               int64
+	ServiceAccountID *int64
+}
+
+// DeleteServiceAccountToken revokes one of a service account's tokens and returns it.
+func (q *Queries) DeleteServiceAccountToken(ctx context.Context, arg DeleteServiceAccountTokenParams) (Token, error) {
+	row := q.db.QueryRow(ctx, deleteServiceAccountToken, arg.ID, arg.ServiceAccountID)
+	var i Token
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.ServiceAccountID,
+		&i.Name,
+		&i.Prefix,
+		&i.SecretHash,
+		&i.Scopes,
+		&i.Repositories,
+		&i.ExpiresAt,
+		&i.LastUsedAt,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const deleteUserToken = `-- name: DeleteUserToken :one
+DELETE FROM tokens WHERE id = $1 AND user_id = $2 RETURNING id, user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at, last_used_at, created_at
+`
+
+type DeleteUserTokenParams struct {
+	ID     int64
+	UserID *int64
+}
+
+// DeleteUserToken revokes one of a user's tokens and returns it.
+func (q *Queries) DeleteUserToken(ctx context.Context, arg DeleteUserTokenParams) (Token, error) {
+	row := q.db.QueryRow(ctx, deleteUserToken, arg.ID, arg.UserID)
+	var i Token
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.ServiceAccountID,
+		&i.Name,
+		&i.Prefix,
+		&i.SecretHash,
+		&i.Scopes,
+		&i.Repositories,
+		&i.ExpiresAt,
+		&i.LastUsedAt,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getTokenBySecretHash = `-- name: GetTokenBySecretHash :one
 SELECT t.id, t.user_id, t.service_account_id, t.name, t.prefix, t.secret_hash, t.scopes, t.repositories, t.expires_at, t.last_used_at, t.created_at,
        u.username AS user_username, u.is_admin AS user_is_admin, u.disabled AS user_disabled,
@@ -108,6 +166,80 @@ func (q *Queries) GetTokenBySecretHash(ctx context.Context, secretHash []byte) (
 		&i.ServiceDisabled,
 	)
 	return i, err
+}
+
+const listServiceAccountTokens = `-- name: ListServiceAccountTokens :many
+SELECT id, user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at, last_used_at, created_at FROM tokens WHERE service_account_id = $1 ORDER BY created_at DESC, id DESC
+`
+
+// ListServiceAccountTokens lists a service account's tokens, newest first.
+func (q *Queries) ListServiceAccountTokens(ctx context.Context, serviceAccountID *int64) ([]Token, error) {
+	rows, err := q.db.Query(ctx, listServiceAccountTokens, serviceAccountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Token{}
+	for rows.Next() {
+		var i Token
+		if err := rows.Scan(
+			&i.ID,
+			&i.UserID,
+			&i.ServiceAccountID,
+			&i.Name,
+			&i.Prefix,
+			&i.SecretHash,
+			&i.Scopes,
+			&i.Repositories,
+			&i.ExpiresAt,
+			&i.LastUsedAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listUserTokens = `-- name: ListUserTokens :many
+SELECT id, user_id, service_account_id, name, prefix, secret_hash, scopes, repositories, expires_at, last_used_at, created_at FROM tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC
+`
+
+// ListUserTokens lists a user's personal tokens, newest first.
+func (q *Queries) ListUserTokens(ctx context.Context, userID *int64) ([]Token, error) {
+	rows, err := q.db.Query(ctx, listUserTokens, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Token{}
+	for rows.Next() {
+		var i Token
+		if err := rows.Scan(
+			&i.ID,
+			&i.UserID,
+			&i.ServiceAccountID,
+			&i.Name,
+			&i.Prefix,
+			&i.SecretHash,
+			&i.Scopes,
+			&i.Repositories,
+			&i.ExpiresAt,
+			&i.LastUsedAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const touchToken = `-- name: TouchToken :exec

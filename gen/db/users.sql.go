@@ -21,6 +21,22 @@ func (q *Queries) CountAdmins(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const countUsers = `-- name: CountUsers :one
+SELECT count(*) FROM users
+WHERE $1::text IS NULL
+   OR username ILIKE '%' || $1 || '%' ESCAPE '\'
+   OR full_name ILIKE '%' || $1 || '%' ESCAPE '\'
+   OR email ILIKE '%' || $1 || '%' ESCAPE '\'
+`
+
+// CountUsers counts the accounts ListUsers would page through.
+func (q *Queries) CountUsers(ctx context.Context, q_ *string) (int64, error) {
+	row := q.db.QueryRow(ctx, countUsers, q_)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (username, full_name, email, password_hash, source, is_admin)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -60,6 +76,19 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const deleteUser = `-- name: DeleteUser :execrows
+DELETE FROM users WHERE id = $1
+`
+
+// DeleteUser removes an account; its tokens, sessions and grants go with it.
+func (q *Queries) DeleteUser(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUser, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const getUserByID = `-- name: GetUserByID :one
@@ -108,6 +137,54 @@ func (q *Queries) GetUserByUsername(ctx context.Context, username string) (User,
 	return i, err
 }
 
+const listUsers = `-- name: ListUsers :many
+SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at FROM users
+WHERE $1::text IS NULL
+   OR username ILIKE '%' || $1 || '%' ESCAPE '\'
+   OR full_name ILIKE '%' || $1 || '%' ESCAPE '\'
+   OR email ILIKE '%' || $1 || '%' ESCAPE '\'
+ORDER BY username
+LIMIT $3 OFFSET $2
+`
+
+type ListUsersParams struct {
+	Q   *string
+	Off int32
+	Lim int32
+}
+
+// ListUsers pages through accounts, optionally filtered by a substring of the username, name or email.
+func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error) {
+	rows, err := q.db.Query(ctx, listUsers, arg.Q, arg.Off, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []User{}
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.FullName,
+			&i.Email,
+			&i.PasswordHash,
+			&i.Source,
+			&i.IsAdmin,
+			&i.Disabled,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockBootstrap = `-- name: LockBootstrap :exec
 SELECT pg_advisory_xact_lock(4242001)
 `
@@ -131,4 +208,51 @@ type SetUserAdminParams struct {
 func (q *Queries) SetUserAdmin(ctx context.Context, arg SetUserAdminParams) error {
 	_, err := q.db.Exec(ctx, setUserAdmin, arg.IsAdmin, arg.Username)
 	return err
+}
+
+const updateUser = `-- name: UpdateUser :one
+UPDATE users SET
+    full_name     = coalesce($1, full_name),
+    email         = coalesce($2, email),
+    password_hash = coalesce($3, password_hash),
+    is_admin      = coalesce($4, is_admin),
+    disabled      = coalesce($5, disabled),
+    updated_at    = now()
+WHERE id = $6
+RETURNING id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at
+`
+
+type UpdateUserParams struct {
+	FullName     *string
+	Email        *string
+	PasswordHash *string
+	IsAdmin      *bool
+	Disabled     *bool
+	ID           int64
+}
+
+// UpdateUser changes the fields given (NULL keeps the stored value).
+func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, error) {
+	row := q.db.QueryRow(ctx, updateUser,
+		arg.FullName,
+		arg.Email,
+		arg.PasswordHash,
+		arg.IsAdmin,
+		arg.Disabled,
+		arg.ID,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.FullName,
+		&i.Email,
+		&i.PasswordHash,
+		&i.Source,
+		&i.IsAdmin,
+		&i.Disabled,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }

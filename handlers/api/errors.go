@@ -1,9 +1,14 @@
 package api
 
 import (
+	"fmt"
+	"strings"
+
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,6 +17,7 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -48,6 +54,10 @@ func problemFor(err error) (status int, detail string) {
 // logged with the request id and answered without any detail.
 func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := problemFor(err)
+	var limited *auth.RateLimitError
+	if errors.As(err, &limited) {
+		w.Header().Set("Retry-After", strconv.Itoa(limited.RetryAfterSeconds()))
+	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
 	}
@@ -94,5 +104,35 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		writeProblem(w, r.Context(), status, "")
 		return
 	}
-	writeProblem(w, r.Context(), status, err.Error())
+	writeProblem(w, r.Context(), status, validationDetail(err))
+}
+
+// validationDetail says in one line what part of the request broke the
+// spec, without the schema dump kin-openapi appends to its messages.
+func validationDetail(err error) string {
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return firstLine(err.Error())
+	}
+	where := "request body"
+	if reqErr.Parameter != nil {
+		where = fmt.Sprintf("parameter %q in %s", reqErr.Parameter.Name, reqErr.Parameter.In)
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		field := strings.Join(schemaErr.JSONPointer(), "/")
+		if field != "" {
+			return fmt.Sprintf("%s: field %q: %s", where, field, schemaErr.Reason)
+		}
+		return fmt.Sprintf("%s: %s", where, schemaErr.Reason)
+	}
+	if reqErr.Err != nil {
+		return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Err.Error()))
+	}
+	return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Reason))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/identity"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -24,11 +27,14 @@ var Version = "dev"
 
 // Server implements api.StrictServerInterface.
 type Server struct {
-	Pool  *pgxpool.Pool
-	Blobs *blob.Store
-	Authn *auth.Authenticator
-	Authz *auth.Authorizer
-	Log   *slog.Logger
+	Pool     *pgxpool.Pool
+	Blobs    *blob.Store
+	Authn    *auth.Authenticator
+	Authz    *auth.Authorizer
+	Identity *identity.Service
+	Log      *slog.Logger
+	// SecureCookies marks the session cookie Secure (the node is reached over https).
+	SecureCookies bool
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -66,15 +72,46 @@ func (s *Server) Mount(r chi.Router) error {
 	return nil
 }
 
+// Paths any caller may use whatever the guest-access setting: logging in
+// and out, and the instance information the login page shows.
+var openPaths = map[string]bool{
+	"/api/v1/auth/login":  true,
+	"/api/v1/auth/logout": true,
+	"/api/v1/system/info": true,
+}
+
 // authenticate resolves the caller once per request; bad credentials are a
-// 401 problem, never a silent fall-back to Guest.
+// 401 problem, never a silent fall-back to Guest. Login and logout skip it:
+// a stale cookie must not stop anyone from logging in again, and logout
+// only needs the cookie value. With guest access off, anonymous callers get
+// 401 everywhere else.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		ctx := r.Context()
+		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
+			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
+		}
+		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {
+			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(ctx, auth.Anonymous())))
+			return
+		}
 		p, err := s.Authn.Authenticate(r)
 		if err != nil {
 			WriteProblem(w, r, s.Log, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+		if p.IsAnonymous() && !openPaths[r.URL.Path] {
+			guest, err := s.Authz.GuestAccess(ctx)
+			if err != nil {
+				WriteProblem(w, r, s.Log, err)
+				return
+			}
+			if !guest {
+				WriteProblem(w, r, s.Log, domain.Errorf(domain.ErrUnauthenticated, "authentication required"))
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(ctx, p)))
 	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/server"
 )
 
@@ -164,6 +165,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		ready.Store(true)
 		log.Info("ready")
+		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
 	}()
 
 	var runErr error

@@ -6,6 +6,8 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
@@ -45,4 +47,38 @@ func RecordAs(ctx context.Context, q *gendb.Queries, p auth.Principal, e Event) 
 		Actor: p.Name, ActorKind: kind, Action: e.Action, Target: e.Target, Success: !e.Failed,
 		RemoteAddr: ri.ClientIP, RequestID: ri.RequestID, Details: details,
 	}))
+}
+
+// Filter narrows a listing of the audit trail; zero fields match anything.
+type Filter struct {
+	Actor  string
+	Action string // exact, or a prefix when it ends in "."
+	Since  *time.Time
+	Until  *time.Time
+	Limit  int32
+	Offset int32
+}
+
+// List pages through the trail, newest first, with the total.
+func List(ctx context.Context, q *gendb.Queries, f Filter) ([]gendb.AuditEvent, int64, error) {
+	var actor, action, prefix *string
+	if f.Actor != "" {
+		actor = &f.Actor
+	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		prefix = &f.Action
+	case f.Action != "":
+		action = &f.Action
+	}
+	rows, err := q.ListAuditEvents(ctx, gendb.ListAuditEventsParams{
+		Actor: actor, Action: action, ActionPrefix: prefix, Since: f.Since, Until: f.Until, Lim: f.Limit, Off: f.Offset,
+	})
+	if err != nil {
+		return nil, 0, db.Translate(err)
+	}
+	n, err := q.CountAuditEvents(ctx, gendb.CountAuditEventsParams{
+		Actor: actor, Action: action, ActionPrefix: prefix, Since: f.Since, Until: f.Until,
+	})
+	return rows, n, db.Translate(err)
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,13 +23,15 @@ const SessionCookie = "kodera_session"
 // credential works everywhere: Bearer token, Basic with username:token or
 // username:password, and the session cookie.
 type Authenticator struct {
-	pool *pgxpool.Pool
-	log  *slog.Logger
+	pool   *pgxpool.Pool
+	log    *slog.Logger
+	limits LoginLimits
 }
 
-// NewAuthenticator builds an Authenticator over the database.
+// NewAuthenticator builds an Authenticator over the database with
+// DefaultLoginLimits.
 func NewAuthenticator(pool *pgxpool.Pool, log *slog.Logger) *Authenticator {
-	return &Authenticator{pool: pool, log: log}
+	return &Authenticator{pool: pool, log: log, limits: DefaultLoginLimits}
 }
 
 // errBadCredentials is the one answer for a wrong username, password or
@@ -37,7 +40,10 @@ var errBadCredentials = domain.Errorf(domain.ErrUnauthenticated, "invalid creden
 
 // Authenticate resolves the request's credentials. No credentials at all is
 // Anonymous; credentials that do not verify are ErrUnauthenticated, never a
-// silent fall-back to Anonymous. A Bearer value that is not a Kodera token
+// silent fall-back to Anonymous. A session cookie on an unsafe method
+// (anything but GET, HEAD, OPTIONS, TRACE) must come with the session's
+// X-CSRF-Token header, else ErrForbidden: tokens and Basic credentials are
+// never sent by a browser on its own, so they need no such check. A Bearer value that is not a Kodera token
 // is returned as ErrUnauthenticated too; protocol handlers with their own
 // bearer tokens (the registry's JWTs) check those first.
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
@@ -60,7 +66,14 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 		return Principal{}, errBadCredentials
 	}
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		return a.Session(ctx, c.Value)
+		s, err := a.session(ctx, c.Value)
+		if err != nil {
+			return Principal{}, err
+		}
+		if !safeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(s.CsrfToken)) != 1 {
+			return Principal{}, domain.Errorf(domain.ErrForbidden, "missing or wrong %s header (returned by login and GET /api/v1/auth/session)", CSRFHeader)
+		}
+		return sessionPrincipal(s), nil
 	}
 	return Anonymous(), nil
 }
@@ -83,9 +96,30 @@ func (a *Authenticator) Basic(ctx context.Context, username, secret string) (Pri
 }
 
 // Password verifies a local account's password. Unknown users cost the same
-// hashing time as known ones.
+// hashing time as known ones, and failures count against the account and
+// the client address (RequestInfoFrom(ctx)): over either budget the answer
+// is a *RateLimitError (domain.ErrTooManyRequests) before any check.
 func (a *Authenticator) Password(ctx context.Context, username, password string) (Principal, error) {
-	u, err := gendb.New(a.pool).GetUserByUsername(ctx, username)
+	q := gendb.New(a.pool)
+	key, ip := loginKey(username), RequestInfoFrom(ctx).ClientIP
+	hadFailures, err := a.checkLoginLimit(ctx, q, key, ip)
+	if err != nil {
+		return Principal{}, err
+	}
+	p, err := a.password(ctx, q, username, password)
+	switch {
+	case errors.Is(err, domain.ErrUnauthenticated):
+		a.recordLoginFailure(ctx, q, key, ip)
+	case err == nil && hadFailures:
+		if err := q.DeleteLoginFailuresByUsername(ctx, key); err != nil {
+			a.log.WarnContext(ctx, "clearing login failures failed", "err", err)
+		}
+	}
+	return p, err
+}
+
+func (a *Authenticator) password(ctx context.Context, q *gendb.Queries, username, password string) (Principal, error) {
+	u, err := q.GetUserByUsername(ctx, username)
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			CheckPassword(dummyHash, password)
@@ -150,19 +184,36 @@ func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, er
 	return p, nil
 }
 
-// Session resolves a UI session cookie.
+// Session resolves a UI session cookie (without the CSRF check Authenticate
+// adds for unsafe methods).
 func (a *Authenticator) Session(ctx context.Context, id string) (Principal, error) {
-	s, err := gendb.New(a.pool).GetSession(ctx, HashSecret(id))
-	if err := db.Translate(err); err != nil {
-		if errors.Is(err, domain.ErrNotFound) {
-			return Principal{}, domain.Errorf(domain.ErrUnauthenticated, "session expired")
-		}
+	s, err := a.session(ctx, id)
+	if err != nil {
 		return Principal{}, err
 	}
-	if s.Disabled {
-		return Principal{}, domain.Errorf(domain.ErrUnauthenticated, "session expired")
+	return sessionPrincipal(s), nil
+}
+
+// session looks the cookie up and slides its expiry (at most once a minute).
+func (a *Authenticator) session(ctx context.Context, id string) (gendb.GetSessionRow, error) {
+	q := gendb.New(a.pool)
+	s, err := LookupSession(ctx, q, id)
+	if err != nil {
+		return s, err
 	}
-	return Principal{Kind: KindUser, ID: s.UserID, Name: s.Username, Admin: s.IsAdmin, Via: "session"}, nil
+	if time.Since(s.LastSeenAt) > time.Minute {
+		err := q.TouchSession(ctx, gendb.TouchSessionParams{
+			IdleSeconds: int32(SessionIdle / time.Second), AbsoluteSeconds: int32(SessionMaxAge / time.Second), IDHash: s.IDHash,
+		})
+		if err != nil {
+			a.log.WarnContext(ctx, "session touch failed", "err", err)
+		}
+	}
+	return s, nil
+}
+
+func sessionPrincipal(s gendb.GetSessionRow) Principal {
+	return Principal{Kind: KindUser, ID: s.UserID, Name: s.Username, Admin: s.IsAdmin, Via: "session"}
 }
 
 func deref[T any](p *T) T {

@@ -186,3 +186,82 @@ func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, a
 	}
 	return repo, nil
 }
+
+// MayManageAccount reports whether p may change its own account: profile,
+// password and personal tokens. Only users may, and through a token only
+// one with the write scope and no repository limit, so a narrow token
+// cannot mint itself a wider one.
+func MayManageAccount(p Principal) bool {
+	return p.Kind == KindUser && (p.Token == nil || (p.Token.Write && len(p.Token.Repositories) == 0))
+}
+
+// MayCreateRepository reports whether p may create repositories: any user
+// (who becomes the owner), through a token only with the write scope and no
+// repository limit. Service accounts own nothing and may not.
+func MayCreateRepository(p Principal) bool { return MayManageAccount(p) }
+
+// Visible is the set of repositories a principal may read, in the shape a
+// listing query needs. It is the same decision as Level and May, stated as
+// a predicate: a repository is visible when All, or when it is public and
+// Public, or when UserID owns it or UserID/ServiceAccountID holds a grant;
+// and, when Names is not nil, only if its name is listed. The auth tests
+// check it against May for every kind of principal.
+type Visible struct {
+	All              bool
+	Public           bool
+	UserID           *int64
+	ServiceAccountID *int64
+	Names            []string
+}
+
+// Visible returns what p may read, for listings.
+func (a *Authorizer) Visible(ctx context.Context, p Principal) (Visible, error) {
+	var v Visible
+	if p.Token != nil && len(p.Token.Repositories) > 0 {
+		v.Names = p.Token.Repositories
+	}
+	switch {
+	case p.Admin:
+		v.All = true
+	case p.IsAnonymous():
+		guest, err := a.GuestAccess(ctx)
+		if err != nil {
+			return Visible{}, err
+		}
+		v.Public = guest
+	case p.Kind == KindUser:
+		v.Public, v.UserID = true, &p.ID
+	case p.Kind == KindService:
+		v.Public, v.ServiceAccountID = true, &p.ID
+	}
+	return v, nil
+}
+
+// LevelName is the grant name of a level ("" for none).
+func LevelName(level int) string {
+	switch level {
+	case LevelRead:
+		return "read"
+	case LevelWrite:
+		return "write"
+	case LevelAdmin:
+		return "admin"
+	}
+	return ""
+}
+
+// EffectiveLevel is the level p may use on repo once token scopes narrow
+// it: what May answers for each action, as one value for display.
+func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
+	if !p.Token.allowsRepository(repo.Name) {
+		return LevelNone, nil
+	}
+	level, err := a.Level(ctx, p, repo)
+	if err != nil {
+		return LevelNone, err
+	}
+	if p.Token != nil && !p.Token.Write {
+		level = min(level, LevelRead)
+	}
+	return level, nil
+}

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/audit"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
@@ -83,14 +85,93 @@ func CreateRepository(ctx context.Context, pool *pgxpool.Pool, n NewRepository) 
 	if n.Visibility != Public && n.Visibility != Private {
 		return gendb.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", n.Visibility)
 	}
-	repo, err := gendb.New(pool).CreateRepository(ctx, gendb.CreateRepositoryParams{
-		Name: n.Name, Type: n.Type, Description: n.Description, Visibility: n.Visibility, OwnerID: n.OwnerID,
-	})
-	if err = db.Translate(err); err != nil {
-		if errors.Is(err, domain.ErrConflict) {
-			return gendb.Repository{}, domain.Errorf(domain.ErrConflict, "repository %q already exists", n.Name)
+	var repo gendb.Repository
+	err := db.WithTx(ctx, pool, func(q *gendb.Queries) error {
+		var err error
+		repo, err = q.CreateRepository(ctx, gendb.CreateRepositoryParams{
+			Name: n.Name, Type: n.Type, Description: n.Description, Visibility: n.Visibility, OwnerID: n.OwnerID,
+		})
+		if err = db.Translate(err); err != nil {
+			if errors.Is(err, domain.ErrConflict) {
+				return domain.Errorf(domain.ErrConflict, "repository %q already exists", n.Name)
+			}
+			return err
 		}
-		return gendb.Repository{}, err
+		return audit.Record(ctx, q, audit.Event{Action: "repository.create", Target: repo.Name,
+			Details: map[string]any{"type": repo.Type, "visibility": repo.Visibility}})
+	})
+	return repo, err
+}
+
+// RepositoryChange is a change to a repository's settings; nil fields stay.
+type RepositoryChange struct {
+	Description *string
+	Visibility  *string
+	Immutable   *bool
+}
+
+// UpdateRepository changes a repository's settings. The caller has asked
+// the decision function for ActionAdmin on repo.
+func UpdateRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Repository, c RepositoryChange) (gendb.Repository, error) {
+	if c.Visibility != nil && *c.Visibility != Public && *c.Visibility != Private {
+		return gendb.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", *c.Visibility)
 	}
-	return repo, nil
+	var out gendb.Repository
+	err := db.WithTx(ctx, pool, func(q *gendb.Queries) error {
+		var err error
+		out, err = q.UpdateRepository(ctx, gendb.UpdateRepositoryParams{ID: repo.ID, Description: c.Description, Visibility: c.Visibility, Immutable: c.Immutable})
+		if err = db.Translate(err); err != nil {
+			return err
+		}
+		d := map[string]any{}
+		if c.Description != nil {
+			d["description"] = out.Description
+		}
+		if c.Visibility != nil {
+			d["visibility"] = out.Visibility
+		}
+		if c.Immutable != nil {
+			d["immutable"] = out.Immutable
+		}
+		return audit.Record(ctx, q, audit.Event{Action: "repository.update", Target: repo.Name, Details: d})
+	})
+	return out, err
+}
+
+// DeleteRepository removes a repository with its packages and grants (the
+// rows referencing it cascade; unreferenced blobs are left to gc). The
+// caller has asked the decision function for ActionAdmin on repo.
+func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Repository) error {
+	return db.WithTx(ctx, pool, func(q *gendb.Queries) error {
+		if err := q.DeleteRepository(ctx, repo.ID); err != nil {
+			return db.Translate(err)
+		}
+		return audit.Record(ctx, q, audit.Event{Action: "repository.delete", Target: repo.Name, Details: map[string]any{"type": repo.Type}})
+	})
+}
+
+// RepositoryFilter narrows a repository listing.
+type RepositoryFilter struct {
+	Like   *string // escaped ILIKE substring of name or description; nil = any
+	Type   *string
+	Limit  int32
+	Offset int32
+}
+
+// ListRepositories pages through the repositories in v (what the caller may
+// read, from auth.Authorizer.Visible), with the total.
+func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f RepositoryFilter) ([]gendb.ListVisibleRepositoriesRow, int64, error) {
+	q := gendb.New(pool)
+	rows, err := q.ListVisibleRepositories(ctx, gendb.ListVisibleRepositoriesParams{
+		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
+		Q: f.Like, Type: f.Type, Lim: f.Limit, Off: f.Offset,
+	})
+	if err != nil {
+		return nil, 0, db.Translate(err)
+	}
+	n, err := q.CountVisibleRepositories(ctx, gendb.CountVisibleRepositoriesParams{
+		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
+		Q: f.Like, Type: f.Type,
+	})
+	return rows, n, db.Translate(err)
 }

@@ -10,8 +10,10 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	filesh "github.com/kodera-packages/kodera/handlers/files"
+	"github.com/kodera-packages/kodera/handlers/oci"
 	"github.com/kodera-packages/kodera/handlers/web"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // routes lists every mount of a node in one place.
@@ -25,6 +27,13 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server) (http.Handl
 	})
 	r.Get("/readyz", readyz(d))
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+
+	registryHandler := oci.New(oci.Deps{
+		Registry: registry.New(d.Pool, d.Blobs, d.Log), Pool: d.Pool,
+		Authn: d.Authn, Authz: d.Authz, Log: d.Log, BaseURL: d.Config.BaseURL,
+	})
+	r.Handle("/v2", registryHandler)
+	r.Handle("/v2/*", registryHandler)
 
 	if err := apiServer.Mount(r); err != nil {
 		return nil, err

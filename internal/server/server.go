@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/identity"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -34,7 +36,11 @@ type Deps struct {
 func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	apiServer := &api.Server{Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log}
+	apiServer := &api.Server{
+		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
+		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
+	}
 	return routes(d, reg, apiServer)
 }
 

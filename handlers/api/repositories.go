@@ -1,0 +1,124 @@
+package api
+
+import (
+	"context"
+
+	"github.com/kodera-packages/kodera/gen/api"
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/packages"
+)
+
+// ListRepositories implements GET /api/v1/repositories: only what the
+// caller may read, as the decision function's Visible predicate says.
+func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesRequestObject) (api.ListRepositoriesResponseObject, error) {
+	v, err := s.Authz.Visible(ctx, auth.FromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	prm := req.Params
+	page := identity.NewPage(prm.Limit, prm.Offset)
+	f := packages.RepositoryFilter{Like: identity.LikePattern(deref(prm.Q)), Limit: page.Limit, Offset: page.Offset}
+	if prm.Type != nil {
+		t := string(*prm.Type)
+		f.Type = &t
+	}
+	rows, total, err := packages.ListRepositories(ctx, s.Pool, v, f)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]api.Repository, len(rows))
+	for i, r := range rows {
+		items[i] = apiRepository(gendb.Repository{
+			ID: r.ID, Name: r.Name, Type: r.Type, Description: r.Description, Visibility: r.Visibility,
+			Immutable: r.Immutable, OwnerID: r.OwnerID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		}, r.OwnerName)
+	}
+	return api.ListRepositories200JSONResponse{Items: items, Total: total, Limit: int(page.Limit), Offset: int(page.Offset)}, nil
+}
+
+// CreateRepository implements POST /api/v1/repositories.
+func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryRequestObject) (api.CreateRepositoryResponseObject, error) {
+	p := auth.FromContext(ctx)
+	if p.IsAnonymous() {
+		return nil, errLogin
+	}
+	if !auth.MayCreateRepository(p) {
+		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the write scope and no repository limit")
+	}
+	b := req.Body
+	repo, err := packages.CreateRepository(ctx, s.Pool, packages.NewRepository{
+		Name: b.Name, Type: string(b.Type), Description: deref(b.Description), Visibility: string(deref(b.Visibility)), OwnerID: &p.ID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := apiRepository(repo, &p.Name)
+	access := api.RepositoryAccess(auth.LevelName(auth.LevelAdmin))
+	out.Access = &access
+	return api.CreateRepository201JSONResponse(out), nil
+}
+
+// GetRepository implements GET /api/v1/repositories/{name}.
+func (s *Server) GetRepository(ctx context.Context, req api.GetRepositoryRequestObject) (api.GetRepositoryResponseObject, error) {
+	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.describeRepository(ctx, repo)
+	return api.GetRepository200JSONResponse(out), err
+}
+
+// UpdateRepository implements PATCH /api/v1/repositories/{name}.
+func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryRequestObject) (api.UpdateRepositoryResponseObject, error) {
+	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	if err != nil {
+		return nil, err
+	}
+	b := req.Body
+	c := packages.RepositoryChange{Description: b.Description, Immutable: b.Immutable}
+	if b.Visibility != nil {
+		v := string(*b.Visibility)
+		c.Visibility = &v
+	}
+	repo, err = packages.UpdateRepository(ctx, s.Pool, repo, c)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.describeRepository(ctx, repo)
+	return api.UpdateRepository200JSONResponse(out), err
+}
+
+// DeleteRepository implements DELETE /api/v1/repositories/{name}.
+func (s *Server) DeleteRepository(ctx context.Context, req api.DeleteRepositoryRequestObject) (api.DeleteRepositoryResponseObject, error) {
+	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := packages.DeleteRepository(ctx, s.Pool, repo); err != nil {
+		return nil, err
+	}
+	return api.DeleteRepository204Response{}, nil
+}
+
+// describeRepository adds the owner's name and the caller's access level.
+func (s *Server) describeRepository(ctx context.Context, repo gendb.Repository) (api.Repository, error) {
+	var owner *string
+	if repo.OwnerID != nil {
+		if u, err := s.Identity.User(ctx, *repo.OwnerID); err == nil {
+			owner = &u.Username
+		}
+	}
+	out := apiRepository(repo, owner)
+	level, err := s.Authz.EffectiveLevel(ctx, auth.FromContext(ctx), repo)
+	if err != nil {
+		return out, err
+	}
+	if name := auth.LevelName(level); name != "" {
+		a := api.RepositoryAccess(name)
+		out.Access = &a
+	}
+	return out, nil
+}

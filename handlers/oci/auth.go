@@ -1,0 +1,375 @@
+package oci
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/ocispec"
+	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/registry"
+)
+
+// tokenTTL is the lifetime of a registry token; clients fetch a new one
+// on the next 401.
+const tokenTTL = 5 * time.Minute
+
+// settingTokenKey is the settings key of the HMAC key all nodes sign with.
+const settingTokenKey = "registryTokenKey"
+
+// signingKey loads (or creates, once for all nodes) the HMAC key.
+type signingKey struct {
+	pool *pgxpool.Pool
+	mu   sync.Mutex
+	key  []byte
+}
+
+func (k *signingKey) get(ctx context.Context) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key != nil {
+		return k.key, nil
+	}
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh)
+	val, _ := json.Marshal(base64.StdEncoding.EncodeToString(fresh))
+	raw, err := gendb.New(k.pool).InsertSettingIfAbsent(ctx, gendb.InsertSettingIfAbsentParams{Key: settingTokenKey, Value: val})
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("oci: token key setting: %w", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("oci: token key setting is not a base64 key")
+	}
+	k.key = key
+	return key, nil
+}
+
+// accessEntry is one grant in a registry token (Docker token spec "access").
+type accessEntry struct {
+	Type    string   `json:"type"`
+	Name    string   `json:"name"`
+	Actions []string `json:"actions"`
+}
+
+// claims is a registry token: the grants plus who they were issued to, so
+// requests carrying it are still checked against the decision function.
+type claims struct {
+	jwt.RegisteredClaims
+	Access []accessEntry     `json:"access"`
+	Kind   auth.Kind         `json:"kkd"`
+	UID    int64             `json:"kid"`
+	Admin  bool              `json:"kad,omitempty"`
+	Limits *auth.TokenLimits `json:"klt,omitempty"`
+	Via    string            `json:"kvia,omitempty"`
+}
+
+func (c *claims) principal() auth.Principal {
+	if c.Kind == auth.KindAnonymous || c.Kind == "" {
+		return auth.Anonymous()
+	}
+	return auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Token: c.Limits, Via: c.Via}
+}
+
+func (c *claims) allows(name, action string) bool {
+	for _, a := range c.Access {
+		if a.Type == "repository" && a.Name == name && (slices.Contains(a.Actions, action) || slices.Contains(a.Actions, "*")) {
+			return true
+		}
+	}
+	return false
+}
+
+// caller is who makes a request: the principal plus, for registry tokens,
+// the grants the token carries.
+type caller struct {
+	p      auth.Principal
+	claims *claims
+}
+
+// authenticate resolves a request's credentials: a registry token, or any
+// credential internal/auth understands (Basic with password or token,
+// Bearer kp_ token, session cookie).
+func (h *Handler) authenticate(r *http.Request) (caller, error) {
+	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !auth.IsToken(strings.TrimSpace(v)) {
+		key, err := h.keys.get(r.Context())
+		if err != nil {
+			return caller{}, err
+		}
+		c := &claims{}
+		_, err = jwt.ParseWithClaims(strings.TrimSpace(v), c, func(*jwt.Token) (any, error) { return key, nil },
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithIssuer("kodera"), jwt.WithExpirationRequired())
+		if err != nil {
+			return caller{}, h.challenge(r, "", CodeUnauthorized.Err(fmt.Errorf("registry token: %w", err)))
+		}
+		return caller{p: c.principal(), claims: c}, nil
+	}
+	p, err := h.authn.Authenticate(r)
+	if err != nil {
+		return caller{}, h.challenge(r, "", toError(err))
+	}
+	return caller{p: p}, nil
+}
+
+// service is the token service name: the registry's host.
+func (h *Handler) service(r *http.Request) string {
+	if h.baseURL != "" {
+		if u, err := url.Parse(h.baseURL); err == nil {
+			return u.Host
+		}
+	}
+	return r.Host
+}
+
+func (h *Handler) realm(r *http.Request) string {
+	if h.baseURL != "" {
+		return h.baseURL + "/v2/token"
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/v2/token"
+}
+
+// challenge turns e into a 401 carrying the Bearer challenge for scope.
+func (h *Handler) challenge(r *http.Request, scope string, e *Error) *Error {
+	c := fmt.Sprintf(`Bearer realm=%q,service=%q`, h.realm(r), h.service(r))
+	if scope != "" {
+		c += fmt.Sprintf(`,scope=%q`, scope)
+	}
+	out := *e
+	out.Code = CodeUnauthorized
+	out.Challenge = c
+	return &out
+}
+
+// ping implements GET /v2/ ("Determining support"): 200 for callers with
+// credentials, 401 with the Bearer challenge for anonymous ones, so that
+// docker login and the token flow start.
+func (h *Handler) ping(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.authenticate(r)
+	if err != nil {
+		return err
+	}
+	if c.p.IsAnonymous() && c.claims == nil {
+		return h.challenge(r, "", CodeUnauthorized.WithDetail("authentication required"))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte("{}"))
+	return nil
+}
+
+func dockerAction(a auth.Action) string {
+	switch a {
+	case auth.ActionRead:
+		return "pull"
+	case auth.ActionDelete:
+		return "delete"
+	}
+	return "push"
+}
+
+// withName authenticates, resolves the OCI name and asks the decision
+// function before calling next.
+func (h *Handler) withName(rt route, next func(w http.ResponseWriter, r *http.Request, n registry.Name, rt route) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, err := h.authenticate(r)
+		if err != nil {
+			return err
+		}
+		n, err := h.resolve(r, c, rt.name, rt.action)
+		if err != nil {
+			return err
+		}
+		ctx := auth.WithPrincipal(r.Context(), c.p)
+		return next(w, r.WithContext(ctx), n, rt)
+	}
+}
+
+// resolve maps an OCI name to its repository for an action, answering 401
+// with a challenge when the caller must (re-)authenticate.
+func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Action) (registry.Name, error) {
+	repoName, image, err := ocispec.SplitName(name)
+	if err != nil {
+		return registry.Name{}, CodeNameInvalid.WithDetail(err.Error())
+	}
+	scope := "repository:" + name + ":" + dockerAction(act)
+	if act == auth.ActionWrite {
+		scope = "repository:" + name + ":pull,push"
+	}
+	repo, err := h.authz.Repository(r.Context(), c.p, repoName, act)
+	if err != nil {
+		if errors.Is(err, domain.ErrUnauthenticated) {
+			return registry.Name{}, h.challenge(r, scope, toError(err))
+		}
+		return registry.Name{}, err
+	}
+	if c.claims != nil && !c.claims.allows(name, dockerAction(act)) {
+		return registry.Name{}, h.challenge(r, scope, CodeUnauthorized.WithDetail("token does not grant "+scope))
+	}
+	if repo.Type != packages.TypeDocker {
+		return registry.Name{}, CodeNameUnknown.WithDetail(fmt.Sprintf("repository %q is not a docker repository", repoName))
+	}
+	return registry.Name{Repo: repo, Image: image}, nil
+}
+
+// token implements the Docker token endpoint: GET with Basic credentials
+// (password or token) or none, and the OAuth2 password grant as POST. The
+// granted access is what was asked for, intersected with what the decision
+// function allows.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
+	var (
+		p      auth.Principal
+		err    error
+		scopes []string
+	)
+	switch r.Method {
+	case http.MethodGet:
+		if u, pw, ok := r.BasicAuth(); ok && u == "" && pw == "" {
+			// Some clients send empty Basic credentials when they have none.
+			p = auth.Anonymous()
+		} else {
+			p, err = h.authn.Authenticate(r)
+		}
+		scopes = r.URL.Query()["scope"]
+	case http.MethodPost:
+		if err := r.ParseForm(); err != nil {
+			return CodeUnsupported.WithDetail("bad form")
+		}
+		scopes = r.PostForm["scope"]
+		if r.PostForm.Get("grant_type") == "password" {
+			p, err = h.authn.Basic(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
+		} else {
+			p, err = h.authn.Authenticate(r)
+		}
+	default:
+		return CodeUnsupported.WithDetail(r.Method + " /v2/token")
+	}
+	if err != nil {
+		e := toError(err)
+		e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+		return e
+	}
+	var access []accessEntry
+	for _, s := range scopes {
+		for _, one := range strings.Fields(s) {
+			if a, ok := h.grant(r.Context(), p, one); ok {
+				access = append(access, a)
+			}
+		}
+	}
+	key, err := h.keys.get(r.Context())
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	jti := make([]byte, 12)
+	_, _ = rand.Read(jti)
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: "kodera", Subject: p.Name, Audience: jwt.ClaimStrings{h.service(r)},
+			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
+			ExpiresAt: jwt.NewNumericDate(now.Add(tokenTTL)), ID: base64.RawURLEncoding.EncodeToString(jti),
+		},
+		Access: access, Kind: p.Kind, UID: p.ID, Admin: p.Admin, Limits: p.Token, Via: p.Via,
+	}
+	if c.Access == nil {
+		c.Access = []accessEntry{}
+	}
+	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(key)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(map[string]any{
+		"token": signed, "access_token": signed, "expires_in": int(tokenTTL.Seconds()), "issued_at": now.UTC().Format(time.RFC3339),
+	})
+}
+
+// grant computes the part of one requested scope p may have.
+func (h *Handler) grant(ctx context.Context, p auth.Principal, scope string) (accessEntry, bool) {
+	i := strings.Index(scope, ":")
+	j := strings.LastIndex(scope, ":")
+	if i < 0 || j <= i {
+		return accessEntry{}, false
+	}
+	typ, name, actions := scope[:i], scope[i+1:j], strings.Split(scope[j+1:], ",")
+	switch typ {
+	case "registry":
+		if name == "catalog" {
+			return accessEntry{Type: typ, Name: name, Actions: []string{"*"}}, true
+		}
+		return accessEntry{}, false
+	case "repository":
+	default:
+		return accessEntry{}, false
+	}
+	repoName, _, err := ocispec.SplitName(name)
+	if err != nil {
+		return accessEntry{}, false
+	}
+	repo, err := h.authz.Repository(ctx, p, repoName, auth.ActionRead)
+	if err != nil || repo.Type != packages.TypeDocker {
+		return accessEntry{}, false
+	}
+	granted := []string{}
+	for _, a := range actions {
+		var act auth.Action
+		switch a {
+		case "pull":
+			act = auth.ActionRead
+		case "push":
+			act = auth.ActionWrite
+		case "delete":
+			act = auth.ActionDelete
+		case "*":
+			for _, x := range []string{"pull", "push", "delete"} {
+				if ok, _ := h.authz.May(ctx, p, actionOf(x), repo); ok && !slices.Contains(granted, x) {
+					granted = append(granted, x)
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		if ok, _ := h.authz.May(ctx, p, act, repo); ok && !slices.Contains(granted, a) {
+			granted = append(granted, a)
+		}
+	}
+	if len(granted) == 0 {
+		return accessEntry{}, false
+	}
+	return accessEntry{Type: "repository", Name: name, Actions: granted}, true
+}
+
+func actionOf(docker string) auth.Action {
+	switch docker {
+	case "push":
+		return auth.ActionWrite
+	case "delete":
+		return auth.ActionDelete
+	}
+	return auth.ActionRead
+}

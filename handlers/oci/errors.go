@@ -1,0 +1,137 @@
+package oci
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/registry"
+)
+
+// Code is one row of the error table of the Distribution Specification
+// ("Error Codes"): the code string, its HTTP status and default message.
+type Code struct {
+	Code    string
+	Status  int
+	Message string
+}
+
+// The spec's error codes, plus the statuses this registry answers with.
+var (
+	CodeBlobUnknown         = Code{"BLOB_UNKNOWN", http.StatusNotFound, "blob unknown to registry"}
+	CodeBlobUploadInvalid   = Code{"BLOB_UPLOAD_INVALID", http.StatusBadRequest, "blob upload invalid"}
+	CodeBlobUploadUnknown   = Code{"BLOB_UPLOAD_UNKNOWN", http.StatusNotFound, "blob upload unknown to registry"}
+	CodeRangeInvalid        = Code{"BLOB_UPLOAD_INVALID", http.StatusRequestedRangeNotSatisfiable, "chunk out of order"}
+	CodeDigestInvalid       = Code{"DIGEST_INVALID", http.StatusBadRequest, "provided digest did not match uploaded content"}
+	CodeManifestBlobUnknown = Code{"MANIFEST_BLOB_UNKNOWN", http.StatusBadRequest, "manifest references a manifest or blob unknown to registry"}
+	CodeManifestInvalid     = Code{"MANIFEST_INVALID", http.StatusBadRequest, "manifest invalid"}
+	CodeManifestTooLarge    = Code{"MANIFEST_INVALID", http.StatusRequestEntityTooLarge, "manifest larger than 4 MiB"}
+	CodeManifestUnknown     = Code{"MANIFEST_UNKNOWN", http.StatusNotFound, "manifest unknown to registry"}
+	CodeNameInvalid         = Code{"NAME_INVALID", http.StatusBadRequest, "invalid repository name"}
+	CodeNameUnknown         = Code{"NAME_UNKNOWN", http.StatusNotFound, "repository name not known to registry"}
+	CodeSizeInvalid         = Code{"SIZE_INVALID", http.StatusBadRequest, "provided length did not match content length"}
+	CodeTagInvalid          = Code{"TAG_INVALID", http.StatusBadRequest, "manifest tag did not match URI"}
+	CodeUnauthorized        = Code{"UNAUTHORIZED", http.StatusUnauthorized, "authentication required"}
+	CodeDenied              = Code{"DENIED", http.StatusForbidden, "requested access to the resource is denied"}
+	CodeUnsupported         = Code{"UNSUPPORTED", http.StatusMethodNotAllowed, "the operation is unsupported"}
+	CodeTooManyRequests     = Code{"TOOMANYREQUESTS", http.StatusTooManyRequests, "too many requests"}
+	CodeUnavailable         = Code{"UNAVAILABLE", http.StatusServiceUnavailable, "service unavailable"}
+	CodeUnknown             = Code{"UNKNOWN", http.StatusInternalServerError, "unknown error"}
+)
+
+// Error is a protocol error ready to be written.
+type Error struct {
+	Code
+	Detail any
+	// Challenge, when set, goes out as WWW-Authenticate.
+	Challenge string
+	cause     error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return e.Code.Code + ": " + e.cause.Error()
+	}
+	return e.Code.Code
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// WithDetail returns the error with a detail object.
+func (c Code) WithDetail(detail any) *Error { return &Error{Code: c, Detail: detail} }
+
+// Err returns the code as an error wrapping cause.
+func (c Code) Err(cause error) *Error { return &Error{Code: c, cause: cause} }
+
+// serviceErrors maps service and domain errors to codes, first match wins.
+var serviceErrors = []struct {
+	err  error
+	code Code
+}{
+	{registry.ErrBlobUnknown, CodeBlobUnknown},
+	{registry.ErrUploadUnknown, CodeBlobUploadUnknown},
+	{registry.ErrRangeInvalid, CodeRangeInvalid},
+	{registry.ErrUploadInvalid, CodeBlobUploadInvalid},
+	{registry.ErrDigestInvalid, CodeDigestInvalid},
+	{registry.ErrSizeInvalid, CodeSizeInvalid},
+	{registry.ErrManifestUnknown, CodeManifestUnknown},
+	{registry.ErrManifestTooLarge, CodeManifestTooLarge},
+	{registry.ErrManifestBlobUnknown, CodeManifestBlobUnknown},
+	{registry.ErrManifestInvalid, CodeManifestInvalid},
+	{registry.ErrTagInvalid, CodeTagInvalid},
+	{domain.ErrUnauthenticated, CodeUnauthorized},
+	{domain.ErrForbidden, CodeDenied},
+	{domain.ErrNotFound, CodeNameUnknown},
+	{domain.ErrInvalid, CodeNameInvalid},
+	{domain.ErrTooManyRequests, CodeTooManyRequests},
+	{domain.ErrUnavailable, CodeUnavailable},
+}
+
+// toError turns any error into a protocol error.
+func toError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	for _, m := range serviceErrors {
+		if errors.Is(err, m.err) {
+			out := &Error{Code: m.code, cause: err}
+			if m.code.Status < 500 {
+				if msg, ok := domain.PublicMessage(err); ok {
+					out.Detail = msg
+				} else if m.code.Status == http.StatusBadRequest {
+					out.Detail = err.Error()
+				}
+			}
+			return out
+		}
+	}
+	return &Error{Code: CodeUnknown, cause: err}
+}
+
+// writeError writes the spec's error envelope. 5xx errors are logged with
+// the request id and say nothing internal.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := toError(err)
+	if e.Status >= 500 {
+		h.log.ErrorContext(r.Context(), "oci: request failed", "request_id", middleware.GetReqID(r.Context()),
+			"method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if e.Challenge != "" {
+		w.Header().Set("WWW-Authenticate", e.Challenge)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	type item struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Detail  any    `json:"detail,omitempty"`
+	}
+	_ = json.NewEncoder(w).Encode(map[string][]item{"errors": {{Code: e.Code.Code, Message: e.Message, Detail: e.Detail}}})
+}

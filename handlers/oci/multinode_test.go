@@ -1,0 +1,90 @@
+package oci_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
+	"github.com/kodera-packages/kodera/internal/blob/blobtest"
+	"github.com/kodera-packages/kodera/internal/dbtest"
+)
+
+// TestChunkedUploadAcrossNodes begins a chunked upload on one node and
+// finishes it on another sharing the database and the store, once on the
+// filesystem store and once on S3; a delete on one node is visible on the
+// other at once.
+func TestChunkedUploadAcrossNodes(t *testing.T) {
+	stores := map[string]func(t *testing.T) (string, map[string]string){
+		"fs": func(t *testing.T) (string, map[string]string) { return t.TempDir(), nil },
+		"s3": func(t *testing.T) (string, map[string]string) {
+			cfg := blobtest.StartS3(t)
+			return t.TempDir(), map[string]string{"STORAGE_URL": cfg.Endpoint, "STORAGE_BUCKET": cfg.Bucket, "STORAGE_AK": cfg.AccessKey, "STORAGE_SK": cfg.SecretKey}
+		},
+	}
+	for name, store := range stores {
+		t.Run(name, func(t *testing.T) {
+			dbURL := dbtest.New(t)
+			dir, env := store(t)
+			a := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			b := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			seed := a.Seed(t)
+			seed.User("alice", "alice-password-123", false)
+			seed.Repo("multi", "docker", "private", "alice")
+			token := seed.Token("alice", false, []string{"write"})
+			ca := &client{t: t, base: a.URL, user: "alice", pass: token}
+			cb := &client{t: t, base: b.URL, user: "alice", pass: token}
+
+			data := make([]byte, 3<<20+123)
+			_, _ = rand.Read(data)
+			digest := digestOf(data)
+			chunks := [][]byte{data[:1<<20], data[1<<20 : 2<<20], data[2<<20:]}
+
+			resp := ca.do("POST", "/v2/multi/img/blobs/uploads/", nil, nil)
+			require.Equal(t, http.StatusAccepted, resp.StatusCode, readAll(resp))
+			loc := resp.Header.Get("Location")
+			offset := 0
+			for i, chunk := range chunks[:2] {
+				c := []*client{ca, cb}[i]
+				resp = c.do("PATCH", loc, map[string]string{
+					"Content-Type":  "application/octet-stream",
+					"Content-Range": fmt.Sprintf("%d-%d", offset, offset+len(chunk)-1),
+				}, chunk)
+				require.Equal(t, http.StatusAccepted, resp.StatusCode, readAll(resp))
+				offset += len(chunk)
+				require.Equal(t, fmt.Sprintf("0-%d", offset-1), resp.Header.Get("Range"))
+				loc = resp.Header.Get("Location")
+			}
+			// Either node reports the progress.
+			resp = ca.do("GET", loc, nil, nil)
+			require.Equal(t, http.StatusNoContent, resp.StatusCode)
+			require.Equal(t, fmt.Sprintf("0-%d", offset-1), resp.Header.Get("Range"))
+			// An out-of-order chunk is refused with 416.
+			resp = ca.do("PATCH", loc, map[string]string{"Content-Range": "0-9"}, data[:10])
+			require.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
+			// The last chunk and the digest go to the second node.
+			resp = cb.do("PUT", loc+"?digest="+digest, map[string]string{
+				"Content-Type":  "application/octet-stream",
+				"Content-Range": fmt.Sprintf("%d-%d", offset, len(data)-1),
+			}, chunks[2])
+			require.Equal(t, http.StatusCreated, resp.StatusCode, readAll(resp))
+			require.Equal(t, digest, resp.Header.Get("Docker-Content-Digest"))
+
+			for _, c := range []*client{ca, cb} {
+				resp = c.do("GET", "/v2/multi/img/blobs/"+digest, nil, nil)
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				got := readAll(resp)
+				require.True(t, bytes.Equal(data, []byte(got)), "blob differs")
+			}
+			// A delete on one node is visible on the other at once.
+			resp = cb.do("DELETE", "/v2/multi/img/blobs/"+digest, nil, nil)
+			require.Equal(t, http.StatusAccepted, resp.StatusCode)
+			resp = ca.do("HEAD", "/v2/multi/img/blobs/"+digest, nil, nil)
+			require.Equal(t, http.StatusNotFound, resp.StatusCode)
+		})
+	}
+}

@@ -1,0 +1,75 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, ":8080", c.Listen)
+	require.Equal(t, "./data", c.DataDir)
+	require.Equal(t, "127.0.0.1", c.DB.Host)
+	require.Equal(t, 5432, c.DB.Port)
+	require.Equal(t, "kodera", c.DB.Database)
+	require.Equal(t, "", c.Storage.URL, "filesystem store is the default")
+	require.Equal(t, "", c.Search.URL, "Postgres search is the default")
+	require.Equal(t, slog.LevelInfo, c.LogLevel)
+	require.Equal(t, int64(64<<30), c.MaxUploadBytes)
+	require.Equal(t, 30*time.Second, c.ShutdownTimeout)
+}
+
+func TestLoadValues(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{
+		"DB_HOST": "db.internal", "DB_PORT": "6543", "DB_DATABASE": "k", "DB_USERNAME": "u", "DB_PASSWORD": "p@ss/word",
+		"STORAGE_URL": "http://minio:9000", "STORAGE_BUCKET": "b", "STORAGE_AK": "ak", "STORAGE_SK": "sk",
+		"ELASTICSEARCH_URL": "http://es:9200", "KODERA_ADMIN_USERNAME": "root", "KODERA_ADMIN_PASSWORD": "secret123",
+		"KODERA_BASE_URL": "https://packages.example.com/", "KODERA_LOG_FORMAT": "JSON", "KODERA_LOG_LEVEL": "debug",
+		"KODERA_MAX_UPLOAD_BYTES": "10G", "KODERA_SHUTDOWN_TIMEOUT": "5s", "KODERA_LISTEN": "127.0.0.1:9000",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, "https://packages.example.com", c.BaseURL, "trailing slash trimmed")
+	require.Equal(t, "json", c.LogFormat)
+	require.Equal(t, slog.LevelDebug, c.LogLevel)
+	require.Equal(t, int64(10<<30), c.MaxUploadBytes)
+	require.Equal(t, 5*time.Second, c.ShutdownTimeout)
+	require.Equal(t, "postgres://u:p%40ss%2Fword@db.internal:6543/k?sslmode=disable", c.DB.URL())
+	require.Equal(t, Storage{URL: "http://minio:9000", Bucket: "b", AccessKey: "ak", SecretKey: "sk", Region: "us-east-1"}, c.Storage)
+}
+
+func TestLoadErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
+	cases := map[string]map[string]string{
+		"DB_PORT":                 {"DB_PORT": "abc"},
+		"KODERA_LISTEN":           {"KODERA_LISTEN": "8080"},
+		"KODERA_BASE_URL":         {"KODERA_BASE_URL": "ftp://x"},
+		"STORAGE_URL":             {"STORAGE_URL": "minio:9000", "STORAGE_AK": "a", "STORAGE_SK": "b"},
+		"STORAGE_AK":              {"STORAGE_URL": "http://minio:9000", "STORAGE_SK": "b"},
+		"KODERA_LOG_FORMAT":       {"KODERA_LOG_FORMAT": "xml"},
+		"KODERA_LOG_LEVEL":        {"KODERA_LOG_LEVEL": "loud"},
+		"KODERA_MAX_UPLOAD_BYTES": {"KODERA_MAX_UPLOAD_BYTES": "-1"},
+		"KODERA_SHUTDOWN_TIMEOUT": {"KODERA_SHUTDOWN_TIMEOUT": "soon"},
+		"KODERA_ADMIN_PASSWORD":   {"KODERA_ADMIN_USERNAME": "root"},
+		"ELASTICSEARCH_URL":       {"ELASTICSEARCH_URL": "::"},
+		"KODERA_DB_SSLMODE":       {"KODERA_DB_SSLMODE": "maybe"},
+	}
+	for name, e := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(env(e))
+			require.Error(t, err)
+			require.True(t, strings.HasPrefix(err.Error(), name+" "), "error %q should start with %s", err, name)
+		})
+	}
+}

@@ -1,0 +1,265 @@
+// Package ocispec holds the pure parts of the OCI Distribution and Image
+// specifications the registry needs: repository names, tags, media types
+// and manifest parsing with validation. No I/O; table-tested.
+package ocispec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/kodera-packages/kodera/internal/blob"
+)
+
+// Media types the registry recognises as manifests.
+const (
+	MediaTypeOCIManifest    = "application/vnd.oci.image.manifest.v1+json"
+	MediaTypeOCIIndex       = "application/vnd.oci.image.index.v1+json"
+	MediaTypeDockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
+	MediaTypeDockerList     = "application/vnd.docker.distribution.manifest.list.v2+json"
+	MediaTypeOCIEmpty       = "application/vnd.oci.empty.v1+json"
+)
+
+// MaxManifestSize is the largest manifest accepted (4 MiB, as the spec suggests).
+const MaxManifestSize = 4 << 20
+
+// MaxNameLength bounds a full repository name (host excluded).
+const MaxNameLength = 255
+
+// ErrInvalid marks a name, tag or manifest that breaks the specification.
+var ErrInvalid = errors.New("ocispec: invalid")
+
+var (
+	nameRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`)
+	tagRE  = regexp.MustCompile(`^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$`)
+)
+
+// ValidateName checks a full OCI repository name against the spec's grammar.
+func ValidateName(name string) error {
+	if name == "" || len(name) > MaxNameLength {
+		return fmt.Errorf("%w: repository name must have 1-%d characters", ErrInvalid, MaxNameLength)
+	}
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("%w: repository name %q does not match the OCI name grammar", ErrInvalid, name)
+	}
+	return nil
+}
+
+// SplitName parses "<kodera repository>[/<image path>]" into its parts.
+func SplitName(name string) (repo, image string, err error) {
+	if err := ValidateName(name); err != nil {
+		return "", "", err
+	}
+	repo, image, _ = strings.Cut(name, "/")
+	return repo, image, nil
+}
+
+// JoinName is the inverse of SplitName.
+func JoinName(repo, image string) string {
+	if image == "" {
+		return repo
+	}
+	return repo + "/" + image
+}
+
+// ValidTag reports whether s is a valid tag.
+func ValidTag(s string) bool { return tagRE.MatchString(s) }
+
+// IsDigest reports whether s parses as a digest the registry supports.
+func IsDigest(s string) bool {
+	_, err := blob.ParseDigest(s)
+	return err == nil
+}
+
+// Descriptor is an OCI content descriptor.
+type Descriptor struct {
+	MediaType    string            `json:"mediaType"`
+	Digest       string            `json:"digest"`
+	Size         int64             `json:"size"`
+	ArtifactType string            `json:"artifactType,omitempty"`
+	Annotations  map[string]string `json:"annotations,omitempty"`
+	Platform     *Platform         `json:"platform,omitempty"`
+	URLs         []string          `json:"urls,omitempty"`
+}
+
+// Platform is an index entry's platform.
+type Platform struct {
+	Architecture string   `json:"architecture"`
+	OS           string   `json:"os"`
+	OSVersion    string   `json:"os.version,omitempty"`
+	OSFeatures   []string `json:"os.features,omitempty"`
+	Variant      string   `json:"variant,omitempty"`
+}
+
+// Manifest is the union of image manifests and indexes (OCI and Docker).
+type Manifest struct {
+	SchemaVersion int               `json:"schemaVersion"`
+	MediaType     string            `json:"mediaType,omitempty"`
+	ArtifactType  string            `json:"artifactType,omitempty"`
+	Config        *Descriptor       `json:"config,omitempty"`
+	Layers        []Descriptor      `json:"layers,omitempty"`
+	Manifests     []Descriptor      `json:"manifests,omitempty"`
+	Subject       *Descriptor       `json:"subject,omitempty"`
+	Annotations   map[string]string `json:"annotations,omitempty"`
+}
+
+// Parsed is a validated manifest.
+type Parsed struct {
+	Manifest
+	// MediaType is the effective media type (body field or Content-Type).
+	MediaType string
+	// Index is true for indexes and manifest lists.
+	Index bool
+}
+
+// IsIndexType reports whether mt is an index or manifest list media type.
+func IsIndexType(mt string) bool { return mt == MediaTypeOCIIndex || mt == MediaTypeDockerList }
+
+// IsManifestType reports whether mt is an image manifest media type.
+func IsManifestType(mt string) bool {
+	return mt == MediaTypeOCIManifest || mt == MediaTypeDockerManifest
+}
+
+// Nondistributable reports whether a layer may live elsewhere (foreign
+// layers): the registry does not require such blobs to be present.
+func Nondistributable(mt string) bool {
+	return strings.Contains(mt, "nondistributable") || strings.Contains(mt, "foreign")
+}
+
+// ParseManifest validates body as a manifest sent with contentType. digest
+// is the digest the body will be stored under, so an index cannot list
+// itself.
+func ParseManifest(contentType string, body []byte, digest string) (Parsed, error) {
+	if len(body) > MaxManifestSize {
+		return Parsed{}, fmt.Errorf("%w: manifest larger than %d bytes", ErrInvalid, MaxManifestSize)
+	}
+	contentType = baseMediaType(contentType)
+	if contentType == "application/json" || contentType == "application/octet-stream" {
+		contentType = ""
+	}
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil {
+		return Parsed{}, fmt.Errorf("%w: manifest is not valid JSON: %v", ErrInvalid, err)
+	}
+	if dec.More() {
+		return Parsed{}, fmt.Errorf("%w: trailing data after the manifest", ErrInvalid)
+	}
+	if m.SchemaVersion != 2 {
+		return Parsed{}, fmt.Errorf("%w: schemaVersion must be 2", ErrInvalid)
+	}
+	mt := m.MediaType
+	switch {
+	case mt != "" && contentType != "" && contentType != mt:
+		return Parsed{}, fmt.Errorf("%w: mediaType %q disagrees with Content-Type %q", ErrInvalid, mt, contentType)
+	case mt == "" && contentType != "":
+		mt = contentType
+	case mt == "" && m.Manifests != nil:
+		mt = MediaTypeOCIIndex
+	case mt == "":
+		mt = MediaTypeOCIManifest
+	}
+	p := Parsed{Manifest: m, MediaType: mt}
+	switch {
+	case IsIndexType(mt):
+		p.Index = true
+		if m.Config != nil || m.Layers != nil {
+			return Parsed{}, fmt.Errorf("%w: an index has no config or layers", ErrInvalid)
+		}
+		for _, d := range m.Manifests {
+			if err := checkDescriptor(d); err != nil {
+				return Parsed{}, err
+			}
+			if d.Digest == digest {
+				return Parsed{}, fmt.Errorf("%w: an index cannot list itself", ErrInvalid)
+			}
+		}
+	case IsManifestType(mt):
+		if m.Config == nil {
+			return Parsed{}, fmt.Errorf("%w: an image manifest needs a config", ErrInvalid)
+		}
+		if m.Manifests != nil {
+			return Parsed{}, fmt.Errorf("%w: an image manifest has no manifests list", ErrInvalid)
+		}
+		if err := checkDescriptor(*m.Config); err != nil {
+			return Parsed{}, err
+		}
+		for _, d := range m.Layers {
+			if err := checkDescriptor(d); err != nil {
+				return Parsed{}, err
+			}
+		}
+	default:
+		return Parsed{}, fmt.Errorf("%w: unsupported manifest media type %q", ErrInvalid, mt)
+	}
+	if m.Subject != nil {
+		if err := checkDescriptor(*m.Subject); err != nil {
+			return Parsed{}, err
+		}
+	}
+	return p, nil
+}
+
+func checkDescriptor(d Descriptor) error {
+	if _, err := blob.ParseDigest(d.Digest); err != nil {
+		return fmt.Errorf("%w: descriptor digest %q: %v", ErrInvalid, d.Digest, err)
+	}
+	if d.Size < 0 {
+		return fmt.Errorf("%w: descriptor %s has a negative size", ErrInvalid, d.Digest)
+	}
+	if d.MediaType == "" {
+		return fmt.Errorf("%w: descriptor %s has no mediaType", ErrInvalid, d.Digest)
+	}
+	return nil
+}
+
+// EffectiveArtifactType is what the referrers API reports for a manifest:
+// its artifactType, else (image manifests) its config media type.
+func (p Parsed) EffectiveArtifactType() string {
+	if p.ArtifactType != "" {
+		return p.ArtifactType
+	}
+	if !p.Index && p.Config != nil {
+		return p.Config.MediaType
+	}
+	return ""
+}
+
+// Blobs returns the blob descriptors the registry must hold for the
+// manifest: the config and every distributable layer.
+func (p Parsed) Blobs() []Descriptor {
+	if p.Index {
+		return nil
+	}
+	out := make([]Descriptor, 0, len(p.Layers)+1)
+	out = append(out, *p.Config)
+	for _, l := range p.Layers {
+		if !Nondistributable(l.MediaType) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TotalSize sums what a pull of the manifest downloads.
+func (p Parsed) TotalSize() int64 {
+	var n int64
+	if p.Config != nil {
+		n += p.Config.Size
+	}
+	for _, l := range p.Layers {
+		n += l.Size
+	}
+	for _, c := range p.Manifests {
+		n += c.Size
+	}
+	return n
+}
+
+func baseMediaType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.TrimSpace(mt)
+}

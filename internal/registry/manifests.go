@@ -1,0 +1,294 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/audit"
+	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/ocispec"
+)
+
+// Manifest is a stored manifest.
+type Manifest = gendb.OciManifest
+
+// PutResult is what a manifest push answers with.
+type PutResult struct {
+	Digest  string
+	Subject string // the subject's digest, "" when none
+	Tags    []string
+}
+
+// DigestOf returns the digest of body in the algorithm of like (sha256 when like is "").
+func DigestOf(body []byte, alg blob.Algorithm) string {
+	if alg == blob.SHA512 {
+		s := sha512.Sum512(body)
+		return "sha512:" + hex.EncodeToString(s[:])
+	}
+	s := sha256.Sum256(body)
+	return "sha256:" + hex.EncodeToString(s[:])
+}
+
+// PutManifest validates and stores a manifest under reference (a tag or
+// the manifest's digest), plus any extra tags (the ?tag= parameters of a
+// push by digest). Every blob and child manifest it references must
+// already be visible under n.
+func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentType string, body []byte, extraTags ...string) (PutResult, error) {
+	if len(body) > ocispec.MaxManifestSize {
+		return PutResult{}, ErrManifestTooLarge
+	}
+	var digest string
+	var tags []string
+	for _, t := range extraTags {
+		if !ocispec.ValidTag(t) {
+			return PutResult{}, fmt.Errorf("%w: invalid tag %q", ErrTagInvalid, t)
+		}
+	}
+	if d, err := blob.ParseDigest(reference); err == nil {
+		digest = DigestOf(body, d.Algorithm)
+		if digest != reference {
+			return PutResult{}, fmt.Errorf("%w: manifest digest is %s, not %s", ErrDigestInvalid, digest, reference)
+		}
+	} else {
+		if !ocispec.ValidTag(reference) {
+			return PutResult{}, fmt.Errorf("%w: %q is neither a tag nor a digest", ErrTagInvalid, reference)
+		}
+		tags = []string{reference}
+		digest = DigestOf(body, blob.SHA256)
+	}
+	for _, t := range extraTags {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	m, err := ocispec.ParseManifest(contentType, body, digest)
+	if err != nil {
+		return PutResult{}, errors.Join(ErrManifestInvalid, err)
+	}
+	q := s.q()
+	if bl := m.Blobs(); len(bl) > 0 {
+		want := uniqueDigests(bl)
+		have, err := q.ListLinkedDigests(ctx, gendb.ListLinkedDigestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
+		if err != nil {
+			return PutResult{}, db.Translate(err)
+		}
+		if missing := firstMissing(want, have); missing != "" {
+			return PutResult{}, fmt.Errorf("%w: blob %s is not in %s", ErrManifestBlobUnknown, missing, n.Full())
+		}
+	}
+	if m.Index && len(m.Manifests) > 0 {
+		want := uniqueDigests(m.Manifests)
+		have, err := q.ListExistingManifests(ctx, gendb.ListExistingManifestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
+		if err != nil {
+			return PutResult{}, db.Translate(err)
+		}
+		if missing := firstMissing(want, have); missing != "" {
+			return PutResult{}, fmt.Errorf("%w: manifest %s is not in %s", ErrManifestBlobUnknown, missing, n.Full())
+		}
+	}
+	var subject *string
+	res := PutResult{Digest: digest, Tags: tags}
+	if m.Subject != nil {
+		subject = &m.Subject.Digest
+		res.Subject = m.Subject.Digest
+	}
+	ann, _ := json.Marshal(m.Annotations)
+	if m.Annotations == nil {
+		ann = []byte("{}")
+	}
+	meta, _ := json.Marshal(map[string]any{"digest": digest, "mediaType": m.MediaType, "size": len(body), "totalSize": m.TotalSize()})
+	p := auth.FromContext(ctx)
+	err = db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
+		row, err := q.UpsertManifest(ctx, gendb.UpsertManifestParams{
+			RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest, MediaType: m.MediaType,
+			ArtifactType: m.EffectiveArtifactType(), SubjectDigest: subject, Content: body,
+			Size: int64(len(body)), TotalSize: m.TotalSize(), Annotations: ann,
+		})
+		if err != nil {
+			return db.Translate(err)
+		}
+		if row.Inserted {
+			for _, d := range m.Blobs() {
+				if err := q.InsertManifestRef(ctx, gendb.InsertManifestRefParams{ManifestID: row.ID, Digest: d.Digest, Kind: "blob"}); err != nil {
+					return db.Translate(err)
+				}
+			}
+			for _, d := range m.Manifests {
+				if err := q.InsertManifestRef(ctx, gendb.InsertManifestRefParams{ManifestID: row.ID, Digest: d.Digest, Kind: "manifest"}); err != nil {
+					return db.Translate(err)
+				}
+			}
+		}
+		versions := tags
+		if len(tags) == 0 {
+			versions = []string{digest}
+		}
+		for _, tag := range tags {
+			if err := q.UpsertTag(ctx, gendb.UpsertTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: tag, ManifestID: row.ID}); err != nil {
+				return db.Translate(err)
+			}
+		}
+		pkg, err := q.UpsertImagePackage(ctx, gendb.UpsertImagePackageParams{RepositoryID: n.Repo.ID, Name: packageName(n)})
+		if err != nil {
+			return db.Translate(err)
+		}
+		for _, version := range versions {
+			if err := q.UpsertImageVersion(ctx, gendb.UpsertImageVersionParams{PackageID: pkg, Version: version, Metadata: meta, CreatedBy: p.Name}); err != nil {
+				return db.Translate(err)
+			}
+			if err := audit.Record(ctx, q, audit.Event{Action: "docker.push", Target: n.Full() + refSep(version) + version,
+				Details: map[string]any{"digest": digest, "mediaType": m.MediaType}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func refSep(v string) string {
+	if ocispec.IsDigest(v) {
+		return "@"
+	}
+	return ":"
+}
+
+// packageName is the package an image is listed as: its path, or the
+// repository name for an image at the repository root.
+func packageName(n Name) string {
+	if n.Image == "" {
+		return n.Repo.Name
+	}
+	return n.Image
+}
+
+// GetManifest resolves a tag or digest under n.
+func (s *Service) GetManifest(ctx context.Context, n Name, reference string) (Manifest, error) {
+	var m Manifest
+	var err error
+	if ocispec.IsDigest(reference) {
+		m, err = s.q().GetManifest(ctx, gendb.GetManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference})
+	} else if ocispec.ValidTag(reference) {
+		m, err = s.q().GetManifestByTag(ctx, gendb.GetManifestByTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: reference})
+	} else {
+		return Manifest{}, ErrManifestUnknown
+	}
+	if err = db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return Manifest{}, ErrManifestUnknown
+		}
+		return Manifest{}, err
+	}
+	return m, nil
+}
+
+// DeleteManifest deletes a manifest by digest (with its tags) or one tag.
+func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) error {
+	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
+		var versions []string
+		if ocispec.IsDigest(reference) {
+			m, err := q.GetManifest(ctx, gendb.GetManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference})
+			if err = db.Translate(err); err != nil {
+				if errors.Is(err, domain.ErrNotFound) {
+					return ErrManifestUnknown
+				}
+				return err
+			}
+			tags, err := q.ListTagsOfManifest(ctx, m.ID)
+			if err != nil {
+				return db.Translate(err)
+			}
+			if _, err := q.DeleteManifest(ctx, gendb.DeleteManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference}); err != nil {
+				return db.Translate(err)
+			}
+			versions = append(tags, reference)
+		} else {
+			rows, err := q.DeleteTag(ctx, gendb.DeleteTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: reference})
+			if err != nil {
+				return db.Translate(err)
+			}
+			if rows == 0 {
+				return ErrManifestUnknown
+			}
+			versions = []string{reference}
+		}
+		if err := q.DeleteImageVersions(ctx, gendb.DeleteImageVersionsParams{RepositoryID: n.Repo.ID, Name: packageName(n), Versions: versions}); err != nil {
+			return db.Translate(err)
+		}
+		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + refSep(reference) + reference})
+	})
+}
+
+// Tags lists tags after last, at most limit.
+func (s *Service) Tags(ctx context.Context, n Name, last string, limit int) ([]string, error) {
+	tags, err := s.q().ListTags(ctx, gendb.ListTagsParams{RepositoryID: n.Repo.ID, Image: n.Image, Last: last, Lim: int32(limit)})
+	return tags, db.Translate(err)
+}
+
+// Referrers returns descriptors of the manifests whose subject is digest,
+// optionally only those of one artifact type.
+func (s *Service) Referrers(ctx context.Context, n Name, digest, artifactType string) ([]ocispec.Descriptor, error) {
+	var at *string
+	if artifactType != "" {
+		at = &artifactType
+	}
+	rows, err := s.q().ListReferrers(ctx, gendb.ListReferrersParams{RepositoryID: n.Repo.ID, Image: n.Image, Subject: &digest, ArtifactType: at})
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	out := make([]ocispec.Descriptor, 0, len(rows))
+	for _, r := range rows {
+		d := ocispec.Descriptor{MediaType: r.MediaType, Digest: r.Digest, Size: r.Size, ArtifactType: r.ArtifactType}
+		_ = json.Unmarshal(r.Annotations, &d.Annotations)
+		if len(d.Annotations) == 0 {
+			d.Annotations = nil
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// CatalogEntry is one OCI name in the catalog.
+type CatalogEntry struct{ Repository, Image, Full string }
+
+// Catalog lists OCI names after last (at most limit per call), in order.
+func (s *Service) Catalog(ctx context.Context, last string, limit int) ([]CatalogEntry, error) {
+	rows, err := s.q().ListCatalog(ctx, gendb.ListCatalogParams{Last: last, Lim: int32(limit)})
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	out := make([]CatalogEntry, len(rows))
+	for i, r := range rows {
+		out[i] = CatalogEntry{Repository: r.Repository, Image: r.Image, Full: r.FullName}
+	}
+	return out, nil
+}
+
+func uniqueDigests(ds []ocispec.Descriptor) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		if !slices.Contains(out, d.Digest) {
+			out = append(out, d.Digest)
+		}
+	}
+	return out
+}
+
+func firstMissing(want, have []string) string {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return w
+		}
+	}
+	return ""
+}

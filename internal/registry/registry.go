@@ -1,0 +1,162 @@
+// Package registry is the OCI registry service behind handlers/oci: blob
+// links, resumable uploads, manifests, tags, referrers and the catalog.
+// Rows live in Postgres, content in the blob store; handlers never see SQL.
+//
+// An OCI name "<repo>/<image path>" is addressed here as a repository id
+// plus the image path ("" for an image at the repository root).
+package registry
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/packages"
+)
+
+// Protocol-level failures; handlers/oci maps each to its OCI error code.
+var (
+	ErrBlobUnknown         = errors.New("blob unknown")
+	ErrUploadUnknown       = errors.New("upload unknown")
+	ErrUploadInvalid       = errors.New("upload invalid")
+	ErrRangeInvalid        = errors.New("range not satisfiable")
+	ErrDigestInvalid       = errors.New("digest invalid")
+	ErrSizeInvalid         = errors.New("size invalid")
+	ErrManifestUnknown     = errors.New("manifest unknown")
+	ErrManifestInvalid     = errors.New("manifest invalid")
+	ErrManifestBlobUnknown = errors.New("manifest blob unknown")
+	ErrManifestTooLarge    = errors.New("manifest too large")
+	ErrTagInvalid          = errors.New("tag invalid")
+)
+
+// Service is the registry over one database and blob store.
+type Service struct {
+	Pool  *pgxpool.Pool
+	Store *blob.Store
+	Blobs *packages.Blobs
+	Log   *slog.Logger
+}
+
+// New builds the service.
+func New(pool *pgxpool.Pool, store *blob.Store, log *slog.Logger) *Service {
+	return &Service{Pool: pool, Store: store, Blobs: &packages.Blobs{Pool: pool, Store: store}, Log: log}
+}
+
+// Name is an OCI name resolved to its Kodera repository.
+type Name struct {
+	Repo  gendb.Repository
+	Image string
+}
+
+// Full is the OCI name as clients spell it.
+func (n Name) Full() string {
+	if n.Image == "" {
+		return n.Repo.Name
+	}
+	return n.Repo.Name + "/" + n.Image
+}
+
+// Blob is a blob visible under a name.
+type Blob struct {
+	Digest     string // as the client names it (sha256 or sha512)
+	BlobDigest string // sha256 content address
+	Size       int64
+	StorageKey string
+}
+
+func (s *Service) q() *gendb.Queries { return gendb.New(s.Pool) }
+
+// Stat finds a blob linked to the name.
+func (s *Service) Stat(ctx context.Context, n Name, digest string) (Blob, error) {
+	row, err := s.q().GetBlobLink(ctx, gendb.GetBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
+	if err = db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return Blob{}, ErrBlobUnknown
+		}
+		return Blob{}, err
+	}
+	return Blob{Digest: row.Digest, BlobDigest: row.BlobDigest, Size: row.Size, StorageKey: row.StorageKey}, nil
+}
+
+// Open reads [offset, offset+length) of a blob; length < 0 reads to the end.
+func (s *Service) Open(ctx context.Context, b Blob, offset, length int64) (io.ReadCloser, error) {
+	return s.Store.Open(ctx, b.StorageKey, offset, length)
+}
+
+// DeleteBlob unlinks a blob from the name; the content is left to GC.
+func (s *Service) DeleteBlob(ctx context.Context, n Name, digest string) error {
+	rows, err := s.q().DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
+	if err != nil {
+		return db.Translate(err)
+	}
+	if rows == 0 {
+		return ErrBlobUnknown
+	}
+	return nil
+}
+
+// Mount links a blob visible under from to n. The caller has checked that
+// it may read from; ErrBlobUnknown means the caller falls back to an upload.
+func (s *Service) Mount(ctx context.Context, n, from Name, digest string) (Blob, error) {
+	b, err := s.Stat(ctx, from, digest)
+	if err != nil {
+		return Blob{}, err
+	}
+	return b, s.link(ctx, n, b)
+}
+
+func (s *Service) link(ctx context.Context, n Name, b Blob) error {
+	return db.Translate(s.q().InsertBlobLink(ctx, gendb.InsertBlobLinkParams{
+		RepositoryID: n.Repo.ID, Image: n.Image, Digest: b.Digest, BlobDigest: b.BlobDigest, Size: b.Size,
+	}))
+}
+
+// PutBlob stores a whole blob in one request (monolithic upload) and links
+// it under digest.
+func (s *Service) PutBlob(ctx context.Context, n Name, r io.Reader, size int64, digest string) (Blob, error) {
+	d, err := blob.ParseDigest(digest)
+	if err != nil {
+		return Blob{}, ErrDigestInvalid
+	}
+	row, _, err := s.Blobs.Put(ctx, r, size, blob.IngestOptions{Expect: d.String(), ExpectSize: -1})
+	if err != nil {
+		return Blob{}, ingestErr(err)
+	}
+	b := Blob{Digest: digest, BlobDigest: row.Digest, Size: row.Size, StorageKey: row.StorageKey}
+	return b, s.link(ctx, n, b)
+}
+
+func ingestErr(err error) error {
+	switch {
+	case errors.Is(err, blob.ErrDigestMismatch), errors.Is(err, blob.ErrInvalidDigest):
+		return errors.Join(ErrDigestInvalid, err)
+	case errors.Is(err, blob.ErrSizeMismatch):
+		return errors.Join(ErrSizeInvalid, err)
+	}
+	return err
+}
+
+// Sources returns a few OCI names a blob is visible under; the caller
+// filters them by what it may read.
+func (s *Service) Sources(ctx context.Context, digest string) ([]string, error) {
+	rows, err := s.q().ListBlobLinkSources(ctx, digest)
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if r.Image == "" {
+			out[i] = r.Repository
+		} else {
+			out[i] = r.Repository + "/" + r.Image
+		}
+	}
+	return out, nil
+}
