@@ -1,7 +1,10 @@
 package files_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -97,4 +100,46 @@ func TestTwoNodes(t *testing.T) {
 	require.Contains(t, g.do("GET", "/priv/shared?list", nil).Body, `"name":"a.txt"`)
 	require.Equal(t, http.StatusNoContent, g.do("DELETE", "/priv/shared", nil).Status)
 	require.Equal(t, http.StatusNotFound, f.do("GET", "/priv/shared/a.txt", nil).Status)
+}
+
+// TestSessionUpload is the UI's multipart upload with the session cookie:
+// accepted with the session's X-CSRF-Token, refused (403) without it, as a
+// cross-site form would send it.
+func TestSessionUpload(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	resp, err := http.Post(f.n.URL+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"username":"alice","password":"`+alicePassword+`"}`))
+	require.NoError(t, err)
+	var sess struct{ CsrfToken string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&sess))
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == "kodera_session" {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	require.NotEmpty(t, cookie)
+	require.NotEmpty(t, sess.CsrfToken)
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	w, err := mw.CreateFormFile("file", "ui.txt")
+	require.NoError(t, err)
+	_, _ = w.Write([]byte("from the browser"))
+	require.NoError(t, mw.Close())
+	post := func(hdr ...string) response {
+		return f.do("POST", "/priv/ui", bytes.NewReader(body.Bytes()),
+			append([]string{"Authorization", "", "Cookie", cookie, "Content-Type", mw.FormDataContentType()}, hdr...)...)
+	}
+	r := post()
+	require.Equal(t, http.StatusForbidden, r.Status, r.Body)
+	r = post("X-CSRF-Token", "wrong")
+	require.Equal(t, http.StatusForbidden, r.Status, r.Body)
+	r = post("X-CSRF-Token", sess.CsrfToken)
+	require.Equal(t, http.StatusCreated, r.Status, r.Body)
+	r = f.do("GET", "/priv/ui/ui.txt", nil, "Authorization", "", "Cookie", cookie)
+	require.Equal(t, "from the browser", r.Body)
 }
