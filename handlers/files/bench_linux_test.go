@@ -26,7 +26,13 @@ import (
 // MB/s of kodera/... with nginx/... (scripts/bench-files.sh prints the
 // ratios). Kodera verifies and hashes (sha256, sha1, md5) every upload and
 // fsyncs it before answering; nginx does neither.
+//
+// It takes a minute, so it runs only with KODERA_BENCH_FILES=1, as
+// scripts/bench/files.sh (run by `go tool task bench`) sets it.
 func BenchmarkFiles(b *testing.B) {
+	if os.Getenv("KODERA_BENCH_FILES") == "" {
+		b.Skip("run by scripts/bench/files.sh (KODERA_BENCH_FILES=1)")
+	}
 	type target struct {
 		name string
 		url  string // prefix a file name is appended to

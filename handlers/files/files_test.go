@@ -77,6 +77,7 @@ func TestCalls(t *testing.T) {
 		{name: "overwritten", method: "GET", path: "/priv/dir/sub/hello.txt", want: 200, wantBody: other},
 		{name: "override=false refuses", method: "PUT", path: "/priv/dir/sub/hello.txt?override=false", body: hello, want: 409},
 		{name: "override=false same content ok", method: "PUT", path: "/priv/dir/sub/hello.txt?override=false", body: other, hdr: []string{"X-Checksum-Sha256", sum256(other)}, want: 200},
+		{name: "if-none-match * refuses", method: "PUT", path: "/priv/dir/sub/hello.txt", body: hello, hdr: []string{"If-None-Match", "*"}, want: 409},
 		{name: "override=false new path ok", method: "PUT", path: "/priv/new.txt?override=false", body: hello, want: 201},
 		{name: "file over folder", method: "PUT", path: "/priv/dir/sub", body: hello, want: 409},
 		{name: "folder over file", method: "PUT", path: "/priv/dir/sub/hello.txt/x", body: hello, want: 409},

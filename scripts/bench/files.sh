@@ -4,14 +4,16 @@
 # and accepting (WebDAV PUT) the same files on this machine. The servers take
 # turns request by request, so both see the same load. Target: GET >= 0.9x.
 #
-# Runs handlers/files BenchmarkFiles (which `go test -bench . ./...` also
-# runs) and prints it as a table. COUNT=3 repeats the measurement and prints the means.
+# Runs handlers/files BenchmarkFiles (which skips itself unless
+# KODERA_BENCH_FILES=1, so `go test -bench . ./...` does not run it twice)
+# and prints it as a table. COUNT=3 repeats the measurement and prints the
+# means.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "bench-files: nginx is not installed (apt-get install -y nginx): kodera figures only" >&2
 fi
-out=$(go test -run '^$' -bench '^BenchmarkFiles$' -benchtime 1x -count "${COUNT:-1}" ./handlers/files)
+out=$(KODERA_BENCH_FILES=1 go test -run '^$' -bench '^BenchmarkFiles$' -benchtime 1x -count "${COUNT:-1}" ./handlers/files)
 echo "$out" | awk '
 /^BenchmarkFiles\// {
   split($1, a, "/"); size = a[2]; sub(/-[0-9]+$/, "", size)
