@@ -13,7 +13,10 @@ import (
 	"github.com/kodera-packages/kodera/internal/files"
 )
 
-var errTooLarge = errors.New("the upload exceeds the size limit")
+var (
+	errTooLarge     = errors.New("the upload exceeds the size limit")
+	errPrecondition = errors.New("the path exists (If-None-Match: *)")
+)
 
 // fileJSON describes a stored file in upload responses and folder listings.
 type fileJSON struct {
@@ -83,6 +86,9 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		ContentType: r.Header.Get("Content-Type"),
 	})
 	if err != nil {
+		if errors.Is(err, files.ErrExists) && strings.TrimSpace(r.Header.Get("If-None-Match")) == "*" {
+			return errPrecondition
+		}
 		return err
 	}
 	setFileHeaders(w.Header(), res.Entry)

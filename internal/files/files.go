@@ -160,7 +160,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	switch err := db.Translate(err); {
 	case err == nil:
 		if existing.IsFolder {
-			return PutResult{}, domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+			return PutResult{}, exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 		}
 		if noOverwrite {
 			if e := entryFrom(existing); opt.Checksums.SHA256 != "" && e.SHA256() == opt.Checksums.SHA256 {
@@ -204,7 +204,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 				return db.Translate(err)
 			}
 			if old.IsFolder {
-				return domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+				return exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 			}
 			if old.BlobDigest != nil && *old.BlobDigest == digest {
 				res = PutResult{Entry: entryFrom(old), Unchanged: true}
@@ -235,11 +235,23 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	return res, err
 }
 
+// ErrExists marks the conflicts where the upload's own path is taken (as
+// opposed to a file in the way of a folder above it), so the protocol can
+// answer a failed If-None-Match: * with 412.
+var ErrExists = errors.New("path exists")
+
+// existsError adds ErrExists to a conflict, keeping its message.
+type existsError struct{ error }
+
+func (e existsError) Unwrap() []error { return []error{e.error, ErrExists} }
+
+func exists(err error) error { return existsError{err} }
+
 func overwriteRefused(repo gendb.Repository, p string) error {
 	if repo.Immutable {
-		return domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name)
+		return exists(domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name))
 	}
-	return domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p)
+	return exists(domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p))
 }
 
 // uploadError gives the blob store's verdicts on content a caller-facing message.
