@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kodera-packages/kodera/internal/app/apptest"
+	"github.com/kodera-packages/kodera/internal/blob/blobtest"
+	"github.com/kodera-packages/kodera/internal/dbtest"
 )
 
 // TestUploadLimit: KODERA_MAX_UPLOAD_BYTES refuses a declared length at
@@ -88,18 +91,56 @@ func TestConcurrentOverwrites(t *testing.T) {
 	require.Equal(t, strings.Repeat(body[:1], 100000), body)
 }
 
-// TestTwoNodes: a file uploaded through one node is served, listed and
-// deleted through another sharing the database and the store.
+// TestTwoNodes: a file uploaded through one node is served (whole, by
+// ranges, resumed by curl), listed and deleted through another sharing the
+// database and the store, once on the filesystem store and once on S3
+// (where downloads stream from the driver instead of using sendfile).
 func TestTwoNodes(t *testing.T) {
 	t.Parallel()
-	f := setup(t)
-	other := apptest.Start(t, apptest.Options{DBURL: f.n.DBURL, DataDir: f.n.DataDir})
-	f.put("/priv/shared/a.txt", "from node one")
-	g := &fixture{t: t, n: other, base: other.URL + "/api/files", token: f.token}
-	require.Equal(t, "from node one", g.do("GET", "/priv/shared/a.txt", nil).Body)
-	require.Contains(t, g.do("GET", "/priv/shared?list", nil).Body, `"name":"a.txt"`)
-	require.Equal(t, http.StatusNoContent, g.do("DELETE", "/priv/shared", nil).Status)
-	require.Equal(t, http.StatusNotFound, f.do("GET", "/priv/shared/a.txt", nil).Status)
+	stores := map[string]func(t *testing.T) map[string]string{
+		"fs": func(*testing.T) map[string]string { return nil },
+		"s3": func(t *testing.T) map[string]string {
+			cfg := blobtest.StartS3(t)
+			return map[string]string{"STORAGE_URL": cfg.Endpoint, "STORAGE_BUCKET": cfg.Bucket, "STORAGE_AK": cfg.AccessKey, "STORAGE_SK": cfg.SecretKey}
+		},
+	}
+	for name, store := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := store(t)
+			dbURL, dir := dbtest.New(t), t.TempDir()
+			one := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			two := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			s := one.Seed(t)
+			s.User("alice", alicePassword, false)
+			s.Repo("priv", "files", "private", "alice")
+			token := s.Token("alice", false, []string{"write"})
+			f := &fixture{t: t, n: one, base: one.URL + "/api/files", token: token}
+			g := &fixture{t: t, n: two, base: two.URL + "/api/files", token: token}
+
+			content := strings.Repeat("0123456789", 100000)
+			f.put("/priv/shared/a.txt", content)
+			require.Equal(t, content, g.do("GET", "/priv/shared/a.txt", nil).Body)
+			r := g.do("GET", "/priv/shared/a.txt", nil, "Range", "bytes=999990-")
+			require.Equal(t, http.StatusPartialContent, r.Status)
+			require.Equal(t, "0123456789", r.Body)
+			r = g.do("GET", "/priv/shared/a.txt", nil, "Range", "bytes=1-2,13-14")
+			require.Equal(t, http.StatusPartialContent, r.Status)
+			require.Contains(t, r.Header.Get("Content-Type"), "multipart/byteranges")
+			require.Contains(t, r.Body, "\r\n12\r\n")
+			require.Contains(t, r.Body, "\r\n34\r\n")
+
+			dl := t.TempDir()
+			writeFile(t, filepath.Join(dl, "a.txt"), content[:444444])
+			_, err := run(t, dl, "curl", "-sSf", "-H", "Authorization: Bearer "+token, "-C", "-", "-o", "a.txt", g.base+"/priv/shared/a.txt")
+			require.NoError(t, err)
+			requireFile(t, filepath.Join(dl, "a.txt"), content)
+
+			require.Contains(t, g.do("GET", "/priv/shared?list", nil).Body, `"name":"a.txt"`)
+			require.Equal(t, http.StatusNoContent, g.do("DELETE", "/priv/shared", nil).Status)
+			require.Equal(t, http.StatusNotFound, f.do("GET", "/priv/shared/a.txt", nil).Status)
+		})
+	}
 }
 
 // TestSessionUpload is the UI's multipart upload with the session cookie:
