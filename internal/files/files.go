@@ -271,6 +271,9 @@ func uploadError(err error) error {
 // contentType picks the type stored for a file: the uploader's when it says
 // something, else the extension's, else the generic binary type.
 func contentType(given, name string) string {
+	if len(given) > 255 {
+		given = ""
+	}
 	if mt, _, err := mime.ParseMediaType(given); err == nil {
 		switch mt {
 		case "", DefaultContentType, "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
