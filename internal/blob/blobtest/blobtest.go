@@ -73,8 +73,6 @@ func StartS3(t testing.TB) blob.S3Config {
 	return blob.S3Config{}
 }
 
-
-
 func freePort() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
