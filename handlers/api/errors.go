@@ -1,18 +1,17 @@
 package api
 
 import (
-	"fmt"
-	"strings"
-
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5/middleware"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
@@ -54,18 +53,17 @@ func problemFor(err error) (status int, detail string) {
 // logged with the request id and answered without any detail.
 func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := problemFor(err)
-	var limited *auth.RateLimitError
-	if errors.As(err, &limited) {
-		w.Header().Set("Retry-After", strconv.Itoa(limited.RetryAfterSeconds()))
+	if after, ok := auth.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
 	}
-	writeProblem(w, r, status, detail)
+	writeProblem(w, r.Context(), status, detail)
 }
 
-func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
-	reqID := middleware.GetReqID(r.Context())
+func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail string) {
+	reqID := middleware.GetReqID(ctx)
 	p := api.Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
 	if detail != "" {
 		p.Detail = &detail
@@ -73,10 +71,15 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 	if reqID != "" {
 		p.RequestId = &reqID
 	}
-	// The web UI marks its calls with X-Requested-With: a Basic challenge
-	// would make the browser pop its own login dialog (and stall fetch).
-	if status == http.StatusUnauthorized && r.Header.Get("X-Requested-With") == "" {
-		w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+	if status == http.StatusUnauthorized {
+		// A Basic challenge makes browsers open their own login dialog
+		// over the UI, so requests from the UI (session cookie or
+		// X-Requested-With) get a Bearer challenge, which they do not.
+		if fromBrowser, _ := ctx.Value(browserKey{}).(bool); fromBrowser {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kodera"`)
+		} else {
+			w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+		}
 	}
 	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", strconv.Itoa(60))
@@ -86,9 +89,12 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 	_ = json.NewEncoder(w).Encode(p)
 }
 
+// browserKey marks requests sent by the web UI.
+type browserKey struct{}
+
 // requestError answers a request the generated code could not decode.
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {
-	writeProblem(w, r, http.StatusBadRequest, "malformed request: "+err.Error())
+	writeProblem(w, r.Context(), http.StatusBadRequest, "malformed request: "+err.Error())
 }
 
 // responseError answers an error returned by a strict handler.
@@ -103,10 +109,10 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		status = http.StatusBadRequest
 	}
 	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
-		writeProblem(w, r, status, "")
+		writeProblem(w, r.Context(), status, "")
 		return
 	}
-	writeProblem(w, r, status, validationDetail(err))
+	writeProblem(w, r.Context(), status, validationDetail(err))
 }
 
 // validationDetail says in one line what part of the request broke the

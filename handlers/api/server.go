@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -35,6 +37,8 @@ type Server struct {
 	Log      *slog.Logger
 	// SecureCookies marks the session cookie Secure (the node is reached over https).
 	SecureCookies bool
+	// Registry serves the docker image views (docker.go).
+	Registry *registry.Service
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -67,7 +71,7 @@ func (s *Server) Mount(r chi.Router) error {
 	})
 	// Unknown API paths answer in the API's own error format.
 	r.HandleFunc("/api/v1/*", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, http.StatusNotFound, "no such endpoint")
+		writeProblem(w, r.Context(), http.StatusNotFound, "no such endpoint")
 	})
 	return nil
 }
@@ -91,13 +95,23 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
+			ctx = context.WithValue(ctx, browserKey{}, true)
 		}
+		if r.Header.Get("X-Requested-With") != "" {
+			ctx = context.WithValue(ctx, browserKey{}, true)
+		}
+		r = r.WithContext(ctx)
 		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {
 			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(ctx, auth.Anonymous())))
 			return
 		}
 		p, err := s.Authn.Authenticate(r)
 		if err != nil {
+			// The UI cannot delete an HttpOnly cookie itself: a dead session
+			// is cleared with its 401, so the next request is anonymous.
+			if errors.Is(err, domain.ErrUnauthenticated) && r.Header.Get("Authorization") == "" && sessionCookie(ctx) != "" {
+				w.Header().Set("Set-Cookie", *s.sessionCookieHeader("", 0))
+			}
 			WriteProblem(w, r, s.Log, err)
 			return
 		}

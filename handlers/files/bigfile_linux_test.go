@@ -158,7 +158,7 @@ type process struct {
 
 // startProcess builds cmd/kodera and runs it on a fresh database and data
 // directory, as an operator would, until the test ends.
-func startProcess(t *testing.T) process {
+func startProcess(t testing.TB) process {
 	t.Helper()
 	root, err := exec.Command("go", "env", "GOMOD").Output()
 	require.NoError(t, err)

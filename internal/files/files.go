@@ -61,6 +61,9 @@ type Entry struct {
 	UploadedBy  string
 	Created     time.Time
 	Modified    time.Time
+
+	// storageKey is where the content is stored, when the lookup read it.
+	storageKey string
 }
 
 // SHA256 returns the hex SHA-256 of a file's content.
@@ -95,14 +98,18 @@ func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (En
 	if p == "" {
 		return Entry{Folder: true, Created: repo.CreatedAt, Modified: repo.UpdatedAt}, nil
 	}
-	row, err := gendb.New(s.Pool).GetFile(ctx, gendb.GetFileParams{RepositoryID: repo.ID, Path: p})
+	row, err := gendb.New(s.Pool).GetFileWithStorageKey(ctx, gendb.GetFileWithStorageKeyParams{RepositoryID: repo.ID, Path: p})
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			return Entry{}, domain.Errorf(domain.ErrNotFound, "%s: no such file or folder", p)
 		}
 		return Entry{}, err
 	}
-	return entryFrom(row), nil
+	e := entryFrom(row.RepositoryFile)
+	if row.StorageKey != nil {
+		e.storageKey = *row.StorageKey
+	}
+	return e, nil
 }
 
 // PutOptions shape an upload.
@@ -153,7 +160,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	switch err := db.Translate(err); {
 	case err == nil:
 		if existing.IsFolder {
-			return PutResult{}, domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+			return PutResult{}, exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 		}
 		if noOverwrite {
 			if e := entryFrom(existing); opt.Checksums.SHA256 != "" && e.SHA256() == opt.Checksums.SHA256 {
@@ -197,7 +204,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 				return db.Translate(err)
 			}
 			if old.IsFolder {
-				return domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+				return exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 			}
 			if old.BlobDigest != nil && *old.BlobDigest == digest {
 				res = PutResult{Entry: entryFrom(old), Unchanged: true}
@@ -228,11 +235,23 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	return res, err
 }
 
+// ErrExists marks the conflicts where the upload's own path is taken (as
+// opposed to a file in the way of a folder above it), so the protocol can
+// answer a failed If-None-Match: * with 412.
+var ErrExists = errors.New("path exists")
+
+// existsError adds ErrExists to a conflict, keeping its message.
+type existsError struct{ error }
+
+func (e existsError) Unwrap() []error { return []error{e.error, ErrExists} }
+
+func exists(err error) error { return existsError{err} }
+
 func overwriteRefused(repo gendb.Repository, p string) error {
 	if repo.Immutable {
-		return domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name)
+		return exists(domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name))
 	}
-	return domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p)
+	return exists(domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p))
 }
 
 // uploadError gives the blob store's verdicts on content a caller-facing message.
@@ -252,6 +271,9 @@ func uploadError(err error) error {
 // contentType picks the type stored for a file: the uploader's when it says
 // something, else the extension's, else the generic binary type.
 func contentType(given, name string) string {
+	if len(given) > 255 {
+		given = ""
+	}
 	if mt, _, err := mime.ParseMediaType(given); err == nil {
 		switch mt {
 		case "", DefaultContentType, "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
