@@ -239,6 +239,16 @@ try {
   const after = await page.evaluate(async () => (await fetch("/api/v1/me", { headers: { "X-Requested-With": "XMLHttpRequest" } })).status);
   if (after !== 401) throw new Error(`after logout GET /api/v1/me answered ${after}, want 401`);
 
+  step(`log in as ${member}: no Administration, private repositories hidden`);
+  await page.getByLabel("Username").fill(member);
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await waitOrAlert(/\/repositories$/, `log in as ${member}`);
+  await page.locator(`tr[data-repo="${repo}"]`).waitFor();
+  if (await page.locator(`tr[data-repo="${filesRepo}"]`).count()) throw new Error(`${member} sees the private ${filesRepo}`);
+  if (await page.getByRole("link", { name: "Administration" }).count()) throw new Error(`${member} sees Administration`);
+  await shot("09-member");
+
   if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
   step("ok");
 } catch (e) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, call, type Repository, type RepositoryType, type Visibility } from "../api/client";
-import { useAuth } from "../auth";
+import { isAdmin, useAuth } from "../auth";
 import { href, Link, useRouter } from "../router";
 import { Dialog, ErrorBox, Field, Loading, fmtDate, useLoad } from "../ui";
 
@@ -97,7 +97,7 @@ export function RepositoriesPage() {
                 </td>
                 <td className="muted nowrap">{fmtDate(r.updatedAt)}</td>
                 <td className="right">
-                  {user && (
+                  {user && (isAdmin(user) || r.owner === user.username || r.access === "admin") && (
                     <button type="button" className="small" onClick={() => setEditing(r)}>
                       Edit
                     </button>
