@@ -74,10 +74,11 @@ func TestServerEndpoints(t *testing.T) {
 		require.NotEmpty(t, b)
 	}
 
-	// Without a built UI, the root explains how to build it.
+	// Client-side routes load the UI (or the page saying how to build it).
 	resp, body = get(t, n.URL+"/repositories/some/deep/link")
 	require.Equal(t, 200, resp.StatusCode)
-	require.Contains(t, body, "go tool task ui")
+	require.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	require.Contains(t, body, "<title>Kodera Packages</title>")
 
 	// Metrics count requests by route.
 	resp, body = get(t, n.URL+"/metrics")
