@@ -104,6 +104,8 @@ func TestCalls(t *testing.T) {
 
 		{name: "anonymous private", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", ""}, want: 401,
 			wantHeader: map[string]string{"WWW-Authenticate": `Basic realm="kodera", charset="UTF-8"`}},
+		{name: "anonymous from the UI", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", "", "X-Requested-With", "XMLHttpRequest"}, want: 401,
+			wantHeader: map[string]string{"WWW-Authenticate": `Bearer realm="kodera"`}},
 		{name: "anonymous missing private repo", method: "GET", path: "/nope/x", hdr: []string{"Authorization", ""}, want: 401},
 		{name: "outsider private", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", bob}, want: 404},
 		{name: "outsider private put", method: "PUT", path: "/priv/bob.txt", body: hello, hdr: []string{"Authorization", bob}, want: 404},
