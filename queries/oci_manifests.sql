@@ -58,3 +58,13 @@ WHERE m.repository_id = @repository_id AND (@filter::text = '' OR m.image ILIKE 
 GROUP BY m.image
 ORDER BY m.image
 LIMIT @lim OFFSET @off;
+
+-- name: CountImages :one
+-- CountImages counts the image paths of a repository matching the filter.
+SELECT count(DISTINCT image)::bigint FROM oci_manifests
+WHERE repository_id = @repository_id AND (@filter::text = '' OR image ILIKE '%' || @filter::text || '%');
+
+-- name: GetManifestInRepository :one
+-- GetManifestInRepository finds a manifest by digest under any image of a repository.
+SELECT * FROM oci_manifests WHERE repository_id = @repository_id AND digest = @digest
+ORDER BY image LIMIT 1;

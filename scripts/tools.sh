@@ -21,6 +21,8 @@ tool versitygw github.com/versity/versitygw/cmd/versitygw@v1.8.0
 tool crane github.com/google/go-containerregistry/cmd/crane@v0.22.1
 tool oras oras.land/oras/cmd/oras@v1.3.6
 tool helm helm.sh/helm/v3/cmd/helm@v3.22.0
+# The reference registry the OCI benchmark compares with (scripts/bench/oci.sh).
+tool registry github.com/distribution/distribution/v3/cmd/registry@v3.1.2
 
 # The OCI distribution-spec conformance suite, compiled as a test binary.
 conf=github.com/opencontainers/distribution-spec/conformance@v0.0.0-20260831232431-97274622c111

@@ -267,6 +267,116 @@ type CreatedToken struct {
 	Secret string `json:"secret"`
 }
 
+// DockerHistory defines model for DockerHistory.
+type DockerHistory struct {
+	Comment    *string `json:"comment,omitempty"`
+	Created    *string `json:"created,omitempty"`
+	CreatedBy  *string `json:"createdBy,omitempty"`
+	EmptyLayer *bool   `json:"emptyLayer,omitempty"`
+}
+
+// DockerImage defines model for DockerImage.
+type DockerImage struct {
+	ManifestCount int64 `json:"manifestCount"`
+
+	// Name Image path inside the repository ("" for the repository root)
+	Name string `json:"name"`
+
+	// PullName What docker pull takes, without the host
+	PullName  string    `json:"pullName"`
+	TagCount  int64     `json:"tagCount"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// DockerImageConfig defines model for DockerImageConfig.
+type DockerImageConfig struct {
+	Architecture *string            `json:"architecture,omitempty"`
+	Author       *string            `json:"author,omitempty"`
+	Cmd          *[]string          `json:"cmd,omitempty"`
+	Created      *string            `json:"created,omitempty"`
+	Entrypoint   *[]string          `json:"entrypoint,omitempty"`
+	Env          *[]string          `json:"env,omitempty"`
+	ExposedPorts *[]string          `json:"exposedPorts,omitempty"`
+	History      *[]DockerHistory   `json:"history,omitempty"`
+	Labels       *map[string]string `json:"labels,omitempty"`
+	Os           *string            `json:"os,omitempty"`
+	User         *string            `json:"user,omitempty"`
+	Variant      *string            `json:"variant,omitempty"`
+	WorkingDir   *string            `json:"workingDir,omitempty"`
+}
+
+// DockerImagePage defines model for DockerImagePage.
+type DockerImagePage struct {
+	Items  []DockerImage `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// DockerLayer defines model for DockerLayer.
+type DockerLayer struct {
+	// CreatedBy The history line that created the layer
+	CreatedBy *string `json:"createdBy,omitempty"`
+	Digest    string  `json:"digest"`
+	MediaType string  `json:"mediaType"`
+	Size      int64   `json:"size"`
+}
+
+// DockerManifest defines model for DockerManifest.
+type DockerManifest struct {
+	Annotations  *map[string]string `json:"annotations,omitempty"`
+	ArtifactType *string            `json:"artifactType,omitempty"`
+	Config       *DockerImageConfig `json:"config,omitempty"`
+	CreatedAt    time.Time          `json:"createdAt"`
+	Digest       string             `json:"digest"`
+	Image        string             `json:"image"`
+	Layers       []DockerLayer      `json:"layers"`
+	MediaType    string             `json:"mediaType"`
+
+	// Platforms Entries of an index (empty for an image)
+	Platforms []DockerPlatform `json:"platforms"`
+	Referrers []DockerReferrer `json:"referrers"`
+	Size      int64            `json:"size"`
+
+	// Subject Digest of the manifest this one refers to
+	Subject   *string  `json:"subject,omitempty"`
+	Tags      []string `json:"tags"`
+	TotalSize int64    `json:"totalSize"`
+}
+
+// DockerPlatform defines model for DockerPlatform.
+type DockerPlatform struct {
+	Architecture string  `json:"architecture"`
+	Digest       string  `json:"digest"`
+	MediaType    string  `json:"mediaType"`
+	Os           string  `json:"os"`
+	Size         int64   `json:"size"`
+	Variant      *string `json:"variant,omitempty"`
+}
+
+// DockerReferrer defines model for DockerReferrer.
+type DockerReferrer struct {
+	Annotations  *map[string]string `json:"annotations,omitempty"`
+	ArtifactType *string            `json:"artifactType,omitempty"`
+	Digest       string             `json:"digest"`
+	MediaType    string             `json:"mediaType"`
+	Size         int64              `json:"size"`
+}
+
+// DockerTag defines model for DockerTag.
+type DockerTag struct {
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	Name      string `json:"name"`
+
+	// Platforms os/architecture[/variant] of the image or of each index entry
+	Platforms []string `json:"platforms"`
+
+	// Size Manifest plus config and layers (or the children of an index)
+	Size      int64     `json:"size"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
 // FileDetails defines model for FileDetails.
 type FileDetails struct {
 	ContentType *string   `json:"contentType,omitempty"`
@@ -657,6 +767,26 @@ type ListRepositoriesParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListDockerImagesParams defines parameters for ListDockerImages.
+type ListDockerImagesParams struct {
+	// Q Substring of the image path
+	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// DeleteDockerManifestParams defines parameters for DeleteDockerManifest.
+type DeleteDockerManifestParams struct {
+	// Image Image path (`_` for the repository root)
+	Image string `form:"image" json:"image"`
+}
+
+// GetDockerManifestParams defines parameters for GetDockerManifest.
+type GetDockerManifestParams struct {
+	// Image Image path (`_` or empty for the repository root; any image holding the digest when absent)
+	Image *string `form:"image,omitempty" json:"image,omitempty"`
+}
+
 // DeleteFileParams defines parameters for DeleteFile.
 type DeleteFileParams struct {
 	// Path A file's or folder's path, '/'-separated.
@@ -813,6 +943,21 @@ type ServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	// ListDockerImages Images of a docker repository (paginated, filtered by name)
+	// (GET /api/v1/repositories/{name}/docker/images)
+	ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams)
+	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string)
+	// DeleteDockerTag Delete a tag (the manifest stays)
+	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+	DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string)
+	// DeleteDockerManifest Delete a manifest and its tags
+	// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+	DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams)
+	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+	GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams)
 	// DeleteFile Delete a file, or a folder with everything below it
 	// (DELETE /api/v1/repositories/{name}/files)
 	DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams)
@@ -1020,6 +1165,36 @@ func (_ Unimplemented) GetRepository(w http.ResponseWriter, r *http.Request, nam
 // UpdateRepository Change a repository's settings (repository admin)
 // (PATCH /api/v1/repositories/{name})
 func (_ Unimplemented) UpdateRepository(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListDockerImages Images of a docker repository (paginated, filtered by name)
+// (GET /api/v1/repositories/{name}/docker/images)
+func (_ Unimplemented) ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteDockerTag Delete a tag (the manifest stays)
+// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+func (_ Unimplemented) DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteDockerManifest Delete a manifest and its tags
+// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+func (_ Unimplemented) DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+func (_ Unimplemented) GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1852,6 +2027,255 @@ func (siw *ServerInterfaceWrapper) UpdateRepository(w http.ResponseWriter, r *ht
 	handler.ServeHTTP(w, r)
 }
 
+// ListDockerImages operation middleware
+func (siw *ServerInterfaceWrapper) ListDockerImages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDockerImagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDockerImages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListDockerTags operation middleware
+func (siw *ServerInterfaceWrapper) ListDockerTags(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "image" -------------
+	var image string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "image", chi.URLParam(r, "image"), &image, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDockerTags(w, r, name, image)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteDockerTag operation middleware
+func (siw *ServerInterfaceWrapper) DeleteDockerTag(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "image" -------------
+	var image string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "image", chi.URLParam(r, "image"), &image, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "tag" -------------
+	var tag string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tag", chi.URLParam(r, "tag"), &tag, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tag", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteDockerTag(w, r, name, image, tag)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteDockerManifest operation middleware
+func (siw *ServerInterfaceWrapper) DeleteDockerManifest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "digest" -------------
+	var digest string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "digest", chi.URLParam(r, "digest"), &digest, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "digest", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteDockerManifestParams
+
+	// ------------- Required query parameter "image" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "image", r.URL.Query(), &params.Image, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "image"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteDockerManifest(w, r, name, digest, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDockerManifest operation middleware
+func (siw *ServerInterfaceWrapper) GetDockerManifest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "digest" -------------
+	var digest string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "digest", chi.URLParam(r, "digest"), &digest, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "digest", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDockerManifestParams
+
+	// ------------- Optional query parameter "image" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "image", r.URL.Query(), &params.Image, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "image"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "image", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDockerManifest(w, r, name, digest, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // DeleteFile operation middleware
 func (siw *ServerInterfaceWrapper) DeleteFile(w http.ResponseWriter, r *http.Request) {
 
@@ -2366,6 +2790,21 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/api/v1/repositories/{name}/files/move", wrapper.MoveFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/images", wrapper.ListDockerImages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/images/{image}/tags", wrapper.ListDockerTags)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}", wrapper.DeleteDockerTag)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.DeleteDockerManifest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
 	})
 
 	return r
@@ -3518,6 +3957,197 @@ func (response UpdateRepositorydefaultApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type ListDockerImagesRequestObject struct {
+	Name   string `json:"name"`
+	Params ListDockerImagesParams
+}
+
+type ListDockerImagesResponseObject interface {
+	VisitListDockerImagesResponse(w http.ResponseWriter) error
+}
+
+type ListDockerImages200JSONResponse DockerImagePage
+
+func (response ListDockerImages200JSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListDockerImagesdefaultApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTagsRequestObject struct {
+	Name  string `json:"name"`
+	Image string `json:"image"`
+}
+
+type ListDockerTagsResponseObject interface {
+	VisitListDockerTagsResponse(w http.ResponseWriter) error
+}
+
+type ListDockerTags200JSONResponse []DockerTag
+
+func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTagsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListDockerTagsdefaultApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTagRequestObject struct {
+	Name  string `json:"name"`
+	Image string `json:"image"`
+	Tag   string `json:"tag"`
+}
+
+type DeleteDockerTagResponseObject interface {
+	VisitDeleteDockerTagResponse(w http.ResponseWriter) error
+}
+
+type DeleteDockerTag204Response struct {
+}
+
+func (response DeleteDockerTag204Response) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDockerTagdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteDockerTagdefaultApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifestRequestObject struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	Params DeleteDockerManifestParams
+}
+
+type DeleteDockerManifestResponseObject interface {
+	VisitDeleteDockerManifestResponse(w http.ResponseWriter) error
+}
+
+type DeleteDockerManifest204Response struct {
+}
+
+func (response DeleteDockerManifest204Response) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifestRequestObject struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	Params GetDockerManifestParams
+}
+
+type GetDockerManifestResponseObject interface {
+	VisitGetDockerManifestResponse(w http.ResponseWriter) error
+}
+
+type GetDockerManifest200JSONResponse DockerManifest
+
+func (response GetDockerManifest200JSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetDockerManifestdefaultApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteFileRequestObject struct {
 	Name   FilesRepositoryName `json:"name"`
 	Params DeleteFileParams
@@ -3916,6 +4546,21 @@ type StrictServerInterface interface {
 	// UpdateRepository Change a repository's settings (repository admin)
 	// (PATCH /api/v1/repositories/{name})
 	UpdateRepository(ctx context.Context, request UpdateRepositoryRequestObject) (UpdateRepositoryResponseObject, error)
+	// ListDockerImages Images of a docker repository (paginated, filtered by name)
+	// (GET /api/v1/repositories/{name}/docker/images)
+	ListDockerImages(ctx context.Context, request ListDockerImagesRequestObject) (ListDockerImagesResponseObject, error)
+	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
+	ListDockerTags(ctx context.Context, request ListDockerTagsRequestObject) (ListDockerTagsResponseObject, error)
+	// DeleteDockerTag Delete a tag (the manifest stays)
+	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
+	DeleteDockerTag(ctx context.Context, request DeleteDockerTagRequestObject) (DeleteDockerTagResponseObject, error)
+	// DeleteDockerManifest Delete a manifest and its tags
+	// (DELETE /api/v1/repositories/{name}/docker/manifests/{digest})
+	DeleteDockerManifest(ctx context.Context, request DeleteDockerManifestRequestObject) (DeleteDockerManifestResponseObject, error)
+	// GetDockerManifest A manifest with its configuration, layers, platforms and referrers
+	// (GET /api/v1/repositories/{name}/docker/manifests/{digest})
+	GetDockerManifest(ctx context.Context, request GetDockerManifestRequestObject) (GetDockerManifestResponseObject, error)
 	// DeleteFile Delete a file, or a folder with everything below it
 	// (DELETE /api/v1/repositories/{name}/files)
 	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
@@ -4818,6 +5463,144 @@ func (sh *strictHandler) UpdateRepository(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// ListDockerImages operation middleware
+func (sh *strictHandler) ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams) {
+	var request ListDockerImagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDockerImages(ctx, request.(ListDockerImagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDockerImages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDockerImagesResponseObject); ok {
+		if err := validResponse.VisitListDockerImagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListDockerTags operation middleware
+func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+	var request ListDockerTagsRequestObject
+
+	request.Name = name
+	request.Image = image
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDockerTags(ctx, request.(ListDockerTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDockerTags")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDockerTagsResponseObject); ok {
+		if err := validResponse.VisitListDockerTagsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteDockerTag operation middleware
+func (sh *strictHandler) DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string) {
+	var request DeleteDockerTagRequestObject
+
+	request.Name = name
+	request.Image = image
+	request.Tag = tag
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDockerTag(ctx, request.(DeleteDockerTagRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDockerTag")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteDockerTagResponseObject); ok {
+		if err := validResponse.VisitDeleteDockerTagResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteDockerManifest operation middleware
+func (sh *strictHandler) DeleteDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params DeleteDockerManifestParams) {
+	var request DeleteDockerManifestRequestObject
+
+	request.Name = name
+	request.Digest = digest
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDockerManifest(ctx, request.(DeleteDockerManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDockerManifest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteDockerManifestResponseObject); ok {
+		if err := validResponse.VisitDeleteDockerManifestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDockerManifest operation middleware
+func (sh *strictHandler) GetDockerManifest(w http.ResponseWriter, r *http.Request, name string, digest string, params GetDockerManifestParams) {
+	var request GetDockerManifestRequestObject
+
+	request.Name = name
+	request.Digest = digest
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDockerManifest(ctx, request.(GetDockerManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDockerManifest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDockerManifestResponseObject); ok {
+		if err := validResponse.VisitGetDockerManifestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DeleteFile operation middleware
 func (sh *strictHandler) DeleteFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName, params DeleteFileParams) {
 	var request DeleteFileRequestObject
@@ -5048,104 +5831,119 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D37c9s2mv8Khrczkaa0pKROd9ee+8F5tZ4mjc+PdmdibwWTnySsSYAFQDuqz//7DR4kQRKkJFtybufu",
-	"p8QiCXz43i8A90HE0oxRoFIEB/dBhjlOQQLXf30gCZxgufivHPhS/RCDiDjJJGE0OAiO0IwlMfAXAmVY",
-	"LkL0YvxiT4AaQ0J8iCDN5BIxrn5HM8aRXADijMlREAZEjfCHHjgMKE4hOAjUKEEYiGgBKTbzzXCeyOAg",
-	"CMIgxV8/Ap3LRXDwcvJqPwzkMlNfCckJnQcPD2EJ8Cn8kRMOsRdmksALocDqg34FiLycQPIcXJBbUKaE",
-	"lj90wSxOIWOCSMaXv+h5mmCfK8yV77wQSIFTwmiBsiDqf/pAbMPwkaREtmc9wXNAgvwJaJDhOaFY/Y6I",
-	"QIl6f8xmMwHyEMEt8CXK1MsR5pyA0JSWTOJk2IFHPYKf1q8nmtYkzVP1x0Sj0PxVIZBQCXPgGvrPGo42",
-	"+McSUoEkQ+KGZB1wmDX4AXFnnnhnbpNtO/Q4A35LIjiKIpZTud2xz9kN0ON3HQOSuHe4GeMplgYLP+wH",
-	"XqRcCOC0G+S8eLwJ2A/qZZExKkBrphPOrhNI1X8jRiVQTX6cZQmJNJeOM/PGd/8SihfunbH/wmEWHAT/",
-	"Ma5U39g8FeNiXD1jQ3NQBJwzjganH96iv/5t8tehXq79VI18lMdEvr+10GScZcAlMRDjyIzTWluoHjHe",
-	"/eRnQrUiA6oY8YtGoGJYwyNBGGDK6DJluVC/LoWENLgKPYPJGgVjLGFPEk2I1rsxSEwSA3gcEwU6Tk6c",
-	"BRmC2e/Y9b8gkuo7Eq/FJYqaKZNwFMf+hSvOACGPY+9TkUcRCOE8u2YsAUzVQ4n53GiDNu9XDPfFcDpW",
-	"om/w72I7LMhVDldNWoPdhbTC2pUHMxVvKK2qEZskn2fBwZcVHKnefgib7ESUbqv9p28QhzEfStgw53jZ",
-	"Roser72Cq4cweMtB2UatQdZfgXm9vQQBEfep7XNtO26AIiIFJLMQiQW7o0guiECMRnCIGE2WCKMFFgtl",
-	"joRk3JjsfpLbGf2LU3b4XcX2dVitkjnXn3k4MjKYOdpExNgdTRiOL3jSxsFvC+Bg/CV8hzLOJItYgpTM",
-	"W+uq3JgQYYEwRfhasCSXoB0ZxCyq9Mt85JvbeD5++Unj194lpiwmM7LZGgsz0HqgTYJf8AuL6pf8BX7Z",
-	"9eDV6x/8j8ifsKZWyjNFEYjfLFfrDwfSsLDD1tJZ9NqpXe6oodGnJhQXvqfSLL/Og71E2wVx6iz5IU8S",
-	"w2B3RC4INdxZIsHLZxVV6mP9BF/R2U9He69e/4DYDOHCKbdi5h/LkrE+0pulBHGIJjq+MBgSI02C1Y6K",
-	"S81+Aq5BtI9EeKz+Zmq6In5LS4cBha/ybc6FcRWajroQShdE+nkZa6lPtF9+qFQEUGl0A6AEC/PAi2k/",
-	"/ZVaNnhBCRES4hBdBpdBK7DbTKT7hMoSo8siGbx/YrfgkRXO0s2jsTCQ7FExnLsEPbUeyQfyRzYn9NT4",
-	"DN3e1QwnAsLGmjIsxB3jsRfC1kpyxwt33n41maxagOOgl1P6lvLJg3ecywVQqZzwQosWbms5lsKN8giU",
-	"CyuEYi6ftwopJolXPc3yJPmlS3fd9DvLvpk4S2B9GT1lCfjE08V3W3ASRXY0ULJiQUHYBHciVNJDuI7o",
-	"hytdmBvjnjo0KtFR4KxYkY9mhe9Zp1pShP9ti8jK2Lr9TAf4XWF3imW0IHReOCsSeIjYLXCEtR2Zg3iE",
-	"mjZThmX6wILnX6rht7cLTK3Dvb6sRTnn2lXfROQo3PV+4GiRv62icxOA+uje9QJPiZGntvu6uXuawC0k",
-	"K8Plcs6P+nVlPDihEcl8jDFVXHtwmU8m30cFA+u/YIoYR1MrGfYN5+lKqagmLQB3na5+bH0sFlqoDA5Y",
-	"4fuOE6mj6zglfhXVGOMNi5cbstnjkNxYvBnEu8gqS1KnRJHBQDZLgmzkqux3HULzwKtqCRUS0whWB/D1",
-	"yd8yziHBEoT2JLWCMLGKUpN+309imWt44CtOswSCg/3Jvs+Dl0QmUHsx+IVJ9IHlWm+2Db6N6JpZ4ovT",
-	"Y8RhBhxoBIjEyqjNloU+K9CmvlYAV5Pha5bLg+sE05uVXKufFiCXi+wgpPKQLzIlsit5LCXU/fVlk6al",
-	"aXU01PevJmG/qV3tRLTAPq15fs18WJHCaUa+WGocRzhJgKMUL1HMkI6HB4wiQeg8gb3KUURlYlBZz42F",
-	"+DGRuwuwTzDSNJf4OvEw1pnOVBRxDhpIPBehjn7EEEWYUibRNWg7qUCX2k1qh3udoRu7o+CJD4qUrAq2",
-	"FG71a2hgg4K7BZiwwLok6A4LFEMCEuJhn9D0+kklgXTSRAfX8aaYviWCXJOEyOWq6X6t3uwI7ay0uYip",
-	"TeDSrR6yV4Bf9TK5SY9taAIazFRzGiaTnrC9TuGP7A54hAWg6Re89+dk7+9X9t/R73tX95Pwh+8fpiHK",
-	"Kfkjh0MlM0rjxki5EwINbl+FCGckRL9HWOKEzUM0Go2GCHMV489yAfH2GGHrVO0nyzfItzqK7yn51gbq",
-	"HB8lZtGNDmyyZUaCMJgz5UyTuttf0akaaEsmZGOurenEtkJ7NEu06c6SGqaM5jcRkxc39VrbVnxn+8kb",
-	"fw5zlfmIiVCIiv2Y6lT9Oqj2GNRf8vQauNb85o11c2F1TVlCVdeNdkyfBNYRu2Xl+LpXN2ZYSuBq9f/s",
-	"1IZ/Wemf6dFWr2znIuVfax+bPHiB7goOBZ+VJZ2GuwI0Rlig6T/23p6dftjTr00Ro7bmn1OBZ8pCaGcf",
-	"1bI/6HppXXs9L4oYuyH+hCN8zQgHsYmIaXFeoSo+gTe3pTi4XLI7uZ/UUhI6Fxsy7lzh46jDxT0q6rXW",
-	"xxXayVUeK8ry64REVVqdgPA4gI1FuZN516Brwsd0xtrE7wX0twXIBXCENwJ45HVZb4ELv8ZrrKZ4MVy5",
-	"rpJpn6ywH8GAa1e6EyzkhdhWaYbDjHztSM4TLiSKFpjjSCoiWWffVD1DJBniELE5JQKQzp51p+qbXk+H",
-	"51elP0XEss2+8ZXji7SzWWU5agOwVbkdzRePsjc1Pqhj+HNKpK51YFuclipQjRkIpII286Wb0VyLwHXH",
-	"aWV5okmfRgxAFIyyLJ9Lpv4QUJPOQ2T7m6wKdwLpKjK04h1V5RdvRRh/PTYPXzoWysMSjTSgUhxThGk8",
-	"ZhxNdYg+RQP9LyJplhAQWrkMK1ivmazB4g3zr8INea7TwF9Y6/JkxdLvyz2yxrGdgoVgOY9qrnLCIpNB",
-	"jXHmReYjIni3LLJ22amzpFFC3eGPdtHyccpgF2mysL+M11sicChfl6h3Vkq+KBxeuXKy/UoWJdGNTiXl",
-	"AmKlYhI2RzrC2o7TvW71UZH1G0T2WjM8JaZXA2wrYnCUSzN/XTwrc3o2uei66GhgfXOhlLEND5GQLENY",
-	"6k6rodeVewbBaIYhUiCMKNyh4iUNMdBYuInLF6KINoSvX3xd4XqC9PgCr19ruY2yHK4dZ+3skFvstV5K",
-	"SUOUcyKXZ2pWA901FiQ6yn0tGoXsmLpK4agwXmJtVDQ6a4qqgSoCL6TMFLjXgDlw/wRHKAMuFLuiqpK9",
-	"V7CYmW5wk/0+Go2G9bn0oO3JLLne6tiwbBg2oWLVMnzDYuD496JdoEJ6Rn6GpWnWJTa8aRS63p+do6OT",
-	"Y+UL/6xHQSc4usFzECHCFDG6l3FIieskLVGKKZ6D7qO5pBGjEhMKXIToZCkXjKKsHOJHhlIW5wkYEdIZ",
-	"uNElvaRHrpxZcqzE3SUdTNWHjJM/dRfzAXqjEYcMTqeh+vSn8/MT9EYRzww8Lch+oAeZDsNLyrhbW3MD",
-	"cCRAqtB8evL57ByNcUbGty/HSi2MdZPCFA1MVH9JU5ALZiSMIgpK3S+gmQtYAI6BIw4y51TpG2maHYYa",
-	"De85Z1zoNHK75siiPFUyhQbTrs7tqRrmCO1PXpZbCzCa6sVPVaiTJEDnECL4GkFm/HObjBBoxlmqIb6D",
-	"a3RxfEkHDUwo7/Mfe7YZB+K934hcFAsahuhuQaIFmoNEU0OFKRLskl5zdidUeBUz7fmzzFRPCFfOs+30",
-	"iAlO2HyEPmCilHCptaIFRDcaH5eUK79JNzKoN1SYbXlBcZL6O0oIqD/jmIMQB2j/1d8txU9B8uXe0UwC",
-	"nxp201HyAcJNf96poilgdcyOqbhTC9if7CP4iiOZLFFCbuCSMgqtuIYIOUK/KRbAFOlsKhGSY8k4UiQX",
-	"aG5yPxoCxGaz8JJWCYOSGgqPiow66rjT5TxLNI2xUP3Dcr34Szot+NK0s4+VcJuFnpT7UA50Gxqhc4Ek",
-	"vgE01aicosHLvdeTSViGDq8nQ43RqekVmV7SQfHIPjH4QNN7rfhDs3ElNJtcQmQ+e1DTl8Xag6ChTJSO",
-	"CZwkR/ByNBlNdEUuA4ozEhwE348mo+9tW5vW5KXwKaSOcR6bJhzbva4svV7ocaxjOyGrLm6hh6m2an1p",
-	"6r33iqyotAcehWN9LN+emKIfvmcXiX8+0zSPBlOjSUI01RppZBz0qa0p6RjahPjKghOq/Ec0HU3RwL4/",
-	"HXZDZgzABqB9pslScZ1SNMqt4QgruTE90jZs8c0lCNWBhmfzS0/E0z//NcyY7uvunzqnUgc9m0/t81gq",
-	"RhmbfV5rvGi3VD1cNfbdvJpMevbcbLbXprEjwrflxmwqYzOLP1M9sbuz/IOX0DpbecJA5GmK+dKGMFrS",
-	"kOSYJKFyKpX60skzvd1jLnTZSEvjlfq4LqYNORK9ElsvFJhE1hOwuZZj2qhntV3UFprPWh2JjMfATQpf",
-	"s+TT8a6w0Wp9dPDdQquKlTImPIg1wXxjmWXHUdGFtRUW9ZawHurhnuQ5PLQI+3JHMPjoZ7flbIFKZiSE",
-	"m5TqJ9RKGRnfKy56MO55Aib0rRP1nf7dQ9QaVvd9uQ/dp7KFxZuR2os3PheRooiQlc8w53gNBvYqhh9B",
-	"rlrn5Bm559y237nkfjoyP1PYjIlaDs0KC+XZIqusVYZltGjj3GRcvoHOsKmetXTGc1PdpnN3QH3Tc90W",
-	"pRcCOWAoX8zmqWw96uk6Zly1Qaxplc+Lrojdm+ZiJ+RKi2xgajgnTyfLkYceVqcNqArMbBxrKoa6n/IZ",
-	"JHZtI19U7HchtW7N8JkNfG1X7bOa93r26VDbOEN7RAQidh9pMaredbtVKR3fk3hjr6DiglWuwSncsput",
-	"IM6M1IU4NIDZDCJJbqFInFctMpTF8AyCtDqkK8590FWIJpWqJpdul8W+s1OzZefodFOK50+m6LHdvFCN",
-	"6ZLI/qRJk3vwcZLX8bELL8JFxXN6DuuRQGmHGeMRbEW6sgRHZrs7adJlQ+EqKddi8lzYU406/YIL/caK",
-	"zNpZfm0SLkV7TZFkC9EsTxJU5Nt0kQwNIixgj1ABVBC1hq7M1h9BxyFC/r0W/16ZnrJW25vj8aYfynLw",
-	"llIQntSDYYxV+YYL0zm4C1l3OhSe2fUw1ezncDmoJwosEO8X1fF9Qfs1XISSOs+fLqBdeYIQ1crrJmNw",
-	"WO2/12t1Nv3YHTdezuyyyv51T3bOIOeLbScLutljU/eoPH9qZT5gxzL9bWL/PpIVEf/2I/1SChwGB2pb",
-	"UFqMnjIFRRX+xyu0Qlmd1k15Vkt7ekTU1D9JmX2myTJEZziFMyLhP88kJ5FE03ofwbSoAyvpNPVrcUnV",
-	"EG/PTj+4XZ62zd28vlfvci8LnGmuM9w0RoRe0nqVfISO0B1ndF6V5HTh0f5YlofnYPo3BU7hku5PXo7Q",
-	"KWRaF6MZJknOwRTT16wdX1JbPEaDsnjs1I6HI9TM/RdkMl1dpubZ8JQ0HXYjNbXTMZ7d8zXdJR7R+cjm",
-	"c4hNl5tpD9Czn4HcqzpXeg6ve7SY2e4fpfWUMnN8GU0eQ9AaS7mnbJSlLLnwyxMzsY3f7flonq9jVC1+",
-	"WG6l38oVEShKAHMt3v878PaexrWeGOvDl60xVKIBiSHNmGKo4WosimpXTXfkXLQtfQvePa9WG2wDn82W",
-	"rS9XdQyr+ezhFejiuES04k3lGjmqdWDq8NgEABwShuN+jJtGwi48f4JdovgTdGHXtNhswZb+tmBuzw4R",
-	"aKCNoUZes3bqYiozxwNYX6nH4fkEO1Lc9QMKnllzd5Om8HcKBG3N36nIZM/iNf2oJubXjaSOvyNA6vML",
-	"/CSr8ffYbYL1pp4MAJ+WzskwOyFo/fSctSjqsQzm83hHiC+QdYiY3qdWxVscENC45ld2YXyNgtGn5f+h",
-	"ItF5DcNFy+qaZaKaJurJpliM/n8xZwvFnDqNNq3i9IvFmhUal5zfoCpTx8BGGeO66dwkzeCtpzQ36HWq",
-	"lNP6hsbNUs5Fjtmtpe8u0+wbxB6msp5MNE8A+XdLXzeOEulNYrsMsIs+Opdvmg3edjNkwdo1XnQVcnM3",
-	"usmy6yFMp25jw2jT9XR3C6kIlOUma2F2cOptn4o7i/SEZHrxcW3UoiN91MovGL126h4Eugsb0Tq255kN",
-	"hXtEzLOYiWpjwKHLONcQsRSEthrm9KhODurQc2t39zVo+g06+5zNEdpfVyZBLmwHOpFo4L4Qp4QO++Sp",
-	"KxDtW+fkmRiofmHIlnL0DnYG+5N9c3AYae4WQfZAYN/WEyJ7MbqZBW7cvrEy3f+MOuXbBMKrWaIIiLfK",
-	"GmW3X+2GmqqAv4FQ9auYsTnhaqWi+UASCDblptbdQR6f4nm0lDnaX2+TsQdu6zyvo62uIWF39Z5Je/hX",
-	"l1pSPqe+aejReDGXQLX3t5zbg8bN2eSFi5pxuCUsF+Up4z4v0hxXvmo7z4bXB5lzNIr7g8xxZL0XCO3S",
-	"dSxPhu+Qx/IKqmhBkpgD3ZKm1mfCVkfri7poSg4QFqflt7a+VJy0OaOIlk5eR6LHznUzXUbVvZ5jF6K9",
-	"XZoXkHaRnSRQ3UC2BZqfkT8htLtLc72HcZlBiOx9Ftx47ET5eSVPOPN/U9qnxQH+W5iwK8ZROI9ByOIK",
-	"M12rLR2WQ6TPV6bzUiTwNbsF5dlgDjYmituRyid2W5iaXXgT5e0Gz+xFrMG/imZxg4sQljqIMKc0yMUW",
-	"uFqtHukt3SbFXs5YGsZBl2Uceph6BTtm5Tnb/ambE+e950gIOwe7r5EV/lG3GYXIVI60bg/NDv72xQPb",
-	"S0u07ic03U79vp+L8C14/+uTd3xfHhi/Rtjq4H+9/KaWjq3ketRIerO0hbZA7M6QGD7tzH7fJvPqDH/P",
-	"ZYDuwf3dtwE6Jwvpiuh/23mGB1/+Ob76zneo0FV353aDnjuonXnuBXhmHe7qDL8K13y0zS5urXjQgHEU",
-	"6Xhw2GBc65I2743qZGVHnJ1TIHobLapzLnfZa1HN4kFtua9AActTPUGw/T6WX81BE6blxxzBSfp2NNhb",
-	"IR9a3RzuaT9frpT8O+cLmR/aDR+hgUbf2WDUTM6T4CAYaxfMTnq/Dmaq0xYMhG0FdHFsj1Qpi7sD263z",
-	"ndNMMnTOiMi173Hf2anxQic6mx1zbpnT1U9F40ArbV6dhKIIYbQc0lsI0MB0PDKaLIf1i0/F2iOdlekT",
-	"72DOVph1x9Mqsz4e2vMm9WcqjjcVdTaTd5iDO3Fj/1IbgNNaDcRcFlYcjyR1PUQydOe558EWMOxMtdRQ",
-	"e5YT4O4tEH0OR0FMR7/4GcQ5GaID7+ZcCP/XKqz2x9xheUvaxfEIXeiozGC8uAVSoDm7pHLBWT5ftC9+",
-	"xNIc1WRCpvtq5IfxvbKoD2hwcnEeoh/fn19S0+aJ9cFIP70/eheid+8/vj9/H6I0TyTJMJfo5PPZ+dC0",
-	"d9qVGS/54erhfwIAAP//",
+	"7H17c9u4tfhXwejXmchTWlKyzra15/eHN49dT53G9aPbmdhdweSRhJoEuABoR+vr734HD5IgCVKULSnd",
+	"e+9fiUUSODgvnBcOHgchS1JGgUoxOHwcpJjjBCRw/ddHEsMZlou/Z8CX6ocIRMhJKgmjg8PBMZqxOAL+",
+	"SqAUy0WAXo1f7QtQY0iIjhAkqVwixtXvaMY4kgtAnDE5GgQDokb4VQ8cDChOYHA4UKMMgoEIF5BgM98M",
+	"Z7EcHA4GwSDBX0+BzuVicPh68uYgGMhlqr4SkhM6Hzw9BQXA5/BrRjhEXphJDK+EAqsL+hUg8mICyTNw",
+	"QW5AmRBa/NAGsziHlAkiGV/+Tc9TB/tSYa5455VACpwCRguUBVH/0wViE4ZTkhDZnPUMzwEJ8hugYYrn",
+	"hGL1OyICxer9MZvNBMgjBPfAlyhVL4eYcwJCU1oyieO9FjzqEfy0fjvRtCZJlqg/JhqF5q8SgYRKmAPX",
+	"0H/WcDTBP5GQCCQZEnckbYHDrMEPiDvzxDtzk2yboccF8HsSwnEYsozKzY59ye6AnrxvGZBEncPNGE+w",
+	"NFj4/mDgRcqVAE7bQc7yx+uA/aReFimjArRmOuPsNoZE/TdkVALV5MdpGpNQc+k4NW/88d9C8cKjM/Yf",
+	"OMwGh4P/Ny5V39g8FeN8XD1jTXNQBJwzjobnH9+hP/158qc9vVz7qRr5OIuI/HBvoUk5S4FLYiDGoRmn",
+	"sbZAPWK8/clfCdWKDKhixC8agYphDY8MggGmjC4Tlgn161JISAY3gWcwWaFghCXsS6IJ0Xg3AolJbACP",
+	"IqJAx/GZsyBDMPsdu/03hFJ9R6JeXKKomTAJx1HkX7jiDBDyJPI+FVkYghDOs1vGYsBUPZSYz402aPJ+",
+	"yXBfDKdjJfoG/y62g5xcxXDlpBXYXUhLrN14MFPyhtKqGrFx/Hk2OPyygiPV209BnZ2I0m2V/3QN4jDm",
+	"UwEb5hwvm2jR4zVXcPMUDN5xUHuj1iD9V2Beby5BQMh9avtS7x13QBGRAuJZgMSCPVAkF0QgRkM4QozG",
+	"S4TRAouF2o6EZNxs2d0ktzP6F/eehXfAfyJqsGVTfkOWJFawG/wYGrx0Pfth6X2qTaRTvATuY+YnDx8Z",
+	"ME8Sy0RVIBNMyQyEfKe2jZ6SSL0Gh55AG0aIUEEiMMZbsd+h4fXgelBadeUDZeDt+XRKmsWx37r5eYEl",
+	"ivTCkHoLSXwHIkAPRC5YJvUMCyakb1SJ5+usNkuV3ouOe+vCGgvZnatYiwNAUEO/O9lNNyXfMTojc8+m",
+	"wcMFkRDKjIN/g8jkomXvCJOooh+amKuogW4uBir5MmXE4Ln/mEDv1/zga8oERGeMS7Hel4tScnvpxKq8",
+	"ewaM8S10bYHtMJU0Zv739Bbue3CPOcEtWuaB8TtC5+8J929uXQx25lUX620irubxoSv3IZpCxwoDvflM",
+	"ewl9TcvmRpUPEBQehZ2sXeIKdVtT8K6ibu5Ilr1QTKjShVgi+4HWTrEe02dIkTkIPz0TiAi+1L/6bBzy",
+	"GzwHLXZCd3g7WDtGPlm95VFAlDKpDeoXCgLmksxwKFvXGxYqsCcPWp1ZKq7jdezbdrKQfGttPNFEXlde",
+	"DLd55KWb/GmMpVqKaHLjByq1j81mCFNEaARf0dDEWtR2rH5TS9Ced384z+yEPlA5zIDz9dd+br/zjdmb",
+	"v5XlbdiogYn3mooKEUoG8903NxSVVTIDLpBkLYbDmjuM1jQXL5VLw18e+XQncJnaguryRMGLLm3a5bug",
+	"7foGxrP1V8vOtwbZ2/fC3ipPgxFUV9mOpoJdv6Ea/F3sF5fYY6s+G/LcAVlHBzIxdon6ZWyZ5SZXBlrK",
+	"EOPqb8DhwupJbce6inGl0Od4rc6f75gojTOBzN6FMI2MISDQ0PpF4YLEEQfqKmulmHfnqXQJRzmFi2wf",
+	"3T+SGN6XMaG6a6wjcO1b+zP2Z/ZAY4ajKx773EXg1h/FDyjlTLKQxUgAv7eh5xmJIUBYKJzjW8HiTFpn",
+	"ltk4gn6Zj3xzm7SAP7iURG/9HM4iMiPrrbGd77FctETFci/brwIW+HXbgzdvv3+pPs5SRZGWUEaN+RxI",
+	"g8JnNmFgi96CCd2NzkFjGxd+0BLc4MFOom2DOFWW/JjFsWGwByIXhNaCIl4+K6lSHesn+Ioufjref/P2",
+	"e6028oyVFTP/WF4t9cNSgjhCE20XGgyJUR/t0xL08BOwB9FOic+5WM/9LInv0dIUvsp3GRcmFlLPYgmh",
+	"dEGonxchK/WJTlodKRUBVBrdoHw5YR54Me2nv/IQDV5QTISEKEDV+JjNeq4n0l1CZYnRFq41eP/E7j1u",
+	"/4yzZP1UpTJPn5XgdJegp9Yj+UA+ZXNCz01Avd3OmuFYQFBbU4qFeGA88kLojb/kEu68/WYyWbUAJ3tV",
+	"TOlbyicP3nEmF0AlCcs4Q57TKcZSuLkDqvM7Qijm8qVyIMEk9qqnmRNkbTy8684k+WbiLIb+MnrOYm9s",
+	"yMV3U3BiRXY0VLJiQUHYZD5FoKSHcJ3u3ltp8tyZ3I1Do1kZpzU4y1fko5k/SPbSuJYvJ51gGS4InefG",
+	"igQeIHYPHGG9j8xBPENNrxEJO7P89m6Bqc1G9Ze1MONc57HWETkKD50fOFrkz6voXAegOrp3vcATYuSp",
+	"LfC3jnUQwz3EK3PJxZyn+nW1eXBCQ5L6GGOquPbwOptMvgtzBtZ/wVS5MVMrGfYN5+lKqSgnzQF3ja5u",
+	"bJ3mC81VBges8P3AidSp5yghfhVVG+MHFi3XZLPnIbm2eDOId5FlCUGVEnl6H9kSAmTTumr/rrm8+oE/",
+	"ikiFxDSE1dnt6uTvGOcQYwlCW5JaQRhfRalJv+0nscw0PPAVJ2kMg8ODyYHPgpdExlB5cfA3JtFHlmm9",
+	"2eILN0uors5PTGwNaAiIRGpTmy1zfZajTX2tAC4nw7csk4e3MaZ3K7lWGk/VgFwssoWQykK+0s7sSh5L",
+	"CHV/fV2nabG1OhrquzeToHurXW1ENMA+r1h+9WKRvL7BkyjVcQUcx8BRgpcoYkj7w0NGkSB0HsO+m43N",
+	"q2bU7rm2ED/Hc3cB9obXk0zi29jDWBc6jZ/7OWgo8VwE2vsReyjUMTh0C3qfVKBLbSY13b1W1409UPD4",
+	"B3m9Uh460q+hoXUKHhZg3AJrkqAHLFAEMUiI9rqEptNOKgikgybPifYEg3siyC2JiVyumu4f5Zstrp2V",
+	"NhcxlQlculVd9u4cd7lQUzuy5hZQY6aK0TCZdLjtVQqfsgfgIRaApl/w/m+T/b/c2H9Hv+zfPE6C7797",
+	"mgYoo+TXDI6UzCiNGyFlTgg0vH8TIJySAP0SYoljNg/QaDTaQ5jrFEMmINocI2ycqt1k+QbFSI7ie0kx",
+	"Ug11jo1iKknUbr1MySAYzJkypknV7C/pVA60oS1kba6t6MSmQns2SzTpzuIKpozmt/UIPtxUC1E3Yjt3",
+	"F0St2j4iIhSiIj+mWlW/dqo9G+rfsuQWdJLAvtE3FlbVlAVUtbydGdMngVXEblg5vu3UjSmWErha/b9a",
+	"teEf+qUXVq9s6yLlX2sXmzx5gW5zDgWfFfWONXMFaISwQNN/7r+7OP+4r1+bIkZtQXxGBZ6pHUIb+6gS",
+	"/UG3S2va63lRyNgd8Qcc4WtKOIh1RCwvL+pSFZ/AG9tSHFws2Z3cT2opCZ2LNRl3rvBx3GLiHufFzNbG",
+	"FdrIVRYrSrPbmIRlWJ2A8BiAtUW5k3nXoAumT+iMNYnfCejPC5AL4AivBfDIa7LeAxd+jVdbTf5isHJd",
+	"BdO+WGE/gwF7l4HHWMgrsanUDIcZ+doSnCdcSBQuMMehVESyxr4pCQ6QZIhDyOaUCEBEdobq61bP6hxy",
+	"yNL1vvHVqudhZ7PKYtQaYKtiO5ovnrXfVPigiuHPCZGm+MhWbktT0QsCKafNfOlGNHsRuGo4rUxP1OlT",
+	"8wGIglEWteWSqT8EVKTzCNnDP1aFO4506Rla8Q4XnXUECf56Yh6+dnYoD0vUwoBKcUwRptGYcTTVLvoU",
+	"DfW/iCRpTEBo5bJXwnrLZAUWr5t/E6zJc60b/JXoKJ9crwivy5Z7Zo5jMwkLwTIeVkzlmIUmghrh1IvM",
+	"Z3jwblqkd9qpNaVRQN1ij7bR8nnKYBthsqA7jdeZInAoXysStFLyReHwpm9R5PMyWZSEdzqUlAmIlIqJ",
+	"2RxpD2szRnff7KMi6zfw7LVmeIlPrwbYlMfgKJd6/Dp/VsT0bHDRNdHR0NrmQtd1GVcOCclShKU+hrTn",
+	"NeV2IBh1N0QKhBGFB5S/pCEGGgk3cPlK5N6G8B2m7itcL5Aen+P1j0pso0iHa8NZGzvkHnt3L6WkIcw4",
+	"kcsLNauB7hYLEh5nvhKNXHZMXiU3VBgvsDbKTwFriqqBSgIvpEwVuLeAOXD/BMcoBS4Uu6Iyk72fs5iZ",
+	"bniX/jIajfaqc+lBm5NZcr3TvmFxmta4iuV52jsWAce/5OUCJdJT8ldYmpOsxLo3tUTXh4tLdHx2omzh",
+	"v+pR0BkO7/AcRIAwRYzupxwSIirnuxJM8Rx0Hc01DRmVmFDgIkBnS7lgFKXFED8ylLAoi8GIkI7Aja7p",
+	"NT125cySYyXurulweqyPO5HfdCnuIfpBIw4ZnE4D9elPl5dn6AdFPDPwNCf7oR5kuhdcU8bd3JrrgCMB",
+	"Urnm07PPF5dojFMyvn89VmphrIsUpmhovPprmoBcMCNhFFGw50BqsYAF4Ag44iAzTpW+kabYYU+j4QPn",
+	"jAsdRm7mHFmYJUqm0HDadqx5qoY5RgeT18W5e4ymevFT5erEMdA5BAi+hpAa+9wGIwSacZZoiB/gFl2d",
+	"XNNhDRPK+vznvi3GgWj/ZyIX+YL2AvSwIOECzUGiqaHCFAl2TW85exDKvYqYtvxZarInhCvj2VZ6RATH",
+	"bD5CHzFRSrjQWuECwjuNj2vKld2kCxnUG8rNtrygOEn9HcYE1J9RxEGIQ3Tw5i+W4ucg+XL/eCaBTw27",
+	"aS/5EOG6Pe9k0RSw2mfHVDyoBRxMDhB8xaGMlygmd3BNWX7wx/FriJAj9LNiAUyRjqYSITmWjCNFcoHm",
+	"JvajIUBsNguuaRkwKKih8KjIqL2OB53Os0TTGAvUPyzTi7+m05wvzVnvsRJus9CzoknDoS5DI3Qu9FlK",
+	"NNWonKLh6/23k0lQuA5vJ3sao1NTKzK9psP8kX1i8IGmj1rxB6arQ2A6QATIfPakpi+StYeDmjJROmbg",
+	"BDkGr0eT0URn5FKgOCWDw8F3o8noO1vWpjV5IXwKqWOcRaYIxx7tVju9XuhJpH07IcsjzvqohNPH5Evj",
+	"AI0iKyr2A4/CsTaWr2FEfli8o8WCfz5zohwNp0aTBGiqNdLIGOhTm1PSPrRx8dUOTqiyH9F0NEVD+/50",
+	"rx0yswGsAdpnGi8V1ylFo8wajrCSG1Mjbd0W31yCUO1oeDpDdFaod81/CzOm67q7p86o1E7P+lP7LJaS",
+	"UcamCUqPF22/kaebWlOKN5NJR0OK9RpR1NoF+PpRmI4rbGbxZ7IntnWJf/ACWqfPRTAQWZJgvrQujJY0",
+	"JDkmcaCMSqW+dPAsP4d0+GVgpPFGfVwV05ociU6JrSYKTCDrBdjsZZjW8llNE7WB5otGRSLjEXATwtcs",
+	"+XK8K2w0Sh8dfDfQqnyllAkPYo0zX1tmUXGUV2FthEW9KaynqrsneQZPDcK+3hIMPvrZnhUboJIZCeE6",
+	"pboJtVJGxo+Ki56MeR6DcX2rRH2vf/cQtYLVA1/sQ9epbGDxZqTm4o3NRaTIPWRlM8w57sHAXsXwI8hV",
+	"65zskHsubfmdS+6XI/MzhfWYqGHQrNihPP2j1G6VYhkumjg3EZdvoDNsqKeXztg11W04dwvUNzXXTVF6",
+	"JZADhrLFbJzK5qNermPGZRlEz135Mq+K2P7WnLcJWrkjG5hqxsnLyXLsoYfVaUOqHDPrx5qMoa6n3IHE",
+	"9t7k84z9NqTWzRnueIOvtJza6fZejT4d6T3O0B4RgYg9R5qPqltSbVRKx48kWtsqKLlglWlwDvfsbiOI",
+	"MyO1IQ4NYTaDUJJ7yAPnZYkMZRHsQJBWu3R5U0SdhahTqSxyaTdZ7Dtb3bbsHK1mSv78xRQ9sYcXyjFd",
+	"EtmfNGkyDz7Osio+tmFFuKjYpeXQjwRKO8wYD2Ej0pXGODTH3UmdLmsKV0G5BpNnwnZ3abULroTpN9IZ",
+	"WbvIbk3AJS+vyYNsAZplcYzyeJtOkqFhiAXsEyqACqLW0BbZ+nXQ0mHXf9bi9xXpKXK1nTEeb/ihSAdv",
+	"KAThCT0YxlgVb7gylYPbkHWnQmHHpofJZu/C5KAeLzBHvF9Ux4857XuYCAV1dh8uoG1xggBV0usmYnBU",
+	"nr/Xa3UO/dgTN17ObNuV/euebJ1BLhebDha0s8e65lHRnHllPGDLMv1tfP8ukuUe/+Y9/UIKHAYHaktQ",
+	"GoyeMAVF6f5HK7RCkZ3WRXlWS3tqRNTUP0mZfqbxMkAXOIELIuH/X0hOQomm1TqCaZ4HVtJp8tfimqoh",
+	"3l2cf3SrPG2Zu3l9v1rlXiQ4k0xHuGmECL2m1Sz5CB2jB87ovEzJ6cSj/bFID8/B1G8KnMA1PZi8HqFz",
+	"SE0PxhkmccbBJNN75o6vqU0eo2GRPHZyx3sjVI/952QyVV0m51mzlDQdtiM1le4YO7d8TXWJR3RO2XwO",
+	"kalyM+UBevYLkPtl5UpHZ/dni5mt/lFaTykzx5bR5DEErbCU22WjSGXJhV+emPFt/GbPqXneZ1O1+GGZ",
+	"lX4rV0SgMAbMtXj/Z+DtA40qNTHWhi9KY6hEQxJBkjLFUHursSjKUzXtnnNetvQtePeyXO1gE/isl2x9",
+	"ualiWM1nm1egq5MC0Yo3lWnkqNahycNj4wBwiBmOujFuCgnb8PwJtoniT9CGXVNis4G99OcFc2t2iEBD",
+	"vRlq5NVzpy6mUtMewNpKHQbPJ9iS4q42KNix5m4nTW7v5AjamL1TksleVGPqUY3PrwtJHXtHgNT9C/wk",
+	"q/D32C2C9YaeDACflk5nmK0QtNo9pxdFPTuD+TzaEuJzZB0hps+plf4WBwQ0qtiVbRjvkTD6tPxflCS6",
+	"rGA4L1ntmSaqaKKOaIrF6P8lczaQzKnSaN0sTrdY9MzQuOT8BlmZKgbWihhXt851wgzefEr9gF6rSjmv",
+	"HmhcL+Scx5jdXPr2Is2+QWwzlX4yUe8A8nsLX9daiXQGsV0G2EYdncs39QJvexgyZ+0KL7oKuX4a3UTZ",
+	"9RCmUrd2YLRuerqnhdz7a8wJTn3sU3FnHp6QTC8+qoyaV6SPGvEFo9fO3Uag29gjGm17drxRuC1idrJN",
+	"lAcDjlzGuYWQJSD0rmG6R7VyUIue613dV6PpN6jscw5HaHtdbQlyYSvQiURD94UoIXSvS57aHNGudU52",
+	"xEDV2zQ3FKN378Y6mByYxmGkfloE5Y3hPUdPiOzE6Ho7cO1qypXh/h3qlG/jCK9midwh3ihrFNV+letb",
+	"ywT+GkLVrWLGpu3VWN980G1fObfoeOyrjVwzutJMI8UFc71MsZ6m1wavlX3c+H2x2zTD6nd9ddphlkU2",
+	"UCikBzJd6u39fa4atJcGQxTYJselteeyue3Xth6Djx/1v0/j/B6fFdx+ae/Q2Qqv+y7Stdf89B/nZhcB",
+	"lPIClz5BlAUg04Rzcza6okN+G4pWAcNSE6Cr89N9oCGLFMtMf5kW/fPNO7b5qe+yyY2x0vhR4nkPe61E",
+	"5H80U/nHkRrsl7DmbkxSiedoWLnbS0i8FC+geD6QGD+am3F6k7q4JG+H9C4u73nBzuvc5Dp0RcojRb4N",
+	"bxN6bDfMUvBInk6z16Y1OKXdOfmfRWldaJlfC+gh+RHCdGlV64LFUd7A28BiHBjTBXkVc2xvU1u9lxXU",
+	"atnAkuL5Bo6IFDxWlLOZu78yw0eBvf8rQMV1WraAJr+kb33FZRrXrlRSH0kMg3WdRPXRGZaL85zpvpnw",
+	"mhu79Ol3e4+OxrAThLiFmD1Uj0LZnr5tAq2Mv48k9vk4PfHyd83uTUm7tPcHmSuHcpcm5XBPWCaKy4N8",
+	"ImNuIdqwb2Pa4+XOjeky3OndbFMsiwufWgTS0PeVKC7H21AARl/1UN6YJaoet+QAQX4JVuNEe8lJ6zOK",
+	"aIRa+kj0OCqv02vbjtxb97Yh2puleQ5pG9lJrCPf9vqwl9P8gvwGgW0ak+nWJMsUAmSvqeMmEE+S3D+t",
+	"zf9NaZ/k93JtYMK21IXCeQRC2o4wpgSziEMeIX1tCp0XIoFv2T0gInV9gO0a2ExAfGL3+VazjSBhcWnZ",
+	"joODPfhX0SyqcZHySJURYJqvycUGuFqtHulOTaZyppix2BiHbTvjnoepV7BjWlyf0x1DOXPe20WYwrmv",
+	"qUec4kd9eiBApiBM6/bANOZq3ie2wUhGxaJ+Jewhhu6QrovwDQT1+5N3/FjcA9XD5XXw369sQUvHRlK4",
+	"aiTdA8lCmyN2a0gMXnYVl693VHk1l8fVc+/javf2nIahutDxv+w8e4df/jW++aOvV+hN+4HMGj23UBLn",
+	"ue5rxzrc1Rl+Fa75aJOHM7Xi0Zc9hzrNs1djXGuS1q+DbWVlR5yd5m6d9dNl+/ptllCXs3hQWxwXVsDy",
+	"RE8w2Hx5+j9M/zhTyW8665Oug8oaZoXUepG228Tzy42Sf6dtqPmhWccdGGj0VWxGzWQ8HhwOxtoEs5M+",
+	"9sFM2UTNQNhUQFcntlNiUbM5tEX4f3RqxPec1m+Ztj0eWwuwX+n6hfpBGLd60dVPeT1woxqmbHCoCGG0",
+	"HNIng9HQHGRiNF46gJnzSn1Huiiyot7BnBPufcfTKrM6Htr31urMlB9vCmXZTD5gDu7EtbYETQDOK6VN",
+	"5g7gvOupSXxJhh4817fZuiQ7UyXj25zlDLh7uVuXwZET09EvfgZxGr614N20e/N/rdxqv88dFGHHq5MR",
+	"utJemcF4frm7QHN2TeWCs2y+aN7njqXpwGpcpsdy5Kfxo9pRn9Dw7OoyQD9+uLym5vQW1v1Of/pw/D5A",
+	"7z+cfrj8EKAkiyVJMZfo7PPF5Z45tWVXZqzk5sre5W1tbapUrbCe3zS1iXn41gTznm6e/jsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,6 +11,24 @@ import (
 	"time"
 )
 
+const countImages = `-- name: CountImages :one
+SELECT count(DISTINCT image)::bigint FROM oci_manifests
+WHERE repository_id = $1 AND ($2::text = '' OR image ILIKE '%' || $2::text || '%')
+`
+
+type CountImagesParams struct {
+	RepositoryID int64
+	Filter       string
+}
+
+// CountImages counts the image paths of a repository matching the filter.
+func (q *Queries) CountImages(ctx context.Context, arg CountImagesParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countImages, arg.RepositoryID, arg.Filter)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteManifest = `-- name: DeleteManifest :one
 DELETE FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
 RETURNING id
@@ -75,6 +93,37 @@ type GetManifestByTagParams struct {
 // GetManifestByTag resolves a tag of an OCI name.
 func (q *Queries) GetManifestByTag(ctx context.Context, arg GetManifestByTagParams) (OciManifest, error) {
 	row := q.db.QueryRow(ctx, getManifestByTag, arg.RepositoryID, arg.Image, arg.Tag)
+	var i OciManifest
+	err := row.Scan(
+		&i.ID,
+		&i.RepositoryID,
+		&i.Image,
+		&i.Digest,
+		&i.MediaType,
+		&i.ArtifactType,
+		&i.SubjectDigest,
+		&i.Content,
+		&i.Size,
+		&i.TotalSize,
+		&i.Annotations,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const getManifestInRepository = `-- name: GetManifestInRepository :one
+SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at FROM oci_manifests WHERE repository_id = $1 AND digest = $2
+ORDER BY image LIMIT 1
+`
+
+type GetManifestInRepositoryParams struct {
+	RepositoryID int64
+	Digest       string
+}
+
+// GetManifestInRepository finds a manifest by digest under any image of a repository.
+func (q *Queries) GetManifestInRepository(ctx context.Context, arg GetManifestInRepositoryParams) (OciManifest, error) {
+	row := q.db.QueryRow(ctx, getManifestInRepository, arg.RepositoryID, arg.Digest)
 	var i OciManifest
 	err := row.Scan(
 		&i.ID,

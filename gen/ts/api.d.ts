@@ -451,6 +451,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{name}/docker/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Images of a docker repository (paginated, filtered by name) */
+        get: operations["listDockerImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/docker/images/{image}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags of an image (image path URL-encoded, `_` for the image at the repository root) */
+        get: operations["listDockerTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a tag (the manifest stays) */
+        delete: operations["deleteDockerTag"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/docker/manifests/{digest}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A manifest with its configuration, layers, platforms and referrers */
+        get: operations["getDockerManifest"];
+        put?: never;
+        post?: never;
+        /** Delete a manifest and its tags */
+        delete: operations["deleteDockerManifest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -719,6 +788,112 @@ export interface components {
         FileMove: {
             from: string;
             to: string;
+        };
+        DockerImage: {
+            /** @description Image path inside the repository ("" for the repository root) */
+            name: string;
+            /** @description What docker pull takes, without the host */
+            pullName: string;
+            /** Format: int64 */
+            tagCount: number;
+            /** Format: int64 */
+            manifestCount: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DockerImagePage: {
+            items: components["schemas"]["DockerImage"][];
+            /** Format: int64 */
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        DockerTag: {
+            name: string;
+            digest: string;
+            mediaType: string;
+            /**
+             * Format: int64
+             * @description Manifest plus config and layers (or the children of an index)
+             */
+            size: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description os/architecture[/variant] of the image or of each index entry */
+            platforms: string[];
+        };
+        DockerPlatform: {
+            digest: string;
+            mediaType: string;
+            /** Format: int64 */
+            size: number;
+            os: string;
+            architecture: string;
+            variant?: string;
+        };
+        DockerHistory: {
+            created?: string;
+            createdBy?: string;
+            comment?: string;
+            emptyLayer?: boolean;
+        };
+        DockerImageConfig: {
+            os?: string;
+            architecture?: string;
+            variant?: string;
+            created?: string;
+            author?: string;
+            env?: string[];
+            entrypoint?: string[];
+            cmd?: string[];
+            workingDir?: string;
+            user?: string;
+            exposedPorts?: string[];
+            labels?: {
+                [key: string]: string;
+            };
+            history?: components["schemas"]["DockerHistory"][];
+        };
+        DockerLayer: {
+            digest: string;
+            mediaType: string;
+            /** Format: int64 */
+            size: number;
+            /** @description The history line that created the layer */
+            createdBy?: string;
+        };
+        DockerReferrer: {
+            digest: string;
+            mediaType: string;
+            artifactType?: string;
+            /** Format: int64 */
+            size: number;
+            annotations?: {
+                [key: string]: string;
+            };
+        };
+        DockerManifest: {
+            digest: string;
+            image: string;
+            mediaType: string;
+            artifactType?: string;
+            /** Format: int64 */
+            size: number;
+            /** Format: int64 */
+            totalSize: number;
+            /** Format: date-time */
+            createdAt: string;
+            tags: string[];
+            /** @description Digest of the manifest this one refers to */
+            subject?: string;
+            annotations?: {
+                [key: string]: string;
+            };
+            /** @description Entries of an index (empty for an image) */
+            platforms: components["schemas"]["DockerPlatform"][];
+            config?: components["schemas"]["DockerImageConfig"];
+            layers: components["schemas"]["DockerLayer"][];
+            referrers: components["schemas"]["DockerReferrer"][];
         };
     };
     responses: {
@@ -1677,6 +1852,133 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FileDetails"];
                 };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listDockerImages: {
+        parameters: {
+            query?: {
+                /** @description Substring of the image path */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of images */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DockerImagePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listDockerTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                image: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tags, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DockerTag"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteDockerTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                image: string;
+                tag: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDockerManifest: {
+        parameters: {
+            query?: {
+                /** @description Image path (`_` or empty for the repository root; any image holding the digest when absent) */
+                image?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+                digest: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manifest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DockerManifest"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteDockerManifest: {
+        parameters: {
+            query: {
+                /** @description Image path (`_` for the repository root) */
+                image: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+                digest: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Problem"];
         };

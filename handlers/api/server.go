@@ -21,6 +21,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -36,6 +37,8 @@ type Server struct {
 	Log      *slog.Logger
 	// SecureCookies marks the session cookie Secure (the node is reached over https).
 	SecureCookies bool
+	// Registry serves the docker image views (docker.go).
+	Registry *registry.Service
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)

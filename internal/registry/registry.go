@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
@@ -92,14 +93,16 @@ func (s *Service) Open(ctx context.Context, b Blob, offset, length int64) (io.Re
 
 // DeleteBlob unlinks a blob from the name; the content is left to GC.
 func (s *Service) DeleteBlob(ctx context.Context, n Name, digest string) error {
-	rows, err := s.q().DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
-	if err != nil {
-		return db.Translate(err)
-	}
-	if rows == 0 {
-		return ErrBlobUnknown
-	}
-	return nil
+	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
+		rows, err := q.DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
+		if err != nil {
+			return db.Translate(err)
+		}
+		if rows == 0 {
+			return ErrBlobUnknown
+		}
+		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + "@" + digest, Details: map[string]any{"kind": "blob"}})
+	})
 }
 
 // Mount links a blob visible under from to n. The caller has checked that

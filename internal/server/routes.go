@@ -17,7 +17,7 @@ import (
 )
 
 // routes lists every mount of a node in one place.
-func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server) (http.Handler, error) {
+func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service) (http.Handler, error) {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
 
@@ -29,7 +29,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server) (http.Handl
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 
 	registryHandler := oci.New(oci.Deps{
-		Registry: registry.New(d.Pool, d.Blobs, d.Log), Pool: d.Pool,
+		Registry: images, Pool: d.Pool,
 		Authn: d.Authn, Authz: d.Authz, Log: d.Log, BaseURL: d.Config.BaseURL,
 	})
 	r.Handle("/v2", registryHandler)

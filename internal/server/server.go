@@ -18,6 +18,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -36,12 +37,14 @@ type Deps struct {
 func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	images := registry.New(d.Pool, d.Blobs, d.Log)
 	apiServer := &api.Server{
 		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
+		Registry:      images,
 	}
-	return routes(d, reg, apiServer)
+	return routes(d, reg, apiServer, images)
 }
 
 // readyz answers 200 only when start-up finished and both Postgres and the
