@@ -191,29 +191,36 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 			return err
 		}
 		digest := row.Digest
-		f, err := q.InsertFile(ctx, gendb.InsertFileParams{
-			RepositoryID: repo.ID, Path: p, Parent: parent, Name: name, BlobDigest: &digest,
-			Size: row.Size, ContentType: ct, Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
-		})
-		switch err := db.Translate(err); {
-		case err == nil:
-			res = PutResult{Entry: entryFrom(f), Created: true}
-		case errors.Is(err, domain.ErrNotFound): // the path is taken
+		// The path may be taken, and that row deleted before we lock it:
+		// then the insert is tried again.
+		for attempt := 0; ; attempt++ {
+			f, err := q.InsertFile(ctx, gendb.InsertFileParams{
+				RepositoryID: repo.ID, Path: p, Parent: parent, Name: name, BlobDigest: &digest,
+				Size: row.Size, ContentType: ct, Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
+			})
+			if err = db.Translate(err); err == nil {
+				res = PutResult{Entry: entryFrom(f), Created: true}
+				break
+			} else if !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
 			old, err := q.GetFileForUpdate(ctx, gendb.GetFileForUpdateParams{RepositoryID: repo.ID, Path: p})
-			if err != nil {
-				return db.Translate(err)
+			if err = db.Translate(err); errors.Is(err, domain.ErrNotFound) && attempt < 3 {
+				continue
+			} else if err != nil {
+				return err
 			}
 			if old.IsFolder {
 				return exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 			}
 			if old.BlobDigest != nil && *old.BlobDigest == digest {
 				res = PutResult{Entry: entryFrom(old), Unchanged: true}
-				return nil
+				break
 			}
 			if noOverwrite {
 				return overwriteRefused(repo, p)
 			}
-			f, err := q.UpdateFileContent(ctx, gendb.UpdateFileContentParams{
+			f, err = q.UpdateFileContent(ctx, gendb.UpdateFileContentParams{
 				ID: old.ID, BlobDigest: &digest, Size: row.Size, ContentType: ct,
 				Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
 			})
@@ -221,8 +228,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 				return db.Translate(err)
 			}
 			res = PutResult{Entry: entryFrom(f)}
-		default:
-			return err
+			break
 		}
 		if res.Unchanged {
 			return nil

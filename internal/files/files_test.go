@@ -51,7 +51,13 @@ func TestDeleteRacesUpload(t *testing.T) {
 	ctx := context.Background()
 	for i := range 25 {
 		var wg sync.WaitGroup
-		wg.Add(3)
+		wg.Add(4)
+		go func() {
+			defer wg.Done()
+			// The same path every round: an overwrite racing the delete.
+			_, err := s.Put(ctx, repo, "d/same.txt", strings.NewReader(fmt.Sprint("round ", i)), -1, files.PutOptions{})
+			require.NoError(t, err)
+		}()
 		go func() {
 			defer wg.Done()
 			_, err := s.Put(ctx, repo, fmt.Sprintf("d/sub/deep/f%d", i), strings.NewReader(fmt.Sprint("content ", i)), -1, files.PutOptions{})
