@@ -61,3 +61,10 @@ SET path   = @to_path::text || substr(path, length(@from_path::text) + 1),
     updated_at = CASE WHEN path = @from_path::text THEN now() ELSE updated_at END
 WHERE repository_id = @repository_id
   AND (path = @from_path::text OR (path > @from_path::text || '/' AND path < @from_path::text || '0'));
+
+-- name: GetFileWithStorageKey :one
+-- GetFileWithStorageKey finds the file or folder at a path together with
+-- where its content is stored, so a download needs one query.
+SELECT sqlc.embed(f), b.storage_key
+FROM repository_files f LEFT JOIN blobs b ON b.digest = f.blob_digest
+WHERE f.repository_id = @repository_id AND f.path = @path;

@@ -8,6 +8,8 @@ have curl    || need+=(curl)
 have wget    || need+=(wget)
 have skopeo  || need+=(skopeo)
 have git     || need+=(git)
+have node    || need+=(nodejs)
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "missing system packages; install them with:" >&2

@@ -140,6 +140,47 @@ func (q *Queries) GetFileForUpdate(ctx context.Context, arg GetFileForUpdatePara
 	return i, err
 }
 
+const getFileWithStorageKey = `-- name: GetFileWithStorageKey :one
+SELECT f.id, f.repository_id, f.path, f.parent, f.name, f.is_folder, f.blob_digest, f.size, f.content_type, f.sha1, f.md5, f.uploaded_by, f.created_at, f.updated_at, b.storage_key
+FROM repository_files f LEFT JOIN blobs b ON b.digest = f.blob_digest
+WHERE f.repository_id = $1 AND f.path = $2
+`
+
+type GetFileWithStorageKeyParams struct {
+	RepositoryID int64
+	Path         string
+}
+
+type GetFileWithStorageKeyRow struct {
+	RepositoryFile RepositoryFile
+	StorageKey     *string
+}
+
+// GetFileWithStorageKey finds the file or folder at a path together with
+// where its content is stored, so a download needs one query.
+func (q *Queries) GetFileWithStorageKey(ctx context.Context, arg GetFileWithStorageKeyParams) (GetFileWithStorageKeyRow, error) {
+	row := q.db.QueryRow(ctx, getFileWithStorageKey, arg.RepositoryID, arg.Path)
+	var i GetFileWithStorageKeyRow
+	err := row.Scan(
+		&i.RepositoryFile.ID,
+		&i.RepositoryFile.RepositoryID,
+		&i.RepositoryFile.Path,
+		&i.RepositoryFile.Parent,
+		&i.RepositoryFile.Name,
+		&i.RepositoryFile.IsFolder,
+		&i.RepositoryFile.BlobDigest,
+		&i.RepositoryFile.Size,
+		&i.RepositoryFile.ContentType,
+		&i.RepositoryFile.Sha1,
+		&i.RepositoryFile.Md5,
+		&i.RepositoryFile.UploadedBy,
+		&i.RepositoryFile.CreatedAt,
+		&i.RepositoryFile.UpdatedAt,
+		&i.StorageKey,
+	)
+	return i, err
+}
+
 const insertFile = `-- name: InsertFile :one
 INSERT INTO repository_files (repository_id, path, parent, name, is_folder, blob_digest, size, content_type, sha1, md5, uploaded_by)
 VALUES ($1, $2, $3, $4, false, $5, $6, $7, $8, $9, $10)

@@ -6,7 +6,6 @@ import (
 	"github.com/kodera-packages/kodera/gen/api"
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/audit"
-	"github.com/kodera-packages/kodera/internal/identity"
 )
 
 // ListAuditEvents implements GET /api/v1/admin/audit.
@@ -15,10 +14,10 @@ func (s *Server) ListAuditEvents(ctx context.Context, req api.ListAuditEventsReq
 		return nil, err
 	}
 	prm := req.Params
-	page := identity.NewPage(prm.Limit, prm.Offset)
+	lim, off := page(prm.Limit, prm.Offset)
 	events, total, err := audit.List(ctx, gendb.New(s.Pool), audit.Filter{
 		Actor: deref(prm.Actor), Action: deref(prm.Action), Since: prm.Since, Until: prm.Until,
-		Limit: page.Limit, Offset: page.Offset,
+		Limit: lim, Offset: off,
 	})
 	if err != nil {
 		return nil, err
@@ -27,5 +26,5 @@ func (s *Server) ListAuditEvents(ctx context.Context, req api.ListAuditEventsReq
 	for i, e := range events {
 		items[i] = apiAuditEvent(e)
 	}
-	return api.ListAuditEvents200JSONResponse{Items: items, Total: total, Limit: int(page.Limit), Offset: int(page.Offset)}, nil
+	return api.ListAuditEvents200JSONResponse{Items: items, Total: total, Limit: int(lim), Offset: int(off)}, nil
 }

@@ -63,15 +63,15 @@ func TestDockerViews(t *testing.T) {
 		`"config":{"Env":["PATH=/bin"],"Entrypoint":["/app"],"Cmd":["serve"],"WorkingDir":"/srv","ExposedPorts":{"8080/tcp":{}},"Labels":{"org.opencontainers.image.title":"web"}},` +
 		`"history":[{"created_by":"ENV PATH=/bin","empty_layer":true},{"created_by":"COPY app /app"}]}`)
 	cfgD, layerD := push(cfg), push(layer)
-	manifest := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"` + cfgD + `","size":` + itoa(len(cfg)) + `},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"` + layerD + `","size":` + itoa(len(layer)) + `}]}`)
+	manifest := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"` + cfgD + `","size":` + itoa(int64(len(cfg))) + `},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"` + layerD + `","size":` + itoa(int64(len(layer))) + `}]}`)
 	manD := dockerDigest(manifest)
 	require.Equal(t, 201, dockerCall(t, "PUT", v2+"/manifests/v1", user, pass, "application/vnd.oci.image.manifest.v1+json", manifest, nil))
-	index := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + manD + `","size":` + itoa(len(manifest)) + `,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}`)
+	index := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + manD + `","size":` + itoa(int64(len(manifest))) + `,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}`)
 	idxD := dockerDigest(index)
 	require.Equal(t, 201, dockerCall(t, "PUT", v2+"/manifests/multi", user, pass, "application/vnd.oci.image.index.v1+json", index, nil))
 	empty := []byte("{}")
 	emptyD := push(empty)
-	sig := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.dev.cosign.signature","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"` + emptyD + `","size":2},"layers":[],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + manD + `","size":` + itoa(len(manifest)) + `}}`)
+	sig := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.dev.cosign.signature","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"` + emptyD + `","size":2},"layers":[],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + manD + `","size":` + itoa(int64(len(manifest))) + `}}`)
 	sigD := dockerDigest(sig)
 	require.Equal(t, 201, dockerCall(t, "PUT", v2+"/manifests/"+sigD, user, pass, "application/vnd.oci.image.manifest.v1+json", sig, nil))
 
@@ -158,7 +158,3 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, 404, dockerCall(t, "GET", api+"/manifests/"+manD, user, pass, "", nil, nil))
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}

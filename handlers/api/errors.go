@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5/middleware"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
@@ -49,9 +53,8 @@ func problemFor(err error) (status int, detail string) {
 // logged with the request id and answered without any detail.
 func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := problemFor(err)
-	var limited *auth.RateLimitError
-	if errors.As(err, &limited) {
-		w.Header().Set("Retry-After", strconv.Itoa(limited.RetryAfterSeconds()))
+	if after, ok := auth.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
@@ -69,7 +72,14 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 		p.RequestId = &reqID
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+		// A Basic challenge makes browsers open their own login dialog
+		// over the UI, so requests from the UI (session cookie or
+		// X-Requested-With) get a Bearer challenge, which they do not.
+		if fromBrowser, _ := ctx.Value(browserKey{}).(bool); fromBrowser {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kodera"`)
+		} else {
+			w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+		}
 	}
 	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", strconv.Itoa(60))
@@ -78,6 +88,9 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
 }
+
+// browserKey marks requests sent by the web UI.
+type browserKey struct{}
 
 // requestError answers a request the generated code could not decode.
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {
@@ -99,5 +112,35 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 		writeProblem(w, r.Context(), status, "")
 		return
 	}
-	writeProblem(w, r.Context(), status, err.Error())
+	writeProblem(w, r.Context(), status, validationDetail(err))
+}
+
+// validationDetail says in one line what part of the request broke the
+// spec, without the schema dump kin-openapi appends to its messages.
+func validationDetail(err error) string {
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return firstLine(err.Error())
+	}
+	where := "request body"
+	if reqErr.Parameter != nil {
+		where = fmt.Sprintf("parameter %q in %s", reqErr.Parameter.Name, reqErr.Parameter.In)
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		field := strings.Join(schemaErr.JSONPointer(), "/")
+		if field != "" {
+			return fmt.Sprintf("%s: field %q: %s", where, field, schemaErr.Reason)
+		}
+		return fmt.Sprintf("%s: %s", where, schemaErr.Reason)
+	}
+	if reqErr.Err != nil {
+		return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Err.Error()))
+	}
+	return fmt.Sprintf("%s: %s", where, firstLine(reqErr.Reason))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

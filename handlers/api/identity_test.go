@@ -72,8 +72,11 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	expect(t, n, basic("someone-else", created.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, dev, "GET", "/api/v1/me/tokens", "", 200).json(t, &list)
 	require.NotNil(t, list[0].LastUsedAt)
+	peer := apptest.Start(t, apptest.Options{DBURL: n.DBURL})
+	expect(t, peer, bearer(created.Secret), "GET", "/api/v1/me", "", 200)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", created.ID), "", 204)
 	expect(t, n, bearer(created.Secret), "GET", "/api/v1/me", "", 401)
+	expect(t, peer, bearer(created.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", created.ID), "", 404)
 
 	// Another user's token id is not found, and token rules are enforced.
@@ -288,6 +291,13 @@ func TestSessionAndCSRF(t *testing.T) {
 	}
 	expect(t, n, basic("dev", userPassword), "GET", "/api/v1/auth/session", "", 401)
 
+	// CLIs get a Basic challenge; the UI gets one browsers do not turn into a
+	// login dialog of their own.
+	r = expect(t, n, cred{}, "GET", "/api/v1/me", "", 401)
+	require.Contains(t, r.Header.Get("WWW-Authenticate"), "Basic")
+	r = expect(t, n, session("stale", ""), "GET", "/api/v1/me", "", 401)
+	require.Equal(t, `Bearer realm="kodera"`, r.Header.Get("WWW-Authenticate"))
+
 	// Logging out on one node ends the session on every node and clears the cookie.
 	r = expect(t, peer, withCSRF, "POST", "/api/v1/auth/logout", "", 204)
 	require.Contains(t, r.Header.Get("Set-Cookie"), "Max-Age=0")
@@ -367,4 +377,39 @@ func TestServiceAccounts(t *testing.T) {
 	expect(t, n, admin, "DELETE", "/api/v1/admin/service-accounts/jenkins", "", 204)
 	expect(t, n, bearer(t1.Secret), "GET", "/api/v1/me", "", 401)
 	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts/jenkins", "", 404)
+}
+
+func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{})
+	n.Seed(t).User("dev", userPassword, false)
+	s := login(t, n, "dev", userPassword)
+	where := "WHERE id_hash = sha256($1::bytea)"
+	id := []byte(s.cookie)
+	var left time.Duration
+	expiresIn := func() time.Duration {
+		var secs float64
+		queryRow(t, n, "SELECT extract(epoch FROM expires_at - now())::float8 FROM sessions "+where, []any{id}, &secs)
+		return time.Duration(secs * float64(time.Second))
+	}
+
+	// Use slides an idle session's expiry forward (at most once a minute).
+	sql(t, n, "UPDATE sessions SET last_seen_at = now() - interval '2 minutes', expires_at = now() + interval '1 minute' "+where, id)
+	expect(t, n, s, "GET", "/api/v1/me", "", 200)
+	left = expiresIn()
+	require.Greater(t, left, 23*time.Hour)
+
+	// ... but never past seven days after login.
+	sql(t, n, "UPDATE sessions SET created_at = now() - interval '7 days' + interval '1 hour', last_seen_at = now() - interval '2 minutes' "+where, id)
+	expect(t, n, s, "GET", "/api/v1/me", "", 200)
+	left = expiresIn()
+	require.Less(t, left, time.Hour+time.Minute)
+
+	// An expired session is refused, on every request.
+	sql(t, n, "UPDATE sessions SET expires_at = now() - interval '1 second' "+where, id)
+	r := expect(t, n, s, "GET", "/api/v1/me", "", 401)
+	require.Contains(t, r.Header.Get("Set-Cookie"), "kodera_session=;", "the dead cookie is cleared")
+	require.Contains(t, r.Header.Get("Set-Cookie"), "Max-Age=0")
+	expect(t, n, s, "GET", "/api/v1/system/info", "", 401)
+	expect(t, n, cred{}, "GET", "/api/v1/system/info", "", 200)
 }

@@ -7,7 +7,6 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
 
@@ -19,8 +18,8 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 		return nil, err
 	}
 	prm := req.Params
-	page := identity.NewPage(prm.Limit, prm.Offset)
-	f := packages.RepositoryFilter{Like: identity.LikePattern(deref(prm.Q)), Limit: page.Limit, Offset: page.Offset}
+	lim, off := page(prm.Limit, prm.Offset)
+	f := packages.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
 	if prm.Type != nil {
 		t := string(*prm.Type)
 		f.Type = &t
@@ -36,7 +35,7 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 			Immutable: r.Immutable, OwnerID: r.OwnerID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}, r.OwnerName)
 	}
-	return api.ListRepositories200JSONResponse{Items: items, Total: total, Limit: int(page.Limit), Offset: int(page.Offset)}, nil
+	return api.ListRepositories200JSONResponse{Items: items, Total: total, Limit: int(lim), Offset: int(off)}, nil
 }
 
 // CreateRepository implements POST /api/v1/repositories.

@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -94,13 +95,23 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
+			ctx = context.WithValue(ctx, browserKey{}, true)
 		}
+		if r.Header.Get("X-Requested-With") != "" {
+			ctx = context.WithValue(ctx, browserKey{}, true)
+		}
+		r = r.WithContext(ctx)
 		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {
 			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(ctx, auth.Anonymous())))
 			return
 		}
 		p, err := s.Authn.Authenticate(r)
 		if err != nil {
+			// The UI cannot delete an HttpOnly cookie itself: a dead session
+			// is cleared with its 401, so the next request is anonymous.
+			if errors.Is(err, domain.ErrUnauthenticated) && r.Header.Get("Authorization") == "" && sessionCookie(ctx) != "" {
+				w.Header().Set("Set-Cookie", *s.sessionCookieHeader("", 0))
+			}
 			WriteProblem(w, r, s.Log, err)
 			return
 		}

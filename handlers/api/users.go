@@ -15,8 +15,8 @@ func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) 
 	if _, err := requireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	page := identity.NewPage(req.Params.Limit, req.Params.Offset)
-	users, total, err := s.Identity.ListUsers(ctx, deref(req.Params.Q), page)
+	lim, off := page(req.Params.Limit, req.Params.Offset)
+	users, total, err := s.Identity.ListUsers(ctx, deref(req.Params.Q), lim, off)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) 
 	for i, u := range users {
 		items[i] = apiUser(u)
 	}
-	return api.ListUsers200JSONResponse{Items: items, Total: total, Limit: int(page.Limit), Offset: int(page.Offset)}, nil
+	return api.ListUsers200JSONResponse{Items: items, Total: total, Limit: int(lim), Offset: int(off)}, nil
 }
 
 // CreateUser implements POST /api/v1/admin/users.

@@ -48,6 +48,11 @@ func TestBigFileMemory(t *testing.T) {
 		t.Skip("2 GiB transfer skipped in -short mode")
 	}
 	t.Parallel()
+	var st syscall.Statfs_t
+	require.NoError(t, syscall.Statfs(os.TempDir(), &st))
+	if free := int64(st.Bavail) * st.Bsize; free < bigSize+bigSize/4 {
+		t.Fatalf("%s has %d MiB free; the 2 GiB test needs 2.5 GiB (set TMPDIR elsewhere)", os.TempDir(), free>>20)
+	}
 	srv := startProcess(t)
 	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(t)
 	seed.User("alice", alicePassword, false)
@@ -72,7 +77,11 @@ func TestBigFileMemory(t *testing.T) {
 	require.NoError(t, err)
 
 	before := procStatus(t, srv.pid)
-	require.NoError(t, os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", srv.pid), []byte("5"), 0), "reset VmHWM")
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", srv.pid), []byte("5"), 0); err != nil {
+		// Without the reset the peak still holds start-up's, so the
+		// growth below can only be overstated.
+		t.Logf("cannot reset VmHWM (%v): measuring against the start-up peak", err)
+	}
 	reset := procStatus(t, srv.pid)
 	t.Logf("server before: VmRSS %d MiB, VmHWM %d MiB, after reset %d MiB", before["VmRSS"]>>20, before["VmHWM"]>>20, reset["VmHWM"]>>20)
 
@@ -158,7 +167,7 @@ type process struct {
 
 // startProcess builds cmd/kodera and runs it on a fresh database and data
 // directory, as an operator would, until the test ends.
-func startProcess(t *testing.T) process {
+func startProcess(t testing.TB) process {
 	t.Helper()
 	root, err := exec.Command("go", "env", "GOMOD").Output()
 	require.NoError(t, err)

@@ -132,14 +132,21 @@ func TestTraversal(t *testing.T) {
 		strings.Repeat("abcdefghi/", 103) + "x",
 		strings.Repeat("a/", 64) + "a",
 	}
-	for _, v := range variants {
-		for _, m := range []string{"GET", "PUT", "DELETE"} {
-			args := []string{"-sS", "--path-as-is", "-X", m, "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer " + f.token}
-			if m == "PUT" {
-				args = append(args, "--data-binary", "x")
-			}
-			out, _ := run(t, dir, "curl", append(args, f.base+"/pub/"+v)...)
-			require.Equal(t, "400", out, "%s %s", m, v)
+	// One curl per method, every variant a URL of it, one status line each.
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		args := []string{"-sS", "--path-as-is", "-X", m, "-w", "%{http_code}\\n", "-H", "Authorization: Bearer " + f.token}
+		if m == "PUT" {
+			args = append(args, "--data-binary", "x")
+		}
+		for _, v := range variants {
+			args = append(args, "-o", "/dev/null", f.base+"/pub/"+v)
+		}
+		out, err := run(t, dir, "curl", args...)
+		require.NoError(t, err)
+		codes := strings.Fields(out)
+		require.Len(t, codes, len(variants), m)
+		for i, v := range variants {
+			require.Equal(t, "400", codes[i], "%s %s", m, v)
 		}
 	}
 	// Bytes curl refuses to put in a URL: a raw backslash, control

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -22,6 +24,8 @@ func statusFor(err error) (status int, msg string) {
 		return http.StatusMethodNotAllowed, "method not allowed"
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, "the upload exceeds the size limit"
+	case errors.Is(err, errPrecondition):
+		return http.StatusPreconditionFailed, errPrecondition.Error()
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, errTooLarge.Error()
 	case errors.Is(err, domain.ErrNotFound):
@@ -58,8 +62,19 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		h.Log.ErrorContext(r.Context(), "files request failed", "err", err, "request_id", reqID, "method", r.Method, "path", r.URL.Path)
 	}
 	hdr := w.Header()
-	if status == http.StatusUnauthorized {
+	switch {
+	case status == http.StatusUnauthorized && r.Header.Get("X-Requested-With") != "":
+		// The UI's own requests: a Basic challenge would open the
+		// browser's login dialog over it.
+		hdr.Set("WWW-Authenticate", `Bearer realm="kodera"`)
+	case status == http.StatusUnauthorized:
 		hdr.Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
+	case status == http.StatusTooManyRequests:
+		after, ok := auth.RetryAfter(err)
+		if !ok {
+			after = 60
+		}
+		hdr.Set("Retry-After", strconv.Itoa(after))
 	}
 	// Headers set for a response that was going to be a file must not
 	// describe the error.

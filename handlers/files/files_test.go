@@ -77,6 +77,9 @@ func TestCalls(t *testing.T) {
 		{name: "overwritten", method: "GET", path: "/priv/dir/sub/hello.txt", want: 200, wantBody: other},
 		{name: "override=false refuses", method: "PUT", path: "/priv/dir/sub/hello.txt?override=false", body: hello, want: 409},
 		{name: "override=false same content ok", method: "PUT", path: "/priv/dir/sub/hello.txt?override=false", body: other, hdr: []string{"X-Checksum-Sha256", sum256(other)}, want: 200},
+		{name: "if-none-match * refuses", method: "PUT", path: "/priv/dir/sub/hello.txt", body: hello, hdr: []string{"If-None-Match", "*"}, want: 412},
+		{name: "if-none-match * on folder", method: "PUT", path: "/priv/dir/sub", body: hello, hdr: []string{"If-None-Match", "*"}, want: 412},
+		{name: "if-none-match * below a file", method: "PUT", path: "/priv/dir/sub/hello.txt/x", body: hello, hdr: []string{"If-None-Match", "*"}, want: 409},
 		{name: "override=false new path ok", method: "PUT", path: "/priv/new.txt?override=false", body: hello, want: 201},
 		{name: "file over folder", method: "PUT", path: "/priv/dir/sub", body: hello, want: 409},
 		{name: "folder over file", method: "PUT", path: "/priv/dir/sub/hello.txt/x", body: hello, want: 409},
@@ -91,6 +94,9 @@ func TestCalls(t *testing.T) {
 		{name: "html listing", method: "GET", path: "/priv/dir/", want: 200,
 			wantHeader: map[string]string{"Content-Type": "text/html; charset=utf-8"}, wantBody: `<a href="/api/files/priv/dir/sub/">sub/</a>`},
 
+		{name: "empty file", method: "PUT", path: "/priv/empty.txt", want: 201, wantHeader: map[string]string{"X-Checksum-Sha256": sum256("")}},
+		{name: "empty file get", method: "GET", path: "/priv/empty.txt", want: 200, wantHeader: map[string]string{"Content-Length": "0"}},
+		{name: "empty file range", method: "GET", path: "/priv/empty.txt", hdr: []string{"Range", "bytes=0-"}, want: 200}, // nothing to cut: the whole (empty) file
 		{name: "html is an attachment", method: "PUT", path: "/pub/x.html", body: "<script>alert(1)</script>", want: 201},
 		{name: "html served safely", method: "GET", path: "/pub/x.html", hdr: []string{"Authorization", ""}, want: 200,
 			wantHeader: map[string]string{"Content-Type": "text/html; charset=utf-8", "Content-Disposition": `attachment; filename="x.html"`,
@@ -101,6 +107,8 @@ func TestCalls(t *testing.T) {
 
 		{name: "anonymous private", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", ""}, want: 401,
 			wantHeader: map[string]string{"WWW-Authenticate": `Basic realm="kodera", charset="UTF-8"`}},
+		{name: "anonymous from the UI", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", "", "X-Requested-With", "XMLHttpRequest"}, want: 401,
+			wantHeader: map[string]string{"WWW-Authenticate": `Bearer realm="kodera"`}},
 		{name: "anonymous missing private repo", method: "GET", path: "/nope/x", hdr: []string{"Authorization", ""}, want: 401},
 		{name: "outsider private", method: "GET", path: "/priv/new.txt", hdr: []string{"Authorization", bob}, want: 404},
 		{name: "outsider private put", method: "PUT", path: "/priv/bob.txt", body: hello, hdr: []string{"Authorization", bob}, want: 404},

@@ -13,7 +13,10 @@ import (
 	"github.com/kodera-packages/kodera/internal/files"
 )
 
-var errTooLarge = errors.New("the upload exceeds the size limit")
+var (
+	errTooLarge     = errors.New("the upload exceeds the size limit")
+	errPrecondition = errors.New("the path exists (If-None-Match: *)")
+)
 
 // fileJSON describes a stored file in upload responses and folder listings.
 type fileJSON struct {
@@ -41,19 +44,19 @@ func (h *handler) describe(req *request, e files.Entry) fileJSON {
 	return j
 }
 
-// overrideRefused reports ?override=false (or 0/no): do not replace an
-// existing file.
+// overrideRefused reports ?override=false (or 0/no), or the standard
+// If-None-Match: * (RFC 9110 §13.1.2): do not replace an existing file.
 func overrideRefused(r *http.Request) bool {
 	v := r.URL.Query().Get("override")
-	return v == "false" || v == "0" || v == "no"
+	return v == "false" || v == "0" || v == "no" || strings.TrimSpace(r.Header.Get("If-None-Match")) == "*"
 }
 
 // put implements PUT /api/files/{repo}/{path}: the body becomes the file at
 // path, streamed to the blob store in one pass (Content-Length or chunked).
 // X-Checksum-Sha256, X-Checksum-Sha1 and X-Checksum-Md5 are verified (400
 // and nothing stored on a mismatch). Overwriting answers 409 in an
-// immutable repository or with ?override=false, unless the content is the
-// same. A path ending in '/' creates a folder instead.
+// immutable repository or with ?override=false or If-None-Match: *, unless
+// X-Checksum-Sha256 shows the content is the same. A path ending in '/' creates a folder instead.
 func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	if req.path == "" {
@@ -83,6 +86,9 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		ContentType: r.Header.Get("Content-Type"),
 	})
 	if err != nil {
+		if errors.Is(err, files.ErrExists) && strings.TrimSpace(r.Header.Get("If-None-Match")) == "*" {
+			return errPrecondition
+		}
 		return err
 	}
 	setFileHeaders(w.Header(), res.Entry)

@@ -31,6 +31,8 @@ import (
 type Options struct {
 	// Listening receives the bound address once the server accepts connections.
 	Listening func(addr string)
+	// Stdin feeds commands that read secrets (kodera user); Main passes os.Stdin.
+	Stdin io.Reader
 }
 
 const usage = `usage: kodera [command]
@@ -38,6 +40,7 @@ const usage = `usage: kodera [command]
 commands:
   serve     run the server (default)
   migrate   apply database migrations and exit
+  user      manage accounts (list, create, set-password, set-role, enable, disable)
   version   print the version
 `
 
@@ -54,7 +57,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate":
+	case "serve", "migrate", "user":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -71,6 +74,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer pool.Close()
 
+	if cmd == "user" {
+		if err := db.Wait(ctx, pool, log); err != nil {
+			return err
+		}
+		if err := db.Migrate(ctx, pool); err != nil {
+			return err
+		}
+		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
+	}
 	if cmd == "migrate" {
 		if err := db.Wait(ctx, pool, log); err != nil {
 			return err
@@ -191,7 +203,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 // Main is what cmd/kodera runs: Run with the process environment, exiting
 // non-zero with one clear line on failure.
 func Main(ctx context.Context) {
-	if err := Run(ctx, os.Args, os.Getenv, os.Stdout, Options{}); err != nil {
+	if err := Run(ctx, os.Args, os.Getenv, os.Stdout, Options{Stdin: os.Stdin}); err != nil {
 		fmt.Fprintln(os.Stderr, "kodera:", err)
 		os.Exit(1)
 	}

@@ -74,10 +74,11 @@ func TestServerEndpoints(t *testing.T) {
 		require.NotEmpty(t, b)
 	}
 
-	// Without a built UI, the root explains how to build it.
+	// Client-side routes load the UI (or the page saying how to build it).
 	resp, body = get(t, n.URL+"/repositories/some/deep/link")
 	require.Equal(t, 200, resp.StatusCode)
-	require.Contains(t, body, "go tool task ui")
+	require.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	require.Contains(t, body, "<title>Kodera Packages</title>")
 
 	// Metrics count requests by route.
 	resp, body = get(t, n.URL+"/metrics")
@@ -113,6 +114,20 @@ func TestAPIErrorsAreProblemJSON(t *testing.T) {
 	}
 	resp, _ = get(t, n.URL+"/api/v1/system/info", "Authorization", "Basic "+basic(apptest.AdminUser, apptest.AdminPassword))
 	require.Equal(t, 200, resp.StatusCode)
+
+	// A request that breaks the spec gets one line saying where, not a schema dump.
+	req, err := http.NewRequest(http.MethodPost, n.URL+"/api/v1/repositories", strings.NewReader(`{"name":"ok","type":"nope"}`))
+	require.NoError(t, err)
+	req.SetBasicAuth(apptest.AdminUser, apptest.AdminPassword)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 400, resp.StatusCode)
+	var prob struct{ Detail string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&prob))
+	require.True(t, strings.HasPrefix(prob.Detail, `request body: field "type": value is not one of the allowed values`), prob.Detail)
+	require.NotContains(t, prob.Detail, "\n")
 }
 
 func TestS3Storage(t *testing.T) {

@@ -161,6 +161,9 @@ func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, a
 	repo, err := gendb.New(a.pool).GetRepositoryByName(ctx, name)
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
+			// Ask about a private stand-in, so an absent repository costs
+			// the same queries as a hidden one (no timing oracle).
+			_, _ = a.May(ctx, p, ActionRead, gendb.Repository{Name: name, Visibility: "private"})
 			return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
 		}
 		return gendb.Repository{}, err

@@ -16,6 +16,9 @@ const (
 	KindAnonymous Kind = "anonymous"
 	KindUser      Kind = "user"
 	KindService   Kind = "service"
+	// KindSystem acts for the operator (the kodera command line); it is
+	// never the principal of a request and holds no access of its own.
+	KindSystem Kind = "system"
 )
 
 // Principal is the caller of one request.

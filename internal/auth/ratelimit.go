@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -82,4 +83,14 @@ func (a *Authenticator) recordLoginFailure(ctx context.Context, q *gendb.Queries
 	if err := q.PruneLoginFailures(ctx, time.Now().Add(-2*a.limits.Window)); err != nil {
 		a.log.WarnContext(ctx, "pruning login failures failed", "err", err)
 	}
+}
+
+// RetryAfter reports the Retry-After seconds of a refused login anywhere
+// in err's chain, for protocol handlers writing their own 429s.
+func RetryAfter(err error) (seconds int, ok bool) {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl.RetryAfterSeconds(), true
+	}
+	return 0, false
 }

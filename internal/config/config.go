@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,6 +37,11 @@ type Config struct {
 	MaxUploadBytes int64
 	// ShutdownTimeout is how long SIGTERM waits for in-flight requests.
 	ShutdownTimeout time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed (KODERA_TRUSTED_PROXIES: comma-separated IPs or CIDRs). The
+	// client address feeds the audit trail and the per-address login
+	// limits, which would otherwise count every user behind a proxy as one.
+	TrustedProxies []netip.Prefix
 }
 
 // DB locates PostgreSQL.
@@ -118,6 +124,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
 	}
 	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
+	c.TrustedProxies = p.prefixes("KODERA_TRUSTED_PROXIES")
 
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -226,6 +233,28 @@ func (p *parser) size(name string, def int64) int64 {
 		return def
 	}
 	return n * mult
+}
+
+// prefixes accepts comma-separated IP addresses and CIDR prefixes.
+func (p *parser) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(p.str(name, ""), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if pr, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, pr.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			p.fail(name, fmt.Sprintf("entry %q is neither an IP address nor a CIDR prefix such as 10.0.0.0/8", f))
+			continue
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out
 }
 
 func (p *parser) level(name string, def slog.Level) slog.Level {

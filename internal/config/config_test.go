@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +73,16 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 			require.True(t, strings.HasPrefix(err.Error(), name+" "), "error %q should start with %s", err, name)
 		})
 	}
+}
+
+func TestLoadTrustedProxies(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"KODERA_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,10.1.2.3/16"}))
+	require.NoError(t, err)
+	require.Equal(t, []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32"),
+		netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("10.1.0.0/16"),
+	}, c.TrustedProxies)
+	_, err = Load(env(map[string]string{"KODERA_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}))
+	require.ErrorContains(t, err, "KODERA_TRUSTED_PROXIES")
 }

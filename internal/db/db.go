@@ -130,3 +130,15 @@ func Translate(err error) error {
 	}
 	return err
 }
+
+// LikePattern turns a caller's substring into the argument of
+// `ILIKE '%' || $1 || '%' ESCAPE '\'`, with LIKE wildcards escaped so they
+// match themselves; nil (no filter) for a blank string.
+func LikePattern(q string) *string {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil
+	}
+	s := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	return &s
+}

@@ -5,22 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"syscall"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // Content reads a file's bytes from the blob store as an io.ReadSeeker, so
 // http.ServeContent can answer ranges and conditional requests. Seeking is
 // free; a read opens the object at the current offset, so a range request
-// reads only from where it starts, and a whole download is one stream.
+// reads only from where it starts and a whole download is one stream.
+//
+// On a store that keeps objects as local files, Content also implements
+// syscall.Conn: a TCP connection's ReadFrom (which ServeContent reaches
+// through io.Copy) then sends the file with sendfile, from the current
+// offset, without copying it through user space.
 type Content struct {
 	ctx  context.Context
 	s    *Service
 	blob gendb.Blob
 	pos  int64
-	rc   io.ReadCloser
-	at   int64 // offset rc will read next
+
+	// Local file stores: the open file, read with pread.
+	file *os.File
+	// sent is set once the kernel may have moved file's offset (sendfile),
+	// which then is the true position.
+	sent bool
+
+	// Other stores: a stream from offset at.
+	rc io.ReadCloser
+	at int64
 }
 
 // Content returns a reader of a file's bytes; Close it when done.
@@ -28,20 +44,55 @@ func (s *Service) Content(ctx context.Context, e Entry) (*Content, error) {
 	if e.Folder {
 		return nil, domain.Errorf(domain.ErrInvalid, "%s is a folder", e.Path)
 	}
-	b, err := s.Blobs.Get(ctx, e.Digest)
-	if err != nil {
-		return nil, fmt.Errorf("files: content of %s: %w", e.Path, err)
+	b := gendb.Blob{Digest: e.Digest, Size: e.Size, StorageKey: e.storageKey}
+	if b.StorageKey == "" {
+		var err error
+		if b, err = s.Blobs.Get(ctx, e.Digest); err != nil {
+			return nil, fmt.Errorf("files: content of %s: %w", e.Path, err)
+		}
 	}
-	return &Content{ctx: ctx, s: s, blob: b}, nil
+	c := &Content{ctx: ctx, s: s, blob: b}
+	if fo, ok := s.Blobs.Store.Driver().(blob.FileOpener); ok {
+		f, err := fo.OpenFile(ctx, b.StorageKey)
+		if err != nil {
+			return nil, fmt.Errorf("files: content of %s: %w", e.Path, err)
+		}
+		c.file = f
+	}
+	return c, nil
 }
 
 // Size is the content's length.
 func (c *Content) Size() int64 { return c.blob.Size }
 
+// syncPos takes the position from the file after sendfile moved it.
+func (c *Content) syncPos() error {
+	if !c.sent {
+		return nil
+	}
+	off, err := c.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	c.pos, c.sent = off, false
+	return nil
+}
+
 // Read implements io.Reader.
 func (c *Content) Read(p []byte) (int, error) {
+	if err := c.syncPos(); err != nil {
+		return 0, err
+	}
 	if c.pos >= c.blob.Size {
 		return 0, io.EOF
+	}
+	if c.file != nil {
+		n, err := c.file.ReadAt(p[:min(int64(len(p)), c.blob.Size-c.pos)], c.pos)
+		c.pos += int64(n)
+		if errors.Is(err, io.EOF) && c.pos < c.blob.Size {
+			err = io.ErrUnexpectedEOF
+		}
+		return n, err
 	}
 	if c.rc != nil && c.at != c.pos {
 		c.rc.Close()
@@ -63,8 +114,28 @@ func (c *Content) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// SyscallConn implements syscall.Conn for sendfile: it positions the local
+// file at the current offset and returns its descriptor. Without a local
+// file it fails, and the caller copies through Read instead.
+func (c *Content) SyscallConn() (syscall.RawConn, error) {
+	if c.file == nil {
+		return nil, errors.ErrUnsupported
+	}
+	if err := c.syncPos(); err != nil {
+		return nil, err
+	}
+	if _, err := c.file.Seek(c.pos, io.SeekStart); err != nil {
+		return nil, err
+	}
+	c.sent = true
+	return c.file.SyscallConn()
+}
+
 // Seek implements io.Seeker.
 func (c *Content) Seek(offset int64, whence int) (int64, error) {
+	if err := c.syncPos(); err != nil {
+		return 0, err
+	}
 	var abs int64
 	switch whence {
 	case io.SeekStart:
@@ -83,12 +154,16 @@ func (c *Content) Seek(offset int64, whence int) (int64, error) {
 	return abs, nil
 }
 
-// Close releases the open stream, if any.
+// Close releases what Content opened.
 func (c *Content) Close() error {
-	if c.rc == nil {
-		return nil
+	var err error
+	if c.rc != nil {
+		err = c.rc.Close()
+		c.rc = nil
 	}
-	err := c.rc.Close()
-	c.rc = nil
+	if c.file != nil {
+		err = errors.Join(err, c.file.Close())
+		c.file = nil
+	}
 	return err
 }

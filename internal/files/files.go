@@ -61,6 +61,9 @@ type Entry struct {
 	UploadedBy  string
 	Created     time.Time
 	Modified    time.Time
+
+	// storageKey is where the content is stored, when the lookup read it.
+	storageKey string
 }
 
 // SHA256 returns the hex SHA-256 of a file's content.
@@ -95,14 +98,18 @@ func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (En
 	if p == "" {
 		return Entry{Folder: true, Created: repo.CreatedAt, Modified: repo.UpdatedAt}, nil
 	}
-	row, err := gendb.New(s.Pool).GetFile(ctx, gendb.GetFileParams{RepositoryID: repo.ID, Path: p})
+	row, err := gendb.New(s.Pool).GetFileWithStorageKey(ctx, gendb.GetFileWithStorageKeyParams{RepositoryID: repo.ID, Path: p})
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			return Entry{}, domain.Errorf(domain.ErrNotFound, "%s: no such file or folder", p)
 		}
 		return Entry{}, err
 	}
-	return entryFrom(row), nil
+	e := entryFrom(row.RepositoryFile)
+	if row.StorageKey != nil {
+		e.storageKey = *row.StorageKey
+	}
+	return e, nil
 }
 
 // PutOptions shape an upload.
@@ -153,7 +160,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	switch err := db.Translate(err); {
 	case err == nil:
 		if existing.IsFolder {
-			return PutResult{}, domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+			return PutResult{}, exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 		}
 		if noOverwrite {
 			if e := entryFrom(existing); opt.Checksums.SHA256 != "" && e.SHA256() == opt.Checksums.SHA256 {
@@ -184,29 +191,36 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 			return err
 		}
 		digest := row.Digest
-		f, err := q.InsertFile(ctx, gendb.InsertFileParams{
-			RepositoryID: repo.ID, Path: p, Parent: parent, Name: name, BlobDigest: &digest,
-			Size: row.Size, ContentType: ct, Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
-		})
-		switch err := db.Translate(err); {
-		case err == nil:
-			res = PutResult{Entry: entryFrom(f), Created: true}
-		case errors.Is(err, domain.ErrNotFound): // the path is taken
+		// The path may be taken, and that row deleted before we lock it:
+		// then the insert is tried again.
+		for attempt := 0; ; attempt++ {
+			f, err := q.InsertFile(ctx, gendb.InsertFileParams{
+				RepositoryID: repo.ID, Path: p, Parent: parent, Name: name, BlobDigest: &digest,
+				Size: row.Size, ContentType: ct, Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
+			})
+			if err = db.Translate(err); err == nil {
+				res = PutResult{Entry: entryFrom(f), Created: true}
+				break
+			} else if !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
 			old, err := q.GetFileForUpdate(ctx, gendb.GetFileForUpdateParams{RepositoryID: repo.ID, Path: p})
-			if err != nil {
-				return db.Translate(err)
+			if err = db.Translate(err); errors.Is(err, domain.ErrNotFound) && attempt < 3 {
+				continue
+			} else if err != nil {
+				return err
 			}
 			if old.IsFolder {
-				return domain.Errorf(domain.ErrConflict, "%s is a folder", p)
+				return exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 			}
 			if old.BlobDigest != nil && *old.BlobDigest == digest {
 				res = PutResult{Entry: entryFrom(old), Unchanged: true}
-				return nil
+				break
 			}
 			if noOverwrite {
 				return overwriteRefused(repo, p)
 			}
-			f, err := q.UpdateFileContent(ctx, gendb.UpdateFileContentParams{
+			f, err = q.UpdateFileContent(ctx, gendb.UpdateFileContentParams{
 				ID: old.ID, BlobDigest: &digest, Size: row.Size, ContentType: ct,
 				Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
 			})
@@ -214,8 +228,7 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 				return db.Translate(err)
 			}
 			res = PutResult{Entry: entryFrom(f)}
-		default:
-			return err
+			break
 		}
 		if res.Unchanged {
 			return nil
@@ -228,11 +241,23 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 	return res, err
 }
 
+// ErrExists marks the conflicts where the upload's own path is taken (as
+// opposed to a file in the way of a folder above it), so the protocol can
+// answer a failed If-None-Match: * with 412.
+var ErrExists = errors.New("path exists")
+
+// existsError adds ErrExists to a conflict, keeping its message.
+type existsError struct{ error }
+
+func (e existsError) Unwrap() []error { return []error{e.error, ErrExists} }
+
+func exists(err error) error { return existsError{err} }
+
 func overwriteRefused(repo gendb.Repository, p string) error {
 	if repo.Immutable {
-		return domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name)
+		return exists(domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name))
 	}
-	return domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p)
+	return exists(domain.Errorf(domain.ErrConflict, "%s exists and overwriting was not allowed", p))
 }
 
 // uploadError gives the blob store's verdicts on content a caller-facing message.
@@ -252,6 +277,9 @@ func uploadError(err error) error {
 // contentType picks the type stored for a file: the uploader's when it says
 // something, else the extension's, else the generic binary type.
 func contentType(given, name string) string {
+	if len(given) > 255 {
+		given = ""
+	}
 	if mt, _, err := mime.ParseMediaType(given); err == nil {
 		switch mt {
 		case "", DefaultContentType, "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":

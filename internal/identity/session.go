@@ -40,6 +40,10 @@ func (s *Service) Login(ctx context.Context, username, password string) (Login, 
 		if err != nil {
 			return err
 		}
+		// Logins are rare enough to carry the pruning of expired sessions.
+		if err := q.DeleteExpiredSessions(ctx); err != nil {
+			return err
+		}
 		sess, err := auth.StartSession(ctx, q, u.ID)
 		if err != nil {
 			return err

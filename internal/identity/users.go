@@ -7,6 +7,7 @@ import (
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -36,9 +37,9 @@ func (s *Service) UserByName(ctx context.Context, username string) (gendb.User, 
 
 // ListUsers pages through accounts, filtered by a substring of the
 // username, full name or email.
-func (s *Service) ListUsers(ctx context.Context, q string, page Page) ([]gendb.User, int64, error) {
-	like := likePattern(q)
-	users, err := s.q().ListUsers(ctx, gendb.ListUsersParams{Q: like, Lim: page.Limit, Off: page.Offset})
+func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) ([]gendb.User, int64, error) {
+	like := db.LikePattern(q)
+	users, err := s.q().ListUsers(ctx, gendb.ListUsersParams{Q: like, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -152,7 +152,7 @@ func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Reposi
 
 // RepositoryFilter narrows a repository listing.
 type RepositoryFilter struct {
-	Like   *string // escaped ILIKE substring of name or description; nil = any
+	Q      string // substring of the name or description, case-insensitive; "" = any
 	Type   *string
 	Limit  int32
 	Offset int32
@@ -164,14 +164,14 @@ func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f
 	q := gendb.New(pool)
 	rows, err := q.ListVisibleRepositories(ctx, gendb.ListVisibleRepositoriesParams{
 		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
-		Q: f.Like, Type: f.Type, Lim: f.Limit, Off: f.Offset,
+		Q: db.LikePattern(f.Q), Type: f.Type, Lim: f.Limit, Off: f.Offset,
 	})
 	if err != nil {
 		return nil, 0, db.Translate(err)
 	}
 	n, err := q.CountVisibleRepositories(ctx, gendb.CountVisibleRepositoriesParams{
 		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
-		Q: f.Like, Type: f.Type,
+		Q: db.LikePattern(f.Q), Type: f.Type,
 	})
 	return rows, n, db.Translate(err)
 }

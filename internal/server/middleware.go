@@ -5,8 +5,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -17,19 +19,65 @@ import (
 )
 
 // requestInfo exposes the request id in a response header and stores the
-// client address for audit and rate limits. X-Forwarded-For is not trusted:
-// any client could forge it.
-func requestInfo(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := middleware.GetReqID(r.Context())
-		w.Header().Set("X-Request-Id", id)
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
+// client address for audit and rate limits. X-Forwarded-For is believed
+// only from the trusted proxies (KODERA_TRUSTED_PROXIES): any client could
+// forge it.
+func requestInfo(trusted []netip.Prefix) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := middleware.GetReqID(r.Context())
+			w.Header().Set("X-Request-Id", id)
+			ip := clientIP(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), trusted)
+			ctx := auth.WithRequestInfo(r.Context(), auth.RequestInfo{ClientIP: ip, RequestID: id})
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// clientIP is the peer address, or, when the peer is a trusted proxy, the
+// nearest address in X-Forwarded-For that is not one (read right to left,
+// since each proxy appends the address it received from).
+func clientIP(remoteAddr string, forwarded []string, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
 		if err != nil {
-			host = r.RemoteAddr
+			return false
 		}
-		ctx := auth.WithRequestInfo(r.Context(), auth.RequestInfo{ClientIP: host, RequestID: id})
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if !isTrusted(host) {
+		return host
+	}
+	var hops []string
+	for _, v := range forwarded {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				hops = append(hops, h)
+			}
+		}
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		if !isTrusted(hops[i]) {
+			if a, err := netip.ParseAddr(hops[i]); err == nil {
+				return a.Unmap().String()
+			}
+			return host // garbage from a client: keep the proxy's own address
+		}
+	}
+	if len(hops) > 0 {
+		return hops[0]
+	}
+	return host
 }
 
 // accessLog logs one line per request and records its metrics.

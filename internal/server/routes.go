@@ -19,7 +19,7 @@ import (
 // routes lists every mount of a node in one place.
 func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service) (http.Handler, error) {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestInfo, accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
+	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -6,17 +6,16 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/testtool"
 )
 
 // versitygw is the S3 server the tests run: a single static binary that
@@ -38,10 +37,7 @@ const startTimeout = 20 * time.Second
 // running them.
 func StartS3(t testing.TB) blob.S3Config {
 	t.Helper()
-	bin, err := findVersitygw()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testtool.Path(t, versitygw)
 	access, secret := randomHex(8), randomHex(16)
 	dir := t.TempDir()
 
@@ -75,46 +71,6 @@ func StartS3(t testing.TB) blob.S3Config {
 	}
 	t.Fatalf("blobtest: starting versitygw: %v", lastErr)
 	return blob.S3Config{}
-}
-
-// findVersitygw looks where `go tool task tools` installs it, then in PATH.
-func findVersitygw() (string, error) {
-	var dirs []string
-	if d := os.Getenv("KODERA_TOOLS_BIN"); d != "" {
-		dirs = append(dirs, d)
-	}
-	if root, err := moduleRoot(); err == nil {
-		dirs = append(dirs, filepath.Join(root, ".tools", "bin"))
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, versitygw)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(versitygw); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("versitygw not found: run `go tool task tools` (looked in $KODERA_TOOLS_BIN, %v and PATH)", dirs)
-}
-
-// moduleRoot finds the directory holding go.mod above the working directory,
-// which `go test` sets to the package's directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func freePort() (string, error) {

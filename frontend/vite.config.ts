@@ -1,0 +1,11 @@
+import { defineConfig } from "vite";
+
+// No React plugin: esbuild compiles JSX with the automatic runtime. The dev
+// server proxies the API to a kodera running on :8080 (`go tool task run`).
+export default defineConfig({
+  esbuild: { jsx: "automatic" },
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1000 },
+  server: {
+    proxy: Object.fromEntries(["/api", "/v2", "/v3", "/swagger-ui"].map((p) => [p, "http://127.0.0.1:8080"])),
+  },
+});

@@ -1,0 +1,214 @@
+//go:build linux
+
+package files_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
+)
+
+// BenchmarkFiles measures PUT and GET throughput of 1 MiB and 256 MiB files
+// against kodera (its own process, filesystem store) and, side by side,
+// nginx serving and accepting (WebDAV PUT) the same files on this machine.
+// Both get the same Go client and keep-alive connections; compare the
+// MB/s of kodera/... with nginx/... (scripts/bench-files.sh prints the
+// ratios). Kodera verifies and hashes (sha256, sha1, md5) every upload and
+// fsyncs it before answering; nginx does neither.
+//
+// It takes a minute, so it runs only with KODERA_BENCH_FILES=1, as
+// scripts/bench/files.sh (run by `go tool task bench`) sets it.
+func BenchmarkFiles(b *testing.B) {
+	if os.Getenv("KODERA_BENCH_FILES") == "" {
+		b.Skip("run by scripts/bench/files.sh (KODERA_BENCH_FILES=1)")
+	}
+	type target struct {
+		name string
+		url  string // prefix a file name is appended to
+		hdr  http.Header
+	}
+	var targets []target
+
+	srv := startProcess(b)
+	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(b)
+	seed.User("bench", "bench-password-123", false)
+	seed.Repo("bench", "files", "private", "bench")
+	seed.Repo("open", "files", "public", "bench")
+	token := seed.Token("bench", false, []string{"read", "write"})
+	targets = append(targets, target{"kodera", srv.url + "/api/files/bench/", http.Header{"Authorization": {"Bearer " + token}}})
+	if url, ok := startNginx(b); ok {
+		targets = append(targets, target{"nginx", url + "/", http.Header{}})
+	}
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	do := func(b *testing.B, method, url string, hdr http.Header, body []byte) {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequest(method, url, rd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header = hdr.Clone()
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			b.Fatalf("%s %s: %s", method, url, resp.Status)
+		}
+		if method == http.MethodGet && n != int64(len(body)) && body == nil && n == 0 {
+			b.Fatalf("GET %s: empty body", url)
+		}
+	}
+
+	rng := rand.NewChaCha8([32]byte{7})
+	for _, size := range []struct {
+		name         string
+		n            int
+		rounds, reps int
+	}{{"1MiB", 1 << 20, 10, 10}, {"256MiB", 256 << 20, 3, 1}} {
+		data := make([]byte, size.n)
+		_, _ = rng.Read(data)
+		name := "bench-" + size.name + ".bin"
+		b.Run(size.name, func(b *testing.B) {
+			// Servers take turns, a few requests each, so that both see
+			// the same machine load (other processes, page cache).
+			spent := map[string]time.Duration{}
+			bytes := map[string]int64{}
+			measure := func(key, method, url string, hdr http.Header, body []byte) {
+				start := time.Now()
+				for range size.reps {
+					do(b, method, url, hdr, body)
+				}
+				spent[key] += time.Since(start)
+				bytes[key] += int64(size.reps * size.n)
+			}
+			for _, tg := range targets {
+				do(b, http.MethodPut, tg.url+name, tg.hdr, data)
+			}
+			do(b, http.MethodPut, srv.url+"/api/files/open/"+name, targets[0].hdr, data)
+			for b.Loop() {
+				for range size.rounds {
+					for _, tg := range targets {
+						measure(tg.name+"-PUT", http.MethodPut, tg.url+name, tg.hdr, data)
+						measure(tg.name+"-GET", http.MethodGet, tg.url+name, tg.hdr, nil)
+					}
+					// A public repository read anonymously: nginx's case,
+					// without the token check.
+					measure("kodera-anonymous-GET", http.MethodGet, srv.url+"/api/files/open/"+name, http.Header{}, nil)
+				}
+			}
+			rate := func(k string) float64 { return float64(bytes[k]) / spent[k].Seconds() / 1e6 }
+			for k := range spent {
+				b.ReportMetric(rate(k), k+"-MB/s")
+			}
+			if _, ok := spent["nginx-GET"]; ok {
+				b.ReportMetric(rate("kodera-GET")/rate("nginx-GET"), "GET-ratio")
+				b.ReportMetric(rate("kodera-anonymous-GET")/rate("nginx-GET"), "anonymous-GET-ratio")
+				b.ReportMetric(rate("kodera-PUT")/rate("nginx-PUT"), "PUT-ratio")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// startNginx runs nginx with WebDAV PUT on a temporary root; false if nginx
+// is not installed.
+func startNginx(b *testing.B) (string, bool) {
+	b.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
+			b.Logf("nginx not installed (apt-get install -y nginx): no comparison")
+			return "", false
+		}
+		bin = "/usr/sbin/nginx"
+	}
+	dir := b.TempDir()
+	for _, d := range []string{"www", "body", "logs"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;"
+	}
+	conf := fmt.Sprintf(`%s
+worker_processes auto;
+daemon off;
+pid %[2]s/nginx.pid;
+error_log %[2]s/logs/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  client_max_body_size 0;
+  client_body_temp_path %[2]s/body;
+  default_type application/octet-stream;
+  server {
+    listen %[3]s;
+    root %[2]s/www;
+    location / {
+      dav_methods PUT DELETE;
+      create_full_put_path on;
+      dav_access user:rw;
+    }
+  }
+}
+`, user, dir, addr)
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "logs", "error.log"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	})
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return "http://" + addr, true
+		}
+		if i > 200 {
+			log, _ := os.ReadFile(filepath.Join(dir, "logs", "error.log"))
+			b.Fatalf("nginx did not start: %s", log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
