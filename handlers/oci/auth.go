@@ -100,6 +100,14 @@ func (c *claims) allows(name, action string) bool {
 	return false
 }
 
+type callerKey struct{}
+
+// callerOf returns the caller withName resolved for this request.
+func callerOf(r *http.Request) caller {
+	c, _ := r.Context().Value(callerKey{}).(caller)
+	return c
+}
+
 // caller is who makes a request: the principal plus, for registry tokens,
 // the grants the token carries.
 type caller struct {
@@ -202,7 +210,7 @@ func (h *Handler) withName(rt route, next func(w http.ResponseWriter, r *http.Re
 		if err != nil {
 			return err
 		}
-		ctx := auth.WithPrincipal(r.Context(), c.p)
+		ctx := context.WithValue(auth.WithPrincipal(r.Context(), c.p), callerKey{}, c)
 		return next(w, r.WithContext(ctx), n, rt)
 	}
 }

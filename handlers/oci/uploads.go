@@ -55,7 +55,7 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 	}
 	if mount := q.Get("mount"); mount != "" && ocispec.IsDigest(mount) {
 		from := q.Get("from")
-		if c, err := h.authenticate(r); err == nil && c.claims != nil && from != "" && !c.claims.allows(from, "pull") && h.mayRead(r, c.p, from) {
+		if c := callerOf(r); c.claims != nil && from != "" && !c.claims.allows(from, "pull") && h.mayRead(r, c.p, from) {
 			// The token predates the mount: ask the client for one that
 			// also covers the source (what docker and distribution do).
 			scope := "repository:" + n.Full() + ":pull,push repository:" + from + ":pull"
@@ -70,7 +70,6 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 	if err != nil {
 		return err
 	}
-	w.Header().Set("OCI-Chunk-Min-Length", "0")
 	uploadAccepted(w, n, up, http.StatusAccepted)
 	return nil
 }
@@ -79,15 +78,13 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 // without it any name holding the blob); any failure (unknown, unreadable)
 // falls back to a plain upload so nothing is revealed.
 func (h *Handler) tryMount(r *http.Request, n registry.Name, from, digest string) (registry.Blob, bool) {
-	c, err := h.authenticate(r)
-	if err != nil {
-		return registry.Blob{}, false
-	}
+	c := callerOf(r)
 	candidates := []string{from}
 	if from == "" {
 		// No source named: the token cannot list one, so only the
 		// decision function (with the token's own limits) is asked.
 		c.claims = nil
+		var err error
 		if candidates, err = h.svc.Sources(r.Context(), digest); err != nil {
 			return registry.Blob{}, false
 		}
