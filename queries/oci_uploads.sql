@@ -13,9 +13,25 @@ UPDATE oci_uploads SET "offset" = @new_offset, hash_state = @hash_state,
 WHERE id = @id AND "offset" = @old_offset;
 
 -- name: DeleteUpload :execrows
--- DeleteUpload ends an upload session.
-DELETE FROM oci_uploads WHERE id = @id;
+-- DeleteUpload ends an upload session, unless a chunk is being written into it.
+DELETE FROM oci_uploads WHERE id = @id AND (lease IS NULL OR lease_until < now());
 
 -- name: ListStaleUploads :many
 -- ListStaleUploads returns sessions untouched since before.
 SELECT * FROM oci_uploads WHERE updated_at < @before ORDER BY updated_at LIMIT 100;
+
+-- name: LeaseUpload :execrows
+-- LeaseUpload lets one request write the next chunk at offset in place; 0
+-- rows means another chunk got in first or is being written.
+UPDATE oci_uploads SET lease = @lease, lease_until = @lease_until, updated_at = now()
+WHERE id = @id AND "offset" = @at_offset AND (lease IS NULL OR lease_until < now());
+
+-- name: AdvanceLeasedUpload :execrows
+-- AdvanceLeasedUpload records a chunk written in place and ends the lease.
+UPDATE oci_uploads SET "offset" = @new_offset, hash_state = @hash_state, parts = ARRAY[@part::text],
+       lease = NULL, lease_until = NULL, updated_at = now()
+WHERE id = @id AND lease = @lease;
+
+-- name: ReleaseUpload :exec
+-- ReleaseUpload ends a lease whose chunk failed.
+UPDATE oci_uploads SET lease = NULL, lease_until = NULL WHERE id = @id AND lease = @lease;

@@ -53,6 +53,8 @@ type OciUpload struct {
 	Parts        []string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	Lease        *string
+	LeaseUntil   *time.Time
 }
 
 type Repository struct {

@@ -10,6 +10,35 @@ import (
 	"time"
 )
 
+const advanceLeasedUpload = `-- name: AdvanceLeasedUpload :execrows
+UPDATE oci_uploads SET "offset" = $1, hash_state = $2, parts = ARRAY[$3::text],
+       lease = NULL, lease_until = NULL, updated_at = now()
+WHERE id = $4 AND lease = $5
+`
+
+type AdvanceLeasedUploadParams struct {
+	NewOffset int64
+	HashState []byte
+	Part      string
+	ID        string
+	Lease     *string
+}
+
+// AdvanceLeasedUpload records a chunk written in place and ends the lease.
+func (q *Queries) AdvanceLeasedUpload(ctx context.Context, arg AdvanceLeasedUploadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, advanceLeasedUpload,
+		arg.NewOffset,
+		arg.HashState,
+		arg.Part,
+		arg.ID,
+		arg.Lease,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const advanceUpload = `-- name: AdvanceUpload :execrows
 UPDATE oci_uploads SET "offset" = $1, hash_state = $2,
        parts = array_append(parts, $3::text), updated_at = now()
@@ -62,10 +91,10 @@ func (q *Queries) CreateUpload(ctx context.Context, arg CreateUploadParams) erro
 }
 
 const deleteUpload = `-- name: DeleteUpload :execrows
-DELETE FROM oci_uploads WHERE id = $1
+DELETE FROM oci_uploads WHERE id = $1 AND (lease IS NULL OR lease_until < now())
 `
 
-// DeleteUpload ends an upload session.
+// DeleteUpload ends an upload session, unless a chunk is being written into it.
 func (q *Queries) DeleteUpload(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteUpload, id)
 	if err != nil {
@@ -75,7 +104,7 @@ func (q *Queries) DeleteUpload(ctx context.Context, id string) (int64, error) {
 }
 
 const getUpload = `-- name: GetUpload :one
-SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at FROM oci_uploads WHERE id = $1 AND repository_id = $2 AND image = $3
+SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at, lease, lease_until FROM oci_uploads WHERE id = $1 AND repository_id = $2 AND image = $3
 `
 
 type GetUploadParams struct {
@@ -97,12 +126,41 @@ func (q *Queries) GetUpload(ctx context.Context, arg GetUploadParams) (OciUpload
 		&i.Parts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lease,
+		&i.LeaseUntil,
 	)
 	return i, err
 }
 
+const leaseUpload = `-- name: LeaseUpload :execrows
+UPDATE oci_uploads SET lease = $1, lease_until = $2, updated_at = now()
+WHERE id = $3 AND "offset" = $4 AND (lease IS NULL OR lease_until < now())
+`
+
+type LeaseUploadParams struct {
+	Lease      *string
+	LeaseUntil *time.Time
+	ID         string
+	AtOffset   int64
+}
+
+// LeaseUpload lets one request write the next chunk at offset in place; 0
+// rows means another chunk got in first or is being written.
+func (q *Queries) LeaseUpload(ctx context.Context, arg LeaseUploadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, leaseUpload,
+		arg.Lease,
+		arg.LeaseUntil,
+		arg.ID,
+		arg.AtOffset,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const listStaleUploads = `-- name: ListStaleUploads :many
-SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at FROM oci_uploads WHERE updated_at < $1 ORDER BY updated_at LIMIT 100
+SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at, lease, lease_until FROM oci_uploads WHERE updated_at < $1 ORDER BY updated_at LIMIT 100
 `
 
 // ListStaleUploads returns sessions untouched since before.
@@ -124,6 +182,8 @@ func (q *Queries) ListStaleUploads(ctx context.Context, before time.Time) ([]Oci
 			&i.Parts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Lease,
+			&i.LeaseUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -133,4 +193,19 @@ func (q *Queries) ListStaleUploads(ctx context.Context, before time.Time) ([]Oci
 		return nil, err
 	}
 	return items, nil
+}
+
+const releaseUpload = `-- name: ReleaseUpload :exec
+UPDATE oci_uploads SET lease = NULL, lease_until = NULL WHERE id = $1 AND lease = $2
+`
+
+type ReleaseUploadParams struct {
+	ID    string
+	Lease *string
+}
+
+// ReleaseUpload ends a lease whose chunk failed.
+func (q *Queries) ReleaseUpload(ctx context.Context, arg ReleaseUploadParams) error {
+	_, err := q.db.Exec(ctx, releaseUpload, arg.ID, arg.Lease)
+	return err
 }

@@ -104,6 +104,18 @@ type Mover interface {
 
 // Presigner is implemented by drivers whose objects clients can fetch
 // directly, so that downloads can be redirected instead of proxied.
+// Appender is implemented by drivers that can extend an object in place
+// (the filesystem). Unlike Put, WriteAt is not atomic: readers may see a
+// partial object, so it is only for staging keys that one writer at a time
+// owns, such as the chunks of a resumable upload.
+type Appender interface {
+	// WriteAt writes r (size bytes, or to EOF when size < 0) at offset of
+	// the object at key, creating it when offset is 0, dropping anything
+	// beyond offset first, and syncs it. It returns the bytes written. An
+	// object shorter than offset is an error.
+	WriteAt(ctx context.Context, key string, offset int64, r io.Reader, size int64) (int64, error)
+}
+
 type Presigner interface {
 	// PresignGet returns a URL from which anyone holding it can GET the
 	// object at key until ttl has passed. It does not check that the key

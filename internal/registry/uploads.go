@@ -23,13 +23,16 @@ import (
 // marshalled sha256 state, the chunk objects so far) so that any node can
 // take the next chunk and the digest is computed once, as bytes arrive.
 //
-// Chunks are stored as separate objects under uploads/<id>/. Finishing an
-// upload of one chunk (monolithic, POST+PUT, a single streamed PATCH: what
-// real clients do) costs nothing: the chunk is renamed into its content
-// address on the filesystem, or kept at its key on S3. Several chunks are
+// On the filesystem (a blob.Appender) every chunk is written in place into
+// one staging object, uploads/<id>/data, under a lease held in the session
+// row, and the finished upload is renamed into its content address: no
+// copy, whatever the number of chunks. On S3, which cannot extend an
+// object, each chunk is its own object under uploads/<id>/; an upload of
+// one chunk (monolithic, POST+PUT, a single streamed PATCH: what real
+// clients do) keeps that object as the blob, and several chunks are
 // concatenated once into a new object (one extra sequential write, no
-// re-hashing). S3 ComposeObject would avoid that copy for parts of at least
-// 5 MiB; see the note in the issue report.
+// re-hashing; ComposeObject could do it server-side for parts of 5 MiB or
+// more).
 type Upload struct {
 	ID     string
 	Offset int64
@@ -74,6 +77,9 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 	if start >= 0 && start != up.Offset {
 		return up, ErrRangeInvalid
 	}
+	if ap, ok := s.Store.Driver().(blob.Appender); ok {
+		return s.appendInPlace(ctx, ap, up, r, size)
+	}
 	h := sha256.New()
 	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.state); err != nil {
 		return up, fmt.Errorf("registry: upload %s: hash state: %w", up.ID, err)
@@ -101,6 +107,57 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 	up.Offset += cr.n
 	up.state = st
 	up.parts = append(up.parts, key)
+	return up, nil
+}
+
+// appendInPlace writes a chunk straight into the upload's one staging
+// object, under a lease so that no other request writes it meanwhile: the
+// finished upload is then renamed into place, never copied.
+func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload, r io.Reader, size int64) (Upload, error) {
+	lease := rand.Text()
+	until := time.Now().Add(UploadTTL)
+	rows, err := s.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &lease, LeaseUntil: &until, ID: up.ID, AtOffset: up.Offset})
+	if err != nil {
+		return up, db.Translate(err)
+	}
+	if rows == 0 {
+		return up, ErrRangeInvalid
+	}
+	release := func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		_ = s.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: up.ID, Lease: &lease})
+	}
+	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.state); err != nil {
+		release()
+		return up, fmt.Errorf("registry: upload %s: hash state: %w", up.ID, err)
+	}
+	key := "uploads/" + up.ID + "/data"
+	n, err := ap.WriteAt(ctx, key, up.Offset, io.TeeReader(r, h), size)
+	if err != nil {
+		release()
+		return up, errors.Join(ErrUploadInvalid, err)
+	}
+	if n == 0 && len(up.parts) == 0 {
+		release()
+		s.discard(ctx, key)
+		return up, nil
+	}
+	st, _ := h.(encoding.BinaryMarshaler).MarshalBinary()
+	rows, err = s.q().AdvanceLeasedUpload(ctx, gendb.AdvanceLeasedUploadParams{
+		ID: up.ID, Lease: &lease, NewOffset: up.Offset + n, HashState: st, Part: key,
+	})
+	if err == nil && rows == 0 {
+		err = ErrRangeInvalid
+	}
+	if err != nil {
+		release()
+		return up, db.Translate(err)
+	}
+	up.Offset += n
+	up.state = st
+	up.parts = []string{key}
 	return up, nil
 }
 

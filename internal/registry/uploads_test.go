@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/packages"
@@ -98,4 +99,29 @@ func TestChunksFinishWithoutRehash(t *testing.T) {
 	require.ErrorIs(t, err, ErrDigestInvalid)
 	_, err = svc.Store.Driver().Stat(ctx, up.parts[0])
 	require.True(t, errors.Is(err, fs.ErrNotExist))
+}
+
+// TestLeasedChunk: while one request writes a chunk in place, another chunk
+// or the final PUT cannot touch the upload.
+func TestLeasedChunk(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, n := setup(t)
+	up, err := svc.StartUpload(ctx, n)
+	require.NoError(t, err)
+	up, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("abc")), 3, 0)
+	require.NoError(t, err)
+	lease := "someone-else"
+	until := time.Now().Add(time.Hour)
+	rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &lease, LeaseUntil: &until, ID: up.ID, AtOffset: 3})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, rows)
+	_, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("def")), 3, 3)
+	require.ErrorIs(t, err, ErrRangeInvalid)
+	_, err = svc.FinishUpload(ctx, up, bytes.NewReader(nil), 0, DigestOf([]byte("abc"), blob.SHA256))
+	require.ErrorIs(t, err, ErrUploadUnknown)
+	require.NoError(t, svc.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: up.ID, Lease: &lease}))
+	b, err := svc.FinishUpload(ctx, up, bytes.NewReader([]byte("def")), 3, DigestOf([]byte("abcdef"), blob.SHA256))
+	require.NoError(t, err)
+	require.Equal(t, int64(6), b.Size)
 }
