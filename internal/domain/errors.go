@@ -6,6 +6,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 var (
@@ -56,4 +57,28 @@ func sprintf(format string, args ...any) string {
 		return format
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+// HTTPStatus is the status every HTTP boundary answers a domain error with,
+// 500 for errors that are not domain errors; public tells whether the
+// error's message may be shown to the caller (never for 5xx).
+func HTTPStatus(err error) (status int, public bool) {
+	_, public = PublicMessage(err)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound, public
+	case errors.Is(err, ErrConflict):
+		return http.StatusConflict, public
+	case errors.Is(err, ErrInvalid):
+		return http.StatusBadRequest, public
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden, public
+	case errors.Is(err, ErrUnauthenticated):
+		return http.StatusUnauthorized, public
+	case errors.Is(err, ErrTooManyRequests):
+		return http.StatusTooManyRequests, public
+	case errors.Is(err, ErrUnavailable):
+		return http.StatusServiceUnavailable, false
+	}
+	return http.StatusInternalServerError, false
 }
