@@ -157,4 +157,3 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, 404, dockerCall(t, "GET", v2+"/manifests/v1", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "GET", api+"/manifests/"+manD, user, pass, "", nil, nil))
 }
-
