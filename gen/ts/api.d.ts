@@ -371,7 +371,7 @@ export interface paths {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;
@@ -1700,7 +1700,7 @@ export interface operations {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;
@@ -1729,7 +1729,7 @@ export interface operations {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;
