@@ -593,7 +593,7 @@ export interface components {
              * @description Omit for a token that does not expire
              */
             expiresAt?: string;
-            /** @description `read` and/or `write` (write implies read); default both */
+            /** @description `read` and/or `write` (write implies read); omit for both, an empty list is refused */
             scopes?: ("read" | "write")[];
             /** @description Limit the token to these repositories; default every repository the owner may reach */
             repositories?: string[];

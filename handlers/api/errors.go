@@ -89,6 +89,11 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", tooLarge.Limit))
+		return
+	}
 	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
 		writeProblem(w, r.Context(), status, "")
 		return

@@ -4,6 +4,7 @@
 package domain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -59,12 +60,19 @@ func sprintf(format string, args ...any) string {
 	return fmt.Sprintf(format, args...)
 }
 
+// StatusClientClosedRequest is nginx's 499: the client closed the
+// connection before the answer. Logged and counted, never sent.
+const StatusClientClosedRequest = 499
+
 // HTTPStatus is the status every HTTP boundary answers a domain error with,
 // 500 for errors that are not domain errors; public tells whether the
 // error's message may be shown to the caller (never for 5xx).
 func HTTPStatus(err error) (status int, public bool) {
 	_, public = PublicMessage(err)
 	switch {
+	case errors.Is(err, context.Canceled):
+		// The client went away; nothing failed on our side.
+		return StatusClientClosedRequest, false
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound, public
 	case errors.Is(err, ErrConflict):
