@@ -24,8 +24,8 @@ func statusFor(err error) (status int, msg string) {
 		return http.StatusMethodNotAllowed, "method not allowed"
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, "the upload exceeds the size limit"
-	case errors.Is(err, errPrecondition):
-		return http.StatusPreconditionFailed, errPrecondition.Error()
+	case errors.Is(err, errPrecondition), errors.Is(err, errIfMatch):
+		return http.StatusPreconditionFailed, err.Error()
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, errTooLarge.Error()
 	}
