@@ -419,8 +419,10 @@ func (s *Service) Move(ctx context.Context, repo gendb.Repository, from, to stri
 		return Entry{}, err
 	}
 	switch {
-	case from == "" || to == "":
+	case from == "":
 		return Entry{}, domain.Errorf(domain.ErrInvalid, "the repository root cannot be moved")
+	case to == "":
+		return Entry{}, domain.Errorf(domain.ErrInvalid, "the destination must name a path inside the repository, not its root")
 	case from == to:
 		return Entry{}, domain.Errorf(domain.ErrInvalid, "source and destination are the same")
 	case strings.HasPrefix(to, from+"/"):
