@@ -23,6 +23,7 @@ func TestFS(t *testing.T) {
 	}
 	runDriverSuite(t, newFS)
 	runStoreSuite(t, newFS)
+	t.Run("Mover", func(t *testing.T) { t.Parallel(); testMover(t, newFS(t)) })
 }
 
 func TestS3(t *testing.T) {
@@ -41,4 +42,5 @@ func TestS3(t *testing.T) {
 	}
 	runDriverSuite(t, newS3)
 	runStoreSuite(t, newS3)
+	t.Run("Presigner", func(t *testing.T) { t.Parallel(); testPresigner(t, newS3(t)) })
 }
