@@ -28,9 +28,14 @@ if [ -z "${DB_HOST:-}" ]; then
     mkdir -p "$pgdir" && [ "$(id -u)" = 0 ] && chown postgres:postgres "$pgdir"
     "${as_pg[@]}" "$bindir/initdb" -D "$pgdir/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
   fi
-  "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" -w start >/dev/null
-  stop_db() { "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; }
+  if "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+    # Left running by an earlier run that was killed: reuse it, leave it up.
+    echo "run: reusing the PostgreSQL already running in $pgdir"
+  else
+    "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" -w start >/dev/null
+    stop_db() { "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; }
+  fi
   "${as_pg[@]}" "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='kodera'" | grep -q 1 || \
     "${as_pg[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres kodera

@@ -371,7 +371,7 @@ export interface paths {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;
@@ -593,7 +593,7 @@ export interface components {
              * @description Omit for a token that does not expire
              */
             expiresAt?: string;
-            /** @description `read` and/or `write` (write implies read); default both */
+            /** @description `read` and/or `write` (write implies read); omit for both, an empty list is refused */
             scopes?: ("read" | "write")[];
             /** @description Limit the token to these repositories; default every repository the owner may reach */
             repositories?: string[];
@@ -1700,7 +1700,7 @@ export interface operations {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;
@@ -1729,7 +1729,7 @@ export interface operations {
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
-                /** @description `user:<username>` or `service:<service-account name>` */
+                /** @description `user:<username>` or `service:<service-account name>` (the colon may be percent-encoded) */
                 principal: string;
             };
             cookie?: never;

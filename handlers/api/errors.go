@@ -23,28 +23,9 @@ import (
 // problemFor maps a domain error to its HTTP status: the one table of the
 // REST API.
 func problemFor(err error) (status int, detail string) {
-	detail, public := domain.PublicMessage(err)
-	switch {
-	case errors.Is(err, domain.ErrNotFound):
-		status = http.StatusNotFound
-	case errors.Is(err, domain.ErrConflict):
-		status = http.StatusConflict
-	case errors.Is(err, domain.ErrInvalid):
-		status = http.StatusBadRequest
-	case errors.Is(err, domain.ErrForbidden):
-		status = http.StatusForbidden
-	case errors.Is(err, domain.ErrUnauthenticated):
-		status = http.StatusUnauthorized
-	case errors.Is(err, domain.ErrTooManyRequests):
-		status = http.StatusTooManyRequests
-	case errors.Is(err, domain.ErrUnavailable):
-		status = http.StatusServiceUnavailable
-		public = false
-	default:
-		return http.StatusInternalServerError, ""
-	}
-	if !public {
-		detail = ""
+	status, public := domain.HTTPStatus(err)
+	if public {
+		detail, _ = domain.PublicMessage(err)
 	}
 	return status, detail
 }
@@ -107,6 +88,11 @@ func (s *Server) validationError(_ context.Context, err error, w http.ResponseWr
 	status := opts.StatusCode
 	if status == 0 {
 		status = http.StatusBadRequest
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", tooLarge.Limit))
+		return
 	}
 	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
 		writeProblem(w, r.Context(), status, "")

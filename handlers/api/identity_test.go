@@ -86,6 +86,7 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	require.Equal(t, []string{"read", "write"}, adm.Scopes)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", adm.ID), "", 404)
 	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","scopes":["delete"]}`, 400)
+	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","scopes":[]}`, 400)
 	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","expiresAt":"2001-01-01T00:00:00Z"}`, 400)
 	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","repositories":["Bad Name"]}`, 400)
 }

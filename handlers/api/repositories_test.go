@@ -60,7 +60,8 @@ func TestRepositoryLifecycle(t *testing.T) {
 	require.Equal(t, "read", got.Access)
 	require.Equal(t, "alice", got.Owner)
 	expect(t, n, bob, "PATCH", "/api/v1/repositories/images", `{"visibility":"public"}`, 403)
-	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/user:bob", `{"level":"admin"}`, 200)
+	// Generated clients percent-encode the colon.
+	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/user%3Abob", `{"level":"admin"}`, 200)
 	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/user:nobody", `{"level":"read"}`, 404)
 	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/service:nobody", `{"level":"read"}`, 404)
 	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/group:x", `{"level":"read"}`, 400)

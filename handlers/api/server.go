@@ -7,8 +7,10 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
@@ -52,6 +54,7 @@ func (s *Server) Mount(r chi.Router) error {
 	}
 	spec.Servers = nil // validate paths as they arrive, whatever the host
 	r.Group(func(r chi.Router) {
+		r.Use(limitBody)
 		r.Use(s.authenticate)
 		r.Use(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
 			Options: openapi3filter.Options{
@@ -69,11 +72,42 @@ func (s *Server) Mount(r chi.Router) error {
 		})
 		api.HandlerFromMux(h, r)
 	})
-	// Unknown API paths answer in the API's own error format.
-	r.HandleFunc("/api/v1/*", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r.Context(), http.StatusNotFound, "no such endpoint")
+	// Unknown API paths answer in the API's own error format; a known path
+	// with another method is a 405 naming the methods it has.
+	const catchAll = "/api/v1/*"
+	r.HandleFunc(catchAll, func(w http.ResponseWriter, req *http.Request) {
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if p := r.Find(chi.NewRouteContext(), m, req.URL.Path); p != "" && p != catchAll {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeProblem(w, req.Context(), http.StatusMethodNotAllowed, "allowed methods: "+strings.Join(allowed, ", "))
+			return
+		}
+		writeProblem(w, req.Context(), http.StatusNotFound, "no such endpoint")
 	})
 	return nil
+}
+
+// maxJSONBody bounds request bodies of the REST API: its documents are
+// small, and an unbounded body would let anyone, before authentication,
+// make the JSON decoder hold it all in memory.
+const maxJSONBody = 1 << 20
+
+// limitBody refuses oversized bodies up front (413) and cuts off bodies
+// that grow past the limit while being read.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxJSONBody {
+			writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", maxJSONBody))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Paths any caller may use whatever the guest-access setting: logging in

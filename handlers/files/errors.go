@@ -17,34 +17,19 @@ var errMethod = errors.New("method not allowed")
 
 // statusFor is the protocol's one error table.
 func statusFor(err error) (status int, msg string) {
-	msg, public := domain.PublicMessage(err)
+	msg, _ = domain.PublicMessage(err)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, "method not allowed"
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, "the upload exceeds the size limit"
-	case errors.Is(err, errPrecondition):
-		return http.StatusPreconditionFailed, errPrecondition.Error()
+	case errors.Is(err, errPrecondition), errors.Is(err, errIfMatch):
+		return http.StatusPreconditionFailed, err.Error()
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, errTooLarge.Error()
-	case errors.Is(err, domain.ErrNotFound):
-		status = http.StatusNotFound
-	case errors.Is(err, domain.ErrConflict):
-		status = http.StatusConflict
-	case errors.Is(err, domain.ErrInvalid):
-		status = http.StatusBadRequest
-	case errors.Is(err, domain.ErrForbidden):
-		status = http.StatusForbidden
-	case errors.Is(err, domain.ErrUnauthenticated):
-		status = http.StatusUnauthorized
-	case errors.Is(err, domain.ErrTooManyRequests):
-		status = http.StatusTooManyRequests
-	case errors.Is(err, domain.ErrUnavailable):
-		return http.StatusServiceUnavailable, "service unavailable"
-	default:
-		return http.StatusInternalServerError, "internal error"
 	}
+	status, public := domain.HTTPStatus(err)
 	if !public {
 		msg = strings.ToLower(http.StatusText(status))
 	}

@@ -165,16 +165,41 @@ func TestImmutable(t *testing.T) {
 	r := f.do("PUT", "/priv/a.bin", strings.NewReader("two"))
 	require.Equal(t, http.StatusConflict, r.Status, r.Body)
 	require.Contains(t, r.Body, "immutable")
-	// The same content is refused too unless X-Checksum-Sha256 proves it
-	// (then it is an idempotent retry), since the check runs before the
-	// body is read.
+	// The same content is an idempotent retry, with or without a checksum
+	// header; other content of the same length is refused once read, of
+	// another length before the body is read.
 	r = f.do("PUT", "/priv/a.bin", strings.NewReader("one"))
-	require.Equal(t, http.StatusConflict, r.Status, r.Body)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
 	r = f.do("PUT", "/priv/a.bin", strings.NewReader("one"), "X-Checksum-Sha256", sum256("one"))
 	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	r = f.do("PUT", "/priv/a.bin", strings.NewReader("owe"))
+	require.Equal(t, http.StatusConflict, r.Status, r.Body)
+	r = f.do("PUT", "/priv/a.bin", strings.NewReader("three"), "X-Checksum-Sha256", sum256("three"))
+	require.Equal(t, http.StatusConflict, r.Status, r.Body)
 	r = f.do("GET", "/priv/a.bin", nil)
 	require.Equal(t, "one", r.Body)
 	f.put("/priv/b.bin", "two")
+}
+
+// TestIfMatch: a PUT with If-Match replaces the file only while it still
+// has the named content (optimistic locking); a mismatch changes nothing.
+func TestIfMatch(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	etag := `"` + sum256("v1") + `"`
+	r := f.do("PUT", "/priv/c.txt", strings.NewReader("v1"), "If-Match", "*")
+	require.Equal(t, http.StatusPreconditionFailed, r.Status, "If-Match: * needs an existing file")
+	f.put("/priv/c.txt", "v1")
+	r = f.do("PUT", "/priv/c.txt", strings.NewReader("v2"), "If-Match", `"`+sum256("other")+`"`)
+	require.Equal(t, http.StatusPreconditionFailed, r.Status, r.Body)
+	r = f.do("PUT", "/priv/c.txt", strings.NewReader("v2"), "If-Match", "W/"+etag)
+	require.Equal(t, http.StatusPreconditionFailed, r.Status, "weak tags never match")
+	require.Equal(t, "v1", f.do("GET", "/priv/c.txt", nil).Body)
+	r = f.do("PUT", "/priv/c.txt", strings.NewReader("v2"), "If-Match", etag)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	require.Equal(t, "v2", f.do("GET", "/priv/c.txt", nil).Body)
+	r = f.do("PUT", "/priv/d.txt", strings.NewReader("v1"), "If-Match", etag)
+	require.Equal(t, http.StatusPreconditionFailed, r.Status, "no file, no match")
 }
 
 // TestNothingStoredOnBadChecksum: a refused upload leaves no object behind.

@@ -16,6 +16,7 @@ import (
 var (
 	errTooLarge     = errors.New("the upload exceeds the size limit")
 	errPrecondition = errors.New("the path exists (If-None-Match: *)")
+	errIfMatch      = errors.New("the stored file does not match If-Match")
 )
 
 // fileJSON describes a stored file in upload responses and folder listings.
@@ -84,10 +85,14 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		},
 		NoOverwrite: overrideRefused(r),
 		ContentType: r.Header.Get("Content-Type"),
+		IfMatch:     ifMatch(r),
 	})
 	if err != nil {
 		if errors.Is(err, files.ErrExists) && strings.TrimSpace(r.Header.Get("If-None-Match")) == "*" {
 			return errPrecondition
+		}
+		if errors.Is(err, files.ErrPrecondition) {
+			return errIfMatch
 		}
 		return err
 	}
@@ -174,4 +179,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 	return nil
+}
+
+// ifMatch reads If-Match as the condition files.Put takes: "*", or the
+// sha256 of the first entity tag (our ETags are the quoted sha256; a weak
+// one never matches, RFC 9110 §13.1.1). Any other value matches nothing.
+func ifMatch(r *http.Request) string {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" || v == "*" {
+		return v
+	}
+	first, _, _ := strings.Cut(v, ",")
+	first = strings.TrimSpace(first)
+	if strings.HasPrefix(first, "W/") || len(first) < 2 {
+		return "no-match"
+	}
+	return strings.Trim(first, `"`)
 }

@@ -28,7 +28,7 @@ func TestSPAServesFilesAndFallsBackToIndex(t *testing.T) {
 	require.Equal(t, "console.log(1)", rec.Body.String())
 	require.Contains(t, rec.Header().Get("Cache-Control"), "immutable")
 
-	for _, p := range []string{"/", "/repositories/docker-local/images", "/index.html", "/assets/missing.js"} {
+	for _, p := range []string{"/", "/repositories/docker-local/images", "/repositories/my.repo", "/index.html"} {
 		rec = serve(t, h, http.MethodGet, p)
 		require.Equal(t, 200, rec.Code, p)
 		require.Equal(t, "<html>app</html>", rec.Body.String(), p)
@@ -36,6 +36,9 @@ func TestSPAServesFilesAndFallsBackToIndex(t *testing.T) {
 	}
 
 	require.Equal(t, 404, serve(t, h, http.MethodGet, "/api/nope").Code, "API paths never get the app")
+	require.Equal(t, 404, serve(t, h, http.MethodGet, "/assets/missing.js").Code)
+	require.Equal(t, 404, serve(t, h, http.MethodGet, "/robots.txt").Code)
+	require.Equal(t, 404, serve(t, h, http.MethodGet, "/favicon.ico").Code)
 	require.Equal(t, 404, serve(t, h, http.MethodGet, "/v2/nope").Code)
 	require.Equal(t, 405, serve(t, h, http.MethodPost, "/somewhere").Code)
 }

@@ -113,6 +113,13 @@ func spa(dist fs.FS) http.HandlerFunc {
 				files.ServeHTTP(w, r)
 				return
 			}
+			// A missing asset or a top-level file (robots.txt,
+			// favicon.ico) is a 404, not the app: crawlers and <script>
+			// tags must not get HTML for what they asked.
+			if strings.HasPrefix(p, "assets/") || (!strings.Contains(p, "/") && strings.Contains(p, ".")) {
+				http.NotFound(w, r)
+				return
+			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")

@@ -128,6 +128,31 @@ func TestAPIErrorsAreProblemJSON(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&prob))
 	require.True(t, strings.HasPrefix(prob.Detail, `request body: field "type": value is not one of the allowed values`), prob.Detail)
 	require.NotContains(t, prob.Detail, "\n")
+
+	// Bodies are bounded before anything reads them, even unauthenticated.
+	big := `{"username":"` + strings.Repeat("a", 2<<20) + `","password":"x"}`
+	for _, chunked := range []bool{false, true} {
+		var body io.Reader = strings.NewReader(big)
+		if chunked {
+			body = io.MultiReader(strings.NewReader(big)) // no length: sent chunked
+		}
+		req, err := http.NewRequest(http.MethodPost, n.URL+"/api/v1/auth/login", body)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "chunked=%v", chunked)
+	}
+
+	// A known path with the wrong method is a 405 naming the right ones.
+	req, err = http.NewRequest(http.MethodPut, n.URL+"/api/v1/repositories", nil)
+	require.NoError(t, err)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	require.Equal(t, "GET, POST", resp.Header.Get("Allow"))
 }
 
 func TestS3Storage(t *testing.T) {

@@ -129,17 +129,23 @@ func (a *Authorizer) Level(ctx context.Context, p Principal, repo gendb.Reposito
 // principal could otherwise do: a token limited to other repositories sees
 // nothing here, and a read-only token can only read.
 func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo gendb.Repository) (bool, error) {
+	level, err := a.effectiveLevel(ctx, p, repo)
+	return level >= act.needs(), err
+}
+
+// effectiveLevel is Level narrowed by the token's scopes.
+func (a *Authorizer) effectiveLevel(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
 	if !p.Token.allowsRepository(repo.Name) {
-		return false, nil
-	}
-	if p.Token != nil && !p.Token.Write && act != ActionRead {
-		return false, nil
+		return LevelNone, nil
 	}
 	level, err := a.Level(ctx, p, repo)
 	if err != nil {
-		return false, err
+		return LevelNone, err
 	}
-	return level >= act.needs(), nil
+	if p.Token != nil && !p.Token.Write {
+		level = min(level, LevelRead)
+	}
+	return level, nil
 }
 
 // MayAdminister reports whether p may use the Administration section; a
@@ -168,24 +174,18 @@ func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, a
 		}
 		return gendb.Repository{}, err
 	}
-	canRead, err := a.May(ctx, p, ActionRead, repo)
+	level, err := a.effectiveLevel(ctx, p, repo)
 	if err != nil {
 		return gendb.Repository{}, err
 	}
-	if !canRead {
+	if level < LevelRead {
 		return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
 	}
-	if act != ActionRead {
-		ok, err := a.May(ctx, p, act, repo)
-		if err != nil {
-			return gendb.Repository{}, err
+	if level < act.needs() {
+		if p.IsAnonymous() {
+			return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
 		}
-		if !ok {
-			if p.IsAnonymous() {
-				return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
-			}
-			return gendb.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
-		}
+		return gendb.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
 	}
 	return repo, nil
 }

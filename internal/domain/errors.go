@@ -4,8 +4,10 @@
 package domain
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 var (
@@ -56,4 +58,35 @@ func sprintf(format string, args ...any) string {
 		return format
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+// StatusClientClosedRequest is nginx's 499: the client closed the
+// connection before the answer. Logged and counted, never sent.
+const StatusClientClosedRequest = 499
+
+// HTTPStatus is the status every HTTP boundary answers a domain error with,
+// 500 for errors that are not domain errors; public tells whether the
+// error's message may be shown to the caller (never for 5xx).
+func HTTPStatus(err error) (status int, public bool) {
+	_, public = PublicMessage(err)
+	switch {
+	case errors.Is(err, context.Canceled):
+		// The client went away; nothing failed on our side.
+		return StatusClientClosedRequest, false
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound, public
+	case errors.Is(err, ErrConflict):
+		return http.StatusConflict, public
+	case errors.Is(err, ErrInvalid):
+		return http.StatusBadRequest, public
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden, public
+	case errors.Is(err, ErrUnauthenticated):
+		return http.StatusUnauthorized, public
+	case errors.Is(err, ErrTooManyRequests):
+		return http.StatusTooManyRequests, public
+	case errors.Is(err, ErrUnavailable):
+		return http.StatusServiceUnavailable, false
+	}
+	return http.StatusInternalServerError, false
 }

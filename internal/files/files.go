@@ -122,7 +122,14 @@ type PutOptions struct {
 	// ContentType is the uploader's; empty or generic types are replaced by
 	// the one the file name's extension implies.
 	ContentType string
+	// IfMatch, when set, is the sha256 (hex) the existing file must have,
+	// or "*" for any existing file (RFC 9110 If-Match); otherwise
+	// ErrPrecondition and nothing changes.
+	IfMatch string
 }
+
+// ErrPrecondition is an If-Match that the stored file does not satisfy.
+var ErrPrecondition = errors.New("the stored file does not match If-Match")
 
 // PutResult says what an upload did.
 type PutResult struct {
@@ -162,13 +169,26 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 		if existing.IsFolder {
 			return PutResult{}, exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
 		}
-		if noOverwrite {
-			if e := entryFrom(existing); opt.Checksums.SHA256 != "" && e.SHA256() == opt.Checksums.SHA256 {
-				return PutResult{Entry: e, Unchanged: true}, nil
-			}
-			return PutResult{}, overwriteRefused(repo, p)
+		if !ifMatches(opt.IfMatch, &existing) {
+			return PutResult{}, ErrPrecondition
 		}
-	case !errors.Is(err, domain.ErrNotFound):
+		if noOverwrite {
+			// Identical content is an idempotent retry, allowed; it is
+			// known up front from X-Checksum-Sha256, and otherwise only a
+			// different length proves the content differs without reading it.
+			e := entryFrom(existing)
+			switch {
+			case opt.Checksums.SHA256 != "" && e.SHA256() == opt.Checksums.SHA256:
+				return PutResult{Entry: e, Unchanged: true}, nil
+			case opt.Checksums.SHA256 != "" || (size >= 0 && size != existing.Size):
+				return PutResult{}, overwriteRefused(repo, p)
+			}
+		}
+	case errors.Is(err, domain.ErrNotFound):
+		if !ifMatches(opt.IfMatch, nil) {
+			return PutResult{}, ErrPrecondition
+		}
+	default:
 		return PutResult{}, err
 	}
 
@@ -194,6 +214,12 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 		// The path may be taken, and that row deleted before we lock it:
 		// then the insert is tried again.
 		for attempt := 0; ; attempt++ {
+			if !ifMatches(opt.IfMatch, nil) {
+				// The file vanished since the early check.
+				if _, err := q.GetFileForUpdate(ctx, gendb.GetFileForUpdateParams{RepositoryID: repo.ID, Path: p}); errors.Is(db.Translate(err), domain.ErrNotFound) {
+					return ErrPrecondition
+				}
+			}
 			f, err := q.InsertFile(ctx, gendb.InsertFileParams{
 				RepositoryID: repo.ID, Path: p, Parent: parent, Name: name, BlobDigest: &digest,
 				Size: row.Size, ContentType: ct, Sha1: sums.SHA1(), Md5: sums.MD5(), UploadedBy: by,
@@ -212,6 +238,9 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 			}
 			if old.IsFolder {
 				return exists(domain.Errorf(domain.ErrConflict, "%s is a folder", p))
+			}
+			if !ifMatches(opt.IfMatch, &old) {
+				return ErrPrecondition
 			}
 			if old.BlobDigest != nil && *old.BlobDigest == digest {
 				res = PutResult{Entry: entryFrom(old), Unchanged: true}
@@ -239,6 +268,21 @@ func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body
 		})
 	})
 	return res, err
+}
+
+// ifMatches checks an If-Match condition against the stored file (nil when
+// there is none): "" always holds, "*" needs a file, a digest needs that
+// content.
+func ifMatches(cond string, f *gendb.RepositoryFile) bool {
+	switch {
+	case cond == "":
+		return true
+	case f == nil || f.IsFolder:
+		return false
+	case cond == "*":
+		return true
+	}
+	return f.BlobDigest != nil && strings.TrimPrefix(*f.BlobDigest, "sha256:") == cond
 }
 
 // ErrExists marks the conflicts where the upload's own path is taken (as
@@ -375,8 +419,10 @@ func (s *Service) Move(ctx context.Context, repo gendb.Repository, from, to stri
 		return Entry{}, err
 	}
 	switch {
-	case from == "" || to == "":
+	case from == "":
 		return Entry{}, domain.Errorf(domain.ErrInvalid, "the repository root cannot be moved")
+	case to == "":
+		return Entry{}, domain.Errorf(domain.ErrInvalid, "the destination must name a path inside the repository, not its root")
 	case from == to:
 		return Entry{}, domain.Errorf(domain.ErrInvalid, "source and destination are the same")
 	case strings.HasPrefix(to, from+"/"):

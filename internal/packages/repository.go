@@ -30,7 +30,14 @@ const (
 	Private = "private"
 )
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// nameRE is one OCI path component (distribution's grammar), so that every
+// repository name, whatever its type, is also a valid first component of an
+// image name: lowercase letters and digits, separated by '.', '_', '__' or
+// dashes, never at either end.
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
+
+// maxNameLength bounds repository names.
+const maxNameLength = 64
 
 // reserved names would collide with routes or confuse clients.
 var reserved = map[string]bool{
@@ -40,19 +47,14 @@ var reserved = map[string]bool{
 	"me": true, "search": true, "index.html": true, "favicon.ico": true,
 }
 
-// ValidateName checks a repository name: lowercase [a-z0-9][a-z0-9._-]{0,63},
-// no "..", not a reserved word.
+// ValidateName checks a repository name: at most 64 characters of one OCI
+// path component (see nameRE), not a reserved word.
 func ValidateName(name string) error {
-	if !nameRE.MatchString(name) {
-		return domain.Errorf(domain.ErrInvalid, "repository name %q: use 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	if len(name) > maxNameLength || !nameRE.MatchString(name) {
+		return domain.Errorf(domain.ErrInvalid, "repository name %q: use up to 64 lowercase letters and digits, separated by '.', '_', '__' or '-', starting and ending with a letter or digit", name)
 	}
 	if reserved[name] {
 		return domain.Errorf(domain.ErrInvalid, "repository name %q is reserved", name)
-	}
-	for i := 0; i+1 < len(name); i++ {
-		if name[i] == '.' && name[i+1] == '.' {
-			return domain.Errorf(domain.ErrInvalid, "repository name %q must not contain '..'", name)
-		}
 	}
 	return nil
 }

@@ -98,8 +98,9 @@ func accessLog(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
 				if status == 0 {
 					status = http.StatusOK
 				}
-				m.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
-				m.duration.WithLabelValues(r.Method, route).Observe(d.Seconds())
+				method := metricMethod(r.Method)
+				m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+				m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 				m.bytesOut.Add(float64(ww.BytesWritten()))
 				level := slog.LevelInfo
 				if status >= 500 {
@@ -166,4 +167,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	reg.MustRegister(m.requests, m.duration, m.inflight, m.bytesOut)
 	return m
+}
+
+// metricMethod keeps the method label bounded: any client can send a
+// made-up method, and each would otherwise create new series.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
 }
