@@ -118,3 +118,39 @@ func TestCraneS3(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, fi.Size(), int64(0))
 }
+
+// TestBlobContentMissing: a blob whose object the store lost answers a
+// clean BLOB_UNKNOWN, without the blob's headers or a truncated body, and
+// the loss is logged as an error.
+func TestBlobContentMissing(t *testing.T) {
+	for name, start := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			node, store := start(t)
+			seed := node.Seed(t)
+			seed.User("alice", "alice-password-123", false)
+			seed.Repo("apps", "docker", "private", "alice")
+			c := &client{t: t, base: node.URL, user: "alice", pass: "alice-password-123"}
+			digest := c.pushBlob("apps/img", []byte("soon to be lost"))
+			var keys []string
+			require.NoError(t, store.List(t.Context(), "", func(i blob.Info) error {
+				keys = append(keys, i.Key)
+				return nil
+			}))
+			require.Len(t, keys, 1)
+			require.NoError(t, store.Delete(t.Context(), keys[0]))
+
+			for _, hdr := range []map[string]string{nil, {"Range": "bytes=2-5"}} {
+				resp := c.do("GET", "/v2/apps/img/blobs/"+digest, hdr, nil)
+				body := readAll(resp)
+				require.Equal(t, http.StatusNotFound, resp.StatusCode, body)
+				require.Contains(t, body, "BLOB_UNKNOWN")
+				require.Empty(t, resp.Header.Get("Docker-Content-Digest"))
+				require.Empty(t, resp.Header.Get("Cache-Control"))
+				require.Empty(t, resp.Header.Get("Content-Range"))
+				require.NotEqual(t, "15", resp.Header.Get("Content-Length"))
+			}
+			require.Contains(t, node.Logs(), "blob content missing")
+		})
+	}
+}

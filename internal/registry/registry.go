@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -89,8 +90,15 @@ func (s *Service) Stat(ctx context.Context, n Name, digest string) (Blob, error)
 }
 
 // Open reads [offset, offset+length) of a blob; length < 0 reads to the end.
+// Content that its row promises but the store no longer holds is
+// ErrBlobUnknown for the client and an error in the log: the store lost it.
 func (s *Service) Open(ctx context.Context, b Blob, offset, length int64) (io.ReadCloser, error) {
-	return s.Store.Open(ctx, b.StorageKey, offset, length)
+	rc, err := s.Store.Open(ctx, b.StorageKey, offset, length)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Log.ErrorContext(ctx, "registry: blob content missing from the store", "digest", b.BlobDigest, "key", b.StorageKey, "err", err)
+		return nil, errors.Join(ErrBlobUnknown, err)
+	}
+	return rc, err
 }
 
 // DeleteBlob unlinks a blob from the name; the content is left to GC.
