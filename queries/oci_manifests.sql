@@ -68,3 +68,12 @@ WHERE repository_id = @repository_id AND (@filter::text = '' OR image ILIKE '%' 
 -- GetManifestInRepository finds a manifest by digest under any image of a repository.
 SELECT * FROM oci_manifests WHERE repository_id = @repository_id AND digest = @digest
 ORDER BY image LIMIT 1;
+
+-- name: GetReferencingManifest :one
+-- GetReferencingManifest returns a manifest of an OCI name that references
+-- the digest as a blob or a child manifest (kind), to refuse deleting what
+-- a stored manifest still needs.
+SELECT m.digest FROM oci_manifest_refs r JOIN oci_manifests m ON m.id = r.manifest_id
+WHERE m.repository_id = @repository_id AND m.image = @image AND r.digest = @digest AND r.kind = @kind
+ORDER BY m.digest
+LIMIT 1;

@@ -142,6 +142,35 @@ func (q *Queries) GetManifestInRepository(ctx context.Context, arg GetManifestIn
 	return i, err
 }
 
+const getReferencingManifest = `-- name: GetReferencingManifest :one
+SELECT m.digest FROM oci_manifest_refs r JOIN oci_manifests m ON m.id = r.manifest_id
+WHERE m.repository_id = $1 AND m.image = $2 AND r.digest = $3 AND r.kind = $4
+ORDER BY m.digest
+LIMIT 1
+`
+
+type GetReferencingManifestParams struct {
+	RepositoryID int64
+	Image        string
+	Digest       string
+	Kind         string
+}
+
+// GetReferencingManifest returns a manifest of an OCI name that references
+// the digest as a blob or a child manifest (kind), to refuse deleting what
+// a stored manifest still needs.
+func (q *Queries) GetReferencingManifest(ctx context.Context, arg GetReferencingManifestParams) (string, error) {
+	row := q.db.QueryRow(ctx, getReferencingManifest,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Digest,
+		arg.Kind,
+	)
+	var digest string
+	err := row.Scan(&digest)
+	return digest, err
+}
+
 const insertManifestRef = `-- name: InsertManifestRef :exec
 INSERT INTO oci_manifest_refs (manifest_id, digest, kind) VALUES ($1, $2, $3)
 ON CONFLICT DO NOTHING

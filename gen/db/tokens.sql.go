@@ -114,6 +114,44 @@ func (q *Queries) DeleteUserToken(ctx context.Context, arg DeleteUserTokenParams
 	return i, err
 }
 
+const getPrincipalStatus = `-- name: GetPrincipalStatus :one
+SELECT a.disabled, a.is_admin,
+       ($1::bigint IS NULL OR EXISTS (
+           SELECT 1 FROM tokens t
+           WHERE t.id = $1
+             AND (t.expires_at IS NULL OR t.expires_at > now())
+             AND CASE WHEN $2::text = 'user' THEN t.user_id = a.id ELSE t.service_account_id = a.id END
+       ))::boolean AS token_valid
+FROM (
+    SELECT u.id, u.disabled, u.is_admin FROM users u WHERE $2::text = 'user' AND u.id = $3
+    UNION ALL
+    SELECT s.id, s.disabled, false FROM service_accounts s WHERE $2::text = 'service' AND s.id = $3
+) a
+`
+
+type GetPrincipalStatusParams struct {
+	TokenID *int64
+	Kind    string
+	ID      int64
+}
+
+type GetPrincipalStatusRow struct {
+	Disabled   bool
+	IsAdmin    bool
+	TokenValid bool
+}
+
+// GetPrincipalStatus re-checks who a registry token was issued to, in one
+// round trip: whether the user or service account still exists and is
+// enabled, whether a user is an admin, and whether the personal token it
+// was minted from (when token_id is set) still exists unexpired.
+func (q *Queries) GetPrincipalStatus(ctx context.Context, arg GetPrincipalStatusParams) (GetPrincipalStatusRow, error) {
+	row := q.db.QueryRow(ctx, getPrincipalStatus, arg.TokenID, arg.Kind, arg.ID)
+	var i GetPrincipalStatusRow
+	err := row.Scan(&i.Disabled, &i.IsAdmin, &i.TokenValid)
+	return i, err
+}
+
 const getTokenBySecretHash = `-- name: GetTokenBySecretHash :one
 SELECT t.id, t.user_id, t.service_account_id, t.name, t.prefix, t.secret_hash, t.scopes, t.repositories, t.expires_at, t.last_used_at, t.created_at,
        u.username AS user_username, u.is_admin AS user_is_admin, u.disabled AS user_disabled,

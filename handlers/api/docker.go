@@ -47,7 +47,7 @@ func registryErr(err error) error {
 		return domain.Errorf(domain.ErrNotFound, "manifest or tag not found")
 	case errors.Is(err, registry.ErrBlobUnknown):
 		return domain.Errorf(domain.ErrNotFound, "blob not found")
-	case errors.Is(err, registry.ErrImmutable):
+	case errors.Is(err, registry.ErrImmutable), errors.Is(err, registry.ErrReferenced):
 		return domain.Errorf(domain.ErrConflict, "%s", err.Error())
 	}
 	return err

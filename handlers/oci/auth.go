@@ -73,22 +73,43 @@ type accessEntry struct {
 }
 
 // claims is a registry token: the grants plus who they were issued to, so
-// requests carrying it are still checked against the decision function.
+// requests carrying it are still checked against the decision function
+// (and the principal re-checked against the database: see authenticate).
 type claims struct {
 	jwt.RegisteredClaims
-	Access []accessEntry     `json:"access"`
-	Kind   auth.Kind         `json:"kkd"`
-	UID    int64             `json:"kid"`
-	Admin  bool              `json:"kad,omitempty"`
-	Limits *auth.TokenLimits `json:"klt,omitempty"`
-	Via    string            `json:"kvia,omitempty"`
+	Access []accessEntry `json:"access"`
+	Kind   auth.Kind     `json:"kkd"`
+	UID    int64         `json:"kid"`
+	Admin  bool          `json:"kad,omitempty"`
+	Limits *tokenClaim   `json:"klt,omitempty"`
+	Via    string        `json:"kvia,omitempty"`
+}
+
+// tokenClaim is the personal or service token a registry token was minted
+// from, with the limits it carries.
+type tokenClaim struct {
+	ID    int64    `json:"id"`
+	Write bool     `json:"w,omitempty"`
+	Repos []string `json:"r,omitempty"`
+}
+
+func newClaims(p auth.Principal) claims {
+	c := claims{Kind: p.Kind, UID: p.ID, Admin: p.Admin, Via: p.Via}
+	if t := p.Token; t != nil {
+		c.Limits = &tokenClaim{ID: t.ID, Write: t.Write, Repos: t.Repositories}
+	}
+	return c
 }
 
 func (c *claims) principal() auth.Principal {
 	if c.Kind == auth.KindAnonymous || c.Kind == "" {
 		return auth.Anonymous()
 	}
-	return auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Token: c.Limits, Via: c.Via}
+	p := auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Via: c.Via}
+	if t := c.Limits; t != nil {
+		p.Token = &auth.TokenLimits{ID: t.ID, Write: t.Write, Repositories: t.Repos}
+	}
+	return p
 }
 
 func (c *claims) allows(name, action string) bool {
@@ -130,7 +151,13 @@ func (h *Handler) authenticate(r *http.Request) (caller, error) {
 		if err != nil {
 			return caller{}, h.challenge(r, "", CodeUnauthorized.Err(fmt.Errorf("registry token: %w", err)))
 		}
-		return caller{p: c.principal(), claims: c}, nil
+		// The token outlives no change to what it was issued for: a
+		// disabled account or a revoked or expired personal token ends it.
+		p, err := h.authn.Revalidate(r.Context(), c.principal())
+		if err != nil {
+			return caller{}, h.challenge(r, "", toError(err))
+		}
+		return caller{p: p, claims: c}, nil
 	}
 	p, err := h.authn.Authenticate(r)
 	if err != nil {
@@ -292,16 +319,19 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := time.Now()
+	exp := now.Add(tokenTTL)
+	if p.Token != nil && p.Token.ExpiresAt != nil && p.Token.ExpiresAt.Before(exp) {
+		exp = *p.Token.ExpiresAt // never outlive the token it was minted from
+	}
 	jti := make([]byte, 12)
 	_, _ = rand.Read(jti)
-	c := claims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer: "kodera", Subject: p.Name, Audience: jwt.ClaimStrings{h.service(r)},
-			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
-			ExpiresAt: jwt.NewNumericDate(now.Add(tokenTTL)), ID: base64.RawURLEncoding.EncodeToString(jti),
-		},
-		Access: access, Kind: p.Kind, UID: p.ID, Admin: p.Admin, Limits: p.Token, Via: p.Via,
+	c := newClaims(p)
+	c.RegisteredClaims = jwt.RegisteredClaims{
+		Issuer: "kodera", Subject: p.Name, Audience: jwt.ClaimStrings{h.service(r)},
+		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
+		ExpiresAt: jwt.NewNumericDate(exp), ID: base64.RawURLEncoding.EncodeToString(jti),
 	}
+	c.Access = access
 	if c.Access == nil {
 		c.Access = []accessEntry{}
 	}
@@ -312,7 +342,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	return json.NewEncoder(w).Encode(map[string]any{
-		"token": signed, "access_token": signed, "expires_in": int(tokenTTL.Seconds()), "issued_at": now.UTC().Format(time.RFC3339),
+		"token": signed, "access_token": signed, "expires_in": max(1, int(exp.Sub(now).Seconds())), "issued_at": now.UTC().Format(time.RFC3339),
 	})
 }
 

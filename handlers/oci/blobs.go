@@ -21,38 +21,50 @@ func (h *Handler) getBlob(w http.ResponseWriter, r *http.Request, n registry.Nam
 	if err != nil {
 		return err
 	}
+	offset, length, status := int64(0), b.Size, http.StatusOK
+	contentRange := ""
+	if rg := r.Header.Get("Range"); rg != "" {
+		start, end, ok := parseRange(rg, b.Size)
+		if !ok {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", b.Size))
+			return CodeRangeInvalid.WithDetail("unsatisfiable range " + rg)
+		}
+		offset, length, status = start, end-start+1, http.StatusPartialContent
+		contentRange = fmt.Sprintf("bytes %d-%d/%d", start, end, b.Size)
+	}
+	notModified := false
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, b.Digest) {
+		notModified = true
+	}
+	var body io.ReadCloser
+	if r.Method == http.MethodGet && !notModified {
+		// Opened before any header goes out: content missing from the store
+		// must be a clean error, not a 200 with a truncated body.
+		if body, err = h.svc.Open(r.Context(), b, offset, length); err != nil {
+			return err
+		}
+		defer body.Close()
+	}
 	hd := w.Header()
 	hd.Set("Docker-Content-Digest", b.Digest)
 	hd.Set("ETag", `"`+b.Digest+`"`)
 	hd.Set("Accept-Ranges", "bytes")
 	hd.Set("Cache-Control", "max-age=31536000")
 	hd.Set("Content-Type", "application/octet-stream")
-	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, b.Digest) {
+	if notModified {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	offset, length, status := int64(0), b.Size, http.StatusOK
-	if rg := r.Header.Get("Range"); rg != "" {
-		start, end, ok := parseRange(rg, b.Size)
-		if !ok {
-			hd.Set("Content-Range", fmt.Sprintf("bytes */%d", b.Size))
-			return CodeRangeInvalid.WithDetail("unsatisfiable range " + rg)
-		}
-		offset, length, status = start, end-start+1, http.StatusPartialContent
-		hd.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end, b.Size))
+	if contentRange != "" {
+		hd.Set("Content-Range", contentRange)
 	}
 	hd.Set("Content-Length", strconv.FormatInt(length, 10))
-	if r.Method == http.MethodHead {
-		w.WriteHeader(status)
-		return nil
-	}
-	rc, err := h.svc.Open(r.Context(), b, offset, length)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
 	w.WriteHeader(status)
-	_, _ = io.Copy(w, rc)
+	if body != nil {
+		if _, err := io.Copy(w, body); err != nil && r.Context().Err() == nil {
+			h.log.WarnContext(r.Context(), "oci: blob download cut short", "digest", b.Digest, "err", err)
+		}
+	}
 	return nil
 }
 

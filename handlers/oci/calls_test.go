@@ -172,6 +172,19 @@ func TestCalls(t *testing.T) {
 		require.Equal(t, 403, resp.StatusCode)
 		resp = alice.do("DELETE", "/v2/frozen/app/manifests/"+first.Manifest, nil, nil)
 		require.Equal(t, 403, resp.StatusCode)
+		// Nor by a push by digest that names the tag.
+		resp = alice.do("PUT", "/v2/frozen/app/manifests/"+second.Manifest+"?tag=v1", map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, second.ManifestBytes)
+		require.Equal(t, 403, resp.StatusCode, readAll(resp))
+		// The REST API refuses the same deletes with 409.
+		resp = alice.do("DELETE", "/api/v1/repositories/frozen/docker/images/app/tags/v1", nil, nil)
+		body = readAll(resp)
+		require.Equal(t, 409, resp.StatusCode, body)
+		require.Contains(t, body, "immutable")
+		resp = alice.do("DELETE", "/api/v1/repositories/frozen/docker/manifests/"+first.Manifest+"?image=app", nil, nil)
+		require.Equal(t, 409, resp.StatusCode, readAll(resp))
+		// New tags are welcome, the same digest again too.
+		resp = alice.do("PUT", "/v2/frozen/app/manifests/v3", map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, first.ManifestBytes)
+		require.Equal(t, 201, resp.StatusCode, readAll(resp))
 		resp = alice.do("GET", "/v2/frozen/app/manifests/v1", nil, nil)
 		require.Equal(t, first.Manifest, resp.Header.Get("Docker-Content-Digest"))
 	})

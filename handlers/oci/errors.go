@@ -37,6 +37,7 @@ var (
 	CodeBlobTooLarge        = Code{"SIZE_INVALID", http.StatusRequestEntityTooLarge, "blob larger than the upload limit"}
 	CodeUnauthorized        = Code{"UNAUTHORIZED", http.StatusUnauthorized, "authentication required"}
 	CodeDenied              = Code{"DENIED", http.StatusForbidden, "requested access to the resource is denied"}
+	CodeReferenced          = Code{"DENIED", http.StatusConflict, "still referenced by a stored manifest"}
 	CodeUnsupported         = Code{"UNSUPPORTED", http.StatusMethodNotAllowed, "the operation is unsupported"}
 	CodeTooManyRequests     = Code{"TOOMANYREQUESTS", http.StatusTooManyRequests, "too many requests"}
 	CodeUnavailable         = Code{"UNAVAILABLE", http.StatusServiceUnavailable, "service unavailable"}
@@ -84,6 +85,7 @@ var serviceErrors = []struct {
 	{registry.ErrManifestInvalid, CodeManifestInvalid},
 	{registry.ErrTagInvalid, CodeTagInvalid},
 	{registry.ErrImmutable, CodeDenied},
+	{registry.ErrReferenced, CodeReferenced},
 	{domain.ErrUnauthenticated, CodeUnauthorized},
 	{domain.ErrForbidden, CodeDenied},
 	{domain.ErrNotFound, CodeNameUnknown},
@@ -108,7 +110,7 @@ func toError(err error) *Error {
 			if m.code.Status < 500 {
 				if msg, ok := domain.PublicMessage(err); ok {
 					out.Detail = msg
-				} else if m.code.Status == http.StatusBadRequest || errors.Is(err, registry.ErrImmutable) {
+				} else if m.code.Status == http.StatusBadRequest || errors.Is(err, registry.ErrImmutable) || errors.Is(err, registry.ErrReferenced) {
 					out.Detail = err.Error()
 				}
 			}

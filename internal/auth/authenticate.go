@@ -155,7 +155,7 @@ func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, er
 	if t.ExpiresAt != nil && !t.ExpiresAt.After(time.Now()) {
 		return Principal{}, errBadCredentials
 	}
-	limits := &TokenLimits{ID: t.ID, Repositories: t.Repositories}
+	limits := &TokenLimits{ID: t.ID, Repositories: t.Repositories, ExpiresAt: t.ExpiresAt}
 	for _, s := range t.Scopes {
 		if s == "write" {
 			limits.Write = true
@@ -186,6 +186,39 @@ func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, er
 	if err := q.TouchToken(ctx, t.ID); err != nil {
 		a.log.WarnContext(ctx, "token last-used update failed", "err", err)
 	}
+	return p, nil
+}
+
+// Revalidate re-checks, in one query, a principal that authenticated
+// earlier and travels in a credential Kodera issued (a registry JWT): its
+// account must still exist and be enabled, and the personal or service
+// token it authenticated with, if any, must still exist unexpired. It
+// returns p with the account's current admin flag; anything else is
+// ErrUnauthenticated, so the caller authenticates again. Anonymous passes.
+func (a *Authenticator) Revalidate(ctx context.Context, p Principal) (Principal, error) {
+	if p.IsAnonymous() {
+		return p, nil
+	}
+	if p.Kind != KindUser && p.Kind != KindService {
+		return Principal{}, errBadCredentials
+	}
+	var tokenID *int64
+	if p.Token != nil {
+		tokenID = &p.Token.ID
+	}
+	// One answer for every reason, as for a wrong password.
+	revoked := domain.Errorf(domain.ErrUnauthenticated, "credentials no longer valid (account disabled, or token revoked or expired)")
+	st, err := gendb.New(a.pool).GetPrincipalStatus(ctx, gendb.GetPrincipalStatusParams{TokenID: tokenID, Kind: string(p.Kind), ID: p.ID})
+	if err := db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return Principal{}, revoked
+		}
+		return Principal{}, err
+	}
+	if st.Disabled || !st.TokenValid {
+		return Principal{}, revoked
+	}
+	p.Admin = st.IsAdmin
 	return p, nil
 }
 

@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Kind tells which sort of principal made a request.
@@ -39,6 +40,9 @@ type TokenLimits struct {
 	ID           int64
 	Write        bool     // scope write (implies read)
 	Repositories []string // empty = every repository the owner may reach
+	// ExpiresAt is when the token stops working; nil = never. Credentials
+	// derived from the token (registry JWTs) must not outlive it.
+	ExpiresAt *time.Time
 }
 
 // Anonymous is the Guest principal.

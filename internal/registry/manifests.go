@@ -221,6 +221,9 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 			if n.Repo.Immutable && len(tags) > 0 {
 				return fmt.Errorf("%w: manifest %s is tagged and repository %q is immutable", ErrImmutable, reference, n.Repo.Name)
 			}
+			if err := referenced(ctx, q, n, reference, "manifest"); err != nil {
+				return err
+			}
 			if _, err := q.DeleteManifest(ctx, gendb.DeleteManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference}); err != nil {
 				return db.Translate(err)
 			}

@@ -9,7 +9,9 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,6 +39,8 @@ var (
 	ErrTagInvalid          = errors.New("tag invalid")
 	// ErrImmutable: the repository is immutable and the push or delete would change a tag.
 	ErrImmutable = errors.New("immutable")
+	// ErrReferenced: a stored manifest still references what a delete names.
+	ErrReferenced = errors.New("still referenced")
 )
 
 // Service is the registry over one database and blob store.
@@ -89,13 +93,25 @@ func (s *Service) Stat(ctx context.Context, n Name, digest string) (Blob, error)
 }
 
 // Open reads [offset, offset+length) of a blob; length < 0 reads to the end.
+// Content that its row promises but the store no longer holds is
+// ErrBlobUnknown for the client and an error in the log: the store lost it.
 func (s *Service) Open(ctx context.Context, b Blob, offset, length int64) (io.ReadCloser, error) {
-	return s.Store.Open(ctx, b.StorageKey, offset, length)
+	rc, err := s.Store.Open(ctx, b.StorageKey, offset, length)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Log.ErrorContext(ctx, "registry: blob content missing from the store", "digest", b.BlobDigest, "key", b.StorageKey, "err", err)
+		return nil, errors.Join(ErrBlobUnknown, err)
+	}
+	return rc, err
 }
 
-// DeleteBlob unlinks a blob from the name; the content is left to GC.
+// DeleteBlob unlinks a blob from the name; the content is left to GC. A
+// blob a stored manifest of the name references is ErrReferenced: delete
+// the manifests first (as the content-management workflow does).
 func (s *Service) DeleteBlob(ctx context.Context, n Name, digest string) error {
 	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
+		if err := referenced(ctx, q, n, digest, "blob"); err != nil {
+			return err
+		}
 		rows, err := q.DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
 		if err != nil {
 			return db.Translate(err)
@@ -105,6 +121,19 @@ func (s *Service) DeleteBlob(ctx context.Context, n Name, digest string) error {
 		}
 		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + "@" + digest, Details: map[string]any{"kind": "blob"}})
 	})
+}
+
+// referenced fails with ErrReferenced when a manifest of n references
+// digest as kind ("blob" or "manifest").
+func referenced(ctx context.Context, q *db.Queries, n Name, digest, kind string) error {
+	by, err := q.GetReferencingManifest(ctx, gendb.GetReferencingManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest, Kind: kind})
+	switch err = db.Translate(err); {
+	case err == nil:
+		return fmt.Errorf("%w: %s %s is referenced by manifest %s; delete that first", ErrReferenced, kind, digest, by)
+	case errors.Is(err, domain.ErrNotFound):
+		return nil
+	}
+	return err
 }
 
 // Mount links a blob visible under from to n. The caller has checked that

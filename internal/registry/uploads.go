@@ -24,15 +24,16 @@ import (
 // take the next chunk and the digest is computed once, as bytes arrive.
 //
 // On the filesystem (a blob.Appender) every chunk is written in place into
-// one staging object, uploads/<id>/data, under a lease held in the session
-// row, and the finished upload is renamed into its content address: no
-// copy, whatever the number of chunks. On S3, which cannot extend an
-// object, each chunk is its own object under uploads/<id>/; an upload of
-// one chunk (monolithic, POST+PUT, a single streamed PATCH: what real
-// clients do) keeps that object as the blob, and several chunks are
-// concatenated once into a new object (one extra sequential write, no
-// re-hashing; ComposeObject could do it server-side for parts of 5 MiB or
-// more).
+// one staging object, uploads/<id>, under a lease held in the session row,
+// and the finished upload is renamed into its content address: no copy,
+// whatever the number of chunks. On S3, which cannot extend an object, each
+// chunk is its own object: the first at objects/<random> (blob.ObjectPrefix,
+// where finished blobs live on drivers that cannot rename), the others
+// under uploads/<id>/. An upload of one chunk (monolithic, POST+PUT, a
+// single streamed PATCH: what real clients do) keeps that first object as
+// the blob, and several chunks are concatenated once into a new object
+// under objects/ (one extra sequential write, no re-hashing; ComposeObject
+// could do it server-side for parts of 5 MiB or more).
 type Upload struct {
 	ID     string
 	Offset int64
@@ -85,7 +86,12 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 		return up, fmt.Errorf("registry: upload %s: hash state: %w", up.ID, err)
 	}
 	cr := &countingReader{r: io.TeeReader(r, h)}
-	key := fmt.Sprintf("uploads/%s/%d-%s", up.ID, up.Offset, strings.ToLower(rand.Text()[:8]))
+	// The first chunk may turn out to be the whole blob, so it goes where
+	// finished blobs live and stays there; the others are only staging.
+	key := blob.ObjectPrefix + strings.ToLower(rand.Text())
+	if up.Offset > 0 {
+		key = fmt.Sprintf("uploads/%s/%d-%s", up.ID, up.Offset, strings.ToLower(rand.Text()[:8]))
+	}
 	if err := s.Store.Driver().Put(ctx, key, cr, size); err != nil {
 		return up, errors.Join(ErrUploadInvalid, err)
 	}
@@ -133,7 +139,11 @@ func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload
 		release()
 		return up, fmt.Errorf("registry: upload %s: hash state: %w", up.ID, err)
 	}
-	key := "uploads/" + up.ID + "/data"
+	// A flat key: a directory per upload would outlive it on the filesystem.
+	key := "uploads/" + up.ID
+	if len(up.parts) > 0 {
+		key = up.parts[0]
+	}
 	n, err := ap.WriteAt(ctx, key, up.Offset, io.TeeReader(r, h), size)
 	if err != nil {
 		release()
@@ -183,7 +193,14 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	if _, err := s.claim(ctx, up); err != nil {
 		return Blob{}, err
 	}
-	defer s.discardParts(ctx, up.parts)
+	keep := "" // the object that became the blob, once there is one
+	defer func() {
+		for _, p := range up.parts {
+			if p != keep {
+				s.discard(ctx, p)
+			}
+		}
+	}()
 
 	h := sha256.New()
 	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.state); err != nil {
@@ -207,9 +224,13 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	}
 
 	obj := blob.Object{Digest: sum256, Size: up.Offset}
+	mover, canMove := s.Store.Driver().(blob.Mover)
 	key := up.parts[0]
 	if len(up.parts) > 1 {
-		key = fmt.Sprintf("uploads/%s/all-%s", up.ID, strings.ToLower(rand.Text()[:8]))
+		key = blob.ObjectPrefix + strings.ToLower(rand.Text())
+		if canMove {
+			key = blob.TempPrefix + strings.ToLower(rand.Text())
+		}
 		pr, pw := io.Pipe()
 		go func() { pw.CloseWithError(s.copyParts(ctx, pw, up.parts)) }()
 		err := s.Store.Driver().Put(ctx, key, pr, up.Offset)
@@ -220,16 +241,15 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 		}
 	}
 	obj.Key = key
-	if mover, ok := s.Store.Driver().(blob.Mover); ok {
+	if canMove {
 		dst := blob.ContentKey(sum256)
 		if err := mover.Move(ctx, key, dst); err != nil {
 			s.discard(ctx, key)
 			return Blob{}, err
 		}
 		obj.Key = dst
-	} else if len(up.parts) == 1 {
-		up.parts = nil // the single chunk is the blob now: keep it
 	}
+	keep = obj.Key
 	row, err := s.Blobs.Register(ctx, obj)
 	if err != nil {
 		return Blob{}, err

@@ -143,3 +143,17 @@ func (s *Seed) Token(owner string, service bool, scopes []string, repos ...strin
 	}
 	return tok.Secret
 }
+
+// SQL runs one statement on the node's database, for states no API reaches
+// in a test's time (a token that expired a second ago).
+func (s *Seed) SQL(query string, args ...any) {
+	s.t.Helper()
+	pool, err := db.Open(context.Background(), s.n.DBURL)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(context.Background(), query, args...); err != nil {
+		s.t.Fatalf("seed sql %q: %v", query, err)
+	}
+}

@@ -1,0 +1,98 @@
+package oci_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
+)
+
+// registryToken fetches a registry JWT for scope with c's credentials and
+// returns it with its decoded claims.
+func registryToken(t *testing.T, c *client, scope string) (string, map[string]any) {
+	t.Helper()
+	resp := c.do("GET", "/v2/token?scope="+scope, nil, nil)
+	body := readAll(resp)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	var tok struct{ Token string }
+	require.NoError(t, json.Unmarshal([]byte(body), &tok))
+	parts := strings.Split(tok.Token, ".")
+	require.Len(t, parts, 3)
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	return tok.Token, claims
+}
+
+// bearer does a request with a registry JWT.
+func bearer(c *client, token, method, path string) *http.Response {
+	b := &client{t: c.t, base: c.base}
+	return b.do(method, path, map[string]string{"Authorization": "Bearer " + token}, nil)
+}
+
+// TestRegistryTokenLifetime: a registry JWT lives no longer than the
+// credential it was minted from: it stops working when the user is
+// disabled, when its personal token is deleted or expires, and its exp
+// never passes the personal token's expiry.
+func TestRegistryTokenLifetime(t *testing.T) {
+	node := apptest.Start(t, apptest.Options{})
+	seed := node.Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.User("bob", "bob-password-1234", false)
+	seed.Repo("apps", "docker", "private", "alice")
+	seed.Grant("apps", "bob", false, "read")
+	alice := &client{t: t, base: node.URL, user: "alice", pass: "alice-password-123"}
+	alice.pushImage("apps/img", "v1", []byte("layer"))
+	const scope = "repository:apps/img:pull"
+	const tags = "/v2/apps/img/tags/list"
+
+	t.Run("claims", func(t *testing.T) {
+		pat := seed.Token("alice", false, []string{"read"})
+		_, claims := registryToken(t, &client{t: t, base: node.URL, user: "alice", pass: pat}, scope)
+		raw, _ := json.Marshal(claims)
+		require.NotContains(t, string(raw), `"ID"`)
+		require.NotContains(t, string(raw), `"Write"`)
+		require.NotContains(t, string(raw), `"Repositories"`)
+	})
+
+	t.Run("expiry capped", func(t *testing.T) {
+		pat := seed.Token("alice", false, []string{"read"})
+		until := time.Now().Add(90 * time.Second).Truncate(time.Second)
+		seed.SQL(`UPDATE tokens SET expires_at = $1`, until)
+		_, claims := registryToken(t, &client{t: t, base: node.URL, user: "alice", pass: pat}, scope)
+		require.LessOrEqual(t, int64(claims["exp"].(float64)), until.Unix())
+	})
+
+	t.Run("token expires", func(t *testing.T) {
+		pat := seed.Token("alice", false, []string{"read"})
+		jwt, _ := registryToken(t, &client{t: t, base: node.URL, user: "alice", pass: pat}, scope)
+		require.Equal(t, http.StatusOK, bearer(alice, jwt, "GET", tags).StatusCode)
+		seed.SQL(`UPDATE tokens SET expires_at = now() - interval '1 second'`)
+		require.Equal(t, http.StatusUnauthorized, bearer(alice, jwt, "GET", tags).StatusCode)
+	})
+
+	t.Run("token deleted", func(t *testing.T) {
+		pat := seed.Token("alice", false, []string{"read"})
+		jwt, _ := registryToken(t, &client{t: t, base: node.URL, user: "alice", pass: pat}, scope)
+		require.Equal(t, http.StatusOK, bearer(alice, jwt, "GET", tags).StatusCode)
+		seed.SQL(`DELETE FROM tokens`)
+		require.Equal(t, http.StatusUnauthorized, bearer(alice, jwt, "GET", tags).StatusCode)
+	})
+
+	t.Run("user disabled", func(t *testing.T) {
+		bob := &client{t: t, base: node.URL, user: "bob", pass: "bob-password-1234"}
+		jwt, _ := registryToken(t, bob, scope)
+		require.Equal(t, http.StatusOK, bearer(alice, jwt, "GET", tags).StatusCode)
+		seed.SQL(`UPDATE users SET disabled = true WHERE username = 'bob'`)
+		resp := bearer(alice, jwt, "GET", tags)
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		require.Contains(t, resp.Header.Get("WWW-Authenticate"), "Bearer")
+	})
+}
