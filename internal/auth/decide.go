@@ -129,23 +129,8 @@ func (a *Authorizer) Level(ctx context.Context, p Principal, repo gendb.Reposito
 // principal could otherwise do: a token limited to other repositories sees
 // nothing here, and a read-only token can only read.
 func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo gendb.Repository) (bool, error) {
-	level, err := a.effectiveLevel(ctx, p, repo)
+	level, err := a.EffectiveLevel(ctx, p, repo)
 	return level >= act.needs(), err
-}
-
-// effectiveLevel is Level narrowed by the token's scopes.
-func (a *Authorizer) effectiveLevel(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
-	if !p.Token.allowsRepository(repo.Name) {
-		return LevelNone, nil
-	}
-	level, err := a.Level(ctx, p, repo)
-	if err != nil {
-		return LevelNone, err
-	}
-	if p.Token != nil && !p.Token.Write {
-		level = min(level, LevelRead)
-	}
-	return level, nil
 }
 
 // MayAdminister reports whether p may use the Administration section; a
@@ -174,7 +159,7 @@ func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, a
 		}
 		return gendb.Repository{}, err
 	}
-	level, err := a.effectiveLevel(ctx, p, repo)
+	level, err := a.EffectiveLevel(ctx, p, repo)
 	if err != nil {
 		return gendb.Repository{}, err
 	}

@@ -177,27 +177,17 @@ func syncDir(dir string) error {
 
 // Open implements [Driver].
 func (d *FS) Open(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
-	if err := ValidateKey(key); err != nil {
-		return nil, err
-	}
 	if offset < 0 {
 		return nil, fmt.Errorf("blob: fs open %q: negative offset %d: %w", key, offset, ErrRange)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(d.path(key))
+	f, err := d.OpenFile(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("blob: fs open: %w", err)
+		return nil, err
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("blob: fs open: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("blob: fs open %q: %w", key, fs.ErrNotExist)
 	}
 	if offset > fi.Size() {
 		f.Close()
