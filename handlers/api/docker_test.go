@@ -153,6 +153,9 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/images/"+img+"/tags/multi", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "GET", v2+"/manifests/multi", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "DELETE", api+"/images/"+img+"/tags/multi", user, pass, "", nil, nil))
+	// A child of a stored index stays until the index goes.
+	require.Equal(t, 409, dockerCall(t, "DELETE", api+"/manifests/"+manD+"?image="+img, user, pass, "", nil, nil))
+	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/manifests/"+idxD+"?image="+img, user, pass, "", nil, nil))
 	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/manifests/"+manD+"?image="+img, user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "GET", v2+"/manifests/v1", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "GET", api+"/manifests/"+manD, user, pass, "", nil, nil))

@@ -154,14 +154,20 @@ func (h *Handler) authenticate(r *http.Request) (caller, error) {
 		// The token outlives no change to what it was issued for: a
 		// disabled account or a revoked or expired personal token ends it.
 		p, err := h.authn.Revalidate(r.Context(), c.principal())
-		if err != nil {
+		if errors.Is(err, domain.ErrUnauthenticated) {
 			return caller{}, h.challenge(r, "", toError(err))
+		}
+		if err != nil {
+			return caller{}, err
 		}
 		return caller{p: p, claims: c}, nil
 	}
 	p, err := h.authn.Authenticate(r)
-	if err != nil {
+	if errors.Is(err, domain.ErrUnauthenticated) {
 		return caller{}, h.challenge(r, "", toError(err))
+	}
+	if err != nil {
+		return caller{}, err // a locked-out login stays a 429
 	}
 	return caller{p: p}, nil
 }
@@ -303,7 +309,9 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		e := toError(err)
-		e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+		if e.Status == http.StatusUnauthorized {
+			e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+		}
 		return e
 	}
 	var access []accessEntry

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
@@ -130,6 +132,13 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	if e.Challenge != "" {
 		w.Header().Set("WWW-Authenticate", e.Challenge)
+	}
+	if e.Status == http.StatusTooManyRequests {
+		after, ok := auth.RetryAfter(err)
+		if !ok {
+			after = 60
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Status)

@@ -61,6 +61,7 @@ type route struct {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+	r = r.WithContext(auth.WithProtocol(r.Context(), "registry"))
 	if err := h.dispatch(w, r); err != nil {
 		h.writeError(w, r, err)
 	}
