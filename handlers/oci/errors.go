@@ -125,10 +125,12 @@ func toError(err error) *Error {
 		if errors.Is(err, m.err) {
 			out := &Error{Code: m.code, cause: err}
 			if m.code.Status < 500 {
-				if msg, ok := domain.PublicMessage(err); ok {
+				// Only the message meant for the client: never the chain
+				// of internal errors behind it (those go to the log).
+				if msg, ok := registry.Detail(err); ok {
 					out.Detail = msg
-				} else if m.code.Status == http.StatusBadRequest || errors.Is(err, registry.ErrImmutable) || errors.Is(err, registry.ErrReferenced) {
-					out.Detail = err.Error()
+				} else if msg, ok := domain.PublicMessage(err); ok {
+					out.Detail = msg
 				}
 			}
 			return out

@@ -78,7 +78,12 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request) error {
 		return h.catalog(w, r)
 	}
 	rt, ok := parsePath(strings.TrimPrefix(p, "/"))
-	if !ok {
+	switch {
+	case !ok && strings.HasSuffix(p, "/manifests/"):
+		return CodeManifestUnknown.WithDetail("empty manifest reference")
+	case !ok && strings.HasSuffix(p, "/blobs/"):
+		return CodeBlobUnknown.WithDetail("empty blob digest")
+	case !ok:
 		return CodeNameUnknown.WithDetail("no such endpoint")
 	}
 	switch r.Method {
