@@ -77,3 +77,7 @@ SELECT m.digest FROM oci_manifest_refs r JOIN oci_manifests m ON m.id = r.manife
 WHERE m.repository_id = @repository_id AND m.image = @image AND r.digest = @digest AND r.kind = @kind
 ORDER BY m.digest
 LIMIT 1;
+
+-- name: ImageExists :one
+-- ImageExists reports whether an OCI name holds any manifest.
+SELECT EXISTS (SELECT 1 FROM oci_manifests WHERE repository_id = @repository_id AND image = @image);

@@ -171,6 +171,23 @@ func (q *Queries) GetReferencingManifest(ctx context.Context, arg GetReferencing
 	return digest, err
 }
 
+const imageExists = `-- name: ImageExists :one
+SELECT EXISTS (SELECT 1 FROM oci_manifests WHERE repository_id = $1 AND image = $2)
+`
+
+type ImageExistsParams struct {
+	RepositoryID int64
+	Image        string
+}
+
+// ImageExists reports whether an OCI name holds any manifest.
+func (q *Queries) ImageExists(ctx context.Context, arg ImageExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, imageExists, arg.RepositoryID, arg.Image)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const insertManifestRef = `-- name: InsertManifestRef :exec
 INSERT INTO oci_manifest_refs (manifest_id, digest, kind) VALUES ($1, $2, $3)
 ON CONFLICT DO NOTHING

@@ -48,7 +48,8 @@ func registryErr(err error) error {
 	case errors.Is(err, registry.ErrBlobUnknown):
 		return domain.Errorf(domain.ErrNotFound, "blob not found")
 	case errors.Is(err, registry.ErrImmutable), errors.Is(err, registry.ErrReferenced):
-		return domain.Errorf(domain.ErrConflict, "%s", err.Error())
+		msg, _ := registry.Detail(err)
+		return domain.Errorf(domain.ErrConflict, "%s", msg)
 	}
 	return err
 }

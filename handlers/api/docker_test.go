@@ -153,7 +153,7 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/images/"+img+"/tags/multi", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "GET", v2+"/manifests/multi", user, pass, "", nil, nil))
 	require.Equal(t, 404, dockerCall(t, "DELETE", api+"/images/"+img+"/tags/multi", user, pass, "", nil, nil))
-	// The untagged index still holds its child: the child goes after it.
+	// A child of a stored index stays until the index goes.
 	require.Equal(t, 409, dockerCall(t, "DELETE", api+"/manifests/"+manD+"?image="+img, user, pass, "", nil, nil))
 	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/manifests/"+idxD+"?image="+img, user, pass, "", nil, nil))
 	require.Equal(t, 204, dockerCall(t, "DELETE", api+"/manifests/"+manD+"?image="+img, user, pass, "", nil, nil))

@@ -235,7 +235,9 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	sql(t, n, "DELETE FROM login_failures") // let the admin in
 	expect(t, n, admin, "GET", "/api/v1/admin/audit?action=login&actor=victim", "", 200).json(t, &page)
-	require.EqualValues(t, 7, page.Total) // 5 wrong passwords, then 2 refused while locked (VICTIM is audited as typed)
+	// 5 wrong passwords, then 2 logins and 2 Basic requests refused while
+	// locked (VICTIM is audited as typed).
+	require.EqualValues(t, 9, page.Total)
 	require.False(t, page.Items[0].Success)
 	require.Equal(t, "rate limited", page.Items[0].Details["reason"])
 	require.Equal(t, "invalid credentials", page.Items[len(page.Items)-1].Details["reason"])

@@ -126,7 +126,7 @@ var openPaths = map[string]bool{
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		ctx := r.Context()
+		ctx := auth.WithProtocol(r.Context(), "api")
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
 			ctx = context.WithValue(ctx, browserKey{}, true)

@@ -1,9 +1,11 @@
 package files_test
 
 import (
+	"context"
 	"crypto/md5"  //nolint:gosec // Checksums under test.
 	"crypto/sha1" //nolint:gosec // As above.
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	filesh "github.com/kodera-packages/kodera/handlers/files"
+	"github.com/kodera-packages/kodera/internal/db"
 )
 
 func sum256(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
@@ -258,4 +261,20 @@ func TestAttachment(t *testing.T) {
 	} {
 		require.Equal(t, want, filesh.Attachment(name), name)
 	}
+}
+
+// TestFailedLoginAudited: a wrong Basic password on the files protocol is
+// a failed login in the audit trail, naming the protocol.
+func TestFailedLoginAudited(t *testing.T) {
+	f := setup(t)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:wrong-password"))
+	r := f.do("GET", "/priv/", nil, "Authorization", basic)
+	require.Equal(t, http.StatusUnauthorized, r.Status)
+	pool, err := db.Open(context.Background(), f.n.DBURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	var via string
+	require.NoError(t, pool.QueryRow(context.Background(),
+		`SELECT details->>'via' FROM audit_events WHERE action = 'login' AND NOT success AND target = 'alice'`).Scan(&via))
+	require.Equal(t, "files", via)
 }

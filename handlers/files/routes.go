@@ -42,6 +42,7 @@ func (h *handler) route(method string) (endpoint, auth.Action, bool) {
 // the decision function, and runs the method's endpoint; any error is
 // written once, by writeError.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(auth.WithProtocol(r.Context(), "files"))
 	if err := h.serve(w, r); err != nil {
 		h.writeError(w, r, err)
 	}

@@ -154,14 +154,20 @@ func (h *Handler) authenticate(r *http.Request) (caller, error) {
 		// The token outlives no change to what it was issued for: a
 		// disabled account or a revoked or expired personal token ends it.
 		p, err := h.authn.Revalidate(r.Context(), c.principal())
-		if err != nil {
+		if errors.Is(err, domain.ErrUnauthenticated) {
 			return caller{}, h.challenge(r, "", toError(err))
+		}
+		if err != nil {
+			return caller{}, err
 		}
 		return caller{p: p, claims: c}, nil
 	}
 	p, err := h.authn.Authenticate(r)
-	if err != nil {
+	if errors.Is(err, domain.ErrUnauthenticated) {
 		return caller{}, h.challenge(r, "", toError(err))
+	}
+	if err != nil {
+		return caller{}, err // a locked-out login stays a 429
 	}
 	return caller{p: p}, nil
 }
@@ -247,7 +253,8 @@ func (h *Handler) withName(rt route, next func(w http.ResponseWriter, r *http.Re
 func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Action) (registry.Name, error) {
 	repoName, image, err := ocispec.SplitName(name)
 	if err != nil {
-		return registry.Name{}, CodeNameInvalid.WithDetail(err.Error())
+		reason, _ := ocispec.Reason(err)
+		return registry.Name{}, CodeNameInvalid.WithDetail(reason)
 	}
 	scope := "repository:" + name + ":" + dockerAction(act)
 	if act == auth.ActionWrite {
@@ -293,17 +300,25 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 			return CodeUnsupported.WithDetail("bad form")
 		}
 		scopes = r.PostForm["scope"]
-		if r.PostForm.Get("grant_type") == "password" {
+		switch gt := r.PostForm.Get("grant_type"); gt {
+		case "password":
 			p, err = h.authn.Basic(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
-		} else {
-			p, err = h.authn.Authenticate(r)
+		case "":
+			p, err = h.authn.Authenticate(r) // credentials in the header, as with GET
+		case "refresh_token":
+			// No refresh token is ever issued, so none is valid.
+			return oauthError(w, "invalid_grant", "unknown refresh token; use grant_type=password")
+		default:
+			return oauthError(w, "unsupported_grant_type", "grant_type must be password")
 		}
 	default:
 		return CodeUnsupported.WithDetail(r.Method + " /v2/token")
 	}
 	if err != nil {
 		e := toError(err)
-		e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+		if e.Status == http.StatusUnauthorized {
+			e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+		}
 		return e
 	}
 	var access []accessEntry
@@ -344,6 +359,16 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	return json.NewEncoder(w).Encode(map[string]any{
 		"token": signed, "access_token": signed, "expires_in": max(1, int(exp.Sub(now).Seconds())), "issued_at": now.UTC().Format(time.RFC3339),
 	})
+}
+
+// oauthError answers a token request the OAuth2 way (RFC 6749 section
+// 5.2): 400 with a JSON error object.
+func oauthError(w http.ResponseWriter, code, description string) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": description})
+	return nil
 }
 
 // grant computes the part of one requested scope p may have.

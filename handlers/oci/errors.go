@@ -1,12 +1,15 @@
 package oci
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
@@ -42,6 +45,9 @@ var (
 	CodeTooManyRequests     = Code{"TOOMANYREQUESTS", http.StatusTooManyRequests, "too many requests"}
 	CodeUnavailable         = Code{"UNAVAILABLE", http.StatusServiceUnavailable, "service unavailable"}
 	CodeUnknown             = Code{"UNKNOWN", http.StatusInternalServerError, "unknown error"}
+	CodeConflict            = Code{"DENIED", http.StatusConflict, "conflicts with the stored state"}
+	// CodeClientClosed is for the logs and metrics only: the client is gone.
+	CodeClientClosed = Code{"UNKNOWN", domain.StatusClientClosedRequest, "client closed the request"}
 )
 
 // Error is a protocol error ready to be written.
@@ -86,12 +92,20 @@ var serviceErrors = []struct {
 	{registry.ErrTagInvalid, CodeTagInvalid},
 	{registry.ErrImmutable, CodeDenied},
 	{registry.ErrReferenced, CodeReferenced},
-	{domain.ErrUnauthenticated, CodeUnauthorized},
-	{domain.ErrForbidden, CodeDenied},
-	{domain.ErrNotFound, CodeNameUnknown},
-	{domain.ErrInvalid, CodeNameInvalid},
-	{domain.ErrTooManyRequests, CodeTooManyRequests},
-	{domain.ErrUnavailable, CodeUnavailable},
+}
+
+// statusCodes gives the code for each status domain.HTTPStatus answers a
+// domain error with: the generic part of the table, shared with the REST
+// API and the files protocol.
+var statusCodes = map[int]Code{
+	http.StatusBadRequest:            CodeNameInvalid,
+	http.StatusUnauthorized:          CodeUnauthorized,
+	http.StatusForbidden:             CodeDenied,
+	http.StatusNotFound:              CodeNameUnknown,
+	http.StatusConflict:              CodeConflict,
+	http.StatusTooManyRequests:       CodeTooManyRequests,
+	http.StatusServiceUnavailable:    CodeUnavailable,
+	domain.StatusClientClosedRequest: CodeClientClosed,
 }
 
 // toError turns any error into a protocol error.
@@ -104,32 +118,61 @@ func toError(err error) *Error {
 	if errors.As(err, &tooBig) {
 		return CodeBlobTooLarge.Err(err)
 	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Code: CodeClientClosed, cause: err}
+	}
 	for _, m := range serviceErrors {
 		if errors.Is(err, m.err) {
 			out := &Error{Code: m.code, cause: err}
 			if m.code.Status < 500 {
-				if msg, ok := domain.PublicMessage(err); ok {
+				// Only the message meant for the client: never the chain
+				// of internal errors behind it (those go to the log).
+				if msg, ok := registry.Detail(err); ok {
 					out.Detail = msg
-				} else if m.code.Status == http.StatusBadRequest || errors.Is(err, registry.ErrImmutable) || errors.Is(err, registry.ErrReferenced) {
-					out.Detail = err.Error()
+				} else if msg, ok := domain.PublicMessage(err); ok {
+					out.Detail = msg
 				}
 			}
 			return out
 		}
 	}
-	return &Error{Code: CodeUnknown, cause: err}
+	status, public := domain.HTTPStatus(err)
+	code, ok := statusCodes[status]
+	if !ok {
+		code = CodeUnknown
+	}
+	out := &Error{Code: code, cause: err}
+	if msg, ok := domain.PublicMessage(err); ok && public && code.Status < 500 {
+		out.Detail = msg
+	}
+	return out
 }
 
 // writeError writes the spec's error envelope. 5xx errors are logged with
 // the request id and say nothing internal.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := toError(err)
-	if e.Status >= 500 {
+	if e.Status >= 500 && errors.Is(r.Context().Err(), context.Canceled) {
+		// Whatever failed, it failed because the client went away.
+		e = &Error{Code: CodeClientClosed, cause: err}
+	}
+	if e.Status == domain.StatusClientClosedRequest {
+		// Nothing failed on our side; the access log records the 499.
+		h.log.DebugContext(r.Context(), "oci: client closed the request", "request_id", middleware.GetReqID(r.Context()),
+			"method", r.Method, "path", r.URL.Path, "err", err)
+	} else if e.Status >= 500 {
 		h.log.ErrorContext(r.Context(), "oci: request failed", "request_id", middleware.GetReqID(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if e.Challenge != "" {
 		w.Header().Set("WWW-Authenticate", e.Challenge)
+	}
+	if e.Status == http.StatusTooManyRequests {
+		after, ok := auth.RetryAfter(err)
+		if !ok {
+			after = 60
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Status)

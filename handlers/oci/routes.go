@@ -61,6 +61,7 @@ type route struct {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+	r = r.WithContext(auth.WithProtocol(r.Context(), "registry"))
 	if err := h.dispatch(w, r); err != nil {
 		h.writeError(w, r, err)
 	}
@@ -77,7 +78,12 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request) error {
 		return h.catalog(w, r)
 	}
 	rt, ok := parsePath(strings.TrimPrefix(p, "/"))
-	if !ok {
+	switch {
+	case !ok && strings.HasSuffix(p, "/manifests/"):
+		return CodeManifestUnknown.WithDetail("empty manifest reference")
+	case !ok && strings.HasSuffix(p, "/blobs/"):
+		return CodeBlobUnknown.WithDetail("empty blob digest")
+	case !ok:
 		return CodeNameUnknown.WithDetail("no such endpoint")
 	}
 	switch r.Method {

@@ -96,3 +96,61 @@ func TestRegistryTokenLifetime(t *testing.T) {
 		require.Contains(t, resp.Header.Get("WWW-Authenticate"), "Bearer")
 	})
 }
+
+// TestMinorAnswers: unsupported token grants are OAuth2 errors, an empty
+// manifest reference is MANIFEST_UNKNOWN, error details carry no internal
+// error chains, and the REST API does not invent images.
+func TestMinorAnswers(t *testing.T) {
+	node := apptest.Start(t, apptest.Options{})
+	seed := node.Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.Repo("pub", "docker", "public", "alice")
+	alice := &client{t: t, base: node.URL, user: "alice", pass: "alice-password-123"}
+	anon := &client{t: t, base: node.URL}
+	alice.pushImage("pub/app", "v1", []byte("layer"))
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+
+	for body, want := range map[string]string{
+		"grant_type=refresh_token&refresh_token=bogus&service=x": "invalid_grant",
+		"grant_type=client_credentials&service=x":                "unsupported_grant_type",
+	} {
+		resp := anon.do("POST", "/v2/token", form, []byte(body))
+		got := readAll(resp)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, got)
+		var e struct{ Error string }
+		require.NoError(t, json.Unmarshal([]byte(got), &e), got)
+		require.Equal(t, want, e.Error)
+	}
+
+	resp := anon.do("GET", "/v2/pub/app/manifests/", nil, nil)
+	body := readAll(resp)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode, body)
+	require.Contains(t, body, "MANIFEST_UNKNOWN")
+
+	internal := func(body string) {
+		t.Helper()
+		for _, s := range []string{"ocispec:", "blob:", "ingest", "\\n"} {
+			require.NotContains(t, body, s)
+		}
+	}
+	resp = alice.do("PUT", "/v2/pub/app/manifests/bad", map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, []byte(`{"schemaVersion":3}`))
+	body = readAll(resp)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	require.Contains(t, body, "MANIFEST_INVALID")
+	require.Contains(t, body, "schemaVersion")
+	internal(body)
+	resp = alice.do("POST", "/v2/pub/app/blobs/uploads/?digest="+digestOf([]byte("other")), nil, []byte("content"))
+	body = readAll(resp)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	require.Contains(t, body, "DIGEST_INVALID")
+	internal(body)
+	resp = alice.do("GET", "/v2/pub/App/tags/list", nil, nil)
+	body = readAll(resp)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	internal(body)
+
+	resp = alice.do("GET", "/api/v1/repositories/pub/docker/images/nope/tags", nil, nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode, readAll(resp))
+	resp = alice.do("GET", "/api/v1/repositories/pub/docker/images/app/tags", nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, readAll(resp))
+}

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -81,7 +82,19 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 // Basic verifies HTTP Basic credentials: the secret may be a token (the
 // username must then name its owner, or be __token__ as pip and twine send)
 // or the account's password.
+//
+// A failure (wrong credentials, or refused by the login limits) is audited
+// as a failed "login" naming the username tried and, as details.via, the
+// protocol in ctx (see WithProtocol): every protocol gets it from here.
 func (a *Authenticator) Basic(ctx context.Context, username, secret string) (Principal, error) {
+	p, err := a.basic(ctx, username, secret)
+	if errors.Is(err, domain.ErrUnauthenticated) || errors.Is(err, domain.ErrTooManyRequests) {
+		a.auditFailedLogin(ctx, username, err)
+	}
+	return p, err
+}
+
+func (a *Authenticator) basic(ctx context.Context, username, secret string) (Principal, error) {
 	if IsToken(secret) {
 		p, err := a.Token(ctx, secret)
 		if err != nil {
@@ -93,6 +106,38 @@ func (a *Authenticator) Basic(ctx context.Context, username, secret string) (Pri
 		return p, nil
 	}
 	return a.Password(ctx, username, secret)
+}
+
+type protocolKey struct{}
+
+// WithProtocol names the protocol a request speaks ("registry", "files",
+// "api"), for the audit of failed logins.
+func WithProtocol(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, protocolKey{}, name)
+}
+
+// auditFailedLogin appends a failed login to the audit trail, as the login
+// endpoint does. It writes the row itself because internal/audit imports
+// this package; the columns are the ones audit.RecordAs fills.
+func (a *Authenticator) auditFailedLogin(ctx context.Context, username string, err error) {
+	reason := "invalid credentials"
+	if errors.Is(err, domain.ErrTooManyRequests) {
+		reason = "rate limited"
+	}
+	via, _ := ctx.Value(protocolKey{}).(string)
+	if via == "" {
+		via = "basic"
+	}
+	details, _ := json.Marshal(map[string]any{"via": via, "reason": reason})
+	ri := RequestInfoFrom(ctx)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := gendb.New(a.pool).InsertAuditEvent(ctx, gendb.InsertAuditEventParams{
+		Actor: username, ActorKind: string(KindAnonymous), Action: "login", Target: username, Success: false,
+		RemoteAddr: ri.ClientIP, RequestID: ri.RequestID, Details: details,
+	}); err != nil {
+		a.log.ErrorContext(ctx, "audit of a failed login", "err", err)
+	}
 }
 
 // Password verifies a local account's password. Unknown users cost the same

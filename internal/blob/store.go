@@ -20,7 +20,10 @@ const (
 	// TempPrefix holds uploads in progress on drivers that can rename; what
 	// is left there is always garbage once older than the longest upload.
 	TempPrefix = "tmp/"
-	// ObjectPrefix holds finished uploads on drivers that cannot rename.
+	// ObjectPrefix holds finished uploads on drivers that cannot rename,
+	// and the first chunk of a resumable OCI upload on them (which becomes
+	// the blob as is when it is the only one): an object here without a
+	// blobs row is garbage only once older than the upload TTL.
 	ObjectPrefix = "objects/"
 	// ContentPrefix holds finished uploads at their content address.
 	ContentPrefix = "blobs/"

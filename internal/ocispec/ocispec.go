@@ -32,6 +32,26 @@ const MaxNameLength = 255
 // ErrInvalid marks a name, tag or manifest that breaks the specification.
 var ErrInvalid = errors.New("ocispec: invalid")
 
+// invalidError is an ErrInvalid whose reason is fit for the client.
+type invalidError struct{ reason string }
+
+func (e *invalidError) Error() string        { return ErrInvalid.Error() + ": " + e.reason }
+func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &invalidError{reason: fmt.Sprintf(format, args...)}
+}
+
+// Reason returns what an ErrInvalid from this package says is wrong, in
+// words for the client (no package prefix).
+func Reason(err error) (string, bool) {
+	var e *invalidError
+	if errors.As(err, &e) {
+		return e.reason, true
+	}
+	return "", false
+}
+
 var (
 	nameRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`)
 	tagRE  = regexp.MustCompile(`^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$`)
@@ -40,10 +60,10 @@ var (
 // ValidateName checks a full OCI repository name against the spec's grammar.
 func ValidateName(name string) error {
 	if name == "" || len(name) > MaxNameLength {
-		return fmt.Errorf("%w: repository name must have 1-%d characters", ErrInvalid, MaxNameLength)
+		return invalidf("repository name must have 1-%d characters", MaxNameLength)
 	}
 	if !nameRE.MatchString(name) {
-		return fmt.Errorf("%w: repository name %q does not match the OCI name grammar", ErrInvalid, name)
+		return invalidf("repository name %q does not match the OCI name grammar", name)
 	}
 	return nil
 }
@@ -134,7 +154,7 @@ func Nondistributable(mt string) bool {
 // itself.
 func ParseManifest(contentType string, body []byte, digest string) (Parsed, error) {
 	if len(body) > MaxManifestSize {
-		return Parsed{}, fmt.Errorf("%w: manifest larger than %d bytes", ErrInvalid, MaxManifestSize)
+		return Parsed{}, invalidf("manifest larger than %d bytes", MaxManifestSize)
 	}
 	contentType = baseMediaType(contentType)
 	if contentType == "application/json" || contentType == "application/octet-stream" {
@@ -143,18 +163,18 @@ func ParseManifest(contentType string, body []byte, digest string) (Parsed, erro
 	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&m); err != nil {
-		return Parsed{}, fmt.Errorf("%w: manifest is not valid JSON: %v", ErrInvalid, err)
+		return Parsed{}, invalidf("manifest is not valid JSON: %v", err)
 	}
 	if dec.More() {
-		return Parsed{}, fmt.Errorf("%w: trailing data after the manifest", ErrInvalid)
+		return Parsed{}, invalidf("trailing data after the manifest")
 	}
 	if m.SchemaVersion != 2 {
-		return Parsed{}, fmt.Errorf("%w: schemaVersion must be 2", ErrInvalid)
+		return Parsed{}, invalidf("schemaVersion must be 2")
 	}
 	mt := m.MediaType
 	switch {
 	case mt != "" && contentType != "" && contentType != mt:
-		return Parsed{}, fmt.Errorf("%w: mediaType %q disagrees with Content-Type %q", ErrInvalid, mt, contentType)
+		return Parsed{}, invalidf("mediaType %q disagrees with Content-Type %q", mt, contentType)
 	case mt == "" && contentType != "":
 		mt = contentType
 	case mt == "" && m.Manifests != nil:
@@ -167,22 +187,22 @@ func ParseManifest(contentType string, body []byte, digest string) (Parsed, erro
 	case IsIndexType(mt):
 		p.Index = true
 		if m.Config != nil || m.Layers != nil {
-			return Parsed{}, fmt.Errorf("%w: an index has no config or layers", ErrInvalid)
+			return Parsed{}, invalidf("an index has no config or layers")
 		}
 		for _, d := range m.Manifests {
 			if err := checkDescriptor(d); err != nil {
 				return Parsed{}, err
 			}
 			if d.Digest == digest {
-				return Parsed{}, fmt.Errorf("%w: an index cannot list itself", ErrInvalid)
+				return Parsed{}, invalidf("an index cannot list itself")
 			}
 		}
 	case IsManifestType(mt):
 		if m.Config == nil {
-			return Parsed{}, fmt.Errorf("%w: an image manifest needs a config", ErrInvalid)
+			return Parsed{}, invalidf("an image manifest needs a config")
 		}
 		if m.Manifests != nil {
-			return Parsed{}, fmt.Errorf("%w: an image manifest has no manifests list", ErrInvalid)
+			return Parsed{}, invalidf("an image manifest has no manifests list")
 		}
 		if err := checkDescriptor(*m.Config); err != nil {
 			return Parsed{}, err
@@ -193,7 +213,7 @@ func ParseManifest(contentType string, body []byte, digest string) (Parsed, erro
 			}
 		}
 	default:
-		return Parsed{}, fmt.Errorf("%w: unsupported manifest media type %q", ErrInvalid, mt)
+		return Parsed{}, invalidf("unsupported manifest media type %q", mt)
 	}
 	if m.Subject != nil {
 		if err := checkDescriptor(*m.Subject); err != nil {
@@ -205,13 +225,13 @@ func ParseManifest(contentType string, body []byte, digest string) (Parsed, erro
 
 func checkDescriptor(d Descriptor) error {
 	if _, err := blob.ParseDigest(d.Digest); err != nil {
-		return fmt.Errorf("%w: descriptor digest %q: %v", ErrInvalid, d.Digest, err)
+		return invalidf("descriptor digest %q is not a valid digest", d.Digest)
 	}
 	if d.Size < 0 {
-		return fmt.Errorf("%w: descriptor %s has a negative size", ErrInvalid, d.Digest)
+		return invalidf("descriptor %s has a negative size", d.Digest)
 	}
 	if d.MediaType == "" {
-		return fmt.Errorf("%w: descriptor %s has no mediaType", ErrInvalid, d.Digest)
+		return invalidf("descriptor %s has no mediaType", d.Digest)
 	}
 	return nil
 }

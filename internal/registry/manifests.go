@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
@@ -51,17 +50,17 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	var tags []string
 	for _, t := range extraTags {
 		if !ocispec.ValidTag(t) {
-			return PutResult{}, fmt.Errorf("%w: invalid tag %q", ErrTagInvalid, t)
+			return PutResult{}, fail(ErrTagInvalid, nil, "invalid tag %q", t)
 		}
 	}
 	if d, err := blob.ParseDigest(reference); err == nil {
 		digest = DigestOf(body, d.Algorithm)
 		if digest != reference {
-			return PutResult{}, fmt.Errorf("%w: manifest digest is %s, not %s", ErrDigestInvalid, digest, reference)
+			return PutResult{}, fail(ErrDigestInvalid, nil, "manifest digest is %s, not %s", digest, reference)
 		}
 	} else {
 		if !ocispec.ValidTag(reference) {
-			return PutResult{}, fmt.Errorf("%w: %q is neither a tag nor a digest", ErrTagInvalid, reference)
+			return PutResult{}, fail(ErrTagInvalid, nil, "%q is neither a tag nor a digest", reference)
 		}
 		tags = []string{reference}
 		digest = DigestOf(body, blob.SHA256)
@@ -73,7 +72,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	}
 	m, err := ocispec.ParseManifest(contentType, body, digest)
 	if err != nil {
-		return PutResult{}, errors.Join(ErrManifestInvalid, err)
+		return PutResult{}, fail(ErrManifestInvalid, err, "%s", reason(err))
 	}
 	q := s.q()
 	if bl := m.Blobs(); len(bl) > 0 {
@@ -83,7 +82,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 			return PutResult{}, db.Translate(err)
 		}
 		if missing := firstMissing(want, have); missing != "" {
-			return PutResult{}, fmt.Errorf("%w: blob %s is not in %s", ErrManifestBlobUnknown, missing, n.Full())
+			return PutResult{}, fail(ErrManifestBlobUnknown, nil, "blob %s is not in %s", missing, n.Full())
 		}
 	}
 	if m.Index && len(m.Manifests) > 0 {
@@ -93,7 +92,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 			return PutResult{}, db.Translate(err)
 		}
 		if missing := firstMissing(want, have); missing != "" {
-			return PutResult{}, fmt.Errorf("%w: manifest %s is not in %s", ErrManifestBlobUnknown, missing, n.Full())
+			return PutResult{}, fail(ErrManifestBlobUnknown, nil, "manifest %s is not in %s", missing, n.Full())
 		}
 	}
 	var subject *string
@@ -140,7 +139,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 					return db.Translate(err)
 				}
 				if rows == 0 {
-					return fmt.Errorf("%w: tag %s exists and repository %q is immutable", ErrImmutable, tag, n.Repo.Name)
+					return fail(ErrImmutable, nil, "tag %s points at another manifest and repository %q is immutable", tag, n.Repo.Name)
 				}
 				continue
 			}
@@ -164,6 +163,14 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 		return nil
 	})
 	return res, err
+}
+
+// reason is what a manifest parse error tells the client.
+func reason(err error) string {
+	if r, ok := ocispec.Reason(err); ok {
+		return r
+	}
+	return "manifest invalid"
 }
 
 func refSep(v string) string {
@@ -219,7 +226,7 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 				return db.Translate(err)
 			}
 			if n.Repo.Immutable && len(tags) > 0 {
-				return fmt.Errorf("%w: manifest %s is tagged and repository %q is immutable", ErrImmutable, reference, n.Repo.Name)
+				return fail(ErrImmutable, nil, "manifest %s is tagged and repository %q is immutable", reference, n.Repo.Name)
 			}
 			if err := referenced(ctx, q, n, reference, "manifest"); err != nil {
 				return err
@@ -230,7 +237,7 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 			versions = append(tags, reference)
 		} else {
 			if n.Repo.Immutable {
-				return fmt.Errorf("%w: tags of repository %q cannot be deleted", ErrImmutable, n.Repo.Name)
+				return fail(ErrImmutable, nil, "tags of repository %q cannot be deleted: it is immutable", n.Repo.Name)
 			}
 			rows, err := q.DeleteTag(ctx, gendb.DeleteTagParams{RepositoryID: n.Repo.ID, Image: n.Image, Tag: reference})
 			if err != nil {

@@ -43,6 +43,45 @@ var (
 	ErrReferenced = errors.New("still referenced")
 )
 
+// failure is a protocol failure: its sentinel (which the handler maps to
+// a code), a message for the client, and the cause for the logs.
+type failure struct {
+	kind  error
+	msg   string
+	cause error
+}
+
+func (e *failure) Error() string {
+	s := e.kind.Error() + ": " + e.msg
+	if e.cause != nil {
+		s += ": " + e.cause.Error()
+	}
+	return s
+}
+
+func (e *failure) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
+
+// fail builds a failure of kind with a message for the client; cause (may
+// be nil) stays in the chain for errors.Is and the logs only.
+func fail(kind, cause error, format string, args ...any) error {
+	return &failure{kind: kind, msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
+// Detail returns the client-facing message of a registry failure, without
+// the internal chain behind it.
+func Detail(err error) (string, bool) {
+	var f *failure
+	if errors.As(err, &f) {
+		return f.msg, true
+	}
+	return "", false
+}
+
 // Service is the registry over one database and blob store.
 type Service struct {
 	Pool  *pgxpool.Pool
@@ -129,7 +168,7 @@ func referenced(ctx context.Context, q *db.Queries, n Name, digest, kind string)
 	by, err := q.GetReferencingManifest(ctx, gendb.GetReferencingManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest, Kind: kind})
 	switch err = db.Translate(err); {
 	case err == nil:
-		return fmt.Errorf("%w: %s %s is referenced by manifest %s; delete that first", ErrReferenced, kind, digest, by)
+		return fail(ErrReferenced, nil, "%s %s is referenced by manifest %s; delete that first", kind, digest, by)
 	case errors.Is(err, domain.ErrNotFound):
 		return nil
 	}
@@ -169,10 +208,12 @@ func (s *Service) PutBlob(ctx context.Context, n Name, r io.Reader, size int64, 
 
 func ingestErr(err error) error {
 	switch {
-	case errors.Is(err, blob.ErrDigestMismatch), errors.Is(err, blob.ErrInvalidDigest):
-		return errors.Join(ErrDigestInvalid, err)
+	case errors.Is(err, blob.ErrDigestMismatch):
+		return fail(ErrDigestInvalid, err, "content does not match the digest")
+	case errors.Is(err, blob.ErrInvalidDigest):
+		return fail(ErrDigestInvalid, err, "unsupported digest")
 	case errors.Is(err, blob.ErrSizeMismatch):
-		return errors.Join(ErrSizeInvalid, err)
+		return fail(ErrSizeInvalid, err, "content length does not match the declared size")
 	}
 	return err
 }

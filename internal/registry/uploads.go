@@ -93,7 +93,7 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 		key = fmt.Sprintf("uploads/%s/%d-%s", up.ID, up.Offset, strings.ToLower(rand.Text()[:8]))
 	}
 	if err := s.Store.Driver().Put(ctx, key, cr, size); err != nil {
-		return up, errors.Join(ErrUploadInvalid, err)
+		return up, fail(ErrUploadInvalid, err, "storing the chunk failed")
 	}
 	if cr.n == 0 {
 		s.discard(ctx, key)
@@ -147,7 +147,7 @@ func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload
 	n, err := ap.WriteAt(ctx, key, up.Offset, io.TeeReader(r, h), size)
 	if err != nil {
 		release()
-		return up, errors.Join(ErrUploadInvalid, err)
+		return up, fail(ErrUploadInvalid, err, "storing the chunk failed")
 	}
 	if n == 0 && len(up.parts) == 0 {
 		release()
@@ -210,7 +210,7 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	switch want.Algorithm {
 	case blob.SHA256:
 		if sum256 != digest {
-			return Blob{}, fmt.Errorf("%w: content is %s, not %s", ErrDigestInvalid, sum256, digest)
+			return Blob{}, fail(ErrDigestInvalid, nil, "content is %s, not %s", sum256, digest)
 		}
 	default:
 		// Rare: only sha512 uploads read the chunks a second time.
@@ -219,7 +219,7 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 			return Blob{}, err
 		}
 		if got := "sha512:" + hex.EncodeToString(h512.Sum(nil)); got != digest {
-			return Blob{}, fmt.Errorf("%w: content is %s, not %s", ErrDigestInvalid, got, digest)
+			return Blob{}, fail(ErrDigestInvalid, nil, "content is %s, not %s", got, digest)
 		}
 	}
 

@@ -56,6 +56,16 @@ func (s *Service) TagViews(ctx context.Context, n Name) ([]TagView, error) {
 	if err != nil {
 		return nil, db.Translate(err)
 	}
+	if len(rows) == 0 {
+		// No tags: an image of untagged manifests, or no image at all.
+		ok, err := s.q().ImageExists(ctx, gendb.ImageExistsParams{RepositoryID: n.Repo.ID, Image: n.Image})
+		if err != nil {
+			return nil, db.Translate(err)
+		}
+		if !ok {
+			return nil, domain.Errorf(domain.ErrNotFound, "image %q not found", n.Full())
+		}
+	}
 	out := make([]TagView, 0, len(rows))
 	for _, r := range rows {
 		v := TagView{Tag: r.Tag, Digest: r.Digest, MediaType: r.MediaType, Size: r.Size + r.TotalSize, UpdatedAt: r.UpdatedAt, Platforms: []string{}}
