@@ -17,6 +17,7 @@ if [ -z "${DB_HOST:-}" ]; then
   bindir=$(dirname "$initdb")
   pgdir="$KODERA_DATA_DIR/postgres"
   port=${KODERA_DEV_DB_PORT:-55432}
+  if [ -f "$pgdir/port" ]; then port=$(cat "$pgdir/port"); fi
   as_pg=()
   if [ "$(id -u)" = 0 ]; then
     # PostgreSQL refuses to run as root.
@@ -32,6 +33,9 @@ if [ -z "${DB_HOST:-}" ]; then
     # Left running by an earlier run that was killed: reuse it, leave it up.
     echo "run: reusing the PostgreSQL already running in $pgdir"
   else
+    # Another server (another data dir's cluster) may hold the port: take the next free one.
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    echo "$port" >"$pgdir/port"
     "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" -w start >/dev/null
     stop_db() { "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; }
