@@ -13,3 +13,8 @@ WITH ins AS (
 SELECT * FROM ins
 UNION ALL
 SELECT * FROM blobs WHERE digest = @digest AND NOT EXISTS (SELECT 1 FROM ins);
+
+-- name: RepairBlobStorageKey :exec
+-- RepairBlobStorageKey points a digest at a fresh copy when the object its
+-- row named was lost, but only if no one repaired it first.
+UPDATE blobs SET storage_key = @new_key WHERE digest = @digest AND storage_key = @old_key;

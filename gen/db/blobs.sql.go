@@ -64,3 +64,20 @@ func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (InsertB
 	)
 	return i, err
 }
+
+const repairBlobStorageKey = `-- name: RepairBlobStorageKey :exec
+UPDATE blobs SET storage_key = $1 WHERE digest = $2 AND storage_key = $3
+`
+
+type RepairBlobStorageKeyParams struct {
+	NewKey string
+	Digest string
+	OldKey string
+}
+
+// RepairBlobStorageKey points a digest at a fresh copy when the object its
+// row named was lost, but only if no one repaired it first.
+func (q *Queries) RepairBlobStorageKey(ctx context.Context, arg RepairBlobStorageKeyParams) error {
+	_, err := q.db.Exec(ctx, repairBlobStorageKey, arg.NewKey, arg.Digest, arg.OldKey)
+	return err
+}

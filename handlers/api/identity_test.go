@@ -416,3 +416,20 @@ func TestSessionExpiry(t *testing.T) {
 	expect(t, n, s, "GET", "/api/v1/system/info", "", 401)
 	expect(t, n, cred{}, "GET", "/api/v1/system/info", "", 200)
 }
+
+// TestAdminPasswordResetLiftsLockout: an admin setting a new password ends
+// the account's lockout at once, instead of leaving the user to wait it out.
+func TestAdminPasswordResetLiftsLockout(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{})
+	seed := n.Seed(t)
+	seed.User("dave", userPassword, false)
+	adminToken := bearer(seed.Token(apptest.AdminUser, false, nil))
+	login := func(pw string) string { return mustJSON(map[string]string{"username": "dave", "password": pw}) }
+	for range 5 {
+		expect(t, n, cred{}, "POST", "/api/v1/auth/login", login("wrong-password"), 401)
+	}
+	expect(t, n, cred{}, "POST", "/api/v1/auth/login", login(userPassword), 429)
+	expect(t, n, adminToken, "PATCH", "/api/v1/admin/users/dave", `{"password":"a-brand-new-password"}`, 200)
+	expect(t, n, cred{}, "POST", "/api/v1/auth/login", login("a-brand-new-password"), 200)
+}

@@ -164,6 +164,7 @@ func TestImmutable(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	f.put("/priv/a.bin", "one")
+	f.put("/priv/d/x.txt", "x")
 	f.sql(`UPDATE repositories SET immutable = true WHERE name = 'priv'`)
 	r := f.do("PUT", "/priv/a.bin", strings.NewReader("two"))
 	require.Equal(t, http.StatusConflict, r.Status, r.Body)
@@ -182,6 +183,12 @@ func TestImmutable(t *testing.T) {
 	r = f.do("GET", "/priv/a.bin", nil)
 	require.Equal(t, "one", r.Body)
 	f.put("/priv/b.bin", "two")
+	// Deleting or moving would let the path take other content.
+	r = f.do("DELETE", "/priv/a.bin", nil)
+	require.Equal(t, http.StatusConflict, r.Status, r.Body)
+	r = f.do("DELETE", "/priv/d", nil)
+	require.Equal(t, http.StatusConflict, r.Status, r.Body)
+	require.Equal(t, "one", f.do("GET", "/priv/a.bin", nil).Body)
 }
 
 // TestIfMatch: a PUT with If-Match replaces the file only while it still

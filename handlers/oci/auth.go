@@ -321,6 +321,19 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 		}
 		return e
 	}
+	if p.IsAnonymous() {
+		// With guest access off every request must authenticate: no
+		// anonymous token at all, so clients ask for credentials.
+		guest, err := h.authz.GuestAccess(r.Context())
+		if err != nil {
+			return err
+		}
+		if !guest {
+			e := CodeUnauthorized.WithDetail("authentication required: guest access is off")
+			e.Challenge = fmt.Sprintf(`Basic realm=%q`, h.service(r))
+			return e
+		}
+	}
 	var access []accessEntry
 	for _, s := range scopes {
 		for _, one := range strings.Fields(s) {

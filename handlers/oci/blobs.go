@@ -44,6 +44,15 @@ func (h *Handler) getBlob(w http.ResponseWriter, r *http.Request, n registry.Nam
 			return err
 		}
 		defer body.Close()
+	} else if r.Method == http.MethodHead {
+		// HEAD must not promise content the store lost: clients skip
+		// uploading a blob HEAD says exists, so a 404 here lets the next
+		// push repair it.
+		probe, err := h.svc.Open(r.Context(), b, 0, 0)
+		if err != nil {
+			return err
+		}
+		probe.Close()
 	}
 	hd := w.Header()
 	hd.Set("Docker-Content-Digest", b.Digest)

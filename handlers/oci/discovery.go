@@ -16,17 +16,17 @@ import (
 const maxPage = 1000
 
 // pageParams reads n and last; n <= 0 or absent means the default page.
-func pageParams(r *http.Request) (int, string, bool) {
+func pageParams(r *http.Request) (int, string, error) {
 	q := r.URL.Query()
 	n := maxPage
-	explicit := false
 	if s := q.Get("n"); s != "" {
 		v, err := strconv.Atoi(s)
-		if err == nil && v >= 0 {
-			n, explicit = min(v, maxPage), true
+		if err != nil || v < 0 {
+			return 0, "", CodePaginationInvalid.WithDetail("n must be a number from 0 up")
 		}
+		n = min(v, maxPage)
 	}
-	return n, q.Get("last"), explicit
+	return n, q.Get("last"), nil
 }
 
 func nextLink(path string, n int, last string) string {
@@ -36,7 +36,10 @@ func nextLink(path string, n int, last string) string {
 
 // listTags implements GET /v2/<name>/tags/list ("Listing tags").
 func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, n registry.Name, _ route) error {
-	limit, last, _ := pageParams(r)
+	limit, last, err := pageParams(r)
+	if err != nil {
+		return err
+	}
 	tags := []string{}
 	if limit > 0 {
 		var err error
@@ -79,7 +82,15 @@ func (h *Handler) catalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, last, _ := pageParams(r)
+	if c.p.IsAnonymous() && c.claims == nil {
+		// Like GET /v2/: anonymous callers are challenged, so clients
+		// retry with credentials (and guest access off means no listing).
+		return h.challenge(r, "registry:catalog:*", CodeUnauthorized.WithDetail("authentication required"))
+	}
+	limit, last, err := pageParams(r)
+	if err != nil {
+		return err
+	}
 	names := []string{}
 	readable := map[string]bool{}
 	cursor := last

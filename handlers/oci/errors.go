@@ -42,6 +42,7 @@ var (
 	CodeDenied              = Code{"DENIED", http.StatusForbidden, "requested access to the resource is denied"}
 	CodeReferenced          = Code{"DENIED", http.StatusConflict, "still referenced by a stored manifest"}
 	CodeUnsupported         = Code{"UNSUPPORTED", http.StatusMethodNotAllowed, "the operation is unsupported"}
+	CodePaginationInvalid   = Code{"PAGINATION_NUMBER_INVALID", http.StatusBadRequest, "invalid number of results requested"}
 	CodeTooManyRequests     = Code{"TOOMANYREQUESTS", http.StatusTooManyRequests, "too many requests"}
 	CodeUnavailable         = Code{"UNAVAILABLE", http.StatusServiceUnavailable, "service unavailable"}
 	CodeUnknown             = Code{"UNKNOWN", http.StatusInternalServerError, "unknown error"}

@@ -150,6 +150,15 @@ func TestBlobContentMissing(t *testing.T) {
 				require.Empty(t, resp.Header.Get("Content-Range"))
 				require.NotEqual(t, "15", resp.Header.Get("Content-Length"))
 			}
+			// HEAD agrees, so a client pushes the blob again...
+			resp := c.do("HEAD", "/v2/apps/img/blobs/"+digest, nil, nil)
+			readAll(resp)
+			require.Equal(t, http.StatusNotFound, resp.StatusCode)
+			require.Empty(t, resp.Header.Get("Docker-Content-Digest"))
+			// ...which repairs it.
+			require.Equal(t, digest, c.pushBlob("apps/img", []byte("soon to be lost")))
+			resp = c.do("GET", "/v2/apps/img/blobs/"+digest, nil, nil)
+			require.Equal(t, "soon to be lost", readAll(resp))
 			require.Contains(t, node.Logs(), "blob content missing")
 		})
 	}

@@ -154,3 +154,37 @@ func TestMinorAnswers(t *testing.T) {
 	resp = alice.do("GET", "/api/v1/repositories/pub/docker/images/app/tags", nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, readAll(resp))
 }
+
+// TestGuestAccessOff: with guest access off an anonymous caller gets no
+// registry token at all (401 with a Basic challenge), and pulls of public
+// repositories need credentials; with it on, anonymous pulls work.
+func TestGuestAccessOff(t *testing.T) {
+	node := apptest.Start(t, apptest.Options{})
+	seed := node.Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.Repo("pub", "docker", "public", "alice")
+	alice := &client{t: t, base: node.URL, user: "alice", pass: "alice-password-123"}
+	anon := &client{t: t, base: node.URL}
+	admin := &client{t: t, base: node.URL, user: apptest.AdminUser, pass: apptest.AdminPassword}
+	alice.pushImage("pub/app", "v1", []byte("layer"))
+	tokenURL := "/v2/token?service=" + node.Addr + "&scope=repository:pub/app:pull"
+
+	resp := anon.do("GET", tokenURL, nil, nil)
+	readAll(resp)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "guest access is on by default")
+
+	json := map[string]string{"Content-Type": "application/json"}
+	resp = admin.do("PUT", "/api/v1/admin/settings", json, []byte(`{"guestAccess":false}`))
+	require.Equal(t, http.StatusOK, resp.StatusCode, readAll(resp))
+
+	resp = anon.do("GET", tokenURL, nil, nil)
+	body := readAll(resp)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, body)
+	require.Contains(t, resp.Header.Get("WWW-Authenticate"), "Basic")
+	resp = anon.do("GET", "/v2/pub/app/manifests/v1", nil, nil)
+	readAll(resp)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp = alice.do("GET", "/v2/pub/app/manifests/v1", nil, nil)
+	readAll(resp)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+}

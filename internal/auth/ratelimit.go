@@ -50,6 +50,12 @@ func (e *RateLimitError) domainError() error {
 // "Admin" and "admin" share one budget.
 func loginKey(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
+// ClearLoginFailures lifts an account's lockout, as an admin setting a new
+// password expects; the per-address budget is left as it is.
+func ClearLoginFailures(ctx context.Context, q *gendb.Queries, username string) error {
+	return q.DeleteLoginFailuresByUsername(ctx, loginKey(username))
+}
+
 // checkLoginLimit refuses a password check while the account or the client
 // address is over its budget. It reports whether the account has failures
 // on record (to clear them after a success).

@@ -297,6 +297,15 @@ func (e existsError) Unwrap() []error { return []error{e.error, ErrExists} }
 
 func exists(err error) error { return existsError{err} }
 
+// refuseImmutable keeps stored content as it is in an immutable repository:
+// a delete or a move would let a path be given other content.
+func refuseImmutable(repo gendb.Repository, verb string) error {
+	if !repo.Immutable {
+		return nil
+	}
+	return domain.Errorf(domain.ErrConflict, "repository %q is immutable: its files cannot be %s (an admin can turn immutability off)", repo.Name, verb)
+}
+
 func overwriteRefused(repo gendb.Repository, p string) error {
 	if repo.Immutable {
 		return exists(domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name))
@@ -391,6 +400,9 @@ func (s *Service) Delete(ctx context.Context, repo gendb.Repository, p string) (
 	if p == "" {
 		return 0, domain.Errorf(domain.ErrInvalid, "the repository root cannot be deleted here")
 	}
+	if err := refuseImmutable(repo, "deleted"); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := db.WithTx(ctx, s.Pool, func(q *gendb.Queries) error {
 		// Locking the top row first makes uploads into the folder that
@@ -419,6 +431,8 @@ func (s *Service) Move(ctx context.Context, repo gendb.Repository, from, to stri
 		return Entry{}, err
 	}
 	switch {
+	case repo.Immutable:
+		return Entry{}, refuseImmutable(repo, "moved")
 	case from == "":
 		return Entry{}, domain.Errorf(domain.ErrInvalid, "the repository root cannot be moved")
 	case to == "":

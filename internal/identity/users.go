@@ -124,6 +124,11 @@ func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange)
 				return errors.Join(err, errLastAdmin)
 			}
 		}
+		if hash != nil {
+			if err := auth.ClearLoginFailures(ctx, q, u.Username); err != nil {
+				return err
+			}
+		}
 		if hash != nil || (u.Disabled && !before.Disabled) {
 			if err := q.DeleteUserSessions(ctx, gendb.DeleteUserSessionsParams{UserID: u.ID, KeepIDHash: []byte{}}); err != nil {
 				return err

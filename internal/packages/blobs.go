@@ -2,6 +2,8 @@ package packages
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"io"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,9 +39,21 @@ func (b *Blobs) Register(ctx context.Context, obj blob.Object) (gendb.Blob, erro
 	if err != nil {
 		return gendb.Blob{}, db.Translate(err)
 	}
-	if row.StorageKey != obj.Key {
-		_ = b.Store.Delete(context.WithoutCancel(ctx), obj.Key)
+	if row.StorageKey == obj.Key {
+		return gendb.Blob(row), nil
 	}
+	// The digest was known. Keep the stored copy and drop the new one,
+	// unless the stored object is gone (lost from the store): then the new
+	// copy repairs the row, so a client's re-upload heals the blob.
+	if _, err := b.Store.Driver().Stat(ctx, row.StorageKey); errors.Is(err, fs.ErrNotExist) {
+		q := gendb.New(b.Pool)
+		err := q.RepairBlobStorageKey(ctx, gendb.RepairBlobStorageKeyParams{Digest: obj.Digest, NewKey: obj.Key, OldKey: row.StorageKey})
+		if err != nil {
+			return gendb.Blob{}, db.Translate(err)
+		}
+		return b.Get(ctx, obj.Digest)
+	}
+	_ = b.Store.Delete(context.WithoutCancel(ctx), obj.Key)
 	return gendb.Blob(row), nil
 }
 
