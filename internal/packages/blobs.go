@@ -3,8 +3,8 @@ package packages
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"io"
+	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
