@@ -56,6 +56,7 @@ func TestCalls(t *testing.T) {
 		{name: "catalog bad n", c: alice, method: "GET", path: "/v2/_catalog?n=abc", status: 400, code: "PAGINATION_NUMBER_INVALID"},
 		{name: "catalog negative n", c: alice, method: "GET", path: "/v2/_catalog?n=-1", status: 400, code: "PAGINATION_NUMBER_INVALID"},
 		{name: "tags bad n", c: alice, method: "GET", path: "/v2/apps/img/tags/list?n=x", status: 400, code: "PAGINATION_NUMBER_INVALID"},
+		{name: "tags of no image", c: alice, method: "GET", path: "/v2/apps/nothing-here/tags/list", status: 404, code: "NAME_UNKNOWN"},
 		{name: "ping wrong password", c: wrong, method: "GET", path: "/v2/", status: 401, code: "UNAUTHORIZED"},
 		{name: "manifest by tag", c: alice, method: "GET", path: "/v2/apps/img/manifests/v1", status: 200,
 			headers: map[string]string{"Content-Type": "application/vnd.oci.image.manifest.v1+json", "Docker-Content-Digest": img.Manifest, "ETag": `"` + img.Manifest + `"`}},

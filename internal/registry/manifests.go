@@ -258,10 +258,21 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 	})
 }
 
-// Tags lists tags after last, at most limit.
+// Tags lists tags after last, at most limit. A name holding no manifest at
+// all is ErrNotFound (NAME_UNKNOWN), as the distribution spec says.
 func (s *Service) Tags(ctx context.Context, n Name, last string, limit int) ([]string, error) {
 	tags, err := s.q().ListTags(ctx, gendb.ListTagsParams{RepositoryID: n.Repo.ID, Image: n.Image, Last: last, Lim: int32(limit)})
-	return tags, db.Translate(err)
+	if err != nil || len(tags) > 0 || last != "" {
+		return tags, db.Translate(err)
+	}
+	ok, err := s.q().ImageExists(ctx, gendb.ImageExistsParams{RepositoryID: n.Repo.ID, Image: n.Image})
+	if err != nil {
+		return nil, db.Translate(err)
+	}
+	if !ok {
+		return nil, domain.Errorf(domain.ErrNotFound, "image %q not found", n.Full())
+	}
+	return tags, nil
 }
 
 // Referrers returns descriptors of the manifests whose subject is digest,
