@@ -36,7 +36,9 @@ if [ -z "${DB_HOST:-}" ]; then
     # Another server (another data dir's cluster) may hold the port: take the next free one.
     while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     echo "$port" >"$pgdir/port"
-    "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
+    # In its own session: signals meant for this script (Ctrl-C, timeout) must
+    # not reach the cluster before kodera has closed its connections.
+    "${as_pg[@]}" setsid -w "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" -w start >/dev/null
     stop_db() { "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; }
   fi
