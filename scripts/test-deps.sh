@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Names the Debian packages the tests need and are missing, with the exact
-# line to install them, instead of failing somewhere deep in a test.
+# Installs the Debian packages the tests need when they are missing (as
+# root, like `task run` installs postgresql); as another user it prints the
+# exact apt-get line and stops, instead of failing deep inside a test.
 set -euo pipefail
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -9,10 +10,16 @@ have wget    || need+=(wget)
 have skopeo  || need+=(skopeo)
 have git     || need+=(git)
 have node    || need+=(nodejs)
+have npm     || need+=(npm)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
-if [ ${#need[@]} -gt 0 ]; then
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
   echo "missing system packages; install them with:" >&2
   echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${need[*]}" >&2
   exit 1
 fi
+echo "test: installing ${need[*]} (apt-get)"
+apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
