@@ -2,7 +2,7 @@ package auth
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
