@@ -32,3 +32,7 @@ DELETE FROM login_failures WHERE username = @username;
 -- name: PruneLoginFailures :exec
 -- PruneLoginFailures drops failures too old to count.
 DELETE FROM login_failures WHERE at < @before;
+
+-- name: DeleteLoginFailuresByUsernameAndClientIP :exec
+-- DeleteLoginFailuresByUsernameAndClientIP forgets an account's failures from one address after a successful login there.
+DELETE FROM login_failures WHERE username = @username AND client_ip = @client_ip;

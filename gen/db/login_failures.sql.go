@@ -100,6 +100,21 @@ func (q *Queries) DeleteLoginFailuresByUsername(ctx context.Context, username st
 	return err
 }
 
+const deleteLoginFailuresByUsernameAndClientIP = `-- name: DeleteLoginFailuresByUsernameAndClientIP :exec
+DELETE FROM login_failures WHERE username = $1 AND client_ip = $2
+`
+
+type DeleteLoginFailuresByUsernameAndClientIPParams struct {
+	Username string
+	ClientIp string
+}
+
+// DeleteLoginFailuresByUsernameAndClientIP forgets an account's failures from one address after a successful login there.
+func (q *Queries) DeleteLoginFailuresByUsernameAndClientIP(ctx context.Context, arg DeleteLoginFailuresByUsernameAndClientIPParams) error {
+	_, err := q.db.Exec(ctx, deleteLoginFailuresByUsernameAndClientIP, arg.Username, arg.ClientIp)
+	return err
+}
+
 const insertLoginFailure = `-- name: InsertLoginFailure :one
 INSERT INTO login_failures (username, client_ip) VALUES ($1, $2) RETURNING id
 `

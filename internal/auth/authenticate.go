@@ -197,7 +197,7 @@ func (a *Authenticator) Password(ctx context.Context, username, password string)
 	}
 	var ok bool
 	if err := a.gate.run(ctx, func() { ok = CheckPassword(hash, password) }); err != nil {
-		a.withdrawReservation(ctx, res, key, false) // the check never ran
+		a.withdrawReservation(ctx, res, false) // the check never ran
 		return Principal{}, err
 	}
 	a.hashed.Add(1)
@@ -205,7 +205,7 @@ func (a *Authenticator) Password(ctx context.Context, username, password string)
 		a.pruneLoginFailures(ctx)
 		return Principal{}, errBadCredentials
 	}
-	a.withdrawReservation(ctx, res, key, true)
+	a.withdrawReservation(ctx, res, true)
 	a.verified.put(ck, u)
 	return userPrincipal(u), nil
 }

@@ -82,7 +82,8 @@ const (
 // loginReservation is a password check counted as a failure before it runs.
 type loginReservation struct {
 	id          int64
-	hadFailures bool // the account had failures on record (cleared after a success)
+	user, ip    string
+	hadFailures bool // the account had failures from this address on record (cleared after a success)
 }
 
 // reserveLoginCheck refuses a password check while the account (from this
@@ -93,7 +94,7 @@ type loginReservation struct {
 // two reservations never wait on each other in a cycle.
 func (a *Authenticator) reserveLoginCheck(ctx context.Context, user, ip string) (loginReservation, error) {
 	l := a.limits
-	var res loginReservation
+	res := loginReservation{user: user, ip: ip}
 	err := db.WithTx(ctx, a.pool, func(q *gendb.Queries) error {
 		since := time.Now().Add(-l.Window)
 		if err := q.LockLoginBudget(ctx, gendb.LockLoginBudgetParams{Class: lockClassAccount, Key: user}); err != nil {
@@ -106,6 +107,7 @@ func (a *Authenticator) reserveLoginCheck(ctx context.Context, user, ip string) 
 		if err != nil {
 			return err
 		}
+		res.hadFailures = pair.Failures > 0
 		if pair.Failures >= int64(l.PerAccount) {
 			return &RateLimitError{RetryAfter: time.Until(pair.Oldest.Add(l.Window))}
 		}
@@ -113,7 +115,6 @@ func (a *Authenticator) reserveLoginCheck(ctx context.Context, user, ip string) 
 		if err != nil {
 			return err
 		}
-		res.hadFailures = acct.Failures > 0
 		if acct.Failures >= int64(l.PerAccountTotal) {
 			return &RateLimitError{RetryAfter: time.Until(acct.Oldest.Add(l.Window))}
 		}
@@ -137,9 +138,11 @@ func (a *Authenticator) reserveLoginCheck(ctx context.Context, user, ip string) 
 }
 
 // withdrawReservation forgets a reserved check that succeeded or never ran
-// and, after a success, the account's earlier failures. It runs even when
-// the request is gone: a reservation left behind would count as a failure.
-func (a *Authenticator) withdrawReservation(ctx context.Context, res loginReservation, user string, succeeded bool) {
+// and, after a success, the account's earlier failures from the same
+// address (those from elsewhere may be someone else guessing). It runs even
+// when the request is gone: a reservation left behind would count as a
+// failure.
+func (a *Authenticator) withdrawReservation(ctx context.Context, res loginReservation, succeeded bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	q := gendb.New(a.pool)
@@ -147,7 +150,7 @@ func (a *Authenticator) withdrawReservation(ctx context.Context, res loginReserv
 		a.log.WarnContext(ctx, "withdrawing a login reservation failed", "err", err)
 	}
 	if succeeded && res.hadFailures {
-		if err := q.DeleteLoginFailuresByUsername(ctx, user); err != nil {
+		if err := q.DeleteLoginFailuresByUsernameAndClientIP(ctx, gendb.DeleteLoginFailuresByUsernameAndClientIPParams{Username: res.user, ClientIp: res.ip}); err != nil {
 			a.log.WarnContext(ctx, "clearing login failures failed", "err", err)
 		}
 	}
