@@ -29,7 +29,8 @@ type Authenticator struct {
 	log      *slog.Logger
 	limits   LoginLimits
 	gate     *hashGate
-	accounts keyedMutex
+	accounts keyedMutex // password checks of one account, one at a time
+	clients  keyedMutex // login budget reservations of one address, one at a time
 	verified *verifiedCache
 	// Counters of password checks, for tests and metrics.
 	hashed, remembered atomic.Int64

@@ -95,7 +95,15 @@ type loginReservation struct {
 func (a *Authenticator) reserveLoginCheck(ctx context.Context, user, ip string) (loginReservation, error) {
 	l := a.limits
 	res := loginReservation{user: user, ip: ip}
-	err := db.WithTx(ctx, a.pool, func(q *gendb.Queries) error {
+	// One reservation per address at a time on this node: waiters then
+	// queue here rather than on the advisory lock, each holding one of the
+	// pool's few connections that every other request needs too.
+	unlock, err := a.clients.lock(ctx, ip)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	err = db.WithTx(ctx, a.pool, func(q *gendb.Queries) error {
 		since := time.Now().Add(-l.Window)
 		if err := q.LockLoginBudget(ctx, gendb.LockLoginBudgetParams{Class: lockClassAccount, Key: user}); err != nil {
 			return err
