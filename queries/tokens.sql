@@ -39,8 +39,9 @@ DELETE FROM tokens WHERE id = @id AND service_account_id = @service_account_id R
 -- GetPrincipalStatus re-checks who a registry token was issued to, in one
 -- round trip: whether the user or service account still exists and is
 -- enabled, whether a user is an admin, and whether the personal token it
--- was minted from (when token_id is set) still exists unexpired.
-SELECT a.disabled, a.is_admin,
+-- was minted from (when token_id is set) still exists unexpired, and the
+-- user's credential version (password changes; 0 for service accounts).
+SELECT a.disabled, a.is_admin, a.credential_version,
        (sqlc.narg(token_id)::bigint IS NULL OR EXISTS (
            SELECT 1 FROM tokens t
            WHERE t.id = sqlc.narg(token_id)
@@ -48,7 +49,7 @@ SELECT a.disabled, a.is_admin,
              AND CASE WHEN @kind::text = 'user' THEN t.user_id = a.id ELSE t.service_account_id = a.id END
        ))::boolean AS token_valid
 FROM (
-    SELECT u.id, u.disabled, u.is_admin FROM users u WHERE @kind::text = 'user' AND u.id = @id
+    SELECT u.id, u.disabled, u.is_admin, u.credential_version FROM users u WHERE @kind::text = 'user' AND u.id = @id
     UNION ALL
-    SELECT s.id, s.disabled, false FROM service_accounts s WHERE @kind::text = 'service' AND s.id = @id
+    SELECT s.id, s.disabled, false, 0::bigint FROM service_accounts s WHERE @kind::text = 'service' AND s.id = @id
 ) a;

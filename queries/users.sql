@@ -48,6 +48,8 @@ UPDATE users SET
     full_name     = coalesce(sqlc.narg(full_name), full_name),
     email         = coalesce(sqlc.narg(email), email),
     password_hash = coalesce(sqlc.narg(password_hash), password_hash),
+    -- A new password ends whatever the old one obtained (see credential_version).
+    credential_version = credential_version + (sqlc.narg(password_hash)::text IS NOT NULL)::int,
     is_admin      = coalesce(sqlc.narg(is_admin), is_admin),
     disabled      = coalesce(sqlc.narg(disabled), disabled),
     updated_at    = now()

@@ -56,6 +56,40 @@ func (q *Queries) CountLoginFailuresByUsername(ctx context.Context, arg CountLog
 	return i, err
 }
 
+const countLoginFailuresByUsernameAndClientIP = `-- name: CountLoginFailuresByUsernameAndClientIP :one
+SELECT count(*)::bigint AS failures, coalesce(min(at), now())::timestamptz AS oldest
+FROM login_failures WHERE username = $1 AND client_ip = $2 AND at > $3
+`
+
+type CountLoginFailuresByUsernameAndClientIPParams struct {
+	Username string
+	ClientIp string
+	Since    time.Time
+}
+
+type CountLoginFailuresByUsernameAndClientIPRow struct {
+	Failures int64
+	Oldest   time.Time
+}
+
+// CountLoginFailuresByUsernameAndClientIP counts recent failures for an account from one address and when the oldest of them happened.
+func (q *Queries) CountLoginFailuresByUsernameAndClientIP(ctx context.Context, arg CountLoginFailuresByUsernameAndClientIPParams) (CountLoginFailuresByUsernameAndClientIPRow, error) {
+	row := q.db.QueryRow(ctx, countLoginFailuresByUsernameAndClientIP, arg.Username, arg.ClientIp, arg.Since)
+	var i CountLoginFailuresByUsernameAndClientIPRow
+	err := row.Scan(&i.Failures, &i.Oldest)
+	return i, err
+}
+
+const deleteLoginFailure = `-- name: DeleteLoginFailure :exec
+DELETE FROM login_failures WHERE id = $1
+`
+
+// DeleteLoginFailure withdraws a reservation whose check succeeded or never ran.
+func (q *Queries) DeleteLoginFailure(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, deleteLoginFailure, id)
+	return err
+}
+
 const deleteLoginFailuresByUsername = `-- name: DeleteLoginFailuresByUsername :exec
 DELETE FROM login_failures WHERE username = $1
 `
@@ -66,8 +100,23 @@ func (q *Queries) DeleteLoginFailuresByUsername(ctx context.Context, username st
 	return err
 }
 
-const insertLoginFailure = `-- name: InsertLoginFailure :exec
-INSERT INTO login_failures (username, client_ip) VALUES ($1, $2)
+const deleteLoginFailuresByUsernameAndClientIP = `-- name: DeleteLoginFailuresByUsernameAndClientIP :exec
+DELETE FROM login_failures WHERE username = $1 AND client_ip = $2
+`
+
+type DeleteLoginFailuresByUsernameAndClientIPParams struct {
+	Username string
+	ClientIp string
+}
+
+// DeleteLoginFailuresByUsernameAndClientIP forgets an account's failures from one address after a successful login there.
+func (q *Queries) DeleteLoginFailuresByUsernameAndClientIP(ctx context.Context, arg DeleteLoginFailuresByUsernameAndClientIPParams) error {
+	_, err := q.db.Exec(ctx, deleteLoginFailuresByUsernameAndClientIP, arg.Username, arg.ClientIp)
+	return err
+}
+
+const insertLoginFailure = `-- name: InsertLoginFailure :one
+INSERT INTO login_failures (username, client_ip) VALUES ($1, $2) RETURNING id
 `
 
 type InsertLoginFailureParams struct {
@@ -75,9 +124,26 @@ type InsertLoginFailureParams struct {
 	ClientIp string
 }
 
-// InsertLoginFailure records a failed password check for rate limiting.
-func (q *Queries) InsertLoginFailure(ctx context.Context, arg InsertLoginFailureParams) error {
-	_, err := q.db.Exec(ctx, insertLoginFailure, arg.Username, arg.ClientIp)
+// InsertLoginFailure records a password check as failed before it runs (a reservation), for rate limiting.
+func (q *Queries) InsertLoginFailure(ctx context.Context, arg InsertLoginFailureParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertLoginFailure, arg.Username, arg.ClientIp)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const lockLoginBudget = `-- name: LockLoginBudget :exec
+SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))
+`
+
+type LockLoginBudgetParams struct {
+	Class int32
+	Key   string
+}
+
+// LockLoginBudget serialises, for one transaction, the budget checks of one account or address (class 1 accounts, 2 addresses) across nodes.
+func (q *Queries) LockLoginBudget(ctx context.Context, arg LockLoginBudgetParams) error {
+	_, err := q.db.Exec(ctx, lockLoginBudget, arg.Class, arg.Key)
 	return err
 }
 

@@ -128,14 +128,15 @@ type Token struct {
 }
 
 type User struct {
-	ID           int64
-	Username     string
-	FullName     string
-	Email        string
-	PasswordHash *string
-	Source       string
-	IsAdmin      bool
-	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID                int64
+	Username          string
+	FullName          string
+	Email             string
+	PasswordHash      *string
+	Source            string
+	IsAdmin           bool
+	Disabled          bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	CredentialVersion int64
 }

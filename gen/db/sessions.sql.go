@@ -79,21 +79,22 @@ func (q *Queries) DeleteUserSessions(ctx context.Context, arg DeleteUserSessions
 }
 
 const getSession = `-- name: GetSession :one
-SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.username, u.is_admin, u.disabled
+SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.username, u.is_admin, u.disabled, u.credential_version
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.id_hash = $1 AND s.expires_at > now()
 `
 
 type GetSessionRow struct {
-	IDHash     []byte
-	UserID     int64
-	CsrfToken  string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	Username   string
-	IsAdmin    bool
-	Disabled   bool
+	IDHash            []byte
+	UserID            int64
+	CsrfToken         string
+	CreatedAt         time.Time
+	LastSeenAt        time.Time
+	ExpiresAt         time.Time
+	Username          string
+	IsAdmin           bool
+	Disabled          bool
+	CredentialVersion int64
 }
 
 // GetSession resolves a session cookie that has not expired.
@@ -110,6 +111,7 @@ func (q *Queries) GetSession(ctx context.Context, idHash []byte) (GetSessionRow,
 		&i.Username,
 		&i.IsAdmin,
 		&i.Disabled,
+		&i.CredentialVersion,
 	)
 	return i, err
 }

@@ -115,7 +115,7 @@ func (q *Queries) DeleteUserToken(ctx context.Context, arg DeleteUserTokenParams
 }
 
 const getPrincipalStatus = `-- name: GetPrincipalStatus :one
-SELECT a.disabled, a.is_admin,
+SELECT a.disabled, a.is_admin, a.credential_version,
        ($1::bigint IS NULL OR EXISTS (
            SELECT 1 FROM tokens t
            WHERE t.id = $1
@@ -123,9 +123,9 @@ SELECT a.disabled, a.is_admin,
              AND CASE WHEN $2::text = 'user' THEN t.user_id = a.id ELSE t.service_account_id = a.id END
        ))::boolean AS token_valid
 FROM (
-    SELECT u.id, u.disabled, u.is_admin FROM users u WHERE $2::text = 'user' AND u.id = $3
+    SELECT u.id, u.disabled, u.is_admin, u.credential_version FROM users u WHERE $2::text = 'user' AND u.id = $3
     UNION ALL
-    SELECT s.id, s.disabled, false FROM service_accounts s WHERE $2::text = 'service' AND s.id = $3
+    SELECT s.id, s.disabled, false, 0::bigint FROM service_accounts s WHERE $2::text = 'service' AND s.id = $3
 ) a
 `
 
@@ -136,19 +136,26 @@ type GetPrincipalStatusParams struct {
 }
 
 type GetPrincipalStatusRow struct {
-	Disabled   bool
-	IsAdmin    bool
-	TokenValid bool
+	Disabled          bool
+	IsAdmin           bool
+	CredentialVersion int64
+	TokenValid        bool
 }
 
 // GetPrincipalStatus re-checks who a registry token was issued to, in one
 // round trip: whether the user or service account still exists and is
 // enabled, whether a user is an admin, and whether the personal token it
-// was minted from (when token_id is set) still exists unexpired.
+// was minted from (when token_id is set) still exists unexpired, and the
+// user's credential version (password changes; 0 for service accounts).
 func (q *Queries) GetPrincipalStatus(ctx context.Context, arg GetPrincipalStatusParams) (GetPrincipalStatusRow, error) {
 	row := q.db.QueryRow(ctx, getPrincipalStatus, arg.TokenID, arg.Kind, arg.ID)
 	var i GetPrincipalStatusRow
-	err := row.Scan(&i.Disabled, &i.IsAdmin, &i.TokenValid)
+	err := row.Scan(
+		&i.Disabled,
+		&i.IsAdmin,
+		&i.CredentialVersion,
+		&i.TokenValid,
+	)
 	return i, err
 }
 

@@ -40,7 +40,7 @@ func (q *Queries) CountUsers(ctx context.Context, q_ *string) (int64, error) {
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (username, full_name, email, password_hash, source, is_admin)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at
+RETURNING id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version
 `
 
 type CreateUserParams struct {
@@ -74,6 +74,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CredentialVersion,
 	)
 	return i, err
 }
@@ -92,7 +93,7 @@ func (q *Queries) DeleteUser(ctx context.Context, id int64) (int64, error) {
 }
 
 const getUserByID = `-- name: GetUserByID :one
-SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at FROM users WHERE id = $1
+SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version FROM users WHERE id = $1
 `
 
 // GetUserByID finds an account by id.
@@ -110,12 +111,13 @@ func (q *Queries) GetUserByID(ctx context.Context, id int64) (User, error) {
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CredentialVersion,
 	)
 	return i, err
 }
 
 const getUserByUsername = `-- name: GetUserByUsername :one
-SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at FROM users WHERE username = $1
+SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version FROM users WHERE username = $1
 `
 
 // GetUserByUsername finds an account by its login name.
@@ -133,12 +135,13 @@ func (q *Queries) GetUserByUsername(ctx context.Context, username string) (User,
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CredentialVersion,
 	)
 	return i, err
 }
 
 const listUsers = `-- name: ListUsers :many
-SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at FROM users
+SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version FROM users
 WHERE $1::text IS NULL
    OR username ILIKE '%' || $1 || '%' ESCAPE '\'
    OR full_name ILIKE '%' || $1 || '%' ESCAPE '\'
@@ -174,6 +177,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 			&i.Disabled,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CredentialVersion,
 		); err != nil {
 			return nil, err
 		}
@@ -215,11 +219,13 @@ UPDATE users SET
     full_name     = coalesce($1, full_name),
     email         = coalesce($2, email),
     password_hash = coalesce($3, password_hash),
+    -- A new password ends whatever the old one obtained (see credential_version).
+    credential_version = credential_version + ($3::text IS NOT NULL)::int,
     is_admin      = coalesce($4, is_admin),
     disabled      = coalesce($5, disabled),
     updated_at    = now()
 WHERE id = $6
-RETURNING id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at
+RETURNING id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version
 `
 
 type UpdateUserParams struct {
@@ -253,6 +259,7 @@ func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, e
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CredentialVersion,
 	)
 	return i, err
 }

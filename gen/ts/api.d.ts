@@ -593,8 +593,8 @@ export interface components {
              * @description Omit for a token that does not expire
              */
             expiresAt?: string;
-            /** @description `read` and/or `write` (write implies read); omit for both, an empty list is refused */
-            scopes?: ("read" | "write")[];
+            /** @description `read`, `write` and/or `admin`, each implying the ones before it: `write` publishes and deletes content; `admin` also changes repository settings, grants and visibility, deletes repositories and, without a repository limit, manages the account, creates repositories and administers the instance. Omit for all three; an empty list is refused */
+            scopes?: ("read" | "write" | "admin")[];
             /** @description Limit the token to these repositories; default every repository the owner may reach */
             repositories?: string[];
         };

@@ -83,7 +83,7 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	other := expect(t, n, admin, "POST", "/api/v1/me/tokens", `{"name":"adm"}`, 201)
 	var adm tokenJSON
 	other.json(t, &adm)
-	require.Equal(t, []string{"read", "write"}, adm.Scopes)
+	require.Equal(t, []string{"read", "write", "admin"}, adm.Scopes)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", adm.ID), "", 404)
 	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","scopes":["delete"]}`, 400)
 	expect(t, n, dev, "POST", "/api/v1/me/tokens", `{"name":"x","scopes":[]}`, 400)

@@ -83,6 +83,9 @@ type claims struct {
 	Admin  bool          `json:"kad,omitempty"`
 	Limits *tokenClaim   `json:"klt,omitempty"`
 	Via    string        `json:"kvia,omitempty"`
+	// CV is the user's credential version for a token obtained with a
+	// password or session: a password change ends the token.
+	CV int64 `json:"kcv,omitempty"`
 }
 
 // tokenClaim is the personal or service token a registry token was minted
@@ -94,7 +97,7 @@ type tokenClaim struct {
 }
 
 func newClaims(p auth.Principal) claims {
-	c := claims{Kind: p.Kind, UID: p.ID, Admin: p.Admin, Via: p.Via}
+	c := claims{Kind: p.Kind, UID: p.ID, Admin: p.Admin, Via: p.Via, CV: p.CredentialVersion}
 	if t := p.Token; t != nil {
 		c.Limits = &tokenClaim{ID: t.ID, Write: t.Write, Repos: t.Repositories}
 	}
@@ -105,7 +108,7 @@ func (c *claims) principal() auth.Principal {
 	if c.Kind == auth.KindAnonymous || c.Kind == "" {
 		return auth.Anonymous()
 	}
-	p := auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Via: c.Via}
+	p := auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Via: c.Via, CredentialVersion: c.CV}
 	if t := c.Limits; t != nil {
 		p.Token = &auth.TokenLimits{ID: t.ID, Write: t.Write, Repositories: t.Repos}
 	}
@@ -152,7 +155,8 @@ func (h *Handler) authenticate(r *http.Request) (caller, error) {
 			return caller{}, h.challenge(r, "", CodeUnauthorized.Err(fmt.Errorf("registry token: %w", err)))
 		}
 		// The token outlives no change to what it was issued for: a
-		// disabled account or a revoked or expired personal token ends it.
+		// disabled account, a revoked or expired personal token or a
+		// password change ends it.
 		p, err := h.authn.Revalidate(r.Context(), c.principal())
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			return caller{}, h.challenge(r, "", toError(err))

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,15 +25,27 @@ const SessionCookie = "kodera_session"
 // credential works everywhere: Bearer token, Basic with username:token or
 // username:password, and the session cookie.
 type Authenticator struct {
-	pool   *pgxpool.Pool
-	log    *slog.Logger
-	limits LoginLimits
+	pool     *pgxpool.Pool
+	log      *slog.Logger
+	limits   LoginLimits
+	gate     *hashGate
+	accounts keyedMutex // password checks of one account, one at a time
+	clients  keyedMutex // login budget reservations of one address, one at a time
+	verified *verifiedCache
+	// Counters of password checks, for tests and metrics.
+	hashed, remembered atomic.Int64
 }
 
 // NewAuthenticator builds an Authenticator over the database with
 // DefaultLoginLimits.
 func NewAuthenticator(pool *pgxpool.Pool, log *slog.Logger) *Authenticator {
-	return &Authenticator{pool: pool, log: log, limits: DefaultLoginLimits}
+	return &Authenticator{pool: pool, log: log, limits: DefaultLoginLimits, gate: passwordGate, verified: newVerifiedCache()}
+}
+
+// PasswordChecks reports how many password checks ran Argon2id and how
+// many were answered from the remembered verifications, since start.
+func (a *Authenticator) PasswordChecks() (hashed, remembered int64) {
+	return a.hashed.Load(), a.remembered.Load()
 }
 
 // errBadCredentials is the one answer for a wrong username, password or
@@ -57,7 +70,7 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 			return a.Token(ctx, value)
 		case "basic":
 			user, secret, ok := r.BasicAuth()
-			if !ok {
+			if !ok || !ValidCredential(user) || !ValidCredential(secret) {
 				return Principal{}, errBadCredentials
 			}
 			return a.Basic(ctx, user, secret)
@@ -130,6 +143,7 @@ func (a *Authenticator) auditFailedLogin(ctx context.Context, username string, e
 	}
 	details, _ := json.Marshal(map[string]any{"via": via, "reason": reason})
 	ri := RequestInfoFrom(ctx)
+	username = AuditName(username)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := gendb.New(a.pool).InsertAuditEvent(ctx, gendb.InsertAuditEventParams{
@@ -141,45 +155,67 @@ func (a *Authenticator) auditFailedLogin(ctx context.Context, username string, e
 }
 
 // Password verifies a local account's password. Unknown users cost the same
-// hashing time as known ones, and failures count against the account and
-// the client address (RequestInfoFrom(ctx)): over either budget the answer
-// is a *RateLimitError (domain.ErrTooManyRequests) before any check.
+// hashing time as known ones. Every check is reserved against the login
+// budgets of the account and the client address (RequestInfoFrom(ctx))
+// before it runs; over a budget, or when too many checks run on this node
+// already, the answer is a *RateLimitError (domain.ErrTooManyRequests)
+// without any check. A verification that succeeded within RememberFor is
+// answered without hashing, and without the budgets, which only guard
+// against guessing.
 func (a *Authenticator) Password(ctx context.Context, username, password string) (Principal, error) {
+	if !ValidCredential(username) || !ValidCredential(password) {
+		return Principal{}, errBadCredentials
+	}
 	q := gendb.New(a.pool)
+	u, err := q.GetUserByUsername(ctx, username)
+	found := err == nil
+	if err := db.Translate(err); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return Principal{}, err
+	}
+	ck := a.verified.cacheKey(username, password)
+	if found && a.verified.hit(ck, u) {
+		a.remembered.Add(1)
+		return userPrincipal(u), nil
+	}
 	key, ip := loginKey(username), RequestInfoFrom(ctx).ClientIP
-	hadFailures, err := a.checkLoginLimit(ctx, q, key, ip)
+	unlock, err := a.accounts.lock(ctx, key)
 	if err != nil {
 		return Principal{}, err
 	}
-	p, err := a.password(ctx, q, username, password)
-	switch {
-	case errors.Is(err, domain.ErrUnauthenticated):
-		a.recordLoginFailure(ctx, q, key, ip)
-	case err == nil && hadFailures:
-		if err := q.DeleteLoginFailuresByUsername(ctx, key); err != nil {
-			a.log.WarnContext(ctx, "clearing login failures failed", "err", err)
-		}
+	defer unlock()
+	if found && a.verified.hit(ck, u) { // verified while this one waited
+		a.remembered.Add(1)
+		return userPrincipal(u), nil
 	}
-	return p, err
-}
-
-func (a *Authenticator) password(ctx context.Context, q *gendb.Queries, username, password string) (Principal, error) {
-	u, err := q.GetUserByUsername(ctx, username)
-	if err := db.Translate(err); err != nil {
-		if errors.Is(err, domain.ErrNotFound) {
-			CheckPassword(dummyHash, password)
-			return Principal{}, errBadCredentials
-		}
+	res, err := a.reserveLoginCheck(ctx, key, ip)
+	if err != nil {
 		return Principal{}, err
 	}
-	if u.PasswordHash == nil || u.Disabled {
-		CheckPassword(dummyHash, password)
+	hash := dummyHash
+	usable := found && u.PasswordHash != nil && !u.Disabled
+	if usable {
+		hash = *u.PasswordHash
+	}
+	var ok bool
+	if err := a.gate.run(ctx, func() { ok = CheckPassword(hash, password) }); err != nil {
+		a.withdrawReservation(ctx, res, false) // the check never ran
+		return Principal{}, err
+	}
+	a.hashed.Add(1)
+	if !ok || !usable {
+		a.pruneLoginFailures(ctx)
 		return Principal{}, errBadCredentials
 	}
-	if !CheckPassword(*u.PasswordHash, password) {
-		return Principal{}, errBadCredentials
-	}
-	return Principal{Kind: KindUser, ID: u.ID, Name: u.Username, Admin: u.IsAdmin, Via: "password"}, nil
+	a.withdrawReservation(ctx, res, true)
+	a.verified.put(ck, u)
+	return userPrincipal(u), nil
+}
+
+// userPrincipal is the principal a verified password stands for; it
+// carries the credential version checked, so what it obtains (a registry
+// token) ends with the next password change.
+func userPrincipal(u gendb.User) Principal {
+	return Principal{Kind: KindUser, ID: u.ID, Name: u.Username, Admin: u.IsAdmin, Via: "password", CredentialVersion: u.CredentialVersion}
 }
 
 // Token resolves a personal or service-account token. Expiry and revocation
@@ -202,8 +238,11 @@ func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, er
 	}
 	limits := &TokenLimits{ID: t.ID, Repositories: t.Repositories, ExpiresAt: t.ExpiresAt}
 	for _, s := range t.Scopes {
-		if s == "write" {
+		switch s {
+		case "write":
 			limits.Write = true
+		case "admin":
+			limits.Admin = true
 		}
 	}
 	var p Principal
@@ -236,8 +275,9 @@ func (a *Authenticator) Token(ctx context.Context, secret string) (Principal, er
 
 // Revalidate re-checks, in one query, a principal that authenticated
 // earlier and travels in a credential Kodera issued (a registry JWT): its
-// account must still exist and be enabled, and the personal or service
-// token it authenticated with, if any, must still exist unexpired. It
+// account must still exist and be enabled, the personal or service token
+// it authenticated with, if any, must still exist unexpired, and a user's
+// password must not have changed since (p.CredentialVersion, when set). It
 // returns p with the account's current admin flag; anything else is
 // ErrUnauthenticated, so the caller authenticates again. Anonymous passes.
 func (a *Authenticator) Revalidate(ctx context.Context, p Principal) (Principal, error) {
@@ -262,6 +302,9 @@ func (a *Authenticator) Revalidate(ctx context.Context, p Principal) (Principal,
 	}
 	if st.Disabled || !st.TokenValid {
 		return Principal{}, revoked
+	}
+	if p.CredentialVersion != 0 && p.CredentialVersion != st.CredentialVersion {
+		return Principal{}, domain.Errorf(domain.ErrUnauthenticated, "credentials no longer valid (password changed)")
 	}
 	p.Admin = st.IsAdmin
 	return p, nil
@@ -296,7 +339,7 @@ func (a *Authenticator) session(ctx context.Context, id string) (gendb.GetSessio
 }
 
 func sessionPrincipal(s gendb.GetSessionRow) Principal {
-	return Principal{Kind: KindUser, ID: s.UserID, Name: s.Username, Admin: s.IsAdmin, Via: "session"}
+	return Principal{Kind: KindUser, ID: s.UserID, Name: s.Username, Admin: s.IsAdmin, Via: "session", CredentialVersion: s.CredentialVersion}
 }
 
 func deref[T any](p *T) T {

@@ -134,9 +134,9 @@ func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo gend
 }
 
 // MayAdminister reports whether p may use the Administration section; a
-// token may do so only with the write scope and no repository limit.
+// token may do so only with the admin scope and no repository limit.
 func MayAdminister(p Principal) bool {
-	return p.Admin && (p.Token == nil || (p.Token.Write && len(p.Token.Repositories) == 0))
+	return p.Admin && (p.Token == nil || (p.Token.Admin && len(p.Token.Repositories) == 0))
 }
 
 // Repository loads the named repository for an action, answering the way
@@ -177,14 +177,14 @@ func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, a
 
 // MayManageAccount reports whether p may change its own account: profile,
 // password and personal tokens. Only users may, and through a token only
-// one with the write scope and no repository limit, so a narrow token
+// one with the admin scope and no repository limit, so a narrow token
 // cannot mint itself a wider one.
 func MayManageAccount(p Principal) bool {
-	return p.Kind == KindUser && (p.Token == nil || (p.Token.Write && len(p.Token.Repositories) == 0))
+	return p.Kind == KindUser && (p.Token == nil || (p.Token.Admin && len(p.Token.Repositories) == 0))
 }
 
 // MayCreateRepository reports whether p may create repositories: any user
-// (who becomes the owner), through a token only with the write scope and no
+// (who becomes the owner), through a token only with the admin scope and no
 // repository limit. Service accounts own nothing and may not.
 func MayCreateRepository(p Principal) bool { return MayManageAccount(p) }
 
@@ -239,7 +239,10 @@ func LevelName(level int) string {
 }
 
 // EffectiveLevel is the level p may use on repo once token scopes narrow
-// it: what May answers for each action, as one value for display.
+// it: what May answers for each action, as one value for display. A token
+// without the write scope only reads; one without the admin scope may
+// publish and delete content but not administer the repository (settings,
+// grants, visibility, deletion).
 func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
 	if !p.Token.allowsRepository(repo.Name) {
 		return LevelNone, nil
@@ -250,6 +253,9 @@ func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo gendb
 	}
 	if p.Token != nil && !p.Token.Write {
 		level = min(level, LevelRead)
+	}
+	if p.Token != nil && !p.Token.Admin {
+		level = min(level, LevelWrite)
 	}
 	return level, nil
 }

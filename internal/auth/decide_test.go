@@ -61,26 +61,32 @@ func setup(t *testing.T) *fixture {
 	user := func(name string) auth.Principal {
 		return auth.Principal{Kind: auth.KindUser, ID: users[name], Name: name, Admin: name == "root"}
 	}
-	withToken := func(p auth.Principal, write bool, repos ...string) auth.Principal {
-		p.Token = &auth.TokenLimits{ID: 1, Write: write, Repositories: repos}
+	// scope is the token's widest scope: read, write or admin.
+	withToken := func(p auth.Principal, scope string, repos ...string) auth.Principal {
+		p.Token = &auth.TokenLimits{ID: 1, Write: scope != "read", Admin: scope == "admin", Repositories: repos}
 		return p
 	}
 	p := map[string]auth.Principal{
-		"anonymous":    auth.Anonymous(),
-		"root":         user("root"),
-		"owner":        user("owner"),
-		"reader":       user("reader"),
-		"writer":       user("writer"),
-		"radmin":       user("radmin"),
-		"stranger":     user("stranger"),
-		"ci":           {Kind: auth.KindService, ID: svcs["ci"], Name: "ci"},
-		"idle":         {Kind: auth.KindService, ID: svcs["idle"], Name: "idle"},
-		"writer-ro":    withToken(user("writer"), false),
-		"writer-rw":    withToken(user("writer"), true),
-		"writer-other": withToken(user("writer"), true, "other"),
-		"writer-priv":  withToken(user("writer"), true, "priv"),
-		"root-ro":      withToken(user("root"), false),
-		"root-other":   withToken(user("root"), true, "other"),
+		"anonymous":         auth.Anonymous(),
+		"root":              user("root"),
+		"owner":             user("owner"),
+		"reader":            user("reader"),
+		"writer":            user("writer"),
+		"radmin":            user("radmin"),
+		"stranger":          user("stranger"),
+		"ci":                {Kind: auth.KindService, ID: svcs["ci"], Name: "ci"},
+		"idle":              {Kind: auth.KindService, ID: svcs["idle"], Name: "idle"},
+		"writer-ro":         withToken(user("writer"), "read"),
+		"writer-rw":         withToken(user("writer"), "write"),
+		"writer-other":      withToken(user("writer"), "write", "other"),
+		"writer-priv":       withToken(user("writer"), "write", "priv"),
+		"root-ro":           withToken(user("root"), "read"),
+		"root-other":        withToken(user("root"), "write", "other"),
+		"root-other-admin":  withToken(user("root"), "admin", "other"),
+		"owner-priv":        withToken(user("owner"), "write", "priv"),
+		"owner-priv-admin":  withToken(user("owner"), "admin", "priv"),
+		"radmin-priv":       withToken(user("radmin"), "write", "priv"),
+		"radmin-priv-admin": withToken(user("radmin"), "admin", "priv"),
 	}
 	f := &fixture{authz: auth.NewAuthorizer(pool), q: q, ctx: ctx, repos: repos, p: p}
 	f.list = func(v auth.Visible) []string {
@@ -146,7 +152,13 @@ func TestMay(t *testing.T) {
 		{"writer-other", true, "", "", "", [3]int{1, 2, 0}},
 		{"writer-priv", true, "", "rwd", "", [3]int{1, 2, 0}},
 		{"root-ro", true, "r", "r", "r", [3]int{3, 3, 3}},
-		{"root-other", true, "", "", "rwda", [3]int{3, 3, 3}},
+		// A token administers a repository only with the admin scope.
+		{"root-other", true, "", "", "rwd", [3]int{3, 3, 3}},
+		{"root-other-admin", true, "", "", "rwda", [3]int{3, 3, 3}},
+		{"owner-priv", true, "", "rwd", "", [3]int{3, 3, 3}},
+		{"owner-priv-admin", true, "", "rwda", "", [3]int{3, 3, 3}},
+		{"radmin-priv", true, "", "rwd", "", [3]int{1, 3, 0}},
+		{"radmin-priv-admin", true, "", "rwda", "", [3]int{1, 3, 0}},
 	}
 	for _, tt := range tests {
 		setGuest(t, f, tt.guest)
@@ -218,8 +230,8 @@ func TestRepositoryErrors(t *testing.T) {
 func TestAccountDecisions(t *testing.T) {
 	t.Parallel()
 	user := auth.Principal{Kind: auth.KindUser, ID: 1, Name: "u"}
-	tok := func(p auth.Principal, write bool, repos ...string) auth.Principal {
-		p.Token = &auth.TokenLimits{Write: write, Repositories: repos}
+	tok := func(p auth.Principal, scope string, repos ...string) auth.Principal {
+		p.Token = &auth.TokenLimits{Write: scope != "read", Admin: scope == "admin", Repositories: repos}
 		return p
 	}
 	adminP := user
@@ -232,13 +244,16 @@ func TestAccountDecisions(t *testing.T) {
 	}{
 		{"anonymous", auth.Anonymous(), false, false, false},
 		{"user", user, true, true, false},
-		{"user rw token", tok(user, true), true, true, false},
-		{"user ro token", tok(user, false), false, false, false},
-		{"user repo token", tok(user, true, "x"), false, false, false},
+		{"user admin token", tok(user, "admin"), true, true, false},
+		{"user rw token", tok(user, "write"), false, false, false},
+		{"user ro token", tok(user, "read"), false, false, false},
+		{"user repo token", tok(user, "admin", "x"), false, false, false},
 		{"admin", adminP, true, true, true},
-		{"admin ro token", tok(adminP, false), false, false, false},
-		{"admin repo token", tok(adminP, true, "x"), false, false, false},
-		{"service", tok(svc, true), false, false, false},
+		{"admin admin token", tok(adminP, "admin"), true, true, true},
+		{"admin rw token", tok(adminP, "write"), false, false, false},
+		{"admin ro token", tok(adminP, "read"), false, false, false},
+		{"admin repo token", tok(adminP, "admin", "x"), false, false, false},
+		{"service", tok(svc, "admin"), false, false, false},
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.manage, auth.MayManageAccount(tt.p), tt.name)

@@ -33,12 +33,17 @@ type Principal struct {
 	Token *TokenLimits
 	// Via says how the principal authenticated: password, token, session, or "" for anonymous.
 	Via string
+	// CredentialVersion is the user's credential version when it
+	// authenticated with a password or a session (0 otherwise): a registry
+	// token carrying it ends when the password changes (see Revalidate).
+	CredentialVersion int64
 }
 
 // TokenLimits are the scopes a token carries.
 type TokenLimits struct {
 	ID           int64
-	Write        bool     // scope write (implies read)
+	Write        bool     // scope write (implies read): publish and delete content
+	Admin        bool     // scope admin (implies write): repository settings, grants, visibility, deletion; account and Administration
 	Repositories []string // empty = every repository the owner may reach
 	// ExpiresAt is when the token stops working; nil = never. Credentials
 	// derived from the token (registry JWTs) must not outlive it.

@@ -24,13 +24,17 @@ const (
 // MinPasswordLength is the shortest password accepted for local accounts.
 const MinPasswordLength = 8
 
-// HashPassword returns an argon2id PHC string for password.
+// HashPassword returns an argon2id PHC string for password. It waits for
+// a slot of the process's bound on concurrent Argon2id work (only callers
+// that already authenticated get here, so it queues rather than refuses).
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	passwordGate.slots <- struct{}{}
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	<-passwordGate.slots
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -40,7 +44,9 @@ func HashPassword(password string) (string, error) {
 // username costs the same time as a wrong password.
 var dummyHash, _ = HashPassword("kodera-no-such-user")
 
-// CheckPassword reports whether password matches the PHC hash, in constant time.
+// CheckPassword reports whether password matches the PHC hash, in constant
+// time. It does not wait for the bound on concurrent checks: request paths
+// go through Authenticator.Password, which does.
 func CheckPassword(hash, password string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {

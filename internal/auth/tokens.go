@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +15,7 @@ type NewToken struct {
 	UserID           *int64
 	ServiceAccountID *int64
 	Name             string
-	Scopes           []string // subset of read, write; empty = both
+	Scopes           []string // subset of read, write, admin; empty = all three
 	Repositories     []string // empty = all the owner may reach
 	ExpiresAt        *time.Time
 }
@@ -28,25 +27,26 @@ type CreatedToken struct {
 	Secret string
 }
 
-// NormalizeScopes validates scopes: read and/or write, write implying read;
-// none given means both.
+// NormalizeScopes validates scopes: read, write and admin, each implying
+// the ones before it; none given means all three. The result is in that
+// order.
 func NormalizeScopes(scopes []string) ([]string, error) {
 	if len(scopes) == 0 {
-		return []string{"read", "write"}, nil
+		return []string{"read", "write", "admin"}, nil
 	}
-	out := []string{"read"}
+	level := LevelRead
 	for _, s := range scopes {
 		switch strings.ToLower(strings.TrimSpace(s)) {
 		case "read":
 		case "write":
-			if !slices.Contains(out, "write") {
-				out = append(out, "write")
-			}
+			level = max(level, LevelWrite)
+		case "admin":
+			level = LevelAdmin
 		default:
-			return nil, domain.Errorf(domain.ErrInvalid, "token scope %q: want read or write", s)
+			return nil, domain.Errorf(domain.ErrInvalid, "token scope %q: want read, write or admin", s)
 		}
 	}
-	return out, nil
+	return []string{"read", "write", "admin"}[:level], nil
 }
 
 // CreateToken generates a secret and stores its hash.

@@ -63,6 +63,9 @@ func validPassword(pw string) error {
 	if len(pw) < auth.MinPasswordLength {
 		return domain.Errorf(domain.ErrInvalid, "password must be at least %d characters", auth.MinPasswordLength)
 	}
+	if !auth.ValidCredential(pw) {
+		return domain.Errorf(domain.ErrInvalid, "password must be UTF-8 text without NUL characters")
+	}
 	return nil
 }
 

@@ -27,8 +27,8 @@ func (s *Service) Login(ctx context.Context, username, password string) (Login, 
 			if errors.Is(err, domain.ErrTooManyRequests) {
 				reason = "rate limited"
 			}
-			tried := auth.Principal{Kind: auth.KindAnonymous, Name: username}
-			if aerr := audit.RecordAs(ctx, s.q(), tried, audit.Event{Action: "login", Target: username, Failed: true, Details: map[string]any{"reason": reason}}); aerr != nil {
+			tried := auth.Principal{Kind: auth.KindAnonymous, Name: auth.AuditName(username)}
+			if aerr := audit.RecordAs(ctx, s.q(), tried, audit.Event{Action: "login", Target: tried.Name, Failed: true, Details: map[string]any{"reason": reason}}); aerr != nil {
 				s.log.ErrorContext(ctx, "audit of a failed login", "err", aerr)
 			}
 		}

@@ -57,7 +57,7 @@ export function TokenTable({ tokens, onRevoke }: { tokens: Token[]; onRevoke: (t
 export function CreateTokenDialog({ create, onClose }: { create: (b: TokenCreate) => Promise<CreatedToken>; onClose: () => void }) {
   const [name, setName] = useState("");
   const [days, setDays] = useState("90");
-  const [write, setWrite] = useState(true);
+  const [scope, setScope] = useState<"read" | "write" | "admin">("write");
   const [repos, setRepos] = useState("");
   const [created, setCreated] = useState<CreatedToken | null>(null);
   if (created)
@@ -75,7 +75,7 @@ export function CreateTokenDialog({ create, onClose }: { create: (b: TokenCreate
       submit="Create"
       onClose={onClose}
       onSubmit={async () => {
-        const body: TokenCreate = { name, scopes: write ? ["read", "write"] : ["read"] };
+        const body: TokenCreate = { name, scopes: [scope] };
         if (days) body.expiresAt = new Date(Date.now() + Number(days) * 86400_000).toISOString();
         const rs = repos.split(/[\s,]+/).filter(Boolean);
         if (rs.length) body.repositories = rs;
@@ -97,10 +97,14 @@ export function CreateTokenDialog({ create, onClose }: { create: (b: TokenCreate
       <fieldset className="field">
         <legend>Scopes</legend>
         <label className="radio">
-          <input type="radio" checked={!write} onChange={() => setWrite(false)} /> read <span className="muted">— download and browse</span>
+          <input type="radio" checked={scope === "read"} onChange={() => setScope("read")} /> read <span className="muted">— download and browse</span>
         </label>
         <label className="radio">
-          <input type="radio" checked={write} onChange={() => setWrite(true)} /> read and write <span className="muted">— also publish and delete</span>
+          <input type="radio" checked={scope === "write"} onChange={() => setScope("write")} /> read and write <span className="muted">— also publish and delete</span>
+        </label>
+        <label className="radio">
+          <input type="radio" checked={scope === "admin"} onChange={() => setScope("admin")} /> admin{" "}
+          <span className="muted">— also repository settings, grants and deletion; without a repository limit, your account and administration</span>
         </label>
       </fieldset>
       <Field label="Repositories (optional, comma separated; empty = all you may reach)">

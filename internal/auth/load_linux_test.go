@@ -1,0 +1,277 @@
+//go:build linux
+
+package auth_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
+	"github.com/kodera-packages/kodera/internal/dbtest"
+)
+
+// maxLoginRSSGrowth is what a burst of password checks may add to the
+// server's peak RSS (the review measured 1.3 GB for 100 at once).
+const maxLoginRSSGrowth = 128 << 20
+
+// TestPasswordFloodMemoryAndBudgets runs kodera as its own process and
+// sends it, from one address (X-Forwarded-For through a trusted proxy),
+// 100 Basic logins at once with made-up user names while a token client
+// keeps working, then 30 wrong passwords and the right one at once for one
+// account from another address. The server's peak RSS (VmHWM, reset
+// before) may grow by at most 128 MiB; at most PerClient (20) of the 100
+// and PerAccount (5) of the 31 are checked (401 or 200), the rest are 429
+// with Retry-After; every token request succeeds. Finally an anonymous
+// caller's five failures at the login endpoint do not lock the
+// administrator out at another address.
+func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
+	t.Parallel()
+	srv := startProcess(t)
+	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.User("bob", "bob-password-123", false)
+	token := seed.Token("alice", false, []string{"read"})
+
+	do := func(method, path, user, pass, from, bearer, body string) (int, http.Header, time.Duration) {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, err := http.NewRequest(method, srv.url+path, rd)
+		if err != nil {
+			t.Errorf("request: %v", err)
+			return 0, nil, 0
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		if from != "" {
+			req.Header.Set("X-Forwarded-For", from)
+		}
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil { // called from goroutines: no FailNow here
+			t.Errorf("%s %s: %v", method, path, err)
+			return 0, nil, time.Since(start)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header, time.Since(start)
+	}
+	// Warm up: one password check (not alice's: hers would be remembered
+	// and pass without a check), one token request.
+	code, _, _ := do("GET", "/api/v1/me", "bob", "bob-password-123", "192.0.2.10", "", "")
+	require.Equal(t, http.StatusOK, code)
+	code, _, _ = do("GET", "/api/v1/me", "", "", "", token, "")
+	require.Equal(t, http.StatusOK, code)
+
+	before := procStatus(t, srv.pid)
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", srv.pid), []byte("5"), 0); err != nil {
+		t.Logf("cannot reset VmHWM (%v): measuring against the start-up peak", err)
+	}
+
+	// The token client runs through the whole burst.
+	stop := make(chan struct{})
+	var tokenTimes []time.Duration
+	var tokenCodes []int
+	tokenDone := make(chan struct{})
+	go func() {
+		defer close(tokenDone)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			code, _, d := do("GET", "/api/v1/me", "", "", "", token, "")
+			tokenCodes = append(tokenCodes, code)
+			tokenTimes = append(tokenTimes, d)
+		}
+	}()
+
+	burst := func(n int, user func(i int) string, pass func(i int) string, from string) map[int]int {
+		var mu sync.Mutex
+		codes := map[int]int{}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				code, hdr, _ := do("GET", "/api/v1/me", user(i), pass(i), from, "", "")
+				if code == http.StatusTooManyRequests && hdr.Get("Retry-After") == "" {
+					t.Errorf("429 without Retry-After")
+				}
+				mu.Lock()
+				codes[code]++
+				mu.Unlock()
+			}()
+		}
+		close(start)
+		wg.Wait()
+		return codes
+	}
+	started := time.Now()
+	made := burst(100, func(i int) string { return fmt.Sprintf("nobody-%03d", i) }, func(int) string { return "guess-guess" }, "198.51.100.7")
+	madeTook := time.Since(started)
+	guesses := burst(31, func(int) string { return "alice" }, func(i int) string {
+		if i == 15 {
+			return "alice-password-123"
+		}
+		return fmt.Sprintf("wrong-%d", i)
+	}, "198.51.100.8")
+	close(stop)
+	<-tokenDone
+	after := procStatus(t, srv.pid)
+
+	growth := after["VmHWM"] - before["VmRSS"]
+	slices.Sort(tokenTimes)
+	t.Logf("100 made-up names in %v: %v; 31 guesses for one account: %v", madeTook.Round(time.Millisecond), made, guesses)
+	t.Logf("server VmRSS before %d MiB, after %d MiB, peak %d MiB: growth %.1f MiB", before["VmRSS"]>>20, after["VmRSS"]>>20, after["VmHWM"]>>20, float64(growth)/(1<<20))
+	require.NotEmpty(t, tokenTimes)
+	t.Logf("%d token requests meanwhile: median %v, max %v", len(tokenTimes), tokenTimes[len(tokenTimes)/2], tokenTimes[len(tokenTimes)-1])
+
+	require.LessOrEqual(t, growth, int64(maxLoginRSSGrowth), "server RSS grew by %d MiB", growth>>20)
+	require.LessOrEqual(t, made[http.StatusUnauthorized], 20, "%v", made)
+	require.Equal(t, 100, made[http.StatusUnauthorized]+made[http.StatusTooManyRequests], "%v", made)
+	require.LessOrEqual(t, guesses[http.StatusUnauthorized]+guesses[http.StatusOK], 5, "%v", guesses)
+	require.Equal(t, 31, guesses[http.StatusUnauthorized]+guesses[http.StatusOK]+guesses[http.StatusTooManyRequests], "%v", guesses)
+	for _, c := range tokenCodes {
+		require.Equal(t, http.StatusOK, c)
+	}
+	require.Less(t, tokenTimes[len(tokenTimes)-1], 2*time.Second, "a token request waited behind password checks")
+
+	// Five failures at the login endpoint from one address lock the
+	// administrator out there only.
+	login := func(pass, from string) int {
+		code, _, _ := do("POST", "/api/v1/auth/login", "", "", from, "", fmt.Sprintf(`{"username":%q,"password":%q}`, apptest.AdminUser, pass))
+		return code
+	}
+	for range 5 {
+		require.Equal(t, http.StatusUnauthorized, login("not-the-password", "203.0.113.66"))
+	}
+	require.Equal(t, http.StatusTooManyRequests, login(apptest.AdminPassword, "203.0.113.66"))
+	require.Equal(t, http.StatusOK, login(apptest.AdminPassword, "192.0.2.20"))
+}
+
+// procStatus reads the memory lines of /proc/<pid>/status, in bytes.
+func procStatus(t *testing.T, pid int) map[string]int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	m := map[string]int64{}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || !strings.HasPrefix(k, "Vm") {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) == 2 && f[1] == "kB" {
+			n, _ := strconv.ParseInt(f[0], 10, 64)
+			m[k] = n << 10
+		}
+	}
+	return m
+}
+
+type process struct {
+	url, dbURL string
+	pid        int
+}
+
+// startProcess builds cmd/kodera and runs it on a fresh database and data
+// directory behind a trusted proxy at 127.0.0.1 (so X-Forwarded-For names
+// the client), until the test ends.
+func startProcess(t testing.TB) process {
+	t.Helper()
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	require.NoError(t, err)
+	bin := filepath.Join(t.TempDir(), "kodera")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/kodera")
+	build.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	dbURL := dbtest.New(t)
+	u, err := url.Parse(dbURL)
+	require.NoError(t, err)
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(),
+		"KODERA_LISTEN="+addr, "KODERA_DATA_DIR="+t.TempDir(), "KODERA_LOG_LEVEL=warn",
+		"KODERA_TRUSTED_PROXIES=127.0.0.1",
+		"DB_HOST="+u.Hostname(), "DB_PORT="+port, "DB_DATABASE="+strings.TrimPrefix(u.Path, "/"),
+		"DB_USERNAME="+u.User.Username(), "DB_PASSWORD="+pass,
+		"KODERA_ADMIN_USERNAME="+apptest.AdminUser, "KODERA_ADMIN_PASSWORD="+apptest.AdminPassword,
+	)
+	logs := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("kodera log:\n%s", logs.String())
+		}
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("kodera exited: %v\n%s", err, logs.String())
+		case <-ctx.Done():
+			t.Fatalf("kodera not ready within 60s\n%s", logs.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return process{url: "http://" + addr, dbURL: dbURL, pid: cmd.Process.Pid}
+}
