@@ -222,7 +222,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			// The UI cannot delete an HttpOnly cookie itself: a dead session
 			// is cleared with its 401, so the next request is anonymous.
 			if errors.Is(err, domain.ErrUnauthenticated) && r.Header.Get("Authorization") == "" && sessionCookie(ctx) != "" {
-				w.Header().Set("Set-Cookie", *s.sessionCookieHeader("", 0))
+				w.Header().Set("Set-Cookie", *s.sessionCookieHeader(ctx, "", 0))
 			}
 			WriteProblem(w, r, s.Log, err)
 			return
