@@ -9,11 +9,15 @@ import (
 	"mime/multipart"
 	_ "net"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	_ "time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	genapi "github.com/kodera-packages/kodera/gen/api"
 
 	"github.com/kodera-packages/kodera/internal/app/apptest"
 )
@@ -245,4 +249,146 @@ func TestBadBytesRefusedAtTheEdge(t *testing.T) {
 	require.Equal(t, http.StatusCreated, send(t, http.MethodPut, n.URL+"/api/files/pub/%C3%A9t%C3%A9-%EF%BF%BD.txt", strings.NewReader("ok"), "Authorization", alice).status)
 	require.Equal(t, http.StatusOK, send(t, http.MethodGet, n.URL+"/api/v1/repositories?q=%C3%A9", nil).status)
 	requireNoErrorLogged(t, n, logFrom)
+}
+
+// operation is one operation of spec/openapi.yaml.
+type operation struct {
+	method, path string
+	op           *openapi3.Operation
+	item         *openapi3.PathItem
+}
+
+// operations enumerates the spec as compiled into gen/api, so that every
+// operation added later is covered without touching the tests.
+func operations(t *testing.T) []operation {
+	t.Helper()
+	spec, err := genapi.GetSwagger()
+	require.NoError(t, err)
+	var ops []operation
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops = append(ops, operation{method: method, path: path, op: op, item: item})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].path+ops[i].method < ops[j].path+ops[j].method })
+	require.Greater(t, len(ops), 20, "the spec's operations")
+	return ops
+}
+
+func (o operation) params() []*openapi3.Parameter {
+	var ps []*openapi3.Parameter
+	for _, p := range append(append(openapi3.Parameters{}, o.item.Parameters...), o.op.Parameters...) {
+		ps = append(ps, p.Value)
+	}
+	return ps
+}
+
+// url fills every path parameter with a harmless value, except bad for
+// the one named target.
+func (o operation) url(base, target, bad string) string {
+	p := o.path
+	for _, prm := range o.params() {
+		if prm.In != openapi3.ParameterInPath {
+			continue
+		}
+		v := "x1"
+		if prm.Name == target {
+			v = bad
+		}
+		p = strings.ReplaceAll(p, "{"+prm.Name+"}", v)
+	}
+	return base + p
+}
+
+// TestEveryRESTOperationRefusesBadBytes sends, to every operation of the
+// REST API, a NUL byte and invalid UTF-8 in each path and query parameter
+// and in each string field of its JSON body, and JSON bodies with data
+// after the document: each is a 400 problem naming the fault, never a 500
+// nor an ERROR in the log.
+func TestEveryRESTOperationRefusesBadBytes(t *testing.T) {
+	t.Parallel()
+	n, s := node(t, nil)
+	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write"})
+	logFrom := len(n.Logs())
+	bads := []string{"a%00b", "a%FFb", "%C3"}
+
+	checked := 0
+	for _, o := range operations(t) {
+		name := o.method + " " + o.path
+		for _, prm := range o.params() {
+			for _, bad := range bads {
+				var u string
+				switch prm.In {
+				case openapi3.ParameterInPath:
+					u = o.url(n.URL, prm.Name, bad)
+				case openapi3.ParameterInQuery:
+					u = o.url(n.URL, "", "") + "?" + prm.Name + "=" + bad
+				default:
+					continue
+				}
+				for _, auth := range []string{"", admin} {
+					res := send(t, o.method, u, nil, "Authorization", auth)
+					requireProblem(t, res, http.StatusBadRequest, "NUL byte or invalid UTF-8", name, prm.Name, bad)
+					checked++
+				}
+			}
+		}
+		if o.op.RequestBody == nil {
+			continue
+		}
+		mt := o.op.RequestBody.Value.Content.Get("application/json")
+		require.NotNil(t, mt, "%s: a JSON body", name)
+		fields := []string{"name"} // a body with no string field still gets one
+		for field, sch := range mt.Schema.Value.Properties {
+			if sch.Value.Type.Is(openapi3.TypeString) {
+				fields = append(fields, field)
+			}
+		}
+		sort.Strings(fields)
+		for _, field := range fields {
+			for _, tt := range []struct{ body, detail string }{
+				{`{"` + field + `":"a\u0000b"}`, "NUL"},
+				{`{"` + field + "\":\"a\xffb\"}", "invalid UTF-8"},
+				{`{"` + field + `\u0000":"a"}`, "NUL"},
+			} {
+				res := send(t, o.method, o.url(n.URL, "", ""), strings.NewReader(tt.body),
+					"Authorization", admin, "Content-Type", "application/json")
+				requireProblem(t, res, http.StatusBadRequest, tt.detail, name, field, tt.body)
+				checked++
+			}
+		}
+		for _, body := range []string{`{}{}`, `{"a":1} {"b":2}`, `{} x`, `[]]`, `"a" "b"`} {
+			res := send(t, o.method, o.url(n.URL, "", ""), strings.NewReader(body),
+				"Authorization", admin, "Content-Type", "application/json")
+			requireProblem(t, res, http.StatusBadRequest, "request body", name, body)
+			checked++
+		}
+	}
+	t.Logf("%d refusals checked", checked)
+	requireNoErrorLogged(t, n, logFrom)
+}
+
+// TestJSONTrailingDataCreatesNothing is issue 9's third finding: with
+// `{...}{...}` the REST API created the first object.
+func TestJSONTrailingDataCreatesNothing(t *testing.T) {
+	t.Parallel()
+	n, s := node(t, nil)
+	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write"})
+	res := send(t, http.MethodPost, n.URL+"/api/v1/repositories",
+		strings.NewReader(`{"name":"first","type":"files"}{"name":"second","type":"files"}`),
+		"Authorization", admin, "Content-Type", "application/json")
+	requireProblem(t, res, http.StatusBadRequest, "data after the JSON document")
+	require.Equal(t, http.StatusNotFound, send(t, http.MethodGet, n.URL+"/api/v1/repositories/first", nil, "Authorization", admin).status)
+
+	// A NUL in a field that reaches PostgreSQL was a 500.
+	res = send(t, http.MethodPost, n.URL+"/api/v1/repositories",
+		strings.NewReader(`{"name":"third","type":"files","description":"a\u0000b"}`),
+		"Authorization", admin, "Content-Type", "application/json")
+	requireProblem(t, res, http.StatusBadRequest, "NUL")
+
+	// Trailing white space is still one document.
+	res = send(t, http.MethodPost, n.URL+"/api/v1/repositories",
+		strings.NewReader("{\"name\":\"fourth\",\"type\":\"files\",\"description\":\"caf\u00e9 \ufffd\"}\n\t "),
+		"Authorization", admin, "Content-Type", "application/json")
+	require.Equal(t, http.StatusCreated, res.status, res.body)
 }
