@@ -1,18 +1,18 @@
 package server_test
 
 import (
-	_ "bufio"
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
-	_ "net"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
-	_ "time"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
@@ -24,13 +24,15 @@ import (
 
 const alicePassword = "alice-password-123"
 
-// node starts a node with alice owning the public files repository "pub".
+// node starts a node with alice owning the public files repository "pub"
+// and the public docker repository "dock".
 func node(t *testing.T, env map[string]string) (*apptest.Node, *apptest.Seed) {
 	t.Helper()
 	n := apptest.Start(t, apptest.Options{Env: env})
 	s := n.Seed(t)
 	s.User("alice", alicePassword, false)
 	s.Repo("pub", "files", "public", "alice")
+	s.Repo("dock", "docker", "public", "alice")
 	return n, s
 }
 
@@ -126,7 +128,7 @@ func TestCrossSiteWritesRefused(t *testing.T) {
 	})
 	t.Run("registry answers an OCI error", func(t *testing.T) {
 		t.Parallel()
-		res := send(t, http.MethodPost, n.URL+"/v2/pub/img/blobs/uploads/", nil,
+		res := send(t, http.MethodPost, n.URL+"/v2/dock/img/blobs/uploads/", nil,
 			"Authorization", alice, "Sec-Fetch-Site", "cross-site")
 		require.Equal(t, http.StatusForbidden, res.status, res.body)
 		require.Equal(t, "application/json", res.header.Get("Content-Type"))
@@ -391,4 +393,84 @@ func TestJSONTrailingDataCreatesNothing(t *testing.T) {
 		strings.NewReader("{\"name\":\"fourth\",\"type\":\"files\",\"description\":\"caf\u00e9 \ufffd\"}\n\t "),
 		"Authorization", admin, "Content-Type", "application/json")
 	require.Equal(t, http.StatusCreated, res.status, res.body)
+}
+
+// stall opens a raw connection, sends head and the first bytes of a body
+// it promised to be longer, then sends nothing; it returns the response
+// and how long it took to come.
+func stall(t *testing.T, n *apptest.Node, head string) (*http.Response, string, time.Duration) {
+	t.Helper()
+	conn, err := net.Dial("tcp", n.Addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	start := time.Now()
+	_, err = io.WriteString(conn, head+"0123456789")
+	require.NoError(t, err)
+	// On code without the idle timeout nothing comes: this deadline only
+	// stops the test from hanging.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(30*time.Second)))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err, "the server ended the stalled request")
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b), time.Since(start)
+}
+
+// TestStalledBodyIsEnded is issue 9's fourth finding: a body sending one
+// byte now and then held its request open for minutes. A body that stops
+// for KODERA_BODY_IDLE_TIMEOUT is ended with a client error, while a slow
+// client that keeps sending finishes.
+func TestStalledBodyIsEnded(t *testing.T) {
+	t.Parallel()
+	n, _ := node(t, map[string]string{"KODERA_BODY_IDLE_TIMEOUT": "1s"})
+	alice := basicAuth("alice", alicePassword)
+	logFrom := len(n.Logs())
+
+	t.Run("files PUT", func(t *testing.T) {
+		t.Parallel()
+		res, body, took := stall(t, n, "PUT /api/files/pub/stalled.bin HTTP/1.1\r\nHost: "+n.Addr+"\r\nAuthorization: "+alice+
+			"\r\nContent-Length: 100\r\n\r\n")
+		require.Less(t, took, 15*time.Second)
+		require.GreaterOrEqual(t, took, time.Second, "not before the idle time")
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+		require.Contains(t, body, "stalled")
+		require.Equal(t, http.StatusNotFound, send(t, http.MethodGet, n.URL+"/api/files/pub/stalled.bin", nil).status)
+	})
+	t.Run("REST JSON body", func(t *testing.T) {
+		t.Parallel()
+		res, body, took := stall(t, n, "POST /api/v1/repositories HTTP/1.1\r\nHost: "+n.Addr+"\r\nAuthorization: "+alice+
+			"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+		require.Less(t, took, 15*time.Second)
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+		require.Contains(t, body, "stalled")
+	})
+	t.Run("registry blob upload", func(t *testing.T) {
+		t.Parallel()
+		start := send(t, http.MethodPost, n.URL+"/v2/dock/img/blobs/uploads/", nil, "Authorization", alice)
+		require.Equal(t, http.StatusAccepted, start.status, start.body)
+		loc := start.header.Get("Location")
+		res, body, took := stall(t, n, "PATCH "+loc+" HTTP/1.1\r\nHost: "+n.Addr+"\r\nAuthorization: "+alice+
+			"\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n")
+		require.Less(t, took, 15*time.Second)
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+		require.Contains(t, body, "BLOB_UPLOAD_INVALID")
+	})
+	t.Run("a slow client that keeps sending finishes", func(t *testing.T) {
+		t.Parallel()
+		pr, pw := io.Pipe()
+		go func() {
+			// The pacing is the behaviour under test: 6 bytes over 2.4 s,
+			// more than twice the idle time in all, never idle that long.
+			for i := range 6 {
+				time.Sleep(400 * time.Millisecond)
+				if _, err := pw.Write([]byte{'a' + byte(i)}); err != nil {
+					return
+				}
+			}
+			_ = pw.Close()
+		}()
+		res := send(t, http.MethodPut, n.URL+"/api/files/pub/slow.txt", pr, "Authorization", alice)
+		require.Equal(t, http.StatusCreated, res.status, res.body)
+		require.Equal(t, "abcdef", send(t, http.MethodGet, n.URL+"/api/files/pub/slow.txt", nil).body)
+	})
+	t.Cleanup(func() { requireNoErrorLogged(t, n, logFrom) })
 }
