@@ -474,3 +474,54 @@ func TestStalledBodyIsEnded(t *testing.T) {
 	})
 	t.Cleanup(func() { requireNoErrorLogged(t, n, logFrom) })
 }
+
+// TestForwardedProtoFromTrustedProxiesOnly is issue 9's fifth finding:
+// behind a TLS-terminating proxy without KODERA_BASE_URL the token realm
+// said http:// and the session cookie was not Secure. The proxy's
+// X-Forwarded-Proto and X-Forwarded-Host now count, from trusted peers
+// only.
+func TestForwardedProtoFromTrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
+	proxied := []string{"X-Forwarded-Proto", "https", "X-Forwarded-Host", "packages.example.com"}
+	login := func(t *testing.T, n *apptest.Node) string {
+		t.Helper()
+		hdr := append([]string{"Content-Type", "application/json"}, proxied...)
+		res := send(t, http.MethodPost, n.URL+"/api/v1/auth/login",
+			strings.NewReader(`{"username":"alice","password":"`+alicePassword+`"}`), hdr...)
+		require.Equal(t, http.StatusOK, res.status, res.body)
+		return res.header.Get("Set-Cookie")
+	}
+
+	t.Run("trusted proxy", func(t *testing.T) {
+		t.Parallel()
+		n, _ := node(t, map[string]string{"KODERA_TRUSTED_PROXIES": "127.0.0.1"})
+		res := send(t, http.MethodGet, n.URL+"/v2/", nil, proxied...)
+		require.Equal(t, http.StatusUnauthorized, res.status)
+		require.Contains(t, res.header.Get("WWW-Authenticate"), `realm="https://packages.example.com/v2/token"`)
+		require.Contains(t, res.header.Get("WWW-Authenticate"), `service="packages.example.com"`)
+		require.Contains(t, login(t, n), "; Secure")
+		// The browser's Origin is the proxy's host, not the node's.
+		put := send(t, http.MethodPut, n.URL+"/api/files/pub/via-proxy.txt", strings.NewReader("x"),
+			append([]string{"Authorization", basicAuth("alice", alicePassword), "Origin", "https://packages.example.com"}, proxied...)...)
+		require.Equal(t, http.StatusCreated, put.status, put.body)
+	})
+	t.Run("untrusted peer", func(t *testing.T) {
+		t.Parallel()
+		n, _ := node(t, map[string]string{"KODERA_TRUSTED_PROXIES": "10.0.0.0/8"})
+		res := send(t, http.MethodGet, n.URL+"/v2/", nil, proxied...)
+		require.Equal(t, http.StatusUnauthorized, res.status)
+		require.Contains(t, res.header.Get("WWW-Authenticate"), `realm="`+n.URL+`/v2/token"`)
+		require.Contains(t, res.header.Get("WWW-Authenticate"), `service="`+n.Addr+`"`)
+		require.NotContains(t, login(t, n), "Secure")
+		put := send(t, http.MethodPut, n.URL+"/api/files/pub/forged.txt", strings.NewReader("x"),
+			append([]string{"Authorization", basicAuth("alice", alicePassword), "Origin", "https://packages.example.com"}, proxied...)...)
+		require.Equal(t, http.StatusForbidden, put.status, "a forged X-Forwarded-Host does not make a foreign Origin ours")
+	})
+	t.Run("configured base URL", func(t *testing.T) {
+		t.Parallel()
+		n, _ := node(t, map[string]string{"KODERA_BASE_URL": "https://registry.example.org", "KODERA_TRUSTED_PROXIES": "127.0.0.1"})
+		res := send(t, http.MethodGet, n.URL+"/v2/", nil, proxied...)
+		require.Contains(t, res.header.Get("WWW-Authenticate"), `realm="https://registry.example.org/v2/token"`)
+		require.Contains(t, login(t, n), "; Secure")
+	})
+}
