@@ -7,14 +7,12 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
@@ -27,6 +25,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/jsoncheck"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -116,11 +115,9 @@ func limitBody(next http.Handler) http.Handler {
 }
 
 // checkJSON refuses, with a 400 problem, a JSON body the decoders would
-// otherwise half-accept: encoding/json stops after the first value, so
-// `{...}{...}` would create the first object; it turns invalid UTF-8 into
-// U+FFFD without a word; and it lets `\u0000` through to PostgreSQL, which
-// refuses NUL in text (SQLSTATE 22021) with a 500. The body is at most
-// maxJSONBody (limitBody), so holding it to check it first is cheap.
+// otherwise half-accept (jsoncheck says how): `{...}{...}` created the
+// first object, and `\u0000` reached PostgreSQL as a 500. The body is at
+// most maxJSONBody (limitBody), so holding it to check it first is cheap.
 func checkJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
@@ -142,7 +139,7 @@ func checkJSON(next http.Handler) http.Handler {
 			return
 		}
 		if len(bytes.TrimSpace(body)) > 0 {
-			if err := ValidateJSON(body); err != nil {
+			if err := jsoncheck.Document(body); err != nil {
 				writeProblem(w, r.Context(), http.StatusBadRequest, "request body: "+err.Error())
 				return
 			}
@@ -150,42 +147,6 @@ func checkJSON(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
-}
-
-// ValidateJSON checks that body is exactly one JSON value, in valid UTF-8,
-// with no NUL character in any string or object key.
-func ValidateJSON(body []byte) error {
-	if !utf8.Valid(body) {
-		return errors.New("invalid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("invalid JSON: %w", err)
-		}
-		switch v := tok.(type) {
-		case json.Delim:
-			if v == '{' || v == '[' {
-				depth++
-			} else {
-				depth--
-			}
-		case string:
-			if strings.ContainsRune(v, 0) {
-				return errors.New("a string holds a NUL character (\\u0000)")
-			}
-		}
-		if depth == 0 {
-			break
-		}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON document")
-	}
-	return nil
 }
 
 // Paths any caller may use whatever the guest-access setting: logging in

@@ -46,3 +46,24 @@ func requirePrintableASCII(t *testing.T, s string) {
 		require.True(t, c > 0x20 && c < 0x7f, "byte %#x in %q", c, s)
 	}
 }
+
+// TestParseManifestRefusesUnstorableText: a manifest is stored as sent, and
+// PostgreSQL refuses NUL and invalid UTF-8, which was a 500 at push time.
+func TestParseManifestRefusesUnstorableText(t *testing.T) {
+	t.Parallel()
+	const cfg = `"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]`
+	ok := `{"schemaVersion":2,` + cfg + `,"annotations":{"a":"caf\u00e9"}}`
+	_, err := ParseManifest(MediaTypeOCIManifest, []byte(ok), "")
+	require.NoError(t, err)
+	for _, body := range []string{
+		`{"schemaVersion":2,` + cfg + `,"annotations":{"a":"x\u0000y"}}`,
+		`{"schemaVersion":2,` + cfg + `,"annotations":{"a\u0000":"y"}}`,
+		`{"schemaVersion":2,"artifactType":"application/x\u0000",` + cfg + `}`,
+		"{\"schemaVersion\":2," + cfg + ",\"annotations\":{\"a\":\"\xff\"}}",
+	} {
+		_, err := ParseManifest(MediaTypeOCIManifest, []byte(body), "")
+		require.ErrorIs(t, err, ErrInvalid, body)
+		reason, _ := Reason(err)
+		require.Regexp(t, "NUL|UTF-8", reason)
+	}
+}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -524,4 +525,33 @@ func TestForwardedProtoFromTrustedProxiesOnly(t *testing.T) {
 		require.Contains(t, res.header.Get("WWW-Authenticate"), `realm="https://registry.example.org/v2/token"`)
 		require.Contains(t, login(t, n), "; Secure")
 	})
+}
+
+// TestManifestWithNULIsManifestInvalid: a NUL in a manifest's strings
+// (annotations, artifactType) reached PostgreSQL's jsonb (SQLSTATE 22P05)
+// and came back as a 500; it is the registry's MANIFEST_INVALID.
+func TestManifestWithNULIsManifestInvalid(t *testing.T) {
+	t.Parallel()
+	n, _ := node(t, nil)
+	alice := basicAuth("alice", alicePassword)
+	logFrom := len(n.Logs())
+	const cfg = "{}"
+	d := fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(cfg)))
+	res := send(t, http.MethodPost, n.URL+"/v2/dock/img/blobs/uploads/?digest="+d, strings.NewReader(cfg),
+		"Authorization", alice, "Content-Type", "application/octet-stream")
+	require.Equal(t, http.StatusCreated, res.status, res.body)
+	manifest := func(extra string) string {
+		return `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",` +
+			`"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"` + d + `","size":2},"layers":[]` + extra + `}`
+	}
+	for i, extra := range []string{`,"annotations":{"a":"x\u0000y"}`, `,"artifactType":"application/x\u0000"`, ",\"annotations\":{\"a\":\"\xff\"}"} {
+		res := send(t, http.MethodPut, n.URL+fmt.Sprintf("/v2/dock/img/manifests/bad%d", i), strings.NewReader(manifest(extra)),
+			"Authorization", alice, "Content-Type", "application/vnd.oci.image.manifest.v1+json")
+		require.Equal(t, http.StatusBadRequest, res.status, res.body)
+		require.Contains(t, res.body, `"code":"MANIFEST_INVALID"`)
+	}
+	res = send(t, http.MethodPut, n.URL+"/v2/dock/img/manifests/good", strings.NewReader(manifest(`,"annotations":{"a":"caf\u00e9"}`)),
+		"Authorization", alice, "Content-Type", "application/vnd.oci.image.manifest.v1+json")
+	require.Equal(t, http.StatusCreated, res.status, res.body)
+	requireNoErrorLogged(t, n, logFrom)
 }
