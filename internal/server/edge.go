@@ -293,15 +293,16 @@ type idleBody struct {
 	set bool // a deadline is in force
 }
 
-// ErrBodyStalled is returned by request body reads when the client sent
-// nothing for the configured idle time; it is an ErrInvalid domain error,
-// so no protocol answers it with a 500 or logs it as a failure.
-var ErrBodyStalled = &domain.Error{Kind: domain.ErrInvalid, Msg: "the request body stalled: nothing arrived within the idle timeout"}
+// errBodyStalled is what a request body read returns when the client sent
+// nothing for the idle time: an ErrInvalid domain error, so every protocol
+// answers it as the client's fault (400) and none logs it as a failure.
+var errBodyStalled = &domain.Error{Kind: domain.ErrInvalid, Msg: "the request body stalled: nothing arrived within the idle timeout"}
 
+// stalledError keeps the deadline error in the chain for the logs.
 type stalledError struct{ cause error }
 
-func (e stalledError) Error() string   { return ErrBodyStalled.Msg + ": " + e.cause.Error() }
-func (e stalledError) Unwrap() []error { return []error{ErrBodyStalled, e.cause} }
+func (e stalledError) Error() string   { return errBodyStalled.Msg + ": " + e.cause.Error() }
+func (e stalledError) Unwrap() []error { return []error{errBodyStalled, e.cause} }
 
 func (b *idleBody) Read(p []byte) (int, error) {
 	b.mu.Lock()
