@@ -145,20 +145,25 @@ func crossSiteReason(r *http.Request) string {
 		return ""
 	case "":
 	default:
-		return "Sec-Fetch-Site is " + v
+		return fmt.Sprintf("Sec-Fetch-Site is %q", echo(v))
 	}
 	o := r.Header.Get("Origin")
 	if o == "" {
 		return ""
 	}
 	u, err := url.Parse(o)
-	if err != nil || u.Host == "" {
-		return "Origin " + o + " is not this server"
-	}
-	if strings.EqualFold(u.Host, r.Host) || strings.EqualFold(u.Host, origin.Host(r)) {
+	if err == nil && u.Host != "" && (strings.EqualFold(u.Host, r.Host) || strings.EqualFold(u.Host, origin.Host(r))) {
 		return ""
 	}
-	return "Origin " + o + " is not this server"
+	return fmt.Sprintf("Origin %q is not this server", echo(o))
+}
+
+// echo makes a header value safe and short enough to quote in an error.
+func echo(s string) string {
+	if len(s) > 100 {
+		s = s[:100] + "..."
+	}
+	return printable(s)
 }
 
 // validInput refuses a request whose path or query holds a NUL byte or
