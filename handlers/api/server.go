@@ -120,7 +120,9 @@ func limitBody(next http.Handler) http.Handler {
 // most maxJSONBody (limitBody), so holding it to check it first is cheap.
 func checkJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody {
+		if r.Body == nil || r.Body == http.NoBody || !jsonContent(r.Header.Get("Content-Type")) {
+			// Other media types are the spec validator's to refuse, or
+			// the business of an operation that declares them.
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -147,6 +149,14 @@ func checkJSON(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// jsonContent reports whether a request body of this Content-Type is read
+// as JSON: application/json, any +json type, or none given.
+func jsonContent(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "" || mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // Paths any caller may use whatever the guest-access setting: logging in

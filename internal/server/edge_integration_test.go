@@ -382,6 +382,13 @@ func TestJSONTrailingDataCreatesNothing(t *testing.T) {
 		"Authorization", admin, "Content-Type", "application/json")
 	requireProblem(t, res, http.StatusBadRequest, "data after the JSON document")
 	require.Equal(t, http.StatusNotFound, send(t, http.MethodGet, n.URL+"/api/v1/repositories/first", nil, "Authorization", admin).status)
+	for _, ct := range []string{"", "application/merge-patch+json", "text/plain"} {
+		res = send(t, http.MethodPost, n.URL+"/api/v1/repositories",
+			strings.NewReader(`{"name":"first","type":"files"}{"name":"second","type":"files"}`),
+			"Authorization", admin, "Content-Type", ct)
+		require.Equal(t, http.StatusBadRequest, res.status, "Content-Type %q: %s", ct, res.body)
+		require.Equal(t, http.StatusNotFound, send(t, http.MethodGet, n.URL+"/api/v1/repositories/first", nil, "Authorization", admin).status)
+	}
 
 	// A NUL in a field that reaches PostgreSQL was a 500.
 	res = send(t, http.MethodPost, n.URL+"/api/v1/repositories",
