@@ -8,15 +8,16 @@ import (
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/origin"
 )
 
 // sessionCookieHeader renders the Set-Cookie value: HttpOnly so scripts
 // never see it, SameSite=Strict so other sites cannot send it, Secure when
-// the node is served over https.
-func (s *Server) sessionCookieHeader(value string, maxAge time.Duration) *string {
+// the node is served over https (configured, or as a trusted proxy says).
+func (s *Server) sessionCookieHeader(ctx context.Context, value string, maxAge time.Duration) *string {
 	c := &http.Cookie{
 		Name: auth.SessionCookie, Value: value, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: s.SecureCookies, MaxAge: int(maxAge / time.Second),
+		SameSite: http.SameSiteStrictMode, Secure: s.SecureCookies || origin.Secure(ctx), MaxAge: int(maxAge / time.Second),
 	}
 	if maxAge <= 0 {
 		c.MaxAge = -1
@@ -33,7 +34,7 @@ func (s *Server) Login(ctx context.Context, req api.LoginRequestObject) (api.Log
 	}
 	return api.Login200JSONResponse{
 		Body:    api.Session{User: apiMe(l.User, "session"), CsrfToken: l.Session.CSRFToken, ExpiresAt: l.Session.ExpiresAt},
-		Headers: api.Login200ResponseHeaders{SetCookie: s.sessionCookieHeader(l.Session.Secret, auth.SessionMaxAge)},
+		Headers: api.Login200ResponseHeaders{SetCookie: s.sessionCookieHeader(ctx, l.Session.Secret, auth.SessionMaxAge)},
 	}, nil
 }
 
@@ -42,7 +43,7 @@ func (s *Server) Logout(ctx context.Context, _ api.LogoutRequestObject) (api.Log
 	if err := s.Identity.Logout(ctx, sessionCookie(ctx)); err != nil {
 		return nil, err
 	}
-	return api.Logout204Response{Headers: api.Logout204ResponseHeaders{SetCookie: s.sessionCookieHeader("", 0)}}, nil
+	return api.Logout204Response{Headers: api.Logout204ResponseHeaders{SetCookie: s.sessionCookieHeader(ctx, "", 0)}}, nil
 }
 
 // GetSession implements GET /api/v1/auth/session.

@@ -5,9 +5,11 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,6 +25,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/jsoncheck"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -56,6 +59,7 @@ func (s *Server) Mount(r chi.Router) error {
 	r.Group(func(r chi.Router) {
 		r.Use(limitBody)
 		r.Use(s.authenticate)
+		r.Use(checkJSON)
 		r.Use(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
 			Options: openapi3filter.Options{
 				// Authentication is resolved by s.authenticate; the spec's
@@ -110,6 +114,51 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// checkJSON refuses, with a 400 problem, a JSON body the decoders would
+// otherwise half-accept (jsoncheck says how): `{...}{...}` created the
+// first object, and `\u0000` reached PostgreSQL as a 500. The body is at
+// most maxJSONBody (limitBody), so holding it to check it first is cheap.
+func checkJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || !jsonContent(r.Header.Get("Content-Type")) {
+			// Other media types are the spec validator's to refuse, or
+			// the business of an operation that declares them.
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", tooLarge.Limit))
+				return
+			}
+			if status, _ := domain.HTTPStatus(err); status < 500 {
+				WriteProblem(w, r, nil, err)
+				return
+			}
+			writeProblem(w, r.Context(), http.StatusBadRequest, "request body could not be read")
+			return
+		}
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := jsoncheck.Document(body); err != nil {
+				writeProblem(w, r.Context(), http.StatusBadRequest, "request body: "+err.Error())
+				return
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// jsonContent reports whether a request body of this Content-Type is read
+// as JSON: application/json, any +json type, or none given.
+func jsonContent(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "" || mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
 // Paths any caller may use whatever the guest-access setting: logging in
 // and out, and the instance information the login page shows.
 var openPaths = map[string]bool{
@@ -144,7 +193,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			// The UI cannot delete an HttpOnly cookie itself: a dead session
 			// is cleared with its 401, so the next request is anonymous.
 			if errors.Is(err, domain.ErrUnauthenticated) && r.Header.Get("Authorization") == "" && sessionCookie(ctx) != "" {
-				w.Header().Set("Set-Cookie", *s.sessionCookieHeader("", 0))
+				w.Header().Set("Set-Cookie", *s.sessionCookieHeader(ctx, "", 0))
 			}
 			WriteProblem(w, r, s.Log, err)
 			return

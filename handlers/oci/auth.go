@@ -22,6 +22,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
+	"github.com/kodera-packages/kodera/internal/origin"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
@@ -183,18 +184,16 @@ func (h *Handler) service(r *http.Request) string {
 			return u.Host
 		}
 	}
-	return r.Host
+	return origin.Host(r)
 }
 
+// realm is the token endpoint as the client reaches it (behind a
+// TLS-terminating proxy, https although the proxy talks http to us).
 func (h *Handler) realm(r *http.Request) string {
 	if h.baseURL != "" {
 		return h.baseURL + "/v2/token"
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/v2/token"
+	return origin.Base(r) + "/v2/token"
 }
 
 // challenge turns e into a 401 carrying the Bearer challenge for scope.

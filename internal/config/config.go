@@ -42,6 +42,11 @@ type Config struct {
 	// client address feeds the audit trail and the per-address login
 	// limits, which would otherwise count every user behind a proxy as one.
 	TrustedProxies []netip.Prefix
+	// BodyIdleTimeout ends a request whose body sends nothing for this
+	// long (KODERA_BODY_IDLE_TIMEOUT, default 60s, 0 = never): a slow
+	// client keeps going as long as bytes arrive, a stalled one does not
+	// hold a connection and an upload session forever.
+	BodyIdleTimeout time.Duration
 }
 
 // DB locates PostgreSQL.
@@ -122,6 +127,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminPassword:   p.str("KODERA_ADMIN_PASSWORD", ""),
 		MaxUploadBytes:  p.size("KODERA_MAX_UPLOAD_BYTES", 64<<30),
 		ShutdownTimeout: p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
+		BodyIdleTimeout: p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
 	}
 	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
 	c.TrustedProxies = p.prefixes("KODERA_TRUSTED_PROXIES")

@@ -28,6 +28,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, slog.LevelInfo, c.LogLevel)
 	require.Equal(t, int64(64<<30), c.MaxUploadBytes)
 	require.Equal(t, 30*time.Second, c.ShutdownTimeout)
+	require.Equal(t, 60*time.Second, c.BodyIdleTimeout)
 }
 
 func TestLoadValues(t *testing.T) {
@@ -38,6 +39,7 @@ func TestLoadValues(t *testing.T) {
 		"ELASTICSEARCH_URL": "http://es:9200", "KODERA_ADMIN_USERNAME": "root", "KODERA_ADMIN_PASSWORD": "secret123",
 		"KODERA_BASE_URL": "https://packages.example.com/", "KODERA_LOG_FORMAT": "JSON", "KODERA_LOG_LEVEL": "debug",
 		"KODERA_MAX_UPLOAD_BYTES": "10G", "KODERA_SHUTDOWN_TIMEOUT": "5s", "KODERA_LISTEN": "127.0.0.1:9000",
+		"KODERA_BODY_IDLE_TIMEOUT": "2m",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, "https://packages.example.com", c.BaseURL, "trailing slash trimmed")
@@ -45,6 +47,7 @@ func TestLoadValues(t *testing.T) {
 	require.Equal(t, slog.LevelDebug, c.LogLevel)
 	require.Equal(t, int64(10<<30), c.MaxUploadBytes)
 	require.Equal(t, 5*time.Second, c.ShutdownTimeout)
+	require.Equal(t, 2*time.Minute, c.BodyIdleTimeout)
 	require.Equal(t, "postgres://u:p%40ss%2Fword@db.internal:6543/k?sslmode=disable", c.DB.URL())
 	require.Equal(t, Storage{URL: "http://minio:9000", Bucket: "b", AccessKey: "ak", SecretKey: "sk", Region: "us-east-1"}, c.Storage)
 }
@@ -52,18 +55,19 @@ func TestLoadValues(t *testing.T) {
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := map[string]map[string]string{
-		"DB_PORT":                 {"DB_PORT": "abc"},
-		"KODERA_LISTEN":           {"KODERA_LISTEN": "8080"},
-		"KODERA_BASE_URL":         {"KODERA_BASE_URL": "ftp://x"},
-		"STORAGE_URL":             {"STORAGE_URL": "minio:9000", "STORAGE_AK": "a", "STORAGE_SK": "b"},
-		"STORAGE_AK":              {"STORAGE_URL": "http://minio:9000", "STORAGE_SK": "b"},
-		"KODERA_LOG_FORMAT":       {"KODERA_LOG_FORMAT": "xml"},
-		"KODERA_LOG_LEVEL":        {"KODERA_LOG_LEVEL": "loud"},
-		"KODERA_MAX_UPLOAD_BYTES": {"KODERA_MAX_UPLOAD_BYTES": "-1"},
-		"KODERA_SHUTDOWN_TIMEOUT": {"KODERA_SHUTDOWN_TIMEOUT": "soon"},
-		"KODERA_ADMIN_PASSWORD":   {"KODERA_ADMIN_USERNAME": "root"},
-		"ELASTICSEARCH_URL":       {"ELASTICSEARCH_URL": "::"},
-		"KODERA_DB_SSLMODE":       {"KODERA_DB_SSLMODE": "maybe"},
+		"DB_PORT":                  {"DB_PORT": "abc"},
+		"KODERA_LISTEN":            {"KODERA_LISTEN": "8080"},
+		"KODERA_BASE_URL":          {"KODERA_BASE_URL": "ftp://x"},
+		"STORAGE_URL":              {"STORAGE_URL": "minio:9000", "STORAGE_AK": "a", "STORAGE_SK": "b"},
+		"STORAGE_AK":               {"STORAGE_URL": "http://minio:9000", "STORAGE_SK": "b"},
+		"KODERA_LOG_FORMAT":        {"KODERA_LOG_FORMAT": "xml"},
+		"KODERA_BODY_IDLE_TIMEOUT": {"KODERA_BODY_IDLE_TIMEOUT": "soon"},
+		"KODERA_LOG_LEVEL":         {"KODERA_LOG_LEVEL": "loud"},
+		"KODERA_MAX_UPLOAD_BYTES":  {"KODERA_MAX_UPLOAD_BYTES": "-1"},
+		"KODERA_SHUTDOWN_TIMEOUT":  {"KODERA_SHUTDOWN_TIMEOUT": "soon"},
+		"KODERA_ADMIN_PASSWORD":    {"KODERA_ADMIN_USERNAME": "root"},
+		"ELASTICSEARCH_URL":        {"ELASTICSEARCH_URL": "::"},
+		"KODERA_DB_SSLMODE":        {"KODERA_DB_SSLMODE": "maybe"},
 	}
 	for name, e := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -98,8 +98,9 @@ func WithTx(ctx context.Context, pool *pgxpool.Pool, fn func(q *Queries) error) 
 
 // Translate maps pgx errors to domain sentinels, keeping the original in the
 // chain for logs: no rows -> ErrNotFound, unique violation -> ErrConflict,
-// foreign-key and check violations -> ErrInvalid (or ErrConflict when a row
-// is still referenced), connection failures -> ErrUnavailable.
+// foreign-key and check violations and text Postgres cannot store (NUL,
+// invalid UTF-8) -> ErrInvalid (or ErrConflict when a row is still
+// referenced), connection failures -> ErrUnavailable.
 func Translate(err error) error {
 	if err == nil {
 		return nil
@@ -119,6 +120,10 @@ func Translate(err error) error {
 			return fmt.Errorf("%w: %w", domain.ErrInvalid, err)
 		case "23514", "22P02", "22001": // check_violation, invalid_text_representation, string too long
 			return fmt.Errorf("%w: %w", domain.ErrInvalid, err)
+		case "22021", "22P05": // character_not_in_repertoire (NUL, bad UTF-8), untranslatable_character
+			// The edge refuses these bytes first; this keeps any path it
+			// misses a 400 rather than a 500.
+			return fmt.Errorf("%w: %w", &domain.Error{Kind: domain.ErrInvalid, Msg: "text holds a NUL byte or invalid UTF-8"}, err)
 		case "57P01", "57P02", "57P03", "53300": // shutdown, too many connections
 			return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 		}

@@ -32,6 +32,15 @@ func TestTranslateAndWithTx(t *testing.T) {
 	_, err = q.CreateUser(ctx, gendb.CreateUserParams{Username: "bob", Source: "kerberos"})
 	require.ErrorIs(t, db.Translate(err), domain.ErrInvalid, "check violation")
 
+	// Text Postgres cannot store is the caller's fault, not a 500.
+	_, err = q.GetUserByUsername(ctx, "nul\x00byte")
+	require.ErrorIs(t, db.Translate(err), domain.ErrInvalid, "NUL byte (22021)")
+	msg, ok := domain.PublicMessage(db.Translate(err))
+	require.True(t, ok)
+	require.Contains(t, msg, "NUL")
+	_, err = q.GetUserByUsername(ctx, "bad\xffutf8")
+	require.ErrorIs(t, db.Translate(err), domain.ErrInvalid, "invalid UTF-8 (22021)")
+
 	// A failing function rolls everything back.
 	boom := errors.New("boom")
 	err = db.WithTx(ctx, pool, func(q *db.Queries) error {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/jsoncheck"
 )
 
 // Media types the registry recognises as manifests.
@@ -155,6 +156,12 @@ func Nondistributable(mt string) bool {
 func ParseManifest(contentType string, body []byte, digest string) (Parsed, error) {
 	if len(body) > MaxManifestSize {
 		return Parsed{}, invalidf("manifest larger than %d bytes", MaxManifestSize)
+	}
+	// Stored as sent (the digest covers the bytes), so text PostgreSQL
+	// refuses must be refused here, as MANIFEST_INVALID, not later as a
+	// database error.
+	if err := jsoncheck.Document(body); errors.Is(err, jsoncheck.ErrUTF8) || errors.Is(err, jsoncheck.ErrNUL) {
+		return Parsed{}, invalidf("manifest: %v", err)
 	}
 	contentType = baseMediaType(contentType)
 	if contentType == "application/json" || contentType == "application/octet-stream" {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -16,22 +17,89 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/origin"
 )
 
 // requestInfo exposes the request id in a response header and stores the
-// client address for audit and rate limits. X-Forwarded-For is believed
-// only from the trusted proxies (KODERA_TRUSTED_PROXIES): any client could
-// forge it.
-func requestInfo(trusted []netip.Prefix) func(http.Handler) http.Handler {
+// client address for audit and rate limits, and the node's external base
+// URL for links, the token realm and cookies. X-Forwarded-* headers are
+// believed only from the trusted proxies (KODERA_TRUSTED_PROXIES): any
+// client could forge them.
+func requestInfo(trusted []netip.Prefix, baseURL string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := middleware.GetReqID(r.Context())
 			w.Header().Set("X-Request-Id", id)
 			ip := clientIP(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), trusted)
 			ctx := auth.WithRequestInfo(r.Context(), auth.RequestInfo{ClientIP: ip, RequestID: id})
+			ctx = origin.With(ctx, externalBase(r, baseURL, peerTrusted(r.RemoteAddr, trusted)))
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// externalBase is the URL the client used to reach the node: the
+// configured KODERA_BASE_URL when set; else the connection's scheme and
+// Host, overridden by X-Forwarded-Proto and X-Forwarded-Host when the peer
+// is a trusted proxy (a TLS-terminating proxy talks plain http to us, so
+// without them the token realm would say http:// and the session cookie
+// would lose Secure). Only the first value of each header counts: the
+// outermost proxy's, which must set the header rather than append to it.
+func externalBase(r *http.Request, baseURL string, trustedPeer bool) string {
+	if baseURL != "" {
+		return baseURL
+	}
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if trustedPeer {
+		if p := strings.ToLower(firstValue(r.Header.Get("X-Forwarded-Proto"))); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h := firstValue(r.Header.Get("X-Forwarded-Host")); validHost(h) {
+			host = h
+		}
+	}
+	return scheme + "://" + host
+}
+
+func firstValue(v string) string {
+	v, _, _ = strings.Cut(v, ",")
+	return strings.TrimSpace(v)
+}
+
+// validHost accepts host[:port] and nothing else: the value ends up in
+// URLs sent to clients, so no userinfo, path, spaces or control bytes.
+func validHost(h string) bool {
+	if h == "" || strings.ContainsAny(h, "/\\@?#% \t") {
+		return false
+	}
+	u, err := url.Parse("http://" + h)
+	return err == nil && u.Host == h && u.Path == "" && u.User == nil
+}
+
+// peerTrusted reports whether the connection comes from a trusted proxy.
+func peerTrusted(remoteAddr string, trusted []netip.Prefix) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	return inPrefixes(host, trusted)
+}
+
+func inPrefixes(s string, trusted []netip.Prefix) bool {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // clientIP is the peer address, or, when the peer is a trusted proxy, the
@@ -42,19 +110,7 @@ func clientIP(remoteAddr string, forwarded []string, trusted []netip.Prefix) str
 	if err != nil {
 		host = remoteAddr
 	}
-	isTrusted := func(s string) bool {
-		a, err := netip.ParseAddr(strings.TrimSpace(s))
-		if err != nil {
-			return false
-		}
-		a = a.Unmap()
-		for _, p := range trusted {
-			if p.Contains(a) {
-				return true
-			}
-		}
-		return false
-	}
+	isTrusted := func(s string) bool { return inPrefixes(s, trusted) }
 	if !isTrusted(host) {
 		return host
 	}

@@ -19,7 +19,8 @@ import (
 // routes lists every mount of a node in one place.
 func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service) (http.Handler, error) {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
+	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies, d.Config.BaseURL), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log),
+		crossSite(d.Log), validInput(d.Log), bodyIdle(d.Config.BodyIdleTimeout))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
