@@ -24,7 +24,7 @@ func requireAccount(ctx context.Context) (auth.Principal, error) {
 	case p.Kind != auth.KindUser:
 		return p, domain.Errorf(domain.ErrForbidden, "service accounts have no profile")
 	case !auth.MayManageAccount(p):
-		return p, domain.Errorf(domain.ErrForbidden, "this token may not manage the account (needs the write scope and no repository limit)")
+		return p, domain.Errorf(domain.ErrForbidden, "this token may not manage the account (needs the admin scope and no repository limit)")
 	}
 	return p, nil
 }

@@ -45,7 +45,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 		return nil, errLogin
 	}
 	if !auth.MayCreateRepository(p) {
-		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the write scope and no repository limit")
+		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the admin scope and no repository limit")
 	}
 	b := req.Body
 	repo, err := packages.CreateRepository(ctx, s.Pool, packages.NewRepository{

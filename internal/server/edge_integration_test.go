@@ -311,7 +311,7 @@ func (o operation) url(base, target, bad string) string {
 func TestEveryRESTOperationRefusesBadBytes(t *testing.T) {
 	t.Parallel()
 	n, s := node(t, nil)
-	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write"})
+	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write", "admin"})
 	logFrom := len(n.Logs())
 	bads := []string{"a%00b", "a%FFb", "%C3"}
 
@@ -376,7 +376,7 @@ func TestEveryRESTOperationRefusesBadBytes(t *testing.T) {
 func TestJSONTrailingDataCreatesNothing(t *testing.T) {
 	t.Parallel()
 	n, s := node(t, nil)
-	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write"})
+	admin := "Bearer " + s.Token(apptest.AdminUser, false, []string{"read", "write", "admin"})
 	res := send(t, http.MethodPost, n.URL+"/api/v1/repositories",
 		strings.NewReader(`{"name":"first","type":"files"}{"name":"second","type":"files"}`),
 		"Authorization", admin, "Content-Type", "application/json")
