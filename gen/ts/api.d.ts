@@ -316,7 +316,7 @@ export interface paths {
         put?: never;
         /**
          * Create a repository; the caller becomes its owner
-         * @description Any user may create repositories; service accounts and tokens without the write scope or limited to named repositories may not.
+         * @description Any user may create repositories; service accounts and tokens without the admin scope or limited to named repositories may not.
          */
         post: operations["createRepository"];
         delete?: never;
