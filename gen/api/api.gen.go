@@ -454,6 +454,96 @@ type MeAuthenticatedBy string
 // MeKind defines model for Me.Kind.
 type MeKind string
 
+// Package defines model for Package.
+type Package struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// LatestVersion The version pushed last
+	LatestVersion string `json:"latestVersion"`
+
+	// Name The name as first pushed
+	Name string `json:"name"`
+
+	// NormalizedName The form lookups use (PEP 503, case-folded module path, image path)
+	NormalizedName string `json:"normalizedName"`
+
+	// Size Bytes of every file of every version
+	Size         int64     `json:"size"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	VersionCount int64     `json:"versionCount"`
+}
+
+// PackageFile defines model for PackageFile.
+type PackageFile struct {
+	ContentType string    `json:"contentType"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// Digest sha256 content address of the file
+	Digest string `json:"digest"`
+
+	// DownloadUrl Where the format's protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string `json:"downloadUrl,omitempty"`
+	Name        string  `json:"name"`
+	Size        int64   `json:"size"`
+}
+
+// PackagePage defines model for PackagePage.
+type PackagePage struct {
+	Items  []Package `json:"items"`
+	Limit  int       `json:"limit"`
+	Offset int       `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// PackageVersion defines model for PackageVersion.
+type PackageVersion struct {
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+	FileCount int64     `json:"fileCount"`
+
+	// Metadata What the format knows of the version (docker - digest, mediaType, size, totalSize)
+	Metadata map[string]interface{} `json:"metadata"`
+
+	// Size Bytes of the version's files
+	Size      int64     `json:"size"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   string    `json:"version"`
+}
+
+// PackageVersionDetail defines model for PackageVersionDetail.
+type PackageVersionDetail struct {
+	CreatedAt time.Time     `json:"createdAt"`
+	CreatedBy string        `json:"createdBy"`
+	FileCount int64         `json:"fileCount"`
+	Files     []PackageFile `json:"files"`
+
+	// Metadata What the format knows of the version (docker - digest, mediaType, size, totalSize)
+	Metadata   map[string]interface{} `json:"metadata"`
+	Package    string                 `json:"package"`
+	Repository string                 `json:"repository"`
+
+	// Size Bytes of the version's files
+	Size int64 `json:"size"`
+
+	// Type The repository type (format)
+	Type      string    `json:"type"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   string    `json:"version"`
+}
+
+// PackageVersionPage defines model for PackageVersionPage.
+type PackageVersionPage struct {
+	Items   []PackageVersion `json:"items"`
+	Limit   int              `json:"limit"`
+	Offset  int              `json:"offset"`
+	Package Package          `json:"package"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // Page defines model for Page.
 type Page struct {
 	Limit  int `json:"limit"`
@@ -709,6 +799,9 @@ type Limit = int
 // Offset defines model for Offset.
 type Offset = int
 
+// PackageName defines model for PackageName.
+type PackageName = string
+
 // RepositoryName defines model for RepositoryName.
 type RepositoryName = string
 
@@ -807,6 +900,27 @@ type ListFilesParams struct {
 type GetFileDetailsParams struct {
 	// Path A file's or folder's path, '/'-separated.
 	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListPackagesParams defines parameters for ListPackages.
+type ListPackagesParams struct {
+	// Q Case-insensitive substring of the package name
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// GetPackageParams defines parameters for GetPackage.
+type GetPackageParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
@@ -970,6 +1084,15 @@ type ServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
+	// ListPackages Packages of a repository, by name (paginated, filtered)
+	// (GET /api/v1/repositories/{name}/packages)
+	ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams)
+	// GetPackage A package with a page of its versions
+	// (GET /api/v1/repositories/{name}/packages/{package})
+	GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams)
+	// GetPackageVersion One version of a package with its metadata and files
+	// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+	GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
@@ -1219,6 +1342,24 @@ func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, na
 // MoveFile Move or rename a file or a folder (with everything below it)
 // (POST /api/v1/repositories/{name}/files/move)
 func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPackages Packages of a repository, by name (paginated, filtered)
+// (GET /api/v1/repositories/{name}/packages)
+func (_ Unimplemented) ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPackage A package with a page of its versions
+// (GET /api/v1/repositories/{name}/packages/{package})
+func (_ Unimplemented) GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPackageVersion One version of a package with its metadata and files
+// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+func (_ Unimplemented) GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2454,6 +2595,182 @@ func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// ListPackages operation middleware
+func (siw *ServerInterfaceWrapper) ListPackages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPackagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPackages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPackage operation middleware
+func (siw *ServerInterfaceWrapper) GetPackage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "package" -------------
+	var pPackage PackageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "package", chi.URLParam(r, "package"), &pPackage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "package", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPackageParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPackage(w, r, name, pPackage, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPackageVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetPackageVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "package" -------------
+	var pPackage PackageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "package", chi.URLParam(r, "package"), &pPackage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "package", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPackageVersion(w, r, name, pPackage, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPermissions operation middleware
 func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
 
@@ -2805,6 +3122,15 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages", wrapper.ListPackages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}", wrapper.GetPackage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}/versions/{version}", wrapper.GetPackageVersion)
 	})
 
 	return r
@@ -4302,6 +4628,128 @@ func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileR
 	return err
 }
 
+type ListPackagesRequestObject struct {
+	Name   RepositoryName `json:"name"`
+	Params ListPackagesParams
+}
+
+type ListPackagesResponseObject interface {
+	VisitListPackagesResponse(w http.ResponseWriter) error
+}
+
+type ListPackages200JSONResponse PackagePage
+
+func (response ListPackages200JSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPackagesdefaultApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageRequestObject struct {
+	Name    RepositoryName `json:"name"`
+	Package PackageName    `json:"package"`
+	Params  GetPackageParams
+}
+
+type GetPackageResponseObject interface {
+	VisitGetPackageResponse(w http.ResponseWriter) error
+}
+
+type GetPackage200JSONResponse PackageVersionPage
+
+func (response GetPackage200JSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackagedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPackagedefaultApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersionRequestObject struct {
+	Name    RepositoryName `json:"name"`
+	Package PackageName    `json:"package"`
+	Version string         `json:"version"`
+}
+
+type GetPackageVersionResponseObject interface {
+	VisitGetPackageVersionResponse(w http.ResponseWriter) error
+}
+
+type GetPackageVersion200JSONResponse PackageVersionDetail
+
+func (response GetPackageVersion200JSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPackageVersiondefaultApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsRequestObject struct {
 	Name RepositoryName `json:"name"`
 }
@@ -4573,6 +5021,15 @@ type StrictServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
+	// ListPackages Packages of a repository, by name (paginated, filtered)
+	// (GET /api/v1/repositories/{name}/packages)
+	ListPackages(ctx context.Context, request ListPackagesRequestObject) (ListPackagesResponseObject, error)
+	// GetPackage A package with a page of its versions
+	// (GET /api/v1/repositories/{name}/packages/{package})
+	GetPackage(ctx context.Context, request GetPackageRequestObject) (GetPackageResponseObject, error)
+	// GetPackageVersion One version of a package with its metadata and files
+	// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+	GetPackageVersion(ctx context.Context, request GetPackageVersionRequestObject) (GetPackageVersionResponseObject, error)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
@@ -5715,6 +6172,89 @@ func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name F
 	}
 }
 
+// ListPackages operation middleware
+func (sh *strictHandler) ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams) {
+	var request ListPackagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPackages(ctx, request.(ListPackagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPackages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPackagesResponseObject); ok {
+		if err := validResponse.VisitListPackagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPackage operation middleware
+func (sh *strictHandler) GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams) {
+	var request GetPackageRequestObject
+
+	request.Name = name
+	request.Package = pPackage
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPackage(ctx, request.(GetPackageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPackage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPackageResponseObject); ok {
+		if err := validResponse.VisitGetPackageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPackageVersion operation middleware
+func (sh *strictHandler) GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string) {
+	var request GetPackageVersionRequestObject
+
+	request.Name = name
+	request.Package = pPackage
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPackageVersion(ctx, request.(GetPackageVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPackageVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPackageVersionResponseObject); ok {
+		if err := validResponse.VisitGetPackageVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPermissions operation middleware
 func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
 	var request ListPermissionsRequestObject
@@ -5831,120 +6371,133 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9u4tfhXwejXmchT2lKy2W3rzO8Pbx67niaN60e3M7HvCiaPJNQkwAVAO1qPv/sdvEiQBCnKlpz2",
-	"3vtXYpEEDs4L54WD+1HMspxRoFKMDu9HOeY4Awlc//WBpHCC5fLvBfCV+iEBEXOSS8Lo6HB0hOYsTYC/",
-	"ECjHchmhF5MX+wLUGBKSNwiyXK4Q4+p3NGccySUgzpg8GEUjokb4TQ8cjSjOYHQ4UqOMopGIl5BhM98c",
-	"F6kcHY5G0SjDXz8CXcjl6PDl9NXraCRXufpKSE7oYvTwEJUAn8JvBeGQBGEmKbwQCqw+6NeAyMsJJC/A",
-	"B7kFZUZo+UMXzOIUciaIZHz1Nz1PE+xzhbnynRcCKXBKGC1QFkT9Tx+IbRg+kozI9qwneAFIkN8BjXO8",
-	"IBSr3xERKFXvT9h8LkC+QXALfIVy9XKMOScgNKUlkzjd68CjHiFM6++nmtYkKzL1x1Sj0PxVIZBQCQvg",
-	"GvrPGo42+McSMoEkQ+KG5B1wmDWEAfFnngZnbpNtO/Q4A35LYjiKY1ZQud2xz9kN0ON3HQOSpHe4OeMZ",
-	"lgYLP7weBZFyIYDTbpAL93gTsB/UyyJnVIDWTCecXaeQqf/GjEqgmvw4z1MSay6d5OaNP/5LKF6498b+",
-	"A4f56HD0/yaV6puYp2LixtUzNjQHRcA542h8+uEt+tOfp3/a08u1n6qRj4qEyPe3Fpqcsxy4JAZiHJtx",
-	"WmuL1CPGu5/8lVCtyIAqRvyiEagY1vDIKBphyugqY4VQv66EhGx0FQUGkzUKJljCviSaEK13E5CYpAbw",
-	"JCEKdJyeeAsyBLPfset/QSzVdyQZxCWKmhmTcJQk4YUrzgAhj5PgU1HEMQjhPbtmLAVM1UOJ+cJogzbv",
-	"Vwz3xXA6VqJv8O9jO3LkKoerJq3B7kNaYe0qgJmKN5RW1YhN08/z0eGXNRyp3n6ImuxElG6r/advEI8x",
-	"H0rYMOd41UaLHq+9gquHaPSWg9obtQYZvgLzensJAmIeUtvneu+4AYqIFJDOIySW7I4iuSQCMRrDG8Ro",
-	"ukIYLbFYqu1ISMbNlt1PcjtjeHHvWHwD/GeiBlu15TdmWWYFu8WPscFL37MfV8Gn2kT6iFfAQ8z8EOAj",
-	"A+ZxZpmoDmSGKZmDkG/VtjFQEmnQ4NATaMMIESpIAsZ4K/c7NL4cXY4qq656oAy8vZBOyYs0DVs3vyyx",
-	"RIleGFJvIYlvQETojsglK6SeYcmEDI0q8WKT1Ra50nvJ0WBd2GAhu3OVa/EAiBro9ye76qfkW0bnZBHY",
-	"NHi8JBJiWXAIbxCFXHbsHXGW1PRDG3M1NdDPxUAlX+WMGDwPHxPo7YYffM2ZgOSEcSk2+3JZSe4gnViX",
-	"98CAKb6Gvi2wG6aKxiz8nt7CQw9uMSe4Q8vcMX5D6OId4eHNrY/BToLqYrNNxNc8IXQ5H6ItdKw00NvP",
-	"tJcw1LRsb1RugKj0KOxk3RJXqtuGgvcVdXtHsuyFUkKVLsQS2Q+0dkr1mCFDiixAhOmZQULwuf41ZOOQ",
-	"3+ExaLET+sPbwbox8snqrYACopRJbVA/URAwl2SOY9m53rhUgQN50OrMSnEdbWLfdpOFuK219UQTeVN5",
-	"MdwWkJd+8ucplmopos2N76nUPjabI0wRoQl8RWMTa1HbsfpNLUF73sPhPLEThkDlMAfON1/7qf0uNOZg",
-	"/laWt2GjFibeaSoqRCgZdLuvMxSVVTIHLpBkHYbDhjuM1jRnT5VLw18B+fQn8JnagurzRMmLPm265buk",
-	"7eYGxqP1V8fOtwHZu/fCwSpPgxHVV9mNppJdv6Ea/I/YL85xwFZ9NOTOAdlEBzIx8Yn6ZWKZ5copAy1l",
-	"iHH1N+B4afWktmN9xbhW6B1e6/O7HRPlaSGQ2bsQpokxBAQaW78oXpI04UB9Za0U8/N5Kn3CUU3hIztE",
-	"9w8khXdVTKjpGusIXPfW/oj9md3RlOHkgqchdxG49UfxHco5kyxmKRLAb23oeU5SiBAWCuf4WrC0kNaZ",
-	"ZTaOoF/mB6G5TVogHFzKku/DHM4SMiebrbGb77FcdkTFnJcdVgFL/LLrwavvf3iqPi5yRZGOUEaD+TxI",
-	"o9JnNmFgi96SCf2NzkNjFxe+1xLc4sFeou2COHWW/FCkqWGwOyKXhDaCIkE+q6hSH+tn+IrOfj7af/X9",
-	"D1ptuIyVFbPwWEEt9eNKgniDptouNBgSB0O0T0fQI0zAAUT7SELOxWbuZ0X8gJam8FW+LbgwsZBmFksI",
-	"pQti/bwMWalPdNLqjVIRQKXRDcqXE+ZBENNh+isP0eAFpURISCJUj4/ZrOdmIt0nVJYYXeFag/dP7Dbg",
-	"9s85yzZPVSrz9FEJTn8Jemo9Ugjkj2xB6KkJqHfbWXOcCogaa8qxEHeMJ0EIg/EXJ+He26+m03UL8LJX",
-	"5ZShpXwK4B0XcglUkriKM7icTjmWws0NUJ3fEUIxVyiVAxkmaVA9zb0ga+vhTX8mKTQTZykMl9FTlgZj",
-	"Qz6+24KTKrKjsZIVCwrCJvMpIiU9hOt0995ak+fG5G48Gs2rOK3BmVtRiGbhINlT41qhnHSGZbwkdOGM",
-	"FQk8QuwWOMJ6H1mAeISa3iASdmL57e0SU5uNGi5rccG5zmNtInIU7no/8LTIn9fRuQlAffTgeoFnxMhT",
-	"V+BvE+sghVtI1+aSyzk/6tfV5sEJjUkeYoyZ4trDy2I6/S52DKz/gplyY2ZWMuwb3tO1UlFN6gD3ja5+",
-	"bH10C3UqgwNW+L7jROrUc5KRsIpqjPEjS1YbstnjkNxYvBkkuMiqhKBOCZfeR7aEANm0rtq/Gy6vfhCO",
-	"IlIhMY1hfXa7PvlbxjmkWILQlqRWEMZXUWoybPtJLAsND3zFWZ7C6PD19HXIgpdEplB7cfQ3JtEHVmi9",
-	"2eELt0uoLk6PTWwNaAyIJGpTm6+cPnNoU18rgKvJ8DUr5OF1iunNWq6VxlM1IJeL7CCkspAvtDO7lscy",
-	"Qv1fXzZpWm6tnob67tU06t9q1xsRLbBPa5Zfs1jE1TcEEqU6roDTFDjK8AolDGl/eMwoEoQuUtj3s7Gu",
-	"akbtnhsL8WM8dx/gYHg9KyS+TgOMdabT+M7PQWOJFyLS3o/YQ7GOwaFr0PukAl1qM6nt7nW6buyOQsA/",
-	"cPVKLnSkX0Nj6xTcLcG4BdYkQXdYoARSkJDs9QlNr51UEkgHTR4T7YlGt0SQa5ISuVo33T+qNztcOytt",
-	"PmJqE/h0q7vs/TnuaqGmdmTDLaDBTDWjYTrtcdvrFP7I7oDHWACafcH7v0/3/3Jl/z34df/qfhr98N3D",
-	"LEIFJb8V8EbJjNK4CVLmhEDj21cRwjmJ0K8xljhliwgdHBzsIcx1iqEQkGyPEbZO1X6yfINiJE/xPaUY",
-	"qYE6z0YxlSRqt17lZBSNFkwZ06Ru9ld0qgba0hayMdfWdGJboT2aJdp0Z2kNU0bz23qEEG7qhahbsZ37",
-	"C6LWbR8JEQpRSRhTnapfO9WBDfVvRXYNOklg3xgaC6tryhKqRt7OjBmSwDpit6wcv+/VjTmWErha/X91",
-	"asM/DEsvrF/ZzkUqvNY+NnkIAt3lHAo+L+sdG+YK0ARhgWb/3H97dvphX782Q4zagviCCjxXO4Q29lEt",
-	"+oOuV9a01/OimLEbEg44wteccBCbiJgrL+pTFZ8gGNtSHFwu2Z88TGopCV2IDRl3ofBx1GHiHrliZmvj",
-	"Cm3kKosV5cV1SuIqrE5ABAzAxqL8yYJr0AXTx3TO2sTvBfSXJcglcIQ3AvggaLLeAhdhjddYjXsxWruu",
-	"kmmfrLAfwYCDy8BTLOSF2FZqhsOcfO0IzhMuJIqXmONYKiJZY9+UBEdIMsQhZgtKBCAie0P1TatnfQ45",
-	"Zvlm34Rq1V3Y2ayyHLUB2LrYjuaLR+03NT6oY/hzRqQpPrKV29JU9IJAymkzX/oRzUEErhtOa9MTTfo0",
-	"fACiYJRlbblk6g8BNel8g+zhH6vCPUe68gyteMfL3jqCDH89Ng9fejtUgCUaYUClOGYI02TCOJppF32G",
-	"xvpfRLI8JSC0ctl7g5jD+jWTywhhak/cpURIRITnm5RgBiMAIcMvI9SBv4Y3Ow2BC9FTZrlZsV6fzffI",
-	"XMh2EhuCFTyumdQpi02kNcF5ELOP8PT99Mng9FRn6qOEusNu7aLl45TGLsJpUX+6rzeV4FG+UUxoJf+L",
-	"wuHV0OLJx2W8KIlvdMhJyadSRSlbIO2Jbcc4H5qlVGT9BhEArRme4vurAbblWXjKpRnnds/K2J8NQvqm",
-	"PBpbG17o+i/j8iEhWY6w1MeV9oIm3zMIRtNdkQJhROEOuZc0xEAT4Qc4XwjnlYjQoeuhwvUE6Qk5aP+o",
-	"xUDKtLk2sLVRRG5xcCtTShrighO5OlOzGuiusSDxUREq5XCyY/IvzqBhvMTagTstrCmqBqoIvJQyV+Be",
-	"A+bAwxMcoRy4UOyKqoz3vmMxM934Jv/14OBgrz6XHrQ9mSXXW+1DlqdujUtZnbu9YQlw/KsrK6iQnpO/",
-	"wsqceCXWDWokxN6fnaOjk2NlM/9Vj4JOcHyDFyC01cHofs4hI6J2DizDFC9A19tc0phRiQkFLiJ0spJL",
-	"RlFeDvETQxlLihSMCOlI3cElvaRHvpxZcqzF3SUdz470sSjyuy7ZPUQ/asQhg9NZpD79+fz8BP2oiGcG",
-	"njmyH+pBZnvRJWXcz8H5jjoSIJULPzv5fHaOJjgnk9uXE6UWJrqYYYbGxvu/pBnIJTMSRhEFe16kETNY",
-	"Ak6AIw6y4FTpG2mKIvY0Gt5zzrjQ4eZ2bpLFRaZkCo1nXcefZ2qYI/R6+rI8n4/RTC9+plyiNAW6gAjB",
-	"1xhyY1HaoIVAc84yDfEdXKOL40s6bmBCWan/3LdFO5Ds/0Lk0i1oL0J3SxIv0QIkmhkqzJBgl/Saszuh",
-	"3LCEaQ+B5SbLQrgysm1FSEJwyhYH6AMmSgmXWiteQnyj8XFJubKbdMGDekO545YXFCepv+OUgPozSTgI",
-	"cYhev/qLpfgpSL7aP5pL4DPDbtqbPkS4afd72TYFrPbtMRV3agGvp68RfMWxTJXhfQOXlLkDQp7/Q4Q8",
-	"QL8oFsAU6agrEZJjyThSJBdoYWJEGgLE5vPoklaBhZIaCo+KjNo7udNpP0s0jbFI/cMKvfhLOnN8ac6E",
-	"T5Rwm4WelM0cDrWzQOhC6DOXaKZROUPjl/vfT6dR6Q59P93TGJ2ZmpLZJR27R/aJwQea3WvFH5nuD5Hp",
-	"FBEh89mDmr5M6h6OGspE6ZiRFwwZvTyYHkx15i4HinMyOhx9dzA9+M6Wv2lNXgqfQuoEF4kp1rFHwNVO",
-	"rxd6nGgfUMjqKLQ+UuH1O/nSOmijyIrK/SCgcKyNFWos4Q6V97RiCM9nTp6j8cxokgjNtEY6MAb6zOae",
-	"tK9tQgFqBydU2Y9odjBDY/v+bK8bMrMBbADaZ5quFNcpRaPMGo6wkhtTS23dltBcglDtaAQ6SPRWsvfN",
-	"fw1zpuu/+6cuqNROz+ZThyyWilEmplnKgBdtX5KHq0bzilfTaU/jis0aVjTaCoT6VpjOLGxu8WeyLLbF",
-	"SXjwElqvH0Y0EkWWYb6yLoyWNCQ5JmmkjEqlvnSQzZ1XOvwyMtJ4pT6ui2lDjkSvxNYTCibg9QRsDjJM",
-	"G3mvtonaQvNZq3KR8QS4CfVrlnw63hU2WiWSHr5baFW+Us5EALHGmW8ss6xMctVaW2HRYKrroe7uSV7A",
-	"Q4uwL3cEQ4h+trfFFqhkRkK4Sal+Qq2Vkcm94qIHY56nYFzfOlHf6d8DRK1h9XUo9qHrWbaweDNSe/HG",
-	"5iJSOA9Z2QwLjgcwcFAx/ARy3Tqnz8g957ZMzyf305H5mcJmTNQyaNbsUIE+U2q3yrGMl22cm4jLN9AZ",
-	"NtQzSGc8N9VtOHcH1De12W1ReiGQB4ayxWycyuatnq5jJlW5xMBd+dxVT+x+a3bthNbuyAamhnHydLIc",
-	"BehhddqYKsfM+rEms6jrLp9BYgdv8i6zvwup9XOLz7zB11pTPev2Xo8+vdF7nKE9IgIRe97UjapbV21V",
-	"Sif3JNnYKqi4YJ1pcAq37GYriDMjdSEOjWE+h1iSW3CB86qUhrIEnkGQ1rt0rnmizkI0qVQVw3SbLPad",
-	"nW5bdo5OM8U9fzJFj+0hh2pMn0T2J02aIoCPk6KOj11YET4qntNyGEYCpR3mjMewFenKUxybY/GkSZcN",
-	"haukXIvJC2G7wHTaBRfC9CXpjaydFdcm4OLKcFyQLULzIk2Ri7fpJBkax1jAPqECqCBqDV2Rrd9GHZ14",
-	"w2cy/rMiPWWutjfGEww/lOngLYUgAqEHwxjr4g0XpsJwF7LuVSg8s+lhstnPYXLQgBfoEB8W1cm9o/0A",
-	"E6GkzvOHC2hXnCBCtfS6iRi8qc7p67V6h4PsyZwgZ3btyuF1T3fOIOfLbQcLutljU/OobOK8Nh6wY5n+",
-	"Nr5/H8mcx799T7+UAo/BgdoSlBajZ0xBUbn/yRqtUGandVGe1dKBGhE19c9S5p9puorQGc7gjEj4/2eS",
-	"k1iiWb2OYObywEo6Tf5aXFI1xNuz0w9+Nagthzev79er4csEZ1boCDdNEKGXtJ4lP0BH6I4zuqhScjrx",
-	"aH8s08MLMHWeAmdwSV9PXx6gU8hNr8Y5JmnBwSTTB+aOL6lNHqNxmTz2csd7B6gZ+3dkMlVdJufZsJQ0",
-	"HXYjNbUuGs9u+ZrqkoDofGSLBSSmys2UB+jZz0DuV5UrPR3gHy1mtvpHaT2lzDxbRpPHELTGUn43jjKV",
-	"JZdheWLGtwmbPR/N8yGbqsUPK6z0W7kiAsUpYK7F+98Db+9pUquJsTZ8WRpDJRqTBLKcKYbaW49FUZ2+",
-	"6facXdnSt+Dd82q1o23gs1my9eWqjmE1n21ygS6OS0Qr3lSmkadaxyYPj40DwCFlOOnHuCkk7MLzJ9gl",
-	"ij9BF3ZNic0W9tJflsyv2SECjfVmqJHXzJ36mMpNGwFrK/UYPJ9gR4q73sjgmTV3N2mcveMQtDV7pyKT",
-	"vdDG1KMan18Xknr2jgCp+xyESVbj74lfBBsMPRkAPq28DjI7IWi9y84gigZ2BvN5siPEO2S9QUyfZ6v8",
-	"LQ4IaFKzK7swPiBh9Gn1vyhJdF7DsCtZHZgmqmminmiKxej/JXO2kMyp02jTLE6/WAzM0Pjk/AZZmToG",
-	"NooY17fOTcIMwXxK8yBfp0o5rR983Czk7GLMfi59d5Hm0CC26cowmWh2CvlPC183Wo70BrF9BthFHZ3P",
-	"N80Cb3sy0rF2jRd9hdw8tW6i7HoIU6nbOFjaND3900L+PTfmpKc+Hqq404UnJNOLT2qjuor0g1Z8wei1",
-	"U79h6C72iFZ7n2feKPxWMs+yTVQHA974jHMNMctA6F3DdJnq5KAOPTe4uq9B029Q2ecdjtD2utoS5NJW",
-	"oBOJxv4LSUboXp88dTmifeucPhMD1W/d3FKM3r9D6/X0tWkwRpqnRZBrIB84ekJkL0Y324EbV1iuDfc/",
-	"o075No7wepZwDvFWWaOs9qtd81ol8DcQqn4VMzHtsSb6hoR++8q7bSdgX23lOtK1ZhopL6IbZIoNNL22",
-	"eP3s/dbvld2lGda8E6zXDrMssoVCIT2Q6WZv7/nz1aC9XBiSyDZDrqw9n81tX7fNGHxyr/99mLj7ftZw",
-	"+7m9a2cnvB66cNdeBzR8nKvnCKBUF70MCaIsAZlmnduz0RUd3K0pWgWMK02ALk4/7gONWaJYZvbrrOyz",
-	"b96xTVJDl1JujZUm9xIvBthrFSL/rZkqPI7UYD+FNZ/HJJV4gca1O8CExCvxBIq7gcTk3tygM5jU5WV6",
-	"z0jv8pKfJ+y83o2vY1+kAlIU2vC2oceeh1lKHnHpNHu9WotTup2T/1mU1oWW7vrAAMnfIExXVrUuWZq4",
-	"Rt8GFuPAmG7J65hjd5va+r2spFbHBpaVz7dwRKTksbKczdwRVhg+iuw9YREqr92yBTTuMr/NFZdpcLtW",
-	"SX0gKYw2dRLVRydYLk8d030z4TU3e+nT7/a+HY1hLwhxDSm7qx+Fsr1/uwRaGX8fSBrycQbi5e+a3duS",
-	"dm7vGTJXEzmXJudwS1ghykuGQiJjbivasm9j2ug558Z0I+71bnYpluXFUB0Caej7QpSX6G0pAKOvhKhu",
-	"1hJ1j1tygMhdltU60V5x0uaMIlqhliESPUmqa/e6tiP/dr5diPZ2ae4g7SI7SXXk214z9nSan5HfIbJN",
-	"YwrdmmSVQ4TsdXbcBOJJ5vzTxvzflPaZu79rCxN2pS4UzhMQ0naEMSWYZRzyDdLXq9BFKRL4mt0CIlLX",
-	"B9iuge0ExCd267aaXQQJy8vNnjk4OIB/Fc2SBhcpj1QZAab5mlxugavV6pHu1GQqZ8oZy41x3LUz7gWY",
-	"eg075uU1O/0xlBPvvecIU3j3Og2IU/ykTw9EyBSEad0emcZc7XvHthjJqFnUL4Q9xNAf0vURvoWg/nDy",
-	"Tu7L+6IGuLwe/oeVLWjp2EoKV42keyBZaB1id4bE6GlXdoV6R7m3x6Z+NlXqF6/QNaAceAxUuihX6VjV",
-	"vUH/aq+NHO+uA5kNeu6gJC5wLdgz63BfZ4RVuOajbR7O1IpHXwod6zTPXoNxrUnavDa2k5U9cfaau/XW",
-	"T1dt7ndZQl3NEkBteVxYAcszPcFo++Xp/zD940wlv+nAT/oOKmuYFVKbRdp+E88vV0r+vbah5od2HXdk",
-	"oNFXthk1U/B0dDiaaBPMTno/BDNVEzUDYVsBXRzbTollzebYFuH/0asR3/NavxXa9rjvLMB+oesXmgdh",
-	"/OpFX/m4euBWNUzV4FARwmg5pE8Go7E5yMRouvIAM+eVho50VmZFg4N5J9yHjqdVc308tB+s1ZkrP94U",
-	"yrK5vMMc/IkbbQnaAJzWSpvMXcGu66lJfEmG7gLXvNm6JDtTLePbnuUEuH8JXJ/B4Yjp6Zcwg3gN3zrw",
-	"btq9hb9WbnXY547KsOPF8QG60F6Zwbi7BF6gBbukcslZsVi2733H0nRgNS7TfTXyw+RebZcPaHxycR6h",
-	"n96fX1Jzegvrfqc/vz96F6F37z++P38foaxIJckxl+jk89n5njm1ZVdmrOT2yt66trY2VapW2MxvmtpE",
-	"F741wbyHq4f/DgAA//8=",
+	"7D1pc9s4ln8FpZ2tyDW0paSdnhmn9oM7R3dqkonHx/RUxdkWTD5JGJMAGwDtqF3+71u4SJAEKcqWnOnd",
+	"/ZRYJHG8+8LD3ShmWc4oUClGR3ejHHOcgQSu/3pHUjjBcvn3AvhK/ZCAiDnJJWF0dDQ6RnOWJsCfCZRj",
+	"uYzQs8mzfQFqDAnJKwRZLleIcfU7mjOO5BIQZ0wejKIRUSP8qgeORhRnMDoaqVFG0UjES8iwmW+Oi1SO",
+	"jkajaJThrx+ALuRydPR8+uIwGslVrr4SkhO6GN3fR+WCT+HXgnBIgmsmKTwTall9q1+zRF5OIHkB/pJb",
+	"q8wILX/oWrM4hZwJIhlf/U3P01z2uYJc+c4zgdRyyjXaRdkl6n/6lthewweSEdme9QQvAAnyG6BxjheE",
+	"YvU7IgKl6v0Jm88FyFcIboCvUK5ejjHnBITGtGQSp3sdcNQjhHH9cqpxTbIiU39MNQjNXxUACZWwAK5X",
+	"/0mvo7389xIygSRD4prkHeswewgvxJ95Gpz5BMfXeAHdOMvNCxpdEbo4/bAPNGYJJGiMKSKZemaoD2vC",
+	"LP/IOfsXxFJ/uNeBaDv4dsmxTYnbIbEz4DckhuM4ZgWV2x37nF0Dff+mY0CS9A43ZzzD0iD2+8NREM8X",
+	"AjjtXnLhHm+y7Hv1ssgZFaCF7QlnVylk6r8xoxKopmic5ymJNeNNcvPGH/8lFH3deWP/gcN8dDT6j0kl",
+	"zSfmqZi4cfWMDWFIEXDOOBqfvnuN/vTn6Z/29Hbtp2rk4yIh8u2NXU3OWQ5cErNiHJtxWnuL1CPGu5/8",
+	"lVAtm4Eq3vqsAah40NDIKBphyugqY4VQv66EhGz0JQoMJmsYTLCEfUk0IlrvJiAxSc3Ck4SopeP0xNuQ",
+	"QZj9jl0p9lPfkWQQlShsZkzCcZKEN64oA4R8nwSfiiKOQQjv2RVjKWCqHkrMF0bAtWm/IrjPhtKxkmYG",
+	"/j60I4eucrhq0tra/ZVWUPsSgExFG0pRaMCm6af56OjzGopUb99HTXIiSlzX/tM3iEeY9+XaMOd41QaL",
+	"Hq+9gy/30eg1B6XutQQZvgPzensLAmIe0kTnWh1eA0VECkjnERJLdkuRXBKBGI3hFWI0XSGMllgslYYV",
+	"knFjhfSj3M4Y3twbFl8D/4mowVZt/o1ZllnGbtFjbODS9+yHVfCptvo+4BXwEDHfB+jILPN9ZomovsgM",
+	"UzIHIV8rtTGQE2lQH78vtS0iVJAEjD1a6js0vhxdjipDtXqgbNa9kEzJizQNK/+fl1iiRG8MqbeQxNcg",
+	"InRL5JIVUs+wZEKGRpV4sclui1zJveR4sCxskJDVXOVevAVEDfD7k33px+RrRudkEVAaPF4SCbEsOIQV",
+	"RCGXHbojzpKafGhDriYG+qkYqOSrnBED5+FjAr3Z8IOvOROQnDAuxWZfLivOHSQT6/weGDDFV9CnArvX",
+	"VOGYhd/TKjz04AZzgjukzC3j14Qu3hAeVm59BHYSFBebKRFf8oTA5dyiNtOx0udoP9OOz1DTsq2o3ABR",
+	"6STZybo5rhS3DQHvC+q2RrLkhVJClSzEEtkPtHRK9ZghQ4osQITxmUFC8Ln+NWTjkN/gIWCxE/rD28G6",
+	"IfLRyq2AAKKUSW1QP5IRMJdkjmPZud+4FIEDadDKzEpwHW9i33ajhTjV2nqikbwpvxhqC/BLP/rzFEu1",
+	"FdGmxrdU6rABmyPlFtMEvqKxCR8pdexcZR1MGL7OEzthaKkc5sD55ns/td+FxhxM38ryNmTUgsQbjUUF",
+	"CMWDTvs6Q1FZJXPgAknWYThsqGG0pDl7LF8a+grwpz+BT9R2qT5NlLTo46abv0vcbm5gPFh+dWi+DdDe",
+	"rQsHizy9jKi+y24wleT6DcXg70JfnOOArfrglTsHZBMZyMTER+rniSWWL04YmGgh4+pvwPHSykltx/qC",
+	"cS3TO7jW53caE+VpIZDRXQjTxBgCAo2tXxQvSZpwoL6wVoL56TyVPuaopvCBHcL7O5LCmyom1HSNdQSu",
+	"W7U/QD+zW5oynFzwNOQuArf+KL5FOWeSxSxFAviNjabPSQoRwkLBHF8JlhbSOrPMxhH0y/wgNLfJdISD",
+	"S1nyMkzhLCFzstkeu+key2VHVMx52WERsMTPux68ePn9Y+VxkSuMdIQyGsTnrTQqfWYTBrbgLYnQV3Qe",
+	"GLuo8K3m4BYN9iJtF8ipk+S7Ik0Ngd0SuSS0ERQJ0lmFlfpYP8FXdPbT8f6Ll99rseGScJbNwmMFpdQP",
+	"KwniFZpqu9BASBwMkT4dQY8wAgcg7QMJORebuZ8V8gNSmsJX+brgwsRCmok5IZQsiPXzMmSlPtF5uFdK",
+	"RACVRjYoX06YB0FIh/GvPEQDF5QSISGJUD0+ZhO5m7F0H1NZZHSFaw3cP7KbgNs/5yzbPN2lzNMHJcn8",
+	"Leip9UihJX9gC0JPTUC9286a41RA1NhTjoW4ZTwJrjAYf3Ec7r39YjpdtwEve1VOGdrKxwDccSGXQCWJ",
+	"qziDy+mUYynYXAPV+R0hFHGFUjmQYZIGxdPcC7K2Hl73Z5JCM3GWwnAePWVpMDbkw7vNOKlCOxorXrFL",
+	"QdhkPkWkuIdwk9lda/Jcm9yNh6N5Fac1MHM7CuHMJqg7Q0Ob6I8USxDyH8CFzfq1t31jHqK8EEtItNjp",
+	"00TtAdQTJdjmhCuJpYcJjqBWnJLfIOnOvatdoZSx6yIXqBCAxidvT9DL6XcRirGAfS3cEpSxpCgT71VG",
+	"fm9DnaStcl0IofP45V8WJDsykKORHX94wiCsCBsAbYxbKsY6DdQtnf7UgKVEJcKfxtwufbc6soyJ4iwP",
+	"hJOEgxDOx1K4e4Txbpb2TGzfgu803h7qJDd9KWe6epjw4d6D0m+Q/HVi7TGZXzuGJ88eLSH7E6MK/5vk",
+	"9TKQOMESr6tYCCQeK1pE15TdluTt5PPYZib3kcF/hEpXOtIFXxEqA3eeIKxQv0YQenM9E5rwxa4F4Hpb",
+	"s5LEJWR9lPkICnpyg+SbJScTWNiEK2rE2OYPA8MN+UML24DtkldWwaYOubQiuq88EamXtPGTYbnexGn4",
+	"AK6mTRoRZDY+hIW/nRyq0NYH6kECrQGbChz9oixk4j02exkqpsywjJeELpxCk8AjxG6AI6yjBYthjN7Y",
+	"5Qb5zhPrVbxeYmrRPdyjigvOdbXSJo4VhdveDzxf8c/rSL25gProwf0Cz4jYmoZK4QbStcRYzvlBv67I",
+	"mBMakzxEGDPlmxxdFtPpd7FzU/RfMEOMo5n1f+wb3tO1gqGa1C18rUXSWLnnGHLACt63nEhdYJhkJOyI",
+	"Nsb4gSWrDcnsYUBubN4MEtxkVShax4Qr4kS2UBTZ4j1lUDYSG6V6aueKqZCYxrC+hrE++WvGOWj3QMcL",
+	"tYAw9qxyhsMRPollodcDX3GWK8fgcHoYMgskkcZtKF8c/Y1J9I4VNOgehrXUMbo4fW8yqEBjQCQBKsl8",
+	"5eSZA5v6Wi24mgxfsUIeXaWYXq+lWqu3zJLLTXYgUmm3C21XrKWxjFD/1+dNnJYBFE9CffdiGvUHVNaH",
+	"ilrLPq1ZCM2SYFfF2mGVxjhNgaMMr1DCkHacxowiQegihX2/5s7VRisDYmMmfojD6C84WESRFRJfpQHC",
+	"OtPFmqVPOZZ4ISJj9u6hWGda0RVoPamWLnUwrB3U7/Tx2C2FQBTYVaU7i1u/hsY29Hu7BBP8tYEndIsF",
+	"SiAFCcleH9P0RsNKBGkP8YEWOxHkiqRErtZN94/qzQ7/1XKbD5jaBD7eNjHnq42aCuENVUCDmGpGw3Q6",
+	"OCT2gd0Cj7EANPuM93+b7v/li/334Jf9L3fT6Pvv7mcRKij5tYBXimeUxE2QMicEGt+8iBDOSYR+ibHE",
+	"KVtE6ODgYA9hrgtJCgHJ9ghh61jtR8s3sPY9wfeYwEMDdJ6NYrxypa1XORlFowULOEAVnqqBtqRCNqba",
+	"mkxsC7QHk0Qb7yytQcpIflt1GoJN/bjRE0R31qmPhAgFqCQMqU7Rr1MnAYX6tyK7Al0KYt8YHPCrScpy",
+	"VY3qLDNmiAPrgN2ycHzZKxtzLCVwtfv/7pSGfxhWRLJ+ZztnqfBe+8jkPrjoLudQ8Hl5qqVhrgBNEBZo",
+	"9s/912en7/b1azPEqE1ZFFTgudIQ2thHtRwfulpZ017Pi2LGrkk4rQxfc8JBbMJiroi8T1R8hGAGU1Fw",
+	"uWV/8jCqpSR0ITYk3IWCx3GHiXvsjqxZG1doI1dZrCgvrlISVxEyAiJgADY25U8W3IM+Fveezlkb+b0L",
+	"/XkJcgkc4Y0WfBA0WR8QfF23r5JoHy2wH0CAgw/7pVjIC7GtAhwOc/K1I4upM6HxEnMcS4Uka+ybg18R",
+	"kgxxiNmCEgGIyN6CjKbVs75SMGb5Zt+ETiS64gKzy3LUxsLWxXY0XTxI39TooA7hTxmRpsTcns+T5twW",
+	"CKScNvOlH9EchOC64bS2CKWJn4YPQNQaZXmCUDL1h4Aad75C9tS6FeF+ML70DC17x8veatEMf31vHj73",
+	"NFSAJBphQCU4ZgjTZMI4mmkXfYbG+l9EsjwlILRw2XuFmIP6FdOn3altFZESIRERnm9SLjMYAQgZfhmh",
+	"bvlraLPTELgQPYdpNstB99l8D6x42U75imAFj2smdcpiE2lNcB6E7AM8fb9IZnARUmeBS7nqDru1C5cP",
+	"Exq7CKdF/UVdvakED/ONIyOW8z8rGH4ZekTmYXVNlMTXOuSk+FOJopQtkPbEtmOcD61FU2j9BhEALRke",
+	"4/urAbblWXjCpRnnds/K2J8NQvqmPBpbG17oKn/j8iEhWY6w1IfS94Im3xMwRtNdkQJhROEWuZf0ioEm",
+	"wg9wPhPOKxGhbkFDmesR3BNy0P5Ri4GUxZHawNZGEbnBQVWmhDTEBSdydaZmNau7woLEx0WoYNfxjsm/",
+	"OIOG8RJqB67NjcaoGqhC8FLKXC33CjAHHp7gGOXAhSJXVNU17jsSM9ONr/NfDg4O9upz6UHbk1l0vdY+",
+	"ZNlbxbiUVXeVa5YAx7+44tEK6Dn5K6xMXxNi3aBGQuzt2Tk6PnmvbOa/6lGQTbQLbXUwup9zyIioVS9k",
+	"mOIF6KrqSxozKjGhwEWETlZyyajr6SMi9COz1YOGhXSk7uCSXtJjn88sOtbC7pKOZ8f68Dv5TR/MOkI/",
+	"aMAhA9NZpD796fz8BP2gkGcGnjm0H+lBZnvRJWXcz8H5jjoSIJULPzv5dHaOJjgnk5vnEyUWJrpkdYbG",
+	"xvu/pBnIJTMcRhEFeyq4ETNYAk6AIw6y4FTJG2lKX/c0GN5yzrjQ4eZ2bpLFRaZ4Co1nXU1uZmqYY3Q4",
+	"fV42lsJopjc/Uy5RmgJdQITgawy5sSht0EKgOWeZXvEtXKGL95d03ICEslL/uW9LsyHZ/5nIpdvQXoRu",
+	"lyReogVINDNYmCHBLukVZ7dCuWEJ0x4Cy02WhXBlZNu634TglC0O0DtMlBAupVa8hPhaw+OScmU36YIH",
+	"9YZyxy0tKEpSf8cp8QoUj9Dhi79YjJ+C5Kv947kEPjPkpr3pI4Sbdr+XbVOL1b49puJWbeBweojgK45l",
+	"qgzva7ikzB0D9/wfIuQB+lmRAKZIR12JkBxLxpFCuUALEyPSK0BsPo8uaRVYKLGh4KjQqL2TW532s0jT",
+	"EIvUP6zQm7+kM0eXpvPPRDG32ehJ2YXsSDsLhC6E7qyBZhqUMzR+vv9yOo1Kd+jldE9DdGZqSmaXdOwe",
+	"2ScGHmh2pwW/LXyLTIuzCJnP7tX0ZVL3aNQQJkrGjLxgyOj5wfRgqjN3OVCck9HR6LuD6cF39pCDluQl",
+	"8ymgTnCRmGId2+hHaXq90feJ9gGFrBre6IOzXqO+z63j1AqtqNQHAYFjbaxQRzTXOqin4VZ4PtNfCI1n",
+	"RpJEaKYl0oEx0Gc296R9bRMKUBqcUGU/otnBDI3t+7O97pUZBbDB0j7RdKWoTgkaZdZwhBXfmHpb67aE",
+	"5hKEakcj0Ces97xi3/xXMGe6ULh/6oJK7fRsPnXIYqkIZWK6/A140TbUu//SaFH2YjrtaU+2WVuyRvOo",
+	"UHcy01LQVNIrqtdv2N584cHL1Xpdz6KRKLIM85V1YTSnIckxSSNlVCrxpYNs7lT60eeR4cYv6uM6mzb4",
+	"SPRybD2hYAJej4DmIMO0kfdqm6gtMJ+1zqcwngA3oX5Nko+Hu4JG6yCMB+8WWJWvlDMRAKxx5hvbLCuT",
+	"XLXWVkg0mOq6r7t7khdw30Ls8x2tIYQ/28FsC1gyIyHcxFQ/otbyyOROUdG9Mc9TMK5vHalv9O8BpNag",
+	"ehiKfeh6li1s3ozU3ryxuYgUzkNWNsOC4wEEHBQMP4Jct8/pE1LPuS3T89H9eGB+orAZEbUMmjUaKtBN",
+	"VGmrHMt42Ya5ibh8A5lhQz2DZMZTY92Gc3eAfVOb3WalZwJ5y1C2mI1T2bzV42XMpCqXGKiVz131xO5V",
+	"s2sauVYjmzU1jJPHo+U4gA8r08ZUOWbWjzWZRV13+QQcO1jJu8z+LrjWzy0+sYKvNSB9UvVejz690jrO",
+	"4B4RgYg9k+hG1Q1Kt8qlkzuSbGwVVFSwzjQ4hRt2vRXAmZG6AIfGMJ9DLMkNuMB5VUpDWQJPwEjrXTrX",
+	"IltnIZpYqophuk0W+85O1Zado9NMcc8fjdH39pBDNaaPIvuTRk0RgMdJUYfHLqwIHxRPaTkMQ4GSDnPG",
+	"Y9gKd+Upjs35adLEy4bMVWKuReSFsL3+Ou2CC2G6z/VG1s6KKxNwcWU4LsgWoXmRpsjF23SSDI11nwFC",
+	"BVBB1B66Ilu/jjp69ofPZPy+Ij1lrrY3xhMMP5Tp4C2FIAKhB0MY6+INF6bCcBe87lUoPLHpYbLZT2Fy",
+	"0IAX6AAfZtXJncP9ABOhxM7ThwtoV5wgQrX0uokYvKq6Mem9eoeD7MmcIGV2aeXwvqc7J5Dz5baDBd3k",
+	"sal5VF7VsTYesGOe/ja+fx/KnMe/fU+/5AKPwIHaEpQWoWdMraJy/5M1UqHMTuuiPBbq6qJrRNTUP0mZ",
+	"f6LpKkJnOIMzIuG/ziQnsUSzeh3BzOWBFXea/LW4pGqI12en7/xqUFsOb17fr1fDlwnOrNARbpogQi9p",
+	"PUt+gI7RLWd0UaXkdOLR/limhxdg6jwFzuCSHk6fH6BTyE1H7jkmacHBJNMH5o4vqetuMy6Tx17ueO8A",
+	"NWP/Dk2mqsvkPBuWksbDbrim1ivtyS1fU10SYJ0PbLGAxFS5mfIAPfsZyP2qcqXnnp8Hs5mt/lFSTwkz",
+	"z5bR6DEIrZGU33OtTGXJZZifmPFtwmbPB/N8iFK18GGF5X7LV0SgOAXMNXv/e8DtLU1qNTHWhi9LY6hE",
+	"Y5JAljNFUHvroSiq0zfdnrMrW/oWtHte7Xa0DXg2S7Y+f6lDWM1nm1ygi/cloBVtKtPIE61jk4fHxgHg",
+	"kDKc9EPcFBJ2wfkj7BLEH6ELuqbEZgu69Ocl82t2iEBjrQw18Jq5Ux9SuWkjYG2lHoPnI+xIcNcbGTyx",
+	"5O5GjbN3HIC2Zu9UaLI3MZp6VOPz60JSz94RIHWfgzDKavQ98Ytgg6Ens4CPK6+DzE4QWu+yMwijAc1g",
+	"Pk92BHgHrFeI6fNslb/FAQFNanZlF8QHJIw+rv4PJYnOaxB2JasD00Q1SdQTTbEQ/f9kzhaSOXUcbZrF",
+	"6WeLgRkaH53fICtTh8BGEeO66twkzBDMpzQP8nWKlNP6wcfNQs4uxuzn0ncXaQ4NYpuuDOOJZqeQ31v4",
+	"utFypDeI7RPALurofLppFnjbk5GOtGu06Avk5ql1E2XXQ5hK3cbB0qbp6Z8W8m8zNCc99fFQRZ0uPCGZ",
+	"3nxSG9VVpB+04gtGrp36LSF3oSNa7X2eWFH4rWSeRE1UBwNe+YRzBTHLQGitYbpMdVJQh5wbXN3XwOk3",
+	"qOzzDkdoe12pBLm0FehEorH/QpIRutfHT12OaN8+p09EQPV+rFuK0fs3pR5OD02DMdI8LYLcNUGBoydE",
+	"9kJ0Mw3cuKh8bbj/CWXKt3GE15OEc4i3ShpltV81qj6J6RL4GzBVv4iZmPZYE92jv9++8u5UDNhXW7l0",
+	"fq2ZVl0lMMgUG2h6uRa51Ycl+l5O9alXkhWZ7S6UEWr+eh7qDhWewPbeDc7gDzkNDLlLM6x582uvHWZJ",
+	"ZAuFQnogc2eR7Znui8HcnEeDJLLNkCtrzydz29dtMwKf3Ol/7yfuVsc11H5ub1TcCa0HhnGXPg4f58tT",
+	"BFCq6/yGBFGWgEyzzu3Z6AoP7m48LQLGlSRAF6cf9oHGLFEkM/tlVt6mZN6xTVJDV49vjZQmdxIvBthr",
+	"FSD/rYkqPI7Uy34MaT6NSSrxAo1rN70KiVfiERh3A4nJnbnbYTCqyyuTnxDf5fUjj9C83r3+Y5+lAlwU",
+	"UnjbkGNPQywljbh0mr1Et0Up3c7J/y5M60JLd0l0AOWvEKYrK1qXLE1co2+zFuPAmG7J64hjd0ptvS4r",
+	"sdWhwLLy+RaOiJQ0VpazmZtgC0NHkb0NNkLl5aq2gMZd2by54CqvNukXUu/M1UybOYnqoxMsl6eO6L4Z",
+	"85rbn/Tpd3urooawF4S4gpTd1o9C2d6/XQytjL939nKdh8Hl75rc25x2bm+TNBdQOpcm53BDWCHKqyRD",
+	"LGPupNyyb2Pa6DnnxnQj7vVudsmW5fWfHQxp8PtMlFclbykAo6+EqO5PFXWPW3KAyF2J2jrRXlHS5oQi",
+	"WqGWIRw9SarLlbvUkX8H8y5Ye7s4dyvtQru+98/dSrsFnJ/pi7hM05hCtybR93PZS4u5CcSTzPmnjfm/",
+	"Ke4zd0vrFibsSl0omCcgpO0IY0owyzjkK6SvV6GLkiXwFbsBRKSuD7BdA9sJiI/sxqmaXQQJyytsnzg4",
+	"OIB+Fc6SBhUpj1QZAab5mlxugarV7pHu1GQqZ8oZS8U47tKMewGiXkOOrlmXJ4UavWvMnZ3msrw5SVNh",
+	"MuY3BG6PXMzHuNFoXPr02gYlAuFLamfYiww/WkEgwnIaje1+2wNULbsYrW7qm5kbN2d7B+h8lYNAt0sm",
+	"oLpfkujQ+yW1Fz+sQLqGRofTw2ABLxHS9S0aPTbm3rIbXjfS0Eg0w6Jutz0diDpz1MEbun5v+WT/1sze",
+	"IGZJuo/nubJRlSbKihzLuFcwlFmrlHCLGcxxkzv7v/tO3jtv0IOiZi9ChsYzCTj7zxfvbuFKcYC9Z0/5",
+	"JBlc0iVZLMvap+q+G8vLOvuus+SZufn38HAaIQHZje7vZuqmLqn5WFeQ3RIBIZb5ERzHbINh1nxhZxr6",
+	"+r8jafv3MXboGod1cw6iDNtL4QSf2Io3WxOtHfNsh8YnbrzJnf3ffZ/h27g48unJKhChqVr0d4do/IKh",
+	"l9+vuyj/6WjN3rfaQW031f2cW3DDnGrWsrRGYYqu3N2yVUfQh1FYeT1gf+7nxHvvKdIr3n2UA/IrP+pT",
+	"jxEyhexa1EamoWj7VvwtZmBqkcBnwh6+7E9F+wDfQjHCcPRO7sp7LgeE6j34Dyu31Fb9VkrP1Ei6d6Nd",
+	"rQPszoAYPe6q0VDPS/f22Jz7SZXbiFfoClAOPAYqne1RBoTrMtK/knSjhEFXI4kGPndQyh+4zvSJfU9f",
+	"ZoQFtKajbTaV0IIHjRlHsS5P2WsQrg2l0UbWoJOUPXb2mtL2nvuqrufZ5dGvapYAaMs2J2qxyije1jGw",
+	"+qEvq4PNCURzcxDpa7Ci16yA2jxc5jcf//xF8b/X7tz80D5/FpnV6KtmjZgpeDo6Gk20rWsnvRsCmar5",
+	"q1lhWwBdvLcdnsuzJmN7ePCP3tm2Pa9lbaFjJnedB8ee6brL5gFe/9SFL3zcOaZWFW/VmFkhwkg5pDua",
+	"oLE5gM1ouvIWZs5ZDx3prKzmCg7mdeYZOp4WzfXx0H6wxnjOuDvgw+byFnPwJ260U2ov4LRWkp0SoU/A",
+	"G9vMFOxIhm4D19Paemo7U61SrT3LCXD/8to+g8Mh05MvYQLxGtV2wN20qQ1/LTlAOAYVlenSi/cH6EJH",
+	"kw3EE3ZLzV8LdknlkrNiYUJSHN9WMScsTed4E+q9q0a+V/6QXN6j8cnFeYR+fHt+Sc2pc6z7tP/09vhN",
+	"hN68/fD2/G2EsiKVJMdcopNPZ+d7xvO2OzOGcyC+5Nrxu5Acm7fqssyZCpd2NknIMIwWQIGTuDTibwjc",
+	"CntUpBYRHFc9/52fF11Sc8HvK/uqQNcAOeIkVrRqhjIxL9sb/goEScAGJMy66puuAj5f7v8nAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -520,6 +520,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{name}/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Packages of a repository, by name (paginated, filtered)
+         * @description Every format fills this view: docker images (an image path is a
+         *     package), and the files of a files repository (a file path is a
+         *     package with the one version `latest`). Types whose protocol is not
+         *     served yet answer 404.
+         */
+        get: operations["listPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/packages/{package}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A package with a page of its versions
+         * @description The package name is URL-encoded (`team%2Fweb`). Versions come
+         *     highest first when the format orders them (PEP 440, semver), newest
+         *     first otherwise.
+         */
+        get: operations["getPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/packages/{package}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a package with its metadata and files */
+        get: operations["getPackageVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -789,6 +851,70 @@ export interface components {
             from: string;
             to: string;
         };
+        Package: {
+            /** @description The name as first pushed */
+            name: string;
+            /** @description The form lookups use (PEP 503, case-folded module path, image path) */
+            normalizedName: string;
+            /** Format: int64 */
+            versionCount: number;
+            /**
+             * Format: int64
+             * @description Bytes of every file of every version
+             */
+            size: number;
+            /** @description The version pushed last */
+            latestVersion: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PackagePage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Package"][];
+        };
+        PackageVersion: {
+            version: string;
+            /** @description What the format knows of the version (docker - digest, mediaType, size, totalSize) */
+            metadata: {
+                [key: string]: unknown;
+            };
+            createdBy: string;
+            /** Format: int64 */
+            fileCount: number;
+            /**
+             * Format: int64
+             * @description Bytes of the version's files
+             */
+            size: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PackageVersionPage: components["schemas"]["Page"] & {
+            package: components["schemas"]["Package"];
+            items: components["schemas"]["PackageVersion"][];
+        };
+        PackageFile: {
+            name: string;
+            /** @description sha256 content address of the file */
+            digest: string;
+            /** Format: int64 */
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Where the format's protocol serves the file, as an absolute path on this server. */
+            downloadUrl?: string;
+        };
+        PackageVersionDetail: components["schemas"]["PackageVersion"] & {
+            repository: string;
+            package: string;
+            /** @description The repository type (format) */
+            type: string;
+            files: components["schemas"]["PackageFile"][];
+        };
         DockerImage: {
             /** @description Image path inside the repository ("" for the repository root) */
             name: string;
@@ -922,6 +1048,8 @@ export interface components {
         FilePathQuery: string;
         /** @description A file's or folder's path, '/'-separated. */
         FilePathRequired: string;
+        /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+        PackageName: string;
     };
     requestBodies: never;
     headers: never;
@@ -1979,6 +2107,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPackages: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive substring of the package name */
+                q?: string;
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of packages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPackage: {
+        parameters: {
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+                /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+                package: components["parameters"]["PackageName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package and a page of its versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageVersionPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPackageVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+                /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+                package: components["parameters"]["PackageName"];
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageVersionDetail"];
+                };
             };
             default: components["responses"]["Problem"];
         };

@@ -65,6 +65,14 @@ type DeleteHook interface {
 	BeforeDeleteVersion(ctx context.Context, q *db.Queries, v VersionRef) error
 }
 
+// FileLocator is implemented by formats whose protocol serves a version's
+// files: the package views link each file to where it is downloaded.
+type FileLocator interface {
+	// DownloadPath is the absolute path on this server serving file of
+	// version of package pkg in repository repo.
+	DownloadPath(repo, pkg, version string, file File) string
+}
+
 // VersionRef names one version in a DeleteHook call.
 type VersionRef struct {
 	Repository gendb.Repository

@@ -50,6 +50,12 @@ func (Docker) Connect(c ConnectInfo) []ConnectStep {
 	}
 }
 
+// DownloadPath implements FileLocator: a file of an image version is a
+// blob the registry serves under the image's name.
+func (Docker) DownloadPath(repo, pkg, _ string, f File) string {
+	return "/v2/" + ocispec.JoinName(repo, ImageOf(repo, pkg)) + "/blobs/" + f.Name
+}
+
 // ImageOf is the image path a docker package stands for: "" for the image
 // at the repository's root, which is listed under the repository's name.
 func ImageOf(repoName, pkgName string) string {

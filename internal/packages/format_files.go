@@ -2,6 +2,7 @@ package packages
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -45,6 +46,16 @@ func (Files) ValidateVersion(v string) error {
 		return domain.Errorf(domain.ErrInvalid, "files have no versions but %q", FilesVersion)
 	}
 	return nil
+}
+
+// DownloadPath implements FileLocator: the raw files protocol serves the
+// path (each segment escaped).
+func (Files) DownloadPath(repo, pkg, _ string, _ File) string {
+	segs := strings.Split(pkg, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return "/api/files/" + repo + "/" + strings.Join(segs, "/")
 }
 
 // Connect implements Format.
