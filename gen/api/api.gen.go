@@ -377,6 +377,16 @@ type DockerTag struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
+// DockerTagPage defines model for DockerTagPage.
+type DockerTagPage struct {
+	Items  []DockerTag `json:"items"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // FileDetails defines model for FileDetails.
 type FileDetails struct {
 	ContentType *string   `json:"contentType,omitempty"`
@@ -576,6 +586,16 @@ type PermissionLevelBody struct {
 	Level PermissionLevel `json:"level"`
 }
 
+// PermissionPage defines model for PermissionPage.
+type PermissionPage struct {
+	Items  []Permission `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // Problem RFC 7807 problem details.
 type Problem struct {
 	Detail   *string `json:"detail,omitempty"`
@@ -674,6 +694,16 @@ type ServiceAccountCreate struct {
 	Name        string  `json:"name"`
 }
 
+// ServiceAccountPage defines model for ServiceAccountPage.
+type ServiceAccountPage struct {
+	Items  []ServiceAccount `json:"items"`
+	Limit  int              `json:"limit"`
+	Offset int              `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // ServiceAccountUpdate defines model for ServiceAccountUpdate.
 type ServiceAccountUpdate struct {
 	Description *string `json:"description,omitempty"`
@@ -730,6 +760,16 @@ type TokenCreate struct {
 
 // TokenCreateScopes defines model for TokenCreate.Scopes.
 type TokenCreateScopes string
+
+// TokenPage defines model for TokenPage.
+type TokenPage struct {
+	Items  []Token `json:"items"`
+	Limit  int     `json:"limit"`
+	Offset int     `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
 
 // User defines model for User.
 type User struct {
@@ -835,11 +875,38 @@ type ListAuditEventsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListServiceAccountsParams defines parameters for ListServiceAccounts.
+type ListServiceAccountsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListServiceAccountTokensParams defines parameters for ListServiceAccountTokens.
+type ListServiceAccountTokensParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Q Substring of the username, full name or email (case-insensitive)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListMyTokensParams defines parameters for ListMyTokens.
+type ListMyTokensParams struct {
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -866,6 +933,15 @@ type ListDockerImagesParams struct {
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListDockerTagsParams defines parameters for ListDockerTags.
+type ListDockerTagsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // DeleteDockerManifestParams defines parameters for DeleteDockerManifest.
@@ -923,6 +999,15 @@ type GetPackageParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListPermissionsParams defines parameters for ListPermissions.
+type ListPermissionsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -972,7 +1057,7 @@ type ServerInterface interface {
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
-	ListServiceAccounts(w http.ResponseWriter, r *http.Request)
+	ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams)
 	// CreateServiceAccount Create a service account
 	// (POST /api/v1/admin/service-accounts)
 	CreateServiceAccount(w http.ResponseWriter, r *http.Request)
@@ -987,7 +1072,7 @@ type ServerInterface interface {
 	UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
 	// ListServiceAccountTokens A service account's tokens (never their secrets)
 	// (GET /api/v1/admin/service-accounts/{name}/tokens)
-	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams)
 	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
 	// (POST /api/v1/admin/service-accounts/{name}/tokens)
 	CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
@@ -1035,7 +1120,7 @@ type ServerInterface interface {
 	ChangeMyPassword(w http.ResponseWriter, r *http.Request)
 	// ListMyTokens The caller's personal tokens (never their secrets)
 	// (GET /api/v1/me/tokens)
-	ListMyTokens(w http.ResponseWriter, r *http.Request)
+	ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams)
 	// CreateMyToken Create a personal token; its secret is in this response only
 	// (POST /api/v1/me/tokens)
 	CreateMyToken(w http.ResponseWriter, r *http.Request)
@@ -1062,7 +1147,7 @@ type ServerInterface interface {
 	ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams)
 	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
 	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
-	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string)
+	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams)
 	// DeleteDockerTag Delete a tag (the manifest stays)
 	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
 	DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string)
@@ -1095,7 +1180,7 @@ type ServerInterface interface {
 	GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
-	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams)
 	// DeletePermission Remove a principal's grant
 	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
 	DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
@@ -1119,7 +1204,7 @@ func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, p
 
 // ListServiceAccounts List service accounts
 // (GET /api/v1/admin/service-accounts)
-func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1149,7 +1234,7 @@ func (_ Unimplemented) UpdateServiceAccount(w http.ResponseWriter, r *http.Reque
 
 // ListServiceAccountTokens A service account's tokens (never their secrets)
 // (GET /api/v1/admin/service-accounts/{name}/tokens)
-func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1245,7 +1330,7 @@ func (_ Unimplemented) ChangeMyPassword(w http.ResponseWriter, r *http.Request) 
 
 // ListMyTokens The caller's personal tokens (never their secrets)
 // (GET /api/v1/me/tokens)
-func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1299,7 +1384,7 @@ func (_ Unimplemented) ListDockerImages(w http.ResponseWriter, r *http.Request, 
 
 // ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
 // (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
-func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1365,7 +1450,7 @@ func (_ Unimplemented) GetPackageVersion(w http.ResponseWriter, r *http.Request,
 
 // ListPermissions The repository's grants (repository admin)
 // (GET /api/v1/repositories/{name}/permissions)
-func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1497,8 +1582,40 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 // ListServiceAccounts operation middleware
 func (siw *ServerInterfaceWrapper) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListServiceAccountsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListServiceAccounts(w, r)
+		siw.Handler.ListServiceAccounts(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1615,8 +1732,37 @@ func (siw *ServerInterfaceWrapper) ListServiceAccountTokens(w http.ResponseWrite
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListServiceAccountTokensParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListServiceAccountTokens(w, r, name)
+		siw.Handler.ListServiceAccountTokens(w, r, name, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1953,8 +2099,40 @@ func (siw *ServerInterfaceWrapper) ChangeMyPassword(w http.ResponseWriter, r *ht
 // ListMyTokens operation middleware
 func (siw *ServerInterfaceWrapper) ListMyTokens(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyTokensParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMyTokens(w, r)
+		siw.Handler.ListMyTokens(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2260,8 +2438,37 @@ func (siw *ServerInterfaceWrapper) ListDockerTags(w http.ResponseWriter, r *http
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDockerTagsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListDockerTags(w, r, name, image)
+		siw.Handler.ListDockerTags(w, r, name, image, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2786,8 +2993,37 @@ func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *htt
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPermissionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListPermissions(w, r, name)
+		siw.Handler.ListPermissions(w, r, name, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -3178,13 +3414,14 @@ func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitLi
 }
 
 type ListServiceAccountsRequestObject struct {
+	Params ListServiceAccountsParams
 }
 
 type ListServiceAccountsResponseObject interface {
 	VisitListServiceAccountsResponse(w http.ResponseWriter) error
 }
 
-type ListServiceAccounts200JSONResponse []ServiceAccount
+type ListServiceAccounts200JSONResponse ServiceAccountPage
 
 func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
 
@@ -3367,14 +3604,15 @@ func (response UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse) Vi
 }
 
 type ListServiceAccountTokensRequestObject struct {
-	Name ServiceAccountName `json:"name"`
+	Name   ServiceAccountName `json:"name"`
+	Params ListServiceAccountTokensParams
 }
 
 type ListServiceAccountTokensResponseObject interface {
 	VisitListServiceAccountTokensResponse(w http.ResponseWriter) error
 }
 
-type ListServiceAccountTokens200JSONResponse []Token
+type ListServiceAccountTokens200JSONResponse TokenPage
 
 func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
 
@@ -3984,13 +4222,14 @@ func (response ChangeMyPassworddefaultApplicationProblemPlusJSONResponse) VisitC
 }
 
 type ListMyTokensRequestObject struct {
+	Params ListMyTokensParams
 }
 
 type ListMyTokensResponseObject interface {
 	VisitListMyTokensResponse(w http.ResponseWriter) error
 }
 
-type ListMyTokens200JSONResponse []Token
+type ListMyTokens200JSONResponse TokenPage
 
 func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
 
@@ -4324,15 +4563,16 @@ func (response ListDockerImagesdefaultApplicationProblemPlusJSONResponse) VisitL
 }
 
 type ListDockerTagsRequestObject struct {
-	Name  string `json:"name"`
-	Image string `json:"image"`
+	Name   string `json:"name"`
+	Image  string `json:"image"`
+	Params ListDockerTagsParams
 }
 
 type ListDockerTagsResponseObject interface {
 	VisitListDockerTagsResponse(w http.ResponseWriter) error
 }
 
-type ListDockerTags200JSONResponse []DockerTag
+type ListDockerTags200JSONResponse DockerTagPage
 
 func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
 
@@ -4751,14 +4991,15 @@ func (response GetPackageVersiondefaultApplicationProblemPlusJSONResponse) Visit
 }
 
 type ListPermissionsRequestObject struct {
-	Name RepositoryName `json:"name"`
+	Name   RepositoryName `json:"name"`
+	Params ListPermissionsParams
 }
 
 type ListPermissionsResponseObject interface {
 	VisitListPermissionsResponse(w http.ResponseWriter) error
 }
 
-type ListPermissions200JSONResponse []Permission
+type ListPermissions200JSONResponse PermissionPage
 
 func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
 
@@ -5110,8 +5351,10 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 }
 
 // ListServiceAccounts operation middleware
-func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams) {
 	var request ListServiceAccountsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListServiceAccounts(ctx, request.(ListServiceAccountsRequestObject))
@@ -5250,10 +5493,11 @@ func (sh *strictHandler) UpdateServiceAccount(w http.ResponseWriter, r *http.Req
 }
 
 // ListServiceAccountTokens operation middleware
-func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams) {
 	var request ListServiceAccountTokensRequestObject
 
 	request.Name = name
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListServiceAccountTokens(ctx, request.(ListServiceAccountTokensRequestObject))
@@ -5698,8 +5942,10 @@ func (sh *strictHandler) ChangeMyPassword(w http.ResponseWriter, r *http.Request
 }
 
 // ListMyTokens operation middleware
-func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams) {
 	var request ListMyTokensRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListMyTokens(ctx, request.(ListMyTokensRequestObject))
@@ -5948,11 +6194,12 @@ func (sh *strictHandler) ListDockerImages(w http.ResponseWriter, r *http.Request
 }
 
 // ListDockerTags operation middleware
-func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams) {
 	var request ListDockerTagsRequestObject
 
 	request.Name = name
 	request.Image = image
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListDockerTags(ctx, request.(ListDockerTagsRequestObject))
@@ -6256,10 +6503,11 @@ func (sh *strictHandler) GetPackageVersion(w http.ResponseWriter, r *http.Reques
 }
 
 // ListPermissions operation middleware
-func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams) {
 	var request ListPermissionsRequestObject
 
 	request.Name = name
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListPermissions(ctx, request.(ListPermissionsRequestObject))
@@ -6371,133 +6619,136 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1pc9s4ln8FpZ2tyDW0paSdnhmn9oM7R3dqkonHx/RUxdkWTD5JGJMAGwDtqF3+71u4SJAEKcqWnOnd",
-	"/ZRYJHG8+8LD3ShmWc4oUClGR3ejHHOcgQSu/3pHUjjBcvn3AvhK/ZCAiDnJJWF0dDQ6RnOWJsCfCZRj",
-	"uYzQs8mzfQFqDAnJKwRZLleIcfU7mjOO5BIQZ0wejKIRUSP8qgeORhRnMDoaqVFG0UjES8iwmW+Oi1SO",
-	"jkajaJThrx+ALuRydPR8+uIwGslVrr4SkhO6GN3fR+WCT+HXgnBIgmsmKTwTall9q1+zRF5OIHkB/pJb",
-	"q8wILX/oWrM4hZwJIhlf/U3P01z2uYJc+c4zgdRyyjXaRdkl6n/6lthewweSEdme9QQvAAnyG6BxjheE",
-	"YvU7IgKl6v0Jm88FyFcIboCvUK5ejjHnBITGtGQSp3sdcNQjhHH9cqpxTbIiU39MNQjNXxUACZWwAK5X",
-	"/0mvo7389xIygSRD4prkHeswewgvxJ95Gpz5BMfXeAHdOMvNCxpdEbo4/bAPNGYJJGiMKSKZemaoD2vC",
-	"LP/IOfsXxFJ/uNeBaDv4dsmxTYnbIbEz4DckhuM4ZgWV2x37nF0Dff+mY0CS9A43ZzzD0iD2+8NREM8X",
-	"AjjtXnLhHm+y7Hv1ssgZFaCF7QlnVylk6r8xoxKopmic5ymJNeNNcvPGH/8lFH3deWP/gcN8dDT6j0kl",
-	"zSfmqZi4cfWMDWFIEXDOOBqfvnuN/vTn6Z/29Hbtp2rk4yIh8u2NXU3OWQ5cErNiHJtxWnuL1CPGu5/8",
-	"lVAtm4Eq3vqsAah40NDIKBphyugqY4VQv66EhGz0JQoMJmsYTLCEfUk0IlrvJiAxSc3Ck4SopeP0xNuQ",
-	"QZj9jl0p9lPfkWQQlShsZkzCcZKEN64oA4R8nwSfiiKOQQjv2RVjKWCqHkrMF0bAtWm/IrjPhtKxkmYG",
-	"/j60I4eucrhq0tra/ZVWUPsSgExFG0pRaMCm6af56OjzGopUb99HTXIiSlzX/tM3iEeY9+XaMOd41QaL",
-	"Hq+9gy/30eg1B6XutQQZvgPzensLAmIe0kTnWh1eA0VECkjnERJLdkuRXBKBGI3hFWI0XSGMllgslYYV",
-	"knFjhfSj3M4Y3twbFl8D/4mowVZt/o1ZllnGbtFjbODS9+yHVfCptvo+4BXwEDHfB+jILPN9ZomovsgM",
-	"UzIHIV8rtTGQE2lQH78vtS0iVJAEjD1a6js0vhxdjipDtXqgbNa9kEzJizQNK/+fl1iiRG8MqbeQxNcg",
-	"InRL5JIVUs+wZEKGRpV4sclui1zJveR4sCxskJDVXOVevAVEDfD7k33px+RrRudkEVAaPF4SCbEsOIQV",
-	"RCGXHbojzpKafGhDriYG+qkYqOSrnBED5+FjAr3Z8IOvOROQnDAuxWZfLivOHSQT6/weGDDFV9CnArvX",
-	"VOGYhd/TKjz04AZzgjukzC3j14Qu3hAeVm59BHYSFBebKRFf8oTA5dyiNtOx0udoP9OOz1DTsq2o3ABR",
-	"6STZybo5rhS3DQHvC+q2RrLkhVJClSzEEtkPtHRK9ZghQ4osQITxmUFC8Ln+NWTjkN/gIWCxE/rD28G6",
-	"IfLRyq2AAKKUSW1QP5IRMJdkjmPZud+4FIEDadDKzEpwHW9i33ajhTjV2nqikbwpvxhqC/BLP/rzFEu1",
-	"FdGmxrdU6rABmyPlFtMEvqKxCR8pdexcZR1MGL7OEzthaKkc5sD55ns/td+FxhxM38ryNmTUgsQbjUUF",
-	"CMWDTvs6Q1FZJXPgAknWYThsqGG0pDl7LF8a+grwpz+BT9R2qT5NlLTo46abv0vcbm5gPFh+dWi+DdDe",
-	"rQsHizy9jKi+y24wleT6DcXg70JfnOOArfrglTsHZBMZyMTER+rniSWWL04YmGgh4+pvwPHSykltx/qC",
-	"cS3TO7jW53caE+VpIZDRXQjTxBgCAo2tXxQvSZpwoL6wVoL56TyVPuaopvCBHcL7O5LCmyom1HSNdQSu",
-	"W7U/QD+zW5oynFzwNOQuArf+KL5FOWeSxSxFAviNjabPSQoRwkLBHF8JlhbSOrPMxhH0y/wgNLfJdISD",
-	"S1nyMkzhLCFzstkeu+key2VHVMx52WERsMTPux68ePn9Y+VxkSuMdIQyGsTnrTQqfWYTBrbgLYnQV3Qe",
-	"GLuo8K3m4BYN9iJtF8ipk+S7Ik0Ngd0SuSS0ERQJ0lmFlfpYP8FXdPbT8f6Ll99rseGScJbNwmMFpdQP",
-	"KwniFZpqu9BASBwMkT4dQY8wAgcg7QMJORebuZ8V8gNSmsJX+brgwsRCmok5IZQsiPXzMmSlPtF5uFdK",
-	"RACVRjYoX06YB0FIh/GvPEQDF5QSISGJUD0+ZhO5m7F0H1NZZHSFaw3cP7KbgNs/5yzbPN2lzNMHJcn8",
-	"Leip9UihJX9gC0JPTUC9286a41RA1NhTjoW4ZTwJrjAYf3Ec7r39YjpdtwEve1VOGdrKxwDccSGXQCWJ",
-	"qziDy+mUYynYXAPV+R0hFHGFUjmQYZIGxdPcC7K2Hl73Z5JCM3GWwnAePWVpMDbkw7vNOKlCOxorXrFL",
-	"QdhkPkWkuIdwk9lda/Jcm9yNh6N5Fac1MHM7CuHMJqg7Q0Ob6I8USxDyH8CFzfq1t31jHqK8EEtItNjp",
-	"00TtAdQTJdjmhCuJpYcJjqBWnJLfIOnOvatdoZSx6yIXqBCAxidvT9DL6XcRirGAfS3cEpSxpCgT71VG",
-	"fm9DnaStcl0IofP45V8WJDsykKORHX94wiCsCBsAbYxbKsY6DdQtnf7UgKVEJcKfxtwufbc6soyJ4iwP",
-	"hJOEgxDOx1K4e4Txbpb2TGzfgu803h7qJDd9KWe6epjw4d6D0m+Q/HVi7TGZXzuGJ88eLSH7E6MK/5vk",
-	"9TKQOMESr6tYCCQeK1pE15TdluTt5PPYZib3kcF/hEpXOtIFXxEqA3eeIKxQv0YQenM9E5rwxa4F4Hpb",
-	"s5LEJWR9lPkICnpyg+SbJScTWNiEK2rE2OYPA8MN+UML24DtkldWwaYOubQiuq88EamXtPGTYbnexGn4",
-	"AK6mTRoRZDY+hIW/nRyq0NYH6kECrQGbChz9oixk4j02exkqpsywjJeELpxCk8AjxG6AI6yjBYthjN7Y",
-	"5Qb5zhPrVbxeYmrRPdyjigvOdbXSJo4VhdveDzxf8c/rSL25gProwf0Cz4jYmoZK4QbStcRYzvlBv67I",
-	"mBMakzxEGDPlmxxdFtPpd7FzU/RfMEOMo5n1f+wb3tO1gqGa1C18rUXSWLnnGHLACt63nEhdYJhkJOyI",
-	"Nsb4gSWrDcnsYUBubN4MEtxkVShax4Qr4kS2UBTZ4j1lUDYSG6V6aueKqZCYxrC+hrE++WvGOWj3QMcL",
-	"tYAw9qxyhsMRPollodcDX3GWK8fgcHoYMgskkcZtKF8c/Y1J9I4VNOgehrXUMbo4fW8yqEBjQCQBKsl8",
-	"5eSZA5v6Wi24mgxfsUIeXaWYXq+lWqu3zJLLTXYgUmm3C21XrKWxjFD/1+dNnJYBFE9CffdiGvUHVNaH",
-	"ilrLPq1ZCM2SYFfF2mGVxjhNgaMMr1DCkHacxowiQegihX2/5s7VRisDYmMmfojD6C84WESRFRJfpQHC",
-	"OtPFmqVPOZZ4ISJj9u6hWGda0RVoPamWLnUwrB3U7/Tx2C2FQBTYVaU7i1u/hsY29Hu7BBP8tYEndIsF",
-	"SiAFCcleH9P0RsNKBGkP8YEWOxHkiqRErtZN94/qzQ7/1XKbD5jaBD7eNjHnq42aCuENVUCDmGpGw3Q6",
-	"OCT2gd0Cj7EANPuM93+b7v/li/334Jf9L3fT6Pvv7mcRKij5tYBXimeUxE2QMicEGt+8iBDOSYR+ibHE",
-	"KVtE6ODgYA9hrgtJCgHJ9ghh61jtR8s3sPY9wfeYwEMDdJ6NYrxypa1XORlFowULOEAVnqqBtqRCNqba",
-	"mkxsC7QHk0Qb7yytQcpIflt1GoJN/bjRE0R31qmPhAgFqCQMqU7Rr1MnAYX6tyK7Al0KYt8YHPCrScpy",
-	"VY3qLDNmiAPrgN2ycHzZKxtzLCVwtfv/7pSGfxhWRLJ+ZztnqfBe+8jkPrjoLudQ8Hl5qqVhrgBNEBZo",
-	"9s/912en7/b1azPEqE1ZFFTgudIQ2thHtRwfulpZ017Pi2LGrkk4rQxfc8JBbMJiroi8T1R8hGAGU1Fw",
-	"uWV/8jCqpSR0ITYk3IWCx3GHiXvsjqxZG1doI1dZrCgvrlISVxEyAiJgADY25U8W3IM+Fveezlkb+b0L",
-	"/XkJcgkc4Y0WfBA0WR8QfF23r5JoHy2wH0CAgw/7pVjIC7GtAhwOc/K1I4upM6HxEnMcS4Uka+ybg18R",
-	"kgxxiNmCEgGIyN6CjKbVs75SMGb5Zt+ETiS64gKzy3LUxsLWxXY0XTxI39TooA7hTxmRpsTcns+T5twW",
-	"CKScNvOlH9EchOC64bS2CKWJn4YPQNQaZXmCUDL1h4Aad75C9tS6FeF+ML70DC17x8veatEMf31vHj73",
-	"NFSAJBphQCU4ZgjTZMI4mmkXfYbG+l9EsjwlILRw2XuFmIP6FdOn3altFZESIRERnm9SLjMYAQgZfhmh",
-	"bvlraLPTELgQPYdpNstB99l8D6x42U75imAFj2smdcpiE2lNcB6E7AM8fb9IZnARUmeBS7nqDru1C5cP",
-	"Exq7CKdF/UVdvakED/ONIyOW8z8rGH4ZekTmYXVNlMTXOuSk+FOJopQtkPbEtmOcD61FU2j9BhEALRke",
-	"4/urAbblWXjCpRnnds/K2J8NQvqmPBpbG17oKn/j8iEhWY6w1IfS94Im3xMwRtNdkQJhROEWuZf0ioEm",
-	"wg9wPhPOKxGhbkFDmesR3BNy0P5Ri4GUxZHawNZGEbnBQVWmhDTEBSdydaZmNau7woLEx0WoYNfxjsm/",
-	"OIOG8RJqB67NjcaoGqhC8FLKXC33CjAHHp7gGOXAhSJXVNU17jsSM9ONr/NfDg4O9upz6UHbk1l0vdY+",
-	"ZNlbxbiUVXeVa5YAx7+44tEK6Dn5K6xMXxNi3aBGQuzt2Tk6PnmvbOa/6lGQTbQLbXUwup9zyIioVS9k",
-	"mOIF6KrqSxozKjGhwEWETlZyyajr6SMi9COz1YOGhXSk7uCSXtJjn88sOtbC7pKOZ8f68Dv5TR/MOkI/",
-	"aMAhA9NZpD796fz8BP2gkGcGnjm0H+lBZnvRJWXcz8H5jjoSIJULPzv5dHaOJjgnk5vnEyUWJrpkdYbG",
-	"xvu/pBnIJTMcRhEFeyq4ETNYAk6AIw6y4FTJG2lKX/c0GN5yzrjQ4eZ2bpLFRaZ4Co1nXU1uZmqYY3Q4",
-	"fV42lsJopjc/Uy5RmgJdQITgawy5sSht0EKgOWeZXvEtXKGL95d03ICEslL/uW9LsyHZ/5nIpdvQXoRu",
-	"lyReogVINDNYmCHBLukVZ7dCuWEJ0x4Cy02WhXBlZNu634TglC0O0DtMlBAupVa8hPhaw+OScmU36YIH",
-	"9YZyxy0tKEpSf8cp8QoUj9Dhi79YjJ+C5Kv947kEPjPkpr3pI4Sbdr+XbVOL1b49puJWbeBweojgK45l",
-	"qgzva7ikzB0D9/wfIuQB+lmRAKZIR12JkBxLxpFCuUALEyPSK0BsPo8uaRVYKLGh4KjQqL2TW532s0jT",
-	"EIvUP6zQm7+kM0eXpvPPRDG32ehJ2YXsSDsLhC6E7qyBZhqUMzR+vv9yOo1Kd+jldE9DdGZqSmaXdOwe",
-	"2ScGHmh2pwW/LXyLTIuzCJnP7tX0ZVL3aNQQJkrGjLxgyOj5wfRgqjN3OVCck9HR6LuD6cF39pCDluQl",
-	"8ymgTnCRmGId2+hHaXq90feJ9gGFrBre6IOzXqO+z63j1AqtqNQHAYFjbaxQRzTXOqin4VZ4PtNfCI1n",
-	"RpJEaKYl0oEx0Gc296R9bRMKUBqcUGU/otnBDI3t+7O97pUZBbDB0j7RdKWoTgkaZdZwhBXfmHpb67aE",
-	"5hKEakcj0Ces97xi3/xXMGe6ULh/6oJK7fRsPnXIYqkIZWK6/A140TbUu//SaFH2YjrtaU+2WVuyRvOo",
-	"UHcy01LQVNIrqtdv2N584cHL1Xpdz6KRKLIM85V1YTSnIckxSSNlVCrxpYNs7lT60eeR4cYv6uM6mzb4",
-	"SPRybD2hYAJej4DmIMO0kfdqm6gtMJ+1zqcwngA3oX5Nko+Hu4JG6yCMB+8WWJWvlDMRAKxx5hvbLCuT",
-	"XLXWVkg0mOq6r7t7khdw30Ls8x2tIYQ/28FsC1gyIyHcxFQ/otbyyOROUdG9Mc9TMK5vHalv9O8BpNag",
-	"ehiKfeh6li1s3ozU3ryxuYgUzkNWNsOC4wEEHBQMP4Jct8/pE1LPuS3T89H9eGB+orAZEbUMmjUaKtBN",
-	"VGmrHMt42Ya5ibh8A5lhQz2DZMZTY92Gc3eAfVOb3WalZwJ5y1C2mI1T2bzV42XMpCqXGKiVz131xO5V",
-	"s2sauVYjmzU1jJPHo+U4gA8r08ZUOWbWjzWZRV13+QQcO1jJu8z+LrjWzy0+sYKvNSB9UvVejz690jrO",
-	"4B4RgYg9k+hG1Q1Kt8qlkzuSbGwVVFSwzjQ4hRt2vRXAmZG6AIfGMJ9DLMkNuMB5VUpDWQJPwEjrXTrX",
-	"IltnIZpYqophuk0W+85O1Zado9NMcc8fjdH39pBDNaaPIvuTRk0RgMdJUYfHLqwIHxRPaTkMQ4GSDnPG",
-	"Y9gKd+Upjs35adLEy4bMVWKuReSFsL3+Ou2CC2G6z/VG1s6KKxNwcWU4LsgWoXmRpsjF23SSDI11nwFC",
-	"BVBB1B66Ilu/jjp69ofPZPy+Ij1lrrY3xhMMP5Tp4C2FIAKhB0MY6+INF6bCcBe87lUoPLHpYbLZT2Fy",
-	"0IAX6AAfZtXJncP9ABOhxM7ThwtoV5wgQrX0uokYvKq6Mem9eoeD7MmcIGV2aeXwvqc7J5Dz5baDBd3k",
-	"sal5VF7VsTYesGOe/ja+fx/KnMe/fU+/5AKPwIHaEpQWoWdMraJy/5M1UqHMTuuiPBbq6qJrRNTUP0mZ",
-	"f6LpKkJnOIMzIuG/ziQnsUSzeh3BzOWBFXea/LW4pGqI12en7/xqUFsOb17fr1fDlwnOrNARbpogQi9p",
-	"PUt+gI7RLWd0UaXkdOLR/limhxdg6jwFzuCSHk6fH6BTyE1H7jkmacHBJNMH5o4vqetuMy6Tx17ueO8A",
-	"NWP/Dk2mqsvkPBuWksbDbrim1ivtyS1fU10SYJ0PbLGAxFS5mfIAPfsZyP2qcqXnnp8Hs5mt/lFSTwkz",
-	"z5bR6DEIrZGU33OtTGXJZZifmPFtwmbPB/N8iFK18GGF5X7LV0SgOAXMNXv/e8DtLU1qNTHWhi9LY6hE",
-	"Y5JAljNFUHvroSiq0zfdnrMrW/oWtHte7Xa0DXg2S7Y+f6lDWM1nm1ygi/cloBVtKtPIE61jk4fHxgHg",
-	"kDKc9EPcFBJ2wfkj7BLEH6ELuqbEZgu69Ocl82t2iEBjrQw18Jq5Ux9SuWkjYG2lHoPnI+xIcNcbGTyx",
-	"5O5GjbN3HIC2Zu9UaLI3MZp6VOPz60JSz94RIHWfgzDKavQ98Ytgg6Ens4CPK6+DzE4QWu+yMwijAc1g",
-	"Pk92BHgHrFeI6fNslb/FAQFNanZlF8QHJIw+rv4PJYnOaxB2JasD00Q1SdQTTbEQ/f9kzhaSOXUcbZrF",
-	"6WeLgRkaH53fICtTh8BGEeO66twkzBDMpzQP8nWKlNP6wcfNQs4uxuzn0ncXaQ4NYpuuDOOJZqeQ31v4",
-	"utFypDeI7RPALurofLppFnjbk5GOtGu06Avk5ql1E2XXQ5hK3cbB0qbp6Z8W8m8zNCc99fFQRZ0uPCGZ",
-	"3nxSG9VVpB+04gtGrp36LSF3oSNa7X2eWFH4rWSeRE1UBwNe+YRzBTHLQGitYbpMdVJQh5wbXN3XwOk3",
-	"qOzzDkdoe12pBLm0FehEorH/QpIRutfHT12OaN8+p09EQPV+rFuK0fs3pR5OD02DMdI8LYLcNUGBoydE",
-	"9kJ0Mw3cuKh8bbj/CWXKt3GE15OEc4i3ShpltV81qj6J6RL4GzBVv4iZmPZYE92jv9++8u5UDNhXW7l0",
-	"fq2ZVl0lMMgUG2h6uRa51Ycl+l5O9alXkhWZ7S6UEWr+eh7qDhWewPbeDc7gDzkNDLlLM6x582uvHWZJ",
-	"ZAuFQnogc2eR7Znui8HcnEeDJLLNkCtrzydz29dtMwKf3Ol/7yfuVsc11H5ub1TcCa0HhnGXPg4f58tT",
-	"BFCq6/yGBFGWgEyzzu3Z6AoP7m48LQLGlSRAF6cf9oHGLFEkM/tlVt6mZN6xTVJDV49vjZQmdxIvBthr",
-	"FSD/rYkqPI7Uy34MaT6NSSrxAo1rN70KiVfiERh3A4nJnbnbYTCqyyuTnxDf5fUjj9C83r3+Y5+lAlwU",
-	"UnjbkGNPQywljbh0mr1Et0Up3c7J/y5M60JLd0l0AOWvEKYrK1qXLE1co2+zFuPAmG7J64hjd0ptvS4r",
-	"sdWhwLLy+RaOiJQ0VpazmZtgC0NHkb0NNkLl5aq2gMZd2by54CqvNukXUu/M1UybOYnqoxMsl6eO6L4Z",
-	"85rbn/Tpd3urooawF4S4gpTd1o9C2d6/XQytjL939nKdh8Hl75rc25x2bm+TNBdQOpcm53BDWCHKqyRD",
-	"LGPupNyyb2Pa6DnnxnQj7vVudsmW5fWfHQxp8PtMlFclbykAo6+EqO5PFXWPW3KAyF2J2jrRXlHS5oQi",
-	"WqGWIRw9SarLlbvUkX8H8y5Ye7s4dyvtQru+98/dSrsFnJ/pi7hM05hCtybR93PZS4u5CcSTzPmnjfm/",
-	"Ke4zd0vrFibsSl0omCcgpO0IY0owyzjkK6SvV6GLkiXwFbsBRKSuD7BdA9sJiI/sxqmaXQQJyytsnzg4",
-	"OIB+Fc6SBhUpj1QZAab5mlxugarV7pHu1GQqZ8oZS8U47tKMewGiXkOOrlmXJ4UavWvMnZ3msrw5SVNh",
-	"MuY3BG6PXMzHuNFoXPr02gYlAuFLamfYiww/WkEgwnIaje1+2wNULbsYrW7qm5kbN2d7B+h8lYNAt0sm",
-	"oLpfkujQ+yW1Fz+sQLqGRofTw2ABLxHS9S0aPTbm3rIbXjfS0Eg0w6Jutz0diDpz1MEbun5v+WT/1sze",
-	"IGZJuo/nubJRlSbKihzLuFcwlFmrlHCLGcxxkzv7v/tO3jtv0IOiZi9ChsYzCTj7zxfvbuFKcYC9Z0/5",
-	"JBlc0iVZLMvap+q+G8vLOvuus+SZufn38HAaIQHZje7vZuqmLqn5WFeQ3RIBIZb5ERzHbINh1nxhZxr6",
-	"+r8jafv3MXboGod1cw6iDNtL4QSf2Io3WxOtHfNsh8YnbrzJnf3ffZ/h27g48unJKhChqVr0d4do/IKh",
-	"l9+vuyj/6WjN3rfaQW031f2cW3DDnGrWsrRGYYqu3N2yVUfQh1FYeT1gf+7nxHvvKdIr3n2UA/IrP+pT",
-	"jxEyhexa1EamoWj7VvwtZmBqkcBnwh6+7E9F+wDfQjHCcPRO7sp7LgeE6j34Dyu31Fb9VkrP1Ei6d6Nd",
-	"rQPszoAYPe6q0VDPS/f22Jz7SZXbiFfoClAOPAYqne1RBoTrMtK/knSjhEFXI4kGPndQyh+4zvSJfU9f",
-	"ZoQFtKajbTaV0IIHjRlHsS5P2WsQrg2l0UbWoJOUPXb2mtL2nvuqrufZ5dGvapYAaMs2J2qxyije1jGw",
-	"+qEvq4PNCURzcxDpa7Ci16yA2jxc5jcf//xF8b/X7tz80D5/FpnV6KtmjZgpeDo6Gk20rWsnvRsCmar5",
-	"q1lhWwBdvLcdnsuzJmN7ePCP3tm2Pa9lbaFjJnedB8ee6brL5gFe/9SFL3zcOaZWFW/VmFkhwkg5pDua",
-	"oLE5gM1ouvIWZs5ZDx3prKzmCg7mdeYZOp4WzfXx0H6wxnjOuDvgw+byFnPwJ260U2ov4LRWkp0SoU/A",
-	"G9vMFOxIhm4D19Paemo7U61SrT3LCXD/8to+g8Mh05MvYQLxGtV2wN20qQ1/LTlAOAYVlenSi/cH6EJH",
-	"kw3EE3ZLzV8LdknlkrNiYUJSHN9WMScsTed4E+q9q0a+V/6QXN6j8cnFeYR+fHt+Sc2pc6z7tP/09vhN",
-	"hN68/fD2/G2EsiKVJMdcopNPZ+d7xvO2OzOGcyC+5Nrxu5Acm7fqssyZCpd2NknIMIwWQIGTuDTibwjc",
-	"CntUpBYRHFc9/52fF11Sc8HvK/uqQNcAOeIkVrRqhjIxL9sb/goEScAGJMy66puuAj5f7v8nAAD//w==",
+	"7D1rc9u4tX8Fo9s7kae0pWSdbevM/eDNY9fTpHH96HYmzl3B5JGEmgS4AGhF6/F/v4MXCZIgJdmS3b3T",
+	"T4lFEo/zfuHgbhCzLGcUqBSDo7tBjjnOQALXf30gKZxiOf97AXypfkhAxJzkkjA6OBocoylLE+AvBMqx",
+	"nEfoxejFvgA1hoTkDYIsl0vEuPodTRlHcg6IMyYPBtGAqBF+1QNHA4ozGBwN1CiDaCDiOWTYzDfFRSoH",
+	"R4NBNMjwt49AZ3I+OHo5fnUYDeQyV18JyQmdDe7vo3LBZ/BrQTgkwTWTFF4Itay+1a9YIi8nkLwAf8mt",
+	"VWaElj90rVmcQc4EkYwv/6bnaS77QkGufOeFQGo55RrtouwS9T99S2yv4SPJiGzPeopngAT5DdAwxzNC",
+	"sfodEYFS9f6ITacC5BsEt8CXKFcvx5hzAkJjWjKJ070OOOoRwrh+Pda4JlmRqT/GGoTmrwqAhEqYAder",
+	"/6zX0V7+iYRMIMmQuCF5xzrMHsIL8WceB2c+xfENnkE3znLzgkZXhC7PPu4DjVkCCRpiikimnhnqw5ow",
+	"yz9yzv4FsdQf7nUg2g6+XXJsU+J2SOwc+C2J4TiOWUHldse+YDdAT951DEiS3uGmjGdYGsR+fzgI4vlS",
+	"AKfdSy7c402Wfa9eFjmjArSwPeXsOoVM/TdmVALVFI3zPCWxZrxRbt7447+Eoq87b+w/cJgOjgb/Naqk",
+	"+cg8FSM3rp6xIQwpAs4ZR8OzD2/Rn/48/tOe3q79VI18XCREvr+1q8k5y4FLYlaMYzNOa2+ResR495O/",
+	"EqplM1DFW180ABUPGhoZRANMGV1mrBDq16WQkA2+RoHBZA2DCZawL4lGROvdBCQmqVl4khC1dJyeehsy",
+	"CLPfsWvFfuo7kqxFJQqbGZNwnCThjSvKACFPkuBTUcQxCOE9u2YsBUzVQ4n5zAi4Nu1XBPfFUDpW0szA",
+	"34d25NBVDldNWlu7v9IKal8DkKloQykKDdg0/TwdHH1ZQZHq7fuoSU5Eievaf/oG8Qjzvlwb5hwv22DR",
+	"47V38PU+GrzloNS9liDr78C83t6CgJiHNNGFVoc3QBGRAtJphMScLSiScyIQozG8QYymS4TRHIu50rBC",
+	"Mm6skH6U2xnDm3vH4hvgPxE12LLNvzHLMsvYLXqMDVz6nv2wDD7VVt9HvAQeIub7AB2ZZZ5klojqi8ww",
+	"JVMQ8q1SG2tyIg3q45NS2yJCBUnA2KOlvkPDq8HVoDJUqwfKZt0LyZS8SNOw8v95jiVK9MaQegtJfAMi",
+	"Qgsi56yQeoY5EzI0qsSzTXZb5EruJcdry8IGCVnNVe7FW0DUAL8/2dd+TL5ldEpmAaXB4zmREMuCQ1hB",
+	"FHLeoTviLKnJhzbkamKgn4qBSr7MGTFwXn9MoLcbfvAtZwKSU8al2OzLecW5a8nEOr8HBkzxNfSpwO41",
+	"VThm4fe0Cg89uMWc4A4ps2D8htDZO8LDyq2PwE6D4mIzJeJLnhC4nFvUZjpW+hztZ9rxWde0bCsqN0BU",
+	"Okl2sm6OK8VtQ8D7grqtkSx5oZRQJQuxRPYDLZ1SPWbIkCIzEGF8ZpAQfKF/Ddk45Dd4CFjshP7wdrBu",
+	"iHyycisggChlUhvUj2QEzCWZ4lh27jcuReCaNGhlZiW4jjexb7vRQpxqbT3RSN6UXwy1BfilH/15iqXa",
+	"imhT43sqddiATZFyi2kC39DQhI+UOnausg4mrL/OUzthaKkcpsD55ns/s9+FxlybvpXlbcioBYl3GosK",
+	"EIoHnfZ1hqKySqbABZKsw3DYUMNoSXP+WL409BXgT38Cn6jtUn2aKGnRx003f5e43dzAeLD86tB8G6C9",
+	"WxeuLfL0MqL6LrvBVJLrM4rB34W+uMABW/XBK3cOyCYykImRj9QvI0ssX50wMNFCxtXfgOO5lZPajvUF",
+	"40qmd3Ctz+80JsrTQiCjuxCmiTEEBBpavyiekzThQH1hrQTz03kqfcxRTeEDuxfvzxC8qGjuMbGLDySF",
+	"d1VUq+nc6xhit3HyAAuDLWjKcHLJ05DDC9x61HiBcs4ki1mKBPBbmw+YkhQihIWiGnwtWFpI644zGwnR",
+	"L/OD0NwmVxMOj2XJ6zCPsoRMyWZ77OZcLOcdcT0XJwgLsTl+2fXg1evvH6tRilxhpCMY06Alb6VR6fWb",
+	"QLYFb8lGvqr2wBjiI0WF77UMatFgL9J2gZw6SX4o0tQQ2ILIOaGNsE6Qziqs1Mf6Cb6h85+O91+9/l4L",
+	"PpdGtGwWHisoZ39YShBv0FhbtgZC4mAd+dkRtgkjcA2kfSQh92gzQVYhP6BnKHyTbwsuTDSnmVoUQsmC",
+	"WD8vg27qE51JfKNEBFBpZIPyRoV5EIR0GP/KxzVwQSkREpII1SN8NhW9GUv3MZVFRpfQNnD/xG4DgYsp",
+	"Z9nmCTtlYD8ozedvQU+tRwot+SObEXpmUgLdluIUpwKixp5yLMSC8SS4wmAEyXG49/ar8XjVBrz8Wzll",
+	"aCufAnDHhZwDlSSuIiUuK1WOpWBzA1RnqIRQxBVKRkGGSRoUT1MvTNx6eNOfCwvNxFkK6/PoGUuD0S0f",
+	"3m3GSRXa0VDxil0KwiZ3KyLFPYSb3PRKo+3GZJ88HE2rSLOBmdtRCGc2xd4Z3NpEf6RYgpD/AC5s3rK9",
+	"7VvzEOWFmEOixU6fJmoPoJ4owTYlXEksPUxwBLXilPwGSXf1gNoVShm7KXKBCgFoePr+FL0efxehGAvY",
+	"18ItQRlLirJ0oKop2NtQJ2m/Qpdy6EqE8i8Lkh2Z+NHAjr9+yiOsCBsAbYxbKsY6DdQtnf7khqVEJcKf",
+	"xtwuvc86soyJ4iwPhJOEgxDOS1S4e4Txbpb2Qmzfgu803h7q5je9QWe6epjw4d6D0mfwAJ1Ye4z/Z8fw",
+	"5NmjJWR/alfhf5PMZAYSJ1jiVTUXgdRpRYvohrJFSd5OPg9tbnUfGfxHqAwGRLpkLUJl6NEThBXqVwhC",
+	"b64XQhO+2LUAXG1rVpK4hKyPMh9BQU9uLflmyckEFjbhihoxtvnDwHBD/tDCNmC75JVVsKlDLq2I7iuw",
+	"ROolbfxkWK42cRo+gKvKk0YEmY2vw8LPJ4cqtPWBei2B1oBNBY5+URYy8R6bfw2Vg2ZYxnNCZ06hSeAR",
+	"YrfAEdbRgtl6jN7Y5QYZ21PrVbydY2rRvb5HFRec63qrTRwrCoveDzxf8c+rSL25gProwf0Cz4jYmoZK",
+	"4RbSlcRYzvlRv67ImBMakzxEGBPlmxxdFePxd7FzU/RfMEGMo4n1f+wb3tOVgqGa1C18pUXSWLnnGHLA",
+	"Ct4LTqQukUwyEnZEG2P8wJLlhmT2MCA3Nm8G6d/kc0i8ih4fZXxV5bp1anKltMiW6yJbQqmM4kZ6qVSx",
+	"7Yw9FRLTGFZXktYnf8s4B+3i6JinFnLGJlcOfThKKbEs9HrgG85y5dwcjg9Dpo0k0rg+5YuDvzGJPrCC",
+	"Bl3csKY9RpdnJyaPDTQGRBKgkkyXTiY7sKmv1YKryfA1K+TRdYrpzUrOs7rXLLncZJAYOVMa+lLbRiv5",
+	"JCPU//VlE6dlEMiTst+9Gkf9QaHV4a7Wss9qVk6zMNvVEndY1jFOU+Aow0uUMKSdvyGjSBA6S2Hfr3x0",
+	"FerKCNpYED3E6fUXHCxlyQqJr9MAYZ3rktnSLx5KPBORMd33UKzz3egatK5XS5c6oNdOTHT6qWxBIRDJ",
+	"dmcDnNegX0NDG75ezMEEsG3wDC2wQAmkICHZ62Oa3oheiSDt5T7Q6yCCXJOUyOWq6f5Rvdnhg1tu8wFT",
+	"m8DH2yYuSbVRU6e9oRprEFPN8BmP1w7rfWQL4DEWgCZf8P5v4/2/fLX/Hvyy//VuHH3/3f0kQgUlvxbw",
+	"RvGMkrgJUiaRQMPbVxHCOYnQLzGWOGWzCB0cHOwhzHU5TyEg2R4hbB2r/Wh5Bv3tCb7H6O8G6Dw7y0QW",
+	"lLZe5mQQDWYs4MRVeKoG2pIK2ZhqazKxLdAeTBJtvLO0Bikj+W3tbwg29UNfTxChWqU+EiIUoJIwpDpF",
+	"v07/BBTq34rsGnRBjn1j7aBlTVKWq2rUyJkxQxxYB+yWhePrXtmYYymBq93/b6c0/MN6pTyrd/YM8qVB",
+	"s4+RMfWhdi4ewnjrI/n7IAK6nHXBp+U5qYbpBTRBWKDJP/ffnp992NevTRCjNoVUUIGnSttpxwXVcq7o",
+	"emndFD0vihm7IeE0P3zLCQexibhwxxL6MP4JghllxY3llv3Jw2QrJaEzsSETzhQ8jjvM9WN3CNLa60Ib",
+	"7Mr6RnlxnZK4ilgSEAFjtrEpf7LgHvRByxM6ZW3k9y705znIOXCEN1rwQdD8fkAwfNW+SqJ9tPJ5AAGu",
+	"fXw0xUJeim0VRHGYkm8dWWWdmY7nmONYKiRZx8UcJYyQZIhDzGaUCEBE9hbINCXs6trTmOWbfRM64+qK",
+	"Pcwuy1EbC1sVa9N08SDdWaODOoQ/Z0SaQwv2xKc0JwFBIOWAmi/9CPNaCK4bgSuLgpr4afgzRK1RlmdS",
+	"JVN/CKhx5xtk+yBYEe4nR0ov17J3PO+tP87wtxPz8KWnoQIk0QjLKsExQZgmI8bRRIcbJmio/0Uky1MC",
+	"QguXvTeIOahfM90/gdrmIykREhHh+VnlMoPRjJARmxHqlr+CNjuNGk1pz2DLuHPKDzdhLkXPwbLNqhn6",
+	"LO8H1k5tpxBKsILHNccmZbGJ2Sc4D9LEA+ItfrnV2uVsnaVS5ao7vIcQFSpcPkzc7SKoGfWXB/YmpTzM",
+	"N45PWZn1RcHw67rHxR5WIUdJfKMDf0qyKCGashnS/vB2XKR1qxoVWp9BtmjJ8FjRsi2fyBMuzWyDe1ZG",
+	"YG0o2HdC0NB6H0KfeDGONxKS5QhL3aBhL2isPgFjNB0tKRBGFBbIvaRXDDQRfpj5hXD+lAh1zlqXuR7B",
+	"PSHX8h+1SFRZZqtdA23OkVscVMJKSENccCKX52pWs7prLEh8XIRKvx3vmCyYM8UYL6F24Fo+aYyqgSoE",
+	"z6XM1XKvAXPg4QmOUQ5cKHJFVYXsviMxM93wJv/l4OBgrz6XHrQ9mUXXW+39ln2GjDNcdRq6YQlw/Isr",
+	"Q66AnpO/wtL0+CHWgWukJd+fX6Dj0xNl7f9Vj4JsyYbQ9hKj+zmHjIhaHUyGKZ6Brs+/ojGjEhMKXETo",
+	"dCnnjLr+ViJCPzJbh2pYSMdLD67oFT32+cyiYyXsruhwcqwbQZDf9CHFI/SDBhwyMJ1E6tOfLi5O0Q8K",
+	"eWbgiUP7kR5kshddUcb9TKgfYkACJLpeosnp5/MLNMI5Gd2+HCmxMNLFzxM0NHGLK5qBnDPDYRRRsCfk",
+	"G9GOOeAEOOIgC06VvJGmiHpPg+E954wLHfRvZ4hZXGSKp9Bw0tXwaaKGOUaH45dlkzWMJnrzE+XMpSnQ",
+	"GUQIvsWQG1vYhlsEmnKW6RUv4BpdnlzRYQMSyr7+574t8odk/2ci525DexFazEk8RzOQaGKwMEGCXdFr",
+	"zhZCOZAJ074Ny02ui3DlHtgK8oTglM0O0AdMlBAupVY8h/hGw+OKcmU36dIZ9QbwUlQrSlJ/xynxSl2P",
+	"0OGrv1iMn4Hky/3jqQQ+MeSm4wBHCDc9Fi/nqRaroxKYioXawOH4EME3HMtUuQw3cEWZa4ngeW5EyAP0",
+	"syIBTJGOfRMhOZaMI4VygWYmuqVXgNh0Gl3RKiRSYkPBUaFR+1ULnXy1SNMQi9Q/rNCbv6ITR5emC9ZI",
+	"MbfZ6GnZke/IumjK2dFZdHwDAk00QCdo+HL/9Xgcle7c6/GeHdoUKU3Q0D0yT0qoTO60/LeVlJHp+hch",
+	"89n95ABdzC2kzPptc0BXKSyQ5ABoOFHr0l0OJyUt6TorhO3xnCtq5AJFLMe/FoAm5ljQBA0n1SEi9bVg",
+	"BivYtBsUEi+FwdwVXcxJ6mZWbIaTBIx25JCxW0gOrmhZEnA0aAhBJRsHXvhp8PJgfDDWed8cKM7J4Gjw",
+	"3cH44Dt7zEdroFJoKGIY4SIx5Wq2WZeyUDSCThLtdQtZNa3Sh9+9ZptfWi0R1KZQqccCgtLahqGuhq79",
+	"V0/TvPB8pkeYwpmWgBGaaEl6YByLic1c6uiGCb4oy0PRHKFocqDwZd6f7HWvzCiuDZb2maZLReJKQCpz",
+	"jCOs+N1UnFt3KzSXIFQ7SIFef71njvvmv4Yp06Xy/VMXVGpnbfOpQ5ZWRSgj06lzjRdtU8z7r402g6/G",
+	"454Wg5u1Fmw0gAt1GDR8as6SKKrXb9j+muHBy9V6nQujgSiyDPOldb00pyHJMUkjZQwrsavDmq6zxNGX",
+	"geHGr+rjOps2+Ej0cmw9hRPg2t8TvgK5tQDOzlvHvRhPgJtMjabvxyNRgbZ1rsxDXgtHymHMmQhgyUQ0",
+	"Glm7skjOFT/uAH42lHJf93klL+C+hcOXO1pDCH+2peEWsGRGQriJqX5ErWS40Z2ionvjo6Rg/P86Ut/p",
+	"3wNIrUH1MBQA0qVVW9i8Gam9eWN4EilcmEBZGDOO1yDgoJT5EeSqfY6fkHoubMWoj+7HA/Mzhc2IaFM5",
+	"G2gvrERpjmU8b8PchJ2eQWbYeNdaMuOpsW5j2jvAvjnq0GalFwJ5y1CGnQ3W2bTj42XMqKrcWVPFX7hC",
+	"nt+xnq/STSFU6w02zKbH4/g4gFwrIIdU+ac2MmCyzLqe+AnYf22LwVV57EIE+HnmJ7YWau2Nn9RWqMfz",
+	"3miFaXCPiEDEnhd2o+r2x1tl+dEdSTY2MSoqWGVnnMEtu9kK4MxIXYBDQ5hOIZbkFlwqoiqroiyBJ2Ck",
+	"1ULNNeDXeZ0mlqrCqG77x76zUx1o5+i0edzzR2P0xB7eqcb0UWR/0qgpAvA4Lerw2IVJ4oPiKc2Q9VCg",
+	"pMOU8Ri2wl15imPT24A08bIhc5WYaxF5IWwn0U4j41KY3pa9Mb/z4tqEglxJlgv/RWhapClykUCddkRD",
+	"3QOEUAFUELWHrpjbr4OOG0HCZ41+X7ZOmf3ujT4FYxllgn1L8YxAHMMQxqrgxaWpNt0Fr3s1H09sepj6",
+	"gKcwOWjApXSAD7Pq6M7hfg0TocTO08ceaFfQIUK1ggUTfnhTdUrTe/UOvdkTZ0HK7NLK4X2Pd04gF/Nt",
+	"Rx66yWNT86i8CGhlcGHHPP08gYQ+lLnwwfbDBiUXeAQO1Bb1tAg9Y2oVVSwhWSEVyny/LnNkoY5LuupG",
+	"Tf2TlPlnmi4jdI4zOCcS/udcchJLNKlXZkxcZt2kH3V6+IqqId6en33wK4Pt0Qjz+n79ZESZMs4KHS6n",
+	"CSL0itbrDg7QMVpwRmdVslAnce2PZcJ9BqbmV+AMrujh+OUBOoPc9PufYpIW3OZN18zGX1HXeWpYpuO9",
+	"bPzeAWomEhyaTJ2cycY2LCWNh91wTa2P4ZNbvrbhQJt1PrLZDBJTN2gKLvTs5yD3q1qgnlvEHsxmtp5K",
+	"ST0lzDxbRqPHILRGUn4/xDLJJudhfmLGtwmbPR/N83WUqoUPKyz3W74iAsUpYK7Z+98Dbu9pUqsysjZ8",
+	"WWxEJRqSBLKcKYLaWw1FUZ3E6vacXSHYc9DuRbXbwTbg2SyC+/K1DmE1n21Agy5PSkAr2lSmkSdah6ZC",
+	"wJaJcEgZTvohbkozu+D8CXYJ4k/QBV1TtLQFXfrznPlVUESgoVaGGnjNRKwPqdy0x7C2Uo/B8wl2JLjr",
+	"DTqeWHJ3o8bZOw5AW7N3KjTZe15Nha/x+XVprmfvCJC6f0cYZTX6HvllxcHQk1nAp6XX3WknCK13wFoL",
+	"owHNYD5PdgR4B6w3iOmzjZW/xQEBTWp2ZRfE18g+fVr+J+P08EKgCl2uonjNnFNNrPWEZix6/pMZ2kJm",
+	"qI6jTVNC/Ty2ZrrHR+czpHjqENgo/FzXw5sIimBypnlCtFM+ndVP1G4Wv3YBaz/Lv7uwdWgQ25loPZ5o",
+	"ttP5vcXCG315eiPiPgHsosLPp5tm/b09cutIu0aLvkButkMwIXs9hClIbpxYbtqx/mEu/+JVc4RYnztW",
+	"1OliHZLpzSe1Ud2BgYNWsMLItTO/9+sudESrB9YTKwq/39KTqInq3MYbn3CuIWYZCK01TCu2TgrqkHNr",
+	"1x02cPoMNYfe2RVt/CuVIOe20J5INPRfSDJC9/r4qcur7dvn+IkIqN54eUsBf/9S58PxoenCR5qHeZC7",
+	"0SxwMojIXohupoErCKxXmPiEMuV5vOrVJOG8662SRlmHWI2qD8q6aoANmKpfxIxMD7mRvoyj377yrn8N",
+	"2FfapLG3ClmLxh77qSNro/M0LTOtujNkLVNsTdPL9cKuPizR93qsDyWTrMhs26qMUPPXy1ALtfAEtsl2",
+	"cAZ/yHFgyF2aYc1LqnvtMEsiW6g60gOZy8ns5Qi+GMzNcUFIItv1vLL2fDK3zQ83I/DRnf73fuQuoF1B",
+	"7Rf28tfdxjuirbFPYBh35e364+ye4txdlh0i1fTD3Z6Fr7DoLgHVAmRYyRF0efZxH2jMEkVwk18m5aVr",
+	"5h3bh9jvNMyY3C4hju4knq1h7VWXce5K/G6FfsLjSL3sx1Dh0xi0Es/QsHaltT67+wiMu4HE6M5cAbM2",
+	"qsu74Z8Q3+UtRY/Q2ycVew19lgpwUUhdbkNkPQ2xlDTiMnv2tvAWpXS7Nv+/MK1rPt1t+AGUv0GYLq1o",
+	"nbM0cb30zVqM+2Makq8ijufUXyW2OhRYVj7fwmmVksbKyjpz5XVh6Ciy115HqLxF2tbyuLvpNxdc5Q1I",
+	"/ULqg7nBbTPrSH10iuX8zBHdszGvuSROtwiwl69qCHshjGtI2aJ+xMu21+5i6I+ug8SD4fJ3Te5tTruw",
+	"l86aFhPOIco53BJWiPLG2RDLmB4VW/aMTHdH5xqZht+9vtEu2bK8JbiDIQ1+X4jyTvgthW/0zTHVNcui",
+	"7q9LDhC5m5Nbx/4rStqcUEQrULMOR4+S6g72LnXkX9W+C9beLs7dSrvQrq8HdZdXbwHn5/q+PtMRqNAN",
+	"Z/Q1fvZuc27C+CRz3m1j/mfFfeYuc97ChF2JDwXzBIS07X5MNWgZxXyD9HVGdFayBL5mt4CI1KUKtiVk",
+	"O33xid06VbOLEGN50/UThxbXoF/dDKhBRcojVUaA6awn51ugarV7pNtwmSKecsZSMQ67NONegKhXkKPr",
+	"xOZJoUaDH3O1r7lTc0rSVJh8+y2BxZGLGBk3Gg1Ln17boEQgfEXtDHuR4ceyy1NQTqOh3W97gKofG6PV",
+	"hZ4TczHvZO8AXSxzEGgxZwKqa2iJDtxfUXu3yhKk7VOFDseHwVpiIqRr7jR4bMS+ZTe8bSSxkWgGVd1u",
+	"e9o0dWa4gxf5/d6y0f7lur0h0JJ0H89zZTcvTZQVOZZxr2AgtFZn4RazNseN7uz/7jt576JBD4qavQgZ",
+	"Gk4k4Oy/X31YwLXiAHsdp/JJMriiczKbl5VT1ZVSlpd17l7n2DNzQfjh4ThCArJb3bzPVF1dUfOxLmZb",
+	"EAEhlvkRHMdsg2FWfGFnWvf1f0fS9q9t7dA1DuvmSEYZ9JfCCT6xFW+2Jlo75tkOjY/ceKM7+7/7PsO3",
+	"cb/s05NVIEJT3RzRHaLxy41ef7+i4f4T0pq9lrmD2m6ra3y34IY51axlaY3CFF25K6irdq8Po7DyOs7+",
+	"zNGp997vulS2cflpAJM/6tOcETIF+lpuR6b1rGi1ZttiOqcWVnwh7KHS/qy4j70t1EWsTyuju/Ju3TXi",
+	"/t6dr+tVfmoXYStVcGok3S3TrtYBdmdAjB53vXGoy6h7e2jOM6XKB8VLdA0oBx4Dlc6QKaPLdYHrX4O8",
+	"Ufahq0FGA587OKIQuEL5iR1Z/57isLTXdLTNZhla8KAh4yjWlTJ7DcK1cTnaSEF0krLHzl774t7zbNUV",
+	"VLs80lbNEgBt2b5FLVZZ2Ns63lY/zGYVujlZaW7HIn2NY/SaFVCbh+b8NvVfvir+9xrjmx/a5+oisxp9",
+	"NbQRMwVPB0eDkVZ+dtK7dSBTtds1K2wLoMsT2wu8PEMztIci/+id2dvzmgQXOgBz13kg7oUuAW0eTPYP",
+	"gPjCx53PahUUVy28FSKMlEO6UwsamoPljKZLb2Hm/Pi6I52XhWXBwbyOQ+uOp0VzfTy0Hyx3njLuDi6x",
+	"qVxgDv7EjTZR7QWc1arDUyKkbaVd1g5JhhaB66RtabedqVY0157lFLh/2XSfweGQ6cmXMIF4rYE74G4a",
+	"A4e/1h3LgwGtqMy9Xp4coEsdmjYQT9iCmr9m7IrKOWfFzMS3OF5UASwszR0DJm58V418r5wrOb9Hw9PL",
+	"iwj9+P7C9kM/w7qj/0/vj99F6N37j+8v3kcoK1JJcswlOv18frFn3Hi7M2OFB4JV7uIGF99j01aJmDne",
+	"4XLYJqMZhtEMKHASlx7BLYGFsKdWauHFYXU7hHMaoytqLuR+Y18V6AYgR5zEilbNUCaAZm8RuAZBErDR",
+	"DbOu+qar6NHX+/8LAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

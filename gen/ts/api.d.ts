@@ -805,6 +805,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        TokenPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Token"][];
+        };
+        ServiceAccountPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["ServiceAccount"][];
+        };
+        PermissionPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Permission"][];
+        };
         FileEntry: {
             name: string;
             /** @description Full path within the repository. */
@@ -947,6 +956,9 @@ export interface components {
             updatedAt: string;
             /** @description os/architecture[/variant] of the image or of each index entry */
             platforms: string[];
+        };
+        DockerTagPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["DockerTag"][];
         };
         DockerPlatform: {
             digest: string;
@@ -1216,7 +1228,12 @@ export interface operations {
     };
     listMyTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1229,7 +1246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1453,7 +1470,12 @@ export interface operations {
     };
     listServiceAccounts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1466,7 +1488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ServiceAccount"][];
+                    "application/json": components["schemas"]["ServiceAccountPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1570,7 +1592,12 @@ export interface operations {
     };
     listServiceAccountTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: components["parameters"]["ServiceAccountName"];
@@ -1585,7 +1612,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1801,7 +1828,12 @@ export interface operations {
     };
     listPermissions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
@@ -1816,7 +1848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Permission"][];
+                    "application/json": components["schemas"]["PermissionPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -2014,7 +2046,12 @@ export interface operations {
     };
     listDockerTags: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: string;
@@ -2030,7 +2067,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DockerTag"][];
+                    "application/json": components["schemas"]["DockerTagPage"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -458,7 +458,8 @@ function ImageList({ repo, onPick }: { repo: string; onPick: (image: string) => 
 
 function TagList({ repo, image, onPick }: { repo: Repository; image: string; onPick: (t: Schema<"DockerTag">) => void }) {
   const { user } = useAuth();
-  const tags = useLoad(() => call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: repo.name, image } } })), [repo.name, image]);
+  const tagPage = useLoad(() => call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: repo.name, image }, query: { limit: 500 } } })), [repo.name, image]);
+  const tags = { ...tagPage, data: tagPage.data?.items };
   const [error, setError] = useState<Error | null>(null);
   const canWrite = !!user && repo.access !== "read";
   const remove = async (tag: string) => {
@@ -520,6 +521,11 @@ function TagList({ repo, image, onPick }: { repo: Repository; image: string; onP
           </tbody>
         </table>
       )}
+      {tagPage.data && tagPage.data.total > tagPage.data.items.length && (
+        <p className="muted">
+          Showing the first {tagPage.data.items.length} of {tagPage.data.total} tags.
+        </p>
+      )}
     </>
   );
 }
@@ -538,7 +544,7 @@ function ManifestView(props: {
     () =>
       props.digest
         ? Promise.resolve(undefined)
-        : call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: props.repo, image: props.image } } })),
+        : call(api.GET("/api/v1/repositories/{name}/docker/images/{image}/tags", { params: { path: { name: props.repo, image: props.image }, query: { limit: 500 } } })).then((p) => p.items),
     [props.repo, props.image, props.digest],
   );
   const digest = props.digest || tags.data?.find((t) => t.name === props.tag)?.digest || "";
