@@ -20,6 +20,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/migrations"
 )
 
 func setup(t *testing.T, typ string) (*packages.Service, gendb.Repository) {
@@ -243,4 +244,50 @@ func TestFormatsRegistered(t *testing.T) {
 	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles}, types)
 	_, ok := packages.Lookup(packages.TypePyPI)
 	require.False(t, ok, "no format for pypi yet")
+}
+
+// TestBackfillImageFiles: migration 00055 gives versions written before
+// the registry attached blobs (no package_files rows) their manifest's
+// config and layers.
+func TestBackfillImageFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, repo := setup(t, packages.TypeDocker)
+	d, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	reg := registry.New(svc.Pool, blob.NewStore(d), slog.New(slog.DiscardHandler))
+	const mt = "application/vnd.oci.image.manifest.v1+json"
+	for _, image := range []string{"", "app"} { // the root image is listed under the repository's name
+		n := registry.Name{Repo: repo, Image: image}
+		cfg := []byte(`{"os":"linux","image":"` + image + `"}`)
+		cd := registry.DigestOf(cfg, blob.SHA256)
+		_, err = reg.PutBlob(ctx, n, bytes.NewReader(cfg), int64(len(cfg)), cd)
+		require.NoError(t, err)
+		m := []byte(fmt.Sprintf(`{"schemaVersion":2,"mediaType":%q,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":%q,"size":%d},"layers":[]}`, mt, cd, len(cfg)))
+		res, err := reg.PutManifest(ctx, n, "v1", mt, m)
+		require.NoError(t, err)
+		_, err = reg.PutManifest(ctx, n, res.Digest, mt, m) // an untagged-digest version too
+		require.NoError(t, err)
+	}
+	before, err := svc.RepositoryTotals(ctx, repo.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(4), before.Files)
+	_, err = svc.Pool.Exec(ctx, `DELETE FROM package_files`)
+	require.NoError(t, err)
+
+	up, err := migrations.FS.ReadFile("00055_package_files.sql")
+	require.NoError(t, err)
+	stmt := string(up)
+	stmt = stmt[strings.Index(stmt, "INSERT INTO package_files"):strings.Index(stmt, "-- +goose Down")]
+	_, err = svc.Pool.Exec(ctx, stmt)
+	require.NoError(t, err)
+	after, err := svc.RepositoryTotals(ctx, repo.ID)
+	require.NoError(t, err)
+	require.Equal(t, before.Files, after.Files)
+	require.Equal(t, before.Size, after.Size)
+	_, err = svc.Pool.Exec(ctx, stmt)
+	require.NoError(t, err, "running it twice adds nothing")
+	again, err := svc.RepositoryTotals(ctx, repo.ID)
+	require.NoError(t, err)
+	require.Equal(t, after, again)
 }
