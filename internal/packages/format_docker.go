@@ -56,6 +56,17 @@ func (Docker) DownloadPath(repo, pkg, _ string, f File) string {
 	return "/v2/" + ocispec.JoinName(repo, ImageOf(repo, pkg)) + "/blobs/" + f.Name
 }
 
+// ImageMetadata is the metadata of a docker version: the manifest the tag
+// (or digest) names.
+type ImageMetadata struct {
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	// Size is the manifest's; TotalSize adds its config and layers (or,
+	// for an index, its children).
+	Size      int64 `json:"size"`
+	TotalSize int64 `json:"totalSize"`
+}
+
 // ImageOf is the image path a docker package stands for: "" for the image
 // at the repository's root, which is listed under the repository's name.
 func ImageOf(repoName, pkgName string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -478,6 +479,16 @@ func packageOf(r gendb.Package) Package {
 
 func versionOf(id int64, version string, meta json.RawMessage, by string, files, size int64, created, updated time.Time) Version {
 	return Version{ID: id, Version: version, Metadata: meta, CreatedBy: by, FileCount: files, Size: size, CreatedAt: created, UpdatedAt: updated}
+}
+
+// DecodeMetadata reads a version's metadata into its format's type
+// (ImageMetadata for docker).
+func DecodeMetadata[T any](v Version) (T, error) {
+	var out T
+	if err := json.Unmarshal(metadata(v.Metadata), &out); err != nil {
+		return out, fmt.Errorf("metadata of version %s: %w", v.Version, err)
+	}
+	return out, nil
 }
 
 func metadata(m json.RawMessage) json.RawMessage {

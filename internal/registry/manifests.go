@@ -106,7 +106,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	if m.Annotations == nil {
 		ann = []byte("{}")
 	}
-	meta, _ := json.Marshal(map[string]any{"digest": digest, "mediaType": m.MediaType, "size": len(body), "totalSize": m.TotalSize()})
+	meta, _ := json.Marshal(packages.ImageMetadata{Digest: digest, MediaType: m.MediaType, Size: int64(len(body)), TotalSize: m.TotalSize()})
 	p := auth.FromContext(ctx)
 	err = db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		row, err := q.UpsertManifest(ctx, gendb.UpsertManifestParams{
