@@ -65,6 +65,20 @@ type DeleteHook interface {
 	BeforeDeleteVersion(ctx context.Context, q *db.Queries, v VersionRef) error
 }
 
+// PackageSource is implemented by formats that keep their content in a
+// model of their own instead of packages and versions (files keep their
+// tree): Service answers the package views from it, and refuses deletes,
+// which go through the format's protocol.
+type PackageSource interface {
+	// ListPackages pages the packages whose name contains filter.
+	ListPackages(ctx context.Context, q *db.Queries, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error)
+	// ListVersions pages the versions of one package.
+	ListVersions(ctx context.Context, q *db.Queries, repo gendb.Repository, name string, limit, offset int32) ([]Version, int64, error)
+	// GetVersion returns a package with one version and its files; version
+	// "" asks for the package's latest.
+	GetVersion(ctx context.Context, q *db.Queries, repo gendb.Repository, name, version string) (Package, Version, []File, error)
+}
+
 // FileLocator is implemented by formats whose protocol serves a version's
 // files: the package views link each file to where it is downloaded.
 type FileLocator interface {
@@ -102,6 +116,14 @@ var formats = map[string]Format{
 	TypeDocker: Docker{},
 	TypeFiles:  Files{},
 }
+
+// The registered formats' optional parts, checked by the compiler.
+var (
+	_ DeleteHook    = Docker{}
+	_ FileLocator   = Docker{}
+	_ PackageSource = Files{}
+	_ FileLocator   = Files{}
+)
 
 // Lookup returns the format of a repository type; ok is false for a type
 // no format serves yet.

@@ -234,8 +234,8 @@ func (s *Service) DeleteVersion(ctx context.Context, repo gendb.Repository, name
 	if err != nil {
 		return err
 	}
-	if repo.Type == TypeFiles {
-		return domain.Errorf(domain.ErrConflict, "files are deleted through the files API")
+	if _, ok := f.(PackageSource); ok {
+		return domain.Errorf(domain.ErrConflict, "%s repositories delete through their own protocol", repo.Type)
 	}
 	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		pkg, err := getPackage(ctx, q, f, repo, name)
@@ -265,12 +265,13 @@ func (s *Service) DeleteVersion(ctx context.Context, repo gendb.Repository, name
 // ListPackages pages a repository's packages whose normalized name
 // contains filter, by name, with the total.
 func (s *Service) ListPackages(ctx context.Context, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
-	if _, err := format(repo); err != nil {
+	f, err := format(repo)
+	if err != nil {
 		return nil, 0, err
 	}
 	q := s.q()
-	if repo.Type == TypeFiles {
-		return listTreePackages(ctx, q, repo, filter, limit, offset)
+	if src, ok := f.(PackageSource); ok {
+		return src.ListPackages(ctx, q, repo, filter, limit, offset)
 	}
 	rows, err := q.ListPackages(ctx, gendb.ListPackagesParams{RepositoryID: repo.ID, Q: filter, Lim: limit, Off: offset})
 	if err != nil {
@@ -296,8 +297,8 @@ func (s *Service) GetPackage(ctx context.Context, repo gendb.Repository, name st
 		return Package{}, err
 	}
 	q := s.q()
-	if repo.Type == TypeFiles {
-		p, _, err := getTreeFile(ctx, q, f, repo, name)
+	if src, ok := f.(PackageSource); ok {
+		p, _, _, err := src.GetVersion(ctx, q, repo, name, "")
 		return p, err
 	}
 	pkg, err := getPackage(ctx, q, f, repo, name)
@@ -320,15 +321,8 @@ func (s *Service) ListVersions(ctx context.Context, repo gendb.Repository, name 
 		return nil, 0, err
 	}
 	q := s.q()
-	if repo.Type == TypeFiles {
-		_, v, err := getTreeFile(ctx, q, f, repo, name)
-		if err != nil {
-			return nil, 0, err
-		}
-		if offset > 0 {
-			return []Version{}, 1, nil
-		}
-		return []Version{v}, 1, nil
+	if src, ok := f.(PackageSource); ok {
+		return src.ListVersions(ctx, q, repo, name, limit, offset)
 	}
 	pkg, err := getPackage(ctx, q, f, repo, name)
 	if err != nil {
@@ -371,20 +365,8 @@ func (s *Service) GetVersion(ctx context.Context, repo gendb.Repository, name, v
 		return Package{}, Version{}, nil, err
 	}
 	q := s.q()
-	if repo.Type == TypeFiles {
-		p, v, err := getTreeFile(ctx, q, f, repo, name)
-		if err != nil {
-			return Package{}, Version{}, nil, err
-		}
-		if version != FilesVersion {
-			return Package{}, Version{}, nil, domain.Errorf(domain.ErrNotFound, "version %q of %q not found: files have only %q", version, p.Name, FilesVersion)
-		}
-		var m struct {
-			Digest      string `json:"digest"`
-			ContentType string `json:"contentType"`
-		}
-		_ = json.Unmarshal(v.Metadata, &m)
-		return p, v, []File{{Name: p.Name, BlobDigest: m.Digest, Size: v.Size, ContentType: m.ContentType, CreatedAt: v.UpdatedAt}}, nil
+	if src, ok := f.(PackageSource); ok {
+		return src.GetVersion(ctx, q, repo, name, version)
 	}
 	pkg, err := getPackage(ctx, q, f, repo, name)
 	if err != nil {
@@ -430,47 +412,6 @@ func getPackage(ctx context.Context, q *db.Queries, f Format, repo gendb.Reposit
 		return Package{}, err
 	}
 	return packageOf(row), nil
-}
-
-// listTreePackages is the package view of a files repository: each file
-// of the tree is a package with the one version "latest".
-func listTreePackages(ctx context.Context, q *db.Queries, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
-	rows, err := q.ListTreeFilesAsPackages(ctx, gendb.ListTreeFilesAsPackagesParams{RepositoryID: repo.ID, Q: filter, Lim: limit, Off: offset})
-	if err != nil {
-		return nil, 0, db.Translate(err)
-	}
-	total, err := q.CountTreeFilesAsPackages(ctx, gendb.CountTreeFilesAsPackagesParams{RepositoryID: repo.ID, Q: filter})
-	if err != nil {
-		return nil, 0, db.Translate(err)
-	}
-	out := make([]Package, len(rows))
-	for i, r := range rows {
-		out[i] = Package{ID: r.ID, Name: r.Path, NormalizedName: r.Path, VersionCount: 1, Size: r.Size,
-			LatestVersion: FilesVersion, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-	}
-	return out, total, nil
-}
-
-func getTreeFile(ctx context.Context, q *db.Queries, f Format, repo gendb.Repository, name string) (Package, Version, error) {
-	norm, err := f.NormalizeName(name)
-	if err != nil {
-		return Package{}, Version{}, err
-	}
-	r, err := q.GetTreeFileAsPackage(ctx, gendb.GetTreeFileAsPackageParams{RepositoryID: repo.ID, Path: norm})
-	if err = db.Translate(err); err != nil {
-		if errors.Is(err, domain.ErrNotFound) {
-			return Package{}, Version{}, domain.Errorf(domain.ErrNotFound, "package %q not found", name)
-		}
-		return Package{}, Version{}, err
-	}
-	digest := ""
-	if r.BlobDigest != nil {
-		digest = *r.BlobDigest
-	}
-	meta, _ := json.Marshal(map[string]any{"path": r.Path, "digest": digest, "contentType": r.ContentType})
-	p := Package{ID: r.ID, Name: r.Path, NormalizedName: r.Path, VersionCount: 1, Size: r.Size, LatestVersion: FilesVersion, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-	v := Version{ID: r.ID, Version: FilesVersion, Metadata: meta, CreatedBy: r.UploadedBy, FileCount: 1, Size: r.Size, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-	return p, v, nil
 }
 
 func packageOf(r gendb.Package) Package {
