@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
@@ -79,15 +78,16 @@ func (s *Server) GetPackageVersion(ctx context.Context, req api.GetPackageVersio
 	}
 	for i, f := range files {
 		out.Files[i] = api.PackageFile{Name: f.Name, Digest: f.BlobDigest, Size: f.Size, ContentType: f.ContentType, CreatedAt: f.CreatedAt,
-			DownloadUrl: downloadURL(repo, pkg.Name, v.Version, f)}
+			DownloadUrl: downloadURL(repo.Type, repo.Name, pkg.Name, v.Version, f)}
 	}
 	return out, nil
 }
 
-func downloadURL(repo gendb.Repository, pkg, version string, f packages.File) *string {
-	format, _ := packages.Lookup(repo.Type)
+// downloadURL links a file to where its format's protocol serves it.
+func downloadURL(repoType, repo, pkg, version string, f packages.File) *string {
+	format, _ := packages.Lookup(repoType)
 	if l, ok := format.(packages.FileLocator); ok {
-		u := l.DownloadPath(repo.Name, pkg, version, f)
+		u := l.DownloadPath(repo, pkg, version, f)
 		return &u
 	}
 	return nil
