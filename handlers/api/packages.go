@@ -3,9 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
 
@@ -25,6 +28,9 @@ func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestOb
 	filter := ""
 	if req.Params.Q != nil {
 		filter = *req.Params.Q
+	}
+	if err := cleanText("q", filter); err != nil {
+		return nil, err
 	}
 	pkgs, total, err := s.packages().ListPackages(ctx, repo, filter, lim, off)
 	if err != nil {
@@ -66,6 +72,9 @@ func (s *Server) GetPackageVersion(ctx context.Context, req api.GetPackageVersio
 	if err != nil {
 		return nil, err
 	}
+	if err := cleanText("version", req.Version); err != nil {
+		return nil, err
+	}
 	pkg, v, files, err := s.packages().GetVersion(ctx, repo, req.Package, req.Version)
 	if err != nil {
 		return nil, err
@@ -89,6 +98,15 @@ func downloadURL(repoType, repo, pkg, version string, f packages.File) *string {
 	if l, ok := format.(packages.FileLocator); ok {
 		u := l.DownloadPath(repo, pkg, version, f)
 		return &u
+	}
+	return nil
+}
+
+// cleanText refuses what PostgreSQL cannot store in text (NUL, invalid
+// UTF-8) as a bad request rather than a database error.
+func cleanText(what, v string) error {
+	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		return domain.Errorf(domain.ErrInvalid, "%s must be UTF-8 text without NUL", what)
 	}
 	return nil
 }
