@@ -102,6 +102,18 @@ type ConnectInfo struct {
 	Host string
 	// Repository is the repository's name.
 	Repository string
+	// User is the caller's login ("" shows a placeholder).
+	User string
+	// Insecure says the node speaks plain HTTP, which clients must be told.
+	Insecure bool
+}
+
+// user is the login a connect text shows.
+func (c ConnectInfo) user() string {
+	if c.User == "" {
+		return "<username>"
+	}
+	return c.User
 }
 
 // ConnectStep is one step of a connect text: a title and a snippet to copy.

@@ -39,15 +39,29 @@ func (Docker) ValidateVersion(v string) error {
 	return domain.Errorf(domain.ErrInvalid, "%q is neither an OCI tag nor a digest", v)
 }
 
-// Connect implements Format.
+// Connect implements Format (the same commands as the UI's Connect dialog).
 func (Docker) Connect(c ConnectInfo) []ConnectStep {
-	ref := c.Host + "/" + c.Repository + "/<image>:<tag>"
-	return []ConnectStep{
-		{Title: "Log in (password or access token)", Snippet: "docker login " + c.Host},
-		{Title: "Push an image", Snippet: fmt.Sprintf("docker tag <local image> %s\ndocker push %s", ref, ref)},
-		{Title: "Pull an image", Snippet: "docker pull " + ref},
-		{Title: "Helm charts (OCI)", Snippet: fmt.Sprintf("helm push <chart>.tgz oci://%s/%s", c.Host, c.Repository)},
+	h, r, u := c.Host, c.Repository, c.user()
+	flag := func(f string) string {
+		if c.Insecure {
+			return " " + f
+		}
+		return ""
 	}
+	steps := []ConnectStep{
+		{Title: "Log in (password: a personal token)", Snippet: fmt.Sprintf("docker login %s -u %s", h, u)},
+		{Title: "Push an image", Snippet: fmt.Sprintf("docker tag my-image:1.0 %s/%s/my-image:1.0\ndocker push %s/%s/my-image:1.0", h, r, h, r)},
+		{Title: "Pull an image", Snippet: fmt.Sprintf("docker pull %s/%s/my-image:1.0", h, r)},
+		{Title: "Helm charts (OCI)", Snippet: fmt.Sprintf("helm registry login %s -u %s%s\nhelm push my-chart-0.1.0.tgz oci://%s/%s%s\nhelm pull oci://%s/%s/my-chart --version 0.1.0%s",
+			h, u, flag("--insecure"), h, r, flag("--plain-http"), h, r, flag("--plain-http"))},
+	}
+	if c.Insecure {
+		steps = append(steps, ConnectStep{
+			Title:   "This server speaks plain HTTP: allow it in /etc/docker/daemon.json, then restart docker",
+			Snippet: fmt.Sprintf(`{ "insecure-registries": [%q] }`, h),
+		})
+	}
+	return steps
 }
 
 // DownloadPath implements FileLocator: a file of an image version is a

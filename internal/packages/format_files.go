@@ -63,13 +63,14 @@ func (Files) DownloadPath(repo, pkg, _ string, _ File) string {
 	return "/api/files/" + repo + "/" + strings.Join(segs, "/")
 }
 
-// Connect implements Format.
+// Connect implements Format (the same commands as the UI's Connect dialog).
 func (Files) Connect(c ConnectInfo) []ConnectStep {
-	base := fmt.Sprintf("%s/api/files/%s", c.BaseURL, c.Repository)
+	fileURL := fmt.Sprintf("%s/api/files/%s/path/file.tar.gz", c.BaseURL, c.Repository)
+	u := c.user()
 	return []ConnectStep{
-		{Title: "Upload a file", Snippet: fmt.Sprintf("curl -u <user>:<token> -T <file> %s/<path>", base)},
-		{Title: "Download a file", Snippet: fmt.Sprintf("curl -u <user>:<token> -O %s/<path>", base)},
-		{Title: "List a folder", Snippet: fmt.Sprintf("curl -u <user>:<token> -H 'Accept: application/json' %s/<folder>/", base)},
+		{Title: "Upload a file", Snippet: fmt.Sprintf("curl -u %s:<token> -T ./file.tar.gz %s", u, fileURL)},
+		{Title: "Download a file", Snippet: fmt.Sprintf("curl -u %s:<token> -O %s", u, fileURL)},
+		{Title: "Delete a file", Snippet: fmt.Sprintf("curl -u %s:<token> -X DELETE %s", u, fileURL)},
 	}
 }
 

@@ -61,3 +61,20 @@ func TestFilesNames(t *testing.T) {
 	require.NoError(t, Files{}.ValidateVersion(FilesVersion))
 	require.ErrorIs(t, Files{}.ValidateVersion("1.0"), domain.ErrInvalid)
 }
+
+// TestConnect: the connect texts fill in the server, repository and user,
+// and tell clients about plain HTTP.
+func TestConnect(t *testing.T) {
+	t.Parallel()
+	c := ConnectInfo{BaseURL: "http://k.example:8080", Host: "k.example:8080", Repository: "apps", User: "alice"}
+	steps := Docker{}.Connect(c)
+	require.Equal(t, "docker login k.example:8080 -u alice", steps[0].Snippet)
+	require.Contains(t, steps[1].Snippet, "docker push k.example:8080/apps/my-image:1.0")
+	require.NotContains(t, steps[3].Snippet, "--plain-http")
+	c.Insecure, c.User = true, ""
+	steps = Docker{}.Connect(c)
+	require.Equal(t, "docker login k.example:8080 -u <username>", steps[0].Snippet)
+	require.Contains(t, steps[3].Snippet, "helm push my-chart-0.1.0.tgz oci://k.example:8080/apps --plain-http")
+	require.Equal(t, `{ "insecure-registries": ["k.example:8080"] }`, steps[len(steps)-1].Snippet)
+	require.Equal(t, "curl -u <username>:<token> -O http://k.example:8080/api/files/apps/path/file.tar.gz", Files{}.Connect(c)[1].Snippet)
+}
