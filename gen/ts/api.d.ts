@@ -397,7 +397,14 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One level of a files repository's tree, folders first */
+        /**
+         * One level of a files repository's tree, folders first
+         * @description The one listing paged with a cursor rather than limit/offset: pass
+         *     the previous page's `nextCursor` as `cursor`, so that a page stays
+         *     exact while files are added and removed. The raw protocol's JSON
+         *     listing (`GET /api/files/{repository}/{folder}/` with
+         *     `Accept: application/json`) answers this same FileList.
+         */
         get: operations["listFiles"];
         put?: never;
         post?: never;
