@@ -1,21 +1,16 @@
--- name: UpsertImagePackage :one
--- UpsertImagePackage records an image path as a package of its repository.
-INSERT INTO packages (repository_id, name, normalized_name) VALUES (@repository_id, @name, @name)
-ON CONFLICT (repository_id, normalized_name) DO UPDATE SET updated_at = now()
-RETURNING id;
+-- name: InsertImageVersionFiles :exec
+-- InsertImageVersionFiles attaches the blobs (config, layers) a manifest
+-- references to the version that names it: each file is named by the
+-- digest the client used and points at the linked blob's content address.
+INSERT INTO package_files (version_id, name, blob_digest, size, content_type)
+SELECT @version_id, l.digest, l.blob_digest, l.size, (@media_types::text[])[d.i]
+FROM unnest(@digests::text[]) WITH ORDINALITY AS d(digest, i)
+JOIN oci_blob_links l ON l.repository_id = @repository_id AND l.image = @image AND l.digest = d.digest
+ON CONFLICT (version_id, name) DO NOTHING;
 
--- name: UpsertImageVersion :exec
--- UpsertImageVersion records a tag (or untagged digest) as a version of an image package.
-INSERT INTO versions (package_id, version, metadata, created_by) VALUES (@package_id, @version, @metadata, @created_by)
-ON CONFLICT (package_id, version) DO UPDATE SET metadata = EXCLUDED.metadata, updated_at = now();
-
--- name: DeleteImageVersions :exec
--- DeleteImageVersions removes versions of an image package by name.
-DELETE FROM versions v USING packages p
-WHERE v.package_id = p.id AND p.repository_id = @repository_id AND p.name = @name AND v.version = ANY(@versions::text[]);
-
--- name: DeleteEmptyImagePackage :exec
--- DeleteEmptyImagePackage drops an image package once its last version is gone.
-DELETE FROM packages p
-WHERE p.repository_id = @repository_id AND p.name = @name
-  AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.package_id = p.id);
+-- name: GetImageVersionManifest :one
+-- GetImageVersionManifest finds the manifest an image version (tag or digest) names.
+SELECT m.id, m.digest, (SELECT count(*) FROM oci_tags t WHERE t.manifest_id = m.id)::bigint AS tag_count
+FROM oci_manifests m
+WHERE m.repository_id = @repository_id AND m.image = @image
+  AND (m.digest = @reference OR m.id = (SELECT t.manifest_id FROM oci_tags t WHERE t.repository_id = @repository_id AND t.image = @image AND t.tag = @reference));

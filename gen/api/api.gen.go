@@ -380,6 +380,16 @@ type DockerTag struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
+// DockerTagPage defines model for DockerTagPage.
+type DockerTagPage struct {
+	Items  []DockerTag `json:"items"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // FileDetails defines model for FileDetails.
 type FileDetails struct {
 	ContentType *string   `json:"contentType,omitempty"`
@@ -457,6 +467,96 @@ type MeAuthenticatedBy string
 // MeKind defines model for Me.Kind.
 type MeKind string
 
+// Package defines model for Package.
+type Package struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// LatestVersion The version pushed last
+	LatestVersion string `json:"latestVersion"`
+
+	// Name The name as first pushed
+	Name string `json:"name"`
+
+	// NormalizedName The form lookups use (PEP 503, case-folded module path, image path)
+	NormalizedName string `json:"normalizedName"`
+
+	// Size Bytes of every file of every version
+	Size         int64     `json:"size"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	VersionCount int64     `json:"versionCount"`
+}
+
+// PackageFile defines model for PackageFile.
+type PackageFile struct {
+	ContentType string    `json:"contentType"`
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// Digest sha256 content address of the file
+	Digest string `json:"digest"`
+
+	// DownloadUrl Where the format's protocol serves the file, as an absolute path on this server.
+	DownloadUrl *string `json:"downloadUrl,omitempty"`
+	Name        string  `json:"name"`
+	Size        int64   `json:"size"`
+}
+
+// PackagePage defines model for PackagePage.
+type PackagePage struct {
+	Items  []Package `json:"items"`
+	Limit  int       `json:"limit"`
+	Offset int       `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
+// PackageVersion defines model for PackageVersion.
+type PackageVersion struct {
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+	FileCount int64     `json:"fileCount"`
+
+	// Metadata What the format knows of the version (docker - digest, mediaType, size, totalSize)
+	Metadata map[string]interface{} `json:"metadata"`
+
+	// Size Bytes of the version's files
+	Size      int64     `json:"size"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   string    `json:"version"`
+}
+
+// PackageVersionDetail defines model for PackageVersionDetail.
+type PackageVersionDetail struct {
+	CreatedAt time.Time     `json:"createdAt"`
+	CreatedBy string        `json:"createdBy"`
+	FileCount int64         `json:"fileCount"`
+	Files     []PackageFile `json:"files"`
+
+	// Metadata What the format knows of the version (docker - digest, mediaType, size, totalSize)
+	Metadata   map[string]interface{} `json:"metadata"`
+	Package    string                 `json:"package"`
+	Repository string                 `json:"repository"`
+
+	// Size Bytes of the version's files
+	Size int64 `json:"size"`
+
+	// Type The repository type (format)
+	Type      string    `json:"type"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   string    `json:"version"`
+}
+
+// PackageVersionPage defines model for PackageVersionPage.
+type PackageVersionPage struct {
+	Items   []PackageVersion `json:"items"`
+	Limit   int              `json:"limit"`
+	Offset  int              `json:"offset"`
+	Package Package          `json:"package"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // Page defines model for Page.
 type Page struct {
 	Limit  int `json:"limit"`
@@ -487,6 +587,16 @@ type PermissionLevel string
 // PermissionLevelBody defines model for PermissionLevelBody.
 type PermissionLevelBody struct {
 	Level PermissionLevel `json:"level"`
+}
+
+// PermissionPage defines model for PermissionPage.
+type PermissionPage struct {
+	Items  []Permission `json:"items"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
 }
 
 // Problem RFC 7807 problem details.
@@ -587,6 +697,16 @@ type ServiceAccountCreate struct {
 	Name        string  `json:"name"`
 }
 
+// ServiceAccountPage defines model for ServiceAccountPage.
+type ServiceAccountPage struct {
+	Items  []ServiceAccount `json:"items"`
+	Limit  int              `json:"limit"`
+	Offset int              `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
+
 // ServiceAccountUpdate defines model for ServiceAccountUpdate.
 type ServiceAccountUpdate struct {
 	Description *string `json:"description,omitempty"`
@@ -643,6 +763,16 @@ type TokenCreate struct {
 
 // TokenCreateScopes defines model for TokenCreate.Scopes.
 type TokenCreateScopes string
+
+// TokenPage defines model for TokenPage.
+type TokenPage struct {
+	Items  []Token `json:"items"`
+	Limit  int     `json:"limit"`
+	Offset int     `json:"offset"`
+
+	// Total Items matching the filter, over all pages
+	Total int64 `json:"total"`
+}
 
 // User defines model for User.
 type User struct {
@@ -712,6 +842,9 @@ type Limit = int
 // Offset defines model for Offset.
 type Offset = int
 
+// PackageName defines model for PackageName.
+type PackageName = string
+
 // RepositoryName defines model for RepositoryName.
 type RepositoryName = string
 
@@ -745,11 +878,38 @@ type ListAuditEventsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListServiceAccountsParams defines parameters for ListServiceAccounts.
+type ListServiceAccountsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListServiceAccountTokensParams defines parameters for ListServiceAccountTokens.
+type ListServiceAccountTokensParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Q Substring of the username, full name or email (case-insensitive)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListMyTokensParams defines parameters for ListMyTokens.
+type ListMyTokensParams struct {
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -776,6 +936,15 @@ type ListDockerImagesParams struct {
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListDockerTagsParams defines parameters for ListDockerTags.
+type ListDockerTagsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // DeleteDockerManifestParams defines parameters for DeleteDockerManifest.
@@ -810,6 +979,36 @@ type ListFilesParams struct {
 type GetFileDetailsParams struct {
 	// Path A file's or folder's path, '/'-separated.
 	Path FilePathRequired `form:"path" json:"path"`
+}
+
+// ListPackagesParams defines parameters for ListPackages.
+type ListPackagesParams struct {
+	// Q Case-insensitive substring of the package name
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// GetPackageParams defines parameters for GetPackage.
+type GetPackageParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListPermissionsParams defines parameters for ListPermissions.
+type ListPermissionsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
@@ -861,7 +1060,7 @@ type ServerInterface interface {
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
-	ListServiceAccounts(w http.ResponseWriter, r *http.Request)
+	ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams)
 	// CreateServiceAccount Create a service account
 	// (POST /api/v1/admin/service-accounts)
 	CreateServiceAccount(w http.ResponseWriter, r *http.Request)
@@ -876,7 +1075,7 @@ type ServerInterface interface {
 	UpdateServiceAccount(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
 	// ListServiceAccountTokens A service account's tokens (never their secrets)
 	// (GET /api/v1/admin/service-accounts/{name}/tokens)
-	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
+	ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams)
 	// CreateServiceAccountToken Create a service-account token; its secret is in this response only
 	// (POST /api/v1/admin/service-accounts/{name}/tokens)
 	CreateServiceAccountToken(w http.ResponseWriter, r *http.Request, name ServiceAccountName)
@@ -924,7 +1123,7 @@ type ServerInterface interface {
 	ChangeMyPassword(w http.ResponseWriter, r *http.Request)
 	// ListMyTokens The caller's personal tokens (never their secrets)
 	// (GET /api/v1/me/tokens)
-	ListMyTokens(w http.ResponseWriter, r *http.Request)
+	ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams)
 	// CreateMyToken Create a personal token; its secret is in this response only
 	// (POST /api/v1/me/tokens)
 	CreateMyToken(w http.ResponseWriter, r *http.Request)
@@ -951,7 +1150,7 @@ type ServerInterface interface {
 	ListDockerImages(w http.ResponseWriter, r *http.Request, name string, params ListDockerImagesParams)
 	// ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
 	// (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
-	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string)
+	ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams)
 	// DeleteDockerTag Delete a tag (the manifest stays)
 	// (DELETE /api/v1/repositories/{name}/docker/images/{image}/tags/{tag})
 	DeleteDockerTag(w http.ResponseWriter, r *http.Request, name string, image string, tag string)
@@ -973,9 +1172,18 @@ type ServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
+	// ListPackages Packages of a repository, by name (paginated, filtered)
+	// (GET /api/v1/repositories/{name}/packages)
+	ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams)
+	// GetPackage A package with a page of its versions
+	// (GET /api/v1/repositories/{name}/packages/{package})
+	GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams)
+	// GetPackageVersion One version of a package with its metadata and files
+	// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+	GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
-	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName)
+	ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams)
 	// DeletePermission Remove a principal's grant
 	// (DELETE /api/v1/repositories/{name}/permissions/{principal})
 	DeletePermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
@@ -999,7 +1207,7 @@ func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, p
 
 // ListServiceAccounts List service accounts
 // (GET /api/v1/admin/service-accounts)
-func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1029,7 +1237,7 @@ func (_ Unimplemented) UpdateServiceAccount(w http.ResponseWriter, r *http.Reque
 
 // ListServiceAccountTokens A service account's tokens (never their secrets)
 // (GET /api/v1/admin/service-accounts/{name}/tokens)
-func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+func (_ Unimplemented) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1125,7 +1333,7 @@ func (_ Unimplemented) ChangeMyPassword(w http.ResponseWriter, r *http.Request) 
 
 // ListMyTokens The caller's personal tokens (never their secrets)
 // (GET /api/v1/me/tokens)
-func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1179,7 +1387,7 @@ func (_ Unimplemented) ListDockerImages(w http.ResponseWriter, r *http.Request, 
 
 // ListDockerTags Tags of an image (image path URL-encoded, `_` for the image at the repository root)
 // (GET /api/v1/repositories/{name}/docker/images/{image}/tags)
-func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+func (_ Unimplemented) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1225,9 +1433,27 @@ func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name Fil
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// ListPackages Packages of a repository, by name (paginated, filtered)
+// (GET /api/v1/repositories/{name}/packages)
+func (_ Unimplemented) ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPackage A package with a page of its versions
+// (GET /api/v1/repositories/{name}/packages/{package})
+func (_ Unimplemented) GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPackageVersion One version of a package with its metadata and files
+// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+func (_ Unimplemented) GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // ListPermissions The repository's grants (repository admin)
 // (GET /api/v1/repositories/{name}/permissions)
-func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+func (_ Unimplemented) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1359,8 +1585,40 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 // ListServiceAccounts operation middleware
 func (siw *ServerInterfaceWrapper) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListServiceAccountsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListServiceAccounts(w, r)
+		siw.Handler.ListServiceAccounts(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1477,8 +1735,37 @@ func (siw *ServerInterfaceWrapper) ListServiceAccountTokens(w http.ResponseWrite
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListServiceAccountTokensParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListServiceAccountTokens(w, r, name)
+		siw.Handler.ListServiceAccountTokens(w, r, name, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1815,8 +2102,40 @@ func (siw *ServerInterfaceWrapper) ChangeMyPassword(w http.ResponseWriter, r *ht
 // ListMyTokens operation middleware
 func (siw *ServerInterfaceWrapper) ListMyTokens(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyTokensParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMyTokens(w, r)
+		siw.Handler.ListMyTokens(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2122,8 +2441,37 @@ func (siw *ServerInterfaceWrapper) ListDockerTags(w http.ResponseWriter, r *http
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDockerTagsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListDockerTags(w, r, name, image)
+		siw.Handler.ListDockerTags(w, r, name, image, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2457,6 +2805,182 @@ func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// ListPackages operation middleware
+func (siw *ServerInterfaceWrapper) ListPackages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPackagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPackages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPackage operation middleware
+func (siw *ServerInterfaceWrapper) GetPackage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "package" -------------
+	var pPackage PackageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "package", chi.URLParam(r, "package"), &pPackage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "package", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPackageParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPackage(w, r, name, pPackage, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPackageVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetPackageVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name RepositoryName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "package" -------------
+	var pPackage PackageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "package", chi.URLParam(r, "package"), &pPackage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "package", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPackageVersion(w, r, name, pPackage, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPermissions operation middleware
 func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *http.Request) {
 
@@ -2472,8 +2996,37 @@ func (siw *ServerInterfaceWrapper) ListPermissions(w http.ResponseWriter, r *htt
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPermissionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListPermissions(w, r, name)
+		siw.Handler.ListPermissions(w, r, name, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2809,6 +3362,15 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
 	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages", wrapper.ListPackages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}", wrapper.GetPackage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}/versions/{version}", wrapper.GetPackageVersion)
+	})
 
 	return r
 }
@@ -2855,13 +3417,14 @@ func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitLi
 }
 
 type ListServiceAccountsRequestObject struct {
+	Params ListServiceAccountsParams
 }
 
 type ListServiceAccountsResponseObject interface {
 	VisitListServiceAccountsResponse(w http.ResponseWriter) error
 }
 
-type ListServiceAccounts200JSONResponse []ServiceAccount
+type ListServiceAccounts200JSONResponse ServiceAccountPage
 
 func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
 
@@ -3044,14 +3607,15 @@ func (response UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse) Vi
 }
 
 type ListServiceAccountTokensRequestObject struct {
-	Name ServiceAccountName `json:"name"`
+	Name   ServiceAccountName `json:"name"`
+	Params ListServiceAccountTokensParams
 }
 
 type ListServiceAccountTokensResponseObject interface {
 	VisitListServiceAccountTokensResponse(w http.ResponseWriter) error
 }
 
-type ListServiceAccountTokens200JSONResponse []Token
+type ListServiceAccountTokens200JSONResponse TokenPage
 
 func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
 
@@ -3661,13 +4225,14 @@ func (response ChangeMyPassworddefaultApplicationProblemPlusJSONResponse) VisitC
 }
 
 type ListMyTokensRequestObject struct {
+	Params ListMyTokensParams
 }
 
 type ListMyTokensResponseObject interface {
 	VisitListMyTokensResponse(w http.ResponseWriter) error
 }
 
-type ListMyTokens200JSONResponse []Token
+type ListMyTokens200JSONResponse TokenPage
 
 func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
 
@@ -4001,15 +4566,16 @@ func (response ListDockerImagesdefaultApplicationProblemPlusJSONResponse) VisitL
 }
 
 type ListDockerTagsRequestObject struct {
-	Name  string `json:"name"`
-	Image string `json:"image"`
+	Name   string `json:"name"`
+	Image  string `json:"image"`
+	Params ListDockerTagsParams
 }
 
 type ListDockerTagsResponseObject interface {
 	VisitListDockerTagsResponse(w http.ResponseWriter) error
 }
 
-type ListDockerTags200JSONResponse []DockerTag
+type ListDockerTags200JSONResponse DockerTagPage
 
 func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
 
@@ -4305,15 +4871,138 @@ func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileR
 	return err
 }
 
+type ListPackagesRequestObject struct {
+	Name   RepositoryName `json:"name"`
+	Params ListPackagesParams
+}
+
+type ListPackagesResponseObject interface {
+	VisitListPackagesResponse(w http.ResponseWriter) error
+}
+
+type ListPackages200JSONResponse PackagePage
+
+func (response ListPackages200JSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPackagesdefaultApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageRequestObject struct {
+	Name    RepositoryName `json:"name"`
+	Package PackageName    `json:"package"`
+	Params  GetPackageParams
+}
+
+type GetPackageResponseObject interface {
+	VisitGetPackageResponse(w http.ResponseWriter) error
+}
+
+type GetPackage200JSONResponse PackageVersionPage
+
+func (response GetPackage200JSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackagedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPackagedefaultApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersionRequestObject struct {
+	Name    RepositoryName `json:"name"`
+	Package PackageName    `json:"package"`
+	Version string         `json:"version"`
+}
+
+type GetPackageVersionResponseObject interface {
+	VisitGetPackageVersionResponse(w http.ResponseWriter) error
+}
+
+type GetPackageVersion200JSONResponse PackageVersionDetail
+
+func (response GetPackageVersion200JSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPackageVersiondefaultApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsRequestObject struct {
-	Name RepositoryName `json:"name"`
+	Name   RepositoryName `json:"name"`
+	Params ListPermissionsParams
 }
 
 type ListPermissionsResponseObject interface {
 	VisitListPermissionsResponse(w http.ResponseWriter) error
 }
 
-type ListPermissions200JSONResponse []Permission
+type ListPermissions200JSONResponse PermissionPage
 
 func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
 
@@ -4576,6 +5265,15 @@ type StrictServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
+	// ListPackages Packages of a repository, by name (paginated, filtered)
+	// (GET /api/v1/repositories/{name}/packages)
+	ListPackages(ctx context.Context, request ListPackagesRequestObject) (ListPackagesResponseObject, error)
+	// GetPackage A package with a page of its versions
+	// (GET /api/v1/repositories/{name}/packages/{package})
+	GetPackage(ctx context.Context, request GetPackageRequestObject) (GetPackageResponseObject, error)
+	// GetPackageVersion One version of a package with its metadata and files
+	// (GET /api/v1/repositories/{name}/packages/{package}/versions/{version})
+	GetPackageVersion(ctx context.Context, request GetPackageVersionRequestObject) (GetPackageVersionResponseObject, error)
 	// ListPermissions The repository's grants (repository admin)
 	// (GET /api/v1/repositories/{name}/permissions)
 	ListPermissions(ctx context.Context, request ListPermissionsRequestObject) (ListPermissionsResponseObject, error)
@@ -4656,8 +5354,10 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 }
 
 // ListServiceAccounts operation middleware
-func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams) {
 	var request ListServiceAccountsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListServiceAccounts(ctx, request.(ListServiceAccountsRequestObject))
@@ -4796,10 +5496,11 @@ func (sh *strictHandler) UpdateServiceAccount(w http.ResponseWriter, r *http.Req
 }
 
 // ListServiceAccountTokens operation middleware
-func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName) {
+func (sh *strictHandler) ListServiceAccountTokens(w http.ResponseWriter, r *http.Request, name ServiceAccountName, params ListServiceAccountTokensParams) {
 	var request ListServiceAccountTokensRequestObject
 
 	request.Name = name
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListServiceAccountTokens(ctx, request.(ListServiceAccountTokensRequestObject))
@@ -5244,8 +5945,10 @@ func (sh *strictHandler) ChangeMyPassword(w http.ResponseWriter, r *http.Request
 }
 
 // ListMyTokens operation middleware
-func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListMyTokens(w http.ResponseWriter, r *http.Request, params ListMyTokensParams) {
 	var request ListMyTokensRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListMyTokens(ctx, request.(ListMyTokensRequestObject))
@@ -5494,11 +6197,12 @@ func (sh *strictHandler) ListDockerImages(w http.ResponseWriter, r *http.Request
 }
 
 // ListDockerTags operation middleware
-func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string) {
+func (sh *strictHandler) ListDockerTags(w http.ResponseWriter, r *http.Request, name string, image string, params ListDockerTagsParams) {
 	var request ListDockerTagsRequestObject
 
 	request.Name = name
 	request.Image = image
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListDockerTags(ctx, request.(ListDockerTagsRequestObject))
@@ -5718,11 +6422,95 @@ func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name F
 	}
 }
 
+// ListPackages operation middleware
+func (sh *strictHandler) ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams) {
+	var request ListPackagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPackages(ctx, request.(ListPackagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPackages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPackagesResponseObject); ok {
+		if err := validResponse.VisitListPackagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPackage operation middleware
+func (sh *strictHandler) GetPackage(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, params GetPackageParams) {
+	var request GetPackageRequestObject
+
+	request.Name = name
+	request.Package = pPackage
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPackage(ctx, request.(GetPackageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPackage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPackageResponseObject); ok {
+		if err := validResponse.VisitGetPackageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPackageVersion operation middleware
+func (sh *strictHandler) GetPackageVersion(w http.ResponseWriter, r *http.Request, name RepositoryName, pPackage PackageName, version string) {
+	var request GetPackageVersionRequestObject
+
+	request.Name = name
+	request.Package = pPackage
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPackageVersion(ctx, request.(GetPackageVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPackageVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPackageVersionResponseObject); ok {
+		if err := validResponse.VisitGetPackageVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPermissions operation middleware
-func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName) {
+func (sh *strictHandler) ListPermissions(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPermissionsParams) {
 	var request ListPermissionsRequestObject
 
 	request.Name = name
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListPermissions(ctx, request.(ListPermissionsRequestObject))
@@ -5834,121 +6622,139 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rc9u4ufBfwejtTOQpbSnZ7La15/3gzWU306Rxfel2JvZZweQjCTUJcAHQjtbj/34GNxIkQYqyJac9",
-	"53xKLJK4PPcbHtyPYpbljAKVYnR4P8oxxxlI4Pqv9ySFEyyXfy+Ar9QPCYiYk1wSRkeHo2M0Z2kC/IVA",
-	"OZbLCL2YvNgXoMaQkBwhyHK5Qoyr39GccSSXgDhj8mAUjYga4Tc9cDSiOIPR4UiNMopGIl5Chs18c1yk",
-	"cnQ4GkWjDH/9CHQhl6PDl9NXr6ORXOXqKyE5oYvRw0NULvgUfisIhyS4ZpLCC6GW1bf6NUvk5QSSF+Av",
-	"ubXKjNDyh641i1PImSCS8dXf9DzNZZ8ryJXvvBBILadco12UXaL+p2+J7TV8JBmR7VlP8AKQIL8DGud4",
-	"QShWvyMiUKren7D5XIA8QnALfIVy9XKMOScgNKYlkzjd64CjHiGM6++nGtckKzL1x1SD0PxVAZBQCQvg",
-	"evWf9Tray/8gIRNIMiRuSN6xDrOH8EL8mafBmdto2w4+zoDfkhiO45gVVG537HN2A/TD244BSdI73Jzx",
-	"DEsDhR9ej4JAuRDAafeSC/d4k2U/qJdFzqgALZlOOLtOIVP/jRmVQDX6cZ6nJNZUOsnNG3/8l1C0cO+N",
-	"/QcO89Hh6P9NKtE3MU/FxI2rZ2xIDoqAc8bR+PT9G/SnP0//tKe3az9VIx8XCZHvbu1qcs5y4JKYFePY",
-	"jNPaW6QeMd795K+EakEGVBHiFw1ARbCGRkbRCFNGVxkrhPp1JSRko6soMJisYTDBEvYl0YhovZuAxCQ1",
-	"C08SopaO0xNvQwZh9jt2/S+IpfqOJIOoRGEzYxKOkyS8cUUZIOSHJPhUFHEMQnjPrhlLAVP1UGK+MNKg",
-	"TfsVwX0xlI4V6xv4+9COHLrK4apJa2v3V1pB7SoAmYo2lFTVgE3Tz/PR4Zc1FKnefoia5ESUbKv9p28Q",
-	"jzAfyrVhzvGqDRY9XnsHVw/R6A0HpRu1BBm+A/N6ewsCYh4S2+dad9wARUQKSOcREkt2R5FcEoEYjeEI",
-	"MZquEEZLLJZKHQnJuFHZ/Si3M4Y395bFN8B/JmqwVZt/Y5ZllrFb9BgbuPQ9+3EVfKpNpI94BTxEzA8B",
-	"OjLL/JBZIqovMsOUzEHIN0ptDOREGjQ49ATaMEKECpKAMd5KfYfGl6PLUWXVVQ+UgbcXkil5kaZh6+aX",
-	"JZYo0RtD6i0k8Q2ICN0RuWSF1DMsmZChUSVebLLbIldyLzkeLAsbJGQ1V7kXbwFRA/z+ZFf9mHzD6Jws",
-	"AkqDx0siIZYFh7CCKOSyQ3fEWVKTD23I1cRAPxUDlXyVM2LgPHxMoLcbfvA1ZwKSE8al2OzLZcW5g2Ri",
-	"nd8DA6b4GvpUYPeaKhyz8HtahYce3GJOcIeUuWP8htDFW8LDyq2PwE6C4mIzJeJLnhC4nA/RZjpWGujt",
-	"Z9pLGGpathWVGyAqPQo7WTfHleK2IeB9Qd3WSJa8UEqokoVYIvuBlk6pHjNkSJEFiDA+M0gIPte/hmwc",
-	"8js8Bix2Qn94O1g3RD5ZuRUQQJQyqQ3qJzIC5pLMcSw79xuXInAgDVqZWQmu403s2260EKdaW080kjfl",
-	"F0NtAX7pR3+eYqm2ItrU+I5K7WOzOcIUEZrAVzQ2sRaljtVvagva8x6+zhM7YWipHObA+eZ7P7XfhcYc",
-	"TN/K8jZk1ILEW41FBQjFg077OkNRWSVz4AJJ1mE4bKhhtKQ5eypfGvoK8Kc/gU/Udqk+TZS06OOmm79L",
-	"3G5uYDxafnVovg3Q3q0LB4s8vYyovstuMJXk+g3F4H+EvjjHAVv10St3DsgmMpCJiY/ULxNLLFdOGGgu",
-	"Q4yrvwHHSysntR3rC8a1TO/gWp/faUyUp4VARnchTBNjCAg0tn5RvCRpwoH6wloJ5ufzVPqYo5rCB3YI",
-	"7+9JCm+rmFDTNdYRuG7V/gj9zO5oynBywdOQuwjc+qP4DuWcSRazFAngtzb0PCcpRAgLBXN8LVhaSOvM",
-	"MhtH0C/zg9DcJi0QDi5lyfdhCmcJmZPN9thN91guO6JizssOi4Alftn14NX3PzxVHhe5wkhHKKNBfN5K",
-	"o9JnNmFgC96SCH1F54GxiwrfaQ5u0WAv0naBnDpJvi/S1BDYHZFLQhtBkSCdVVipj/UzfEVnPx/vv/r+",
-	"By02XMbKsll4rKCU+nElQRyhqbYLDYTEwRDp0xH0CCNwANI+kpBzsZn7WSE/IKUpfJVvCi5MLKSZxRJC",
-	"yYJYPy9DVuoTnbQ6UiICqDSyQflywjwIQjqMf+UhGriglAgJSYTq8TGb9dyMpfuYyiKjK1xr4P6J3Qbc",
-	"/jln2eapSmWePirB6W9BT61HCi35I1sQemoC6t121hynAqLGnnIsxB3jSXCFwfiL43Dv7VfT6boNeNmr",
-	"csrQVj4F4I4LuQQqSVzFGVxOpxxLweYGqM7vCKGIK5TKgQyTNCie5l6QtfXwpj+TFJqJsxSG8+gpS4Ox",
-	"IR/ebcZJFdrRWPGKXQrCJvMpIsU9hOt0995ak+fG5G48HM2rOK2BmdtRCGfhINlT41qhnHSGZbwkdOGM",
-	"FQk8QuwWOMJajyxAPEJMbxAJO7H09maJqc1GDee1uOBc57E2YTkKd70feFLkz+vw3FxAffTgfoFnxPBT",
-	"V+BvE+sghVtI1+aSyzk/6teV8uCExiQPEcZMUe3hZTGdfhc7AtZ/wUy5MTPLGfYN7+larqgmdQv3ja5+",
-	"aH10G3UigwNW8L7jROrUc5KRsIhqjPEjS1YbktnjgNzYvBkkuMmqhKCOCZfeR7aEANm0rtLfDZdXPwhH",
-	"EamQmMawPrtdn/wN4xxSLEFoS1ILCOOrKDEZtv0kloVeD3zFWZ7C6PD19HXIgpdEplB7cfQ3JtF7Vmi5",
-	"2eELt0uoLk4/mNga0BgQSZRSm6+cPHNgU1+rBVeT4WtWyMPrFNObtVQrjadqllxusgORykK+0M7sWhrL",
-	"CPV/fdnEaalaPQn13atp1K9q1xsRrWWf1iy/ZrGIq28IJEp1XAGnKXCU4RVKGNL+8JhRJAhdpLDvZ2Nd",
-	"1YzSnhsz8WM8d3/BwfB6Vkh8nQYI60yn8Z2fg8YSL0SkvR+xh2Idg0PXoPWkWrrUZlLb3et03dgdhYB/",
-	"4OqVXOhIv4bG1im4W4JxC6xJgu6wQAmkICHZ62OaXjupRJAOmjwm2hONbokg1yQlcrVuun9Ub3a4dpbb",
-	"fMDUJvDxVnfZ+3Pc1UZN7ciGKqBBTDWjYTrtcdvrGP7I7oDHWACafcH7v0/3/3Jl/z34df/qfhr98N3D",
-	"LEIFJb8VcKR4RkncBClzQqDx7asI4ZxE6NcYS5yyRYQODg72EOY6xVAISLZHCFvHaj9avkExkif4nlKM",
-	"1ACdZ6OYShKlrVc5GUWjBVPGNKmb/RWeqoG2pEI2ptqaTGwLtEeTRBvvLK1Bykh+W48Qgk29EHUrtnN/",
-	"QdQ69ZEQoQCVhCHVKfq1Ux1QqH8rsmvQSQL7xtBYWF1Slqtq5O3MmCEOrAN2y8Lx+17ZmGMpgavd/1en",
-	"NPzDsPTC+p3tnKXCe+0jk4fgorucQ8HnZb1jw1wBmiAs0Oyf+2/OTt/v69dmiFFbEF9QgedKQ2hjH9Wi",
-	"P+h6ZU17PS+KGbsh4YAjfM0JB7EJi7nyoj5R8QmCsS1FweWW/cnDqJaS0IXYkHAXCh7HHSbusStmtjau",
-	"0EauslhRXlynJK7C6gREwABsbMqfLLgHXTD9gc5ZG/m9C/1lCXIJHOGNFnwQNFlvgYuwxGvsxr0Yrd1X",
-	"SbRPFtiPIMDBZeApFvJCbCs1w2FOvnYE5wkXEsVLzHEsFZKssW9KgiMkGeIQswUlAhCRvaH6ptWzPocc",
-	"s3yzb0K16i7sbHZZjtpY2LrYjqaLR+mbGh3UIfw5I9IUH9nKbWkqekEg5bSZL/2I5iAE1w2ntemJJn4a",
-	"PgBRa5Rlbblk6g8BNe48QvbwjxXhniNdeYaWveNlbx1Bhr9+MA9fehoqQBKNMKASHLMIzbRzPkOYJhPG",
-	"0UxbarPI1jJkeVqGWxgFga5hzrgi3MPySy18xBKErkswHmuZRDxyIyKcCqb4gi5A+PsVVrZHaMExlWaU",
-	"yhKNyhF9+KmXqrJt7I+ng9IRyjDFC5ultx51ZCsp20MhvUYiNMPqqg4bVTtAFcWlKZJLDnCEMLVHDlMi",
-	"JCLCc85KPG0cAskIdXhcw6SdFtGF6Kk33axqsc/4fWRSaDsZHsEKHtd8i5TFJuSc4DwI2UeEPPw80uA8",
-	"XWcOqFx1hwHfhcvHSc9dxBWj/rxnb07Fw3yjqtKKwC8KhldDq0gfl/qjJL7RsTfFp0omp2yBtEu6HS9l",
-	"aLpWofUbhEK0ZHhKEEQNsC0XyxMuzYC/e1YGQW001vdp0Ng6M0Z0G98XCclyhKU+t7UXtH2fgTGafpvS",
-	"ZojCHXIv6RUDTWp66YVw7pkInT4fylxP4J6Qp/qPWjCorB/Qnoa2DsmtooarEGcIiAtO5OpMzWpWd40F",
-	"iY+LUE2L4x2TiHKWHeMl1A7csWmNUTVQheCllLla7jVgDjw8wTHKgQtFrqhK/e87EjPTjW/yXw8ODvbq",
-	"c+lB25NZdL3RznR5/Nj41tUB5BuWAMe/uvqKCug5+SuszNFfYv3BRmbw3dk5Oj75oJyHv+pR0AmOb5RB",
-	"Eynrg9H9nENGRO1AnDF5dOHRJVX2FyYUuIjQyUouGUV5OcRPDGUsKVJr/eiQ5cElvaTHPp9ZdKyF3SUd",
-	"z471+TDyu65dPkQ/asAhA9NZpD79+fz8BP2okGcGnjm0H+pBZnvRJWXcT0b6EQtlJqLrFZqdfD47RxOc",
-	"k8nty4kSCxNd1TFDYxMGuaQZyCUzHEYRBXtwphE8WQJOgCMOsuBUyRtpqkP2NBjecc640HH3dpKWxUWm",
-	"eAqNZ13nwGdqmGP0evqybFSA0UxvfqZs4DQFuoAIwdcYcmNe2uiNQHPOMr3iO7hGFx8u6bgBCWWl/3Pf",
-	"Vi9Bsv8LkUu3ob0I3S1JvEQLkGhmsDBDgl3Sa87uhDJvE6ZdJZabdBPhytuwpTEJwSlbHKD3mCghXEqt",
-	"eAnxjYbHJeXKbtJGtnoDeCmqFSWpv+OUgPozSTgIcYhev/qLxfgpSL7aP55L4DNDbjqscFg34BtpR7VY",
-	"HeTAVNypDbyevkbwFccyVQb4DVxS5k5KeY4gEfIA/aJIANPSvOdYMo4UygVamGCZXgFi83l0SasIS4kN",
-	"BUeFRu2m3en8p0Wahlik/tEuCE0u6czRpTkcP1HMbTZ6Una1ONROg3J49OFTNNOgnKHxy/3vp9Oo9Au/",
-	"n+5piM5Mcc3sko7dI/vEwAPN7rXgj0wbjMj5P+azBzV9md0+HDWEiZIxIy8qNHp5MD2Y6hRmDhTnZHQ4",
-	"+u5gevCdrQPUkrxkPgXUCS4SU7Vkz8IrTa83+iHRzrCQ1ZlwfbbEa/zypXXiSKEVlfogIHCsjRXqsOFO",
-	"1/f0pAjPZ47go/HMSJIIzbREOjAG+swm4XTQwcRElAZXXjGhaHYwQ2P7/myve2VGAWywtM80XSmq0x6x",
-	"1LMrvjFF5dZtCc0lCNWORqCVRm9Jf9/81ulfN3VBpXZ6Np86ZLFUhDIxXWMGvGgbtDxcNbp4vJpOezp4",
-	"bNa5o9FfIdTAw7SoYXMLP5Nusr1ewoOXq/Uag0QjUWQZ5ivrwmhOQ5JjkkbKqFTiS0cb3cGtwy8jw41X",
-	"6uM6mzb4SPRybD2zYiJ/T4DmIMO0kQBsm6gtMJ+1SjgZT4CbnIcmyafDXUGjVSvqwbsFVuUr5UwEAGuc",
-	"+cY2yxItV7a2FRIN5vwe6u6e5AU8tBD7ckdrCOHPNvnYApbMSAg3MdWPqLU8MrlXVPRgzPMUjOtbR+pb",
-	"/XsAqTWovg7FPnRhzxY2b0Zqb97YXEQK5yErm8GEWNcRcFAw/ARy3T6nz0g957Ze0Uf304H5mcJmRNQy",
-	"aNZoqEDDLaWtcizjZRvmJuLyDWSGDfUMkhnPjXUbzt0B9k2RepuVXgjkLUPZYjZOZRN4T5cxk6puZKBW",
-	"PndlJLtXza6v0lqNbNbUME6ejpbjAD6sTBtT5ZhZP9akWHUB6jNw7GAl70ocdsG1fpL1mRV8rUfXs6r3",
-	"evTpSOs4g3tEBCL24K0bVffw2iqXTu5JsrFVUFHBOtPgFG7ZzVYAZ0bqAhwaw3wOsSS34ALnVU0RZQk8",
-	"AyOtd+lcF0mdhWhiqaoK6jZZ7Ds7VVt2jk4zxT1/MkY/2Lx0NaaPIvuTRk0RgMdJUYfHLqwIHxTPaTkM",
-	"Q4GSDnPGY9gKd+UpjqFWL1BNtBlzlZhrEXkhbDucTrvgQpgGLb2RtbPi2gRcXD2SC7JFaF6kKXLxNp0k",
-	"Q+MYC9gnVAAVRO2hK7L126ijJXH4cMp/VqSnzNX2xniC4YcyHbylEEQg9GAIY1284cKUWu6C170KhWc2",
-	"PUw2+zlMDhrwAh3gw6w6uXe4H2AilNh5/nAB7YoTRKiWXjcRg6OqYYHeq3dKyh5RClJml1YO73u6cwI5",
-	"X247WNBNHpuaR2U367XxgB3z9Lfx/ftQ5jz+7Xv6JRd4BA7UlqC0CD1jahWV+5+skQpldloX5VkpHagR",
-	"UVP/LGX+maarCJ3hDM6IhP9/JjmJJZrV6whmLg+suNPkr8UlVUO8OTt975fF2nMB5vX9+rGAMsGZFTrC",
-	"TRNE6CWtZ8kP0DG644wuqpScTjzaH8v08AJMwavAGVzS19OXB+gUctO0co5JWnAwyfSBueNLapPHaFwm",
-	"j73c8d4Basb+HZpMVZfJeTYsJY2H3XBNrZ3Is1u+prokwDof2WIBialyM+UBevYzkPtV5UpPK/xHs5mt",
-	"/lFSTwkzz5bR6DEIrZGU35akTGXJZZifmPFtwmbPR/N8iFK18GGF5X7LV0SgOAXMNXv/e8DtHU1qNTHW",
-	"hi9LY6hEY5JAljNFUHvroSiqY0jdnrMrW/oWtHte7Xa0DXg2S7a+XNUhrOaz3T7QxYcS0Io2lWnkidax",
-	"ycNj4wBwSBlO+iFuCgm74PwJdgniT9AFXVNiswVd+suS+TU7RKCxVoYaeM3cqQ+p3PRTsLZSj8HzCXYk",
-	"uOsdHZ5Zcnejxtk7DkBbs3cqNNmbfUw9qvH5dSGpZ+8IkLrhQxhlNfqe+EWwwdCTWcCnlddKZycIrbcb",
-	"GoTRgGYwnyc7ArwD1hFi+mBf5W9xQECTml3ZBfEBCaNPq/9FSaLzGoRdyerANFFNEvVEUyxE/y+Zs4Vk",
-	"Th1Hm2Zx+tliYIbGR+c3yMrUIbBRxLiuOjcJMwTzKc0TjZ0i5bR+AnSzkLOLMfu59N1FmkOD2O4zw3ii",
-	"2TLlPy183ei90hvE9glgF3V0Pt00C7ztCUlH2jVa9AVy8/i+ibLrIUylbuOEbdP09E8L+Rf+mDiPPier",
-	"qNOFJyTTm0/qh0VtRfpBK75g5Nqp3zl1Fzqi1efomRWF31PnWdREdTDgyCeca4hZBkJrDdNuq5OCOuTc",
-	"4Oq+Bk6/QWWfdzhC2+tKJcilrUAnEo39FxQ17/XxU5cj2rfP6TMRUP360S3F6P3LxF5PX5tOa6R5WgS5",
-	"TvqBoydE9kJ0Mw3cuMtzbbj/GWXKt3GE15OEc4i3ShpltV/tvtsqgb8BU/WLmInpEzbRV0X021fetUMB",
-	"+2or97KuNdNIeSPfIFNsoOm1xXt477d+we4uzbDm5Wi9dpglkS0UCumBTFt/e+GhLwbtLcuQRLYrdGXt",
-	"+WRuG9xtRuCTe/3vw8RdfLSG2s/tpUM7ofXQzcP2XqTh41w9RwCluvFmSBBlCch0Ld2eja7w4K6P0SJg",
-	"XEkCdHH6cR9ozBJFMrNfZ+WFA+Yd2y02dDvn1khpci/xYoC9VgHy35qowuNIveynkObzmKQSL9C4dhma",
-	"kHglnoBxN5CY3JurhAajurxV8BnxXd529ATN6119O/ZZKsBFIYW3DTn2PMRS0ohLp9l75lqU0u2c/M/C",
-	"tC60dPcoBlB+hDBdWdG6ZGniWnCZtRgHxrSNXkccu1Nq63VZia0OBZaVz7dwRKSksbKczVyWVhg6iuyF",
-	"aREq7x+zBTTuVsPNBZfp9LtWSL0nKYw2dRLVRydYLk8d0X0z5jVXnOnT7/biIQ1hLwhxDSm7qx+Fsk2Q",
-	"uxhaGX/vSRrycQbC5e+a3Nucdm4vXDJ3NDmXJudwS1ghytuWQixjrm3asm9j+gk658a0Ze71bnbJluUN",
-	"WR0MafD7QpS3CW4pAKPvxqiuGBN1j1tygMjdGtY60V5R0uaEIlqhliEcPUmq+we71JF/TeEuWHu7OHcr",
-	"7UI7SXXk29639nScn5HfIbJNYwrdmmSVQ4TsvX7cBOJJ5vzTxvzfFPeZu8hsCxN2pS4UzBMQ0naEMSWY",
-	"ZRzyCOl7ZuiiZAl8zW4BEanrA2zXwHYC4hO7dapmF0HC8pa3Zw4ODqBfhbOkQUXKI1VGgGm+JpdboGq1",
-	"e6Q7NZnKmXLGUjGOuzTjXoCo15BjXt431B9DOfHee44whXfB1YA4xU/69ECETEGYlu2RaczVvoBti5GM",
-	"mkX9QrjOsr0hXR/gWwjqD0fv5L68OGuAy+vBf1jZguaOraRw1Ui6B5JdrQPszoAYPe3uslDvKPf22NTP",
-	"pkr84hW6BpQDj4FKF+UqHau6N+jfcbaR4911ILOBzx2UxAXuR3tmGe7LjLAI13S0zcOZWvDo27FNy+m9",
-	"BuFak7R5f24nKXvs7DV3662frvr977KEupolANryuLBaLM/0BKPtl6f/w/SPM5X85ioC0ndQWa9ZAbVZ",
-	"pO038fxypfjfaxtqfmjXcUdmNfruOiNmCp6ODkcTbYLZSe+HQKZqomZW2BZAFx9sp8SyZnNsi/D/6NWI",
-	"73mt3wpte9x3FmC/0PULzYMwfvWiL3xcPXCrGqZqcKgQYaQc0ieD0dgUuDCarryFmfNKQ0c6K7OiwcG8",
-	"E+5Dx9OiuT4e2g/W6syVH28KZdlc3mEO/sSNtgTtBZzWSpvMpcmu66lJfEmG7gL33dm6JDtTLePbnuUE",
-	"uH8bXp/B4ZDpyZcwgXgN3zrgbtq9hb9WbnXY547KsOPFhwN0ob0y27zf3oYv0IJdUrnkrFgs2xfgY2k6",
-	"sBqX6b4a+WFyr9TlAxqfXJxH6Kd355fUnN7Cut/pz++O30bo7buP787fRSgrUklyzCU6+Xx2vmdObdmd",
-	"GSu5vbM3rq2tTZWqHTbzm6Y20YVvTTDv4erhvwMAAP//",
+	"7H1pc9u4luhfQenNq8g1tKWknZ4Zu94Hd5Zuv5t0PF5uT1Wc14LJIwljEmADoBW1y//9FTYSJEFKsiX7",
+	"9tT9lFgksZwNZ8M594OYZTmjQKUYHN0PcsxxBhK4/usjSeEMy/l/FsCX6ocERMxJLgmjg6PBCZqyNAH+",
+	"SqAcy3mEXo1e7QtQY0hIjhFkuVwixtXvaMo4knNAnDF5MIgGRI3whx44GlCcweBooEYZRAMRzyHDZr4p",
+	"LlI5OBoMokGGv38COpPzwdHr8ZvDaCCXufpKSE7obPDwEJULPoc/CsIhCa6ZpPBKqGX1rX7FEnk5geQF",
+	"+EturTIjtPyha83iHHImiGR8+auep7nsSwW58p1XAqnllGu0i7JL1P/0LbG9hk8kI7I96xmeARLkT0DD",
+	"HM8Ixep3RARK1fsjNp0KkMcI7oAvUa5ejjHnBITGtGQSp3sdcNQjhHH9dqxxTbIiU3+MNQjNXxUACZUw",
+	"A65X/0Wvo738UwmZQJIhcUvyjnWYPYQX4s88Ds58huNbPINunOXmBY2uCF2df9oHGrMEEjTEFJFMPTPU",
+	"hzVhln/knP03xFJ/uNeBaDv4dsmxTYnbIbEL4HckhpM4ZgWV2x37kt0CPX3fMSBJeoebMp5haRD74+Eg",
+	"iOcrAZx2L7lwjzdZ9oN6WeSMCtDC9oyzmxQy9d+YUQlUUzTO85TEmvFGuXnjX/9bKPq698b+Fw7TwdHg",
+	"f40qaT4yT8XIjatnbAhDioBzxtHw/OM79G//Pv63Pb1d+6ka+aRIiPxwZ1eTc5YDl8SsGMdmnNbeIvWI",
+	"8e4nfyNUy2agire+agAqHjQ0MogGmDK6zFgh1K9LISEbfIsCg8kaBhMsYV8SjYjWuwlITFKz8CQhauk4",
+	"PfM2ZBBmv2M3iv3UdyRZi0oUNjMm4SRJwhtXlAFCnibBp6KIYxDCe3bDWAqYqocS85kRcG3arwjuq6F0",
+	"rKSZgb8P7cihqxyumrS2dn+lFdS+BSBT0YY6KDRg0/TLdHD0dQVFqrcfoiY5ESWua//pG8QjzIdybZhz",
+	"vGyDRY/X3sG3h2jwjoM67rUEWX8H5vX2FgTEPHQSXerj8BYoIlJAOo2QmLMFRXJOBGI0hmPEaLpEGM2x",
+	"mKsTVkjGjRbSj3I7Y3hz71l8C/wXogZbtvk3ZllmGbtFj7GBS9+zn5bBp1rr+4SXwEPE/BCgI7PM08wS",
+	"UX2RGaZkCkK+U8fGmpxIg+fxaXnaIkIFScDoo+V5h4bXg+tBpahWD5TOuheSKXmRpuHD/7c5lijRG0Pq",
+	"LSTxLYgILYics0LqGeZMyNCoEs822W2RK7mXnKwtCxskZE+uci/eAqIG+P3JvvVj8h2jUzILHBo8nhMJ",
+	"sSw4hA+IQs47zo44S2ryoQ25mhjop2Kgki9zRgyc1x8T6N2GH3zPmYDkjHEpNvtyXnHuWjKxzu+BAVN8",
+	"A31HYPeaKhyz8Hv6CA89uMOc4A4ps2D8ltDZe8LDh1sfgZ0FxcVmh4gveULgcmZRm+lYaXO0n2nDZ13V",
+	"sn1QuQGi0kiyk3VzXCluGwLeF9TtE8mSF0oJVbIQS2Q/0NIp1WOGFCkyAxHGZwYJwZf615COQ/6Ex4DF",
+	"TugPbwfrhshnK7cCAohSJrVC/URGwFySKY5l537jUgSuSYNWZlaC62QT/bYbLcQdra0nGsmb8ouhtgC/",
+	"9KM/T7FUWxFtavxApXYbsClSZjFN4DsaGveROo6dqaydCeuv88xOGFoqhylwvvnez+13oTHXpm+leRsy",
+	"akHivcaiAoTiQXf6OkVRaSVT4AJJ1qE4bHjCaElz8VS+NPQV4E9/Ap+o7VJ9mihp0cdNN3+XuN1cwXi0",
+	"/Oo4+TZAe/dZuLbI08uI6rvsBlNJri8oBv8S58UlDuiqj165M0A2kYFMjHykfh1ZYvnmhIHxFjKu/gYc",
+	"z62c1HqsLxhXMr2Da31+d2KiPC0EMmcXwjQxioBAQ2sXxXOSJhyoL6yVYH4+S6WPOaopfGD34v0FnBcV",
+	"zT3Fd/GRpPC+8mo1jXvtQ+xWTh6hYbAFTRlOrngaMniBW4saL1DOmWQxS5EAfmfjAVOSQoSwUFSDbwRL",
+	"C2nNcWY9IfplfhCa28Rqwu6xLHkb5lGWkCnZbI/dnIvlvMOv5/wEYSE2x6+7Hrx5++NTT5QiVxjpcMY0",
+	"aMlbaVRa/caRbcFbspF/VHtgDPGRosIPWga1aLAXabtATp0kPxZpaghsQeSc0IZbJ0hnFVbqY/0C39HF",
+	"Lyf7b97+qAWfCyNaNguPFZSzPy0liGM01pqtgZA4WEd+drhtwghcA2mfSMg82kyQVcgPnDMUvst3BRfG",
+	"m9MMLQqhZEGsn5dON/WJjiQeKxEBVBrZoKxRYR4EIR3Gv7JxDVxQSoSEJEJ1D58NRW/G0n1MZZHRJbQN",
+	"3D+zu4DjYspZtnnATinYjwrz+VvQU+uRQkv+xGaEnpuQQLemOMWpgKixpxwLsWA8Ca4w6EFyHO69/WY8",
+	"XrUBL/5WThnayucA3HEh50AliStPiYtKlWMp2NwC1REqIRRxhYJRkGGSBsXT1HMTtx7e9sfCQjNxlsL6",
+	"PHrO0qB3y4d3m3FShXY0VLxil4Kwid2KSHEP4SY2vVJpuzXRJw9H08rTbGDmdhTCmQ2xdzq3Njk/UixB",
+	"yL8DFzZu2d72nXmI8kLMIdFip+8kag+gnijBNiVcSSw9THAEteKU/AlJd/aA2hVKGbstcoEKAWh49uEM",
+	"vR3/EKEYC9jXwi1BGUuKMnWgyinY2/BM0naFTuXQmQjlXxYkO1Lxo4Edf/2QR/ggbAC0MW55MNZpoK7p",
+	"9Ac3LCUqEf486nZpfdaRZVQUp3kgnCQchHBWosLdE5R3s7RXYvsafKfy9lgzv2kNOtXVw4QP9x6UvoAF",
+	"6MTaU+w/O4Ynz54sIftDuwr/m0QmM5A4wRKvyrkIhE4rWkS3lC1K8nbyeWhjq/vI4D9CpTMg0ilrESpd",
+	"j54grFC/QhB6c70SmvDFrgXgal2zksQlZH2U+QgKWnJryTdLTsaxsAlX1IixzR8Ghhvyhxa2Ad0lr7SC",
+	"TQ1yaUV0X4IlUi9p5SfDcrWK07ABXFaeNCLIbHwdFn45OVShrQ/Uawm0BmwqcPSLspCK99T4aygdNMMy",
+	"nhM6cweaBB4hdgccYe0tmK3H6I1dbhCxPbNWxbs5phbd61tUccG5zrfaxLCisOj9wLMV/30VqTcXUB89",
+	"uF/gGRFbO6FSuIN0JTGWc37Srysy5oTGJA8RxkTZJkfXxXj8Q+zMFP0XTBDjaGLtH/uG93SlYKgmdQtf",
+	"qZE0Vu4ZhhywgveCE6lTJJOMhA3Rxhg/sWS5IZk9DsiNzZtB+jf5EhKvoscnKV9Vum6dmlwqLbLpusim",
+	"UCqluBFeKo/YdsSeColpDKszSeuTv2OcgzZxtM9TCzmjkyuDPuyllFgWej3wHWe5Mm4Ox4ch1UYSaUyf",
+	"8sXBr0yij6ygQRM3fNKeoKvzUxPHBhoDIglQSaZLJ5Md2NTXasHVZPiGFfLoJsX0diXn2bPXLLncZJAY",
+	"OVMn9JXWjVbySUao/+vrJk5LJ5AnZX94M476nUKr3V2tZZ/XtJxmYrbLJe7QrGOcpsBRhpcoYUgbf0NG",
+	"kSB0lsK+n/noMtSVErSxIHqM0esvOJjKkhUS36QBwrrQKbOlXTyUeCYio7rvoVjHu9EN6LNeLV1qh147",
+	"MNFpp7IFhYAn290NcFaDfg0Nrft6MQfjwLbOM7TAAiWQgoRkr49pej16JYK0lftIq4MIckNSIperpvt7",
+	"9WaHDW65zQdMbQIfb5uYJNVGTZ72hsdYg5hqis94vLZb7xNbAI+xADT5ivf/HO//xzf778Hv+9/ux9GP",
+	"PzxMIlRQ8kcBx4pnlMRNkFKJBBrevYkQzkmEfo+xxCmbRejg4GAPYa7TeQoByfYIYetY7UfLC5zfnuB7",
+	"yvndAJ2nZxnPgjqtlzkZRIMZCxhxFZ6qgbZ0hGxMtTWZ2BZojyaJNt5ZWoOUkfw29zcEm/qlr2fwUK06",
+	"PhIiFKCSMKQ6Rb8O/wQO1F+L7AZ0Qo59Y22nZU1Slqtq5MiZMUMcWAfsloXj217ZmGMpgavd/79Oafgv",
+	"66XyrN7ZC8iXBs0+RcbUh9q5eAjjrY/kH4II6DLWBZ+W96QaqhfQBGGBJv+1/+7i/OO+fm2CGLUhpIIK",
+	"PFWnnTZcUC3mim6W1kzR86KYsVsSDvPD95xwEJuIC3ctoQ/jnyEYUVbcWG7ZnzxMtlISOhMbMuFMweOk",
+	"Q10/cZcgrb4utMKutG+UFzcpiSuPJQERUGYbm/InC+5BX7Q8pVPWRn7vQn+bg5wDR3ijBR8E1e9HOMNX",
+	"7ask2icfPo8gwLWvj6ZYyCuxrYQoDlPyvSOqrCPT8RxzHEuFJGu4mKuEEZIMcYjZjBIBiMjeBJmmhF2d",
+	"exqzfLNvQndcXbKH2WU5amNhq3xtmi4edXbW6KAO4S8ZkebSgr3xKc1NQBBIGaDmS9/DvBaC60rgyqSg",
+	"Jn4a9gxRa5TlnVTJ1B8Catx5jGwdBCvC/eBIaeVa9o7nvfnHGf5+ah6+9k6oAEk03LJKcEwiNNGOhgnC",
+	"NBkxjiZa65xENgc6y9PSdcQoCHQDU8YV4R6VX2rhI+YgdD6zsb7L1L1jNyLCqWCKL+gMhL9fYWV7hGYc",
+	"U2lGqbTqqBzRh596qbruif3xdJAgQhmmeGYj69Y7ENkbWO2hkF4jEZphdTa49RAeoIri0hTJOQc4Rpja",
+	"6ispERIR4RmaJZ42dudkhDo8rmDSTu1Os9wLKHXuwvbjdbkr0XPDbrO0jj4T5JFJZNvJCBOs4HHNwktZ",
+	"bIIXCc6DNPEIx5Ofd7Z2Xl9nzli56g4zKkSFCpePk/u78O5G/XmSvdE5D/ONe2RWeH9VMPy27r25x6UK",
+	"UhLfag+okjDqNEnZDGnHwHZsxXXTOxVaX0C2aMnwVNGyLePQEy7NsIt7VrqirU/ct8bQ0Jph5tAxHggk",
+	"JMsRlrpSxV5Qa38GxmhanOocRhQWyL2kVww0qZ2or4QzLEWohNi6zPUE7gnZ2H+vueTKfGNtI2m9ltwp",
+	"avgW4gwBccGJXF6oWc3qbrAg8UkRyoF3vGPCgU4nZbyE2oGrfaUxqgaqEDyXMlfLvQHMgYcnOEE5cKHI",
+	"FVWpwvuOxMx0w9v894ODg736XHrQ9mQWXe+0G6AsuGS8AlXJpVuWAMe/u3zsCug5+RssTbEjYi3ZRnz2",
+	"w8UlOjk7VWbP3/QoyOauiEjpTYzu5xwyImoJQUZZ0xcVrqnSHDGhwEWEzpZyzqgr9CUi9DOzCbmGhbTj",
+	"+OCaXtMTn88sOlbC7poOJye6Igb5U9/WPEI/acAhA9NJpD795fLyDP2kkGcGnji0H+lBJnvRNWXcDwn7",
+	"vhal4KKbJZqcfbm4RCOck9Hd65ESCyOdBT5BQ+PAuaYZyDkzHEYRBVsqoOH2mQNOgCMOsuBUyRtpssn3",
+	"NBg+cM640NGPdqicxUWmeAoNJ12VryZqmBN0OH5dVpvDaKI3P1Hae5oCnUGE4HsMuVGMrd9JoClnmV7x",
+	"Am7Q1ek1HTYgoeyL/9q3tx0g2f+NyLnb0F6EFnMSz9EMJJoYLEyQYNf0hrOFUIp5wrSRx3IT9CNc2Uk2",
+	"lT4hOGWzA/QREyWES6kVzyG+1fC4plzpTdo8UG8AL0W1oiT1d5wSL+f3CB2++Q+L8XOQfLl/MpXAJ4bc",
+	"tEPkqG56NIK/arHaPYOpWKgNHI4PEXzHsUyV6XAL15S52hCeCUuEPEC/KRLAtDRMOJaMI4VygWbGzadX",
+	"gNh0Gl3TyjdUYkPBUaFRG5gLHYW2SNMQi9Q/2niiyTWdOLo05cBGirnNRs/K0oRH1lZVRo+2CfEtCDTR",
+	"AJ2g4ev9t+NxVNq1b8d7dmiTrTVBQ/fIPCmhMrnX8t+mlEbOgDOfPUwO0OXcQsqs31ZJdCnTAkkOgIYT",
+	"tS5d7nFS0pJOOEPY3lO6pkYuUMRy/EcBaGLuR03QcFLdplJfC2awgk3dRSHxUhjMXdPFnKRuZsVmOEnA",
+	"nI4cMnYHycE1LXMjjgYNIahk48Dzww1eH4wPxjoAngPFORkcDX44GB/8YO876ROoFBqKGEa4SEzenq1a",
+	"pjQUjaDTRLsfhKyqd+kqAF7V0a+t2hBqU6g8xwKC0uqGofKOrg5aT/XA8HymWJrCmZaAEZpoSXpgDIuJ",
+	"DeFqN4/xQinNQ9EcoWhyoPBl3p/sda/MHFwbLO0LTZeKxLUPQurZFb+b1HtrboXmEoRqAylQ9LD38nXf",
+	"/NbNsmrqgkptrG0+dUjTqghlZEqWrvGirQ768K1Rb/HNeNxTa3GzGouNSnihUouGT82lGkX1+g1baDQ8",
+	"eLlar4RjNBBFlmG+tKaX5jQkOSZppJRhJXa1f9eV2Dj6OjDc+E19XGfTBh+JXo6tx7ICXPtXwlcgyBjA",
+	"2UXr3hvjCXATstL0/XQkKtC2Lth5yGvhSBmMORMBLBmPRiN8WWYLuizQHcDPulIe6jav5AU8tHD4ekdr",
+	"COHP1nbcApbMSAg3MdWPqJUMN7pXVPRgbJQUjP1fR+p7/XsAqTWoHoYcQDrHbAubNyO1N28UTyKFcxMo",
+	"DcN4yFcRcFDK/Axy1T7Hz0g9lzZ11kf304H5hcJmRLSpnA3UWVaiNMcynrdhbtxOLyAzrL9rLZnx3Fi3",
+	"Pu0dYN/c+Wiz0iuBvGUoxc4662z89ekyZlSlMK15xF+6jKa/8DlfhZtCqNYbbKhNT8fxSQC5VkAOqbJP",
+	"rWfAhNt1YvUzsP/aGoNLd9mFCPAD7s+sLdTqPD+rrlD35x3rA9PgHhGBiL047UbVdaC3yvKje5JsrGJU",
+	"VLBKzziHO3a7FcCZkboAh4YwnUIsyR24UESVX0ZZAs/ASKuFmutEoOM6TSxVGWLd+o99Z6dnoJ2jU+dx",
+	"z5+M0VObo1CN6aPI/qRRUwTgcVbU4bELlcQHxXOqIeuhQEmHKeMxbIW78hTHUMsdqSbajLlKzLWIvBC2",
+	"pGqnknElTJHPXp/fRXFjXEEuN825/yI0LdIUOU+gDjuioS6GQqgAKojaQ5fP7Y9BR2uU8KWrv5auU0a/",
+	"e71PQV9GGWDfkj8j4McwhLHKeXFl0m53wetezsczqx4mP+A5VA4aMCkd4MOsOrp3uF9DRSix8/y+B9rl",
+	"dIhQLWHBuB+Oq5Jxeq/e7T979S5ImV2ncnjf450TyOV8256HbvLYVD0qOyKtdC7smKdfxpHQhzLnPti+",
+	"26DkAo/AgdqknhahZ0ytovIlJCukQhnv12mOLFR6SmfdqKl/kTL/QtNlhC5wBhdEwv+5kJzEEk3qmRkT",
+	"F1k34UcdHr6maoh3F+cf/RRpe0fEvL5fvyJShoyzQrvLaYIIvab1vIMDdIIWnNFZFSzUQVz7Yxlwn4FJ",
+	"fhY4g2t6OH59gM4hN40PppikBbdx0zWj8dfUleAaluF4Lxq/d4CagQSHJpMnZ6KxDU1J42E3XFMr6Pjs",
+	"mq+tvNBmnU9sNoPE5A2ahAs9+wXI/SoXqKed2qPZzOZTKamnhJmny2j0GITWSMovDFkG2eQ8zE/M2DZh",
+	"teeTeb7OoWrhwwrL/ZaviEBxCphr9v7HgNsHmtSyjKwOXyYbUYmGJIEsZ4qg9lZDUVRX0rotZ5cI9hK0",
+	"e1ntdrANeDaT4L5+q0NYzWcr8aCr0xLQijaVauSJ1qHJELBpIhxShpN+iJvUzC44f4ZdgvgzdEHXJC1t",
+	"4Sz9bc78LCgi0FAfhhp4zUCsD6nc1AmxulKPwvMZdiS465VKnllyd6PG6TsOQFvTdyo02Ya3JsPX2Pw6",
+	"NdfTdwRIXcgkjLIafY/8tOKg68ks4PPSK3O1E4TWS4GthdHAyWA+T3YEeAesY8T0Jc/K3uKAgCY1vbIL",
+	"4mtEnz4v/xlxenwiUIUul1G8ZsypJtZ6XDMWPf+MDG0hMlTH0aYhoX4eWzPc46PzBUI8dQhs5H6un8Ob",
+	"CIpgcKZ5VbZTPp3XrxZv5r92Dms/yr87t3VoEFuiaT2eaNYV+qv5whsFino94j4B7CLDz6ebZv69vXrr",
+	"SLtGi75AbtaFMC57PYRJSG5c3W7qsf5lLr8DrXEa6QvYijqdr0MyvfmkfgvZXhg4aDkrjFw794vg7uKM",
+	"aBUDe+aDwi889SzHRHVv49gnnBuIWQZCnxqmJl0nBXXIubXzDhs4fYGcQ+/uilb+1ZEg5zbRnkg09F9Q",
+	"1LzXx09dVm3fPsfPRED1CtRbcvj73a0Px4emHCFpXuZBrrVb4GYQkb0Q3ewEriCwXmLiM8qUl7GqV5OE",
+	"s663ShplHmI1qr4o67IBNmCqfhEzMsX0RrorSb9+5fXBDehXWqWx7ZWsRmOv/dSRtdF9mpaaVjVPWUsV",
+	"W1P1ckXBqw9L9L0d60vJJCsyW78rI9T89TpUSy48ga02HpzBH3IcGHKXalizW3evHmZJZAtZR3og06XN",
+	"donwxWBurgtCEtny75W255O5rQK5GYGP7vW/DyPXiXcFtV/aLri79XdEW2OfwDCu9+/64+ye4lxTzw6R",
+	"agoDb0/DV1h03VC1ABlWcgRdnX/aBxqzRBHc5PdJ2X3OvGMLMvsllxmT2yXE0b3EszW0vaor6a7E71bo",
+	"JzyO1Mt+ChU+j0Ir8QwNa7299d3dJ2DcDSRG96YXztqoLpvkPyO+y3ZNTzi3Tyv2GvosFeCi0HG5DZH1",
+	"PMRS0oiL7Nm26S1K6TZt/mdhWud85nLZhfJjhOnSitY5SxNXGc6sxZg/pjL7KuJ4yfOrxFbHAZaVz7dw",
+	"W6WksTKzzvT+LgwdRbb/d4TKdto2l8c16d9ccJWtoPqF1EfTym4z7Uh9dIbl/NwR3Ysxr+mWp0sE2C60",
+	"GsKeC+MGUraoX/GydcYrhm5jn1EoK1wo5TlxxWRsL12OdZxOzjE1Hr2RsQ+OdCjPJF/lHO4IK4Qe4JVA",
+	"fnUJXcjX1p0IF5q4prrSBFpdaAJdNhqCvxLo/158+fWauh0MJz9/sEVn9ECj+4qlH0b3BnIPo4ne5DWd",
+	"nMQx5PIINXlssleW6zCdCHEGyLU5DqZYuWIcjyax/9SSoy20Lm0jYwNPZ1vWQH7QIX0M2LdsZJqKoc7K",
+	"NEXke83MXUq4svN0h2wzCH8lUDwnacKBbskTprsRVa27Rd31ITlA5LpxtyooVEy5OaGIls9rHeE4Sqq+",
+	"/l0nu9/+fxdScrs4dyvtQrtuOesaom8B5xe6B6QprlTo2j26NaTtl89NRIRkzlHQmP9FcZ+5BuFbmLAr",
+	"hqRgnoASwRqhJrG2dAgfI90ii85KlsA37A4QkVrO2+qa7UjQZ3bnTu1deGvL7unP7KVdg371cdegImXc",
+	"K33KFCmU8y1Qtdo90hXNTD5UOWOpYwy7lIy9AFGvIEdX1M6TQo1aSaZdtOnTOiVpag/fOwKLI+d8Mx4J",
+	"NCzdI1qdJwLha2pn2IsMP5YFs4JyGg3tftsDVKXtlHbkmsROTLPnyd4BulzmINBizgRUrY2JjoFcU9uv",
+	"ZwnS6hDocHzYpTO4OlmDpwY/WnrDu0Y+ABJN/7TbbU/Fq85kgWBzyL9aYN9v2NzrTS5J9+k8VxZG00RZ",
+	"kWPpQgz6lGspK24xa3Pc6N7+76GT9y4b9KCo2XM2ouFEAs7+95uPC7hRHGBbvCrzLoNrOiezeZmEVrUp",
+	"s7ys0yB0ukJmms4fHo4jJCC703UQTQLbNTUf67zABREQYpmfwXHMNhhmxRd2pnVf/0ckbb8VcMdZ47Bu",
+	"breU8RMpnOATW3EM1ERrxzzbofGRG290b//30Kf4NnoWPz9ZBZxdVTeSbm+Xn7n19scVTRyekdZsq+8O",
+	"arurWkNvwQxzR7OWpTUKU3Tl2ppXlXMfR2Fli9f+INyZ995fOuu40VA3gMmf9cXYCJm7DlpuR6aKr2hV",
+	"udtiZKzmoX0lXAON3gQDH3tbSDFZn1ZG92W/5jVCKF4f4fWSaLWJsJWEQjWSLjxqV+sAuzMgRk9rmR0q",
+	"2OreHpqrYamyQfES3QDKgcdApVNkSkd9XeD6rbU3CuR01Rpp4HMHtz0Cbbmf2ZD1e1+Hpb2mo23WHdGC",
+	"Bw0Zt5119hqEa/1ytBHN6SRlj529StC9VwOrtma7vB1YzRIAbVkJRy1WadjbuilYvxdoD3RzSdV0XCN9",
+	"NXj0mhVQm/cP/Yr/X78p/vd6DJgf2lcUI7Ma3W7ciJmCp4OjwUgffnbS+3UgU1UuNitsC6CrU1tWvbyO",
+	"NLT3S//Vu/6459VbLrQD5r7zbuErnU3bvOPt36XxhY+76tbKza6qoStEGCmHdNEbNDTp1oymS29h5ir+",
+	"uiNdlDl6wcG84k3rjqdFc308tB/MHJ8y7u6AsalcYA7+xI2KW+0FnNcS7VMipA0WlWlYkqFFoEW5zZK3",
+	"M9XyD9uznAH3G5j3KRwOmZ58CROIV2W5A+6mxnL4a138PejQisow9tXpAbrSrmnbo4wtqPlrxq6pnHNW",
+	"zIx/yw+mISy7I2fquHxAw7Orywj9/OHSlpY/x7o5wi8fTt5H6P2HTx8uP0QoK1JJcswlOvtycblnzHi7",
+	"M6OFB5xVrgeG8++xaSvbztyUcekAJjgchtEMKHASlxbBHYGFsBeAau7FYdVowxmN0TU1Td6P7asC3QLk",
+	"iJNY0aoZyjjQbEOGGxAkAevdMOuqb7ryHn17+P8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -57,6 +57,25 @@ type OciUpload struct {
 	LeaseUntil   *time.Time
 }
 
+type Package struct {
+	ID             int64
+	RepositoryID   int64
+	Name           string
+	NormalizedName string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type PackageFile struct {
+	ID          int64
+	VersionID   int64
+	Name        string
+	BlobDigest  string
+	Size        int64
+	ContentType string
+	CreatedAt   time.Time
+}
+
 type Repository struct {
 	ID          int64
 	Name        string
@@ -139,4 +158,14 @@ type User struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	CredentialVersion int64
+}
+
+type Version struct {
+	ID        int64
+	PackageID int64
+	Version   string
+	Metadata  json.RawMessage
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -7,81 +7,61 @@ package db
 
 import (
 	"context"
-	"encoding/json"
 )
 
-const deleteEmptyImagePackage = `-- name: DeleteEmptyImagePackage :exec
-DELETE FROM packages p
-WHERE p.repository_id = $1 AND p.name = $2
-  AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.package_id = p.id)
+const getImageVersionManifest = `-- name: GetImageVersionManifest :one
+SELECT m.id, m.digest, (SELECT count(*) FROM oci_tags t WHERE t.manifest_id = m.id)::bigint AS tag_count
+FROM oci_manifests m
+WHERE m.repository_id = $1 AND m.image = $2
+  AND (m.digest = $3 OR m.id = (SELECT t.manifest_id FROM oci_tags t WHERE t.repository_id = $1 AND t.image = $2 AND t.tag = $3))
 `
 
-type DeleteEmptyImagePackageParams struct {
+type GetImageVersionManifestParams struct {
 	RepositoryID int64
-	Name         string
+	Image        string
+	Reference    string
 }
 
-// DeleteEmptyImagePackage drops an image package once its last version is gone.
-func (q *Queries) DeleteEmptyImagePackage(ctx context.Context, arg DeleteEmptyImagePackageParams) error {
-	_, err := q.db.Exec(ctx, deleteEmptyImagePackage, arg.RepositoryID, arg.Name)
-	return err
+type GetImageVersionManifestRow struct {
+	ID       int64
+	Digest   string
+	TagCount int64
 }
 
-const deleteImageVersions = `-- name: DeleteImageVersions :exec
-DELETE FROM versions v USING packages p
-WHERE v.package_id = p.id AND p.repository_id = $1 AND p.name = $2 AND v.version = ANY($3::text[])
+// GetImageVersionManifest finds the manifest an image version (tag or digest) names.
+func (q *Queries) GetImageVersionManifest(ctx context.Context, arg GetImageVersionManifestParams) (GetImageVersionManifestRow, error) {
+	row := q.db.QueryRow(ctx, getImageVersionManifest, arg.RepositoryID, arg.Image, arg.Reference)
+	var i GetImageVersionManifestRow
+	err := row.Scan(&i.ID, &i.Digest, &i.TagCount)
+	return i, err
+}
+
+const insertImageVersionFiles = `-- name: InsertImageVersionFiles :exec
+INSERT INTO package_files (version_id, name, blob_digest, size, content_type)
+SELECT $1, l.digest, l.blob_digest, l.size, ($2::text[])[d.i]
+FROM unnest($3::text[]) WITH ORDINALITY AS d(digest, i)
+JOIN oci_blob_links l ON l.repository_id = $4 AND l.image = $5 AND l.digest = d.digest
+ON CONFLICT (version_id, name) DO NOTHING
 `
 
-type DeleteImageVersionsParams struct {
+type InsertImageVersionFilesParams struct {
+	VersionID    int64
+	MediaTypes   []string
+	Digests      []string
 	RepositoryID int64
-	Name         string
-	Versions     []string
+	Image        string
 }
 
-// DeleteImageVersions removes versions of an image package by name.
-func (q *Queries) DeleteImageVersions(ctx context.Context, arg DeleteImageVersionsParams) error {
-	_, err := q.db.Exec(ctx, deleteImageVersions, arg.RepositoryID, arg.Name, arg.Versions)
-	return err
-}
-
-const upsertImagePackage = `-- name: UpsertImagePackage :one
-INSERT INTO packages (repository_id, name, normalized_name) VALUES ($1, $2, $2)
-ON CONFLICT (repository_id, normalized_name) DO UPDATE SET updated_at = now()
-RETURNING id
-`
-
-type UpsertImagePackageParams struct {
-	RepositoryID int64
-	Name         string
-}
-
-// UpsertImagePackage records an image path as a package of its repository.
-func (q *Queries) UpsertImagePackage(ctx context.Context, arg UpsertImagePackageParams) (int64, error) {
-	row := q.db.QueryRow(ctx, upsertImagePackage, arg.RepositoryID, arg.Name)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
-}
-
-const upsertImageVersion = `-- name: UpsertImageVersion :exec
-INSERT INTO versions (package_id, version, metadata, created_by) VALUES ($1, $2, $3, $4)
-ON CONFLICT (package_id, version) DO UPDATE SET metadata = EXCLUDED.metadata, updated_at = now()
-`
-
-type UpsertImageVersionParams struct {
-	PackageID int64
-	Version   string
-	Metadata  json.RawMessage
-	CreatedBy string
-}
-
-// UpsertImageVersion records a tag (or untagged digest) as a version of an image package.
-func (q *Queries) UpsertImageVersion(ctx context.Context, arg UpsertImageVersionParams) error {
-	_, err := q.db.Exec(ctx, upsertImageVersion,
-		arg.PackageID,
-		arg.Version,
-		arg.Metadata,
-		arg.CreatedBy,
+// InsertImageVersionFiles attaches the blobs (config, layers) a manifest
+// references to the version that names it: each file is named by the
+// digest the client used and points at the linked blob's content address.
+func (q *Queries) InsertImageVersionFiles(ctx context.Context, arg InsertImageVersionFilesParams) error {
+	_, err := q.db.Exec(ctx, insertImageVersionFiles,
+		arg.VersionID,
+		arg.MediaTypes,
+		arg.Digests,
+		arg.RepositoryID,
+		arg.Image,
 	)
 	return err
 }

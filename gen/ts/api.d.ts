@@ -397,7 +397,14 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One level of a files repository's tree, folders first */
+        /**
+         * One level of a files repository's tree, folders first
+         * @description The one listing paged with a cursor rather than limit/offset: pass
+         *     the previous page's `nextCursor` as `cursor`, so that a page stays
+         *     exact while files are added and removed. The raw protocol's JSON
+         *     listing (`GET /api/files/{repository}/{folder}/` with
+         *     `Accept: application/json`) answers this same FileList.
+         */
         get: operations["listFiles"];
         put?: never;
         post?: never;
@@ -515,6 +522,68 @@ export interface paths {
         post?: never;
         /** Delete a manifest and its tags */
         delete: operations["deleteDockerManifest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Packages of a repository, by name (paginated, filtered)
+         * @description Every format fills this view: docker images (an image path is a
+         *     package), and the files of a files repository (a file path is a
+         *     package with the one version `latest`). Types whose protocol is not
+         *     served yet answer 404.
+         */
+        get: operations["listPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/packages/{package}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A package with a page of its versions
+         * @description The package name is URL-encoded (`team%2Fweb`). Versions come
+         *     highest first when the format orders them (PEP 440, semver), newest
+         *     first otherwise.
+         */
+        get: operations["getPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/packages/{package}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a package with its metadata and files */
+        get: operations["getPackageVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -743,6 +812,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        TokenPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Token"][];
+        };
+        ServiceAccountPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["ServiceAccount"][];
+        };
+        PermissionPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Permission"][];
+        };
         FileEntry: {
             name: string;
             /** @description Full path within the repository. */
@@ -789,6 +867,70 @@ export interface components {
             from: string;
             to: string;
         };
+        Package: {
+            /** @description The name as first pushed */
+            name: string;
+            /** @description The form lookups use (PEP 503, case-folded module path, image path) */
+            normalizedName: string;
+            /** Format: int64 */
+            versionCount: number;
+            /**
+             * Format: int64
+             * @description Bytes of every file of every version
+             */
+            size: number;
+            /** @description The version pushed last */
+            latestVersion: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PackagePage: components["schemas"]["Page"] & {
+            items: components["schemas"]["Package"][];
+        };
+        PackageVersion: {
+            version: string;
+            /** @description What the format knows of the version (docker - digest, mediaType, size, totalSize) */
+            metadata: {
+                [key: string]: unknown;
+            };
+            createdBy: string;
+            /** Format: int64 */
+            fileCount: number;
+            /**
+             * Format: int64
+             * @description Bytes of the version's files
+             */
+            size: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PackageVersionPage: components["schemas"]["Page"] & {
+            package: components["schemas"]["Package"];
+            items: components["schemas"]["PackageVersion"][];
+        };
+        PackageFile: {
+            name: string;
+            /** @description sha256 content address of the file */
+            digest: string;
+            /** Format: int64 */
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Where the format's protocol serves the file, as an absolute path on this server. */
+            downloadUrl?: string;
+        };
+        PackageVersionDetail: components["schemas"]["PackageVersion"] & {
+            repository: string;
+            package: string;
+            /** @description The repository type (format) */
+            type: string;
+            files: components["schemas"]["PackageFile"][];
+        };
         DockerImage: {
             /** @description Image path inside the repository ("" for the repository root) */
             name: string;
@@ -821,6 +963,9 @@ export interface components {
             updatedAt: string;
             /** @description os/architecture[/variant] of the image or of each index entry */
             platforms: string[];
+        };
+        DockerTagPage: components["schemas"]["Page"] & {
+            items: components["schemas"]["DockerTag"][];
         };
         DockerPlatform: {
             digest: string;
@@ -922,6 +1067,8 @@ export interface components {
         FilePathQuery: string;
         /** @description A file's or folder's path, '/'-separated. */
         FilePathRequired: string;
+        /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+        PackageName: string;
     };
     requestBodies: never;
     headers: never;
@@ -1088,7 +1235,12 @@ export interface operations {
     };
     listMyTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1101,7 +1253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1325,7 +1477,12 @@ export interface operations {
     };
     listServiceAccounts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1338,7 +1495,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ServiceAccount"][];
+                    "application/json": components["schemas"]["ServiceAccountPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1442,7 +1599,12 @@ export interface operations {
     };
     listServiceAccountTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: components["parameters"]["ServiceAccountName"];
@@ -1457,7 +1619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1673,7 +1835,12 @@ export interface operations {
     };
     listPermissions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: components["parameters"]["RepositoryName"];
@@ -1688,7 +1855,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Permission"][];
+                    "application/json": components["schemas"]["PermissionPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1886,7 +2053,12 @@ export interface operations {
     };
     listDockerTags: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 name: string;
@@ -1902,7 +2074,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DockerTag"][];
+                    "application/json": components["schemas"]["DockerTagPage"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1979,6 +2151,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPackages: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive substring of the package name */
+                q?: string;
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of packages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPackage: {
+        parameters: {
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+                /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+                package: components["parameters"]["PackageName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package and a page of its versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageVersionPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPackageVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["RepositoryName"];
+                /** @description The package name, URL-encoded (an image path, a file path, a project name). */
+                package: components["parameters"]["PackageName"];
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageVersionDetail"];
+                };
             };
             default: components["responses"]["Problem"];
         };

@@ -98,9 +98,10 @@ func (s *Server) ListDockerTags(ctx context.Context, req api.ListDockerTagsReque
 	if err != nil {
 		return nil, err
 	}
-	out := make(api.ListDockerTags200JSONResponse, len(tags))
-	for i, t := range tags {
-		out[i] = api.DockerTag{Name: t.Tag, Digest: t.Digest, MediaType: t.MediaType, Size: t.Size, UpdatedAt: t.UpdatedAt, Platforms: t.Platforms}
+	items, total, lim, off := pageOf(tags, req.Params.Limit, req.Params.Offset)
+	out := api.ListDockerTags200JSONResponse{Items: make([]api.DockerTag, len(items)), Total: total, Limit: lim, Offset: off}
+	for i, t := range items {
+		out.Items[i] = api.DockerTag{Name: t.Tag, Digest: t.Digest, MediaType: t.MediaType, Size: t.Size, UpdatedAt: t.UpdatedAt, Platforms: t.Platforms}
 	}
 	return out, nil
 }

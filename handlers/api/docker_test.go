@@ -93,13 +93,15 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, 200, dockerCall(t, "GET", api+"/images?q=nothing", user, pass, "", nil, &page))
 	require.Zero(t, page.Total)
 
-	var tags []struct {
+	var tagPage listPage[struct {
 		Name, Digest, MediaType string
 		Size                    int64
 		Platforms               []string
-	}
+	}]
 	img := url.PathEscape("team/web")
-	require.Equal(t, 200, dockerCall(t, "GET", api+"/images/"+img+"/tags", user, pass, "", nil, &tags))
+	require.Equal(t, 200, dockerCall(t, "GET", api+"/images/"+img+"/tags", user, pass, "", nil, &tagPage))
+	require.Equal(t, int64(2), tagPage.Total)
+	tags := tagPage.Items
 	require.Len(t, tags, 2)
 	require.Equal(t, "multi", tags[0].Name)
 	require.Equal(t, idxD, tags[0].Digest)
@@ -107,6 +109,10 @@ func TestDockerViews(t *testing.T) {
 	require.Equal(t, "v1", tags[1].Name)
 	require.Equal(t, []string{"linux/arm64/v8"}, tags[1].Platforms)
 	require.Equal(t, int64(len(manifest)+len(cfg)+len(layer)), tags[1].Size)
+	require.Equal(t, 200, dockerCall(t, "GET", api+"/images/"+img+"/tags?limit=1&offset=1", user, pass, "", nil, &tagPage))
+	require.Equal(t, int64(2), tagPage.Total)
+	require.Len(t, tagPage.Items, 1)
+	require.Equal(t, "v1", tagPage.Items[0].Name)
 
 	var m struct {
 		Digest, MediaType, Image string

@@ -212,3 +212,35 @@ func TestFilesAPI(t *testing.T) {
 		"files.delete tree/archive/docs alice",
 	}, got)
 }
+
+// TestFilesOneDialect: the raw protocol's JSON (a folder listing, an
+// upload's answer) uses the REST API's field names and values for the same
+// folder and file.
+func TestFilesOneDialect(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	raw := func(method, path, body string) (int, map[string]any) {
+		req, err := http.NewRequest(method, f.n.URL+"/api/files/tree/"+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+f.token)
+		req.Header.Set("Accept", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		return res.StatusCode, out
+	}
+	status, put := raw("PUT", "d/a.txt", "hello")
+	require.Equal(t, 201, status)
+	var details map[string]any
+	require.Equal(t, 200, f.call("GET", "/api/v1/repositories/tree/files/details?path=d/a.txt", "", "alice", &details))
+	require.Equal(t, details, put, "an upload answers with the REST FileDetails")
+
+	status, list := raw("GET", "d/", "")
+	require.Equal(t, 200, status)
+	var rest map[string]any
+	require.Equal(t, 200, f.call("GET", "/api/v1/repositories/tree/files?path=d", "", "alice", &rest))
+	require.Equal(t, rest, list, "a folder listing is the REST FileList")
+	require.Contains(t, list, "items")
+}

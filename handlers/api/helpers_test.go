@@ -18,6 +18,13 @@ import (
 
 const userPassword = "user-password-1234"
 
+// listPage is the one shape of every paged listing.
+type listPage[T any] struct {
+	Items         []T
+	Total         int64
+	Limit, Offset int
+}
+
 // cred is one way of authenticating a request; the zero value is anonymous.
 type cred struct {
 	bearer     string

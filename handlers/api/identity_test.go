@@ -57,8 +57,10 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	// The listing never shows it again.
 	r = expect(t, n, dev, "GET", "/api/v1/me/tokens", "", 200)
 	require.NotContains(t, string(r.body), created.Secret)
-	var list []tokenJSON
-	r.json(t, &list)
+	var page listPage[tokenJSON]
+	r.json(t, &page)
+	require.Equal(t, int64(1), page.Total)
+	list := page.Items
 	require.Len(t, list, 1)
 	require.Equal(t, "ci", list[0].Name)
 	require.Empty(t, list[0].Secret)
@@ -70,8 +72,8 @@ func TestTokenShownOnceStoredHashed(t *testing.T) {
 	expect(t, n, basic("dev", created.Secret), "GET", "/api/v1/me", "", 200)
 	expect(t, n, basic("__token__", created.Secret), "GET", "/api/v1/me", "", 200)
 	expect(t, n, basic("someone-else", created.Secret), "GET", "/api/v1/me", "", 401)
-	expect(t, n, dev, "GET", "/api/v1/me/tokens", "", 200).json(t, &list)
-	require.NotNil(t, list[0].LastUsedAt)
+	expect(t, n, dev, "GET", "/api/v1/me/tokens", "", 200).json(t, &page)
+	require.NotNil(t, page.Items[0].LastUsedAt)
 	peer := apptest.Start(t, apptest.Options{DBURL: n.DBURL})
 	expect(t, peer, bearer(created.Secret), "GET", "/api/v1/me", "", 200)
 	expect(t, n, dev, "DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", created.ID), "", 204)
@@ -350,10 +352,23 @@ func TestServiceAccounts(t *testing.T) {
 	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts/jenkins", "", 200).json(t, &sa)
 	require.Equal(t, 2, sa.Tokens)
 	require.Equal(t, apptest.AdminUser, sa.CreatedBy)
-	var list []tokenJSON
+	var list listPage[tokenJSON]
 	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts/jenkins/tokens", "", 200).json(t, &list)
-	require.Len(t, list, 2)
-	require.Empty(t, list[0].Secret)
+	require.Len(t, list.Items, 2)
+	require.Equal(t, int64(2), list.Total)
+	require.Empty(t, list.Items[0].Secret)
+	// The same list, one item a page.
+	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts/jenkins/tokens?limit=1&offset=1", "", 200).json(t, &list)
+	require.Equal(t, listPage[tokenJSON]{Items: list.Items, Total: 2, Limit: 1, Offset: 1}, list)
+	require.Len(t, list.Items, 1)
+	var sas listPage[struct{ Name string }]
+	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts", "", 200).json(t, &sas)
+	require.Equal(t, int64(1), sas.Total)
+	require.Equal(t, "jenkins", sas.Items[0].Name)
+	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts?offset=5", "", 200).json(t, &sas)
+	require.Equal(t, int64(1), sas.Total)
+	require.Empty(t, sas.Items, "past the end: an empty page, not null")
+	expect(t, n, admin, "GET", "/api/v1/admin/service-accounts?limit=501", "", 400)
 
 	var me struct{ Kind, Username string }
 	expect(t, n, bearer(t1.Secret), "GET", "/api/v1/me", "", 200).json(t, &me)

@@ -68,6 +68,10 @@ func TestAccessMatrix(t *testing.T) {
 	seed.Repo("other", "go", "private", "owner")
 	grant("priv")
 	grant("other")
+	// One file in priv, for the package views.
+	sql(t, n, `WITH b AS (INSERT INTO blobs (digest, size, storage_key) VALUES ('sha256:'||repeat('a', 64), 1, 'k') RETURNING digest)
+		INSERT INTO repository_files (repository_id, path, parent, name, is_folder, blob_digest, size)
+		SELECT r.id, 'f.txt', '', 'f.txt', false, b.digest, 1 FROM repositories r, b WHERE r.name = 'priv'`)
 
 	expired := seed.Token("writer", false, nil)
 	sql(t, n, "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE secret_hash = sha256($1::bytea)", []byte(expired))
@@ -107,6 +111,9 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/repositories/priv/permissions", "", [columns]int{nf, un, nf, fb, fb, ok, ok, fb, nf, un, un, fb, fb}},
 		{"PUT", "/api/v1/repositories/{fresh}/permissions/user:nogrant", `{"level":"read"}`, [columns]int{nf, un, nf, fb, fb, ok, ok, fb, nf, un, un, fb, fb}},
 		{"DELETE", "/api/v1/repositories/{fresh}/permissions/user:reader", "", [columns]int{nf, un, nf, fb, fb, nc, nc, fb, nf, un, un, fb, fb}},
+		{"GET", "/api/v1/repositories/priv/packages", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+		{"GET", "/api/v1/repositories/priv/packages/f.txt", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+		{"GET", "/api/v1/repositories/priv/packages/f.txt/versions/latest", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 		{"GET", "/api/v1/me", "", [columns]int{un, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
 		{"PATCH", "/api/v1/me", `{"fullName":"F"}`, [columns]int{un, un, ok, ok, ok, ok, ok, fb, fb, un, un, fb, fb}},
 		{"GET", "/api/v1/me/tokens", "", [columns]int{un, un, ok, ok, ok, ok, ok, fb, fb, un, un, fb, fb}},

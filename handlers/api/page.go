@@ -15,3 +15,16 @@ func page(limit, offset *int) (lim, off int32) {
 	}
 	return lim, off
 }
+
+// pageOf cuts one page out of a list the service returns whole (lists that
+// stay small: a principal's tokens, service accounts, a repository's
+// grants, an image's tags), so that every listing answers in the same
+// {items, total, limit, offset} shape.
+func pageOf[T any](all []T, limit, offset *int) (items []T, total int64, lim, off int) {
+	l, o := page(limit, offset)
+	lim, off = int(l), int(o)
+	total = int64(len(all))
+	lo := min(off, len(all))
+	hi := min(lo+lim, len(all))
+	return all[lo:hi], total, lim, off
+}

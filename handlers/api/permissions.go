@@ -17,9 +17,10 @@ func (s *Server) ListPermissions(ctx context.Context, req api.ListPermissionsReq
 	if err != nil {
 		return nil, err
 	}
-	out := make(api.ListPermissions200JSONResponse, len(gs))
-	for i, g := range gs {
-		out[i] = apiGrant(g)
+	items, total, lim, off := pageOf(gs, req.Params.Limit, req.Params.Offset)
+	out := api.ListPermissions200JSONResponse{Items: make([]api.Permission, len(items)), Total: total, Limit: lim, Offset: off}
+	for i, g := range items {
+		out.Items[i] = apiGrant(g)
 	}
 	return out, nil
 }

@@ -55,7 +55,7 @@ func (s *Server) ChangeMyPassword(ctx context.Context, req api.ChangeMyPasswordR
 }
 
 // ListMyTokens implements GET /api/v1/me/tokens.
-func (s *Server) ListMyTokens(ctx context.Context, _ api.ListMyTokensRequestObject) (api.ListMyTokensResponseObject, error) {
+func (s *Server) ListMyTokens(ctx context.Context, req api.ListMyTokensRequestObject) (api.ListMyTokensResponseObject, error) {
 	p, err := requireAccount(ctx)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,8 @@ func (s *Server) ListMyTokens(ctx context.Context, _ api.ListMyTokensRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.ListMyTokens200JSONResponse(apiTokens(ts)), nil
+	items, total, lim, off := pageOf(ts, req.Params.Limit, req.Params.Offset)
+	return api.ListMyTokens200JSONResponse{Items: apiTokens(items), Total: total, Limit: lim, Offset: off}, nil
 }
 
 // CreateMyToken implements POST /api/v1/me/tokens.

@@ -68,12 +68,18 @@ func TestRepositoryLifecycle(t *testing.T) {
 	expect(t, n, alice, "PUT", "/api/v1/repositories/images/permissions/user:bob", `{"level":"owner"}`, 400)
 	seed.ServiceAccount("ci")
 	expect(t, n, bob, "PUT", "/api/v1/repositories/images/permissions/service:ci", `{"level":"write"}`, 200)
-	var grants []struct{ Principal, Level string }
-	expect(t, n, bob, "GET", "/api/v1/repositories/images/permissions", "", 200).json(t, &grants)
+	var page listPage[struct{ Principal, Level string }]
+	expect(t, n, bob, "GET", "/api/v1/repositories/images/permissions", "", 200).json(t, &page)
+	require.Equal(t, int64(2), page.Total)
+	grants := page.Items
 	require.Len(t, grants, 2)
 	require.Equal(t, "user:bob", grants[0].Principal)
 	require.Equal(t, "admin", grants[0].Level)
 	require.Equal(t, "service:ci", grants[1].Principal)
+	expect(t, n, bob, "GET", "/api/v1/repositories/images/permissions?limit=1&offset=1", "", 200).json(t, &page)
+	require.Equal(t, int64(2), page.Total)
+	require.Len(t, page.Items, 1)
+	require.Equal(t, "service:ci", page.Items[0].Principal)
 
 	// A repository admin changes settings; name and type are not settings.
 	var upd struct {

@@ -7,7 +7,7 @@ import (
 )
 
 // ListServiceAccounts implements GET /api/v1/admin/service-accounts.
-func (s *Server) ListServiceAccounts(ctx context.Context, _ api.ListServiceAccountsRequestObject) (api.ListServiceAccountsResponseObject, error) {
+func (s *Server) ListServiceAccounts(ctx context.Context, req api.ListServiceAccountsRequestObject) (api.ListServiceAccountsResponseObject, error) {
 	if _, err := requireAdmin(ctx); err != nil {
 		return nil, err
 	}
@@ -15,9 +15,10 @@ func (s *Server) ListServiceAccounts(ctx context.Context, _ api.ListServiceAccou
 	if err != nil {
 		return nil, err
 	}
-	out := make(api.ListServiceAccounts200JSONResponse, len(sas))
-	for i, sa := range sas {
-		out[i] = apiServiceAccount(sa)
+	items, total, lim, off := pageOf(sas, req.Params.Limit, req.Params.Offset)
+	out := api.ListServiceAccounts200JSONResponse{Items: make([]api.ServiceAccount, len(items)), Total: total, Limit: lim, Offset: off}
+	for i, sa := range items {
+		out.Items[i] = apiServiceAccount(sa)
 	}
 	return out, nil
 }
@@ -79,7 +80,8 @@ func (s *Server) ListServiceAccountTokens(ctx context.Context, req api.ListServi
 	if err != nil {
 		return nil, err
 	}
-	return api.ListServiceAccountTokens200JSONResponse(apiTokens(ts)), nil
+	items, total, lim, off := pageOf(ts, req.Params.Limit, req.Params.Offset)
+	return api.ListServiceAccountTokens200JSONResponse{Items: apiTokens(items), Total: total, Limit: lim, Offset: off}, nil
 }
 
 // CreateServiceAccountToken implements POST /api/v1/admin/service-accounts/{name}/tokens.

@@ -155,7 +155,7 @@ func TestTraversal(t *testing.T) {
 		require.Equal(t, 400, rawStatus(t, f.n.Addr, "GET /api/files/pub/"+v+" HTTP/1.1", f.token), "%q", v)
 	}
 	r := f.do("GET", "/pub/?list", nil)
-	require.Contains(t, r.Body, `"children":[{"name":"inside.txt"`)
+	require.Contains(t, r.Body, `"items":[{"name":"inside.txt"`)
 	require.NotContains(t, r.Body, `"name":"x"`)
 }
 

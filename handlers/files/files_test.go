@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -91,9 +92,9 @@ func TestCalls(t *testing.T) {
 		{name: "file with slash", method: "GET", path: "/priv/new.txt/", want: 404},
 
 		{name: "json listing", method: "GET", path: "/priv/dir/sub", hdr: []string{"Accept", "application/json"}, want: 200,
-			wantHeader: map[string]string{"Content-Type": "application/json"}, wantBody: `"children":[{"name":"hello.txt","folder":false,"size":14,`},
+			wantHeader: map[string]string{"Content-Type": "application/json"}, wantBody: `"items":[{"name":"hello.txt","path":"dir/sub/hello.txt","folder":false,"size":14,`},
 		{name: "list param", method: "GET", path: "/priv/?list", want: 200,
-			wantBody: `"children":[{"name":"dir","folder":true,"size":0,`},
+			wantBody: `"items":[{"name":"dir","path":"dir","folder":true,"size":0,`},
 		{name: "html listing", method: "GET", path: "/priv/dir/", want: 200,
 			wantHeader: map[string]string{"Content-Type": "text/html; charset=utf-8"}, wantBody: `<a href="/api/files/priv/dir/sub/">sub/</a>`},
 
@@ -224,7 +225,7 @@ func TestNothingStoredOnBadChecksum(t *testing.T) {
 	}
 	require.Equal(t, before, f.storedObjects())
 	r := f.do("GET", "/priv/?list", nil)
-	require.Contains(t, r.Body, `"children":[]`)
+	require.Contains(t, r.Body, `"items":[]`)
 }
 
 // TestListingPages walks a folder listing page by page.
@@ -240,18 +241,25 @@ func TestListingPages(t *testing.T) {
 		r := f.do("GET", strings.TrimPrefix(next, "/api/files"), nil)
 		require.Equal(t, 200, r.Status, r.Body)
 		var page struct {
-			Children []struct {
+			Items []struct {
 				Name   string
 				Folder bool
 			}
-			Next string
+			NextCursor string
 		}
 		require.NoError(t, json.Unmarshal([]byte(r.Body), &page))
-		require.LessOrEqual(t, len(page.Children), 2)
-		for _, c := range page.Children {
+		require.LessOrEqual(t, len(page.Items), 2)
+		for _, c := range page.Items {
 			names = append(names, c.Name)
 		}
-		next = page.Next
+		next = ""
+		if link := r.Header.Get("Link"); link != "" {
+			require.NotEmpty(t, page.NextCursor, "the link and the cursor agree")
+			next = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+			require.Contains(t, next, url.Values{"cursor": {page.NextCursor}}.Encode())
+		} else {
+			require.Empty(t, page.NextCursor)
+		}
 	}
 	require.Equal(t, []string{"y", "z", "a.txt", "b.txt", "c.txt"}, names)
 }

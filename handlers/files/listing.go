@@ -37,15 +37,18 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, req *request) err
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.URL.Query().Has("list") || wantsJSON(r) {
-		children := make([]fileJSON, 0, len(page.Items))
+		// The REST API's FileList, field for field; the next page's URL
+		// is in the Link header (RFC 8288) for clients that follow links.
+		out := listJSON{Repository: req.repo.Name, Path: req.path, Items: make([]entryJSON, 0, len(page.Items)), NextCursor: page.Next}
 		for _, e := range page.Items {
-			children = append(children, fileJSON{
-				Name: e.Name, Folder: e.Folder, Size: e.Size, Modified: e.Modified.UTC(), SHA256: e.SHA256(),
+			out.Items = append(out.Items, entryJSON{
+				Name: e.Name, Path: e.Path, Folder: e.Folder, Size: e.Size, ModifiedAt: e.Modified.UTC(), SHA256: e.SHA256(),
 			})
 		}
-		return writeJSON(w, http.StatusOK, map[string]any{
-			"repo": req.repo.Name, "path": req.path, "children": children, "next": next,
-		})
+		if next != "" {
+			w.Header().Set("Link", "<"+next+">; rel=\"next\"")
+		}
+		return writeJSON(w, http.StatusOK, out)
 	}
 
 	type row struct {

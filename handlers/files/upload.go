@@ -19,28 +19,54 @@ var (
 	errIfMatch      = errors.New("the stored file does not match If-Match")
 )
 
-// fileJSON describes a stored file in upload responses and folder listings.
+// fileJSON describes a stored file in upload responses, in the REST API's
+// dialect (spec/openapi.yaml FileDetails): one set of field names for a
+// file, whichever surface answers.
 type fileJSON struct {
-	Repo        string    `json:"repo,omitempty"`
-	Path        string    `json:"path,omitempty"`
-	Name        string    `json:"name"`
-	Folder      bool      `json:"folder"`
-	Size        int64     `json:"size"`
-	Modified    time.Time `json:"modified"`
-	SHA256      string    `json:"sha256,omitempty"`
-	SHA1        string    `json:"sha1,omitempty"`
-	MD5         string    `json:"md5,omitempty"`
-	ContentType string    `json:"contentType,omitempty"`
-	DownloadURI string    `json:"downloadUri,omitempty"`
+	Repository  string     `json:"repository"`
+	Name        string     `json:"name"`
+	Path        string     `json:"path"`
+	Folder      bool       `json:"folder"`
+	Size        int64      `json:"size"`
+	SHA256      string     `json:"sha256,omitempty"`
+	SHA1        string     `json:"sha1,omitempty"`
+	MD5         string     `json:"md5,omitempty"`
+	ContentType string     `json:"contentType,omitempty"`
+	UploadedBy  string     `json:"uploadedBy,omitempty"`
+	CreatedAt   *time.Time `json:"createdAt,omitempty"`
+	ModifiedAt  time.Time  `json:"modifiedAt"`
+	DownloadURL string     `json:"downloadUrl,omitempty"`
+}
+
+// entryJSON is one item of a folder listing (spec FileEntry).
+type entryJSON struct {
+	Name       string    `json:"name"`
+	Path       string    `json:"path"`
+	Folder     bool      `json:"folder"`
+	Size       int64     `json:"size"`
+	SHA256     string    `json:"sha256,omitempty"`
+	ModifiedAt time.Time `json:"modifiedAt"`
+}
+
+// listJSON is a folder listing (spec FileList).
+type listJSON struct {
+	Repository string      `json:"repository"`
+	Path       string      `json:"path"`
+	Items      []entryJSON `json:"items"`
+	NextCursor string      `json:"nextCursor,omitempty"`
 }
 
 func (h *handler) describe(req *request, e files.Entry) fileJSON {
 	j := fileJSON{
-		Repo: req.repo.Name, Path: e.Path, Name: e.Name, Folder: e.Folder, Size: e.Size, Modified: e.Modified.UTC(),
-		SHA256: e.SHA256(), SHA1: e.SHA1, MD5: e.MD5, ContentType: e.ContentType,
+		Repository: req.repo.Name, Path: e.Path, Name: e.Name, Folder: e.Folder, Size: e.Size, ModifiedAt: e.Modified.UTC(),
+		SHA256: e.SHA256(), SHA1: e.SHA1, MD5: e.MD5, ContentType: e.ContentType, UploadedBy: e.UploadedBy,
+	}
+	if !e.Created.IsZero() {
+		c := e.Created.UTC()
+		j.CreatedAt = &c
 	}
 	if !e.Folder {
-		j.DownloadURI = DownloadURL(h.BaseURL, req.repo.Name, e.Path)
+		j.DownloadURL = DownloadURL(h.BaseURL, req.repo.Name, e.Path)
 	}
 	return j
 }

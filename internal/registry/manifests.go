@@ -16,6 +16,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
+	"github.com/kodera-packages/kodera/internal/packages"
 )
 
 // Manifest is a stored manifest.
@@ -105,7 +106,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	if m.Annotations == nil {
 		ann = []byte("{}")
 	}
-	meta, _ := json.Marshal(map[string]any{"digest": digest, "mediaType": m.MediaType, "size": len(body), "totalSize": m.TotalSize()})
+	meta, _ := json.Marshal(packages.ImageMetadata{Digest: digest, MediaType: m.MediaType, Size: int64(len(body)), TotalSize: m.TotalSize()})
 	p := auth.FromContext(ctx)
 	err = db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		row, err := q.UpsertManifest(ctx, gendb.UpsertManifestParams{
@@ -147,13 +148,25 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 				return db.Translate(err)
 			}
 		}
-		pkg, err := q.UpsertImagePackage(ctx, gendb.UpsertImagePackageParams{RepositoryID: n.Repo.ID, Name: packageName(n)})
+		// The image and its tags are packages and versions of the generic
+		// model too, so listings, totals and search see them.
+		pkg, err := packages.CreateOrGetPackageTx(ctx, q, n.Repo, packages.ImagePackage(n.Repo.Name, n.Image))
 		if err != nil {
-			return db.Translate(err)
+			return err
 		}
 		for _, version := range versions {
-			if err := q.UpsertImageVersion(ctx, gendb.UpsertImageVersionParams{PackageID: pkg, Version: version, Metadata: meta, CreatedBy: p.Name}); err != nil {
-				return db.Translate(err)
+			v, err := packages.PutVersionTx(ctx, q, n.Repo, pkg, packages.NewVersion{Version: version, Metadata: meta, CreatedBy: p.Name})
+			if err != nil {
+				return err
+			}
+			if bl := m.Blobs(); len(bl) > 0 {
+				digests, types := make([]string, len(bl)), make([]string, len(bl))
+				for i, d := range bl {
+					digests[i], types[i] = d.Digest, d.MediaType
+				}
+				if err := q.InsertImageVersionFiles(ctx, gendb.InsertImageVersionFilesParams{VersionID: v.ID, RepositoryID: n.Repo.ID, Image: n.Image, Digests: digests, MediaTypes: types}); err != nil {
+					return db.Translate(err)
+				}
 			}
 			if err := audit.Record(ctx, q, audit.Event{Action: "docker.push", Target: n.Full() + refSep(version) + version,
 				Details: map[string]any{"digest": digest, "mediaType": m.MediaType}}); err != nil {
@@ -178,15 +191,6 @@ func refSep(v string) string {
 		return "@"
 	}
 	return ":"
-}
-
-// packageName is the package an image is listed as: its path, or the
-// repository name for an image at the repository root.
-func packageName(n Name) string {
-	if n.Image == "" {
-		return n.Repo.Name
-	}
-	return n.Image
 }
 
 // GetManifest resolves a tag or digest under n.
@@ -248,11 +252,8 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 			}
 			versions = []string{reference}
 		}
-		if err := q.DeleteImageVersions(ctx, gendb.DeleteImageVersionsParams{RepositoryID: n.Repo.ID, Name: packageName(n), Versions: versions}); err != nil {
-			return db.Translate(err)
-		}
-		if err := q.DeleteEmptyImagePackage(ctx, gendb.DeleteEmptyImagePackageParams{RepositoryID: n.Repo.ID, Name: packageName(n)}); err != nil {
-			return db.Translate(err)
+		if err := packages.DeleteVersionsTx(ctx, q, n.Repo, packages.ImagePackage(n.Repo.Name, n.Image), versions); err != nil {
+			return err
 		}
 		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + refSep(reference) + reference})
 	})

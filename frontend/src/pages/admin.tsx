@@ -233,7 +233,7 @@ function EditUserDialog({ user, onClose, onDone }: { user: User; onClose: () => 
 }
 
 function Services() {
-  const list = useLoad(() => call(api.GET("/api/v1/admin/service-accounts")), []);
+  const list = useLoad(() => call(api.GET("/api/v1/admin/service-accounts", { params: { query: { limit: 500 } } })).then((p) => p.items), []);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState("");
   const [error, setError] = useState<Error | null>(null);
@@ -351,7 +351,7 @@ function CreateServiceDialog({ onClose, onDone }: { onClose: () => void; onDone:
 
 function ServiceTokensDialog({ name, onClose }: { name: string; onClose: () => void }) {
   const path = { name };
-  const tokens = useLoad(() => call(api.GET("/api/v1/admin/service-accounts/{name}/tokens", { params: { path } })), [name]);
+  const tokens = useLoad(() => call(api.GET("/api/v1/admin/service-accounts/{name}/tokens", { params: { path, query: { limit: 500 } } })).then((p) => p.items), [name]);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   if (creating)

@@ -8,7 +8,7 @@ const levels: Level[] = ["read", "write", "admin"];
 
 export function PermissionsPanel({ repo }: { repo: Repository }) {
   const name = repo.name;
-  const grants = useLoad(() => call(api.GET("/api/v1/repositories/{name}/permissions", { params: { path: { name } } })), [name]);
+  const grants = useLoad(() => call(api.GET("/api/v1/repositories/{name}/permissions", { params: { path: { name }, query: { limit: 500 } } })).then((p) => p.items), [name]);
   const [kind, setKind] = useState<"user" | "service">("user");
   const [who, setWho] = useState("");
   const [level, setLevel] = useState<Level>("read");

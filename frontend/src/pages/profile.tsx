@@ -109,7 +109,7 @@ function PasswordForm() {
 }
 
 function PersonalTokens() {
-  const tokens = useLoad(() => call(api.GET("/api/v1/me/tokens")), []);
+  const tokens = useLoad(() => call(api.GET("/api/v1/me/tokens", { params: { query: { limit: 500 } } })).then((p) => p.items), []);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   return (

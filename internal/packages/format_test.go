@@ -1,0 +1,80 @@
+package packages
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/domain"
+)
+
+// byLength orders versions by length, then lexically: enough to prove that
+// listings follow a format's order rather than push time.
+type byLength struct{}
+
+func (byLength) CompareVersions(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+func TestSortVersions(t *testing.T) {
+	t.Parallel()
+	vs := []Version{{Version: "10"}, {Version: "9"}, {Version: "100"}, {Version: "11"}}
+	sortVersions(byLength{}, vs)
+	var got []string
+	for _, v := range vs {
+		got = append(got, v.Version)
+	}
+	require.Equal(t, []string{"100", "11", "10", "9"}, got)
+}
+
+func TestDockerNames(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"app", "team/app", "a.b/c-d"} {
+		n, err := Docker{}.NormalizeName(ok)
+		require.NoError(t, err)
+		require.Equal(t, ok, n)
+	}
+	for _, bad := range []string{"", "App", "a//b", "/a", "a/", "a b"} {
+		_, err := Docker{}.NormalizeName(bad)
+		require.ErrorIs(t, err, domain.ErrInvalid, bad)
+	}
+	require.NoError(t, Docker{}.ValidateVersion("v1.0"))
+	require.NoError(t, Docker{}.ValidateVersion("sha256:"+strings.Repeat("a", 64)))
+	require.ErrorIs(t, Docker{}.ValidateVersion("-x"), domain.ErrInvalid)
+	require.Equal(t, "", ImageOf("r", ImagePackage("r", "")))
+	require.Equal(t, "a/b", ImageOf("r", ImagePackage("r", "a/b")))
+}
+
+func TestFilesNames(t *testing.T) {
+	t.Parallel()
+	n, err := Files{}.NormalizeName("/Docs/A.txt")
+	require.NoError(t, err)
+	require.Equal(t, "Docs/A.txt", n, "paths keep their case")
+	for _, bad := range []string{"", "/", "dir/", "a\x00b", "\xff", strings.Repeat("a", 1025)} {
+		_, err := Files{}.NormalizeName(bad)
+		require.ErrorIs(t, err, domain.ErrInvalid, bad)
+	}
+	require.NoError(t, Files{}.ValidateVersion(FilesVersion))
+	require.ErrorIs(t, Files{}.ValidateVersion("1.0"), domain.ErrInvalid)
+}
+
+// TestConnect: the connect texts fill in the server, repository and user,
+// and tell clients about plain HTTP.
+func TestConnect(t *testing.T) {
+	t.Parallel()
+	c := ConnectInfo{BaseURL: "http://k.example:8080", Host: "k.example:8080", Repository: "apps", User: "alice"}
+	steps := Docker{}.Connect(c)
+	require.Equal(t, "docker login k.example:8080 -u alice", steps[0].Snippet)
+	require.Contains(t, steps[1].Snippet, "docker push k.example:8080/apps/my-image:1.0")
+	require.NotContains(t, steps[3].Snippet, "--plain-http")
+	c.Insecure, c.User = true, ""
+	steps = Docker{}.Connect(c)
+	require.Equal(t, "docker login k.example:8080 -u <username>", steps[0].Snippet)
+	require.Contains(t, steps[3].Snippet, "helm push my-chart-0.1.0.tgz oci://k.example:8080/apps --plain-http")
+	require.Equal(t, `{ "insecure-registries": ["k.example:8080"] }`, steps[len(steps)-1].Snippet)
+	require.Equal(t, "curl -u <username>:<token> -O http://k.example:8080/api/files/apps/path/file.tar.gz", Files{}.Connect(c)[1].Snippet)
+}
