@@ -8,6 +8,7 @@ import (
 	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/packages"
 )
 
 // fileService is the files service over the server's database and store;
@@ -19,11 +20,8 @@ func (s *Server) fileService() *files.Service {
 // filesRepository loads a files repository for act through the decision
 // function and cleans the path the request names.
 func (s *Server) filesRepository(ctx context.Context, name string, act auth.Action, path string) (gendb.Repository, string, error) {
-	repo, err := s.Authz.Repository(ctx, auth.FromContext(ctx), name, act)
+	repo, err := s.repository(ctx, name, packages.TypeFiles, act)
 	if err != nil {
-		return gendb.Repository{}, "", err
-	}
-	if err := files.CheckRepository(repo); err != nil {
 		return gendb.Repository{}, "", err
 	}
 	p, err := files.CleanPath(path)

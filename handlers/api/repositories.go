@@ -62,7 +62,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 
 // GetRepository implements GET /api/v1/repositories/{name}.
 func (s *Server) GetRepository(ctx context.Context, req api.GetRepositoryRequestObject) (api.GetRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionRead)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) GetRepository(ctx context.Context, req api.GetRepositoryRequest
 
 // UpdateRepository implements PATCH /api/v1/repositories/{name}.
 func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryRequestObject) (api.UpdateRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryR
 
 // DeleteRepository implements DELETE /api/v1/repositories/{name}.
 func (s *Server) DeleteRepository(ctx context.Context, req api.DeleteRepositoryRequestObject) (api.DeleteRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}

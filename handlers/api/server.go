@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
@@ -41,6 +42,9 @@ type Server struct {
 	SecureCookies bool
 	// Registry serves the docker image views (docker.go).
 	Registry *registry.Service
+	// Kit resolves repositories with the REST rule and decorates errors,
+	// as for every protocol (handlers/kit).
+	Kit *kit.Kit
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -129,10 +133,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := auth.WithProtocol(r.Context(), "api")
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
-			ctx = context.WithValue(ctx, browserKey{}, true)
-		}
-		if r.Header.Get("X-Requested-With") != "" {
-			ctx = context.WithValue(ctx, browserKey{}, true)
 		}
 		r = r.WithContext(ctx)
 		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {

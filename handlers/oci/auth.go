@@ -260,7 +260,7 @@ func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Actio
 	if act == auth.ActionWrite {
 		scope = "repository:" + name + ":pull,push"
 	}
-	repo, err := h.authz.Repository(r.Context(), c.p, repoName, act)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, packages.TypeDocker, act)
 	if err != nil {
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			return registry.Name{}, h.challenge(r, scope, toError(err))
@@ -269,9 +269,6 @@ func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Actio
 	}
 	if c.claims != nil && !c.claims.allows(name, dockerAction(act)) {
 		return registry.Name{}, h.challenge(r, scope, CodeUnauthorized.WithDetail("token does not grant "+scope))
-	}
-	if repo.Type != packages.TypeDocker {
-		return registry.Name{}, CodeNameUnknown.WithDetail(fmt.Sprintf("repository %q is not a docker repository", repoName))
 	}
 	return registry.Name{Repo: repo, Image: image}, nil
 }
@@ -406,32 +403,25 @@ func (h *Handler) grant(ctx context.Context, p auth.Principal, scope string) (ac
 	if err != nil {
 		return accessEntry{}, false
 	}
-	repo, err := h.authz.Repository(ctx, p, repoName, auth.ActionRead)
-	if err != nil || repo.Type != packages.TypeDocker {
+	// One lookup answers every action: the level p may use on the
+	// repository (token scopes included).
+	repo, level, err := h.authz.Lookup(ctx, p, repoName)
+	if err != nil || level < auth.LevelRead || repo.Type != packages.TypeDocker {
 		return accessEntry{}, false
 	}
 	granted := []string{}
 	for _, a := range actions {
-		var act auth.Action
 		switch a {
-		case "pull":
-			act = auth.ActionRead
-		case "push":
-			act = auth.ActionWrite
-		case "delete":
-			act = auth.ActionDelete
+		case "pull", "push", "delete":
+			if level >= actionOf(a).Needs() && !slices.Contains(granted, a) {
+				granted = append(granted, a)
+			}
 		case "*":
 			for _, x := range []string{"pull", "push", "delete"} {
-				if ok, _ := h.authz.May(ctx, p, actionOf(x), repo); ok && !slices.Contains(granted, x) {
+				if level >= actionOf(x).Needs() && !slices.Contains(granted, x) {
 					granted = append(granted, x)
 				}
 			}
-			continue
-		default:
-			continue
-		}
-		if ok, _ := h.authz.May(ctx, p, act, repo); ok && !slices.Contains(granted, a) {
-			granted = append(granted, a)
 		}
 	}
 	if len(granted) == 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -110,7 +111,7 @@ func (h *Handler) resolveQuiet(r *http.Request, c caller, name string) (registry
 	if c.claims != nil && !c.claims.allows(name, "pull") {
 		return registry.Name{}, domain.ErrForbidden
 	}
-	repo, err := h.authz.Repository(r.Context(), c.p, repoName, auth.ActionRead)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, packages.TypeDocker, auth.ActionRead)
 	if err != nil {
 		return registry.Name{}, err
 	}
@@ -234,14 +235,7 @@ func (h *Handler) mayRead(r *http.Request, p auth.Principal, name string) bool {
 }
 
 // limitBody bounds what a request may add to a blob that already has
-// offset bytes (KODERA_MAX_UPLOAD_BYTES).
+// offset bytes: the kit's one upload limit (KODERA_MAX_UPLOAD_BYTES).
 func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request, offset int64) (io.Reader, error) {
-	if h.maxBlob <= 0 {
-		return r.Body, nil
-	}
-	remaining := h.maxBlob - offset
-	if r.ContentLength > remaining {
-		return nil, CodeBlobTooLarge.WithDetail(fmt.Sprintf("blobs are limited to %d bytes", h.maxBlob))
-	}
-	return http.MaxBytesReader(w, r.Body, max(remaining, 0)), nil
+	return h.kit.LimitBody(w, r, offset)
 }

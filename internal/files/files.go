@@ -90,6 +90,10 @@ func CheckRepository(repo gendb.Repository) error {
 	return nil
 }
 
+// StorageKey is where the content is stored, when the lookup read it ("" if
+// not): what a presigned download redirect names.
+func (e Entry) StorageKey() string { return e.storageKey }
+
 // Stat describes the file or folder at path ("" is the root folder).
 func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (Entry, error) {
 	if err := CheckRepository(repo); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/kodera-packages/kodera/handlers/api"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
@@ -38,13 +39,18 @@ func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	images := registry.New(d.Pool, d.Blobs, d.Log)
+	protocols := kit.New(kit.Deps{
+		Authn: d.Authn, Authz: d.Authz, Log: d.Log, Blobs: d.Blobs,
+		MaxUploadBytes: d.Config.MaxUploadBytes, Redirect: d.Config.Storage.Redirect,
+	})
 	apiServer := &api.Server{
+		Kit:  protocols,
 		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
 	}
-	return routes(d, reg, apiServer, images)
+	return routes(d, reg, apiServer, images, protocols)
 }
 
 // readyz answers 200 only when start-up finished and both Postgres and the
