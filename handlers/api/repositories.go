@@ -24,7 +24,7 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 		t := string(*prm.Type)
 		f.Type = &t
 	}
-	rows, total, err := packages.ListRepositories(ctx, s.Pool, v, f)
+	rows, total, err := s.Repositories.List(ctx, v, f)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the write scope and no repository limit")
 	}
 	b := req.Body
-	repo, err := packages.CreateRepository(ctx, s.Pool, packages.NewRepository{
+	repo, err := s.Repositories.Create(ctx, packages.NewRepository{
 		Name: b.Name, Type: string(b.Type), Description: deref(b.Description), Visibility: string(deref(b.Visibility)), OwnerID: &p.ID,
 	})
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryR
 		v := string(*b.Visibility)
 		c.Visibility = &v
 	}
-	repo, err = packages.UpdateRepository(ctx, s.Pool, repo, c)
+	repo, err = s.Repositories.Update(ctx, repo, c)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (s *Server) DeleteRepository(ctx context.Context, req api.DeleteRepositoryR
 	if err != nil {
 		return nil, err
 	}
-	if err := packages.DeleteRepository(ctx, s.Pool, repo); err != nil {
+	if err := s.Repositories.Delete(ctx, repo); err != nil {
 		return nil, err
 	}
 	return api.DeleteRepository204Response{}, nil

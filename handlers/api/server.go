@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -20,10 +19,12 @@ import (
 
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
-	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -32,8 +33,6 @@ var Version = "dev"
 
 // Server implements api.StrictServerInterface.
 type Server struct {
-	Pool     *pgxpool.Pool
-	Blobs    *blob.Store
 	Authn    *auth.Authenticator
 	Authz    *auth.Authorizer
 	Identity *identity.Service
@@ -42,6 +41,12 @@ type Server struct {
 	SecureCookies bool
 	// Registry serves the docker image views (docker.go).
 	Registry *registry.Service
+	// Repositories is repository CRUD (repositories.go).
+	Repositories *packages.Repositories
+	// Files serves the files views (files.go).
+	Files *files.Service
+	// Audit reads the audit trail (audit.go).
+	Audit *audit.Trail
 	// Kit resolves repositories with the REST rule and decorates errors,
 	// as for every protocol (handlers/kit).
 	Kit *kit.Kit

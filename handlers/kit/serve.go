@@ -51,9 +51,10 @@ type Content struct {
 // syntactically invalid Range, or one of another unit, is ignored (RFC
 // 9110 §14.2) and the whole content served.
 //
-// With KODERA_STORAGE_REDIRECT on and a store that presigns (S3), a full
-// GET is answered with 307 to a short-lived presigned URL instead; ranges
-// and conditionals then go to the store, which supports both.
+// With KODERA_STORAGE_REDIRECT on and a store that presigns (S3), a GET
+// that passed the conditionals is answered with 307 to a short-lived
+// presigned URL instead (HEAD is answered here); the client repeats its
+// Range to the store, which supports it.
 //
 // The caller sets its own headers (Cache-Control, checksums, nosniff)
 // before calling; ServeBlob sets ETag, Last-Modified, Content-Type,

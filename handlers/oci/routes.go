@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/registry"
@@ -23,7 +21,8 @@ import (
 // Deps is what the registry handler needs.
 type Deps struct {
 	Registry *registry.Service
-	Pool     *pgxpool.Pool // the token signing key lives in the settings table
+	// Tokens issues and verifies the registry's bearer tokens.
+	Tokens *auth.RegistryTokens
 	// Kit resolves repositories, serves blobs, bounds uploads
 	// (KODERA_MAX_UPLOAD_BYTES) and decorates errors.
 	Kit *kit.Kit
@@ -40,12 +39,12 @@ type Handler struct {
 	authz   *auth.Authorizer
 	log     *slog.Logger
 	baseURL string
-	keys    *signingKey
+	tokens  *auth.RegistryTokens
 }
 
 // New returns the /v2 handler; mount it on "/v2" and "/v2/*".
 func New(d Deps) *Handler {
-	return &Handler{svc: d.Registry, kit: d.Kit, authn: d.Kit.Authn, authz: d.Kit.Authz, log: d.Log, baseURL: d.BaseURL, keys: &signingKey{pool: d.Pool}}
+	return &Handler{svc: d.Registry, kit: d.Kit, authn: d.Kit.Authn, authz: d.Kit.Authz, log: d.Log, baseURL: d.BaseURL, tokens: d.Tokens}
 }
 
 // handlerFunc is a protocol handler: it returns an error instead of writing one.

@@ -56,7 +56,7 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 	}
 	if mount := q.Get("mount"); mount != "" && ocispec.IsDigest(mount) {
 		from := q.Get("from")
-		if c := callerOf(r); c.claims != nil && from != "" && !c.claims.allows(from, "pull") && h.mayRead(r, c.p, from) {
+		if c := callerOf(r); c.claims != nil && from != "" && !c.claims.Allows(from, "pull") && h.mayRead(r, c.p, from) {
 			// The token predates the mount: ask the client for one that
 			// also covers the source (what docker and distribution do).
 			scope := "repository:" + n.Full() + ":pull,push repository:" + from + ":pull"
@@ -108,7 +108,7 @@ func (h *Handler) resolveQuiet(r *http.Request, c caller, name string) (registry
 	if err != nil {
 		return registry.Name{}, err
 	}
-	if c.claims != nil && !c.claims.allows(name, "pull") {
+	if c.claims != nil && !c.claims.Allows(name, "pull") {
 		return registry.Name{}, domain.ErrForbidden
 	}
 	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, packages.TypeDocker, auth.ActionRead)

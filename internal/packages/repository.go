@@ -177,3 +177,32 @@ func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f
 	})
 	return rows, n, db.Translate(err)
 }
+
+// Repositories is repository CRUD over the database, built once per node
+// so handlers hold no pool. The methods are the functions above.
+type Repositories struct {
+	pool *pgxpool.Pool
+}
+
+// NewRepositories returns the repository service over the database.
+func NewRepositories(pool *pgxpool.Pool) *Repositories { return &Repositories{pool: pool} }
+
+// Create is CreateRepository.
+func (s *Repositories) Create(ctx context.Context, n NewRepository) (gendb.Repository, error) {
+	return CreateRepository(ctx, s.pool, n)
+}
+
+// Update is UpdateRepository.
+func (s *Repositories) Update(ctx context.Context, repo gendb.Repository, c RepositoryChange) (gendb.Repository, error) {
+	return UpdateRepository(ctx, s.pool, repo, c)
+}
+
+// Delete is DeleteRepository.
+func (s *Repositories) Delete(ctx context.Context, repo gendb.Repository) error {
+	return DeleteRepository(ctx, s.pool, repo)
+}
+
+// List is ListRepositories.
+func (s *Repositories) List(ctx context.Context, v auth.Visible, f RepositoryFilter) ([]gendb.ListVisibleRepositoriesRow, int64, error) {
+	return ListRepositories(ctx, s.pool, v, f)
+}

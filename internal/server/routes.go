@@ -13,12 +13,13 @@ import (
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/handlers/oci"
 	"github.com/kodera-packages/kodera/handlers/web"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // routes lists every mount of a node in one place.
-func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service, protocols *kit.Kit) (http.Handler, error) {
+func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service, fileService *files.Service, protocols *kit.Kit) (http.Handler, error) {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log))
 
@@ -30,7 +31,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 
 	registryHandler := oci.New(oci.Deps{
-		Registry: images, Pool: d.Pool, Kit: protocols, Log: d.Log, BaseURL: d.Config.BaseURL,
+		Registry: images, Tokens: auth.NewRegistryTokens(d.Pool), Kit: protocols, Log: d.Log, BaseURL: d.Config.BaseURL,
 	})
 	r.Handle("/v2", registryHandler)
 	r.Handle("/v2/*", registryHandler)
@@ -40,7 +41,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	}
 
 	r.Handle(filesh.Prefix+"*", filesh.New(filesh.Deps{
-		Files: files.New(d.Pool, d.Blobs), Kit: protocols, BaseURL: d.Config.BaseURL,
+		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
 
 	if err := web.Mount(r); err != nil {

@@ -15,10 +15,13 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -38,19 +41,23 @@ type Deps struct {
 func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Services are built once here; handlers hold them, never a pool.
 	images := registry.New(d.Pool, d.Blobs, d.Log)
+	fileService := files.New(d.Pool, d.Blobs)
 	protocols := kit.New(kit.Deps{
 		Authn: d.Authn, Authz: d.Authz, Log: d.Log, Blobs: d.Blobs,
 		MaxUploadBytes: d.Config.MaxUploadBytes, Redirect: d.Config.Storage.Redirect,
 	})
 	apiServer := &api.Server{
-		Kit:  protocols,
-		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Kit: protocols, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Repositories:  packages.NewRepositories(d.Pool),
+		Files:         fileService,
+		Audit:         audit.NewTrail(d.Pool),
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
 	}
-	return routes(d, reg, apiServer, images, protocols)
+	return routes(d, reg, apiServer, images, fileService, protocols)
 }
 
 // readyz answers 200 only when start-up finished and both Postgres and the
