@@ -58,6 +58,8 @@ type Deps struct {
 // Kit is the shared protocol machinery; see the package documentation.
 type Kit struct {
 	Deps
+	tokens tokenCache
+	now    func() time.Time // the token cache's clock; tests move it
 }
 
 // New returns a kit over d.
@@ -68,5 +70,5 @@ func New(d Deps) *Kit {
 	if d.RedirectTTL <= 0 {
 		d.RedirectTTL = time.Minute
 	}
-	return &Kit{Deps: d}
+	return &Kit{Deps: d, now: time.Now}
 }

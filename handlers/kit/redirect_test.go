@@ -59,4 +59,3 @@ func TestServeBlobRedirect(t *testing.T) {
 
 // plainDriver cannot presign (as the filesystem store).
 type plainDriver struct{ blob.Driver }
-
