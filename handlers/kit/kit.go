@@ -26,6 +26,12 @@
 //     went away, 5xx logged with the request id), then write only the body
 //     in the protocol's own format.
 //
+// The kit is on every protocol request's hot path, so it is measured
+// (scripts/bench/files.sh): authentication plus resolution is at most one
+// database round trip, and none for a repeated caller (an API token's
+// verification and, for reads, a repository lookup are remembered for two
+// seconds per node; writes and the REST API never use the lookup cache).
+//
 // Everything a format adds beyond that (its URL grammar, its metadata, its
 // error body) stays in its own package.
 package kit
@@ -58,8 +64,9 @@ type Deps struct {
 // Kit is the shared protocol machinery; see the package documentation.
 type Kit struct {
 	Deps
-	tokens tokenCache
-	now    func() time.Time // the token cache's clock; tests move it
+	tokens  tokenCache
+	lookups lookupCache
+	now     func() time.Time // the token cache's clock; tests move it
 }
 
 // New returns a kit over d.

@@ -31,6 +31,12 @@ func (k *Kit) Caller(r *http.Request) (*http.Request, auth.Principal, error) {
 // not read and ErrForbidden for one they may read but not change. typ is
 // the repository type the protocol serves ("" accepts any); another type
 // is ErrNotFound.
+//
+// The lookup behind it is one query (repository, the caller's grant, the
+// guest-access setting). For reads its answer is remembered for two
+// seconds per caller and name (lookupCacheTTL says why that is safe), so
+// together with Caller's token cache a repeated download costs no database
+// round trip before the format's own; writes always ask the database.
 func (k *Kit) Resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action) (gendb.Repository, error) {
 	return k.resolve(ctx, p, name, typ, act, false)
 }
@@ -44,7 +50,13 @@ func (k *Kit) ResolveREST(ctx context.Context, p auth.Principal, name, typ strin
 }
 
 func (k *Kit) resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action, rest bool) (gendb.Repository, error) {
-	repo, level, err := k.Authz.Lookup(ctx, p, name)
+	lookup := k.Authz.Lookup
+	if !rest && act == auth.ActionRead {
+		// Only reads: a write must see the repository's settings as they
+		// are now (an immutable switch may not lag).
+		lookup = k.lookup
+	}
+	repo, level, err := lookup(ctx, p, name)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return gendb.Repository{}, err
 	}
