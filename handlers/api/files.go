@@ -8,13 +8,13 @@ import (
 	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // filesRepository loads a files repository for act through the decision
 // function and cleans the path the request names.
 func (s *Server) filesRepository(ctx context.Context, name string, act auth.Action, path string) (gendb.Repository, string, error) {
-	repo, err := s.repository(ctx, name, packages.TypeFiles, act)
+	repo, err := s.repository(ctx, name, repository.TypeFiles, act)
 	if err != nil {
 		return gendb.Repository{}, "", err
 	}

@@ -7,7 +7,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // ListRepositories implements GET /api/v1/repositories: only what the
@@ -19,7 +19,7 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 	}
 	prm := req.Params
 	lim, off := page(prm.Limit, prm.Offset)
-	f := packages.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
+	f := repository.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
 	if prm.Type != nil {
 		t := string(*prm.Type)
 		f.Type = &t
@@ -48,7 +48,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the write scope and no repository limit")
 	}
 	b := req.Body
-	repo, err := s.Repositories.Create(ctx, packages.NewRepository{
+	repo, err := s.Repositories.Create(ctx, repository.NewRepository{
 		Name: b.Name, Type: string(b.Type), Description: deref(b.Description), Visibility: string(deref(b.Visibility)), OwnerID: &p.ID,
 	})
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryR
 		return nil, err
 	}
 	b := req.Body
-	c := packages.RepositoryChange{Description: b.Description, Immutable: b.Immutable}
+	c := repository.RepositoryChange{Description: b.Description, Immutable: b.Immutable}
 	if b.Visibility != nil {
 		v := string(*b.Visibility)
 		c.Visibility = &v

@@ -24,8 +24,8 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -42,7 +42,7 @@ type Server struct {
 	// Registry serves the docker image views (docker.go).
 	Registry *registry.Service
 	// Repositories is repository CRUD (repositories.go).
-	Repositories *packages.Repositories
+	Repositories *repository.Repositories
 	// Files serves the files views (files.go).
 	Files *files.Service
 	// Audit reads the audit trail (audit.go).

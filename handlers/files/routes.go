@@ -9,7 +9,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // request is what every endpoint gets once the URL is parsed and the caller
@@ -78,7 +78,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	repo, err := h.Kit.Resolve(r.Context(), principal, repoName, packages.TypeFiles, act)
+	repo, err := h.Kit.Resolve(r.Context(), principal, repoName, repository.TypeFiles, act)
 	if err != nil {
 		return err
 	}

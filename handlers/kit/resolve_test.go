@@ -15,7 +15,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // TestResolveRule is the one 404/401/403 rule, for a protocol endpoint and
@@ -35,7 +35,7 @@ func TestResolveRule(t *testing.T) {
 	}
 	owner := ids["owner"]
 	for _, r := range []struct{ name, typ, vis string }{{"pub", "files", "public"}, {"priv", "files", "private"}, {"img", "docker", "private"}} {
-		repo, err := packages.CreateRepository(ctx, pool, packages.NewRepository{Name: r.name, Type: r.typ, Visibility: r.vis, OwnerID: &owner})
+		repo, err := repository.CreateRepository(ctx, pool, repository.NewRepository{Name: r.name, Type: r.typ, Visibility: r.vis, OwnerID: &owner})
 		require.NoError(t, err)
 		reader := ids["reader"]
 		require.NoError(t, q.UpsertUserPermission(ctx, gendb.UpsertUserPermissionParams{RepositoryID: repo.ID, UserID: &reader, Level: "read"}))
@@ -77,7 +77,7 @@ func TestResolveRule(t *testing.T) {
 				if s.rest {
 					resolve = k.ResolveREST
 				}
-				repo, err := resolve(ctx, tc.p, tc.repo, packages.TypeFiles, tc.act)
+				repo, err := resolve(ctx, tc.p, tc.repo, repository.TypeFiles, tc.act)
 				if s.want == nil {
 					require.NoError(t, err, "rest=%v", s.rest)
 					require.Equal(t, tc.repo, repo.Name)
@@ -103,15 +103,15 @@ func TestResolveRule(t *testing.T) {
 		pool, err := db.Open(ctx, dbtest.New(t))
 		require.NoError(t, err)
 		t.Cleanup(pool.Close)
-		_, err = packages.CreateRepository(ctx, pool, packages.NewRepository{Name: "pub", Type: "files", Visibility: "public"})
+		_, err = repository.CreateRepository(ctx, pool, repository.NewRepository{Name: "pub", Type: "files", Visibility: "public"})
 		require.NoError(t, err)
 		off, _ := json.Marshal(false)
 		_, err = gendb.New(pool).InsertSettingIfAbsent(ctx, gendb.InsertSettingIfAbsentParams{Key: auth.SettingGuestAccess, Value: off})
 		require.NoError(t, err)
 		k := kit.New(kit.Deps{Authz: auth.NewAuthorizer(pool)})
-		_, err = k.Resolve(ctx, anon, "pub", packages.TypeFiles, auth.ActionRead)
+		_, err = k.Resolve(ctx, anon, "pub", repository.TypeFiles, auth.ActionRead)
 		require.ErrorIs(t, err, domain.ErrUnauthenticated)
-		_, err = k.ResolveREST(ctx, anon, "pub", packages.TypeFiles, auth.ActionRead)
+		_, err = k.ResolveREST(ctx, anon, "pub", repository.TypeFiles, auth.ActionRead)
 		require.ErrorIs(t, err, domain.ErrNotFound)
 	})
 }

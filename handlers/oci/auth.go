@@ -14,8 +14,8 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 type callerKey struct{}
@@ -154,7 +154,7 @@ func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Actio
 	if act == auth.ActionWrite {
 		scope = "repository:" + name + ":pull,push"
 	}
-	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, packages.TypeDocker, act)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, repository.TypeDocker, act)
 	if err != nil {
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			return registry.Name{}, h.challenge(r, scope, toError(err))
@@ -280,7 +280,7 @@ func (h *Handler) grant(ctx context.Context, p auth.Principal, scope string) (au
 	// One lookup answers every action: the level p may use on the
 	// repository (token scopes included).
 	repo, level, err := h.authz.Lookup(ctx, p, repoName)
-	if err != nil || level < auth.LevelRead || repo.Type != packages.TypeDocker {
+	if err != nil || level < auth.LevelRead || repo.Type != repository.TypeDocker {
 		return auth.RegistryAccess{}, false
 	}
 	granted := []string{}

@@ -11,8 +11,8 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 func uploadLocation(n registry.Name, id string) string {
@@ -111,7 +111,7 @@ func (h *Handler) resolveQuiet(r *http.Request, c caller, name string) (registry
 	if c.claims != nil && !c.claims.Allows(name, "pull") {
 		return registry.Name{}, domain.ErrForbidden
 	}
-	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, packages.TypeDocker, auth.ActionRead)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, repository.TypeDocker, auth.ActionRead)
 	if err != nil {
 		return registry.Name{}, err
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -50,7 +50,7 @@ func New(d Deps) (http.Handler, error) {
 	})
 	apiServer := &api.Server{
 		Kit: protocols, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
-		Repositories:  packages.NewRepositories(d.Pool),
+		Repositories:  repository.NewRepositories(d.Pool),
 		Files:         fileService,
 		Audit:         audit.NewTrail(d.Pool),
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),

@@ -1,6 +1,14 @@
-// Package packages is the generic package model every repository type
-// shares: repositories -> packages -> versions -> files -> blobs (DESIGN.md).
-package packages
+// Package repository holds what its name says: repositories (their names,
+// types, visibility and settings; create, update, delete, list) and the
+// blobs rows every repository's content points at (Blobs: content stored
+// once per digest, the row recording where). It was internal/packages,
+// a name that promised the generic package model (packages -> versions ->
+// files, DESIGN.md), which now lives there on its own.
+//
+// Handlers reach it through a service built once per node (Repositories);
+// the functions below take the pool for the callers that have one (tests,
+// the command line).
+package repository
 
 import (
 	"context"
