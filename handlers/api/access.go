@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
@@ -41,29 +40,14 @@ func requireAdmin(ctx context.Context) (auth.Principal, error) {
 	return p, nil
 }
 
-// repository loads a repository for an action through the decision
-// function. On the REST API a repository the caller may not read is 404
+// repository loads a repository of type typ ("" = any) for an action,
+// with the kit's REST rule: a repository the caller may not read is 404
 // for everyone, anonymous included (the protocol endpoints challenge
-// anonymous callers instead): the answer is the same error, body and
-// status as for a name that does not exist. Readable but not allowed is
-// 403, or 401 for an anonymous caller.
-func (s *Server) repository(ctx context.Context, name string, act auth.Action) (gendb.Repository, error) {
-	p := auth.FromContext(ctx)
-	repo, err := s.Authz.Repository(ctx, p, name, auth.ActionRead)
-	if err != nil {
-		if errors.Is(err, domain.ErrUnauthenticated) || errors.Is(err, domain.ErrNotFound) {
-			return gendb.Repository{}, repositoryNotFound(name)
-		}
-		return gendb.Repository{}, err
-	}
-	if act == auth.ActionRead {
-		return repo, nil
-	}
-	return s.Authz.Repository(ctx, p, name, act)
-}
-
-func repositoryNotFound(name string) error {
-	return domain.Errorf(domain.ErrNotFound, "repository %q not found", name)
+// anonymous callers instead), with the same body as a name that does not
+// exist. Readable but not allowed is 403, or 401 for an anonymous caller;
+// another type is 404 saying so.
+func (s *Server) repository(ctx context.Context, name, typ string, act auth.Action) (gendb.Repository, error) {
+	return s.Kit.ResolveREST(ctx, auth.FromContext(ctx), name, typ, act)
 }
 
 type sessionCookieKey struct{}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/audit"
 )
 
@@ -15,7 +14,7 @@ func (s *Server) ListAuditEvents(ctx context.Context, req api.ListAuditEventsReq
 	}
 	prm := req.Params
 	lim, off := page(prm.Limit, prm.Offset)
-	events, total, err := audit.List(ctx, gendb.New(s.Pool), audit.Filter{
+	events, total, err := s.Audit.List(ctx, audit.Filter{
 		Actor: deref(prm.Actor), Action: deref(prm.Action), Since: prm.Since, Until: prm.Until,
 		Limit: lim, Offset: off,
 	})

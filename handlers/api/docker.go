@@ -10,21 +10,14 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // dockerRepository loads a docker repository for an action through the
 // decision function; other types are 404 like absent ones.
 func (s *Server) dockerRepository(ctx context.Context, name string, act auth.Action) (gendb.Repository, error) {
-	repo, err := s.Authz.Repository(ctx, auth.FromContext(ctx), name, act)
-	if err != nil {
-		return gendb.Repository{}, err
-	}
-	if repo.Type != packages.TypeDocker {
-		return gendb.Repository{}, domain.Errorf(domain.ErrNotFound, "repository %q is not a docker repository", name)
-	}
-	return repo, nil
+	return s.repository(ctx, name, repository.TypeDocker, act)
 }
 
 // imageName resolves an image path parameter ("_" = the repository root).

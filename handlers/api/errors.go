@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,7 +15,7 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -30,16 +29,14 @@ func problemFor(err error) (status int, detail string) {
 	return status, detail
 }
 
-// WriteProblem writes err as an RFC 7807 document. Internal errors are
-// logged with the request id and answered without any detail.
+// WriteProblem writes err as an RFC 7807 document, after the kit's
+// headers (the challenge of a 401: Basic, or for the UI's requests a
+// Bearer one that opens no browser dialog; Retry-After) and logging:
+// internal errors are logged with the request id and answered without any
+// detail.
 func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := problemFor(err)
-	if after, ok := auth.RetryAfter(err); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(after))
-	}
-	if status >= 500 {
-		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
-	}
+	status = kit.Decorate(log, w, r, err, status, "")
 	writeProblem(w, r.Context(), status, detail)
 }
 
@@ -52,26 +49,11 @@ func writeProblem(w http.ResponseWriter, ctx context.Context, status int, detail
 	if reqID != "" {
 		p.RequestId = &reqID
 	}
-	if status == http.StatusUnauthorized {
-		// A Basic challenge makes browsers open their own login dialog
-		// over the UI, so requests from the UI (session cookie or
-		// X-Requested-With) get a Bearer challenge, which they do not.
-		if fromBrowser, _ := ctx.Value(browserKey{}).(bool); fromBrowser {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="kodera"`)
-		} else {
-			w.Header().Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
-		}
-	}
-	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", strconv.Itoa(60))
-	}
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
 }
-
-// browserKey marks requests sent by the web UI.
-type browserKey struct{}
 
 // requestError answers a request the generated code could not decode.
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error) {

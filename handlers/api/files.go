@@ -8,22 +8,14 @@ import (
 	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
-
-// fileService is the files service over the server's database and store;
-// it holds no state, so building it per call costs nothing.
-func (s *Server) fileService() *files.Service {
-	return files.New(s.Pool, s.Blobs)
-}
 
 // filesRepository loads a files repository for act through the decision
 // function and cleans the path the request names.
 func (s *Server) filesRepository(ctx context.Context, name string, act auth.Action, path string) (gendb.Repository, string, error) {
-	repo, err := s.Authz.Repository(ctx, auth.FromContext(ctx), name, act)
+	repo, err := s.repository(ctx, name, repository.TypeFiles, act)
 	if err != nil {
-		return gendb.Repository{}, "", err
-	}
-	if err := files.CheckRepository(repo); err != nil {
 		return gendb.Repository{}, "", err
 	}
 	p, err := files.CleanPath(path)
@@ -43,7 +35,7 @@ func (s *Server) ListFiles(ctx context.Context, req api.ListFilesRequestObject) 
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
 	}
-	page, err := s.fileService().List(ctx, repo, p, valueOf(req.Params.Cursor), limit)
+	page, err := s.Files.List(ctx, repo, p, valueOf(req.Params.Cursor), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +59,7 @@ func (s *Server) GetFileDetails(ctx context.Context, req api.GetFileDetailsReque
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.fileService().Stat(ctx, repo, p)
+	e, err := s.Files.Stat(ctx, repo, p)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +72,7 @@ func (s *Server) DeleteFile(ctx context.Context, req api.DeleteFileRequestObject
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.fileService().Delete(ctx, repo, p); err != nil {
+	if _, err := s.Files.Delete(ctx, repo, p); err != nil {
 		return nil, err
 	}
 	return api.DeleteFile204Response{}, nil
@@ -96,7 +88,7 @@ func (s *Server) MoveFile(ctx context.Context, req api.MoveFileRequestObject) (a
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.fileService().Move(ctx, repo, from, to)
+	e, err := s.Files.Move(ctx, repo, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -174,8 +174,11 @@ func TestFilesAPI(t *testing.T) {
 	require.Equal(t, 400, f.call("POST", base+"/move", `{"from":"archive","to":"../x"}`, "alice", nil))
 	require.Equal(t, 404, f.call("POST", base+"/move", `{"from":"missing","to":"x"}`, "alice", nil))
 
-	// Access: outsiders see nothing, readers cannot change anything.
-	require.Equal(t, 401, f.call("GET", base, "", "", nil))
+	// Access: outsiders see nothing, readers cannot change anything. On
+	// the REST API an unreadable repository is 404 for everyone, the
+	// anonymous caller included, exactly like GET /repositories/{name}.
+	require.Equal(t, 404, f.call("GET", base, "", "", nil))
+	require.Equal(t, 404, f.call("GET", "/api/v1/repositories/tree", "", "", nil))
 	require.Equal(t, 404, f.call("GET", base, "", "bob:bob-password-123", nil))
 	require.Equal(t, 404, f.call("DELETE", base+"?path=archive", "", "bob:bob-password-123", nil))
 	require.Equal(t, 200, f.call("GET", base, "", "carol:carol-password-123", nil))

@@ -16,11 +16,9 @@ import (
 // format, answered by internal/packages; formats keep richer views of
 // their own beside them (docker.go).
 
-func (s *Server) packages() *packages.Service { return packages.NewService(s.Pool) }
-
 // ListPackages implements GET /api/v1/repositories/{name}/packages.
 func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestObject) (api.ListPackagesResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionRead)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +30,7 @@ func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestOb
 	if err := cleanText("q", filter); err != nil {
 		return nil, err
 	}
-	pkgs, total, err := s.packages().ListPackages(ctx, repo, filter, lim, off)
+	pkgs, total, err := s.Packages.ListPackages(ctx, repo, filter, lim, off)
 	if err != nil {
 		return nil, err
 	}
@@ -45,12 +43,12 @@ func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestOb
 
 // GetPackage implements GET /api/v1/repositories/{name}/packages/{package}.
 func (s *Server) GetPackage(ctx context.Context, req api.GetPackageRequestObject) (api.GetPackageResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionRead)
 	if err != nil {
 		return nil, err
 	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	svc := s.packages()
+	svc := s.Packages
 	pkg, err := svc.GetPackage(ctx, repo, req.Package)
 	if err != nil {
 		return nil, err
@@ -68,14 +66,14 @@ func (s *Server) GetPackage(ctx context.Context, req api.GetPackageRequestObject
 
 // GetPackageVersion implements GET /api/v1/repositories/{name}/packages/{package}/versions/{version}.
 func (s *Server) GetPackageVersion(ctx context.Context, req api.GetPackageVersionRequestObject) (api.GetPackageVersionResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionRead)
 	if err != nil {
 		return nil, err
 	}
 	if err := cleanText("version", req.Version); err != nil {
 		return nil, err
 	}
-	pkg, v, files, err := s.packages().GetVersion(ctx, repo, req.Package, req.Version)
+	pkg, v, files, err := s.Packages.GetVersion(ctx, repo, req.Package, req.Version)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 
 // ListPermissions implements GET /api/v1/repositories/{name}/permissions.
 func (s *Server) ListPermissions(ctx context.Context, req api.ListPermissionsRequestObject) (api.ListPermissionsResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (s *Server) ListPermissions(ctx context.Context, req api.ListPermissionsReq
 
 // PutPermission implements PUT /api/v1/repositories/{name}/permissions/{principal}.
 func (s *Server) PutPermission(ctx context.Context, req api.PutPermissionRequestObject) (api.PutPermissionResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Server) PutPermission(ctx context.Context, req api.PutPermissionRequest
 
 // DeletePermission implements DELETE /api/v1/repositories/{name}/permissions/{principal}.
 func (s *Server) DeletePermission(ctx context.Context, req api.DeletePermissionRequestObject) (api.DeletePermissionResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // ListRepositories implements GET /api/v1/repositories: only what the
@@ -19,12 +19,12 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 	}
 	prm := req.Params
 	lim, off := page(prm.Limit, prm.Offset)
-	f := packages.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
+	f := repository.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
 	if prm.Type != nil {
 		t := string(*prm.Type)
 		f.Type = &t
 	}
-	rows, total, err := packages.ListRepositories(ctx, s.Pool, v, f)
+	rows, total, err := s.Repositories.List(ctx, v, f)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the admin scope and no repository limit")
 	}
 	b := req.Body
-	repo, err := packages.CreateRepository(ctx, s.Pool, packages.NewRepository{
+	repo, err := s.Repositories.Create(ctx, repository.NewRepository{
 		Name: b.Name, Type: string(b.Type), Description: deref(b.Description), Visibility: string(deref(b.Visibility)), OwnerID: &p.ID,
 	})
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 
 // GetRepository implements GET /api/v1/repositories/{name}.
 func (s *Server) GetRepository(ctx context.Context, req api.GetRepositoryRequestObject) (api.GetRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionRead)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionRead)
 	if err != nil {
 		return nil, err
 	}
@@ -72,17 +72,17 @@ func (s *Server) GetRepository(ctx context.Context, req api.GetRepositoryRequest
 
 // UpdateRepository implements PATCH /api/v1/repositories/{name}.
 func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryRequestObject) (api.UpdateRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}
 	b := req.Body
-	c := packages.RepositoryChange{Description: b.Description, Immutable: b.Immutable}
+	c := repository.RepositoryChange{Description: b.Description, Immutable: b.Immutable}
 	if b.Visibility != nil {
 		v := string(*b.Visibility)
 		c.Visibility = &v
 	}
-	repo, err = packages.UpdateRepository(ctx, s.Pool, repo, c)
+	repo, err = s.Repositories.Update(ctx, repo, c)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +92,11 @@ func (s *Server) UpdateRepository(ctx context.Context, req api.UpdateRepositoryR
 
 // DeleteRepository implements DELETE /api/v1/repositories/{name}.
 func (s *Server) DeleteRepository(ctx context.Context, req api.DeleteRepositoryRequestObject) (api.DeleteRepositoryResponseObject, error) {
-	repo, err := s.repository(ctx, req.Name, auth.ActionAdmin)
+	repo, err := s.repository(ctx, req.Name, "", auth.ActionAdmin)
 	if err != nil {
 		return nil, err
 	}
-	if err := packages.DeleteRepository(ctx, s.Pool, repo); err != nil {
+	if err := s.Repositories.Delete(ctx, repo); err != nil {
 		return nil, err
 	}
 	return api.DeleteRepository204Response{}, nil

@@ -14,19 +14,22 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
-	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/jsoncheck"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -34,8 +37,6 @@ var Version = "dev"
 
 // Server implements api.StrictServerInterface.
 type Server struct {
-	Pool     *pgxpool.Pool
-	Blobs    *blob.Store
 	Authn    *auth.Authenticator
 	Authz    *auth.Authorizer
 	Identity *identity.Service
@@ -44,6 +45,17 @@ type Server struct {
 	SecureCookies bool
 	// Registry serves the docker image views (docker.go).
 	Registry *registry.Service
+	// Repositories is repository CRUD (repositories.go).
+	Repositories *repository.Repositories
+	// Packages answers the generic package views of every format (packages.go).
+	Packages *packages.Service
+	// Files serves the files views (files.go).
+	Files *files.Service
+	// Audit reads the audit trail (audit.go).
+	Audit *audit.Trail
+	// Kit resolves repositories with the REST rule and decorates errors,
+	// as for every protocol (handlers/kit).
+	Kit *kit.Kit
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -178,10 +190,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := auth.WithProtocol(r.Context(), "api")
 		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" {
 			ctx = context.WithValue(ctx, sessionCookieKey{}, c.Value)
-			ctx = context.WithValue(ctx, browserKey{}, true)
-		}
-		if r.Header.Get("X-Requested-With") != "" {
-			ctx = context.WithValue(ctx, browserKey{}, true)
 		}
 		r = r.WithContext(ctx)
 		if r.URL.Path == "/api/v1/auth/login" || r.URL.Path == "/api/v1/auth/logout" {

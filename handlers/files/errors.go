@@ -4,72 +4,42 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/kodera-packages/kodera/internal/auth"
-	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/handlers/kit"
 )
 
 var errMethod = errors.New("method not allowed")
 
-// statusFor is the protocol's one error table.
+// statusFor is the protocol's own error table, over the kit's generic one.
 func statusFor(err error) (status int, msg string) {
-	msg, _ = domain.PublicMessage(err)
-	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, "method not allowed"
-	case errors.As(err, &tooLarge):
-		return http.StatusRequestEntityTooLarge, "the upload exceeds the size limit"
 	case errors.Is(err, errPrecondition), errors.Is(err, errIfMatch):
 		return http.StatusPreconditionFailed, err.Error()
-	case errors.Is(err, errTooLarge):
-		return http.StatusRequestEntityTooLarge, errTooLarge.Error()
 	}
-	status, public := domain.HTTPStatus(err)
-	if !public {
+	status, msg = kit.Status(err)
+	if msg == "" {
 		msg = strings.ToLower(http.StatusText(status))
 	}
 	return status, msg
 }
 
 // writeError answers err: plain text, or JSON for clients that accept it.
-// A 401 carries the Basic challenge so that curl and wget retry with the
-// credentials they were given; a 500 is logged with the request id and
-// says nothing internal.
+// The kit adds the headers every protocol shares (the Basic challenge on a
+// 401, so that curl and wget retry with the credentials they were given;
+// Retry-After; the log line of a 5xx, which says nothing internal here).
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := statusFor(err)
+	status = h.Kit.Decorate(w, r, err, status, "")
 	reqID := middleware.GetReqID(r.Context())
-	if status >= 500 {
-		h.Log.ErrorContext(r.Context(), "files request failed", "err", err, "request_id", reqID, "method", r.Method, "path", r.URL.Path)
-	}
 	hdr := w.Header()
-	switch {
-	case status == http.StatusUnauthorized && r.Header.Get("X-Requested-With") != "":
-		// The UI's own requests: a Basic challenge would open the
-		// browser's login dialog over it.
-		hdr.Set("WWW-Authenticate", `Bearer realm="kodera"`)
-	case status == http.StatusUnauthorized:
-		hdr.Set("WWW-Authenticate", `Basic realm="kodera", charset="UTF-8"`)
-	case status == http.StatusTooManyRequests:
-		after, ok := auth.RetryAfter(err)
-		if !ok {
-			after = 60
-		}
-		hdr.Set("Retry-After", strconv.Itoa(after))
-	}
-	// Headers set for a response that was going to be a file must not
-	// describe the error.
-	for _, k := range []string{"Content-Disposition", "ETag", "Last-Modified", "Content-Encoding", "Content-Length",
-		"X-Checksum-Sha256", "X-Checksum-Sha1", "X-Checksum-Md5"} {
-		hdr.Del(k)
-	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", "no-store")
-	if wantsJSON(r) {
+	if kit.WantsJSON(r) {
 		hdr.Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		type item struct {
@@ -83,9 +53,4 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	hdr.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(msg + "\n"))
-}
-
-// wantsJSON reports whether the client asked for JSON.
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }

@@ -8,15 +8,15 @@
 //   - DELETE removes a file or a folder with everything below it;
 //   - POST with multipart/form-data stores several files into a folder.
 //
-// Errors are plain text, or {"errors":[{"status":..,"message":..}]} for
+// The repository lookup, downloads, the upload limit and the error headers
+// come from handlers/kit. Errors are plain text, or {"errors":[{"status":..,"message":..}]} for
 // clients that accept JSON (errors.go).
 package files
 
 import (
-	"log/slog"
 	"net/http"
 
-	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/files"
 )
 
@@ -26,14 +26,12 @@ const Prefix = "/api/files/"
 // Deps is what the protocol handler needs.
 type Deps struct {
 	Files *files.Service
-	Authn *auth.Authenticator
-	Authz *auth.Authorizer
-	Log   *slog.Logger
+	// Kit resolves repositories, serves content, bounds uploads
+	// (KODERA_MAX_UPLOAD_BYTES) and decorates errors.
+	Kit *kit.Kit
 	// BaseURL is the node's external URL without a trailing slash, or ""
 	// to answer with path-only URLs.
 	BaseURL string
-	// MaxUploadBytes bounds one uploaded file (a multipart body as a whole).
-	MaxUploadBytes int64
 }
 
 type handler struct {

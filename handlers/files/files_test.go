@@ -16,7 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	filesh "github.com/kodera-packages/kodera/handlers/files"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/db"
 )
 
@@ -63,6 +63,10 @@ func TestCalls(t *testing.T) {
 			wantBody: "files\n", wantHeader: map[string]string{"Content-Range": "bytes 7-12/13"}},
 		{name: "suffix range", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"Range", "bytes=-3"}, want: 206, wantBody: "es\n"},
 		{name: "range not satisfiable", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"Range", "bytes=100-"}, want: 416},
+		{name: "zero suffix range", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"Range", "bytes=-0"}, want: 416,
+			wantHeader: map[string]string{"Content-Range": "bytes */13"}, wantBody: "range not satisfiable"},
+		{name: "two ranges", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"Range", "bytes=0-1, 7-8"}, want: 206,
+			wantBody: "Content-Range: bytes 7-8/13"},
 		{name: "if-none-match", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"If-None-Match", `"` + sum256(hello) + `"`}, want: 304},
 		{name: "if-none-match other", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"If-None-Match", `"abc"`}, want: 200},
 		{name: "if-modified-since", method: "GET", path: "/priv/dir/sub/hello.txt", hdr: []string{"If-Modified-Since", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)}, want: 304},
@@ -274,7 +278,7 @@ func TestAttachment(t *testing.T) {
 		"100%.txt":       `attachment; filename="100_.txt"; filename*=UTF-8''100%25.txt`,
 		"semi;colon.txt": `attachment; filename="semi;colon.txt"`,
 	} {
-		require.Equal(t, want, filesh.Attachment(name), name)
+		require.Equal(t, want, kit.Attachment(name), name)
 	}
 }
 

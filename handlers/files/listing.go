@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/files"
 )
 
@@ -36,7 +37,7 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, req *request) err
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if r.URL.Query().Has("list") || wantsJSON(r) {
+	if r.URL.Query().Has("list") || kit.WantsJSON(r) {
 		// The REST API's FileList, field for field; the next page's URL
 		// is in the Link header (RFC 8288) for clients that follow links.
 		out := listJSON{Repository: req.repo.Name, Path: req.path, Items: make([]entryJSON, 0, len(page.Items)), NextCursor: page.Next}

@@ -9,6 +9,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // request is what every endpoint gets once the URL is parsed and the caller
@@ -40,7 +41,7 @@ func (h *handler) route(method string) (endpoint, auth.Action, bool) {
 
 // ServeHTTP parses /api/files/{repo}/{path}, authenticates the caller, asks
 // the decision function, and runs the method's endpoint; any error is
-// written once, by writeError.
+// written once, by writeError. The decision is the kit's (Resolve).
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(auth.WithProtocol(r.Context(), "files"))
 	if err := h.serve(w, r); err != nil {
@@ -73,17 +74,13 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) error {
 	// A session cookie on PUT, POST or DELETE needs its X-CSRF-Token
 	// header: Authenticate checks it, since a cross-site form could
 	// otherwise POST multipart/form-data with the cookie attached.
-	principal, err := h.Authn.Authenticate(r)
+	r, principal, err := h.Kit.Caller(r)
 	if err != nil {
 		return err
 	}
-	ctx := auth.WithPrincipal(r.Context(), principal)
-	repo, err := h.Authz.Repository(ctx, principal, repoName, act)
+	repo, err := h.Kit.Resolve(r.Context(), principal, repoName, repository.TypeFiles, act)
 	if err != nil {
 		return err
 	}
-	if err := files.CheckRepository(repo); err != nil {
-		return err
-	}
-	return fn(w, r.WithContext(ctx), &request{repo: repo, path: p, slash: slash})
+	return fn(w, r, &request{repo: repo, path: p, slash: slash})
 }

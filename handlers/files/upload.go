@@ -14,7 +14,6 @@ import (
 )
 
 var (
-	errTooLarge     = errors.New("the upload exceeds the size limit")
 	errPrecondition = errors.New("the path exists (If-None-Match: *)")
 	errIfMatch      = errors.New("the stored file does not match If-Match")
 )
@@ -96,12 +95,9 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		}
 		return writeJSON(w, http.StatusCreated, h.describe(req, e))
 	}
-	if h.MaxUploadBytes > 0 && r.ContentLength > h.MaxUploadBytes {
-		return errTooLarge
-	}
-	body := io.Reader(r.Body)
-	if h.MaxUploadBytes > 0 {
-		body = http.MaxBytesReader(w, r.Body, h.MaxUploadBytes)
+	body, err := h.Kit.LimitBody(w, r, 0)
+	if err != nil {
+		return err
 	}
 	res, err := h.Files.Put(ctx, req.repo, req.path, body, r.ContentLength, files.PutOptions{
 		Checksums: files.Checksums{
@@ -137,12 +133,11 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 // they arrive, never buffered). ?override=false applies to each file.
 func (h *handler) postMultipart(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if h.MaxUploadBytes > 0 && r.ContentLength > h.MaxUploadBytes {
-		return errTooLarge
+	body, err := h.Kit.LimitBody(w, r, 0)
+	if err != nil {
+		return err
 	}
-	if h.MaxUploadBytes > 0 {
-		r.Body = http.MaxBytesReader(w, r.Body, h.MaxUploadBytes)
-	}
+	r.Body = body
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return domain.Errorf(domain.ErrInvalid, "expected a multipart/form-data body")

@@ -2,8 +2,6 @@ package oci
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,119 +9,15 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
-	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
 	"github.com/kodera-packages/kodera/internal/origin"
-	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
-
-// tokenTTL is the lifetime of a registry token; clients fetch a new one
-// on the next 401.
-const tokenTTL = 5 * time.Minute
-
-// settingTokenKey is the settings key of the HMAC key all nodes sign with.
-const settingTokenKey = "registryTokenKey"
-
-// signingKey loads (or creates, once for all nodes) the HMAC key.
-type signingKey struct {
-	pool *pgxpool.Pool
-	mu   sync.Mutex
-	key  []byte
-}
-
-func (k *signingKey) get(ctx context.Context) ([]byte, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.key != nil {
-		return k.key, nil
-	}
-	fresh := make([]byte, 32)
-	_, _ = rand.Read(fresh)
-	val, _ := json.Marshal(base64.StdEncoding.EncodeToString(fresh))
-	raw, err := gendb.New(k.pool).InsertSettingIfAbsent(ctx, gendb.InsertSettingIfAbsentParams{Key: settingTokenKey, Value: val})
-	if err != nil {
-		return nil, db.Translate(err)
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("oci: token key setting: %w", err)
-	}
-	key, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("oci: token key setting is not a base64 key")
-	}
-	k.key = key
-	return key, nil
-}
-
-// accessEntry is one grant in a registry token (Docker token spec "access").
-type accessEntry struct {
-	Type    string   `json:"type"`
-	Name    string   `json:"name"`
-	Actions []string `json:"actions"`
-}
-
-// claims is a registry token: the grants plus who they were issued to, so
-// requests carrying it are still checked against the decision function
-// (and the principal re-checked against the database: see authenticate).
-type claims struct {
-	jwt.RegisteredClaims
-	Access []accessEntry `json:"access"`
-	Kind   auth.Kind     `json:"kkd"`
-	UID    int64         `json:"kid"`
-	Admin  bool          `json:"kad,omitempty"`
-	Limits *tokenClaim   `json:"klt,omitempty"`
-	Via    string        `json:"kvia,omitempty"`
-	// CV is the user's credential version for a token obtained with a
-	// password or session: a password change ends the token.
-	CV int64 `json:"kcv,omitempty"`
-}
-
-// tokenClaim is the personal or service token a registry token was minted
-// from, with the limits it carries.
-type tokenClaim struct {
-	ID    int64    `json:"id"`
-	Write bool     `json:"w,omitempty"`
-	Repos []string `json:"r,omitempty"`
-}
-
-func newClaims(p auth.Principal) claims {
-	c := claims{Kind: p.Kind, UID: p.ID, Admin: p.Admin, Via: p.Via, CV: p.CredentialVersion}
-	if t := p.Token; t != nil {
-		c.Limits = &tokenClaim{ID: t.ID, Write: t.Write, Repos: t.Repositories}
-	}
-	return c
-}
-
-func (c *claims) principal() auth.Principal {
-	if c.Kind == auth.KindAnonymous || c.Kind == "" {
-		return auth.Anonymous()
-	}
-	p := auth.Principal{Kind: c.Kind, ID: c.UID, Name: c.Subject, Admin: c.Admin, Via: c.Via, CredentialVersion: c.CV}
-	if t := c.Limits; t != nil {
-		p.Token = &auth.TokenLimits{ID: t.ID, Write: t.Write, Repositories: t.Repos}
-	}
-	return p
-}
-
-func (c *claims) allows(name, action string) bool {
-	for _, a := range c.Access {
-		if a.Type == "repository" && a.Name == name && (slices.Contains(a.Actions, action) || slices.Contains(a.Actions, "*")) {
-			return true
-		}
-	}
-	return false
-}
 
 type callerKey struct{}
 
@@ -137,7 +31,7 @@ func callerOf(r *http.Request) caller {
 // the grants the token carries.
 type caller struct {
 	p      auth.Principal
-	claims *claims
+	claims *auth.RegistryClaims
 }
 
 // authenticate resolves a request's credentials: a registry token, or any
@@ -145,20 +39,17 @@ type caller struct {
 // Bearer kp_ token, session cookie).
 func (h *Handler) authenticate(r *http.Request) (caller, error) {
 	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !auth.IsToken(strings.TrimSpace(v)) {
-		key, err := h.keys.get(r.Context())
+		c, err := h.tokens.Parse(r.Context(), strings.TrimSpace(v))
+		if errors.Is(err, domain.ErrUnauthenticated) {
+			return caller{}, h.challenge(r, "", CodeUnauthorized.Err(err))
+		}
 		if err != nil {
 			return caller{}, err
-		}
-		c := &claims{}
-		_, err = jwt.ParseWithClaims(strings.TrimSpace(v), c, func(*jwt.Token) (any, error) { return key, nil },
-			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithIssuer("kodera"), jwt.WithExpirationRequired())
-		if err != nil {
-			return caller{}, h.challenge(r, "", CodeUnauthorized.Err(fmt.Errorf("registry token: %w", err)))
 		}
 		// The token outlives no change to what it was issued for: a
 		// disabled account, a revoked or expired personal token or a
 		// password change ends it.
-		p, err := h.authn.Revalidate(r.Context(), c.principal())
+		p, err := h.authn.Revalidate(r.Context(), c.Principal())
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			return caller{}, h.challenge(r, "", toError(err))
 		}
@@ -263,18 +154,15 @@ func (h *Handler) resolve(r *http.Request, c caller, name string, act auth.Actio
 	if act == auth.ActionWrite {
 		scope = "repository:" + name + ":pull,push"
 	}
-	repo, err := h.authz.Repository(r.Context(), c.p, repoName, act)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, repository.TypeDocker, act)
 	if err != nil {
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			return registry.Name{}, h.challenge(r, scope, toError(err))
 		}
 		return registry.Name{}, err
 	}
-	if c.claims != nil && !c.claims.allows(name, dockerAction(act)) {
+	if c.claims != nil && !c.claims.Allows(name, dockerAction(act)) {
 		return registry.Name{}, h.challenge(r, scope, CodeUnauthorized.WithDetail("token does not grant "+scope))
-	}
-	if repo.Type != packages.TypeDocker {
-		return registry.Name{}, CodeNameUnknown.WithDetail(fmt.Sprintf("repository %q is not a docker repository", repoName))
 	}
 	return registry.Name{Repo: repo, Image: image}, nil
 }
@@ -337,7 +225,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 			return e
 		}
 	}
-	var access []accessEntry
+	var access []auth.RegistryAccess
 	for _, s := range scopes {
 		for _, one := range strings.Fields(s) {
 			if a, ok := h.grant(r.Context(), p, one); ok {
@@ -345,31 +233,11 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	key, err := h.keys.get(r.Context())
+	signed, exp, err := h.tokens.Issue(r.Context(), p, h.service(r), access)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	exp := now.Add(tokenTTL)
-	if p.Token != nil && p.Token.ExpiresAt != nil && p.Token.ExpiresAt.Before(exp) {
-		exp = *p.Token.ExpiresAt // never outlive the token it was minted from
-	}
-	jti := make([]byte, 12)
-	_, _ = rand.Read(jti)
-	c := newClaims(p)
-	c.RegisteredClaims = jwt.RegisteredClaims{
-		Issuer: "kodera", Subject: p.Name, Audience: jwt.ClaimStrings{h.service(r)},
-		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
-		ExpiresAt: jwt.NewNumericDate(exp), ID: base64.RawURLEncoding.EncodeToString(jti),
-	}
-	c.Access = access
-	if c.Access == nil {
-		c.Access = []accessEntry{}
-	}
-	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(key)
-	if err != nil {
-		return err
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	return json.NewEncoder(w).Encode(map[string]any{
@@ -388,59 +256,52 @@ func oauthError(w http.ResponseWriter, code, description string) error {
 }
 
 // grant computes the part of one requested scope p may have.
-func (h *Handler) grant(ctx context.Context, p auth.Principal, scope string) (accessEntry, bool) {
+func (h *Handler) grant(ctx context.Context, p auth.Principal, scope string) (auth.RegistryAccess, bool) {
 	i := strings.Index(scope, ":")
 	j := strings.LastIndex(scope, ":")
 	if i < 0 || j <= i {
-		return accessEntry{}, false
+		return auth.RegistryAccess{}, false
 	}
 	typ, name, actions := scope[:i], scope[i+1:j], strings.Split(scope[j+1:], ",")
 	switch typ {
 	case "registry":
 		if name == "catalog" {
-			return accessEntry{Type: typ, Name: name, Actions: []string{"*"}}, true
+			return auth.RegistryAccess{Type: typ, Name: name, Actions: []string{"*"}}, true
 		}
-		return accessEntry{}, false
+		return auth.RegistryAccess{}, false
 	case "repository":
 	default:
-		return accessEntry{}, false
+		return auth.RegistryAccess{}, false
 	}
 	repoName, _, err := ocispec.SplitName(name)
 	if err != nil {
-		return accessEntry{}, false
+		return auth.RegistryAccess{}, false
 	}
-	repo, err := h.authz.Repository(ctx, p, repoName, auth.ActionRead)
-	if err != nil || repo.Type != packages.TypeDocker {
-		return accessEntry{}, false
+	// One lookup answers every action: the level p may use on the
+	// repository (token scopes included).
+	repo, level, err := h.authz.Lookup(ctx, p, repoName)
+	if err != nil || level < auth.LevelRead || repo.Type != repository.TypeDocker {
+		return auth.RegistryAccess{}, false
 	}
 	granted := []string{}
 	for _, a := range actions {
-		var act auth.Action
 		switch a {
-		case "pull":
-			act = auth.ActionRead
-		case "push":
-			act = auth.ActionWrite
-		case "delete":
-			act = auth.ActionDelete
+		case "pull", "push", "delete":
+			if level >= actionOf(a).Needs() && !slices.Contains(granted, a) {
+				granted = append(granted, a)
+			}
 		case "*":
 			for _, x := range []string{"pull", "push", "delete"} {
-				if ok, _ := h.authz.May(ctx, p, actionOf(x), repo); ok && !slices.Contains(granted, x) {
+				if level >= actionOf(x).Needs() && !slices.Contains(granted, x) {
 					granted = append(granted, x)
 				}
 			}
-			continue
-		default:
-			continue
-		}
-		if ok, _ := h.authz.May(ctx, p, act, repo); ok && !slices.Contains(granted, a) {
-			granted = append(granted, a)
 		}
 	}
 	if len(granted) == 0 {
-		return accessEntry{}, false
+		return auth.RegistryAccess{}, false
 	}
-	return accessEntry{Type: "repository", Name: name, Actions: granted}, true
+	return auth.RegistryAccess{Type: "repository", Name: name, Actions: granted}, true
 }
 
 func actionOf(docker string) auth.Action {

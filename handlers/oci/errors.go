@@ -1,15 +1,11 @@
 package oci
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
-	"github.com/go-chi/chi/v5/middleware"
-
-	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
@@ -47,6 +43,11 @@ var (
 	CodeUnavailable         = Code{"UNAVAILABLE", http.StatusServiceUnavailable, "service unavailable"}
 	CodeUnknown             = Code{"UNKNOWN", http.StatusInternalServerError, "unknown error"}
 	CodeConflict            = Code{"DENIED", http.StatusConflict, "conflicts with the stored state"}
+	// CodeRangeNotSatisfiable answers a blob GET whose Range no byte
+	// satisfies (the spec has no code of its own for it).
+	CodeRangeNotSatisfiable = Code{"RANGE_NOT_SATISFIABLE", http.StatusRequestedRangeNotSatisfiable, "requested range not satisfiable"}
+	// CodePreconditionFailed answers a failed If-Match on a blob GET.
+	CodePreconditionFailed = Code{"PRECONDITION_FAILED", http.StatusPreconditionFailed, "precondition failed"}
 	// CodeClientClosed is for the logs and metrics only: the client is gone.
 	CodeClientClosed = Code{"UNKNOWN", domain.StatusClientClosedRequest, "client closed the request"}
 )
@@ -99,14 +100,17 @@ var serviceErrors = []struct {
 // domain error with: the generic part of the table, shared with the REST
 // API and the files protocol.
 var statusCodes = map[int]Code{
-	http.StatusBadRequest:            CodeNameInvalid,
-	http.StatusUnauthorized:          CodeUnauthorized,
-	http.StatusForbidden:             CodeDenied,
-	http.StatusNotFound:              CodeNameUnknown,
-	http.StatusConflict:              CodeConflict,
-	http.StatusTooManyRequests:       CodeTooManyRequests,
-	http.StatusServiceUnavailable:    CodeUnavailable,
-	domain.StatusClientClosedRequest: CodeClientClosed,
+	http.StatusBadRequest:                   CodeNameInvalid,
+	http.StatusPreconditionFailed:           CodePreconditionFailed,
+	http.StatusRequestEntityTooLarge:        CodeBlobTooLarge,
+	http.StatusRequestedRangeNotSatisfiable: CodeRangeNotSatisfiable,
+	http.StatusUnauthorized:                 CodeUnauthorized,
+	http.StatusForbidden:                    CodeDenied,
+	http.StatusNotFound:                     CodeNameUnknown,
+	http.StatusConflict:                     CodeConflict,
+	http.StatusTooManyRequests:              CodeTooManyRequests,
+	http.StatusServiceUnavailable:           CodeUnavailable,
+	domain.StatusClientClosedRequest:        CodeClientClosed,
 }
 
 // toError turns any error into a protocol error.
@@ -116,11 +120,10 @@ func toError(err error) *Error {
 		return e
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if errors.As(err, &tooBig) || errors.Is(err, kit.ErrTooLarge) {
+		// Before the service errors: a body cut off by the limit may come
+		// back wrapped in one of them.
 		return CodeBlobTooLarge.Err(err)
-	}
-	if errors.Is(err, context.Canceled) {
-		return &Error{Code: CodeClientClosed, cause: err}
 	}
 	for _, m := range serviceErrors {
 		if errors.Is(err, m.err) {
@@ -137,43 +140,25 @@ func toError(err error) *Error {
 			return out
 		}
 	}
-	status, public := domain.HTTPStatus(err)
+	status, msg := kit.Status(err)
 	code, ok := statusCodes[status]
 	if !ok {
 		code = CodeUnknown
 	}
 	out := &Error{Code: code, cause: err}
-	if msg, ok := domain.PublicMessage(err); ok && public && code.Status < 500 {
+	if msg != "" && code.Status < 500 && status != http.StatusRequestEntityTooLarge {
 		out.Detail = msg
 	}
 	return out
 }
 
-// writeError writes the spec's error envelope. 5xx errors are logged with
-// the request id and say nothing internal.
+// writeError writes the spec's error envelope, after the kit's headers
+// (the Bearer challenge, Retry-After) and logging: 5xx errors are logged
+// with the request id and say nothing internal.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := toError(err)
-	if e.Status >= 500 && errors.Is(r.Context().Err(), context.Canceled) {
-		// Whatever failed, it failed because the client went away.
+	if status := h.kit.Decorate(w, r, err, e.Status, e.Challenge); status != e.Status {
 		e = &Error{Code: CodeClientClosed, cause: err}
-	}
-	if e.Status == domain.StatusClientClosedRequest {
-		// Nothing failed on our side; the access log records the 499.
-		h.log.DebugContext(r.Context(), "oci: client closed the request", "request_id", middleware.GetReqID(r.Context()),
-			"method", r.Method, "path", r.URL.Path, "err", err)
-	} else if e.Status >= 500 {
-		h.log.ErrorContext(r.Context(), "oci: request failed", "request_id", middleware.GetReqID(r.Context()),
-			"method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	if e.Challenge != "" {
-		w.Header().Set("WWW-Authenticate", e.Challenge)
-	}
-	if e.Status == http.StatusTooManyRequests {
-		after, ok := auth.RetryAfter(err)
-		if !ok {
-			after = 60
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Status)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -24,7 +25,8 @@ func TestClientClosed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := &Handler{log: slog.New(slog.NewTextHandler(&logs, nil))}
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			h := &Handler{log: log, kit: kit.New(kit.Deps{Log: log})}
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			r := httptest.NewRequest(http.MethodGet, "/v2/apps/img/blobs/sha256:00", nil).WithContext(ctx)
@@ -37,7 +39,7 @@ func TestClientClosed(t *testing.T) {
 	// A conflict from a domain error is a 409, not a 500.
 	r := httptest.NewRequest(http.MethodGet, "/v2/", nil)
 	w := httptest.NewRecorder()
-	(&Handler{log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))}).writeError(w, r, domain.Errorf(domain.ErrConflict, "busy"))
+	(&Handler{kit: kit.New(kit.Deps{Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})}).writeError(w, r, domain.Errorf(domain.ErrConflict, "busy"))
 	require.Equal(t, http.StatusConflict, w.Code)
 	require.Contains(t, w.Body.String(), "busy")
 }

@@ -13,8 +13,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
@@ -22,30 +21,30 @@ import (
 // Deps is what the registry handler needs.
 type Deps struct {
 	Registry *registry.Service
-	Pool     *pgxpool.Pool // the token signing key lives in the settings table
-	Authn    *auth.Authenticator
-	Authz    *auth.Authorizer
-	Log      *slog.Logger
+	// Tokens issues and verifies the registry's bearer tokens.
+	Tokens *auth.RegistryTokens
+	// Kit resolves repositories, serves blobs, bounds uploads
+	// (KODERA_MAX_UPLOAD_BYTES) and decorates errors.
+	Kit *kit.Kit
+	Log *slog.Logger
 	// BaseURL is the external URL (KODERA_BASE_URL); empty = from the request.
 	BaseURL string
-	// MaxUploadBytes bounds one blob (KODERA_MAX_UPLOAD_BYTES); 0 = no limit.
-	MaxUploadBytes int64
 }
 
 // Handler serves /v2/.
 type Handler struct {
 	svc     *registry.Service
+	kit     *kit.Kit
 	authn   *auth.Authenticator
 	authz   *auth.Authorizer
 	log     *slog.Logger
 	baseURL string
-	keys    *signingKey
-	maxBlob int64
+	tokens  *auth.RegistryTokens
 }
 
 // New returns the /v2 handler; mount it on "/v2" and "/v2/*".
 func New(d Deps) *Handler {
-	return &Handler{svc: d.Registry, authn: d.Authn, authz: d.Authz, log: d.Log, baseURL: d.BaseURL, keys: &signingKey{pool: d.Pool}, maxBlob: d.MaxUploadBytes}
+	return &Handler{svc: d.Registry, kit: d.Kit, authn: d.Kit.Authn, authz: d.Kit.Authz, log: d.Log, baseURL: d.BaseURL, tokens: d.Tokens}
 }
 
 // handlerFunc is a protocol handler: it returns an error instead of writing one.

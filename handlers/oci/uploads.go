@@ -12,6 +12,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 func uploadLocation(n registry.Name, id string) string {
@@ -55,7 +56,7 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, n registry
 	}
 	if mount := q.Get("mount"); mount != "" && ocispec.IsDigest(mount) {
 		from := q.Get("from")
-		if c := callerOf(r); c.claims != nil && from != "" && !c.claims.allows(from, "pull") && h.mayRead(r, c.p, from) {
+		if c := callerOf(r); c.claims != nil && from != "" && !c.claims.Allows(from, "pull") && h.mayRead(r, c.p, from) {
 			// The token predates the mount: ask the client for one that
 			// also covers the source (what docker and distribution do).
 			scope := "repository:" + n.Full() + ":pull,push repository:" + from + ":pull"
@@ -107,10 +108,10 @@ func (h *Handler) resolveQuiet(r *http.Request, c caller, name string) (registry
 	if err != nil {
 		return registry.Name{}, err
 	}
-	if c.claims != nil && !c.claims.allows(name, "pull") {
+	if c.claims != nil && !c.claims.Allows(name, "pull") {
 		return registry.Name{}, domain.ErrForbidden
 	}
-	repo, err := h.authz.Repository(r.Context(), c.p, repoName, auth.ActionRead)
+	repo, err := h.kit.Resolve(r.Context(), c.p, repoName, repository.TypeDocker, auth.ActionRead)
 	if err != nil {
 		return registry.Name{}, err
 	}
@@ -234,14 +235,7 @@ func (h *Handler) mayRead(r *http.Request, p auth.Principal, name string) bool {
 }
 
 // limitBody bounds what a request may add to a blob that already has
-// offset bytes (KODERA_MAX_UPLOAD_BYTES).
+// offset bytes: the kit's one upload limit (KODERA_MAX_UPLOAD_BYTES).
 func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request, offset int64) (io.Reader, error) {
-	if h.maxBlob <= 0 {
-		return r.Body, nil
-	}
-	remaining := h.maxBlob - offset
-	if r.ContentLength > remaining {
-		return nil, CodeBlobTooLarge.WithDetail(fmt.Sprintf("blobs are limited to %d bytes", h.maxBlob))
-	}
-	return http.MaxBytesReader(w, r.Body, max(remaining, 0)), nil
+	return h.kit.LimitBody(w, r, offset)
 }

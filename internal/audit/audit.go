@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
@@ -81,4 +83,18 @@ func List(ctx context.Context, q *gendb.Queries, f Filter) ([]gendb.AuditEvent, 
 		Actor: actor, Action: action, ActionPrefix: prefix, Since: f.Since, Until: f.Until,
 	})
 	return rows, n, db.Translate(err)
+}
+
+// Trail reads the audit trail for the Administration views; it is built
+// once per node so handlers hold no database pool.
+type Trail struct {
+	pool *pgxpool.Pool
+}
+
+// NewTrail returns the audit trail reader over the database.
+func NewTrail(pool *pgxpool.Pool) *Trail { return &Trail{pool: pool} }
+
+// List pages through the trail, newest first, with the total (see List).
+func (t *Trail) List(ctx context.Context, f Filter) ([]gendb.AuditEvent, int64, error) {
+	return List(ctx, gendb.New(t.pool), f)
 }

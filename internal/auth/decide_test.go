@@ -11,7 +11,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // fixture is a database with three repositories (pub, priv, other, owned
@@ -47,7 +47,7 @@ func setup(t *testing.T) *fixture {
 	owner := users["owner"]
 	repos := map[string]gendb.Repository{}
 	for name, vis := range map[string]string{"pub": "public", "priv": "private", "other": "private"} {
-		r, err := packages.CreateRepository(ctx, pool, packages.NewRepository{Name: name, Type: "files", Visibility: vis, OwnerID: &owner})
+		r, err := repository.CreateRepository(ctx, pool, repository.NewRepository{Name: name, Type: "files", Visibility: vis, OwnerID: &owner})
 		require.NoError(t, err)
 		repos[name] = r
 	}
@@ -90,7 +90,7 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{authz: auth.NewAuthorizer(pool), q: q, ctx: ctx, repos: repos, p: p}
 	f.list = func(v auth.Visible) []string {
-		rows, _, err := packages.ListRepositories(ctx, pool, v, packages.RepositoryFilter{Limit: 100})
+		rows, _, err := repository.ListRepositories(ctx, pool, v, repository.RepositoryFilter{Limit: 100})
 		require.NoError(t, err)
 		var names []string
 		for _, r := range rows {

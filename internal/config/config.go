@@ -84,6 +84,12 @@ type Storage struct {
 	AccessKey string // STORAGE_AK
 	SecretKey string // STORAGE_SK
 	Region    string // KODERA_STORAGE_REGION
+	// Redirect answers downloads with a redirect to a short-lived presigned
+	// S3 URL instead of streaming them through the node
+	// (KODERA_STORAGE_REDIRECT, default false). Clients then fetch from
+	// STORAGE_URL directly, so turn it on only when that address is the one
+	// clients can reach (not an internal name behind a proxy).
+	Redirect bool
 }
 
 // Search selects the index: Elasticsearch when URL is set, else Postgres.
@@ -117,6 +123,7 @@ func Load(getenv func(string) string) (Config, error) {
 			AccessKey: p.str("STORAGE_AK", ""),
 			SecretKey: p.str("STORAGE_SK", ""),
 			Region:    p.str("KODERA_STORAGE_REGION", "us-east-1"),
+			Redirect:  p.oneOf("KODERA_STORAGE_REDIRECT", "false", "false", "true") == "true",
 		},
 		Search: Search{
 			URL:      p.str("ELASTICSEARCH_URL", ""),
@@ -137,6 +144,9 @@ func Load(getenv func(string) string) (Config, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			p.fail("KODERA_BASE_URL", "must be an absolute http(s) URL such as https://packages.example.com")
 		}
+	}
+	if c.Storage.Redirect && c.Storage.URL == "" {
+		p.fail("KODERA_STORAGE_REDIRECT", "needs an S3 store (STORAGE_URL): the filesystem store cannot presign")
 	}
 	if c.Storage.URL != "" {
 		u, err := url.Parse(c.Storage.URL)

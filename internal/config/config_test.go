@@ -90,3 +90,17 @@ func TestLoadTrustedProxies(t *testing.T) {
 	_, err = Load(env(map[string]string{"KODERA_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}))
 	require.ErrorContains(t, err, "KODERA_TRUSTED_PROXIES")
 }
+
+func TestLoadStorageRedirect(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.False(t, c.Storage.Redirect, "off by default")
+	c, err = Load(env(map[string]string{"STORAGE_URL": "http://minio:9000", "STORAGE_AK": "a", "STORAGE_SK": "b", "KODERA_STORAGE_REDIRECT": "true"}))
+	require.NoError(t, err)
+	require.True(t, c.Storage.Redirect)
+	_, err = Load(env(map[string]string{"KODERA_STORAGE_REDIRECT": "true"}))
+	require.ErrorContains(t, err, "KODERA_STORAGE_REDIRECT", "the filesystem store cannot presign")
+	_, err = Load(env(map[string]string{"KODERA_STORAGE_REDIRECT": "yes please"}))
+	require.ErrorContains(t, err, "KODERA_STORAGE_REDIRECT")
+}

@@ -24,7 +24,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Audit actions.
@@ -40,12 +40,12 @@ const DefaultContentType = "application/octet-stream"
 // Service reads and changes the file trees of files repositories.
 type Service struct {
 	Pool  *pgxpool.Pool
-	Blobs *packages.Blobs
+	Blobs *repository.Blobs
 }
 
 // New returns a Service over the database and blob store.
 func New(pool *pgxpool.Pool, store *blob.Store) *Service {
-	return &Service{Pool: pool, Blobs: &packages.Blobs{Pool: pool, Store: store}}
+	return &Service{Pool: pool, Blobs: &repository.Blobs{Pool: pool, Store: store}}
 }
 
 // Entry is a file or a folder.
@@ -84,11 +84,15 @@ func entryFrom(r gendb.RepositoryFile) Entry {
 // CheckRepository refuses repositories of another type, as if absent: the
 // files endpoints do not know them.
 func CheckRepository(repo gendb.Repository) error {
-	if repo.Type != packages.TypeFiles {
+	if repo.Type != repository.TypeFiles {
 		return domain.Errorf(domain.ErrNotFound, "repository %q is not a files repository", repo.Name)
 	}
 	return nil
 }
+
+// StorageKey is where the content is stored, when the lookup read it ("" if
+// not): what a presigned download redirect names.
+func (e Entry) StorageKey() string { return e.storageKey }
 
 // Stat describes the file or folder at path ("" is the root folder).
 func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (Entry, error) {

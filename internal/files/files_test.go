@@ -16,7 +16,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 func setup(t *testing.T) (*files.Service, gendb.Repository) {
@@ -24,7 +24,7 @@ func setup(t *testing.T) (*files.Service, gendb.Repository) {
 	pool, _ := dbtest.NewPool(t)
 	d, err := blob.NewFS(filepath.Join(t.TempDir(), "blobs"))
 	require.NoError(t, err)
-	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "tree", Type: packages.TypeFiles})
+	repo, err := repository.CreateRepository(context.Background(), pool, repository.NewRepository{Name: "tree", Type: repository.TypeFiles})
 	require.NoError(t, err)
 	return files.New(pool, blob.NewStore(d)), repo
 }

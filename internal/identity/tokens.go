@@ -8,7 +8,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // TokenRequest is what creating a token takes, for either kind of owner.
@@ -24,7 +24,7 @@ func (r TokenRequest) validate() error {
 		return domain.Errorf(domain.ErrInvalid, "a token may name at most 100 repositories")
 	}
 	for _, name := range r.Repositories {
-		if err := packages.ValidateName(name); err != nil {
+		if err := repository.ValidateName(name); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Protocol-level failures; handlers/oci maps each to its OCI error code.
@@ -86,13 +86,13 @@ func Detail(err error) (string, bool) {
 type Service struct {
 	Pool  *pgxpool.Pool
 	Store *blob.Store
-	Blobs *packages.Blobs
+	Blobs *repository.Blobs
 	Log   *slog.Logger
 }
 
 // New builds the service.
 func New(pool *pgxpool.Pool, store *blob.Store, log *slog.Logger) *Service {
-	return &Service{Pool: pool, Store: store, Blobs: &packages.Blobs{Pool: pool, Store: store}, Log: log}
+	return &Service{Pool: pool, Store: store, Blobs: &repository.Blobs{Pool: pool, Store: store}, Log: log}
 }
 
 // Name is an OCI name resolved to its Kodera repository.

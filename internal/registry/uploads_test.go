@@ -14,7 +14,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/dbtest"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 func setup(t *testing.T) (*Service, Name) {
@@ -23,7 +23,7 @@ func setup(t *testing.T) (*Service, Name) {
 	d, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
 	svc := New(pool, blob.NewStore(d), slog.New(slog.DiscardHandler))
-	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "r", Type: packages.TypeDocker})
+	repo, err := repository.CreateRepository(context.Background(), pool, repository.NewRepository{Name: "r", Type: repository.TypeDocker})
 	require.NoError(t, err)
 	return svc, Name{Repo: repo, Image: "img"}
 }

@@ -10,14 +10,16 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	filesh "github.com/kodera-packages/kodera/handlers/files"
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/handlers/oci"
 	"github.com/kodera-packages/kodera/handlers/web"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
 // routes lists every mount of a node in one place.
-func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service) (http.Handler, error) {
+func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service, fileService *files.Service, protocols *kit.Kit) (http.Handler, error) {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies, d.Config.BaseURL), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log),
 		crossSite(d.Log), validInput(d.Log), bodyIdle(d.Config.BodyIdleTimeout))
@@ -30,9 +32,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 
 	registryHandler := oci.New(oci.Deps{
-		Registry: images, Pool: d.Pool,
-		Authn: d.Authn, Authz: d.Authz, Log: d.Log, BaseURL: d.Config.BaseURL,
-		MaxUploadBytes: d.Config.MaxUploadBytes,
+		Registry: images, Tokens: auth.NewRegistryTokens(d.Pool), Kit: protocols, Log: d.Log, BaseURL: d.Config.BaseURL,
 	})
 	r.Handle("/v2", registryHandler)
 	r.Handle("/v2/*", registryHandler)
@@ -42,8 +42,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	}
 
 	r.Handle(filesh.Prefix+"*", filesh.New(filesh.Deps{
-		Files: files.New(d.Pool, d.Blobs), Authn: d.Authn, Authz: d.Authz, Log: d.Log,
-		BaseURL: d.Config.BaseURL, MaxUploadBytes: d.Config.MaxUploadBytes,
+		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
 
 	if err := web.Mount(r); err != nil {

@@ -14,11 +14,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/kodera-packages/kodera/handlers/api"
+	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
+	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -37,14 +42,24 @@ type Deps struct {
 func New(d Deps) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Services are built once here; handlers hold them, never a pool.
 	images := registry.New(d.Pool, d.Blobs, d.Log)
+	fileService := files.New(d.Pool, d.Blobs)
+	protocols := kit.New(kit.Deps{
+		Authn: d.Authn, Authz: d.Authz, Log: d.Log, Blobs: d.Blobs,
+		MaxUploadBytes: d.Config.MaxUploadBytes, Redirect: d.Config.Storage.Redirect,
+	})
 	apiServer := &api.Server{
-		Pool: d.Pool, Blobs: d.Blobs, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Kit: protocols, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
+		Repositories:  repository.NewRepositories(d.Pool),
+		Files:         fileService,
+		Packages:      packages.NewService(d.Pool),
+		Audit:         audit.NewTrail(d.Pool),
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
 	}
-	return routes(d, reg, apiServer, images)
+	return routes(d, reg, apiServer, images, fileService, protocols)
 }
 
 // readyz answers 200 only when start-up finished and both Postgres and the

@@ -7,7 +7,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
-	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Seed writes fixtures straight into a node's database through the same
@@ -85,7 +85,7 @@ func (s *Seed) Repo(name, typ, visibility, owner string) gendb.Repository {
 		s.t.Fatal(err)
 	}
 	defer pool.Close()
-	r, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{
+	r, err := repository.CreateRepository(context.Background(), pool, repository.NewRepository{
 		Name: name, Type: typ, Visibility: visibility, OwnerID: ownerID,
 	})
 	if err != nil {

@@ -1,6 +1,14 @@
-// Package packages is the generic package model every repository type
-// shares: repositories -> packages -> versions -> files -> blobs (DESIGN.md).
-package packages
+// Package repository holds what its name says: repositories (their names,
+// types, visibility and settings; create, update, delete, list) and the
+// blobs rows every repository's content points at (Blobs: content stored
+// once per digest, the row recording where). It was internal/packages,
+// a name that promised the generic package model (packages -> versions ->
+// files, DESIGN.md), which now lives there on its own.
+//
+// Handlers reach it through a service built once per node (Repositories);
+// the functions below take the pool for the callers that have one (tests,
+// the command line).
+package repository
 
 import (
 	"context"
@@ -176,4 +184,33 @@ func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f
 		Q: db.LikePattern(f.Q), Type: f.Type,
 	})
 	return rows, n, db.Translate(err)
+}
+
+// Repositories is repository CRUD over the database, built once per node
+// so handlers hold no pool. The methods are the functions above.
+type Repositories struct {
+	pool *pgxpool.Pool
+}
+
+// NewRepositories returns the repository service over the database.
+func NewRepositories(pool *pgxpool.Pool) *Repositories { return &Repositories{pool: pool} }
+
+// Create is CreateRepository.
+func (s *Repositories) Create(ctx context.Context, n NewRepository) (gendb.Repository, error) {
+	return CreateRepository(ctx, s.pool, n)
+}
+
+// Update is UpdateRepository.
+func (s *Repositories) Update(ctx context.Context, repo gendb.Repository, c RepositoryChange) (gendb.Repository, error) {
+	return UpdateRepository(ctx, s.pool, repo, c)
+}
+
+// Delete is DeleteRepository.
+func (s *Repositories) Delete(ctx context.Context, repo gendb.Repository) error {
+	return DeleteRepository(ctx, s.pool, repo)
+}
+
+// List is ListRepositories.
+func (s *Repositories) List(ctx context.Context, v auth.Visible, f RepositoryFilter) ([]gendb.ListVisibleRepositoriesRow, int64, error) {
+	return ListRepositories(ctx, s.pool, v, f)
 }
