@@ -251,11 +251,20 @@ func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo gendb
 	if err != nil {
 		return LevelNone, err
 	}
-	if p.Token != nil && !p.Token.Write {
+	return p.Token.narrow(level), nil
+}
+
+// narrow caps a level by the token's scopes: without write only reads,
+// without admin at most write. Nil (no token) narrows nothing.
+func (t *TokenLimits) narrow(level int) int {
+	if t == nil {
+		return level
+	}
+	if !t.Write {
 		level = min(level, LevelRead)
 	}
-	if p.Token != nil && !p.Token.Admin {
+	if !t.Admin {
 		level = min(level, LevelWrite)
 	}
-	return level, nil
+	return level
 }

@@ -66,10 +66,7 @@ func levelOf(p Principal, row gendb.GetRepositoryAccessRow) int {
 			level = max(level, LevelFromString(row.ServiceLevel))
 		}
 	}
-	if p.Token != nil && !p.Token.Write {
-		level = min(level, LevelRead)
-	}
-	return level
+	return p.Token.narrow(level)
 }
 
 // guestOn reads the stored guest-access setting as GuestAccess does: on
