@@ -439,10 +439,12 @@ type LoginRequest struct {
 // Me defines model for Me.
 type Me struct {
 	AuthenticatedBy *MeAuthenticatedBy `json:"authenticatedBy,omitempty"`
-	Email           string             `json:"email"`
-	FullName        string             `json:"fullName"`
-	Kind            MeKind             `json:"kind"`
-	Roles           []Role             `json:"roles"`
+
+	// Email An address, or "" when none is set.
+	Email    string `json:"email"`
+	FullName string `json:"fullName"`
+	Kind     MeKind `json:"kind"`
+	Roles    []Role `json:"roles"`
 
 	// Username The login (for service accounts, their name)
 	Username string `json:"username"`
@@ -508,6 +510,7 @@ type Problem struct {
 
 // ProfileUpdate defines model for ProfileUpdate.
 type ProfileUpdate struct {
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 }
@@ -537,7 +540,9 @@ type RepositoryAccess string
 type RepositoryCreate struct {
 	Description *string `json:"description,omitempty"`
 
-	// Name Lowercase `[a-z0-9][a-z0-9._-]{0,63}`, unique; reserved words (v2, api, _catalog, ...) are refused
+	// Name Unique; lowercase letters and digits separated by `.`, `_`, `__` or
+	// dashes (one OCI path component), at most 64 characters; reserved
+	// words (v2, api, _catalog, ...) are refused.
 	Name       string         `json:"name"`
 	Type       RepositoryType `json:"type"`
 	Visibility *Visibility    `json:"visibility,omitempty"`
@@ -643,8 +648,10 @@ type TokenCreateScopes string
 
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time  `json:"createdAt"`
-	Disabled  bool       `json:"disabled"`
+	CreatedAt time.Time `json:"createdAt"`
+	Disabled  bool      `json:"disabled"`
+
+	// Email An address, or "" when none is set.
 	Email     string     `json:"email"`
 	FullName  string     `json:"fullName"`
 	Roles     []Role     `json:"roles"`
@@ -658,6 +665,7 @@ type UserSource string
 
 // UserCreate defines model for UserCreate.
 type UserCreate struct {
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 	Password string  `json:"password"`
@@ -682,7 +690,9 @@ type UserPage struct {
 // UserUpdate defines model for UserUpdate.
 type UserUpdate struct {
 	// Disabled A disabled account cannot authenticate (sessions and tokens stop at once)
-	Disabled *bool   `json:"disabled,omitempty"`
+	Disabled *bool `json:"disabled,omitempty"`
+
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 
@@ -720,6 +730,27 @@ type TokenID = int64
 
 // Username defines model for Username.
 type Username = string
+
+// BadRequest RFC 7807 problem details.
+type BadRequest = Problem
+
+// Conflict RFC 7807 problem details.
+type Conflict = Problem
+
+// Forbidden RFC 7807 problem details.
+type Forbidden = Problem
+
+// NotFound RFC 7807 problem details.
+type NotFound = Problem
+
+// PayloadTooLarge RFC 7807 problem details.
+type PayloadTooLarge = Problem
+
+// TooManyRequests RFC 7807 problem details.
+type TooManyRequests = Problem
+
+// Unauthorized RFC 7807 problem details.
+type Unauthorized = Problem
 
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
@@ -2810,7 +2841,35 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	return r
 }
 
+type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
+
+type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type NotFoundApplicationProblemPlusJSONResponse Problem
+
+type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
+
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type ListAuditEventsRequestObject struct {
 	Params ListAuditEventsParams
@@ -2830,6 +2889,76 @@ func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents400ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents401ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents403ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents429ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2868,6 +2997,60 @@ func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts401ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts403ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts429ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2911,6 +3094,108 @@ func (response CreateServiceAccount201JSONResponse) VisitCreateServiceAccountRes
 	return err
 }
 
+type CreateServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount400ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount401ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount403ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount409ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount413ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount429ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -2942,6 +3227,92 @@ type DeleteServiceAccount204Response struct {
 func (response DeleteServiceAccount204Response) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount400ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount401ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount403ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount404ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount429ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
@@ -2979,6 +3350,92 @@ func (response GetServiceAccount200JSONResponse) VisitGetServiceAccountResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount400ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount401ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount403ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount404ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount429ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3023,6 +3480,108 @@ func (response UpdateServiceAccount200JSONResponse) VisitUpdateServiceAccountRes
 	return err
 }
 
+type UpdateServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount400ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount401ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount403ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount404ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount413ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount429ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3058,6 +3617,92 @@ func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountT
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens400ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens401ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens403ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens404ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens429ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3102,6 +3747,124 @@ func (response CreateServiceAccountToken201JSONResponse) VisitCreateServiceAccou
 	return err
 }
 
+type CreateServiceAccountToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken400ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken401ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken403ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken404ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken409ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken413ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken429ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3134,6 +3897,92 @@ type DeleteServiceAccountToken204Response struct {
 func (response DeleteServiceAccountToken204Response) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteServiceAccountToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken400ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken401ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken403ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken404ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken429ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
@@ -3170,6 +4019,60 @@ func (response GetSettings200JSONResponse) VisitGetSettingsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings401ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings403ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings429ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3213,6 +4116,92 @@ func (response PutSettings200JSONResponse) VisitPutSettingsResponse(w http.Respo
 	return err
 }
 
+type PutSettings400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings400ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings401ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings403ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings413ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings429ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutSettingsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3248,6 +4237,76 @@ func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers400ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers401ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers429ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3291,6 +4350,108 @@ func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.Respons
 	return err
 }
 
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser401ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser403ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser413ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser429ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUserdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3322,6 +4483,108 @@ type DeleteUser204Response struct {
 func (response DeleteUser204Response) VisitDeleteUserResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser400ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser401ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser403ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser404ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser409ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser429ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteUserdefaultApplicationProblemPlusJSONResponse struct {
@@ -3363,6 +4626,92 @@ func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWrite
 	return err
 }
 
+type GetUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser400ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser401ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser403ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser429ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3399,6 +4748,124 @@ func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser401ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser403ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser404ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser409ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser413ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser429ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3448,6 +4915,76 @@ func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Login400ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3530,6 +5067,44 @@ func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.Respons
 	return err
 }
 
+type GetSession401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSession401ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSession429ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSessiondefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3564,6 +5139,44 @@ func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) e
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe429ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3607,6 +5220,92 @@ func (response UpdateMe200JSONResponse) VisitUpdateMeResponse(w http.ResponseWri
 	return err
 }
 
+type UpdateMe400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe400ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe401ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe403ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe413ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe429ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateMedefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3638,6 +5337,92 @@ type ChangeMyPassword204Response struct {
 func (response ChangeMyPassword204Response) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type ChangeMyPassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword400ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword401ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword403ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword413ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword429ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ChangeMyPassworddefaultApplicationProblemPlusJSONResponse struct {
@@ -3674,6 +5459,60 @@ func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens401ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens403ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens429ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3717,6 +5556,108 @@ func (response CreateMyToken201JSONResponse) VisitCreateMyTokenResponse(w http.R
 	return err
 }
 
+type CreateMyToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken400ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken401ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken403ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken409ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken413ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken429ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateMyTokendefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3748,6 +5689,92 @@ type DeleteMyToken204Response struct {
 func (response DeleteMyToken204Response) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteMyToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken400ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken401ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken403ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken404ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken429ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteMyTokendefaultApplicationProblemPlusJSONResponse struct {
@@ -3785,6 +5812,60 @@ func (response ListRepositories200JSONResponse) VisitListRepositoriesResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories400ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories401ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories429ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3828,6 +5909,108 @@ func (response CreateRepository201JSONResponse) VisitCreateRepositoryResponse(w 
 	return err
 }
 
+type CreateRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository400ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository401ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository403ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository409ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository413ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository429ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRepositorydefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3859,6 +6042,92 @@ type DeleteRepository204Response struct {
 func (response DeleteRepository204Response) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository400ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository401ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository403ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository404ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository429ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteRepositorydefaultApplicationProblemPlusJSONResponse struct {
@@ -3896,6 +6165,76 @@ func (response GetRepository200JSONResponse) VisitGetRepositoryResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository400ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository401ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository404ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository429ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3940,6 +6279,108 @@ func (response UpdateRepository200JSONResponse) VisitUpdateRepositoryResponse(w 
 	return err
 }
 
+type UpdateRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository400ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository401ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository403ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository404ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository413ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository429ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRepositorydefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3976,6 +6417,76 @@ func (response ListDockerImages200JSONResponse) VisitListDockerImagesResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages400ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages401ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages404ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages429ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4020,6 +6531,76 @@ func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http
 	return err
 }
 
+type ListDockerTags400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags400ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags401ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags404ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags429ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListDockerTagsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4055,6 +6636,108 @@ func (response DeleteDockerTag204Response) VisitDeleteDockerTagResponse(w http.R
 	return nil
 }
 
+type DeleteDockerTag400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag400ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag401ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag403ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag404ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag409ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag429ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDockerTagdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4088,6 +6771,108 @@ type DeleteDockerManifest204Response struct {
 func (response DeleteDockerManifest204Response) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteDockerManifest400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest400ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest401ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest403ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest404ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest409ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest429ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
@@ -4131,6 +6916,76 @@ func (response GetDockerManifest200JSONResponse) VisitGetDockerManifestResponse(
 	return err
 }
 
+type GetDockerManifest400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest400ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest401ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest404ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest429ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4163,6 +7018,108 @@ type DeleteFile204Response struct {
 func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile400ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile401ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile403ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile404ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile409ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile429ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
@@ -4201,6 +7158,76 @@ func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles400ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles401ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles404ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles429ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4245,6 +7272,76 @@ func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http
 	return err
 }
 
+type GetFileDetails400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails400ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails401ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails404ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails429ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4281,6 +7378,124 @@ func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile400ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile401ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile403ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile404ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile409ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile413ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile429ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4324,6 +7539,92 @@ func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w ht
 	return err
 }
 
+type ListPermissions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions400ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions401ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions403ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions404ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions429ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4356,6 +7657,92 @@ type DeletePermission204Response struct {
 func (response DeletePermission204Response) VisitDeletePermissionResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeletePermission400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission400ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission401ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission403ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission404ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission429ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeletePermissiondefaultApplicationProblemPlusJSONResponse struct {
@@ -4399,6 +7786,108 @@ func (response PutPermission200JSONResponse) VisitPutPermissionResponse(w http.R
 	return err
 }
 
+type PutPermission400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission400ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission401ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission403ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission404ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission413ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission429ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutPermissiondefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4433,6 +7922,44 @@ func (response GetSystemInfo200JSONResponse) VisitGetSystemInfoResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSystemInfo401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSystemInfo401ApplicationProblemPlusJSONResponse) VisitGetSystemInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSystemInfo429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSystemInfo429ApplicationProblemPlusJSONResponse) VisitGetSystemInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5831,120 +9358,139 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9u4tfhXwejXmchT2lKy2W3rzO8Pbx67niaN60e3M7HvCiaPJNQkwAVAO1qPv/sdvEiQBCnKlpz2",
-	"3vtXYpEEDs4L54WD+1HMspxRoFKMDu9HOeY4Awlc//WBpHCC5fLvBfCV+iEBEXOSS8Lo6HB0hOYsTYC/",
-	"ECjHchmhF5MX+wLUGBKSNwiyXK4Q4+p3NGccySUgzpg8GEUjokb4TQ8cjSjOYHQ4UqOMopGIl5BhM98c",
-	"F6kcHY5G0SjDXz8CXcjl6PDl9NXraCRXufpKSE7oYvTwEJUAn8JvBeGQBGEmKbwQCqw+6NeAyMsJJC/A",
-	"B7kFZUZo+UMXzOIUciaIZHz1Nz1PE+xzhbnynRcCKXBKGC1QFkT9Tx+IbRg+kozI9qwneAFIkN8BjXO8",
-	"IBSr3xERKFXvT9h8LkC+QXALfIVy9XKMOScgNKUlkzjd68CjHiFM6++nmtYkKzL1x1Sj0PxVIZBQCQvg",
-	"GvrPGo42+McSMoEkQ+KG5B1wmDWEAfFnngZnbpNtO/Q4A35LYjiKY1ZQud2xz9kN0ON3HQOSpHe4OeMZ",
-	"lgYLP7weBZFyIYDTbpAL93gTsB/UyyJnVIDWTCecXaeQqf/GjEqgmvw4z1MSay6d5OaNP/5LKF6498b+",
-	"A4f56HD0/yaV6puYp2LixtUzNjQHRcA542h8+uEt+tOfp3/a08u1n6qRj4qEyPe3Fpqcsxy4JAZiHJtx",
-	"WmuL1CPGu5/8lVCtyIAqRvyiEagY1vDIKBphyugqY4VQv66EhGx0FQUGkzUKJljCviSaEK13E5CYpAbw",
-	"JCEKdJyeeAsyBLPfset/QSzVdyQZxCWKmhmTcJQk4YUrzgAhj5PgU1HEMQjhPbtmLAVM1UOJ+cJogzbv",
-	"Vwz3xXA6VqJv8O9jO3LkKoerJq3B7kNaYe0qgJmKN5RW1YhN08/z0eGXNRyp3n6ImuxElG6r/advEI8x",
-	"H0rYMOd41UaLHq+9gquHaPSWg9obtQYZvgLzensJAmIeUtvneu+4AYqIFJDOIySW7I4iuSQCMRrDG8Ro",
-	"ukIYLbFYqu1ISMbNlt1PcjtjeHHvWHwD/GeiBlu15TdmWWYFu8WPscFL37MfV8Gn2kT6iFfAQ8z8EOAj",
-	"A+ZxZpmoDmSGKZmDkG/VtjFQEmnQ4NATaMMIESpIAsZ4K/c7NL4cXY4qq656oAy8vZBOyYs0DVs3vyyx",
-	"RIleGFJvIYlvQETojsglK6SeYcmEDI0q8WKT1Ra50nvJ0WBd2GAhu3OVa/EAiBro9ye76qfkW0bnZBHY",
-	"NHi8JBJiWXAIbxCFXHbsHXGW1PRDG3M1NdDPxUAlX+WMGDwPHxPo7YYffM2ZgOSEcSk2+3JZSe4gnViX",
-	"98CAKb6Gvi2wG6aKxiz8nt7CQw9uMSe4Q8vcMX5D6OId4eHNrY/BToLqYrNNxNc8IXQ5H6ItdKw00NvP",
-	"tJcw1LRsb1RugKj0KOxk3RJXqtuGgvcVdXtHsuyFUkKVLsQS2Q+0dkr1mCFDiixAhOmZQULwuf41ZOOQ",
-	"3+ExaLET+sPbwbox8snqrYACopRJbVA/URAwl2SOY9m53rhUgQN50OrMSnEdbWLfdpOFuK219UQTeVN5",
-	"MdwWkJd+8ucplmopos2N76nUPjabI0wRoQl8RWMTa1HbsfpNLUF73sPhPLEThkDlMAfON1/7qf0uNOZg",
-	"/laWt2GjFibeaSoqRCgZdLuvMxSVVTIHLpBkHYbDhjuM1jRnT5VLw18B+fQn8JnagurzRMmLPm265buk",
-	"7eYGxqP1V8fOtwHZu/fCwSpPgxHVV9mNppJdv6Ea/I/YL85xwFZ9NOTOAdlEBzIx8Yn6ZWKZ5copAy1l",
-	"iHH1N+B4afWktmN9xbhW6B1e6/O7HRPlaSGQ2bsQpokxBAQaW78oXpI04UB9Za0U8/N5Kn3CUU3hIztE",
-	"9w8khXdVTKjpGusIXPfW/oj9md3RlOHkgqchdxG49UfxHco5kyxmKRLAb23oeU5SiBAWCuf4WrC0kNaZ",
-	"ZTaOoF/mB6G5TVogHFzKku/DHM4SMiebrbGb77FcdkTFnJcdVgFL/LLrwavvf3iqPi5yRZGOUEaD+TxI",
-	"o9JnNmFgi96SCf2NzkNjFxe+1xLc4sFeou2COHWW/FCkqWGwOyKXhDaCIkE+q6hSH+tn+IrOfj7af/X9",
-	"D1ptuIyVFbPwWEEt9eNKgniDptouNBgSB0O0T0fQI0zAAUT7SELOxWbuZ0X8gJam8FW+LbgwsZBmFksI",
-	"pQti/bwMWalPdNLqjVIRQKXRDcqXE+ZBENNh+isP0eAFpURISCJUj4/ZrOdmIt0nVJYYXeFag/dP7Dbg",
-	"9s85yzZPVSrz9FEJTn8Jemo9Ugjkj2xB6KkJqHfbWXOcCogaa8qxEHeMJ0EIg/EXJ+He26+m03UL8LJX",
-	"5ZShpXwK4B0XcglUkriKM7icTjmWws0NUJ3fEUIxVyiVAxkmaVA9zb0ga+vhTX8mKTQTZykMl9FTlgZj",
-	"Qz6+24KTKrKjsZIVCwrCJvMpIiU9hOt0995ak+fG5G48Gs2rOK3BmVtRiGbhINlT41qhnHSGZbwkdOGM",
-	"FQk8QuwWOMJ6H1mAeISa3iASdmL57e0SU5uNGi5rccG5zmNtInIU7no/8LTIn9fRuQlAffTgeoFnxMhT",
-	"V+BvE+sghVtI1+aSyzk/6tfV5sEJjUkeYoyZ4trDy2I6/S52DKz/gplyY2ZWMuwb3tO1UlFN6gD3ja5+",
-	"bH10C3UqgwNW+L7jROrUc5KRsIpqjPEjS1YbstnjkNxYvBkkuMiqhKBOCZfeR7aEANm0rtq/Gy6vfhCO",
-	"IlIhMY1hfXa7PvlbxjmkWILQlqRWEMZXUWoybPtJLAsND3zFWZ7C6PD19HXIgpdEplB7cfQ3JtEHVmi9",
-	"2eELt0uoLk6PTWwNaAyIJGpTm6+cPnNoU18rgKvJ8DUr5OF1iunNWq6VxlM1IJeL7CCkspAvtDO7lscy",
-	"Qv1fXzZpWm6tnob67tU06t9q1xsRLbBPa5Zfs1jE1TcEEqU6roDTFDjK8AolDGl/eMwoEoQuUtj3s7Gu",
-	"akbtnhsL8WM8dx/gYHg9KyS+TgOMdabT+M7PQWOJFyLS3o/YQ7GOwaFr0PukAl1qM6nt7nW6buyOQsA/",
-	"cPVKLnSkX0Nj6xTcLcG4BdYkQXdYoARSkJDs9QlNr51UEkgHTR4T7YlGt0SQa5ISuVo33T+qNztcOytt",
-	"PmJqE/h0q7vs/TnuaqGmdmTDLaDBTDWjYTrtcdvrFP7I7oDHWACafcH7v0/3/3Jl/z34df/qfhr98N3D",
-	"LEIFJb8V8EbJjNK4CVLmhEDj21cRwjmJ0K8xljhliwgdHBzsIcx1iqEQkGyPEbZO1X6yfINiJE/xPaUY",
-	"qYE6z0YxlSRqt17lZBSNFkwZ06Ru9ld0qgba0hayMdfWdGJboT2aJdp0Z2kNU0bz23qEEG7qhahbsZ37",
-	"C6LWbR8JEQpRSRhTnapfO9WBDfVvRXYNOklg3xgaC6tryhKqRt7OjBmSwDpit6wcv+/VjTmWErha/X91",
-	"asM/DEsvrF/ZzkUqvNY+NnkIAt3lHAo+L+sdG+YK0ARhgWb/3H97dvphX782Q4zagviCCjxXO4Q29lEt",
-	"+oOuV9a01/OimLEbEg44wteccBCbiJgrL+pTFZ8gGNtSHFwu2Z88TGopCV2IDRl3ofBx1GHiHrliZmvj",
-	"Cm3kKosV5cV1SuIqrE5ABAzAxqL8yYJr0AXTx3TO2sTvBfSXJcglcIQ3AvggaLLeAhdhjddYjXsxWruu",
-	"kmmfrLAfwYCDy8BTLOSF2FZqhsOcfO0IzhMuJIqXmONYKiJZY9+UBEdIMsQhZgtKBCAie0P1TatnfQ45",
-	"Zvlm34Rq1V3Y2ayyHLUB2LrYjuaLR+03NT6oY/hzRqQpPrKV29JU9IJAymkzX/oRzUEErhtOa9MTTfo0",
-	"fACiYJRlbblk6g8BNel8g+zhH6vCPUe68gyteMfL3jqCDH89Ng9fejtUgCUaYUClOGYI02TCOJppF32G",
-	"xvpfRLI8JSC0ctl7g5jD+jWTywhhak/cpURIRITnm5RgBiMAIcMvI9SBv4Y3Ow2BC9FTZrlZsV6fzffI",
-	"XMh2EhuCFTyumdQpi02kNcF5ELOP8PT99Mng9FRn6qOEusNu7aLl45TGLsJpUX+6rzeV4FG+UUxoJf+L",
-	"wuHV0OLJx2W8KIlvdMhJyadSRSlbIO2Jbcc4H5qlVGT9BhEArRme4vurAbblWXjKpRnnds/K2J8NQvqm",
-	"PBpbG17o+i/j8iEhWY6w1MeV9oIm3zMIRtNdkQJhROEOuZc0xEAT4Qc4XwjnlYjQoeuhwvUE6Qk5aP+o",
-	"xUDKtLk2sLVRRG5xcCtTShrighO5OlOzGuiusSDxUREq5XCyY/IvzqBhvMTagTstrCmqBqoIvJQyV+Be",
-	"A+bAwxMcoRy4UOyKqoz3vmMxM934Jv/14OBgrz6XHrQ9mSXXW+1DlqdujUtZnbu9YQlw/KsrK6iQnpO/",
-	"wsqceCXWDWokxN6fnaOjk2NlM/9Vj4JOcHyDFyC01cHofs4hI6J2DizDFC9A19tc0phRiQkFLiJ0spJL",
-	"RlFeDvETQxlLihSMCOlI3cElvaRHvpxZcqzF3SUdz470sSjyuy7ZPUQ/asQhg9NZpD79+fz8BP2oiGcG",
-	"njmyH+pBZnvRJWXcz8H5jjoSIJULPzv5fHaOJjgnk9uXE6UWJrqYYYbGxvu/pBnIJTMSRhEFe16kETNY",
-	"Ak6AIw6y4FTpG2mKIvY0Gt5zzrjQ4eZ2bpLFRaZkCo1nXcefZ2qYI/R6+rI8n4/RTC9+plyiNAW6gAjB",
-	"1xhyY1HaoIVAc84yDfEdXKOL40s6bmBCWan/3LdFO5Ds/0Lk0i1oL0J3SxIv0QIkmhkqzJBgl/Saszuh",
-	"3LCEaQ+B5SbLQrgysm1FSEJwyhYH6AMmSgmXWiteQnyj8XFJubKbdMGDekO545YXFCepv+OUgPozSTgI",
-	"cYhev/qLpfgpSL7aP5pL4DPDbtqbPkS4afd72TYFrPbtMRV3agGvp68RfMWxTJXhfQOXlLkDQp7/Q4Q8",
-	"QL8oFsAU6agrEZJjyThSJBdoYWJEGgLE5vPoklaBhZIaCo+KjNo7udNpP0s0jbFI/cMKvfhLOnN8ac6E",
-	"T5Rwm4WelM0cDrWzQOhC6DOXaKZROUPjl/vfT6dR6Q59P93TGJ2ZmpLZJR27R/aJwQea3WvFH5nuD5Hp",
-	"FBEh89mDmr5M6h6OGspE6ZiRFwwZvTyYHkx15i4HinMyOhx9dzA9+M6Wv2lNXgqfQuoEF4kp1rFHwNVO",
-	"rxd6nGgfUMjqKLQ+UuH1O/nSOmijyIrK/SCgcKyNFWos4Q6V97RiCM9nTp6j8cxokgjNtEY6MAb6zOae",
-	"tK9tQgFqBydU2Y9odjBDY/v+bK8bMrMBbADaZ5quFNcpRaPMGo6wkhtTS23dltBcglDtaAQ6SPRWsvfN",
-	"fw1zpuu/+6cuqNROz+ZThyyWilEmplnKgBdtX5KHq0bzilfTaU/jis0aVjTaCoT6VpjOLGxu8WeyLLbF",
-	"SXjwElqvH0Y0EkWWYb6yLoyWNCQ5JmmkjEqlvnSQzZ1XOvwyMtJ4pT6ui2lDjkSvxNYTCibg9QRsDjJM",
-	"G3mvtonaQvNZq3KR8QS4CfVrlnw63hU2WiWSHr5baFW+Us5EALHGmW8ss6xMctVaW2HRYKrroe7uSV7A",
-	"Q4uwL3cEQ4h+trfFFqhkRkK4Sal+Qq2Vkcm94qIHY56nYFzfOlHf6d8DRK1h9XUo9qHrWbaweDNSe/HG",
-	"5iJSOA9Z2QwLjgcwcFAx/ARy3Tqnz8g957ZMzyf305H5mcJmTNQyaNbsUIE+U2q3yrGMl22cm4jLN9AZ",
-	"NtQzSGc8N9VtOHcH1De12W1ReiGQB4ayxWycyuatnq5jJlW5xMBd+dxVT+x+a3bthNbuyAamhnHydLIc",
-	"BehhddqYKsfM+rEms6jrLp9BYgdv8i6zvwup9XOLz7zB11pTPev2Xo8+vdF7nKE9IgIRe97UjapbV21V",
-	"Sif3JNnYKqi4YJ1pcAq37GYriDMjdSEOjWE+h1iSW3CB86qUhrIEnkGQ1rt0rnmizkI0qVQVw3SbLPad",
-	"nW5bdo5OM8U9fzJFj+0hh2pMn0T2J02aIoCPk6KOj11YET4qntNyGEYCpR3mjMewFenKUxybY/GkSZcN",
-	"haukXIvJC2G7wHTaBRfC9CXpjaydFdcm4OLKcFyQLULzIk2Ri7fpJBkax1jAPqECqCBqDV2Rrd9GHZ14",
-	"w2cy/rMiPWWutjfGEww/lOngLYUgAqEHwxjr4g0XpsJwF7LuVSg8s+lhstnPYXLQgBfoEB8W1cm9o/0A",
-	"E6GkzvOHC2hXnCBCtfS6iRi8qc7p67V6h4PsyZwgZ3btyuF1T3fOIOfLbQcLutljU/OobOK8Nh6wY5n+",
-	"Nr5/H8mcx799T7+UAo/BgdoSlBajZ0xBUbn/yRqtUGandVGe1dKBGhE19c9S5p9puorQGc7gjEj4/2eS",
-	"k1iiWb2OYObywEo6Tf5aXFI1xNuz0w9+Nagthzev79er4csEZ1boCDdNEKGXtJ4lP0BH6I4zuqhScjrx",
-	"aH8s08MLMHWeAmdwSV9PXx6gU8hNr8Y5JmnBwSTTB+aOL6lNHqNxmTz2csd7B6gZ+3dkMlVdJufZsJQ0",
-	"HXYjNbUuGs9u+ZrqkoDofGSLBSSmys2UB+jZz0DuV5UrPR3gHy1mtvpHaT2lzDxbRpPHELTGUn43jjKV",
-	"JZdheWLGtwmbPR/N8yGbqsUPK6z0W7kiAsUpYK7F+98Db+9pUquJsTZ8WRpDJRqTBLKcKYbaW49FUZ2+",
-	"6facXdnSt+Dd82q1o23gs1my9eWqjmE1n21ygS6OS0Qr3lSmkadaxyYPj40DwCFlOOnHuCkk7MLzJ9gl",
-	"ij9BF3ZNic0W9tJflsyv2SECjfVmqJHXzJ36mMpNGwFrK/UYPJ9gR4q73sjgmTV3N2mcveMQtDV7pyKT",
-	"vdDG1KMan18Xknr2jgCp+xyESVbj74lfBBsMPRkAPq28DjI7IWi9y84gigZ2BvN5siPEO2S9QUyfZ6v8",
-	"LQ4IaFKzK7swPiBh9Gn1vyhJdF7DsCtZHZgmqmminmiKxej/JXO2kMyp02jTLE6/WAzM0Pjk/AZZmToG",
-	"NooY17fOTcIMwXxK8yBfp0o5rR983Czk7GLMfi59d5Hm0CC26cowmWh2CvlPC183Wo70BrF9BthFHZ3P",
-	"N80Cb3sy0rF2jRd9hdw8tW6i7HoIU6nbOFjaND3900L+PTfmpKc+Hqq404UnJNOLT2qjuor0g1Z8wei1",
-	"U79h6C72iFZ7n2feKPxWMs+yTVQHA974jHMNMctA6F3DdJnq5KAOPTe4uq9B029Q2ecdjtD2utoS5NJW",
-	"oBOJxv4LSUboXp88dTmifeucPhMD1W/d3FKM3r9D6/X0tWkwRpqnRZBrIB84ekJkL0Y324EbV1iuDfc/",
-	"o075No7wepZwDvFWWaOs9qtd81ol8DcQqn4VMzHtsSb6hoR++8q7bSdgX23lOtK1ZhopL6IbZIoNNL22",
-	"eP3s/dbvld2lGda8E6zXDrMssoVCIT2Q6WZv7/nz1aC9XBiSyDZDrqw9n81tX7fNGHxyr/99mLj7ftZw",
-	"+7m9a2cnvB66cNdeBzR8nKvnCKBUF70MCaIsAZlmnduz0RUd3K0pWgWMK02ALk4/7gONWaJYZvbrrOyz",
-	"b96xTVJDl1JujZUm9xIvBthrFSL/rZkqPI7UYD+FNZ/HJJV4gca1O8CExCvxBIq7gcTk3tygM5jU5WV6",
-	"z0jv8pKfJ+y83o2vY1+kAlIU2vC2oceeh1lKHnHpNHu9WotTup2T/1mU1oWW7vrAAMnfIExXVrUuWZq4",
-	"Rt8GFuPAmG7J65hjd5va+r2spFbHBpaVz7dwRKTksbKczdwRVhg+iuw9YREqr92yBTTuMr/NFZdpcLtW",
-	"SX0gKYw2dRLVRydYLk8d030z4TU3e+nT7/a+HY1hLwhxDSm7qx+Fsr1/uwRaGX8fSBrycQbi5e+a3duS",
-	"dm7vGTJXEzmXJudwS1ghykuGQiJjbivasm9j2ug558Z0I+71bnYpluXFUB0Caej7QpSX6G0pAKOvhKhu",
-	"1hJ1j1tygMhdltU60V5x0uaMIlqhliESPUmqa/e6tiP/dr5diPZ2ae4g7SI7SXXk214z9nSan5HfIbJN",
-	"YwrdmmSVQ4TsdXbcBOJJ5vzTxvzflPaZu79rCxN2pS4UzhMQ0naEMSWYZRzyDdLXq9BFKRL4mt0CIlLX",
-	"B9iuge0ExCd267aaXQQJy8vNnjk4OIB/Fc2SBhcpj1QZAab5mlxugavV6pHu1GQqZ8oZy41x3LUz7gWY",
-	"eg075uU1O/0xlBPvvecIU3j3Og2IU/ykTw9EyBSEad0emcZc7XvHthjJqFnUL4Q9xNAf0vURvoWg/nDy",
-	"Tu7L+6IGuLwe/oeVLWjp2EoKV42keyBZaB1id4bE6GlXdoV6R7m3x6Z+NlXqF6/QNaAceAxUuihX6VjV",
-	"vUH/aq+NHO+uA5kNeu6gJC5wLdgz63BfZ4RVuOajbR7O1IpHXwod6zTPXoNxrUnavDa2k5U9cfaau/XW",
-	"T1dt7ndZQl3NEkBteVxYAcszPcFo++Xp/zD940wlv+nAT/oOKmuYFVKbRdp+E88vV0r+vbah5od2HXdk",
-	"oNFXthk1U/B0dDiaaBPMTno/BDNVEzUDYVsBXRzbTollzebYFuH/0asR3/NavxXa9rjvLMB+oesXmgdh",
-	"/OpFX/m4euBWNUzV4FARwmg5pE8Go7E5yMRouvIAM+eVho50VmZFg4N5J9yHjqdVc308tB+s1ZkrP94U",
-	"yrK5vMMc/IkbbQnaAJzWSpvMXcGu66lJfEmG7gLXvNm6JDtTLePbnuUEuH8JXJ/B4Yjp6Zcwg3gN3zrw",
-	"btq9hb9WbnXY547KsOPF8QG60F6Zwbi7BF6gBbukcslZsVi2733H0nRgNS7TfTXyw+RebZcPaHxycR6h",
-	"n96fX1Jzegvrfqc/vz96F6F37z++P38foaxIJckxl+jk89n5njm1ZVdmrOT2yt66trY2VapW2MxvmtpE",
-	"F741wbyHq4f/DgAA//8=",
+	"7H3pcts4uuiroHSnKvId2pLTTp8Zu6ZOubN0u8bp+HiZnKrIN4LITxLGJMAGQCtqj9/9FhaSIAlSkmM7",
+	"m/902iKJ7dtX3PRClqSMApWit3/TmwOOgOv/PQXJl4dTCVz9FYEIOUklYbS33zuDkNFIIMnQAhOJJjBl",
+	"HJDkS0JnCM8woTu9oCfCOSRYfZ4QSpIs6e3vBj25TKG33yNUwgx47/Y26L1///4wk3OgkoRYQnPC8zmg",
+	"cI7jGOgM9tH4FyxIiDjgOPnHqHfFIuB41AvUO1yA/Meod3H+Zvtvo944QIyP6PgXwBx444sxmjL16x8Z",
+	"CCnQlLMEyTmgBUzQxRHqCxCCMIpCxq4IjCjj6H+3T83rEG2/J3K+FSDBkJxjiSacLQRwgVgKFFGGYjYj",
+	"FEUEx2y2M6KVI7HHICQndNa7VceQYo4TkBYAb0gMJ1jO/ycDvmweySGasjgC/kygFMt5gJ4Nnm0LUGNI",
+	"iA4QJKlcIsbV73qXal+cMakgQ9QIf+iBgx7FiVqJGqWywgimOItlb7/XC3oJ/nQMdCbnvf3d4fO9oLH+",
+	"oFiwOh/CIfKumcTwTKhlda1+xRJ5MYHkGVTwrL7KhNDih7Y1i1NImSCS8eXveh4f9vHinWcCqeUUa7SL",
+	"skvU/3QtsbmGY5IQ2Zz1BM8ACfInoH6KZ4Ri9TsiAsXq/QGbTgXIAwTXwJcoVS+HmHMCQkNaMonjrZZz",
+	"1CP4Yf1iqGFtqPXFcBisot13eh3N5R9JSDSHEFckbVmH2YN/Ie7MQ+/MTbDdDzzOgF+TEA7DkGVU3u/Y",
+	"5+wK6NGrlgFJ1DnclPEES3MKP+/1vIdyIYDT9iVn+eNNln2rXhYpowI0Z/oFR5YHqr9CRiVQ/b84TWPF",
+	"wQmjg5SzSQzJX/8tFDrcOMP/hcO0t9/7P4NS9gzMUzE4MV+ZSX1UqKdFEw74yiC6SCFU/AQjAfwa+LYg",
+	"ESCexYD6GCU4VqcGESqYq3p5wqJlgDBFhF7jmESaord2erdB7yWj05iEX2xroZ1foAWRc73FMOMcqERC",
+	"Ygmor35S60XwiQgpAsPZC2JQLIIkSSbxJAbzMMZCIhwpehKSY8m42esbxickioA+9mZDJcq5WukVZQuK",
+	"JplECV4iyiSKlDQlYh8lRAilT3Cm9jHjmEoFO6lIaERFyFIIEDZ/G6YIkWI4TM61qLcHQkAEOYIYaW6P",
+	"ekTVCbNMIiIF+t/tl2enb7Y1gSpZfRv0fmfyDcto9Jin8ztDIgvniINgGQ9BL51RMIhgji0/KQ440nA8",
+	"wcuY4eicsWPMZ/DFqJJFGvvYNXC0i96SX8zq7NePuKpDioBzxlH/9M1L9F9/G/7XVk9zX/YW06VlXuJR",
+	"z4kxlGC6RFNMYs2OhFgwHqFwDuGVsBoaEQgbsaPAHsZEkT2OIg5CKIWjrp9vFwq6b1n27YGjyuuVXVCc",
+	"yTnj5E94bNw23DbkECllH8diHy04o7MAwadUSSOk9fFrdqX+l1rSpYoAFnPgMKKYMrpMWCYsNQiEOWhy",
+	"wHHMFhChPo4XeGm+1Dx0prEThyEIgdh0umV0cecw379/v123QLpOtG6w3Ord2iNQHx9mEZGvr+2pppyl",
+	"wCUx4hOH5jwagjZQjxhvf/JPYpgRUKUVfdDSXGlPRmHpBb3icNSvSyEh6V0GnsFkRZ2IsIRtSbRW0Hg3",
+	"AolJbBYeRUQtHccnzoaM9mC/Y5N/QyjVdyRaS2VRqkXCJBxGkX/jlrkcRd6nItNQdZ5NGIsBa/4tFTOU",
+	"fkWs1H4+GLULKz3UnL972kEOrmK4ctLK2t2Vlqd26TmZEjeUiq8PNo7fTXv7H1ZQlnr7NqijE1GKduV/",
+	"ugZxEPO2WBvmHC+bx6LHa+7gUmlJHJShpqXl+jswrze3ICDkPhviXBsySrwTKSCeBkjMlbqgGSWjIRwg",
+	"RuMlwmiOxVyJHiEZN/ZjN8jtjP7NvWLhFfDfiBps2aTfkCWJJewGPobmXLqe/bL0PtX2+jFeAvch860H",
+	"j8wyjxKLRNVFJpiSKQj5UgmTNSmReq1fPYG20hGhWrmu6Zv9UW/UK10M5QPOmNzy8ZQ0i2O/qf1+jpUG",
+	"qDaG1FtI4islBHJNTc0wZ0L6RpV4tslus1TxvehwbV5YQyFrRhV7cRYQ1I7fneyyG5LK/CAzj9Dg4ZxI",
+	"CGXGwS8gtEj3I14SVfhD8+QqbKAbi4FKvkwZMee8/phArzf84FPKBEQnjEux2ZfzknLX4olVevcMGOMJ",
+	"dInA9jWVMGb+97QI9z24xpzgFi6zYPyK0Nkrwv3CrQvBTrzsYjMh4nIe33HlDq0m0bHCW9R8pl1W6/o5",
+	"moIqHyAo3Ft2snaKK9htjcG7jLopkSx6oZhoswxLZD+wtvZSK2VNRYrMrMek8SiBiOBz/atPxyF/wl2O",
+	"xU7oDm8Haz+Rt5ZveRgQpUxqw+AzCQFzSaY4lK37DQsWuCYOWp5ZMq7DTfTbdrCQXLQ2nmggb0ovBts8",
+	"9NIN/jTGUm1FNLHxNZXa4cumxpcVwSfUN45/JY7Vb2oL2g28/jpP7IS+pXKYAueb7/3Ufucbc238Vpq3",
+	"QaPGSbzSUFQHoWgwl765oqi0kqkyFSVrURw2lDCa05x9Ll0a/PLQpzuBi9R2qS5OFLjowqadvgvYbq5g",
+	"3Jl/tUi+DcDeLgvXZnl6GUF1l+3HVKDrF2SD34S8OMceXfXOK88NkE14IBMDF6gfBhZZLnNmoKlMe1Gn",
+	"CHA4t3xS67EuY1xJ9Pm5VufPJSZK40wgI7sQppFRBATqW7sonJM44kBdZq0Y8+NZKl3EUU7hHrYP7m9I",
+	"DK9Kn1DdNNaexHbRfgf5zBY0Zji64LHPXARu7VG8QClnkoUsNpEgEx6akhgChIU6czwRLM6kNWaZ9SOY",
+	"sNGOb24To/Y7l5LohR/DWUSmZLM9tuM9lvMWr1huZftZwBzvtj14/uLnz+XHWaog0uLKqCGfs9KgsJlN",
+	"TNIeb4GErqBzjrENC19rCm7gYCfQHgI4VZR8k8WxQbAFkXNCa04RL56VUKmO9Rt8Qme/HW4/f/GzZht5",
+	"+oQlM/9YXi71y1KCOEBDrReaE9IBhU1lRDcA1wDaMfEZF5uZnyXwPVyawif5MuOCcV9KhRCKF4T6eeGy",
+	"Up/oDIoDxSKASsMbbNxUPfCetB/+ykI054JiIiREAar6x2wKzmYk3UVUFhht7lpz7m/Ztcfsn3KWbJ43",
+	"o9TTO2XbuFvQU+uRfEs+ZjNCnSQDv541xbGAoLanPLLmXaHX/5JTuPP28+Fw1QacVIpiSt9W3nrOHTvB",
+	"I8tF85hOMZY6myvQSWMmbu0N5UCCiUcwHtI8bKjDYBoDF3OdlUZBO8pBVujfjFOfIOh92p6x7aZgdBy4",
+	"jYdX3VEq3y44i2F9+j9lsdfv5MKySZQmGa+v6NAuJY+1mhQKwk0WyEp16srEhRz4T0sfcH6OZkc+fPA7",
+	"4D7XZ+ZLvkqwDOeEznJFSAIPTHAeaxk1A3EHEbCBl+3E4vLLOaY20rU+Hdusl5ONyJnCovMDh0P9bRWc",
+	"6wuoju7dL3CdtGKiu16n4iaaRwzXEK+MtxdzHuvXlWDihIYk9SHGWGHt/igbDn8KcwTWf8FY8YmxpQz7",
+	"hvN0JVWUk+YLdxW67tM6zjeaswwOWJ33ghOpw9pRQvzsrzbGLyxabohmdzvk2ubNIN5NlskvVUjkiSnI",
+	"plkgGzJWXLlmTusHfg8lFRLTEFZHzquTv2ScQ4wlOFlmxg5SbNKvV0osM70e+ISTNIbe/t5wz2cdSCJj",
+	"qLzY+51JZFKpgjY7u5krfHF6ZPx2QENARGeMTJc5P8uPTX2tFlxOhicsk/uTGNOrlVgrjRVsllxssgWQ",
+	"Svu+0IbyShxLCHV/3a3DdKXYNplLL356/lz/si1SCLdKWT61WTFeGe5wvZ+eD+8i01drQo3zOa2or/WM",
+	"lzxJwxPtrSW2RQxpo77PKBKEzmLYdkPKeR6qEtMbc4u7uB/cBXtjBDbT0lMloXMRcmMN9SWeiUCbcGIL",
+	"hdqRiCagBbJautS6XtNmbbU/2YL6ijPyDODc/6VfQ31r2WglUP2c55ktsEARxCAh2uqizk6FrACQ9vzc",
+	"xWUV9K6JIBMSE7lcNd2/yjdb7FNL1u7BVCZw4Vb1O3QH6suNmgSYDWVNDZkq2omHzNoyMi4o+SODAxSz",
+	"BfAQC0AxSKlT4WiEIjIjUin4tpgCTZZovDMO0Pij/s/HsS6JibCYg1BkBujdyyPjsigOeytAWKKECYl+",
+	"3tNlNThUMxwoClSCIhpRpQYJ1L9+HiCckgB9DLHEMZsFaGdnZ0un5XGYZgIik2/nbPfnPW22SuBqP//v",
+	"A97+c7j998u/9v97v//f+6PRzn8+/ufjx/9s/3WreLT1f/9yf+h577jWjSxfIM/LYcefk+dVOzpHRTNJ",
+	"OkpZWaakF/RmTIkiUrV6SjiVA92TBN2Yliqcuslm74wSTbizuHJSRh7ZVA/f2VQLTu7FdOjONVsl1CIi",
+	"1EFF/pNqFUjaX+ER879nyQR0/MW+sa6bscq/i1XVQqJmTB8FVg/2nln2i06O7eFu9t+dj9uXN8Pg559u",
+	"/7Je5Gb1zh6cpPx77UKTW++i22xjwadFKmm91JRGCAs0duszxohRW/iWUYGnZQlCxbGmJJ+xbNwqTq91",
+	"Y7LPxSYklmdudbGKt+B1GyoMLrbsTu4HtZSEzsSGiKuT3g9bFO/DRhK9Ur2VHo3SbBLr2tqyfMajltY2",
+	"5U7m3YPORT+iU9YEfudC389BV/PgjRa841Wkr4ELP8er7SZ/MVi5rwJpP5th3wEB186wj7GQF+K+ol4c",
+	"puRTS9yDcCEdbTE3QUy2dYAkQxxCNqNEACKyMwpS13pWh+dDlm72ja8MIPfom10Wo9YWtsq1pfHiTvKm",
+	"ggfVE36XEGnyumxSvDTJ0iB0+Yv50vUHrAXgquK0MvJTh091ibqU2dYf6xUy9YeACnUeIFvka1m4Y96X",
+	"9qol73DemaKR4E9H5uGuI6E8KFHzgirGMVbW0oBxNNaOgzHq638RSdKYgNDMZesAsfzUJ0zOdc2oSbCL",
+	"iZCIiNzEcZfp9Uv4FL+E0Hz5K3CzVRG4EB0ZrJvlQXbpfF9hmOl+YkamytKFWsxC48SOcOqF2h18G25k",
+	"au2oYmtUqVh1i07chid3Y0jftKcy6A4Hd4aDHBSrJZta9vVBAety3eTau0UtKQmvtDdPMRnFT2M2Q9qc",
+	"vB8LY90otsKfL+DG0OztcxwYaoD7Mo8cDlmPVeTPCreq9e+69kjRTsb46YzdioRkKcJSl7NtefXW74kC",
+	"68adFAgjCouyHlodDejmQqWT+pnIbTjha0WzLhV/Bpn6zNl/VTxGRf6GNke0CkmusVfwK7EDYcaJXJ6p",
+	"Wc3qJliQ8DDz5RTlRGqCdbn6x3hxakW3JY06aqASk+ZSpmq5E90CyT/BIUqBC0UXqEyP2M5x2UzXv0o/",
+	"7uzsbFXn0oM2J+uw6HX/h/xxaSEYE72vWzCZVA3G0a+vz9EAp2RwvTtQpDSw720FI5pzADeC6dr5iNHc",
+	"O5CAnLNIoP7Ju7PzAJ1cqP8cnr/8LRjRV6+PX5+/3jrI6VHhn2kv5VSpo4hpHZsCRIhI48/W7VVMRXjZ",
+	"YMV1U5THglPyTzD6hlnjS71E/+FcHBU7ESDRZGnOo2g4ZLZXTmmaWX3Ms4Qak97qQLExvWsx6Ndn5+jw",
+	"5EhB4Z96FHSCwys8A6E1XUa3Uw4JEZWyzgRTPAOdPjeiIaMSEwpcBOhkKeeMorQY4leGEhZlMZhj1d7h",
+	"nREdUbd4PkfqlRg4ov3xoW1coDPw95Ft62UwU/f6Qr+dn59YAOqBxznx7OtBxgp18sYAHqSxJz5WmFJF",
+	"PQ2EMeobnBrRHKmk1nfBln/V/FQGPRAHmXGqxIM0wNzSx/Cac2YbGDTTAViYJYozof64rSvDWA1ziPaG",
+	"u0XvJ2ybo43LfmkBgk8hpLKz19mI9uvkw9Vmqs3O8g1tBWgxJ+EczUAi21xtjAQb0aIHmqUY3QrNZFex",
+	"Ba12RENv/L0wMIcR5Uqfzru6pMALyaowSf1d7Y6xj/ae/91C3GmNMTbopj04+wjXbU1PQxWEqVioDewN",
+	"9xB8wqGMlbF3BSPK8no/x+YmQu6g9woFMK222EEK5KLRfCJwW1gU0FDnqMCoLWLd6SIHmj6xQP3DMr35",
+	"ER3neGlaPAwUcZuNnhSNwva1gUroTOgSajTWRzlG/d3tF8NhUJjgL4Zb+kTHJo1rPKL9/JF9Ys4DjW+0",
+	"+AxMZ7HANNwJkPnsdmxYok396NWYieIxPccB19vdGe4MdQw7BYpT0tvv/bQz3PnJZrNqeVgQnzrUAc4i",
+	"kx9nOzooxUxv9CjSfgchy84GukLK6aX3oVE3p8CKCqnqYThWJfY1Lct7RHS0+fLPZxpJoP7YcJIAjTVH",
+	"2jGG29iGTbV/x7iflB5EqFL30XhnjPr2/fFW+8qMANhgae9ovFRYpxgN1l1nsKIbUxphzVnfXIJQbYB6",
+	"upN1FqZ0zZ+3kVwxdUalVl03n9qn95WIMjCN+NZ40fa8u72sNUZ7Phx29NPZrI9OrUuIr8mR6frHpvb8",
+	"FD3tmRX4Bi5WOnD6t+lPdld/UmkZpD/6afVHZXsx9cXzv6/+ot6gSe/ZNgRc9W3ZeCjoiSxJMF9ahUrz",
+	"DiQ5JnGgjA3FkLWrOi+o3P/QM/zlUn1cZTw1ziA6eVA1LGfcxp+BH2sZLLXocdN0aSDOWSP9mfEIuAmY",
+	"aSL77tFCAauRBu6gQwPql8qQZcIDd+NVq0GhyL7MM1LvhSd449m3VXeI5BncNvBu94HW4EMv2xvoK2dH",
+	"wzXwrugFqT7YXWOKeiO+R0dw61bQOo9r8H+4VGLNcTGYHxwz/cNlwzj9cKkkXEk0BrC206ZDON10s5Kj",
+	"Dm4Uz7k15mkMxlNXpbFX+ncPjVWQfM/nqtWZjV87Lu6t/qJoRvl94ZQBUBOnjClHpHD9MroH6Eo27ZXO",
+	"v4JchT7DR+SR5zbh3qWiJxy9B8H+jsJm7KlhKq7Q/T3doRVGp1iG8ybamdDDF1AObMxjLeXgsRHfBlC/",
+	"dwJ4UhhM3V+TuT8TyMEKxHgeP7NJQZ+vTAzKXNQ1jbXzPDX14S22vA3mSkPNrKlmsz6JiXsQE4celLSK",
+	"Rp/CtXaAAeE2c01XGz2CDFnbvszDSw8hR9zctUe2LStdZb9dy3JTEngyRT/bFK1GCg+QqYBStKuvQ7Ct",
+	"fvKV6q7B9ypoBjck2tiCLal4lRl7ajqiP/H+rxUfDYDa8BH1YTqFUJJryFN9ygoGyiJ4BPmyOqqR302j",
+	"86bqyF/WILSb1/adB7Uv7BytJnX+/Ht3YB/Zyv9yyy4G2Z805mQecJ1kVXA9hDXqQuoxLdD1METJhCnj",
+	"IXzlPPVJ1J9CGuPQdPkjdazfkLMWdNHgcJmwTW1bzcULYdqsdmYWnGUTE3DOE9vyJIMATbM4Rnm+gU6/",
+	"RP0QC9gmVAAVRO2hLbL/R6/lljt/d4ZvK9JdpBZ3xri9wcoie/kp9N0S4/TENg2qrwpoXpg6xYeQDU4t",
+	"wiMbmCad/Clk+cPZidQTDMjpwC8LBjc5c1nDriuI5QeNR26Mmd9fAJO2RS4DVCn7MDHMg9q9jE4/INuM",
+	"x8uw22wvP/4NH5xvns+fwpf3Hr5s51Sb+gGKy2BXRigfWNp/mWhkF9bmMcjvFHufVIU7BysLRu7waKC2",
+	"uq/BqxMmzaWVTiVul4JRVJLoom2rf3uq4tTUv0mZvqPxMkBnOIEzIuEfZ5KTUKJxteZnnNdsKAFjak3E",
+	"iKohXp6dvnG7BdiCKPP6drVbSlGMkGQ6OZJGiNARrVa07KBDc2NnmT6viwTsj0UpxwxMHwCBExjRveHu",
+	"DjqF1FyTNMUkzjiYwpc16zxGtCh2LAo9nDqPrR1Uz2rNwWQKZk19Qs2q13B4GK5XaWD96D4wUwnmYX3H",
+	"bDaDyBQQO/efnoHcLkvSOm4Cf0w2+a2xpCo7OdZoZxC1Qipug+8i+VzO/XyCGe+t31A/Ns/XsTss3Flm",
+	"uZrlF0SgMFaMNLo7Ptzzub2mUaUuz/rRivI8KlGfRJCkTBHK1upTFGXXqfbQRV46+SVo8rzc7d2J5YvJ",
+	"4RVS9dy5v94pbFWEoEwkRz71TeERNh4/Doquu8Fr6s/bgPoWHhKeb6H7bvtvBJIFnN7PmVsRSQTqa/VF",
+	"Q6peKOGCJTV9ka110mFiWHjcv6itdmZ+ZFnbjge5hZEf0FOc6ZvQ/0sieCZQIbRtvEa3knD0fwFSd6v2",
+	"E0SFVQ3cNhjeoKxZwNulc+HAg5BL9VKGtejFo1GYz6MntP4G0TpHxQPEdHfF0kHJAQGNKlZsGz6vkWH7",
+	"dvltZdV+74WwJQLkvTbWzHmtCPmOoKEF+FNm6lMA8XtLNK2SzKYZpt1MdM3sUZe6njJGv5eM0SpibZTQ",
+	"VLW9NokMeXM9671dW+X6abUX7mYZUXkKlFsB9HCJUL5B7O0g63H++uUR31p2Ve0Wis4cKxcBWppCPBIr",
+	"+ZrpvEnYwU0jZbE4x3qfKdsUOCfhCs256lW92aNJdtNDmIZBtZ7KdR+N22NyQeScZSYgY5oc687Iigrz",
+	"yItkGshRZdS8MdZOI3RixOKpew3pQ2h8jft2Hlntc29ReVL6fjylr2wXd+DS8QRCloDQOqC5hauVoFvE",
+	"69o9L2ok9tTv4nvpd+F0ItQORqXgyblt90Yk6rsvRAmhW11Soy0I0oU+w0dik+eVC9AfFzW/J0RbrXe8",
+	"o5VGrf294Z5px0/qPSuRvY3c1wCTyE5U28zQKFFjvVYZj6hSfJmA0WpayQNHX4pmnjpjPGJnjBLIusl5",
+	"XtW0AfPv1jAG5p6+AUn0dd9dVv0r/eZRYu8Fr9G5NqRTLOelHW2bpFZpZ6Puow3ngF4mstOsdgCsafDn",
+	"V5WXHxYo8WKoG8qTJEvsNWcJoeavXd81df4J7B3o3hncIYeeIR/S+HdAutr6tyjyJJ8fTD4b2tLVbMjQ",
+	"ZUVcp6Z7M0SBva2/dL649G9v3tyM8gc3+t/bgRllJRs4x7OHYwKeYfTqNhrn8jGCisVhrBVYnAMylzx/",
+	"CZfZD0ZLCkE1JVErNPql7EAXp8fbQEMWKVoafxzr1velfLG3jrv3ijMm75fGBjcSz9Yw8EsM+6qpzT+O",
+	"1Mv+HJp9qpH7gWrkFHdEfUV6CaZkCkIiIfFSfAbl5QOJwU1EZiDk2iT31n75mHRnlvh5OvNRyeb6Lmvz",
+	"cDOfqnofgvaJaH8koi1oNU/alrjSbqag2HY35PdFcbp/RyqXbaR3gDBdWlVjzmJ9h4d6zazFeOTwRNjy",
+	"hS4ifTjtd7XSW0CrRdNNiudPSu5DKbmHJfEVVeUho1MyywyBBSjGS335VhpjOWU8EbYIcAqcm4Y1m0pW",
+	"fU3Xain6hsTQ29QdrD46wXJ+mlPjk3T5waWLwrbA3Ho0ZXEE9mo2Jx42gZgtqp2BDYq2SpxjIuQbEvvc",
+	"mGvi5/9oftwUBfpKVvgkX2ZcMJ57LVMO14RlQrvSdlp4eqg/uWf3pbmyO/df7g5XOjAfUm6ow1NH3yYx",
+	"DHyfCRTOSRzxnGqeRMdDxQJjuIbYuBs1xVSjDZIDBBYoonEhUklim1OQaET91hE5gwgkJnFnk0k1+iv7",
+	"2kPInvslhnylbfRAYp2DZUDwRAwPRwxn5E8I7PWSmb7EcJlCgLI0Zvp+Tp0rR5LcN18DzBclioRdaxXs",
+	"PiZsyy5UyBiBkPbuSNMAosgVOEAJEUJJ4pxX4Am7BkSkrhey9843cwTfsutcSXyIQL4aWk3x2AH8NQhb",
+	"wSyqYRHCUqvv5rJrOX/qOPPDJwEo7EX6Tl5TZ1pgTKEK99t04S0PU1rBTlLgmo7ZiqK9E+e9xwixlfOt",
+	"E2P7VbdPC5ApTtdKS2CuYBaNWw2/SBTue+1MVs3ieyZsI7vuVBUX5+4hd2x9DB/cpJzQkKQ4XiMg4KDg",
+	"erVVmsE/4dXXW1ulAKTvUbZIkOPrg+Fmw1Og753fH2XD4U9h3v9H/wXagTy27Mq+4bt/On+7b/rfxEox",
+	"w0s0AZQCD4HKPMRdeJGrru9i85tGe9paxtfI5AFaExQTHCvLVY/9yNqdK438yp3Go2+lffxTaubGzENr",
+	"GKjPOAp1kuZWjY9YpwqtRX5aOYsjtJz7+jvbUenXjtRbD9mRqpzFg+nF/RJqsTzRE3x75XxVyP4LeNF8",
+	"Ks0mMQmbFwq41wXoA1IQvBefhMY8fp3Ll4zHvf3eQFvldsabdWBQ3sBvlteUPBdHSHeYLNt69G33tL86",
+	"/ba2ypF0Zy2/r7voGMEWtN6Z0e0g4UqdvN1Ro4ZRaYdESIPsyIg3pK9VQH3TWZPReOkszDTQXHeksyJ7",
+	"2juYczfMuuNpmVwdD217KyynjOe9VNhULjAHd+LahT7NBZxWCm9jInRrWhqVeaCSocXc5q01q0ntTJXM",
+	"8OYsJ8C3HW29S4HPgelwMj+COHfrt5y7uVnf/7XkAH7/dFAE1y+OdtCFdtSZE4/Ygpq/ZmxE5ZyzbDY3",
+	"zBgvUMqZZCGLEZZIs13jRbspR74d3Cg96Rb1Ty7OA/Tr6/MRNe1EFbcP0G+vD18F6NXr49fnrwOUZLEk",
+	"KeYSnbw7O98ybUTtzozh3dzZS0YlJhS4TalWO6yn+5rK+TxJwURmby9v/38AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
