@@ -8,6 +8,7 @@ have curl    || need+=(curl)
 have wget    || need+=(wget)
 have skopeo  || need+=(skopeo)
 have git     || need+=(git)
+have gcc     || need+=(gcc libc6-dev) # go test -race needs cgo
 have node    || need+=(nodejs)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
