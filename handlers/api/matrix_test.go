@@ -133,10 +133,12 @@ func TestAccessMatrix(t *testing.T) {
 	seed.Repo("pub", "pypi", "public", "owner")
 	seed.Repo("other", "go", "private", "owner")
 	seed.Repo("dock", "docker", "private", "owner")
+	seed.Repo("pubf", "files", "public", "owner")
 	grant("priv")
 	grant("other")
 	grant("dock")
 	putFile(t, n, "priv", "a.txt")
+	putFile(t, n, "pubf", "a.txt")
 	pushImage(t, n, "dock")
 
 	expired := seed.Token("writer", false, nil)
@@ -354,6 +356,8 @@ var matrixRows = []struct {
 	{"POST", "/api/v1/admin/service-accounts/ci/tokens", `{"name":"t"}`, [columns]int{un, un, fb, fb, fb, fb, cr, fb, fb, un, un, fb, fb}},
 	{"DELETE", "/api/v1/admin/service-accounts/ci/tokens/999999", "", [columns]int{un, un, fb, fb, fb, fb, nf, fb, fb, un, un, fb, fb}},
 	{"GET", "/api/v1/repositories/priv/files?path=", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/pubf/files?path=", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/pubf/files/details?path=a.txt", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"GET", "/api/v1/repositories/priv/files/details?path=a.txt", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"DELETE", "/api/v1/repositories/{fresh}/files?path=a.txt", "", [columns]int{un, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
 	{"POST", "/api/v1/repositories/{fresh}/files/move", `{"from":"a.txt","to":"b.txt"}`, [columns]int{un, un, nf, fb, ok, ok, ok, fb, nf, un, un, ok, fb}},
@@ -381,6 +385,7 @@ var matrixRows = []struct {
 	{"DELETE", "/v2/dock/app/blobs/uploads/00000000-0000-0000-0000-000000000000", "", [columns]int{un, un, nf, fb, nf, nf, nf, fb, nf, un, un, nf, fb}},
 	{"GET", "/v2/dock/app/referrers/{manifest}", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"GET", "/api/files/priv/a.txt", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/files/pubf/a.txt", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"HEAD", "/api/files/priv/a.txt", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"PUT", "/api/files/{fresh}/new.txt", "content", [columns]int{un, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
 	{"POST", "/api/files/{fresh}/up/", "{form}", [columns]int{un, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
