@@ -9,6 +9,7 @@ have curl    || need+=(curl)
 have wget    || need+=(wget)
 have skopeo  || need+=(skopeo)
 have git     || need+=(git)
+have gcc     || need+=(gcc libc6-dev) # go test -race needs cgo
 have node    || need+=(nodejs)
 have npm     || need+=(npm)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)

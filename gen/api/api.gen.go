@@ -452,10 +452,12 @@ type LoginRequest struct {
 // Me defines model for Me.
 type Me struct {
 	AuthenticatedBy *MeAuthenticatedBy `json:"authenticatedBy,omitempty"`
-	Email           string             `json:"email"`
-	FullName        string             `json:"fullName"`
-	Kind            MeKind             `json:"kind"`
-	Roles           []Role             `json:"roles"`
+
+	// Email An address, or "" when none is set.
+	Email    string `json:"email"`
+	FullName string `json:"fullName"`
+	Kind     MeKind `json:"kind"`
+	Roles    []Role `json:"roles"`
 
 	// Username The login (for service accounts, their name)
 	Username string `json:"username"`
@@ -621,6 +623,7 @@ type Problem struct {
 
 // ProfileUpdate defines model for ProfileUpdate.
 type ProfileUpdate struct {
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 }
@@ -650,7 +653,9 @@ type RepositoryAccess string
 type RepositoryCreate struct {
 	Description *string `json:"description,omitempty"`
 
-	// Name Lowercase `[a-z0-9][a-z0-9._-]{0,63}`, unique; reserved words (v2, api, _catalog, ...) are refused
+	// Name Unique; lowercase letters and digits separated by `.`, `_`, `__` or
+	// dashes (one OCI path component), at most 64 characters; reserved
+	// words (v2, api, _catalog, ...) are refused.
 	Name       string         `json:"name"`
 	Type       RepositoryType `json:"type"`
 	Visibility *Visibility    `json:"visibility,omitempty"`
@@ -776,8 +781,10 @@ type TokenPage struct {
 
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time  `json:"createdAt"`
-	Disabled  bool       `json:"disabled"`
+	CreatedAt time.Time `json:"createdAt"`
+	Disabled  bool      `json:"disabled"`
+
+	// Email An address, or "" when none is set.
 	Email     string     `json:"email"`
 	FullName  string     `json:"fullName"`
 	Roles     []Role     `json:"roles"`
@@ -791,6 +798,7 @@ type UserSource string
 
 // UserCreate defines model for UserCreate.
 type UserCreate struct {
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 	Password string  `json:"password"`
@@ -815,7 +823,9 @@ type UserPage struct {
 // UserUpdate defines model for UserUpdate.
 type UserUpdate struct {
 	// Disabled A disabled account cannot authenticate (sessions and tokens stop at once)
-	Disabled *bool   `json:"disabled,omitempty"`
+	Disabled *bool `json:"disabled,omitempty"`
+
+	// Email An address (RFC 5322 addr-spec), or "" for none.
 	Email    *string `json:"email,omitempty"`
 	FullName *string `json:"fullName,omitempty"`
 
@@ -856,6 +866,27 @@ type TokenID = int64
 
 // Username defines model for Username.
 type Username = string
+
+// BadRequest RFC 7807 problem details.
+type BadRequest = Problem
+
+// Conflict RFC 7807 problem details.
+type Conflict = Problem
+
+// Forbidden RFC 7807 problem details.
+type Forbidden = Problem
+
+// NotFound RFC 7807 problem details.
+type NotFound = Problem
+
+// PayloadTooLarge RFC 7807 problem details.
+type PayloadTooLarge = Problem
+
+// TooManyRequests RFC 7807 problem details.
+type TooManyRequests = Problem
+
+// Unauthorized RFC 7807 problem details.
+type Unauthorized = Problem
 
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
@@ -3375,7 +3406,35 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	return r
 }
 
+type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
+
+type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type NotFoundApplicationProblemPlusJSONResponse Problem
+
+type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
+
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type ListAuditEventsRequestObject struct {
 	Params ListAuditEventsParams
@@ -3395,6 +3454,76 @@ func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents400ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents401ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents403ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEvents429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListAuditEvents429ApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3438,6 +3567,76 @@ func (response ListServiceAccounts200JSONResponse) VisitListServiceAccountsRespo
 	return err
 }
 
+type ListServiceAccounts400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts400ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts401ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts403ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccounts429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccounts429ApplicationProblemPlusJSONResponse) VisitListServiceAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListServiceAccountsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3477,6 +3676,108 @@ func (response CreateServiceAccount201JSONResponse) VisitCreateServiceAccountRes
 	return err
 }
 
+type CreateServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount400ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount401ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount403ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount409ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount413ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccount429ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3508,6 +3809,92 @@ type DeleteServiceAccount204Response struct {
 func (response DeleteServiceAccount204Response) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount400ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount401ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount403ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount404ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccount429ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
@@ -3545,6 +3932,92 @@ func (response GetServiceAccount200JSONResponse) VisitGetServiceAccountResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount400ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount401ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount403ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount404ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetServiceAccount429ApplicationProblemPlusJSONResponse) VisitGetServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3589,6 +4062,108 @@ func (response UpdateServiceAccount200JSONResponse) VisitUpdateServiceAccountRes
 	return err
 }
 
+type UpdateServiceAccount400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount400ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount401ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount403ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount404ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount413ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateServiceAccount429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateServiceAccount429ApplicationProblemPlusJSONResponse) VisitUpdateServiceAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateServiceAccountdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3625,6 +4200,92 @@ func (response ListServiceAccountTokens200JSONResponse) VisitListServiceAccountT
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens400ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens401ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens403ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens404ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListServiceAccountTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListServiceAccountTokens429ApplicationProblemPlusJSONResponse) VisitListServiceAccountTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3669,6 +4330,124 @@ func (response CreateServiceAccountToken201JSONResponse) VisitCreateServiceAccou
 	return err
 }
 
+type CreateServiceAccountToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken400ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken401ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken403ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken404ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken409ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken413ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateServiceAccountToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateServiceAccountToken429ApplicationProblemPlusJSONResponse) VisitCreateServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3701,6 +4480,92 @@ type DeleteServiceAccountToken204Response struct {
 func (response DeleteServiceAccountToken204Response) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteServiceAccountToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken400ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken401ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken403ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken404ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteServiceAccountToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteServiceAccountToken429ApplicationProblemPlusJSONResponse) VisitDeleteServiceAccountTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteServiceAccountTokendefaultApplicationProblemPlusJSONResponse struct {
@@ -3737,6 +4602,60 @@ func (response GetSettings200JSONResponse) VisitGetSettingsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings401ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings403ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSettings429ApplicationProblemPlusJSONResponse) VisitGetSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3780,6 +4699,92 @@ func (response PutSettings200JSONResponse) VisitPutSettingsResponse(w http.Respo
 	return err
 }
 
+type PutSettings400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings400ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings401ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings403ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings413ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutSettings429ApplicationProblemPlusJSONResponse) VisitPutSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutSettingsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3815,6 +4820,76 @@ func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers400ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers401ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers429ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3858,6 +4933,108 @@ func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.Respons
 	return err
 }
 
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser401ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser403ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser413ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser429ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUserdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3889,6 +5066,108 @@ type DeleteUser204Response struct {
 func (response DeleteUser204Response) VisitDeleteUserResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser400ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser401ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser403ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser404ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser409ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUser429ApplicationProblemPlusJSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteUserdefaultApplicationProblemPlusJSONResponse struct {
@@ -3930,6 +5209,92 @@ func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWrite
 	return err
 }
 
+type GetUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser400ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser401ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser403ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser429ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -3966,6 +5331,124 @@ func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser401ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser403ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser404ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser409ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser413ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser429ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4015,6 +5498,76 @@ func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Login400ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4097,6 +5650,44 @@ func (response GetSession200JSONResponse) VisitGetSessionResponse(w http.Respons
 	return err
 }
 
+type GetSession401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSession401ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSession429ApplicationProblemPlusJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSessiondefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4131,6 +5722,44 @@ func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) e
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe429ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4174,6 +5803,92 @@ func (response UpdateMe200JSONResponse) VisitUpdateMeResponse(w http.ResponseWri
 	return err
 }
 
+type UpdateMe400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe400ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe401ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe403ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe413ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe429ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateMedefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4205,6 +5920,92 @@ type ChangeMyPassword204Response struct {
 func (response ChangeMyPassword204Response) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type ChangeMyPassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword400ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword401ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword403ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword413ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeMyPassword429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ChangeMyPassword429ApplicationProblemPlusJSONResponse) VisitChangeMyPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ChangeMyPassworddefaultApplicationProblemPlusJSONResponse struct {
@@ -4242,6 +6043,76 @@ func (response ListMyTokens200JSONResponse) VisitListMyTokensResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens400ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens401ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens403ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyTokens429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMyTokens429ApplicationProblemPlusJSONResponse) VisitListMyTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4285,6 +6156,108 @@ func (response CreateMyToken201JSONResponse) VisitCreateMyTokenResponse(w http.R
 	return err
 }
 
+type CreateMyToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken400ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken401ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken403ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken409ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken413ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMyToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMyToken429ApplicationProblemPlusJSONResponse) VisitCreateMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateMyTokendefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4316,6 +6289,92 @@ type DeleteMyToken204Response struct {
 func (response DeleteMyToken204Response) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteMyToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken400ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken401ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken403ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken404ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMyToken429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMyToken429ApplicationProblemPlusJSONResponse) VisitDeleteMyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteMyTokendefaultApplicationProblemPlusJSONResponse struct {
@@ -4353,6 +6412,60 @@ func (response ListRepositories200JSONResponse) VisitListRepositoriesResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories400ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories401ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRepositories429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListRepositories429ApplicationProblemPlusJSONResponse) VisitListRepositoriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4396,6 +6509,108 @@ func (response CreateRepository201JSONResponse) VisitCreateRepositoryResponse(w 
 	return err
 }
 
+type CreateRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository400ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository401ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository403ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository409ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository413ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRepository429ApplicationProblemPlusJSONResponse) VisitCreateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRepositorydefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4427,6 +6642,92 @@ type DeleteRepository204Response struct {
 func (response DeleteRepository204Response) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository400ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository401ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository403ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository404ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRepository429ApplicationProblemPlusJSONResponse) VisitDeleteRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteRepositorydefaultApplicationProblemPlusJSONResponse struct {
@@ -4464,6 +6765,76 @@ func (response GetRepository200JSONResponse) VisitGetRepositoryResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository400ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository401ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository404ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetRepository429ApplicationProblemPlusJSONResponse) VisitGetRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4508,6 +6879,108 @@ func (response UpdateRepository200JSONResponse) VisitUpdateRepositoryResponse(w 
 	return err
 }
 
+type UpdateRepository400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository400ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository401ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository403ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository404ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository413ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRepository429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRepository429ApplicationProblemPlusJSONResponse) VisitUpdateRepositoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRepositorydefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4544,6 +7017,76 @@ func (response ListDockerImages200JSONResponse) VisitListDockerImagesResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages400ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages401ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages404ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerImages429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerImages429ApplicationProblemPlusJSONResponse) VisitListDockerImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4589,6 +7132,76 @@ func (response ListDockerTags200JSONResponse) VisitListDockerTagsResponse(w http
 	return err
 }
 
+type ListDockerTags400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags400ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags401ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags404ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDockerTags429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListDockerTags429ApplicationProblemPlusJSONResponse) VisitListDockerTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListDockerTagsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4624,6 +7237,108 @@ func (response DeleteDockerTag204Response) VisitDeleteDockerTagResponse(w http.R
 	return nil
 }
 
+type DeleteDockerTag400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag400ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag401ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag403ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag404ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag409ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerTag429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerTag429ApplicationProblemPlusJSONResponse) VisitDeleteDockerTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDockerTagdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4657,6 +7372,108 @@ type DeleteDockerManifest204Response struct {
 func (response DeleteDockerManifest204Response) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteDockerManifest400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest400ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest401ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest403ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest404ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest409ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDockerManifest429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteDockerManifest429ApplicationProblemPlusJSONResponse) VisitDeleteDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
@@ -4700,6 +7517,76 @@ func (response GetDockerManifest200JSONResponse) VisitGetDockerManifestResponse(
 	return err
 }
 
+type GetDockerManifest400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest400ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest401ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest404ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDockerManifest429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetDockerManifest429ApplicationProblemPlusJSONResponse) VisitGetDockerManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDockerManifestdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4732,6 +7619,108 @@ type DeleteFile204Response struct {
 func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile400ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile401ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile403ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile404ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile409ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteFile429ApplicationProblemPlusJSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteFiledefaultApplicationProblemPlusJSONResponse struct {
@@ -4770,6 +7759,76 @@ func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles400ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles401ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles404ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListFiles429ApplicationProblemPlusJSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4814,6 +7873,76 @@ func (response GetFileDetails200JSONResponse) VisitGetFileDetailsResponse(w http
 	return err
 }
 
+type GetFileDetails400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails400ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails401ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails404ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileDetails429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileDetails429ApplicationProblemPlusJSONResponse) VisitGetFileDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetFileDetailsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4854,6 +7983,124 @@ func (response MoveFile200JSONResponse) VisitMoveFileResponse(w http.ResponseWri
 	return err
 }
 
+type MoveFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile400ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile401ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile403ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile404ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile409ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile413ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response MoveFile429ApplicationProblemPlusJSONResponse) VisitMoveFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MoveFiledefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4890,6 +8137,76 @@ func (response ListPackages200JSONResponse) VisitListPackagesResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackages400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPackages400ApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackages401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPackages401ApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackages404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPackages404ApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPackages429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPackages429ApplicationProblemPlusJSONResponse) VisitListPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4935,6 +8252,76 @@ func (response GetPackage200JSONResponse) VisitGetPackageResponse(w http.Respons
 	return err
 }
 
+type GetPackage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackage400ApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackage401ApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackage404ApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackage429ApplicationProblemPlusJSONResponse) VisitGetPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPackagedefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -4972,6 +8359,76 @@ func (response GetPackageVersion200JSONResponse) VisitGetPackageVersionResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackageVersion400ApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackageVersion401ApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackageVersion404ApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPackageVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPackageVersion429ApplicationProblemPlusJSONResponse) VisitGetPackageVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5016,6 +8473,92 @@ func (response ListPermissions200JSONResponse) VisitListPermissionsResponse(w ht
 	return err
 }
 
+type ListPermissions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions400ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions401ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions403ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions404ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPermissions429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPermissions429ApplicationProblemPlusJSONResponse) VisitListPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPermissionsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -5048,6 +8591,92 @@ type DeletePermission204Response struct {
 func (response DeletePermission204Response) VisitDeletePermissionResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeletePermission400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission400ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission401ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission403ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission404ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePermission429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePermission429ApplicationProblemPlusJSONResponse) VisitDeletePermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeletePermissiondefaultApplicationProblemPlusJSONResponse struct {
@@ -5091,6 +8720,108 @@ func (response PutPermission200JSONResponse) VisitPutPermissionResponse(w http.R
 	return err
 }
 
+type PutPermission400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission400ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission401ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission403ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission404ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission413ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPermission429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutPermission429ApplicationProblemPlusJSONResponse) VisitPutPermissionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutPermissiondefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -5125,6 +8856,44 @@ func (response GetSystemInfo200JSONResponse) VisitGetSystemInfoResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSystemInfo401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSystemInfo401ApplicationProblemPlusJSONResponse) VisitGetSystemInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSystemInfo429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetSystemInfo429ApplicationProblemPlusJSONResponse) VisitGetSystemInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6622,139 +10391,158 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1pc9u4luhfQenNq8g1tKWknZ4Zu94Hd5Zuv5t0PF5uT1Wc14LJIwljEmADoBW1y//9FTYSJEFKsiX7",
-	"9tT9lFgksZwNZ8M594OYZTmjQKUYHN0PcsxxBhK4/usjSeEMy/l/FsCX6ocERMxJLgmjg6PBCZqyNAH+",
-	"SqAcy3mEXo1e7QtQY0hIjhFkuVwixtXvaMo4knNAnDF5MIgGRI3whx44GlCcweBooEYZRAMRzyHDZr4p",
-	"LlI5OBoMokGGv38COpPzwdHr8ZvDaCCXufpKSE7obPDwEJULPoc/CsIhCa6ZpPBKqGX1rX7FEnk5geQF",
-	"+EturTIjtPyha83iHHImiGR8+auep7nsSwW58p1XAqnllGu0i7JL1P/0LbG9hk8kI7I96xmeARLkT0DD",
-	"HM8Ixep3RARK1fsjNp0KkMcI7oAvUa5ejjHnBITGtGQSp3sdcNQjhHH9dqxxTbIiU3+MNQjNXxUACZUw",
-	"A65X/0Wvo738UwmZQJIhcUvyjnWYPYQX4s88Ds58huNbPINunOXmBY2uCF2df9oHGrMEEjTEFJFMPTPU",
-	"hzVhln/knP03xFJ/uNeBaDv4dsmxTYnbIbEL4HckhpM4ZgWV2x37kt0CPX3fMSBJeoebMp5haRD74+Eg",
-	"iOcrAZx2L7lwjzdZ9oN6WeSMCtDC9oyzmxQy9d+YUQlUUzTO85TEmvFGuXnjX/9bKPq698b+Fw7TwdHg",
-	"f40qaT4yT8XIjatnbAhDioBzxtHw/OM79G//Pv63Pb1d+6ka+aRIiPxwZ1eTc5YDl8SsGMdmnNbeIvWI",
-	"8e4nfyNUy2agire+agAqHjQ0MogGmDK6zFgh1K9LISEbfIsCg8kaBhMsYV8SjYjWuwlITFKz8CQhauk4",
-	"PfM2ZBBmv2M3iv3UdyRZi0oUNjMm4SRJwhtXlAFCnibBp6KIYxDCe3bDWAqYqocS85kRcG3arwjuq6F0",
-	"rKSZgb8P7cihqxyumrS2dn+lFdS+BSBT0YY6KDRg0/TLdHD0dQVFqrcfoiY5ESWua//pG8QjzIdybZhz",
-	"vGyDRY/X3sG3h2jwjoM67rUEWX8H5vX2FgTEPHQSXerj8BYoIlJAOo2QmLMFRXJOBGI0hmPEaLpEGM2x",
-	"mKsTVkjGjRbSj3I7Y3hz71l8C/wXogZbtvk3ZllmGbtFj7GBS9+zn5bBp1rr+4SXwEPE/BCgI7PM08wS",
-	"UX2RGaZkCkK+U8fGmpxIg+fxaXnaIkIFScDoo+V5h4bXg+tBpahWD5TOuheSKXmRpuHD/7c5lijRG0Pq",
-	"LSTxLYgILYics0LqGeZMyNCoEs822W2RK7mXnKwtCxskZE+uci/eAqIG+P3JvvVj8h2jUzILHBo8nhMJ",
-	"sSw4hA+IQs47zo44S2ryoQ25mhjop2Kgki9zRgyc1x8T6N2GH3zPmYDkjHEpNvtyXnHuWjKxzu+BAVN8",
-	"A31HYPeaKhyz8Hv6CA89uMOc4A4ps2D8ltDZe8LDh1sfgZ0FxcVmh4gveULgcmZRm+lYaXO0n2nDZ13V",
-	"sn1QuQGi0kiyk3VzXCluGwLeF9TtE8mSF0oJVbIQS2Q/0NIp1WOGFCkyAxHGZwYJwZf615COQ/6Ex4DF",
-	"TugPbwfrhshnK7cCAohSJrVC/URGwFySKY5l537jUgSuSYNWZlaC62QT/bYbLcQdra0nGsmb8ouhtgC/",
-	"9KM/T7FUWxFtavxApXYbsClSZjFN4DsaGveROo6dqaydCeuv88xOGFoqhylwvvnez+13oTHXpm+leRsy",
-	"akHivcaiAoTiQXf6OkVRaSVT4AJJ1qE4bHjCaElz8VS+NPQV4E9/Ap+o7VJ9mihp0cdNN3+XuN1cwXi0",
-	"/Oo4+TZAe/dZuLbI08uI6rvsBlNJri8oBv8S58UlDuiqj165M0A2kYFMjHykfh1ZYvnmhIHxFjKu/gYc",
-	"z62c1HqsLxhXMr2Da31+d2KiPC0EMmcXwjQxioBAQ2sXxXOSJhyoL6yVYH4+S6WPOaopfGD34v0FnBcV",
-	"zT3Fd/GRpPC+8mo1jXvtQ+xWTh6hYbAFTRlOrngaMniBW4saL1DOmWQxS5EAfmfjAVOSQoSwUFSDbwRL",
-	"C2nNcWY9IfplfhCa28Rqwu6xLHkb5lGWkCnZbI/dnIvlvMOv5/wEYSE2x6+7Hrx5++NTT5QiVxjpcMY0",
-	"aMlbaVRa/caRbcFbspF/VHtgDPGRosIPWga1aLAXabtATp0kPxZpaghsQeSc0IZbJ0hnFVbqY/0C39HF",
-	"Lyf7b97+qAWfCyNaNguPFZSzPy0liGM01pqtgZA4WEd+drhtwghcA2mfSMg82kyQVcgPnDMUvst3BRfG",
-	"m9MMLQqhZEGsn5dON/WJjiQeKxEBVBrZoKxRYR4EIR3Gv7JxDVxQSoSEJEJ1D58NRW/G0n1MZZHRJbQN",
-	"3D+zu4DjYspZtnnATinYjwrz+VvQU+uRQkv+xGaEnpuQQLemOMWpgKixpxwLsWA8Ca4w6EFyHO69/WY8",
-	"XrUBL/5WThnayucA3HEh50AliStPiYtKlWMp2NwC1REqIRRxhYJRkGGSBsXT1HMTtx7e9sfCQjNxlsL6",
-	"PHrO0qB3y4d3m3FShXY0VLxil4Kwid2KSHEP4SY2vVJpuzXRJw9H08rTbGDmdhTCmQ2xdzq3Njk/UixB",
-	"yL8DFzZu2d72nXmI8kLMIdFip+8kag+gnijBNiVcSSw9THAEteKU/AlJd/aA2hVKGbstcoEKAWh49uEM",
-	"vR3/EKEYC9jXwi1BGUuKMnWgyinY2/BM0naFTuXQmQjlXxYkO1Lxo4Edf/2QR/ggbAC0MW55MNZpoK7p",
-	"9Ac3LCUqEf486nZpfdaRZVQUp3kgnCQchHBWosLdE5R3s7RXYvsafKfy9lgzv2kNOtXVw4QP9x6UvoAF",
-	"6MTaU+w/O4Ynz54sIftDuwr/m0QmM5A4wRKvyrkIhE4rWkS3lC1K8nbyeWhjq/vI4D9CpTMg0ilrESpd",
-	"j54grFC/QhB6c70SmvDFrgXgal2zksQlZH2U+QgKWnJryTdLTsaxsAlX1IixzR8Ghhvyhxa2Ad0lr7SC",
-	"TQ1yaUV0X4IlUi9p5SfDcrWK07ABXFaeNCLIbHwdFn45OVShrQ/Uawm0BmwqcPSLspCK99T4aygdNMMy",
-	"nhM6cweaBB4hdgccYe0tmK3H6I1dbhCxPbNWxbs5phbd61tUccG5zrfaxLCisOj9wLMV/30VqTcXUB89",
-	"uF/gGRFbO6FSuIN0JTGWc37Srysy5oTGJA8RxkTZJkfXxXj8Q+zMFP0XTBDjaGLtH/uG93SlYKgmdQtf",
-	"qZE0Vu4ZhhywgveCE6lTJJOMhA3Rxhg/sWS5IZk9DsiNzZtB+jf5EhKvoscnKV9Vum6dmlwqLbLpusim",
-	"UCqluBFeKo/YdsSeColpDKszSeuTv2OcgzZxtM9TCzmjkyuDPuyllFgWej3wHWe5Mm4Ox4ch1UYSaUyf",
-	"8sXBr0yij6ygQRM3fNKeoKvzUxPHBhoDIglQSaZLJ5Md2NTXasHVZPiGFfLoJsX0diXn2bPXLLncZJAY",
-	"OVMn9JXWjVbySUao/+vrJk5LJ5AnZX94M476nUKr3V2tZZ/XtJxmYrbLJe7QrGOcpsBRhpcoYUgbf0NG",
-	"kSB0lsK+n/noMtSVErSxIHqM0esvOJjKkhUS36QBwrrQKbOlXTyUeCYio7rvoVjHu9EN6LNeLV1qh147",
-	"MNFpp7IFhYAn290NcFaDfg0Nrft6MQfjwLbOM7TAAiWQgoRkr49pej16JYK0lftIq4MIckNSIperpvt7",
-	"9WaHDW65zQdMbQIfb5uYJNVGTZ72hsdYg5hqis94vLZb7xNbAI+xADT5ivf/HO//xzf778Hv+9/ux9GP",
-	"PzxMIlRQ8kcBx4pnlMRNkFKJBBrevYkQzkmEfo+xxCmbRejg4GAPYa7TeQoByfYIYetY7UfLC5zfnuB7",
-	"yvndAJ2nZxnPgjqtlzkZRIMZCxhxFZ6qgbZ0hGxMtTWZ2BZojyaJNt5ZWoOUkfw29zcEm/qlr2fwUK06",
-	"PhIiFKCSMKQ6Rb8O/wQO1F+L7AZ0Qo59Y22nZU1Slqtq5MiZMUMcWAfsloXj217ZmGMpgavd/79Oafgv",
-	"66XyrN7ZC8iXBs0+RcbUh9q5eAjjrY/kH4II6DLWBZ+W96QaqhfQBGGBJv+1/+7i/OO+fm2CGLUhpIIK",
-	"PFWnnTZcUC3mim6W1kzR86KYsVsSDvPD95xwEJuIC3ctoQ/jnyEYUVbcWG7ZnzxMtlISOhMbMuFMweOk",
-	"Q10/cZcgrb4utMKutG+UFzcpiSuPJQERUGYbm/InC+5BX7Q8pVPWRn7vQn+bg5wDR3ijBR8E1e9HOMNX",
-	"7ask2icfPo8gwLWvj6ZYyCuxrYQoDlPyvSOqrCPT8RxzHEuFJGu4mKuEEZIMcYjZjBIBiMjeBJmmhF2d",
-	"exqzfLNvQndcXbKH2WU5amNhq3xtmi4edXbW6KAO4S8ZkebSgr3xKc1NQBBIGaDmS9/DvBaC60rgyqSg",
-	"Jn4a9gxRa5TlnVTJ1B8Catx5jGwdBCvC/eBIaeVa9o7nvfnHGf5+ah6+9k6oAEk03LJKcEwiNNGOhgnC",
-	"NBkxjiZa65xENgc6y9PSdcQoCHQDU8YV4R6VX2rhI+YgdD6zsb7L1L1jNyLCqWCKL+gMhL9fYWV7hGYc",
-	"U2lGqbTqqBzRh596qbruif3xdJAgQhmmeGYj69Y7ENkbWO2hkF4jEZphdTa49RAeoIri0hTJOQc4Rpja",
-	"6ispERIR4RmaJZ42dudkhDo8rmDSTu1Os9wLKHXuwvbjdbkr0XPDbrO0jj4T5JFJZNvJCBOs4HHNwktZ",
-	"bIIXCc6DNPEIx5Ofd7Z2Xl9nzli56g4zKkSFCpePk/u78O5G/XmSvdE5D/ONe2RWeH9VMPy27r25x6UK",
-	"UhLfag+okjDqNEnZDGnHwHZsxXXTOxVaX0C2aMnwVNGyLePQEy7NsIt7VrqirU/ct8bQ0Jph5tAxHggk",
-	"JMsRlrpSxV5Qa38GxmhanOocRhQWyL2kVww0qZ2or4QzLEWohNi6zPUE7gnZ2H+vueTKfGNtI2m9ltwp",
-	"avgW4gwBccGJXF6oWc3qbrAg8UkRyoF3vGPCgU4nZbyE2oGrfaUxqgaqEDyXMlfLvQHMgYcnOEE5cKHI",
-	"FVWpwvuOxMx0w9v894ODg736XHrQ9mQWXe+0G6AsuGS8AlXJpVuWAMe/u3zsCug5+RssTbEjYi3ZRnz2",
-	"w8UlOjk7VWbP3/QoyOauiEjpTYzu5xwyImoJQUZZ0xcVrqnSHDGhwEWEzpZyzqgr9CUi9DOzCbmGhbTj",
-	"+OCaXtMTn88sOlbC7poOJye6Igb5U9/WPEI/acAhA9NJpD795fLyDP2kkGcGnji0H+lBJnvRNWXcDwn7",
-	"vhal4KKbJZqcfbm4RCOck9Hd65ESCyOdBT5BQ+PAuaYZyDkzHEYRBVsqoOH2mQNOgCMOsuBUyRtpssn3",
-	"NBg+cM640NGPdqicxUWmeAoNJ12VryZqmBN0OH5dVpvDaKI3P1Hae5oCnUGE4HsMuVGMrd9JoClnmV7x",
-	"Am7Q1ek1HTYgoeyL/9q3tx0g2f+NyLnb0F6EFnMSz9EMJJoYLEyQYNf0hrOFUIp5wrSRx3IT9CNc2Uk2",
-	"lT4hOGWzA/QREyWES6kVzyG+1fC4plzpTdo8UG8AL0W1oiT1d5wSL+f3CB2++Q+L8XOQfLl/MpXAJ4bc",
-	"tEPkqG56NIK/arHaPYOpWKgNHI4PEXzHsUyV6XAL15S52hCeCUuEPEC/KRLAtDRMOJaMI4VygWbGzadX",
-	"gNh0Gl3TyjdUYkPBUaFRG5gLHYW2SNMQi9Q/2niiyTWdOLo05cBGirnNRs/K0oRH1lZVRo+2CfEtCDTR",
-	"AJ2g4ev9t+NxVNq1b8d7dmiTrTVBQ/fIPCmhMrnX8t+mlEbOgDOfPUwO0OXcQsqs31ZJdCnTAkkOgIYT",
-	"tS5d7nFS0pJOOEPY3lO6pkYuUMRy/EcBaGLuR03QcFLdplJfC2awgk3dRSHxUhjMXdPFnKRuZsVmOEnA",
-	"nI4cMnYHycE1LXMjjgYNIahk48Dzww1eH4wPxjoAngPFORkcDX44GB/8YO876ROoFBqKGEa4SEzenq1a",
-	"pjQUjaDTRLsfhKyqd+kqAF7V0a+t2hBqU6g8xwKC0uqGofKOrg5aT/XA8HymWJrCmZaAEZpoSXpgDIuJ",
-	"DeFqN4/xQinNQ9EcoWhyoPBl3p/sda/MHFwbLO0LTZeKxLUPQurZFb+b1HtrboXmEoRqAylQ9LD38nXf",
-	"/NbNsmrqgkptrG0+dUjTqghlZEqWrvGirQ768K1Rb/HNeNxTa3GzGouNSnihUouGT82lGkX1+g1baDQ8",
-	"eLlar4RjNBBFlmG+tKaX5jQkOSZppJRhJXa1f9eV2Dj6OjDc+E19XGfTBh+JXo6tx7ICXPtXwlcgyBjA",
-	"2UXr3hvjCXATstL0/XQkKtC2Lth5yGvhSBmMORMBLBmPRiN8WWYLuizQHcDPulIe6jav5AU8tHD4ekdr",
-	"COHP1nbcApbMSAg3MdWPqJUMN7pXVPRgbJQUjP1fR+p7/XsAqTWoHoYcQDrHbAubNyO1N28UTyKFcxMo",
-	"DcN4yFcRcFDK/Axy1T7Hz0g9lzZ11kf304H5hcJmRLSpnA3UWVaiNMcynrdhbtxOLyAzrL9rLZnx3Fi3",
-	"Pu0dYN/c+Wiz0iuBvGUoxc4662z89ekyZlSlMK15xF+6jKa/8DlfhZtCqNYbbKhNT8fxSQC5VkAOqbJP",
-	"rWfAhNt1YvUzsP/aGoNLd9mFCPAD7s+sLdTqPD+rrlD35x3rA9PgHhGBiL047UbVdaC3yvKje5JsrGJU",
-	"VLBKzziHO3a7FcCZkboAh4YwnUIsyR24UESVX0ZZAs/ASKuFmutEoOM6TSxVGWLd+o99Z6dnoJ2jU+dx",
-	"z5+M0VObo1CN6aPI/qRRUwTgcVbU4bELlcQHxXOqIeuhQEmHKeMxbIW78hTHUMsdqSbajLlKzLWIvBC2",
-	"pGqnknElTJHPXp/fRXFjXEEuN825/yI0LdIUOU+gDjuioS6GQqgAKojaQ5fP7Y9BR2uU8KWrv5auU0a/",
-	"e71PQV9GGWDfkj8j4McwhLHKeXFl0m53wetezsczqx4mP+A5VA4aMCkd4MOsOrp3uF9DRSix8/y+B9rl",
-	"dIhQLWHBuB+Oq5Jxeq/e7T979S5ImV2ncnjf450TyOV8256HbvLYVD0qOyKtdC7smKdfxpHQhzLnPti+",
-	"26DkAo/AgdqknhahZ0ytovIlJCukQhnv12mOLFR6SmfdqKl/kTL/QtNlhC5wBhdEwv+5kJzEEk3qmRkT",
-	"F1k34UcdHr6maoh3F+cf/RRpe0fEvL5fvyJShoyzQrvLaYIIvab1vIMDdIIWnNFZFSzUQVz7Yxlwn4FJ",
-	"fhY4g2t6OH59gM4hN40PppikBbdx0zWj8dfUleAaluF4Lxq/d4CagQSHJpMnZ6KxDU1J42E3XFMr6Pjs",
-	"mq+tvNBmnU9sNoPE5A2ahAs9+wXI/SoXqKed2qPZzOZTKamnhJmny2j0GITWSMovDFkG2eQ8zE/M2DZh",
-	"teeTeb7OoWrhwwrL/ZaviEBxCphr9v7HgNsHmtSyjKwOXyYbUYmGJIEsZ4qg9lZDUVRX0rotZ5cI9hK0",
-	"e1ntdrANeDaT4L5+q0NYzWcr8aCr0xLQijaVauSJ1qHJELBpIhxShpN+iJvUzC44f4ZdgvgzdEHXJC1t",
-	"4Sz9bc78LCgi0FAfhhp4zUCsD6nc1AmxulKPwvMZdiS465VKnllyd6PG6TsOQFvTdyo02Ya3JsPX2Pw6",
-	"NdfTdwRIXcgkjLIafY/8tOKg68ks4PPSK3O1E4TWS4GthdHAyWA+T3YEeAesY8T0Jc/K3uKAgCY1vbIL",
-	"4mtEnz4v/xlxenwiUIUul1G8ZsypJtZ6XDMWPf+MDG0hMlTH0aYhoX4eWzPc46PzBUI8dQhs5H6un8Ob",
-	"CIpgcKZ5VbZTPp3XrxZv5r92Dms/yr87t3VoEFuiaT2eaNYV+qv5whsFino94j4B7CLDz6ebZv69vXrr",
-	"SLtGi75AbtaFMC57PYRJSG5c3W7qsf5lLr8DrXEa6QvYijqdr0MyvfmkfgvZXhg4aDkrjFw794vg7uKM",
-	"aBUDe+aDwi889SzHRHVv49gnnBuIWQZCnxqmJl0nBXXIubXzDhs4fYGcQ+/uilb+1ZEg5zbRnkg09F9Q",
-	"1LzXx09dVm3fPsfPRED1CtRbcvj73a0Px4emHCFpXuZBrrVb4GYQkb0Q3ewEriCwXmLiM8qUl7GqV5OE",
-	"s663ShplHmI1qr4o67IBNmCqfhEzMsX0RrorSb9+5fXBDehXWqWx7ZWsRmOv/dSRtdF9mpaaVjVPWUsV",
-	"W1P1ckXBqw9L9L0d60vJJCsyW78rI9T89TpUSy48ga02HpzBH3IcGHKXalizW3evHmZJZAtZR3og06XN",
-	"donwxWBurgtCEtny75W255O5rQK5GYGP7vW/DyPXiXcFtV/aLri79XdEW2OfwDCu9+/64+ye4lxTzw6R",
-	"agoDb0/DV1h03VC1ABlWcgRdnX/aBxqzRBHc5PdJ2X3OvGMLMvsllxmT2yXE0b3EszW0vaor6a7E71bo",
-	"JzyO1Mt+ChU+j0Ir8QwNa7299d3dJ2DcDSRG96YXztqoLpvkPyO+y3ZNTzi3Tyv2GvosFeCi0HG5DZH1",
-	"PMRS0oiL7Nm26S1K6TZt/mdhWud85nLZhfJjhOnSitY5SxNXGc6sxZg/pjL7KuJ4yfOrxFbHAZaVz7dw",
-	"W6WksTKzzvT+LgwdRbb/d4TKdto2l8c16d9ccJWtoPqF1EfTym4z7Uh9dIbl/NwR3Ysxr+mWp0sE2C60",
-	"GsKeC+MGUraoX/GydcYrhm5jn1EoK1wo5TlxxWRsL12OdZxOzjE1Hr2RsQ+OdCjPJF/lHO4IK4Qe4JVA",
-	"fnUJXcjX1p0IF5q4prrSBFpdaAJdNhqCvxLo/158+fWauh0MJz9/sEVn9ECj+4qlH0b3BnIPo4ne5DWd",
-	"nMQx5PIINXlssleW6zCdCHEGyLU5DqZYuWIcjyax/9SSoy20Lm0jYwNPZ1vWQH7QIX0M2LdsZJqKoc7K",
-	"NEXke83MXUq4svN0h2wzCH8lUDwnacKBbskTprsRVa27Rd31ITlA5LpxtyooVEy5OaGIls9rHeE4Sqq+",
-	"/l0nu9/+fxdScrs4dyvtQrtuOesaom8B5xe6B6QprlTo2j26NaTtl89NRIRkzlHQmP9FcZ+5BuFbmLAr",
-	"hqRgnoASwRqhJrG2dAgfI90ii85KlsA37A4QkVrO2+qa7UjQZ3bnTu1deGvL7unP7KVdg371cdegImXc",
-	"K33KFCmU8y1Qtdo90hXNTD5UOWOpYwy7lIy9AFGvIEdX1M6TQo1aSaZdtOnTOiVpag/fOwKLI+d8Mx4J",
-	"NCzdI1qdJwLha2pn2IsMP5YFs4JyGg3tftsDVKXtlHbkmsROTLPnyd4BulzmINBizgRUrY2JjoFcU9uv",
-	"ZwnS6hDocHzYpTO4OlmDpwY/WnrDu0Y+ABJN/7TbbU/Fq85kgWBzyL9aYN9v2NzrTS5J9+k8VxZG00RZ",
-	"kWPpQgz6lGspK24xa3Pc6N7+76GT9y4b9KCo2XM2ouFEAs7+95uPC7hRHGBbvCrzLoNrOiezeZmEVrUp",
-	"s7ys0yB0ukJmms4fHo4jJCC703UQTQLbNTUf67zABREQYpmfwXHMNhhmxRd2pnVf/0ckbb8VcMdZ47Bu",
-	"breU8RMpnOATW3EM1ERrxzzbofGRG290b//30Kf4NnoWPz9ZBZxdVTeSbm+Xn7n19scVTRyekdZsq+8O",
-	"arurWkNvwQxzR7OWpTUKU3Tl2ppXlXMfR2Fli9f+INyZ995fOuu40VA3gMmf9cXYCJm7DlpuR6aKr2hV",
-	"udtiZKzmoX0lXAON3gQDH3tbSDFZn1ZG92W/5jVCKF4f4fWSaLWJsJWEQjWSLjxqV+sAuzMgRk9rmR0q",
-	"2OreHpqrYamyQfES3QDKgcdApVNkSkd9XeD6rbU3CuR01Rpp4HMHtz0Cbbmf2ZD1e1+Hpb2mo23WHdGC",
-	"Bw0Zt5119hqEa/1ytBHN6SRlj529StC9VwOrtma7vB1YzRIAbVkJRy1WadjbuilYvxdoD3RzSdV0XCN9",
-	"NXj0mhVQm/cP/Yr/X78p/vd6DJgf2lcUI7Ma3W7ciJmCp4OjwUgffnbS+3UgU1UuNitsC6CrU1tWvbyO",
-	"NLT3S//Vu/6459VbLrQD5r7zbuErnU3bvOPt36XxhY+76tbKza6qoStEGCmHdNEbNDTp1oymS29h5ir+",
-	"uiNdlDl6wcG84k3rjqdFc308tB/MHJ8y7u6AsalcYA7+xI2KW+0FnNcS7VMipA0WlWlYkqFFoEW5zZK3",
-	"M9XyD9uznAH3G5j3KRwOmZ58CROIV2W5A+6mxnL4a138PejQisow9tXpAbrSrmnbo4wtqPlrxq6pnHNW",
-	"zIx/yw+mISy7I2fquHxAw7Orywj9/OHSlpY/x7o5wi8fTt5H6P2HTx8uP0QoK1JJcswlOvtycblnzHi7",
-	"M6OFB5xVrgeG8++xaSvbztyUcekAJjgchtEMKHASlxbBHYGFsBeAau7FYdVowxmN0TU1Td6P7asC3QLk",
-	"iJNY0aoZyjjQbEOGGxAkAevdMOuqb7ryHn17+P8BAAD//w==",
+	"7H35c9s4uuC/gtLOVuQd2lLSTr8Zp6ZeuXN0eyfp+PmYvKooG8HkJwnPJMAGIDvqjP/3LXwASZAEdfjs",
+	"pP1LdyySuL77xNdeLLJccOBa9fa+9mZAE5D4zyPQcrE/0SDNXwmoWLJcM8F7e71jiAVPFNGCXFKmyRlM",
+	"hASi5YLxKaFTyvhOL+qpeAYZNZ9njLNsnvX2nkY9vciht9djXMMUZO/qKup9+PBhf65nwDWLqYb2hCcz",
+	"IPGMpinwKeyR8U9UsZhIoGn2j1HvXCQg6agXmXekAv2PUe/05M3230a9cUSEHPHxT0AlyNYXYzIR5tff",
+	"5qC0IhMpMqJnQC7hjJwekL4CpZjgJBbinMGIC0n+e/vIvg7J9gemZ1sRUYLoGdXkTIpLBVIRkQMnXJBU",
+	"TBknCaOpmO6MeO1I3DEoLRmf9q7MMeRU0gy0A8AblsIh1bP/moNctI9kn0xEmoB8okhO9SwiTwZPthWY",
+	"MTQkLwhkuV4QIc3vuEuzLymENpBhZoTfcOCox2lmVmJGqa0wgQmdp7q31+tFvYx+eQt8qme9vafDZ7tR",
+	"a/1RuWBzPkxCElwzS+GJMstatvoVS5TlBFrOoYZnzVVmjJc/dK1ZHUEuFNNCLn7FeULYJ8t3nihillOu",
+	"0S3KLRH/t2yJ7TW8ZRnT7VkP6RSIYr8D6ed0yjg1vxOmSGreH4jJRIF+QeAC5ILk5uWYSslAIaS10DTd",
+	"6jhHHCEM6+dDhLWl1ufDYbSKdt/jOtrLP9CQIYdQ5yzvWIfdQ3gh/szD4MyHND6nU+iGWW5fQHBF5PTo",
+	"7TbwWCSQkD7lhGXmmcU+iohZ/pFL8T8Qa/xwqwPQbvDbRcc2Jt4Oih2DvGAx7MexmHN9u2OfiHPgB686",
+	"BmTJ0uEmQmZUW8D+uNsLwvlUgeTdS54XjzdZ9pV5WeWCK0Bm+xNNHFs3f8WCa+D4T5rnqRFKTPBBLsVZ",
+	"Ctlf/0cZFPvqDf8XCZPeXu9/DSpxOrBP1eDQfmUnDTEWnJacSaDnlnZVDrFhkZQokBcgtxVLgMh5CqRP",
+	"SUZTc2qQkFJemJfPRLKIiMFrfkFTlhTIexX1Xgo+SVn8YFuL3fyKXDI9wy3GcymBa6I01UD65iezXgJf",
+	"mNIqssKqJAbD9ViWzTU9S8E+TKnShCaGRSgtqRbS7vWNkGcsSYDf92Zjo51Is9JzLi45OZtrktEF4UKT",
+	"xCgITO2RjCllVCQpzD6mknJtYKcNCY24ikUOhv/g35bPQ2J4qNAz1F7cgTBQUYEgVkFxRz3i5oTFXBOm",
+	"Ffnv7ZfHR2+2kUCN+nEV9X4V+o2Y8+Q+T+dXQdQ8nhEJSsxlDLh0wcEigj224qQk0ATheEgXqaDJiRBv",
+	"qZzCg1GlSBD7xAVI8pS8Yz/Z1bmv73FV+5yAlEKS/tGbl+Q//jb8j60ecl/xjvKFY17qXs9JCJJRviAT",
+	"ylJkR0pdCpmQeAbxuXJKJ1OEWrFjwB6nzJA9TRIJShnR2jQ5tkubI7Qs9/bAs05wZaeczvVMSPY73Ddu",
+	"W24bS0iM/UJTtUcupeDTiMCX3EgjgibGhTg3/+SOdLkhgMsZSBhxygVfZGKuHDUoQiUgOdA0FZeor6SX",
+	"dGG/RB46ReykcQxKETGZbFnzwjvMDx8+bDeNqmUn2rTBrnC37gjMx/vzhOnXF+5UcylykJpZ8Uljex4t",
+	"QRuZR0J2P/kns8wIuFH0PqI0NwqhVVh6Ua88HPPrQmnIep+iwGC6pk4kVMO2ZqgVtN5NQFOW2oUnCTNL",
+	"p+mhtyGrPbjvxJnRBc13LFlLZTGqRSY07CdJeOOOuRwkwadqjlD1np0JkQJF/q0NM9RhRazSfj5atYsa",
+	"1dqev3/aUQGucrhq0tra/ZVWp/YpcDIVbhirBQ82Td9PensfV1CWefsqaqITM7ZD7R/LBvEQ86pcG5WS",
+	"LtrHguO1d/DJaEkSjO2J0nL9HdjX21tQEMuQWXSCtpkR70wrSCcRUTOjLiCjFDyGF0TwdEEomVE1M6JH",
+	"aSGtSbwc5G7G8OZeifgc5C/MDLZo028ssswRdgsfY3suy579tAg+RRfEW7oAGULmqwAe2WUeZA6J6ovM",
+	"KGcTUPqlESZrUiIPGocHpelHGEfluqFv9ke9Ua/ymlQPpBB6K8RT8nmahi3RDzNqNECzMWLeIpqeGyFQ",
+	"aGpmhplQOjSqptNNdjvPDd9L9tfmhQ0UcmZUuRdvAVHj+P3JPi2HpDE/2DQgNGQ8YxpiPZcQFhAo0sOI",
+	"lyU1/tA+uRobWI7FwLVc5ILZc15/TOAXG37wJRcKkkMhtdrsy1lFuWvxxDq9BwZM6RksE4Hda6pgLMLv",
+	"oQgPPbigktEOLnMp5Dnj01dMhoXbMgQ7DLKLzYSIz3lCx1X46NpEJ0oHWPsZeuHW9XO0BVUxQFR67Nxk",
+	"3RRXstsGg/cZdVsiOfQiKUOzjGriPnC29gKVsrYixabOY9J6lEHC6An+GtJx2O9wnWNxE/rDu8G6T+Sd",
+	"41sBBsS50GgY3JAQqNRsQmPdud+4ZIFr4qDjmRXj2t9Ev+0GCytEa+sJAnlTerHYFqCX5eDPU6rNVlQb",
+	"G19zjT5sMbG+rAS+kL6NZRhxXPht0bO9/joP3YShpUqYgJSb7/3IfRcac238Npq3RaPWSbxCKJqDMDRY",
+	"SN9CUTRaycSYilp0KA4bShjkNMc3pUuLXwH69Cfwkdot1ceJEhd92HTTdwnbzRWMa/OvDsm3Adi7ZeHa",
+	"LA+XEdV32X1MJbo+IBv8JuTFCQ3oqtdeeWGAbMIDhRr4QP04cMjyqWAGNnQlpPkbaDxzfBL1WJ8xriT6",
+	"4lzr8xcSk+TpXBEruwjliVUEFOk7uyiesTSRwH1mbRjz/Vkqy4ijmsI/7KVwfwDnRYVzN/FdvGEpvKq8",
+	"Wk3jHn2h3crJNTQMcclTQZNTmYYMXpDOoqaXJJdCi1ikNpZlA1wTlkJEqDJYQ8+USOfamePCeUJs4Gsn",
+	"NLdNHAi7x7LkeZhGRcImbLM9dlMu1bMOv17hJwgzsRl92vXg2fMfbypR5rmBSIczpoFL3kqj0uq3UVV3",
+	"vCUZ+aLaO8YQHRksfI08qIWDS4F2F8Cpo+SbeZpaBLtkesZ4w60TxLMKKvWxfoEv5PiX/e1nz39Exlfk",
+	"tDgyC48V5LM/LTSoF2SImq09IQyJbCrllgNwDaC9ZSHzaDNGVgE/IGc4fNEv51IJGcpzUcrwghifl043",
+	"8wmmtbwwLAK4trzBRX7Ng+BJh+FvbFx7LiRlSkMSkbqHz+VFbUbSy4jKAaOLadtzfycuAo6LiRTZ5tkj",
+	"RsG+Vs6JvwWcGkcKLfmtmDLupUmENcUJTRVEjT0VscHgCoMepILCvbefDYerNuAlg5RThrbyLnDu1At/",
+	"OS5aRKXKsczZnANm8tnIezAYBRllAcG4z4vAJwbyEAMvZ5gqyAFd/aBr9G/HaU4Q9b5sT8V2WzB6LujW",
+	"w/PlcbbQLqRIYX36PxJp0HPmw7JNlDZDsm/o0C2liBbbJBAmbR7LSoXw3Ea2PPhPKi92cY52RyF8cLlk",
+	"nY6zTWRTSjUo/S+QysVE29u+sA9JPlczSJClLZNy7QEwWYYqMmHScEMcJjiCWXHKfoekO03O7IqkQpzP",
+	"c0XmCkj/8PUheT78ISIxVbCNjDMhmUjmZY5clTy3taG8Q5sFcxYx5a78yx3JHZkPUc+Nv344JSxkGwfa",
+	"GLcUunUcqGtRywMnDhONeLgfVb60bOvAsupPodUUjKuwQA3sbmAY2KU9UbdvHXQqhtd1ITQtzUIt9iDh",
+	"n/sSkD6AdVmwtZvYlm4Mj5/dmEMuDxsb+G8S9cxA04RquiqfIxCWrXARs/ZK9C74c9/FbbeJhX9ESkdD",
+	"hLnZESndmh4jrEC/ghF6cz1RiPjqrhngaj224sTlyfog8wEUtBLX4m8OnazTYhOqqCFjmz7sGW5IH8hs",
+	"A7pLXmkFmxr72rHoZZUExLyEyk9G9WoVp2FfFOnn2rIgu/F1SPjh+FAFtmVHvRZDa5xNdRzLWVlIxbtp",
+	"bDdU95BRHc8YnxYCTYOMbBIpRU/EdD1Cb+xyg2jwobNYXs4od+Be31pz2dmHGxltHC6XfuDZoX9bherN",
+	"BdRHD+4XJCZX35KESuEC0pXIWM75Fl83aCwZj1keQoyxsU32RvPh8Ie4MFPwLxgba3Ds7B/3hvd0JWOo",
+	"Ji0WvlIjaazcMwwlUHPel5JpTL9MMhY2chtj/CSSxYZodr1DbmzeDrJ8kw/B8Sp8vJHyVSWa17GpSAIn",
+	"LqWZuPRMoxQ3QleliG1nA3ClKY9hdZZqffKXQkpAE6eq6LA6uTHowx5QTfUc1wNfaJYb42Z3uBtSbTTT",
+	"1vQpX+z9KjSxZQvRupJ2n5weHdgYOfAYCMPs7Mmi4MnFsZmvzYKryeiZmOu9s5Ty85WU52SvXXK5ySAy",
+	"SmEk9CnqRivpJGPc//VpE6YrHUy2SuD5D8+e4S/bKod4q/I6TVwGetDb5HHuH54Nr+N9Wu2za53PUU2d",
+	"amaXFwnRHSq8V0SSCIJWZl9wohifprDtp28WNV9G29qY413HuvYXHMzHcVVNgSJrzPstDfC+plMVWRth",
+	"i8QYtCdngEqFWbpGr2Q7utJpEItLHqrtLqrtCvMEXyN954NHd6X5uajpuKSKJJCChmRrGXUudR2WAEJz",
+	"+prmDVPsjKVML1ZN96/qzQ5j35G1fzC1CXy4bWL7VBu1yeYbyssGMtU0rACZdfkPTzn7bQ4vSCouQcZU",
+	"AUlBayw74YkxdJlWpKzFJmcLMt4ZR2T8Gf/zeYwV9QlVM1CGzIC8f3lg/TPlYW9FhGqSCaXJj7tYlU9j",
+	"M8MLQ4FGUCQjblQ5RfoXzyJCcxaRzzHVNBXTiOzs7GxhCYyEyVxBYmtbvO3+uIsBFg3S7Of/faTbvw+3",
+	"//7pr/3/3Ov/595otPPvz//+/Pnf23/dKh9t/Z+/3B563jquLUeWB1BfPHZ8E/WlcXSemmkdK0ZZWeSs",
+	"F/WmImDDVnCqBrolCboxLdU4dZvNXhsl2nAXae2krDxyadWhs6kXd9+Dg26VUEuYMgeVhE+qUyBhZC0g",
+	"5n+dZ2eAuU7ujbV9tjX+Xa6qkX5oxwxRYP1gb5llP1/KsQPczf1/5/P2p6/D6Mcfrv6yXpbU6p09AH9p",
+	"4OxNeEx9qDtnD2G4LUP5qyAAunwVSk7KErRm1x2eEKrI2K/rHhPBXQRtzhWdVKXLtXC2keLWSvMb2gQt",
+	"NVu1qjZhF0XFxzKIv4NgsN5QY7llf/Iw2mrN+FRtSIRYLLvfYUTst4pvjRlhbAKSz89SbDNUld0HVOzG",
+	"pvzJgnvAGtYDPhFt4C9d6IcZYBcAutGCd4JGwTViAav2VSLtjYXPNRBw7crclCp9qm4r10zChH3pCKpj",
+	"YL7SfAtzylZpRkQLIiEWU84UEKaX5h41OezqtN5Y5Jt9EyofLvJo7C7LURsLW+VqRLy4luys4UH9hN9n",
+	"TNt6EFdMq22RJSgsm7df+r6NtQBcVwJX5ls14VNfInZ1cq2YcIXC/KGgRp0viOt35Fi4HxsqbW9H3vFs",
+	"aWp3Rr8c2IdPPQkVQImGV9owDmPYoftjbEzAgZBkjFrnOHLp5Vmelp4zwUEVHd+Y3iu/ROaDRiGakegT",
+	"KLMiXxQjEpoqYeiCT0H5+1WOt7u2KHaUSquOyhH98zMvVZW01B8PYyQRySinU5dY4HwWkStuaw9VNpTB",
+	"wpoZkMJBukMqjEtTomcS4AWh3HVZS5nShKnCXvXhtLGTKWO8gOMKIu3U7pDkHkCpK2rhr6/LnaolxYub",
+	"ZbUsM0H+gPl5t5NsZxvs+HiXitjGhRKaB/HtGq42P6Vv7XTMznS8ctUdJloIww2eXE+mfNOO82h5Hu3S",
+	"CKuHYo06QyeBPhpgfVq3rvJ66Z6cxefoXDZs0ojEVEwJejdux+BdN/3X4M8DMEhkbzflj7dl4Xocshk6",
+	"K56VXn4XbvBNyrI5qpWc1o1ClBY5oRo7mWwFTY/viQKb9rnRWgiHy6oVljkawFa5lf7xRBVmuAo1Vl2X",
+	"im9ApiGPxL9qDswy8R0tSrQC2IVBu08hElQQzyXTi2Mzq13dGVUs3p+HijEKIrWx40KDF7I8tbJ3MKKO",
+	"GajCpJnWuVnuGTb0DU+wT3KQytAFqfLKtwtcttP1z/PPOzs7W/W5cND2ZEucMtj6r3hcGXnWy9LHhsI2",
+	"x11I8vPrEzKgORtcPB0YUhq497aiES84gB9Q9101RPDCwZOBnolEkf7h++OTiByemv/sn7z8JRrxV6/f",
+	"vj55vfWioEeDf7ZZstegjCQCzSQOkBCmbXgFO2vaZmBVb03f01QdC83ZP8HqG3aNL3GJ4cM5PSh3okCT",
+	"s4U9j7Krqt1eNaVtzfy5KK9oTXqFeQvWe9JIiXh9fEL2Dw8MFP6JoxCXLqawMabg27mEjKlaDp41ELDu",
+	"aMSNtUIZB6kicrjQM8GLJrIqIj8LlwNvjxWDFTsjPuJ+37QCqVdi4Ij3x/uuZx0WX+8R16TaYiZ2ria/",
+	"nJwcOgDiwOOCePZwkLFBnaInXABp3ImPDabUUQ+BMCZ9i1MjXiCVRn0XXOePhqvRogeRoOeSG/GgLTC3",
+	"8BheSylc77p2doqI55nhTKQ/7mrINzbD7JPd4dOykzF1rb7HVffviMCXGHK9tHP3iPeb5CPNZuqtu4sN",
+	"bUXkcsbiGZmCJq5V+JgoMeJlR29HMdjY25aliEte7+9N3oTbIFIJIy6NPl009MxBlpLVYJL5u94YcY/s",
+	"Pvu7g7jXFXFs0Q2dcHt1c7ejlyahXF2aDewOdwl8obFOjbl6DiMuilYvntuEKb1DPhgUoLzeXZUYkKtW",
+	"38HI715YQsOcowEjOjWwyWEBNDyxyPwPDXaejPi4wEvb3W9giNtu9LBse73n/CPG0EY/BD0HRcZ4oGPS",
+	"f7r9fDiMSl/K8+GWG9omSI5Jv3hkn5SnMv6KUtRlcUeF08B+djXeISczd1J2/a4Dd1GloIiWAKQ/NuvC",
+	"VuLjEpcwx5NQV3ZoG7MiF8rpb3MgY1vuOCb9cVUcOfaayVPb01tpulAWciN+OWNpMbMhM5okYHUMCZm4",
+	"KCLlLoOq12CChjf2PN9v7+nOcGeIqSA5cJqz3l7vh53hzg+ufBHleMk0DDIM6DyxqbKuCaFRKBFABwm6",
+	"vJSumvFhUw+vo/3HVqsXsylSagMBRulU+VDr8KKt4ZLO1OH5bO9DAzPkgBEZIyfdsQbn2GUfoGvRej6N",
+	"/mZwjnEy3jHwsu+Pt7pXZgXXBkt7z9OFQXH0e2GjVGro3Va7ODM8NJdiHA3nQEPtpb0Uls1fXOawYuo5",
+	"16hybz51SF+tEGVg2+Gv8aLrPH/1qdHL+9lwuKQF7GatXxuNLUN9eS2d2jo2g/VXUW/XriA0cLnSgddy",
+	"HD95uvqTWpdb/OiH1R9VHbHNF8/+vvqLZk9h3LNry7/q26pXbtRT8yyjcuEUQeQdREvK0sgYSUaQYJSk",
+	"6AG097Fn+csn83Gd8TQ4g1rKg+oR4QAf+pYwMBCqD2Dhcat4VsgEpA38IsU+omUbLQ2ytOqOPXRsYd2n",
+	"q6iXCxXAO+uNbKQ1lEnURXL8HWCEc4Ne1d1IWs7hqoWVT+9oDSGMdO10/+B4N1wD78rrE8wHT9eYotm7",
+	"/t4R3LljkNf5jpKPnwxT81wz9gfPvfHxU8uo//jJ8LeKaCxg3eUUHuEsp5uVHH3w1bCpK2vWp2A9nHUa",
+	"e4W/B2ishuS7IRc3Jij/0XFxd/UX5f0N3xdOWQC1ccqawEwr359l48Or2HRQO/gZ9Cr0Gd4jjzxxdTM+",
+	"FT3i6C0I9vccNmNPm6qIgQuVDEbnVMezNtrZkM0DKAcuVrSWcnDfiO8Cz987ATwqDLYEuc3cnyjiYQUR",
+	"sog7uny4mysTgyqlfE1j8aTIMP+GLcYq/Sd4aY/ZYMMAf5Q5tyBz9gP47bSWPocL9OYBky4DFCsQ70Eg",
+	"rW2sFjG+uxBKfg7oPRuqtVtdvl0zdVMSeLRrb2zX1sO1L4itijS0i9cRulZUxUrx1p5blVqDryzZ2Byu",
+	"qHiVTXxkbyR75P1/VHy0AOrCR9KHyQRizS6gyLeqKoG4SOAe5Mtqdae4GxaT15rIX9XydNvq7p07NVbc",
+	"HJ32efH8e/eGH7hk92rLPga5nxBz5gFwHc7r4LoL09aH1H2as+thiJEJEyHjP3qs5VHUH0Ge0hhqJR4V",
+	"GDfjrCVdtDjcXLlLZTptz1NlrzlZmiZxPD+z0fMiu7DImIjIZJ6mpEiewBxY0seWrYwr4IqZPXSlKfzW",
+	"67ipPNyx5dsygcv87qUB+2CwtEwhfwyYdgRMA4FSi+qroqOntt73LmSDVxByzwamzel/jH/+6exEHogs",
+	"FHQQlgWDrwVzWcOuK4nlTxrc3Bgzv79oKO8Kg0akVntjA6IvqtsxEOe8HmGuQVeQYXfZXmH8G9453zyZ",
+	"PcZCbz0W2s2pNvUDnJbq0apw5x1L+4cJbS7D2iKg+Z1i76OqcO3IZ8nIPR4N3JVYtnh1JgwWVeHQZIWC",
+	"UZbzYOW8CF3mgKWJZupftM7f83QRkWOawTHT8I9jLVmsybheeDUuCmdsdQFWf4y4GeLl8dEbv+uGq0qz",
+	"r2/Xuw6VFSHZHDMteUIYH/F6WdEO2SeXUvBpVQuANRrux7KeZgq2n4aiGYz47vDpDjmC3F5TPKEsnUtX",
+	"FrFmsc2IlxWnZbWNV2yztUOaWbUFmGzVsi22aFj1CIe74Xq165fu3Qfmehm3Wd9bMZ1CYqu4bT0Vzn4M",
+	"eruqC+yuhbi6Tzb5rbGkOjt5i2hnEbVGKv71VGUmvZ6F+YSw3tuwof7WPl/H7nBwF3PH1Ry/YIrEqWGk",
+	"yfXx4ZbP7TVPasWRzo9W1khyTfosgSwXhlC2Vp+iqrq3dYcuivrVh6DJk2q31yeWB5PDK6QqllzbCwL8",
+	"6mJDCMZE8uRT31ZRuVI6CYaul4PXNgHoAuo7uEt4voMuUNrCzm8EkiWcPsyEX5bKFOmj+oKQalZd+GDJ",
+	"ba90Z50sMTEcPG5f1Na7td+zrO3Gg8LCKA7oMc70Tej/FRE8UaQU2i5eg/08PP1fgcYO9mGCqLGqgd+L",
+	"JBiUtQt4t/AuUrkTcqlfNrMWvQQ0Cvt58ojW3yBaF6j4ggjsUlo5KCUQ4EnNiu3C5zXSdd8tHlN0H6OR",
+	"niJYImDRcGXNnNuakrEkaOkQ7jEz9jGA+b0lutZJZtMM1+VMfM3sVZ+6HjNWv5eM1TpibZRQVbf9NhHw",
+	"wVzTZo/mTr3iqN7TerOMrCIFyy9nurtErNAg7sai9Th/80Kbby27q3EzztIcLx8BHrYpxh+ZztuEHX1t",
+	"pUxWrbIbzcZcb+uChGs056tXzY6fNtkOh7Ddlxq90Zs+Ir/RaNHzG/tqYggNO5wbKiwiP1ogkJN6m2/X",
+	"HW2nFbqxYvHIv2T3LjS+1h1g96z2+Tc7PSp9fz6lr+oZ+MKn4zOIRQYKdUB7M2AnQXeI17UbeDRI7LF5",
+	"x/fSvMNrR4kOTqPg6Znrncc06fsvGJ69tUxqdAVhlqHP8J7YZP0e9/tFze8J0VbrHe95rVtvf3e4a+9k",
+	"YM3GpUb0d3VBZXopqm1maFSosV7fj3tUKR4mYLWaVorA1UPRzGObj3ts81EBGTvdF1VVGzD/5RrGwN4d",
+	"OmAZna6w6l/hmwf2xRadoyGdUz2r7GjXcbZOOxu1cm05B3CZxE2z2gGwpsGPRk7twxIlng/xVgGWzTN3",
+	"XWHGuP3raejqzPAEtgdyeAZ/yGFgyLs0/j2Qrrb+HYo8yuc7k8+WtrCajli6rInr3LbwhgRvLte+88Wn",
+	"f3cb8GaUP/iK/78a2FFWsoETOr2HsGF0a3wlMAxueKNx7p4UT+i0M5I5A2KvrX+QLrR/Lko06I10yJ3I",
+	"6VeSh5wevd0GHovEUOL48xhvT6ikE7WONI9ypRD6dil08FXT6RrugRKr7kxg3wphhcfRuOybkOdjhd+f",
+	"qMLPcEfSN6SXUc4moLS98OEGlFcMpAZfEzYFpdcmuXfuy/ukO7vEm2ncBxWb6/usLcDNQorubcjUR6L9",
+	"MxFtSatFyrmmtWY5JcV2OzG/L4rD7iO5XnSR3gtC+cKpGjORJsVVwnYt1p9Hz5QrvlhGpA+p6JbQ6tB0",
+	"s/L5o5J7V0rufkV8ZU18LPiETeeWwCKS0gXe35anVE+EzJQrYZyAlLbdzqaSFS9cWi1F37AUNrYvzUeH",
+	"VM+OCmp8lC5/culisC2yF1DZu8MspnvRtDNIxWW9SbJFUU/itNmT4FDen5bTaXHVJCX2JjIiKSZu6xnl",
+	"NoViYF2Ae5jbbWt/cwkXTMwVDvBEEf/uMkJVeatZ+BqzEcd7zMjqa8wIBtjoJcml0CIW6RNF/u/x+19H",
+	"vNhBf1zepokDDb5WMudq8NWe3NVgjJsc8fF+HEOu90hTCIy3ysvgMNtR0QyIIcq3TOlghW9x1du1Sf2/",
+	"ULS1pSpekFyeZ+E+rh35Tod4tMd+y37kp0Pfkfx0uNKTfJciuABJl/C1AH+iSDxjaSILBvQohe8qKJvC",
+	"BaTW72spuRb20RIgckBRrWu+Km61OQWpVvh1Hek9SEBTli7tNmpGf+VeuwsxfrvEUKy0ix4MixXSgeCR",
+	"GO6OGI7Z7xC5y17neJfoIoeIzPNU4G25mLTIsiJI0gDMgxKFEbZYO3gLE3aleRpkTMAIbcR02wmkTNp4",
+	"QTKmlBHoBa+gZ+ICCNOoGdi00KSdrPlOXBT69l1kVJihzRT3nUmxBmGjgtTAIkI1WkL26nk9e2w99KfP",
+	"xjDYS/CGbFtwXGJMaVX0u8yKrQBTWsFOikvSPfHauHsXiz3sDbFmKalTty8YXO4VgWMbNCL9MoKFHiam",
+	"CB1xN8NWZPlpeQFzUAEhfbff9gDVVenGHnJ3IZNxSjUoPd7aISeLHBS5nAkFpfVhhuBCj7gCaahvAdpZ",
+	"DWR3uNtlJRT3LvdummDWshReNkpLiGomnRS7XXKDcmfdydPhs91vvgOwO/zVKSIl6j6qSHemIpU3kCO1",
+	"VnRa5gUEE0VqZWEFlNZmRYOv7l9XnUzppEEohsy9QDnpjzXQ7H8/e3MJZ4Y1/MtyC0VikcGIz9h0VhZo",
+	"Wyc28iXL5LDUCEtlMtI/fH1IdneHEVGQXYDcKoq7R9x+jDXzl0xBiJf8DAUruQ1OsuILN9O6r/8Rad6B",
+	"aVlSSgF122euzBbTqpAIj+zgTp34NWHcAYDbIf5BMd7gq/vX1TIfQB2FHoDeAhG7i3Ix3SE7v2z0+Y/o",
+	"pyvFeXSvsbL6CVpjposMi5090tqduuoKLRelb430DMFloGlCNUVmOHGe7WuQHkg05cWKBi6H3nvfdA+X",
+	"aiNdkuZn7MsdEdv1DCV9ZBQC3qpsjb6Ra/q/kZbX9fKsJ8p1SF9eg+Aj8C0UBa1PLoOvuWQ8ZjlN18jV",
+	"qtBuzaYZ6DB6xKs/btMMAyDDmAskKPD1znCz5U8YGw61N5oPhz/ERWNZ/Aswt2fs2JV7o3kfnf923zZW",
+	"TQXHArwzIDnIGLgujKoywaeu45Sb3zQRr+susgaZ3EHPu3KCt3ABKY59z95ib48dChbi0bdyL9ljzd3G",
+	"zAM1DNIXksRYfbfV4CMuSMsbSXmdnMUTWmqhNGQDxidiaZ9jfO3AvHWXrY6rWQKYXl5caBYrM5zg2+vT",
+	"Uoess59se+/5Wcri9k11/j10eEAGgrdiRSDmyYtCvsxl2tvrDVCfdjN+XQcGJXt3y2tLntMDglcXVP0i",
+	"+64t91+9Rs5b1UjYsjmcO1O2AhSXvNny328N6Eudoo9uqzmN0Q6Z0hbZiRVvBO/rI33bb0bwdOEtzN7M",
+	"sO5Ix2VZbHAw79LRdcdDmVwfj2wHW+dMhCyadIqJvqQS/IkbN8W2F3BU66iUMqVd8lZZ4KcFuZy5kqJ2",
+	"myA3U63ktz3LIchtT1tfpsAXwPQ4WRhB6DxhmmiJfXeD545vdHytJUA43BSVec+nBzvkFAP/9sQTccnt",
+	"X1Mx4nomxXxqo09+chuhujuTzehJV6R/eHoSkZ9fn4y4vafCcPuI/PJ6/1VEXr1++/rkdUSyeapZTqUm",
+	"h++PT7asL9ntzBr2gVCS4JoyXkXfxKRVx2lbohX54zZpNnxGU+AgWVw6GS4YXCrX6a0W/OsXjoWodPhF",
+	"I46L3HrhXlXkHCAnksUGV+1QNrzFJNL4GSiWgHOx23XVN13Fdj5d/f8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

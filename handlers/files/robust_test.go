@@ -50,7 +50,9 @@ func TestAbortedUpload(t *testing.T) {
 	require.NoError(t, err)
 	_, err = fmt.Fprintf(c, "PUT /api/files/priv/cut.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000000\r\n\r\n%s", f.token, strings.Repeat("y", 300000))
 	require.NoError(t, err)
-	time.Sleep(200 * time.Millisecond)
+	// Hang up only once the server is writing the upload (its temporary
+	// object exists), so the abort lands mid-body.
+	require.Eventually(t, func() bool { return f.storedObjects() > before }, 10*time.Second, 10*time.Millisecond)
 	c.Close()
 	require.Eventually(t, func() bool { return f.storedObjects() == before }, 10*time.Second, 50*time.Millisecond)
 	require.Equal(t, http.StatusNotFound, f.do("HEAD", "/priv/cut.bin", nil).Status)

@@ -6,7 +6,7 @@ package web
 
 import (
 	"embed"
-	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
@@ -15,7 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kodera-packages/kodera/frontend"
-	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/spec"
 )
 
 //go:embed swaggerui
@@ -23,17 +23,13 @@ var swaggerFS embed.FS
 
 // Mount registers the web routes on r.
 func Mount(r chi.Router) error {
-	spec, err := api.GetSwagger()
+	docs, err := specJSON(spec.OpenAPI)
 	if err != nil {
-		return err
-	}
-	specJSON, err := json.Marshal(spec)
-	if err != nil {
-		return err
+		return fmt.Errorf("spec/openapi.yaml: %w", err)
 	}
 	r.Get("/v3/api-docs", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(specJSON)
+		_, _ = w.Write(docs)
 	})
 	r.Get("/swagger-ui.html", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -200,10 +203,10 @@ func TestNotReadyWithoutDatabase(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	var logs bytes.Buffer
+	logs := &lockedBuffer{}
 	env := map[string]string{"DB_PORT": "1", "KODERA_LISTEN": "127.0.0.1:0", "KODERA_DATA_DIR": t.TempDir()}
 	go func() {
-		done <- app.Run(ctx, []string{"kodera"}, func(k string) string { return env[k] }, &logs,
+		done <- app.Run(ctx, []string{"kodera"}, func(k string) string { return env[k] }, logs,
 			app.Options{Listening: func(a string) { addr <- a }})
 	}()
 	var base string
@@ -217,7 +220,24 @@ func TestNotReadyWithoutDatabase(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	resp, _ = get(t, base+"/readyz")
 	require.Equal(t, 503, resp.StatusCode)
-	time.Sleep(600 * time.Millisecond)
+	// Retrying: a second failed attempt is logged while the node lives on,
+	// alive and still not ready.
+	const retry = "database not reachable, retrying"
+	var exited error
+	require.Eventually(t, func() bool {
+		select {
+		case err := <-done:
+			exited = fmt.Errorf("exited while the database was down: %v", err)
+			return true
+		default:
+		}
+		return strings.Count(logs.String(), retry) >= 2
+	}, 10*time.Second, 20*time.Millisecond, "no retry logged: %s", logs)
+	require.NoError(t, exited)
+	resp, _ = get(t, base+"/healthz")
+	require.Equal(t, 200, resp.StatusCode)
+	resp, _ = get(t, base+"/readyz")
+	require.Equal(t, 503, resp.StatusCode)
 	cancel()
 	select {
 	case <-done:
@@ -270,7 +290,16 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	_, err = io.ReadFull(resp.Body, first)
 	require.NoError(t, err)
 	cancel()
-	time.Sleep(200 * time.Millisecond)
+	// Shutdown has begun once the listener refuses new connections; the
+	// response in flight must still arrive whole after that.
+	addrOnly := strings.TrimPrefix(base, "http://")
+	require.Eventually(t, func() bool {
+		c, err := net.DialTimeout("tcp", addrOnly, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, 10*time.Second, 10*time.Millisecond, "the listener stayed open after cancel")
 	rest, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	require.Equal(t, want, string(first)+string(rest))
@@ -282,4 +311,23 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	}
 	_, err = http.Get(base + "/healthz")
 	require.Error(t, err, "no longer listening")
+}
+
+// lockedBuffer is a bytes.Buffer the node writes its logs to while the
+// test reads them.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

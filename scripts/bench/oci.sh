@@ -144,8 +144,12 @@ for rep in 1 2 3; do
       args=()
       for _ in $(seq 1 $reps); do args+=(-o /dev/null "$b/blobs/${dig[$f]}"); done
       t0=$(now)
-      curl -fs -H "$h" "${args[@]}"
-      best "$s,pull_$f" "$(mbps $(($(stat -c %s "$work/$f") * reps)) "$t0" "$(now)")"
+      got=$(curl -fs -H "$h" -w '%{size_download}\n' "${args[@]}" | awk '{ n += $1 } END { print n }')
+      t1=$(now)
+      # A truncated body must not pass for a fast pull.
+      want=$(($(stat -c %s "$work/$f") * reps))
+      if [ "$got" != "$want" ]; then echo "bench-oci: $s pull $f: $got bytes, want $want" >&2; exit 1; fi
+      best "$s,pull_$f" "$(mbps "$want" "$t0" "$t1")"
     done
   done
 done
