@@ -97,8 +97,12 @@ type Driver interface {
 // cheaply. The Store uses it to commit a verified upload to its content
 // address without copying it.
 type Mover interface {
-	// Move renames the object at from to to, replacing any object at to.
-	// A missing from fails with an error satisfying fs.ErrNotExist.
+	// Move renames the object at from to to. It never replaces an object:
+	// if to exists, both objects stay as they are and Move fails with an
+	// error satisfying fs.ErrExist, so that committed content is never
+	// swapped under a reader (on a shared filesystem a replaced file can
+	// go stale under another node's open handle). A missing from fails
+	// with an error satisfying fs.ErrNotExist.
 	Move(ctx context.Context, from, to string) error
 }
 

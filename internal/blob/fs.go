@@ -332,7 +332,9 @@ func (d *FS) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Move implements [Mover] with a rename, which replaces to atomically.
+// Move implements [Mover]. A hard link is the atomic "rename unless the
+// target exists" that every POSIX filesystem (NFS included) offers; the
+// source name is removed once the link stands.
 func (d *FS) Move(ctx context.Context, from, to string) error {
 	if err := ValidateKey(from); err != nil {
 		return err
@@ -351,7 +353,24 @@ func (d *FS) Move(ctx context.Context, from, to string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("blob: fs move %q: %w", from, fs.ErrNotExist)
 	}
-	return d.rename(src, d.path(to))
+	dst := d.path(to)
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("blob: fs: %w", err)
+	}
+	if err := os.Link(src, dst); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("blob: fs move %q to %q: %w", from, to, fs.ErrExist)
+		}
+		return fmt.Errorf("blob: fs move: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: fs move: %w", err)
+	}
+	return nil
 }
 
 // SweepTemp removes unfinished writes older than olderThan from the root's

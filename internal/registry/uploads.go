@@ -224,7 +224,7 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	}
 
 	obj := blob.Object{Digest: sum256, Size: up.Offset}
-	mover, canMove := s.Store.Driver().(blob.Mover)
+	_, canMove := s.Store.Driver().(blob.Mover)
 	key := up.parts[0]
 	if len(up.parts) > 1 {
 		key = blob.ObjectPrefix + strings.ToLower(rand.Text())
@@ -240,14 +240,10 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 			return Blob{}, err
 		}
 	}
-	obj.Key = key
-	if canMove {
-		dst := blob.ContentKey(sum256)
-		if err := mover.Move(ctx, key, dst); err != nil {
-			s.discard(ctx, key)
-			return Blob{}, err
-		}
-		obj.Key = dst
+	// Committing never replaces content already at the address: an upload
+	// of a blob the store holds is dropped, not renamed over it.
+	if obj.Key, err = s.Store.Commit(ctx, key, sum256); err != nil {
+		return Blob{}, err
 	}
 	keep = obj.Key
 	row, err := s.Blobs.Register(ctx, obj)

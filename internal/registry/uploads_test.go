@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"log/slog"
 	"testing"
 	"time"
@@ -19,9 +22,24 @@ import (
 
 func setup(t *testing.T) (*Service, Name) {
 	t.Helper()
-	pool, _ := dbtest.NewPool(t)
-	d, err := blob.NewFS(t.TempDir())
+	svc, n, _ := setupFS(t)
+	return svc, n
+}
+
+// setupFS is setup that also returns the filesystem store's root.
+func setupFS(t *testing.T) (*Service, Name, string) {
+	t.Helper()
+	root := t.TempDir()
+	d, err := blob.NewFS(root)
 	require.NoError(t, err)
+	svc, n := setupStore(t, d)
+	return svc, n, root
+}
+
+// setupStore is setup over the given driver.
+func setupStore(t *testing.T, d blob.Driver) (*Service, Name) {
+	t.Helper()
+	pool, _ := dbtest.NewPool(t)
 	svc := New(pool, blob.NewStore(d), slog.New(slog.DiscardHandler))
 	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "r", Type: packages.TypeDocker})
 	require.NoError(t, err)
@@ -124,4 +142,41 @@ func TestLeasedChunk(t *testing.T) {
 	b, err := svc.FinishUpload(ctx, up, bytes.NewReader([]byte("def")), 3, DigestOf([]byte("abcdef"), blob.SHA256))
 	require.NoError(t, err)
 	require.Equal(t, int64(6), b.Size)
+}
+
+// TestFinishKeepsCommittedContent: finishing a chunked upload of content
+// the store already holds drops the upload and leaves the stored file
+// itself (same inode) in place, never renamed over.
+func TestFinishKeepsCommittedContent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, n, root := setupFS(t)
+	data := []byte("content pushed twice")
+	digest := DigestOf(data, blob.SHA256)
+	_, err := svc.PutBlob(ctx, n, bytes.NewReader(data), int64(len(data)), digest)
+	require.NoError(t, err)
+	content := filepath.Join(root, filepath.FromSlash(blob.ContentKey(digest)))
+	before, err := os.Stat(content)
+	require.NoError(t, err)
+
+	up, err := svc.StartUpload(ctx, n)
+	require.NoError(t, err)
+	up, err = svc.AppendChunk(ctx, up, bytes.NewReader(data[:8]), 8, 0)
+	require.NoError(t, err)
+	staged := up.parts[0]
+	b, err := svc.FinishUpload(ctx, up, bytes.NewReader(data[8:]), int64(len(data)-8), digest)
+	require.NoError(t, err)
+	require.Equal(t, blob.ContentKey(digest), b.StorageKey)
+
+	after, err := os.Stat(content)
+	require.NoError(t, err)
+	require.True(t, os.SameFile(before, after), "the committed file was replaced")
+	_, err = svc.Store.Driver().Stat(ctx, staged)
+	require.ErrorIs(t, err, fs.ErrNotExist, "the dropped upload is deleted")
+	rc, err := svc.Open(ctx, b, 0, -1)
+	require.NoError(t, err)
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	require.NoError(t, err)
+	require.Equal(t, data, got)
 }
