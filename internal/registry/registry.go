@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -88,6 +89,8 @@ type Service struct {
 	Store *blob.Store
 	Blobs *packages.Blobs
 	Log   *slog.Logger
+	// LeaseTTL overrides [LeaseTTL] (tests); zero means the default.
+	LeaseTTL time.Duration
 }
 
 // New builds the service.

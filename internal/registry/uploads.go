@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
+	"sync"
 	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
@@ -44,6 +46,13 @@ type Upload struct {
 
 // UploadTTL is how long an untouched upload session lives.
 const UploadTTL = 24 * time.Hour
+
+// LeaseTTL is how long a request holds an upload session without renewing
+// its lease. The holder renews it every LeaseTTL/3 while a chunk streams
+// or the upload is being finished, so only a dead holder (a node killed
+// mid-chunk) lets it run out: the session is then resumable on any node
+// within LeaseTTL, not locked for a day.
+const LeaseTTL = 30 * time.Second
 
 func newHashState() []byte {
 	st, _ := sha256.New().(encoding.BinaryMarshaler).MarshalBinary()
@@ -120,23 +129,14 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 // object, under a lease so that no other request writes it meanwhile: the
 // finished upload is then renamed into place, never copied.
 func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload, r io.Reader, size int64) (Upload, error) {
-	lease := rand.Text()
-	until := time.Now().Add(UploadTTL)
-	rows, err := s.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &lease, LeaseUntil: &until, ID: up.ID, AtOffset: up.Offset})
+	l, ctx, err := s.lease(ctx, up)
 	if err != nil {
-		return up, db.Translate(err)
+		return up, err
 	}
-	if rows == 0 {
-		return up, ErrRangeInvalid
-	}
-	release := func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		_ = s.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: up.ID, Lease: &lease})
-	}
+	defer l.stop()
 	h := sha256.New()
 	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.state); err != nil {
-		release()
+		l.release()
 		return up, fmt.Errorf("registry: upload %s: hash state: %w", up.ID, err)
 	}
 	// A flat key: a directory per upload would outlive it on the filesystem.
@@ -144,25 +144,30 @@ func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload
 	if len(up.parts) > 0 {
 		key = up.parts[0]
 	}
+	// WriteAt first drops whatever a writer that died mid-chunk left
+	// beyond the offset, so a resumed chunk starts from clean state.
 	n, err := ap.WriteAt(ctx, key, up.Offset, io.TeeReader(r, h), size)
 	if err != nil {
-		release()
+		l.release()
+		if errors.Is(context.Cause(ctx), errLeaseLost) {
+			return up, fail(ErrRangeInvalid, err, "this request lost its lease on the upload; resume at offset %d", up.Offset)
+		}
 		return up, fail(ErrUploadInvalid, err, "storing the chunk failed")
 	}
 	if n == 0 && len(up.parts) == 0 {
-		release()
+		l.release()
 		s.discard(ctx, key)
 		return up, nil
 	}
 	st, _ := h.(encoding.BinaryMarshaler).MarshalBinary()
-	rows, err = s.q().AdvanceLeasedUpload(ctx, gendb.AdvanceLeasedUploadParams{
-		ID: up.ID, Lease: &lease, NewOffset: up.Offset + n, HashState: st, Part: key,
+	rows, err := s.q().AdvanceLeasedUpload(ctx, gendb.AdvanceLeasedUploadParams{
+		ID: up.ID, Lease: &l.token, NewOffset: up.Offset + n, HashState: st, Part: key,
 	})
 	if err == nil && rows == 0 {
-		err = ErrRangeInvalid
+		err = fail(ErrRangeInvalid, nil, "the lease on this upload ran out while the chunk was written; resume at offset %d", up.Offset)
 	}
 	if err != nil {
-		release()
+		l.release()
 		return up, db.Translate(err)
 	}
 	up.Offset += n
@@ -171,37 +176,159 @@ func (s *Service) appendInPlace(ctx context.Context, ap blob.Appender, up Upload
 	return up, nil
 }
 
+// leaseHold is a lease on an upload session held by one request.
+type leaseHold struct {
+	s      *Service
+	id     string
+	token  string
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+	once   sync.Once
+	ctx    context.Context
+}
+
+// errLeaseLost is the cause of a held context cancelled because its lease
+// could not be renewed.
+var errLeaseLost = errors.New("upload lease lost")
+
+// lease takes the session's lease at its offset and renews it until stop;
+// the returned context ends if the lease is lost, so a writer that can no
+// longer prove it owns the upload stops writing. A refusal says why: the
+// session is gone, has moved on, or another request holds it (and for
+// how long at most).
+func (s *Service) lease(ctx context.Context, up Upload) (*leaseHold, context.Context, error) {
+	token := rand.Text()
+	ttl := s.leaseTTL()
+	rows, err := s.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &token, TtlSeconds: ttl.Seconds(), ID: up.ID, AtOffset: up.Offset})
+	if err != nil {
+		return nil, ctx, db.Translate(err)
+	}
+	if rows == 0 {
+		return nil, ctx, s.leaseRefused(ctx, up)
+	}
+	hctx, cancel := context.WithCancelCause(ctx)
+	l := &leaseHold{s: s, id: up.ID, token: token, cancel: cancel, done: make(chan struct{}), ctx: ctx}
+	go l.renew(hctx, ttl)
+	return l, hctx, nil
+}
+
+func (s *Service) leaseTTL() time.Duration {
+	if s.LeaseTTL > 0 {
+		return s.LeaseTTL
+	}
+	return LeaseTTL
+}
+
+// leaseRefused explains why LeaseUpload matched no row.
+func (s *Service) leaseRefused(ctx context.Context, up Upload) error {
+	st, err := s.q().GetUploadState(ctx, up.ID)
+	if err = db.Translate(err); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return ErrUploadUnknown
+		}
+		return err
+	}
+	if st.Offset != up.Offset {
+		return fail(ErrRangeInvalid, nil, "the upload is at offset %d, not %d; resume there", st.Offset, up.Offset)
+	}
+	wait := int64(math.Ceil(st.BusySeconds))
+	return fail(ErrRangeInvalid, nil, "another request is writing to this upload; retry at offset %d within %d s (a writer that died releases it by then)", st.Offset, max(wait, 1))
+}
+
+// renew extends the lease every third of its TTL until stop; when the
+// lease is gone, or renewals failed for a whole TTL, it cancels the
+// holder's context.
+func (l *leaseHold) renew(ctx context.Context, ttl time.Duration) {
+	t := time.NewTicker(ttl / 3)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-l.done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		rctx, cancel := context.WithTimeout(ctx, ttl/3)
+		rows, err := l.s.q().RenewUploadLease(rctx, gendb.RenewUploadLeaseParams{ID: l.id, Lease: &l.token, TtlSeconds: ttl.Seconds()})
+		cancel()
+		switch {
+		case err == nil && rows == 0:
+			l.cancel(errLeaseLost)
+			return
+		case err == nil:
+			last = time.Now()
+		case time.Since(last) > ttl:
+			l.cancel(fmt.Errorf("%w: %w", errLeaseLost, err))
+			return
+		}
+	}
+}
+
+// stop ends the renewals (the lease itself stays until release, advance or finish).
+func (l *leaseHold) stop() {
+	l.once.Do(func() { close(l.done); l.cancel(nil) })
+}
+
+// release stops the renewals and gives the lease up, for a request that
+// failed: the session stays resumable at once.
+func (l *leaseHold) release() {
+	l.stop()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), 30*time.Second)
+	defer cancel()
+	_ = l.s.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: l.id, Lease: &l.token})
+}
+
 // FinishUpload appends the final chunk r (may be empty), checks the digest
-// and makes the blob visible under the session's name.
+// and makes the blob visible under the session's name. It holds the
+// session's lease meanwhile, so the session and its chunks stay (and no
+// other request touches them) until the blob is committed; a node dying
+// here leaves a session another PUT can finish once the lease runs out.
+// Once the lease is taken, success or failure ends the session.
 func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size int64, digest string) (Blob, error) {
 	want, err := blob.ParseDigest(digest)
 	if err != nil {
 		return Blob{}, ErrDigestInvalid
 	}
-	if up.Offset == 0 && len(up.parts) == 0 {
-		// Nothing staged yet: stream straight into the store (one write).
-		if _, err := s.claim(ctx, up); err != nil {
-			return Blob{}, err
-		}
-		return s.PutBlob(ctx, up.name, r, size, digest)
-	}
-	if size != 0 {
+	direct := up.Offset == 0 && len(up.parts) == 0
+	if size != 0 && !direct {
 		if up, err = s.AppendChunk(ctx, up, r, size, -1); err != nil {
 			return Blob{}, err
 		}
 	}
-	if _, err := s.claim(ctx, up); err != nil {
+	l, lctx, err := s.lease(ctx, up)
+	if err != nil {
 		return Blob{}, err
 	}
-	keep := "" // the object that became the blob, once there is one
-	defer func() {
-		for _, p := range up.parts {
-			if p != keep {
-				s.discard(ctx, p)
-			}
+	defer l.stop()
+	var b Blob
+	if direct {
+		// Nothing staged yet: stream straight into the store (one write).
+		b, err = s.PutBlob(lctx, up.name, r, size, digest)
+	} else {
+		b, err = s.finish(lctx, up, want, digest)
+	}
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, endErr := s.q().FinishLeasedUpload(ectx, gendb.FinishLeasedUploadParams{ID: up.ID, Lease: &l.token})
+	for _, p := range up.parts {
+		if p != b.StorageKey { // set once the blob is registered, even if linking failed
+			s.discard(ctx, p)
 		}
-	}()
+	}
+	if err != nil {
+		return Blob{}, err
+	}
+	if endErr != nil {
+		s.Log.WarnContext(ctx, "registry: ending a finished upload session", "upload", up.ID, "err", endErr)
+	}
+	return b, nil
+}
 
+// finish checks the digest of the staged chunks and commits them as a blob
+// linked under the session's name.
+func (s *Service) finish(ctx context.Context, up Upload, want blob.Digest, digest string) (Blob, error) {
 	h := sha256.New()
 	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.state); err != nil {
 		return Blob{}, err
@@ -242,10 +369,10 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	}
 	// Committing never replaces content already at the address: an upload
 	// of a blob the store holds is dropped, not renamed over it.
+	var err error
 	if obj.Key, err = s.Store.Commit(ctx, key, sum256); err != nil {
 		return Blob{}, err
 	}
-	keep = obj.Key
 	row, err := s.Blobs.Register(ctx, obj)
 	if err != nil {
 		return Blob{}, err
@@ -263,14 +390,22 @@ func (s *Service) CancelUpload(ctx context.Context, up Upload) error {
 	return nil
 }
 
-// claim deletes the session row so exactly one request finishes it.
+// claim deletes the session row so exactly one request ends it; a session
+// a live request holds is a conflict, with how long to wait.
 func (s *Service) claim(ctx context.Context, up Upload) (Upload, error) {
 	rows, err := s.q().DeleteUpload(ctx, up.ID)
 	if err != nil {
 		return up, db.Translate(err)
 	}
 	if rows == 0 {
-		return up, ErrUploadUnknown
+		st, err := s.q().GetUploadState(ctx, up.ID)
+		if err = db.Translate(err); err != nil {
+			if errors.Is(err, domain.ErrNotFound) {
+				return up, ErrUploadUnknown
+			}
+			return up, err
+		}
+		return up, domain.Errorf(domain.ErrConflict, "another request is writing to this upload; retry within %d s", max(int64(math.Ceil(st.BusySeconds)), 1))
 	}
 	return up, nil
 }

@@ -17,6 +17,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/dbtest"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
 
@@ -130,14 +131,17 @@ func TestLeasedChunk(t *testing.T) {
 	up, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("abc")), 3, 0)
 	require.NoError(t, err)
 	lease := "someone-else"
-	until := time.Now().Add(time.Hour)
-	rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &lease, LeaseUntil: &until, ID: up.ID, AtOffset: 3})
+	rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &lease, TtlSeconds: 3600, ID: up.ID, AtOffset: 3})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, rows)
 	_, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("def")), 3, 3)
 	require.ErrorIs(t, err, ErrRangeInvalid)
+	msg, ok := Detail(err)
+	require.True(t, ok)
+	require.Contains(t, msg, "another request is writing to this upload")
 	_, err = svc.FinishUpload(ctx, up, bytes.NewReader(nil), 0, DigestOf([]byte("abc"), blob.SHA256))
-	require.ErrorIs(t, err, ErrUploadUnknown)
+	require.ErrorIs(t, err, ErrRangeInvalid, "a busy upload is not unknown")
+	require.ErrorIs(t, svc.CancelUpload(ctx, up), domain.ErrConflict)
 	require.NoError(t, svc.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: up.ID, Lease: &lease}))
 	b, err := svc.FinishUpload(ctx, up, bytes.NewReader([]byte("def")), 3, DigestOf([]byte("abcdef"), blob.SHA256))
 	require.NoError(t, err)
@@ -179,4 +183,93 @@ func TestFinishKeepsCommittedContent(t *testing.T) {
 	rc.Close()
 	require.NoError(t, err)
 	require.Equal(t, data, got)
+}
+
+// TestDeadLeaseRunsOut: a lease whose holder died (it never renews) holds
+// the session only for its TTL; meanwhile a chunk is refused with why and
+// until when, and the resumed chunk drops the bytes the dead writer left
+// beyond the offset.
+func TestDeadLeaseRunsOut(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, n, root := setupFS(t)
+	up, err := svc.StartUpload(ctx, n)
+	require.NoError(t, err)
+	up, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("abc")), 3, 0)
+	require.NoError(t, err)
+
+	// A writer leases the session, writes half a chunk and dies.
+	dead := "dead-node"
+	rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &dead, TtlSeconds: 1, ID: up.ID, AtOffset: 3})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, rows)
+	f, err := os.OpenFile(filepath.Join(root, filepath.FromSlash(up.parts[0])), os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("garbage")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	_, err = svc.AppendChunk(ctx, up, bytes.NewReader([]byte("def")), 3, 3)
+	require.ErrorIs(t, err, ErrRangeInvalid)
+	msg, _ := Detail(err)
+	require.Contains(t, msg, "retry at offset 3 within 1 s")
+	got, err := svc.GetUpload(ctx, n, up.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, got.Offset, "the session reports the offset that can be resumed")
+
+	require.Eventually(t, func() bool {
+		up2, err := svc.AppendChunk(ctx, got, bytes.NewReader([]byte("def")), 3, 3)
+		if err != nil {
+			require.ErrorIs(t, err, ErrRangeInvalid)
+			return false
+		}
+		got = up2
+		return true
+	}, 10*time.Second, 50*time.Millisecond, "the dead writer's lease never ran out")
+	data := []byte("abcdef")
+	b, err := svc.FinishUpload(ctx, got, bytes.NewReader(nil), 0, DigestOf(data, blob.SHA256))
+	require.NoError(t, err)
+	rc, err := svc.Open(ctx, b, 0, -1)
+	require.NoError(t, err)
+	content, err := io.ReadAll(rc)
+	rc.Close()
+	require.NoError(t, err)
+	require.Equal(t, data, content)
+}
+
+// TestLeaseRenewedWhileStreaming: a chunk that streams for several lease
+// TTLs keeps its lease the whole time (no other request gets in), and
+// lands.
+func TestLeaseRenewedWhileStreaming(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, n := setup(t)
+	svc.LeaseTTL = 300 * time.Millisecond
+	up, err := svc.StartUpload(ctx, n)
+	require.NoError(t, err)
+
+	pr, pw := io.Pipe()
+	type result struct {
+		up  Upload
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		u, err := svc.AppendChunk(ctx, up, pr, -1, 0)
+		done <- result{u, err}
+	}()
+	_, err = pw.Write([]byte("slow "))
+	require.NoError(t, err)
+	other := "other"
+	require.Never(t, func() bool {
+		rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &other, TtlSeconds: 60, ID: up.ID, AtOffset: 0})
+		require.NoError(t, err)
+		return rows > 0
+	}, 4*svc.LeaseTTL, 20*time.Millisecond, "the streaming chunk lost its lease")
+	_, err = pw.Write([]byte("chunk"))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res := <-done
+	require.NoError(t, res.err)
+	require.EqualValues(t, len("slow chunk"), res.up.Offset)
 }
