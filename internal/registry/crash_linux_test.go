@@ -235,4 +235,3 @@ func startProcess(t *testing.T, bin, dbURL, dir string) *process {
 		}
 	}
 }
-
