@@ -32,8 +32,9 @@ type FS struct {
 }
 
 var (
-	_ Driver = (*FS)(nil)
-	_ Mover  = (*FS)(nil)
+	_ Driver      = (*FS)(nil)
+	_ Mover       = (*FS)(nil)
+	_ TempSweeper = (*FS)(nil)
 )
 
 // NewFS returns a filesystem driver rooted at root, creating the directory
@@ -373,13 +374,13 @@ func (d *FS) Move(ctx context.Context, from, to string) error {
 	return nil
 }
 
-// SweepTemp removes unfinished writes older than olderThan from the root's
-// temporary directory, returning how many it removed. A Put cleans up after
-// itself when it fails, but not when its process dies mid-write; what such
-// a crash leaves is invisible to List, so garbage collection calls this
-// instead. olderThan must exceed the longest upload, since other processes
-// sharing the root may still be writing.
-func (d *FS) SweepTemp(ctx context.Context, olderThan time.Duration) (int, error) {
+// SweepTemp implements [TempSweeper]: it removes the unfinished writes in
+// the root's temporary directory last written before idleSince, returning
+// how many it removed. A Put cleans up after itself when it fails, but not
+// when its process dies mid-write; what such a crash leaves is invisible to
+// List. A live Put writes its file as the body arrives, so only one idle
+// longer than the grace period is removed (and then fails).
+func (d *FS) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
 	entries, err := os.ReadDir(d.tmp)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
@@ -387,7 +388,7 @@ func (d *FS) SweepTemp(ctx context.Context, olderThan time.Duration) (int, error
 	if err != nil {
 		return 0, fmt.Errorf("blob: fs sweep: %w", err)
 	}
-	cutoff := time.Now().Add(-olderThan)
+	cutoff := idleSince
 	removed := 0
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {

@@ -215,6 +215,40 @@ func (s *Store) commit(ctx context.Context, mover Mover, key, digest string) (st
 	return "", err
 }
 
+// SweepTemp removes what unfinished writes left behind when their process
+// died: objects under [TempPrefix] last written before idleSince, and the
+// driver's own unfinished writes idle since then (see [TempSweeper]). Any
+// node may run it at any time: a live write is never idle that long, and
+// an object stays under tmp/ only for the moment between its write and
+// its rename. It returns how many it removed.
+func (s *Store) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
+	removed := 0
+	if ts, ok := s.d.(TempSweeper); ok {
+		n, err := ts.SweepTemp(ctx, idleSince)
+		removed += n
+		if err != nil {
+			return removed, err
+		}
+	}
+	var stale []string
+	err := s.d.List(ctx, TempPrefix, func(info Info) error {
+		if info.ModTime.Before(idleSince) {
+			stale = append(stale, info.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("blob: sweep: %w", err)
+	}
+	for _, key := range stale {
+		if err := s.d.Delete(ctx, key); err != nil {
+			return removed, fmt.Errorf("blob: sweep: %w", err)
+		}
+		removed++
+	}
+	return removed, nil
+}
+
 // Open reads the object at key; see [Driver.Open].
 func (s *Store) Open(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
 	return s.d.Open(ctx, key, offset, length)
