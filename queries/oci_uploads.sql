@@ -54,3 +54,14 @@ WHERE id = @id AND lease = @lease;
 -- name: ReleaseUpload :exec
 -- ReleaseUpload ends a lease whose chunk failed.
 UPDATE oci_uploads SET lease = NULL, lease_until = NULL WHERE id = @id AND lease = @lease;
+
+-- name: ListLiveUploads :many
+-- ListLiveUploads returns which of the ids are upload sessions.
+SELECT id FROM oci_uploads WHERE id = ANY(@ids::text[]);
+
+-- name: ListUnusedStorageKeys :many
+-- ListUnusedStorageKeys returns which of the keys neither a blobs row nor
+-- an upload session's chunks name: what a dead upload left behind.
+SELECT k::text AS key FROM unnest(@keys::text[]) AS k
+WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.storage_key = k)
+  AND NOT EXISTS (SELECT 1 FROM oci_uploads u WHERE k = ANY(u.parts));

@@ -199,6 +199,31 @@ func (q *Queries) LeaseUpload(ctx context.Context, arg LeaseUploadParams) (int64
 	return result.RowsAffected(), nil
 }
 
+const listLiveUploads = `-- name: ListLiveUploads :many
+SELECT id FROM oci_uploads WHERE id = ANY($1::text[])
+`
+
+// ListLiveUploads returns which of the ids are upload sessions.
+func (q *Queries) ListLiveUploads(ctx context.Context, ids []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, listLiveUploads, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStaleUploads = `-- name: ListStaleUploads :many
 SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at, lease, lease_until FROM oci_uploads WHERE updated_at < $1 ORDER BY updated_at LIMIT 100
 `
@@ -228,6 +253,34 @@ func (q *Queries) ListStaleUploads(ctx context.Context, before time.Time) ([]Oci
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listUnusedStorageKeys = `-- name: ListUnusedStorageKeys :many
+SELECT k::text AS key FROM unnest($1::text[]) AS k
+WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.storage_key = k)
+  AND NOT EXISTS (SELECT 1 FROM oci_uploads u WHERE k = ANY(u.parts))
+`
+
+// ListUnusedStorageKeys returns which of the keys neither a blobs row nor
+// an upload session's chunks name: what a dead upload left behind.
+func (q *Queries) ListUnusedStorageKeys(ctx context.Context, keys []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, listUnusedStorageKeys, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		items = append(items, key)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

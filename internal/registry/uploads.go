@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -430,9 +431,125 @@ func (s *Service) SweepUploads(ctx context.Context, now time.Time) (int, error) 
 	return n, nil
 }
 
-// RunSweeper sweeps stale uploads every interval until ctx ends. Any node
-// may run it: claiming a session is a single DELETE.
+// TempGrace is how long a temporary object or unfinished write must have
+// been left alone before a sweep removes it: far longer than any live
+// writer pauses, short enough that a crash's leftovers (whole layers)
+// do not pile up.
+const TempGrace = time.Hour
+
+// SweepOrphans deletes the upload objects no session or blob needs any
+// more: what a node that died mid-upload, or a deleted repository's
+// sessions, left in the store. now is the sweep's clock. A chunk object
+// under uploads/ is an orphan once its session row is gone and it is
+// older than TempGrace; an object under objects/ (the first chunk of an
+// upload, or an Ingest, on drivers that cannot rename) once no blobs row
+// and no session names it and it is older than UploadTTL, since its row
+// is written only after the whole upload. It returns how many it deleted.
+func (s *Service) SweepOrphans(ctx context.Context, now time.Time) (int, error) {
+	removed := 0
+	n, err := s.sweepPrefix(ctx, "uploads/", now.Add(-TempGrace), func(keys []string) ([]string, error) {
+		ids := make([]string, len(keys))
+		for i, k := range keys {
+			ids[i] = uploadIDOf(k)
+		}
+		live, err := s.q().ListLiveUploads(ctx, ids)
+		if err != nil {
+			return nil, db.Translate(err)
+		}
+		var dead []string
+		for _, k := range keys {
+			if !slices.Contains(live, uploadIDOf(k)) {
+				dead = append(dead, k)
+			}
+		}
+		return dead, nil
+	})
+	removed += n
+	if err != nil {
+		return removed, err
+	}
+	n, err = s.sweepPrefix(ctx, blob.ObjectPrefix, now.Add(-UploadTTL), func(keys []string) ([]string, error) {
+		dead, err := s.q().ListUnusedStorageKeys(ctx, keys)
+		return dead, db.Translate(err)
+	})
+	return removed + n, err
+}
+
+// sweepPrefix lists the objects under prefix written before cutoff and
+// deletes those dead reports, in batches.
+func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Time, dead func([]string) ([]string, error)) (int, error) {
+	const batch = 500
+	removed := 0
+	var keys []string
+	flush := func() error {
+		if len(keys) == 0 {
+			return nil
+		}
+		gone, err := dead(keys)
+		keys = keys[:0]
+		if err != nil {
+			return err
+		}
+		for _, k := range gone {
+			if err := s.Store.Delete(ctx, k); err != nil {
+				return err
+			}
+			removed++
+		}
+		return nil
+	}
+	err := s.Store.Driver().List(ctx, prefix, func(info blob.Info) error {
+		if !info.ModTime.Before(cutoff) {
+			return nil
+		}
+		keys = append(keys, info.Key)
+		if len(keys) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return removed, fmt.Errorf("registry: sweeping %s: %w", prefix, err)
+	}
+	return removed, nil
+}
+
+// uploadIDOf returns the session id of a chunk key, uploads/<id> or
+// uploads/<id>/<part>.
+func uploadIDOf(key string) string {
+	id, _, _ := strings.Cut(strings.TrimPrefix(key, "uploads/"), "/")
+	return id
+}
+
+// Sweep runs every sweep once: stale sessions, orphaned upload objects
+// and the store's temporaries. Errors are logged; one sweep failing does
+// not stop the others.
+func (s *Service) Sweep(ctx context.Context, now time.Time) {
+	if n, err := s.SweepUploads(ctx, now); err != nil {
+		s.Log.WarnContext(ctx, "registry: sweeping uploads", "err", err)
+	} else if n > 0 {
+		s.Log.InfoContext(ctx, "registry: swept abandoned uploads", "count", n)
+	}
+	if n, err := s.SweepOrphans(ctx, now); err != nil {
+		s.Log.WarnContext(ctx, "registry: sweeping orphaned upload objects", "err", err)
+	} else if n > 0 {
+		s.Log.InfoContext(ctx, "registry: swept orphaned upload objects", "count", n)
+	}
+	if n, err := s.Store.SweepTemp(ctx, now.Add(-TempGrace)); err != nil {
+		s.Log.WarnContext(ctx, "blob: sweeping temporary objects", "err", err)
+	} else if n > 0 {
+		s.Log.InfoContext(ctx, "blob: swept temporary objects left by unfinished writes", "count", n)
+	}
+}
+
+// RunSweeper sweeps at once (what a crash before this start left) and
+// then every interval until ctx ends. Any node may run it: every delete
+// is idempotent and claiming a session is a single DELETE.
 func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
+	s.Sweep(ctx, time.Now())
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -440,11 +557,7 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if n, err := s.SweepUploads(ctx, now); err != nil {
-				s.Log.Warn("registry: sweeping uploads", "err", err)
-			} else if n > 0 {
-				s.Log.Info("registry: swept abandoned uploads", "count", n)
-			}
+			s.Sweep(ctx, now)
 		}
 	}
 }
