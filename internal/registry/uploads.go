@@ -114,7 +114,8 @@ func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size,
 		ID: up.ID, OldOffset: up.Offset, NewOffset: up.Offset + cr.n, HashState: st, Part: key,
 	})
 	if err == nil && rows == 0 {
-		err = ErrRangeInvalid // another chunk got in first, or the upload ended
+		// Another chunk got in first, the upload is being finished, or it ended.
+		err = s.leaseRefused(ctx, up)
 	}
 	if err != nil {
 		s.discard(ctx, key)
@@ -231,6 +232,10 @@ func (s *Service) leaseRefused(ctx context.Context, up Upload) error {
 	}
 	if st.Offset != up.Offset {
 		return fail(ErrRangeInvalid, nil, "the upload is at offset %d, not %d; resume there", st.Offset, up.Offset)
+	}
+	if st.BusySeconds == 0 {
+		// The holder finished or gave up between the two queries.
+		return fail(ErrRangeInvalid, nil, "another request wrote to this upload meanwhile; check its offset and retry")
 	}
 	wait := int64(math.Ceil(st.BusySeconds))
 	return fail(ErrRangeInvalid, nil, "another request is writing to this upload; retry at offset %d within %d s (a writer that died releases it by then)", st.Offset, max(wait, 1))
