@@ -334,8 +334,8 @@ func (d *FS) Ping(ctx context.Context) error {
 }
 
 // Move implements [Mover]. A hard link is the atomic "rename unless the
-// target exists" that every POSIX filesystem (NFS included) offers; the
-// source name is removed once the link stands.
+// target exists" that POSIX filesystems (NFS included) offer; the source
+// name is removed once the link stands.
 func (d *FS) Move(ctx context.Context, from, to string) error {
 	if err := ValidateKey(from); err != nil {
 		return err
@@ -363,7 +363,13 @@ func (d *FS) Move(ctx context.Context, from, to string) error {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("blob: fs move %q to %q: %w", from, to, fs.ErrExist)
 		}
-		return fmt.Errorf("blob: fs move: %w", err)
+		// A filesystem without hard links: check, then rename. Two
+		// renames of the same content may then still race, but only with
+		// identical bytes.
+		if _, serr := os.Lstat(dst); serr == nil {
+			return fmt.Errorf("blob: fs move %q to %q: %w", from, to, fs.ErrExist)
+		}
+		return d.rename(src, dst)
 	}
 	if err := syncDir(dir); err != nil {
 		return err

@@ -27,9 +27,11 @@ import (
 // take the next chunk and the digest is computed once, as bytes arrive.
 //
 // On the filesystem (a blob.Appender) every chunk is written in place into
-// one staging object, uploads/<id>, under a lease held in the session row,
-// and the finished upload is renamed into its content address: no copy,
-// whatever the number of chunks. On S3, which cannot extend an object, each
+// one staging object, uploads/<id>, under a lease held in the session row
+// (LeaseTTL of database time, renewed while the chunk streams, so a dead
+// writer's lease runs out within seconds), and the finished upload is
+// renamed into its content address unless that content is already
+// stored: no copy, whatever the number of chunks. On S3, which cannot extend an object, each
 // chunk is its own object: the first at objects/<random> (blob.ObjectPrefix,
 // where finished blobs live on drivers that cannot rename), the others
 // under uploads/<id>/. An upload of one chunk (monolithic, POST+PUT, a

@@ -273,3 +273,47 @@ func TestLeaseRenewedWhileStreaming(t *testing.T) {
 	require.NoError(t, res.err)
 	require.EqualValues(t, len("slow chunk"), res.up.Offset)
 }
+
+// TestLostLeaseStopsWriter: a writer whose lease was taken over (it was
+// presumed dead) stops writing at its next renewal and is told so, rather
+// than advancing a session someone else now owns.
+func TestLostLeaseStopsWriter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, n := setup(t)
+	svc.LeaseTTL = 300 * time.Millisecond
+	up, err := svc.StartUpload(ctx, n)
+	require.NoError(t, err)
+
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.AppendChunk(ctx, up, pr, -1, 0)
+		done <- err
+	}()
+	_, err = pw.Write([]byte("half a chunk"))
+	require.NoError(t, err)
+	_, err = svc.Pool.Exec(ctx, `UPDATE oci_uploads SET lease = 'thief' WHERE id = $1`, up.ID)
+	require.NoError(t, err)
+	// The writer notices at its next renewal and stops reading; a write
+	// it no longer reads fails instead of blocking.
+	go func() {
+		for {
+			if _, err := pw.Write([]byte("more")); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer kept writing without its lease")
+	}
+	pr.CloseWithError(io.ErrClosedPipe)
+	require.ErrorIs(t, err, ErrRangeInvalid)
+	msg, _ := Detail(err)
+	require.Contains(t, msg, "lost its lease")
+	got, err := svc.GetUpload(ctx, n, up.ID)
+	require.NoError(t, err)
+	require.Zero(t, got.Offset, "the session did not advance")
+}
