@@ -88,7 +88,7 @@ func (s *Service) GetUpload(ctx context.Context, n Name, id string) (Upload, err
 // the current offset). A start other than the offset is ErrRangeInvalid.
 func (s *Service) AppendChunk(ctx context.Context, up Upload, r io.Reader, size, start int64) (Upload, error) {
 	if start >= 0 && start != up.Offset {
-		return up, ErrRangeInvalid
+		return up, fail(ErrRangeInvalid, nil, "chunk starts at %d, the upload is at offset %d", start, up.Offset)
 	}
 	if ap, ok := s.Store.Driver().(blob.Appender); ok {
 		return s.appendInPlace(ctx, ap, up, r, size)
