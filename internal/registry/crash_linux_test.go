@@ -121,6 +121,13 @@ func TestKilledNodeUploadResumes(t *testing.T) {
 	require.Contains(t, body, fmt.Sprintf("retry at offset %d", chunk))
 	require.Equal(t, fmt.Sprintf("0-%d", chunk-1), resp.Header.Get("Range"))
 
+	// So is the final PUT: the session is busy, not unknown.
+	resp = do("PUT", b.URL, loc+"?digest="+url.QueryEscape(digest), nil, nil, 0)
+	body = text(resp)
+	require.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode, body)
+	require.NotContains(t, body, "BLOB_UPLOAD_UNKNOWN")
+	require.Contains(t, body, "another request is writing to this upload")
+
 	var accepted *http.Response
 	require.Eventually(t, func() bool {
 		resp := patch()
