@@ -223,12 +223,13 @@ func (s *Store) commit(ctx context.Context, mover Mover, key, digest string) (st
 // its rename. It returns how many it removed.
 func (s *Store) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
 	removed := 0
+	var errs []error
 	if ts, ok := s.d.(TempSweeper); ok {
+		// A failure here (say, a bucket policy that forbids listing
+		// multipart uploads) does not stop the sweep of tmp/.
 		n, err := ts.SweepTemp(ctx, idleSince)
 		removed += n
-		if err != nil {
-			return removed, err
-		}
+		errs = append(errs, err)
 	}
 	var stale []string
 	err := s.d.List(ctx, TempPrefix, func(info Info) error {
@@ -238,15 +239,15 @@ func (s *Store) SweepTemp(ctx context.Context, idleSince time.Time) (int, error)
 		return nil
 	})
 	if err != nil {
-		return removed, fmt.Errorf("blob: sweep: %w", err)
+		return removed, errors.Join(append(errs, fmt.Errorf("blob: sweep: %w", err))...)
 	}
 	for _, key := range stale {
 		if err := s.d.Delete(ctx, key); err != nil {
-			return removed, fmt.Errorf("blob: sweep: %w", err)
+			return removed, errors.Join(append(errs, fmt.Errorf("blob: sweep: %w", err))...)
 		}
 		removed++
 	}
-	return removed, nil
+	return removed, errors.Join(errs...)
 }
 
 // Open reads the object at key; see [Driver.Open].

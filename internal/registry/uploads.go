@@ -51,7 +51,7 @@ type Upload struct {
 const UploadTTL = 24 * time.Hour
 
 // LeaseTTL is how long a request holds an upload session without renewing
-// its lease. The holder renews it every LeaseTTL/3 while a chunk streams
+// its lease. The holder renews it every LeaseTTL/4 while a chunk streams
 // or the upload is being finished, so only a dead holder (a node killed
 // mid-chunk) lets it run out: the session is then resumable on any node
 // within LeaseTTL, not locked for a day.
@@ -243,13 +243,15 @@ func (s *Service) leaseRefused(ctx context.Context, up Upload) error {
 	return fail(ErrRangeInvalid, nil, "another request is writing to this upload; retry at offset %d within %d s (a writer that died releases it by then)", st.Offset, max(wait, 1))
 }
 
-// renew extends the lease every third of its TTL until stop; when the
-// lease is gone, or renewals failed for a whole TTL, it cancels the
-// holder's context.
+// renew extends the lease every quarter of its TTL until stop. When the
+// lease is gone, or renewals failed for three quarters of a TTL (a couple
+// of slow or failed renewals are tolerated), it cancels the holder's
+// context: before the lease can run out and another request take the
+// session over, so two writers never write the same staging object.
 func (l *leaseHold) renew(ctx context.Context, ttl time.Duration) {
-	t := time.NewTicker(ttl / 3)
+	t := time.NewTicker(ttl / 4)
 	defer t.Stop()
-	last := time.Now()
+	last := time.Now() // when the last successful renewal was sent
 	for {
 		select {
 		case <-l.done:
@@ -258,7 +260,8 @@ func (l *leaseHold) renew(ctx context.Context, ttl time.Duration) {
 			return
 		case <-t.C:
 		}
-		rctx, cancel := context.WithTimeout(ctx, ttl/3)
+		sent := time.Now()
+		rctx, cancel := context.WithTimeout(ctx, ttl/8)
 		rows, err := l.s.q().RenewUploadLease(rctx, gendb.RenewUploadLeaseParams{ID: l.id, Lease: &l.token, TtlSeconds: ttl.Seconds()})
 		cancel()
 		switch {
@@ -266,8 +269,8 @@ func (l *leaseHold) renew(ctx context.Context, ttl time.Duration) {
 			l.cancel(errLeaseLost)
 			return
 		case err == nil:
-			last = time.Now()
-		case time.Since(last) > ttl:
+			last = sent
+		case time.Since(last) > ttl*3/4:
 			l.cancel(fmt.Errorf("%w: %w", errLeaseLost, err))
 			return
 		}

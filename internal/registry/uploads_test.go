@@ -244,7 +244,7 @@ func TestLeaseRenewedWhileStreaming(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, n := setup(t)
-	svc.LeaseTTL = 300 * time.Millisecond
+	svc.LeaseTTL = time.Second
 	up, err := svc.StartUpload(ctx, n)
 	require.NoError(t, err)
 
@@ -265,7 +265,7 @@ func TestLeaseRenewedWhileStreaming(t *testing.T) {
 		rows, err := svc.q().LeaseUpload(ctx, gendb.LeaseUploadParams{Lease: &other, TtlSeconds: 60, ID: up.ID, AtOffset: 0})
 		require.NoError(t, err)
 		return rows > 0
-	}, 4*svc.LeaseTTL, 20*time.Millisecond, "the streaming chunk lost its lease")
+	}, 3*svc.LeaseTTL, 20*time.Millisecond, "the streaming chunk lost its lease")
 	_, err = pw.Write([]byte("chunk"))
 	require.NoError(t, err)
 	require.NoError(t, pw.Close())
@@ -281,7 +281,7 @@ func TestLostLeaseStopsWriter(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, n := setup(t)
-	svc.LeaseTTL = 300 * time.Millisecond
+	svc.LeaseTTL = time.Second
 	up, err := svc.StartUpload(ctx, n)
 	require.NoError(t, err)
 
