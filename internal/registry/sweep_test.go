@@ -75,3 +75,44 @@ func TestSweepOrphans(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadFinisherKeepsBlob: on S3 the first chunk of an upload becomes
+// the blob itself. A finisher that died after registering the blob but
+// before ending the session leaves a session naming that object; neither
+// sweeping the session nor finishing it again deletes the blob's content.
+func TestDeadFinisherKeepsBlob(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := blob.NewS3(t.Context(), blobtest.StartS3(t))
+	require.NoError(t, err)
+	svc, n := setupStore(t, d)
+
+	for _, end := range []string{"sweep", "finish again"} {
+		data := []byte("one chunk that becomes the blob, then: " + end)
+		digest := DigestOf(data, blob.SHA256)
+		up, err := svc.StartUpload(ctx, n)
+		require.NoError(t, err)
+		up, err = svc.AppendChunk(ctx, up, bytes.NewReader(data), int64(len(data)), 0)
+		require.NoError(t, err)
+		require.Len(t, up.parts, 1)
+		// What the dead finisher got done: the blob row, nothing more.
+		_, err = svc.Blobs.Register(ctx, blob.Object{Key: up.parts[0], Digest: digest, Size: int64(len(data))})
+		require.NoError(t, err)
+		row, err := svc.Blobs.Get(ctx, digest)
+		require.NoError(t, err)
+		require.Equal(t, up.parts[0], row.StorageKey)
+
+		switch end {
+		case "sweep":
+			removed, err := svc.SweepUploads(ctx, time.Now().Add(UploadTTL+time.Hour))
+			require.NoError(t, err)
+			require.Equal(t, 1, removed)
+		case "finish again":
+			b, err := svc.FinishUpload(ctx, up, bytes.NewReader(nil), 0, digest)
+			require.NoError(t, err)
+			require.Equal(t, row.StorageKey, b.StorageKey)
+		}
+		_, err = d.Stat(ctx, row.StorageKey)
+		require.NoError(t, err, "%s deleted the blob's content", end)
+	}
+}

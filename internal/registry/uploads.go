@@ -322,11 +322,12 @@ func (s *Service) FinishUpload(ctx context.Context, up Upload, r io.Reader, size
 	}
 	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, endErr := s.q().FinishLeasedUpload(ectx, gendb.FinishLeasedUploadParams{ID: up.ID, Lease: &l.token})
-	for _, p := range up.parts {
-		if p != b.StorageKey { // set once the blob is registered, even if linking failed
-			s.discard(ctx, p)
-		}
+	ended, endErr := s.q().FinishLeasedUpload(ectx, gendb.FinishLeasedUploadParams{ID: up.ID, Lease: &l.token})
+	// A session another request took over (this one's lease was lost)
+	// keeps its chunks: they are that request's now. The chunk that became
+	// the blob is kept by discardParts, since its blobs row names it.
+	if endErr == nil && ended == 1 {
+		s.discardParts(ctx, up.parts)
 	}
 	if err != nil {
 		return Blob{}, err
@@ -587,8 +588,23 @@ func (s *Service) copyParts(ctx context.Context, w io.Writer, parts []string) er
 	return nil
 }
 
+// discardParts deletes the chunk objects of an ended session, except any
+// a blobs row or another session names: a finisher that died after
+// registering its blob leaves a session whose first chunk (on S3) is that
+// blob now. When the check fails nothing is deleted; the orphan sweep
+// finds the rest later.
 func (s *Service) discardParts(ctx context.Context, parts []string) {
-	for _, p := range parts {
+	if len(parts) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	unused, err := s.q().ListUnusedStorageKeys(ctx, parts)
+	if err != nil {
+		s.Log.WarnContext(ctx, "registry: checking upload chunks before deleting them", "err", err)
+		return
+	}
+	for _, p := range unused {
 		s.discard(ctx, p)
 	}
 }
