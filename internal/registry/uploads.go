@@ -188,7 +188,9 @@ type leaseHold struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 	once   sync.Once
-	ctx    context.Context
+	// parent is the request's context, for the values release logs with
+	// (release itself runs even once the request was cancelled).
+	parent context.Context
 }
 
 // errLeaseLost is the cause of a held context cancelled because its lease
@@ -211,7 +213,7 @@ func (s *Service) lease(ctx context.Context, up Upload) (*leaseHold, context.Con
 		return nil, ctx, s.leaseRefused(ctx, up)
 	}
 	hctx, cancel := context.WithCancelCause(ctx)
-	l := &leaseHold{s: s, id: up.ID, token: token, cancel: cancel, done: make(chan struct{}), ctx: ctx}
+	l := &leaseHold{s: s, id: up.ID, token: token, cancel: cancel, done: make(chan struct{}), parent: ctx}
 	go l.renew(hctx, ttl)
 	return l, hctx, nil
 }
@@ -286,7 +288,7 @@ func (l *leaseHold) stop() {
 // failed: the session stays resumable at once.
 func (l *leaseHold) release() {
 	l.stop()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(l.parent), 30*time.Second)
 	defer cancel()
 	_ = l.s.q().ReleaseUpload(ctx, gendb.ReleaseUploadParams{ID: l.id, Lease: &l.token})
 }
