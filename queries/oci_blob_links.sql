@@ -14,10 +14,14 @@ ON CONFLICT (repository_id, image, digest) DO NOTHING;
 -- DeleteBlobLink hides a blob from an OCI name (the content stays for GC).
 DELETE FROM oci_blob_links WHERE repository_id = @repository_id AND image = @image AND digest = @digest;
 
--- name: ListLinkedDigests :many
--- ListLinkedDigests returns which of the digests are visible under an OCI name.
+-- name: LockLinkedDigests :many
+-- LockLinkedDigests returns which of the digests are visible under an OCI
+-- name, share-locking their links until the transaction ends so that a
+-- concurrent blob delete waits for (and then sees) the manifest that needs them.
 SELECT digest FROM oci_blob_links
-WHERE repository_id = @repository_id AND image = @image AND digest = ANY(@digests::text[]);
+WHERE repository_id = @repository_id AND image = @image AND digest = ANY(@digests::text[])
+ORDER BY digest
+FOR SHARE;
 
 -- name: ListBlobLinkSources :many
 -- ListBlobLinkSources returns a few names a blob is visible under, for mounts without "from".

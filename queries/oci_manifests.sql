@@ -19,10 +19,20 @@ RETURNING id, (xmax = 0)::bool AS inserted;
 INSERT INTO oci_manifest_refs (manifest_id, digest, kind) VALUES (@manifest_id, @digest, @kind)
 ON CONFLICT DO NOTHING;
 
--- name: ListExistingManifests :many
--- ListExistingManifests returns which of the digests are manifests of an OCI name.
+-- name: LockExistingManifests :many
+-- LockExistingManifests returns which of the digests are manifests of an
+-- OCI name, share-locking them until the transaction ends so that a
+-- concurrent manifest delete waits for (and then sees) the index that needs them.
 SELECT digest FROM oci_manifests
-WHERE repository_id = @repository_id AND image = @image AND digest = ANY(@digests::text[]);
+WHERE repository_id = @repository_id AND image = @image AND digest = ANY(@digests::text[])
+ORDER BY digest
+FOR SHARE;
+
+-- name: LockManifest :one
+-- LockManifest finds a manifest of an OCI name by digest and locks it for
+-- deletion: an index push that share-locked it commits first.
+SELECT * FROM oci_manifests WHERE repository_id = @repository_id AND image = @image AND digest = @digest
+FOR UPDATE;
 
 -- name: DeleteManifest :one
 -- DeleteManifest removes a manifest (its tags and refs cascade).

@@ -118,20 +118,24 @@ func (q *Queries) ListBlobLinkSources(ctx context.Context, digest string) ([]Lis
 	return items, nil
 }
 
-const listLinkedDigests = `-- name: ListLinkedDigests :many
+const lockLinkedDigests = `-- name: LockLinkedDigests :many
 SELECT digest FROM oci_blob_links
 WHERE repository_id = $1 AND image = $2 AND digest = ANY($3::text[])
+ORDER BY digest
+FOR SHARE
 `
 
-type ListLinkedDigestsParams struct {
+type LockLinkedDigestsParams struct {
 	RepositoryID int64
 	Image        string
 	Digests      []string
 }
 
-// ListLinkedDigests returns which of the digests are visible under an OCI name.
-func (q *Queries) ListLinkedDigests(ctx context.Context, arg ListLinkedDigestsParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, listLinkedDigests, arg.RepositoryID, arg.Image, arg.Digests)
+// LockLinkedDigests returns which of the digests are visible under an OCI
+// name, share-locking their links until the transaction ends so that a
+// concurrent blob delete waits for (and then sees) the manifest that needs them.
+func (q *Queries) LockLinkedDigests(ctx context.Context, arg LockLinkedDigestsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, lockLinkedDigests, arg.RepositoryID, arg.Image, arg.Digests)
 	if err != nil {
 		return nil, err
 	}

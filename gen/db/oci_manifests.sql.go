@@ -246,38 +246,6 @@ func (q *Queries) ListCatalog(ctx context.Context, arg ListCatalogParams) ([]Lis
 	return items, nil
 }
 
-const listExistingManifests = `-- name: ListExistingManifests :many
-SELECT digest FROM oci_manifests
-WHERE repository_id = $1 AND image = $2 AND digest = ANY($3::text[])
-`
-
-type ListExistingManifestsParams struct {
-	RepositoryID int64
-	Image        string
-	Digests      []string
-}
-
-// ListExistingManifests returns which of the digests are manifests of an OCI name.
-func (q *Queries) ListExistingManifests(ctx context.Context, arg ListExistingManifestsParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, listExistingManifests, arg.RepositoryID, arg.Image, arg.Digests)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []string{}
-	for rows.Next() {
-		var digest string
-		if err := rows.Scan(&digest); err != nil {
-			return nil, err
-		}
-		items = append(items, digest)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listImages = `-- name: ListImages :many
 SELECT m.image, count(DISTINCT t.tag)::bigint AS tag_count, count(DISTINCT m.id)::bigint AS manifest_count,
        max(m.created_at)::timestamptz AS updated_at
@@ -415,6 +383,75 @@ func (q *Queries) ListReferrers(ctx context.Context, arg ListReferrersParams) ([
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockExistingManifests = `-- name: LockExistingManifests :many
+SELECT digest FROM oci_manifests
+WHERE repository_id = $1 AND image = $2 AND digest = ANY($3::text[])
+ORDER BY digest
+FOR SHARE
+`
+
+type LockExistingManifestsParams struct {
+	RepositoryID int64
+	Image        string
+	Digests      []string
+}
+
+// LockExistingManifests returns which of the digests are manifests of an
+// OCI name, share-locking them until the transaction ends so that a
+// concurrent manifest delete waits for (and then sees) the index that needs them.
+func (q *Queries) LockExistingManifests(ctx context.Context, arg LockExistingManifestsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, lockExistingManifests, arg.RepositoryID, arg.Image, arg.Digests)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var digest string
+		if err := rows.Scan(&digest); err != nil {
+			return nil, err
+		}
+		items = append(items, digest)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockManifest = `-- name: LockManifest :one
+SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
+FOR UPDATE
+`
+
+type LockManifestParams struct {
+	RepositoryID int64
+	Image        string
+	Digest       string
+}
+
+// LockManifest finds a manifest of an OCI name by digest and locks it for
+// deletion: an index push that share-locked it commits first.
+func (q *Queries) LockManifest(ctx context.Context, arg LockManifestParams) (OciManifest, error) {
+	row := q.db.QueryRow(ctx, lockManifest, arg.RepositoryID, arg.Image, arg.Digest)
+	var i OciManifest
+	err := row.Scan(
+		&i.ID,
+		&i.RepositoryID,
+		&i.Image,
+		&i.Digest,
+		&i.MediaType,
+		&i.ArtifactType,
+		&i.SubjectDigest,
+		&i.Content,
+		&i.Size,
+		&i.TotalSize,
+		&i.Annotations,
+		&i.CreatedAt,
+	)
+	return i, err
 }
 
 const upsertManifest = `-- name: UpsertManifest :one

@@ -42,7 +42,7 @@ func (q *Queries) AdvanceLeasedUpload(ctx context.Context, arg AdvanceLeasedUplo
 const advanceUpload = `-- name: AdvanceUpload :execrows
 UPDATE oci_uploads SET "offset" = $1, hash_state = $2,
        parts = array_append(parts, $3::text), updated_at = now()
-WHERE id = $4 AND "offset" = $5
+WHERE id = $4 AND "offset" = $5 AND (lease IS NULL OR lease_until < now())
 `
 
 type AdvanceUploadParams struct {
@@ -103,6 +103,24 @@ func (q *Queries) DeleteUpload(ctx context.Context, id string) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const finishLeasedUpload = `-- name: FinishLeasedUpload :execrows
+DELETE FROM oci_uploads WHERE id = $1 AND lease = $2
+`
+
+type FinishLeasedUploadParams struct {
+	ID    string
+	Lease *string
+}
+
+// FinishLeasedUpload ends an upload session its lease holder finished.
+func (q *Queries) FinishLeasedUpload(ctx context.Context, arg FinishLeasedUploadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, finishLeasedUpload, arg.ID, arg.Lease)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const getUpload = `-- name: GetUpload :one
 SELECT id, repository_id, image, "offset", hash_state, parts, created_at, updated_at, lease, lease_until FROM oci_uploads WHERE id = $1 AND repository_id = $2 AND image = $3
 `
@@ -132,24 +150,46 @@ func (q *Queries) GetUpload(ctx context.Context, arg GetUploadParams) (OciUpload
 	return i, err
 }
 
+const getUploadState = `-- name: GetUploadState :one
+SELECT "offset",
+       COALESCE(CASE WHEN lease IS NOT NULL AND lease_until >= now()
+                     THEN extract(epoch FROM lease_until - now()) END, 0)::float8 AS busy_seconds
+FROM oci_uploads WHERE id = $1
+`
+
+type GetUploadStateRow struct {
+	Offset      int64
+	BusySeconds float64
+}
+
+// GetUploadState says why a lease was refused: the offset, and for how
+// many seconds a live lease still holds the upload (0 when none).
+func (q *Queries) GetUploadState(ctx context.Context, id string) (GetUploadStateRow, error) {
+	row := q.db.QueryRow(ctx, getUploadState, id)
+	var i GetUploadStateRow
+	err := row.Scan(&i.Offset, &i.BusySeconds)
+	return i, err
+}
+
 const leaseUpload = `-- name: LeaseUpload :execrows
-UPDATE oci_uploads SET lease = $1, lease_until = $2, updated_at = now()
+UPDATE oci_uploads SET lease = $1, lease_until = now() + make_interval(secs => $2::float8), updated_at = now()
 WHERE id = $3 AND "offset" = $4 AND (lease IS NULL OR lease_until < now())
 `
 
 type LeaseUploadParams struct {
 	Lease      *string
-	LeaseUntil *time.Time
+	TtlSeconds float64
 	ID         string
 	AtOffset   int64
 }
 
-// LeaseUpload lets one request write the next chunk at offset in place; 0
-// rows means another chunk got in first or is being written.
+// LeaseUpload lets one request write the next chunk at offset (or finish
+// the upload) for ttl_seconds of database time; 0 rows means another chunk
+// got in first or is being written. A lease whose holder died simply runs out.
 func (q *Queries) LeaseUpload(ctx context.Context, arg LeaseUploadParams) (int64, error) {
 	result, err := q.db.Exec(ctx, leaseUpload,
 		arg.Lease,
-		arg.LeaseUntil,
+		arg.TtlSeconds,
 		arg.ID,
 		arg.AtOffset,
 	)
@@ -157,6 +197,31 @@ func (q *Queries) LeaseUpload(ctx context.Context, arg LeaseUploadParams) (int64
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const listLiveUploads = `-- name: ListLiveUploads :many
+SELECT id FROM oci_uploads WHERE id = ANY($1::text[])
+`
+
+// ListLiveUploads returns which of the ids are upload sessions.
+func (q *Queries) ListLiveUploads(ctx context.Context, ids []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, listLiveUploads, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listStaleUploads = `-- name: ListStaleUploads :many
@@ -195,6 +260,34 @@ func (q *Queries) ListStaleUploads(ctx context.Context, before time.Time) ([]Oci
 	return items, nil
 }
 
+const listUnusedStorageKeys = `-- name: ListUnusedStorageKeys :many
+SELECT k::text AS key FROM unnest($1::text[]) AS k
+WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.storage_key = k)
+  AND NOT EXISTS (SELECT 1 FROM oci_uploads u WHERE k = ANY(u.parts))
+`
+
+// ListUnusedStorageKeys returns which of the keys neither a blobs row nor
+// an upload session's chunks name: what a dead upload left behind.
+func (q *Queries) ListUnusedStorageKeys(ctx context.Context, keys []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, listUnusedStorageKeys, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		items = append(items, key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const releaseUpload = `-- name: ReleaseUpload :exec
 UPDATE oci_uploads SET lease = NULL, lease_until = NULL WHERE id = $1 AND lease = $2
 `
@@ -208,4 +301,25 @@ type ReleaseUploadParams struct {
 func (q *Queries) ReleaseUpload(ctx context.Context, arg ReleaseUploadParams) error {
 	_, err := q.db.Exec(ctx, releaseUpload, arg.ID, arg.Lease)
 	return err
+}
+
+const renewUploadLease = `-- name: RenewUploadLease :execrows
+UPDATE oci_uploads SET lease_until = now() + make_interval(secs => $1::float8)
+WHERE id = $2 AND lease = $3
+`
+
+type RenewUploadLeaseParams struct {
+	TtlSeconds float64
+	ID         string
+	Lease      *string
+}
+
+// RenewUploadLease extends a lease while its request is still working; 0
+// rows means the lease was lost.
+func (q *Queries) RenewUploadLease(ctx context.Context, arg RenewUploadLeaseParams) (int64, error) {
+	result, err := q.db.Exec(ctx, renewUploadLease, arg.TtlSeconds, arg.ID, arg.Lease)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -89,6 +89,11 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		return domain.Errorf(domain.ErrInvalid, "a file path is required")
 	}
 	if req.slash {
+		if hasBody(r) {
+			// Creating the folder and dropping the body would lose the
+			// upload silently; the client most likely forgot the name.
+			return domain.Errorf(domain.ErrInvalid, "%s/ names a folder and takes no body: to upload a file, add its name after the slash", req.path)
+		}
 		e, err := h.Files.MakeFolder(ctx, req.repo, req.path)
 		if err != nil {
 			return err
@@ -125,6 +130,17 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, req *request) erro
 		status = http.StatusCreated
 	}
 	return writeJSON(w, status, h.describe(req, res.Entry))
+}
+
+// hasBody reports whether r carries a body, reading at most one byte of
+// one sent without a length.
+func hasBody(r *http.Request) bool {
+	if r.ContentLength != -1 || r.Body == nil || r.Body == http.NoBody {
+		return r.ContentLength > 0
+	}
+	var b [1]byte
+	n, _ := io.ReadFull(r.Body, b[:])
+	return n > 0
 }
 
 // postMultipart implements POST /api/files/{repo}/{folder} with a

@@ -97,13 +97,25 @@ type Driver interface {
 // cheaply. The Store uses it to commit a verified upload to its content
 // address without copying it.
 type Mover interface {
-	// Move renames the object at from to to, replacing any object at to.
-	// A missing from fails with an error satisfying fs.ErrNotExist.
+	// Move renames the object at from to to. It never replaces an object:
+	// if to exists, both objects stay as they are and Move fails with an
+	// error satisfying fs.ErrExist, so that committed content is never
+	// swapped under a reader (on a shared filesystem a replaced file can
+	// go stale under another node's open handle). A missing from fails
+	// with an error satisfying fs.ErrNotExist.
 	Move(ctx context.Context, from, to string) error
 }
 
-// Presigner is implemented by drivers whose objects clients can fetch
-// directly, so that downloads can be redirected instead of proxied.
+// TempSweeper is implemented by drivers that keep unfinished writes of
+// their own out of List's sight (the filesystem's temporary files, S3's
+// incomplete multipart uploads). A process killed mid-write leaves them
+// behind, so they are swept by age.
+type TempSweeper interface {
+	// SweepTemp removes unfinished writes nothing was written to since
+	// idleSince and returns how many it removed.
+	SweepTemp(ctx context.Context, idleSince time.Time) (int, error)
+}
+
 // Appender is implemented by drivers that can extend an object in place
 // (the filesystem). Unlike Put, WriteAt is not atomic: readers may see a
 // partial object, so it is only for staging keys that one writer at a time
@@ -116,6 +128,8 @@ type Appender interface {
 	WriteAt(ctx context.Context, key string, offset int64, r io.Reader, size int64) (int64, error)
 }
 
+// Presigner is implemented by drivers whose objects clients can fetch
+// directly, so that downloads can be redirected instead of proxied.
 type Presigner interface {
 	// PresignGet returns a URL from which anyone holding it can GET the
 	// object at key until ttl has passed. It does not check that the key

@@ -32,8 +32,9 @@ type FS struct {
 }
 
 var (
-	_ Driver = (*FS)(nil)
-	_ Mover  = (*FS)(nil)
+	_ Driver      = (*FS)(nil)
+	_ Mover       = (*FS)(nil)
+	_ TempSweeper = (*FS)(nil)
 )
 
 // NewFS returns a filesystem driver rooted at root, creating the directory
@@ -332,7 +333,9 @@ func (d *FS) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Move implements [Mover] with a rename, which replaces to atomically.
+// Move implements [Mover]. A hard link is the atomic "rename unless the
+// target exists" that POSIX filesystems (NFS included) offer; the source
+// name is removed once the link stands.
 func (d *FS) Move(ctx context.Context, from, to string) error {
 	if err := ValidateKey(from); err != nil {
 		return err
@@ -351,16 +354,39 @@ func (d *FS) Move(ctx context.Context, from, to string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("blob: fs move %q: %w", from, fs.ErrNotExist)
 	}
-	return d.rename(src, d.path(to))
+	dst := d.path(to)
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("blob: fs: %w", err)
+	}
+	if err := os.Link(src, dst); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("blob: fs move %q to %q: %w", from, to, fs.ErrExist)
+		}
+		// A filesystem without hard links: check, then rename. Two
+		// renames of the same content may then still race, but only with
+		// identical bytes.
+		if _, serr := os.Lstat(dst); serr == nil {
+			return fmt.Errorf("blob: fs move %q to %q: %w", from, to, fs.ErrExist)
+		}
+		return d.rename(src, dst)
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: fs move: %w", err)
+	}
+	return nil
 }
 
-// SweepTemp removes unfinished writes older than olderThan from the root's
-// temporary directory, returning how many it removed. A Put cleans up after
-// itself when it fails, but not when its process dies mid-write; what such
-// a crash leaves is invisible to List, so garbage collection calls this
-// instead. olderThan must exceed the longest upload, since other processes
-// sharing the root may still be writing.
-func (d *FS) SweepTemp(ctx context.Context, olderThan time.Duration) (int, error) {
+// SweepTemp implements [TempSweeper]: it removes the unfinished writes in
+// the root's temporary directory last written before idleSince, returning
+// how many it removed. A Put cleans up after itself when it fails, but not
+// when its process dies mid-write; what such a crash leaves is invisible to
+// List. A live Put writes its file as the body arrives, so only one idle
+// longer than the grace period is removed (and then fails).
+func (d *FS) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
 	entries, err := os.ReadDir(d.tmp)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
@@ -368,7 +394,7 @@ func (d *FS) SweepTemp(ctx context.Context, olderThan time.Duration) (int, error
 	if err != nil {
 		return 0, fmt.Errorf("blob: fs sweep: %w", err)
 	}
-	cutoff := time.Now().Add(-olderThan)
+	cutoff := idleSince
 	removed := 0
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {

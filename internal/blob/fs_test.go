@@ -58,7 +58,7 @@ func TestFSTempFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(fresh, []byte("x"), 0o600))
 	long := time.Now().Add(-48 * time.Hour)
 	require.NoError(t, os.Chtimes(old, long, long))
-	n, err := d.SweepTemp(t.Context(), 24*time.Hour)
+	n, err := d.SweepTemp(t.Context(), time.Now().Add(-24*time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.NoFileExists(t, old)

@@ -47,8 +47,9 @@ type S3 struct {
 }
 
 var (
-	_ Driver    = (*S3)(nil)
-	_ Presigner = (*S3)(nil)
+	_ Driver      = (*S3)(nil)
+	_ Presigner   = (*S3)(nil)
+	_ TempSweeper = (*S3)(nil)
 )
 
 // NewS3 connects to the bucket described by cfg, creating it if missing.
@@ -256,6 +257,66 @@ func (d *S3) PresignGet(ctx context.Context, key string, ttl time.Duration) (str
 		return "", fmt.Errorf("blob: s3 presign %q: %w", key, err)
 	}
 	return u.String(), nil
+}
+
+// SweepTemp implements [TempSweeper]: it aborts the incomplete multipart
+// uploads (a Put whose process died) that got no part since idleSince. An
+// upload's own date is when it began, so a long live one is told apart by
+// its parts' dates.
+func (d *S3) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	core := minio.Core{Client: d.client}
+	removed := 0
+	for mu := range d.client.ListIncompleteUploads(ctx, d.bucket, "", true) {
+		if mu.Err != nil {
+			return removed, fmt.Errorf("blob: s3 sweep: %w", convertMinioErr(mu.Err))
+		}
+		if !mu.Initiated.Before(idleSince) {
+			continue
+		}
+		last, err := d.lastPart(ctx, core, mu.Key, mu.UploadID)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // completed or aborted meanwhile
+		}
+		if err != nil {
+			return removed, err
+		}
+		if !last.Before(idleSince) {
+			continue
+		}
+		err = core.AbortMultipartUpload(ctx, d.bucket, mu.Key, mu.UploadID)
+		if err = convertMinioErr(err); err != nil && !errors.Is(err, fs.ErrNotExist) && minioCode(err) != "NoSuchUpload" {
+			return removed, fmt.Errorf("blob: s3 sweep %q: %w", mu.Key, err)
+		}
+		removed++
+	}
+	return removed, nil
+}
+
+// lastPart returns when the latest part of a multipart upload was written
+// (the zero time when it has none).
+func (d *S3) lastPart(ctx context.Context, core minio.Core, key, uploadID string) (time.Time, error) {
+	var last time.Time
+	marker := 0
+	for {
+		res, err := core.ListObjectParts(ctx, d.bucket, key, uploadID, marker, 1000)
+		if err != nil {
+			if minioCode(err) == "NoSuchUpload" {
+				return last, fmt.Errorf("blob: s3 upload %q: %w", key, fs.ErrNotExist)
+			}
+			return last, fmt.Errorf("blob: s3 sweep %q: %w", key, convertMinioErr(err))
+		}
+		for _, p := range res.ObjectParts {
+			if p.LastModified.After(last) {
+				last = p.LastModified
+			}
+		}
+		if !res.IsTruncated || res.NextPartNumberMarker <= marker {
+			return last, nil
+		}
+		marker = res.NextPartNumberMarker
+	}
 }
 
 // convertMinioErr translates S3's "not found" into fs.ErrNotExist, so

@@ -175,27 +175,79 @@ func (s *Store) Ingest(ctx context.Context, r io.Reader, size int64, opt IngestO
 		obj.Key = key
 		return obj, nil
 	}
-	obj.Key = ContentKey(obj.Digest)
-	_, err := s.d.Stat(ctx, obj.Key)
+	committed, err := s.commit(ctx, mover, key, obj.Digest)
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: ingest: %w", err)
+	}
+	obj.Key = committed
+	return obj, nil
+}
+
+// Commit makes the verified object at key the stored content of digest
+// ("sha256:<hex>") and returns the key the content now lives at. On a
+// [Mover] the object is renamed to [ContentKey] of digest, unless content
+// is already there: then that content stays untouched and the object at
+// key is deleted, so committed content is never replaced. On other drivers
+// the object stays at key. A failed Commit deletes the object at key.
+func (s *Store) Commit(ctx context.Context, key, digest string) (string, error) {
+	mover, ok := s.d.(Mover)
+	if !ok {
+		return key, nil
+	}
+	return s.commit(ctx, mover, key, digest)
+}
+
+func (s *Store) commit(ctx context.Context, mover Mover, key, digest string) (string, error) {
+	dst := ContentKey(digest)
+	err := mover.Move(ctx, key, dst)
 	switch {
 	case err == nil:
+		return dst, nil
+	case errors.Is(err, fs.ErrExist):
 		// Identical content is already there. Dropping our copy rather than
 		// renaming over it leaves readers of that file undisturbed, even on
 		// network filesystems where a replaced file can go stale under
 		// another node's open handle.
 		s.discard(ctx, key)
-		return obj, nil
-	case !errors.Is(err, fs.ErrNotExist):
-		s.discard(ctx, key)
-		return Object{}, fmt.Errorf("blob: ingest: %w", err)
+		return dst, nil
 	}
-	// A concurrent Ingest of the same content may rename first; ours then
-	// replaces it with identical bytes, atomically.
-	if err := mover.Move(ctx, key, obj.Key); err != nil {
-		s.discard(ctx, key)
-		return Object{}, fmt.Errorf("blob: ingest: %w", err)
+	s.discard(ctx, key)
+	return "", err
+}
+
+// SweepTemp removes what unfinished writes left behind when their process
+// died: objects under [TempPrefix] last written before idleSince, and the
+// driver's own unfinished writes idle since then (see [TempSweeper]). Any
+// node may run it at any time: a live write is never idle that long, and
+// an object stays under tmp/ only for the moment between its write and
+// its rename. It returns how many it removed.
+func (s *Store) SweepTemp(ctx context.Context, idleSince time.Time) (int, error) {
+	removed := 0
+	var errs []error
+	if ts, ok := s.d.(TempSweeper); ok {
+		// A failure here (say, a bucket policy that forbids listing
+		// multipart uploads) does not stop the sweep of tmp/.
+		n, err := ts.SweepTemp(ctx, idleSince)
+		removed += n
+		errs = append(errs, err)
 	}
-	return obj, nil
+	var stale []string
+	err := s.d.List(ctx, TempPrefix, func(info Info) error {
+		if info.ModTime.Before(idleSince) {
+			stale = append(stale, info.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, errors.Join(append(errs, fmt.Errorf("blob: sweep: %w", err))...)
+	}
+	for _, key := range stale {
+		if err := s.d.Delete(ctx, key); err != nil {
+			return removed, errors.Join(append(errs, fmt.Errorf("blob: sweep: %w", err))...)
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
 }
 
 // Open reads the object at key; see [Driver.Open].

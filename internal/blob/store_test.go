@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -56,6 +57,28 @@ var storeTests = []struct {
 	{"Empty", testIngestEmpty},
 	{"Large", testIngestLarge},
 	{"Concurrent", testIngestConcurrent},
+	{"SweepTemp", testSweepTemp},
+}
+
+// testSweepTemp: objects under tmp/ last written before the cutoff go,
+// those written since stay, and nothing outside tmp/ is touched.
+func testSweepTemp(t *testing.T, d blob.Driver, s *blob.Store) {
+	ctx := t.Context()
+	put(t, d, "tmp/left-by-a-crash", "x")
+	put(t, d, blob.ContentKey("sha256:"+helloSHA256), "hello")
+	put(t, d, "objects/kept", "y")
+	info, err := d.Stat(ctx, "tmp/left-by-a-crash")
+	require.NoError(t, err)
+
+	n, err := s.SweepTemp(ctx, info.ModTime)
+	require.NoError(t, err)
+	require.Zero(t, n, "an object written at the cutoff is live")
+	require.Len(t, list(t, d, ""), 3)
+
+	n, err = s.SweepTemp(ctx, info.ModTime.Add(time.Second))
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.ElementsMatch(t, []string{blob.ContentKey("sha256:" + helloSHA256), "objects/kept"}, list(t, d, ""))
 }
 
 func testIngest(t *testing.T, d blob.Driver, s *blob.Store) {

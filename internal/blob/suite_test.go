@@ -381,10 +381,12 @@ func testMover(t *testing.T, d blob.Driver) {
 	_, err := d.Stat(ctx, "tmp/x")
 	require.ErrorIs(t, err, fs.ErrNotExist)
 
-	// Moving onto an object replaces it.
+	// Moving onto an object never replaces it: both stay as they were.
 	put(t, d, "tmp/z", "newer")
-	require.NoError(t, m.Move(ctx, "tmp/z", "deep/new/dir/y"))
-	require.Equal(t, "newer", read(t, d, "deep/new/dir/y", 0, -1))
+	require.ErrorIs(t, m.Move(ctx, "tmp/z", "deep/new/dir/y"), fs.ErrExist)
+	require.Equal(t, "moved", read(t, d, "deep/new/dir/y", 0, -1))
+	require.Equal(t, "newer", read(t, d, "tmp/z", 0, -1))
+	require.NoError(t, d.Delete(ctx, "tmp/z"))
 
 	require.ErrorIs(t, m.Move(ctx, "tmp/missing", "other"), fs.ErrNotExist)
 	require.Equal(t, []string{"deep/new/dir/y"}, list(t, d, ""))

@@ -1,7 +1,9 @@
 package files
 
 import (
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,7 +24,9 @@ const (
 // a file, e.g. "dir/file%20name.txt", and returns it decoded. The escaped
 // form is split on '/' first, so "%2f" cannot smuggle a separator: after
 // decoding once, a segment holding '/' is refused, as are ".", "..", empty
-// segments, backslashes, control characters and invalid UTF-8. A segment
+// segments, backslashes, control characters, invisible and bidi control
+// characters (Unicode Cf, line and paragraph separators), characters that
+// look like a slash or backslash, and invalid UTF-8. A segment
 // that decodes again to something refused ("%252e%252e") is refused too,
 // in case anything downstream decodes a second time. "" is the root; a
 // single trailing slash is allowed and reported, meaning "a folder".
@@ -113,9 +117,43 @@ func checkSegment(s string) error {
 			return errPath("backslash in path")
 		case unicode.IsControl(r):
 			return errPath("control character in path")
+		case unicode.Is(unicode.Cf, r), unicode.In(r, unicode.Zl, unicode.Zp):
+			// Bidi overrides (U+202E turns "gpj.exe" into what reads as
+			// "exe.jpg"), zero-width and other invisible characters make a
+			// listed name read as another one.
+			return errPath(fmt.Sprintf("invisible or bidi control character %U in path", r))
+		case lookalikeSlash(r):
+			return errPath(fmt.Sprintf("character %U looks like a slash and is not allowed in names", r))
 		}
 	}
 	return nil
+}
+
+// lookalikeSlashes are characters that render as '/' or '\': a name holding
+// one would be listed as if it were a path of several folders.
+var lookalikeSlashes = []rune{
+	0x2044,  // FRACTION SLASH
+	0x2215,  // DIVISION SLASH
+	0x2216,  // SET MINUS
+	0x2571,  // BOX DRAWINGS LIGHT DIAGONAL UPPER RIGHT TO LOWER LEFT
+	0x2572,  // BOX DRAWINGS LIGHT DIAGONAL UPPER LEFT TO LOWER RIGHT
+	0x27CB,  // MATHEMATICAL RISING DIAGONAL
+	0x27CD,  // MATHEMATICAL FALLING DIAGONAL
+	0x29F5,  // REVERSE SOLIDUS OPERATOR
+	0x29F8,  // BIG SOLIDUS
+	0x29F9,  // BIG REVERSE SOLIDUS
+	0x2F03,  // KANGXI RADICAL SLASH
+	0x3033,  // VERTICAL KANA REPEAT MARK UPPER HALF
+	0x31D3,  // CJK STROKE SP
+	0x1735,  // PHILIPPINE SINGLE PUNCTUATION
+	0xFE68,  // SMALL REVERSE SOLIDUS
+	0xFF0F,  // FULLWIDTH SOLIDUS
+	0xFF3C,  // FULLWIDTH REVERSE SOLIDUS
+	0x1D23A, // GREEK INSTRUMENTAL NOTATION SYMBOL-47
+}
+
+func lookalikeSlash(r rune) bool {
+	return slices.Contains(lookalikeSlashes, r)
 }
 
 func checkLength(path string, depth int) error {

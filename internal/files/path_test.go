@@ -79,3 +79,55 @@ func TestSplitJoin(t *testing.T) {
 	require.Equal(t, "x", Join("", "x"))
 	require.Equal(t, "a/x", Join("a", "x"))
 }
+
+// TestSpoofingNames: names that would be listed as something they are not
+// (bidi overrides, invisible characters, slash look-alikes) are refused
+// with a message naming the character, in URL paths and unescaped paths
+// alike; ordinary non-ASCII names pass.
+func TestSpoofingNames(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, in, msg string
+	}{
+		{"right-to-left override", "invoice\u202Egpj.exe", "U+202E"},
+		{"left-to-right override", "a\u202Db", "U+202D"},
+		{"right-to-left isolate", "a\u2067b", "U+2067"},
+		{"pop directional isolate", "a\u2069b", "U+2069"},
+		{"right-to-left mark", "a\u200Fb", "U+200F"},
+		{"zero width space", "a\u200Bb", "U+200B"},
+		{"zero width joiner", "a\u200Db", "U+200D"},
+		{"byte order mark", "\uFEFFname", "U+FEFF"},
+		{"soft hyphen", "pay\u00ADpal", "U+00AD"},
+		{"line separator", "a\u2028b", "U+2028"},
+		{"paragraph separator", "a\u2029b", "U+2029"},
+		{"tag character", "a\U000E0041b", "U+E0041"},
+		{"C1 control", "a\u0085b", "control character"},
+		{"fullwidth solidus", "etc\uFF0Fpasswd", "U+FF0F"},
+		{"division slash", "a\u2215b", "U+2215"},
+		{"fraction slash", "1\u20442", "U+2044"},
+		{"big solidus", "a\u29F8b", "U+29F8"},
+		{"fullwidth reverse solidus", "a\uFF3Cb", "U+FF3C"},
+		{"set minus", "a\u2216b", "U+2216"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for _, in := range []string{c.in, "dir/" + c.in} {
+				_, _, err := ParseURLPath(EscapePath(in))
+				require.ErrorIs(t, err, domain.ErrInvalid, "%q", in)
+				require.Contains(t, err.Error(), c.msg)
+				_, err = CleanPath(in)
+				require.ErrorIs(t, err, domain.ErrInvalid, "%q", in)
+				require.Contains(t, err.Error(), c.msg)
+			}
+		})
+	}
+	for _, in := range []string{"café.txt", "日本語/ファイル.txt", "Ελληνικά", "עברית.txt", "عربي", "emoji-🎉.bin", "½-inch"} {
+		got, err := CleanPath(in)
+		require.NoError(t, err, in)
+		require.Equal(t, in, got)
+		got, _, err = ParseURLPath(EscapePath(in))
+		require.NoError(t, err, in)
+		require.Equal(t, in, got)
+	}
+}

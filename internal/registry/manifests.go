@@ -75,27 +75,6 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	if err != nil {
 		return PutResult{}, fail(ErrManifestInvalid, err, "%s", reason(err))
 	}
-	q := s.q()
-	if bl := m.Blobs(); len(bl) > 0 {
-		want := uniqueDigests(bl)
-		have, err := q.ListLinkedDigests(ctx, gendb.ListLinkedDigestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
-		if err != nil {
-			return PutResult{}, db.Translate(err)
-		}
-		if missing := firstMissing(want, have); missing != "" {
-			return PutResult{}, fail(ErrManifestBlobUnknown, nil, "blob %s is not in %s", missing, n.Full())
-		}
-	}
-	if m.Index && len(m.Manifests) > 0 {
-		want := uniqueDigests(m.Manifests)
-		have, err := q.ListExistingManifests(ctx, gendb.ListExistingManifestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
-		if err != nil {
-			return PutResult{}, db.Translate(err)
-		}
-		if missing := firstMissing(want, have); missing != "" {
-			return PutResult{}, fail(ErrManifestBlobUnknown, nil, "manifest %s is not in %s", missing, n.Full())
-		}
-	}
 	var subject *string
 	res := PutResult{Digest: digest, Tags: tags}
 	if m.Subject != nil {
@@ -109,6 +88,13 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	meta, _ := json.Marshal(packages.ImageMetadata{Digest: digest, MediaType: m.MediaType, Size: int64(len(body)), TotalSize: m.TotalSize()})
 	p := auth.FromContext(ctx)
 	err = db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
+		// The check and the write share one transaction, and the check
+		// share-locks what it finds: a delete of one of those blobs or
+		// child manifests either commits first (and the check misses it)
+		// or waits for this push and then sees the reference.
+		if err := checkReferences(ctx, q, n, m); err != nil {
+			return err
+		}
 		row, err := q.UpsertManifest(ctx, gendb.UpsertManifestParams{
 			RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest, MediaType: m.MediaType,
 			ArtifactType: m.EffectiveArtifactType(), SubjectDigest: subject, Content: body,
@@ -178,6 +164,33 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 	return res, err
 }
 
+// checkReferences fails with ErrManifestBlobUnknown unless every blob and
+// child manifest m references is visible under n, locking them FOR SHARE
+// until the transaction ends.
+func checkReferences(ctx context.Context, q *db.Queries, n Name, m ocispec.Parsed) error {
+	if bl := m.Blobs(); len(bl) > 0 {
+		want := uniqueDigests(bl)
+		have, err := q.LockLinkedDigests(ctx, gendb.LockLinkedDigestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
+		if err != nil {
+			return db.Translate(err)
+		}
+		if missing := firstMissing(want, have); missing != "" {
+			return fail(ErrManifestBlobUnknown, nil, "blob %s is not in %s", missing, n.Full())
+		}
+	}
+	if m.Index && len(m.Manifests) > 0 {
+		want := uniqueDigests(m.Manifests)
+		have, err := q.LockExistingManifests(ctx, gendb.LockExistingManifestsParams{RepositoryID: n.Repo.ID, Image: n.Image, Digests: want})
+		if err != nil {
+			return db.Translate(err)
+		}
+		if missing := firstMissing(want, have); missing != "" {
+			return fail(ErrManifestBlobUnknown, nil, "manifest %s is not in %s", missing, n.Full())
+		}
+	}
+	return nil
+}
+
 // reason is what a manifest parse error tells the client.
 func reason(err error) string {
 	if r, ok := ocispec.Reason(err); ok {
@@ -218,7 +231,9 @@ func (s *Service) DeleteManifest(ctx context.Context, n Name, reference string) 
 	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		var versions []string
 		if ocispec.IsDigest(reference) {
-			m, err := q.GetManifest(ctx, gendb.GetManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference})
+			// Locked first, so that the reference check below sees any
+			// index push that share-locked this manifest as a child.
+			m, err := q.LockManifest(ctx, gendb.LockManifestParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: reference})
 			if err = db.Translate(err); err != nil {
 				if errors.Is(err, domain.ErrNotFound) {
 					return ErrManifestUnknown

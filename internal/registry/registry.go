@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -88,6 +89,8 @@ type Service struct {
 	Store *blob.Store
 	Blobs *repository.Blobs
 	Log   *slog.Logger
+	// LeaseTTL overrides [LeaseTTL] (tests); zero means the default.
+	LeaseTTL time.Duration
 }
 
 // New builds the service.
@@ -148,15 +151,20 @@ func (s *Service) Open(ctx context.Context, b Blob, offset, length int64) (io.Re
 // the manifests first (as the content-management workflow does).
 func (s *Service) DeleteBlob(ctx context.Context, n Name, digest string) error {
 	return db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
-		if err := referenced(ctx, q, n, digest, "blob"); err != nil {
-			return err
-		}
+		// Delete first, then check: the delete locks the link row, so a
+		// manifest push that share-locked it has committed by now and the
+		// check (a fresh snapshot) sees its reference; a push that comes
+		// later waits for this transaction and finds the link gone. A
+		// referenced blob rolls the delete back.
 		rows, err := q.DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest})
 		if err != nil {
 			return db.Translate(err)
 		}
 		if rows == 0 {
 			return ErrBlobUnknown
+		}
+		if err := referenced(ctx, q, n, digest, "blob"); err != nil {
+			return err
 		}
 		return audit.Record(ctx, q, audit.Event{Action: "docker.delete", Target: n.Full() + "@" + digest, Details: map[string]any{"kind": "blob"}})
 	})
