@@ -303,8 +303,13 @@ func parseRangeSpecs(h string, size int64) ([]byteRange, error) {
 			}
 			end := size - 1
 			if b != "" {
-				if end, err = parseDigits(b); err != nil || end < start {
+				if end, err = parseDigits(b); err != nil {
 					return nil, errIgnore
+				}
+				if end < start {
+					// RFC 9110 would ignore it; registries answer 416, as
+					// net/http does and the OCI conformance suite expects.
+					return nil, ErrRangeNotSatisfiable
 				}
 				end = min(end, size-1)
 			}
