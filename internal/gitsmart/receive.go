@@ -182,7 +182,9 @@ func needsPack(cmds []*packp.Command) bool {
 // refusal reason, "" to accept. The objects the new value reaches in the
 // holding area are added to keep.
 func check(repo Repository, holding *memory.Storage, st *refState, head *plumbing.Reference, c *packp.Command, keep map[plumbing.Hash]bool) string {
-	if c.Name.Validate() != nil || c.Name == plumbing.HEAD {
+	// Ref names become text columns: invalid UTF-8 or NUL is refused
+	// here, never a database error.
+	if !utf8.ValidString(c.Name.String()) || strings.ContainsRune(c.Name.String(), 0) || c.Name.Validate() != nil || c.Name == plumbing.HEAD {
 		return reasonBadName
 	}
 	if !c.Name.IsBranch() && !c.Name.IsTag() {

@@ -9,14 +9,12 @@ import (
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/format/pktline"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
-	"github.com/go-git/go-git/v5/plumbing/revlist"
 )
 
 // Prefetcher is optionally implemented by a Repository that can load many
@@ -217,13 +215,25 @@ func parseHash(b []byte) (plumbing.Hash, bool) {
 // common haves reach (and, under --depth, nothing past the shallow
 // boundary), over side-band when asked.
 func sendPack(ctx context.Context, repo Repository, st *refState, req *packp.UploadRequest, common []plumbing.Hash, plan *shallowPlan, w io.Writer) error {
-	var hashes []plumbing.Hash
-	var err error
-	if plan != nil {
-		hashes, err = shallowObjects(repo, req.Wants, common, plan)
-	} else {
-		hashes, err = revlist.Objects(repo, req.Wants, common)
+	haveCut := map[plumbing.Hash]bool{}
+	for _, h := range req.Shallows {
+		haveCut[h] = true
 	}
+	sendCut := map[plumbing.Hash]bool{}
+	var extra []plumbing.Hash
+	if plan != nil {
+		for _, h := range plan.shallow {
+			sendCut[h] = true
+		}
+		for _, h := range plan.unshallow {
+			c, err := object.GetCommit(repo, h)
+			if err != nil {
+				return err
+			}
+			extra = append(extra, c.ParentHashes...)
+		}
+	}
+	hashes, err := objectsToSend(repo, append(extra, req.Wants...), common, sendCut, haveCut)
 	if err != nil {
 		return err
 	}
@@ -358,104 +368,4 @@ func (p *shallowPlan) write(w io.Writer) error {
 		}
 	}
 	return e.Flush()
-}
-
-// shallowObjects is what a deepen request gets: the objects the wants reach
-// down to the new boundary (and below the unshallowed commits), minus what
-// the common haves reach down to the client's own shallow commits.
-func shallowObjects(repo Repository, wants, common []plumbing.Hash, plan *shallowPlan) ([]plumbing.Hash, error) {
-	seen := map[plumbing.Hash]bool{}
-	if _, err := reach(repo, common, seen, plan.client); err != nil {
-		return nil, err
-	}
-	cut := map[plumbing.Hash]bool{}
-	for _, h := range plan.shallow {
-		cut[h] = true
-	}
-	starts := append([]plumbing.Hash(nil), wants...)
-	for _, h := range plan.unshallow {
-		c, err := object.GetCommit(repo, h)
-		if err != nil {
-			return nil, err
-		}
-		starts = append(starts, c.ParentHashes...)
-	}
-	return reach(repo, starts, seen, cut)
-}
-
-// reach returns the objects reachable from starts that are not in seen,
-// adding them to seen, and not following the parents of commits in cut.
-func reach(repo Repository, starts []plumbing.Hash, seen, cut map[plumbing.Hash]bool) ([]plumbing.Hash, error) {
-	var out []plumbing.Hash
-	add := func(h plumbing.Hash) bool {
-		if seen[h] {
-			return false
-		}
-		seen[h] = true
-		out = append(out, h)
-		return true
-	}
-	var walkTree func(h plumbing.Hash) error
-	walkTree = func(h plumbing.Hash) error {
-		if !add(h) {
-			return nil
-		}
-		t, err := object.GetTree(repo, h)
-		if err != nil {
-			return err
-		}
-		for _, e := range t.Entries {
-			switch e.Mode {
-			case filemode.Submodule:
-				// a submodule's commit lives in another repository
-			case filemode.Dir:
-				if err := walkTree(e.Hash); err != nil {
-					return err
-				}
-			default:
-				add(e.Hash)
-			}
-		}
-		return nil
-	}
-	stack := append([]plumbing.Hash(nil), starts...)
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[h] {
-			continue
-		}
-		o, err := repo.EncodedObject(plumbing.AnyObject, h)
-		if err != nil {
-			return nil, err
-		}
-		switch o.Type() {
-		case plumbing.TagObject:
-			add(h)
-			t, err := tagTarget(o)
-			if err != nil {
-				return nil, err
-			}
-			stack = append(stack, t)
-		case plumbing.CommitObject:
-			add(h)
-			c, err := object.DecodeCommit(repo, o)
-			if err != nil {
-				return nil, err
-			}
-			if err := walkTree(c.TreeHash); err != nil {
-				return nil, err
-			}
-			if !cut[h] {
-				stack = append(stack, c.ParentHashes...)
-			}
-		case plumbing.TreeObject:
-			if err := walkTree(h); err != nil {
-				return nil, err
-			}
-		default:
-			add(h)
-		}
-	}
-	return out, nil
 }
