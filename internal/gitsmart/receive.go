@@ -183,8 +183,10 @@ func needsPack(cmds []*packp.Command) bool {
 // holding area are added to keep.
 func check(repo Repository, holding *memory.Storage, st *refState, head *plumbing.Reference, c *packp.Command, keep map[plumbing.Hash]bool) string {
 	// Ref names become text columns: invalid UTF-8 or NUL is refused
-	// here, never a database error.
-	if !utf8.ValidString(c.Name.String()) || strings.ContainsRune(c.Name.String(), 0) || c.Name.Validate() != nil || c.Name == plumbing.HEAD {
+	// here, never a database error; U+FFFD is what go-git's decoder makes
+	// of invalid bytes, so the name is not the one the client sent.
+	name := c.Name.String()
+	if !utf8.ValidString(name) || strings.ContainsAny(name, "\x00\uFFFD") || c.Name.Validate() != nil || c.Name == plumbing.HEAD {
 		return reasonBadName
 	}
 	if !c.Name.IsBranch() && !c.Name.IsTag() {
