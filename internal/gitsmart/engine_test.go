@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
 	"github.com/stretchr/testify/require"
@@ -165,6 +166,28 @@ func TestReceivePackChecks(t *testing.T) {
 		var out bytes.Buffer
 		require.NoError(t, gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 10}))
 		require.Equal(t, pkts("unpack pack exceeds the limit of 10 bytes\n", "ng refs/heads/dev unpacker error\n", ""), out.String())
+	})
+	t.Run("inflates too much", func(t *testing.T) {
+		t.Parallel()
+		repo, _, _ := memRepo(t)
+		// 8 MiB of zeros packs into a few KiB: under the 1 MiB pack limit,
+		// over the 4 MiB inflated one.
+		src := memory.NewStorage()
+		blob := src.NewEncodedObject()
+		blob.SetType(plumbing.BlobObject)
+		w, _ := blob.Writer()
+		_, _ = w.Write(make([]byte, 8<<20))
+		_ = w.Close()
+		h, err := src.SetEncodedObject(blob)
+		require.NoError(t, err)
+		var pack bytes.Buffer
+		_, err = packfile.NewEncoder(&pack, src, false).Encode([]plumbing.Hash{h}, 0)
+		require.NoError(t, err)
+		require.Less(t, pack.Len(), 1<<20)
+		body := pkts(zero+" "+h.String()+" refs/tags/bomb\x00report-status\n", "") + pack.String()
+		var out bytes.Buffer
+		require.NoError(t, gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 1 << 20}))
+		require.Equal(t, pkts("unpack object of 8388608 bytes exceeds the push limit\n", "ng refs/tags/bomb unpacker error\n", ""), out.String())
 	})
 	t.Run("malformed command", func(t *testing.T) {
 		t.Parallel()

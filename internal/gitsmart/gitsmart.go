@@ -108,15 +108,17 @@ func ResultContentType(s Service) string {
 	return "application/x-" + string(s) + "-result"
 }
 
-// DefaultMaxPushBytes bounds the packfile of one push held in memory.
-const DefaultMaxPushBytes = 256 << 20
+// DefaultMaxPushBytes bounds the packfile of one push held in memory; its
+// objects may inflate to four times as much.
+const DefaultMaxPushBytes = 128 << 20
 
 // Options tunes the engine; the zero value is usable.
 type Options struct {
 	// Agent is advertised as agent=...; empty: "kodera".
 	Agent string
-	// MaxPushBytes bounds the packfile of a push (the holding area is in
-	// memory); 0 means DefaultMaxPushBytes.
+	// MaxPushBytes bounds the packfile of a push, and four times it the
+	// inflated size of its objects (the holding area is in memory); 0
+	// means DefaultMaxPushBytes.
 	MaxPushBytes int64
 }
 

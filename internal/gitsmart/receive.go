@@ -90,17 +90,7 @@ func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer,
 	holding := memory.NewStorage()
 	unpackStatus := "ok"
 	if needsPack(req.Commands) {
-		lr := &limitedReader{r: br, left: opts.maxPush()}
-		err := packfile.UpdateObjectStorage(holding, lr)
-		switch {
-		case lr.exceeded:
-			unpackStatus = fmt.Sprintf("pack exceeds the limit of %d bytes", opts.maxPush())
-		case err != nil && lr.read == 0:
-			// No pack at all (a client that sends none for updates to
-			// objects the server has): nothing to unpack.
-		case err != nil:
-			unpackStatus = oneLine(err)
-		}
+		unpackStatus = unpack(br, holding, opts.maxPush())
 	}
 
 	reasons := make([]string, len(req.Commands))
@@ -167,6 +157,103 @@ func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer,
 		return err
 	}
 	return pktline.NewEncoder(w).Flush()
+}
+
+// unpack reads the push's packfile into the holding area and returns the
+// report-status unpack line: "ok" or why not. The compressed pack is held
+// in memory up to limit bytes (the holding area is in memory anyway); its
+// object and delta headers are checked first, so a pack whose objects would
+// inflate past inflateFactor*limit in total is refused before anything is
+// inflated into memory (a zip bomb of a push).
+func unpack(r io.Reader, holding *memory.Storage, limit int64) string {
+	lr := &limitedReader{r: r, left: limit}
+	pack, err := io.ReadAll(lr)
+	switch {
+	case lr.exceeded:
+		return fmt.Sprintf("pack exceeds the limit of %d bytes", limit)
+	case err != nil:
+		return oneLine(err)
+	case len(pack) == 0:
+		// No pack at all (a client that sends none for updates to objects
+		// the server has): nothing to unpack.
+		return "ok"
+	}
+	if err := checkInflated(pack, inflateFactor*limit); err != nil {
+		return oneLine(err)
+	}
+	if err := packfile.UpdateObjectStorage(holding, bytes.NewReader(pack)); err != nil {
+		return oneLine(err)
+	}
+	return "ok"
+}
+
+// inflateFactor bounds the inflated size of a push relative to its packed
+// size limit.
+const inflateFactor = 4
+
+// checkInflated sums the declared sizes of a pack's objects (a delta counts
+// its target size) and refuses more than limit in total. The scanner
+// inflates each object at most to its declared size, so nothing here grows
+// past a delta's own size.
+func checkInflated(pack []byte, limit int64) error {
+	sc := packfile.NewScanner(bytes.NewReader(pack))
+	_, count, err := sc.Header()
+	if err != nil {
+		return err
+	}
+	var total int64
+	for range count {
+		oh, err := sc.NextObjectHeader()
+		if err != nil {
+			return err
+		}
+		size := oh.Length
+		if oh.Length > limit {
+			return fmt.Errorf("object of %d bytes exceeds the push limit", oh.Length)
+		}
+		if oh.Type == plumbing.OFSDeltaObject || oh.Type == plumbing.REFDeltaObject {
+			head := &headWriter{max: 32}
+			if _, _, err := sc.NextObject(head); err != nil {
+				return err
+			}
+			_, rest := deltaSize(head.b)
+			size, _ = deltaSize(rest)
+		} else if _, _, err := sc.NextObject(io.Discard); err != nil {
+			return err
+		}
+		if total += size; total > limit {
+			return fmt.Errorf("objects inflate beyond %d bytes", limit)
+		}
+	}
+	return nil
+}
+
+// deltaSize decodes one size of a delta header (7 bits a byte, low first).
+func deltaSize(b []byte) (int64, []byte) {
+	var n int64
+	for i, c := range b {
+		if i >= 9 {
+			break
+		}
+		n |= int64(c&0x7f) << (7 * i)
+		if c&0x80 == 0 {
+			return n, b[i+1:]
+		}
+	}
+	return 1 << 62, nil // malformed: counts as too large
+}
+
+// headWriter keeps the first max bytes written and discards the rest.
+type headWriter struct {
+	b   []byte
+	max int
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if room := h.max - len(h.b); room > 0 {
+		h.b = append(h.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
 }
 
 func needsPack(cmds []*packp.Command) bool {
@@ -377,7 +464,6 @@ func oneLine(err error) string {
 type limitedReader struct {
 	r        io.Reader
 	left     int64
-	read     int64
 	exceeded bool
 }
 
@@ -399,7 +485,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
-	l.read += int64(n)
 	return n, err
 }
 
