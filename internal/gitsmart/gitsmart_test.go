@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gitsmart"
@@ -34,6 +35,7 @@ import (
 type server struct {
 	*httptest.Server
 	pool     *pgxpool.Pool
+	dbURL    string
 	id       int64
 	validate atomic.Pointer[gitsmart.Validator]
 	probes   atomic.Int32 // receive-pack bodies that were just "0000"
@@ -42,13 +44,28 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	pool, _ := dbtest.NewPool(t)
+	pool, url := dbtest.NewPool(t)
 	ctx := context.Background()
 	var repoID int64
 	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO repositories (name, type) VALUES ('go', 'go') RETURNING id`).Scan(&repoID))
 	id, err := gitstore.Create(ctx, pool, repoID, "example.com/mod")
 	require.NoError(t, err)
-	s := &server{pool: pool, id: id}
+	return serve(t, pool, url, id)
+}
+
+// secondNode serves the same git repository from another pool on the same
+// database: another node sharing only Postgres.
+func (s *server) secondNode(t *testing.T) *server {
+	t.Helper()
+	pool, err := db.Open(context.Background(), s.dbURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return serve(t, pool, s.dbURL, s.id)
+}
+
+func serve(t *testing.T, pool *pgxpool.Pool, url string, id int64) *server {
+	t.Helper()
+	s := &server{pool: pool, id: id, dbURL: url}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /repo.git/info/refs", func(w http.ResponseWriter, r *http.Request) {
@@ -397,17 +414,19 @@ func TestLargePush(t *testing.T) {
 	require.True(t, bytes.Equal(big, got))
 }
 
-// TestConcurrentPushesOneWins makes two pushes of the same branch read the
-// same old value (the hook holds both until both arrived), so the
-// compare-and-swap decides: exactly one moves the ref, the other is told.
+// TestConcurrentPushesOneWins makes two pushes of the same branch, each to
+// another node, read the same old value (the hook holds both until both
+// arrived), so the compare-and-swap decides: exactly one moves the ref, the
+// other is told.
 func TestConcurrentPushesOneWins(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	s2 := s.secondNode(t)
 	home := gitHome(t)
 	a := clone(t, home, s)
 	commitFile(t, home, a, "f", "base")
 	mustGit(t, home, a, "push", "-q", "origin", "main")
-	b := clone(t, home, s)
+	b := clone(t, home, s2)
 	ca := commitFile(t, home, a, "f", "a")
 	cb := commitFile(t, home, b, "f", "b")
 
@@ -427,6 +446,7 @@ func TestConcurrentPushesOneWins(t *testing.T) {
 		}
 	})
 	s.validate.Store(&v)
+	s2.validate.Store(&v)
 
 	outs := make([]string, 2)
 	errs := make([]error, 2)
