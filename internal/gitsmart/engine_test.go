@@ -151,7 +151,9 @@ func TestReceivePackChecks(t *testing.T) {
 			cmd := r(c.cmd)
 			body := pkts(cmd+"\x00report-status\n", "") + emptyPack()
 			var out bytes.Buffer
-			require.NoError(t, gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{}))
+			applied, err := gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{})
+			require.NoError(t, err)
+			require.Equal(t, c.moved, len(applied) == 1)
 			require.Equal(t, pkts("unpack ok\n", r(c.status)+"\n", ""), out.String())
 			f := strings.Fields(cmd)
 			got, err := repo.Reference(plumbing.ReferenceName(f[2]))
@@ -164,7 +166,9 @@ func TestReceivePackChecks(t *testing.T) {
 		repo, _, c2 := memRepo(t)
 		body := pkts(zero+" "+c2.String()+" refs/heads/dev\x00report-status\n", "") + emptyPack()
 		var out bytes.Buffer
-		require.NoError(t, gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 10}))
+		applied, err := gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 10})
+		require.NoError(t, err)
+		require.Empty(t, applied)
 		require.Equal(t, pkts("unpack pack exceeds the limit of 10 bytes\n", "ng refs/heads/dev unpacker error\n", ""), out.String())
 	})
 	t.Run("inflates too much", func(t *testing.T) {
@@ -186,13 +190,14 @@ func TestReceivePackChecks(t *testing.T) {
 		require.Less(t, pack.Len(), 1<<20)
 		body := pkts(zero+" "+h.String()+" refs/tags/bomb\x00report-status\n", "") + pack.String()
 		var out bytes.Buffer
-		require.NoError(t, gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 1 << 20}))
+		_, err = gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(body), &out, nil, gitsmart.Options{MaxPushBytes: 1 << 20})
+		require.NoError(t, err)
 		require.Equal(t, pkts("unpack object of 8388608 bytes exceeds the push limit\n", "ng refs/tags/bomb unpacker error\n", ""), out.String())
 	})
 	t.Run("malformed command", func(t *testing.T) {
 		t.Parallel()
 		repo, _, _ := memRepo(t)
-		err := gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(pkts("nonsense\n", "")), &bytes.Buffer{}, nil, gitsmart.Options{})
+		_, err := gitsmart.ReceivePack(context.Background(), repo, strings.NewReader(pkts("nonsense\n", "")), &bytes.Buffer{}, nil, gitsmart.Options{})
 		require.ErrorIs(t, err, domain.ErrInvalid)
 	})
 }

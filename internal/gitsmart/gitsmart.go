@@ -47,7 +47,7 @@
 //
 //	GET  info/refs?service=S: Content-Type AdvertisementContentType(S), Cache-Control: no-cache, AdvertiseRefs(w, st, S, opts)
 //	POST git-upload-pack:     Content-Type ResultContentType(UploadPack), UploadPack(ctx, st, RequestBody(r), w, opts)
-//	POST git-receive-pack:    Content-Type ResultContentType(ReceivePack), ReceivePack(ctx, st, RequestBody(r), w, validate, opts)
+//	POST git-receive-pack:    Content-Type ResultContentType(ReceivePack), applied, err := ReceivePack(ctx, st, RequestBody(r), w, validate, opts)
 //
 // Errors returned before anything was written wrap domain.ErrInvalid (bad
 // request: plain-text 400) or come from the store (500 logged); after the
@@ -57,9 +57,12 @@
 // the decision function for the delete action; for a tag refs/tags/vX.Y.Z it
 // checks the semantic version against the module path (major version
 // suffix, golang.org/x/mod/module.Check), reads go.mod at the tagged commit
-// through Update.Objects and refuses a module path that differs; once the
-// push is applied the handler publishes the version through the generic
-// package service.
+// through Update.Objects and refuses a module path that differs. ReceivePack
+// returns the updates it applied; the handler publishes the tags among them
+// as module versions through the generic package service (idempotently: a
+// version can always be re-derived from its immutable tag, so a node dying
+// between the ref update and the publication is repaired by a later
+// reconciliation of tags against versions).
 package gitsmart
 
 import (

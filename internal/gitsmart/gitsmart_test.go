@@ -39,6 +39,7 @@ type server struct {
 	id       int64
 	validate atomic.Pointer[gitsmart.Validator]
 	probes   atomic.Int32 // receive-pack bodies that were just "0000"
+	applied  sync.Map     // ref name -> new value, as ReceivePack returned them
 	rounds   atomic.Int32 // upload-pack POSTs
 }
 
@@ -124,7 +125,11 @@ func serve(t *testing.T, pool *pgxpool.Pool, url string, id int64) *server {
 		if p := s.validate.Load(); p != nil {
 			v = *p
 		}
-		return gitsmart.ReceivePack(ctx, st, bytes.NewReader(b), w, v, gitsmart.Options{})
+		applied, err := gitsmart.ReceivePack(ctx, st, bytes.NewReader(b), w, v, gitsmart.Options{})
+		for _, u := range applied {
+			s.applied.Store(u.Name, u.New)
+		}
+		return err
 	}))
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
@@ -325,6 +330,12 @@ func TestRefusedPush(t *testing.T) {
 	require.Contains(t, out, "! [remote rejected] v2.0.0 -> v2.0.0 (bad version: commit needs a /v2 module path)")
 	require.Equal(t, next, s.ref(t, "refs/heads/main").String())
 	require.True(t, s.ref(t, "refs/tags/v2.0.0").IsZero())
+	// ReceivePack returned what it applied: main, not the refused tag.
+	got, ok := s.applied.Load(plumbing.ReferenceName("refs/heads/main"))
+	require.True(t, ok)
+	require.Equal(t, next, got.(plumbing.Hash).String())
+	_, ok = s.applied.Load(plumbing.ReferenceName("refs/tags/v2.0.0"))
+	require.False(t, ok)
 
 	u, ok := seen.Load(plumbing.ReferenceName("refs/heads/main"))
 	require.True(t, ok)

@@ -71,19 +71,21 @@ const (
 // the order of checks. The body `0000` (git's probe before a large push) and
 // an empty body get an empty answer. Refusals are not errors: they are
 // reported to git in the report-status; an error is returned only when the
-// request cannot be read or the store fails.
-func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer, validate Validator, opts Options) error {
+// request cannot be read or the store fails. It returns the updates that
+// were applied (committed before the report is written), for the caller to
+// act on: handlers/git publishes the module versions of applied tags.
+func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer, validate Validator, opts Options) ([]Update, error) {
 	br := bufio.NewReader(r)
 	if first, err := br.Peek(4); err == io.EOF || (err == nil && bytes.Equal(first, pktline.FlushPkt)) {
-		return nil
+		return nil, nil
 	}
 	req := packp.NewReferenceUpdateRequest()
 	if err := req.Decode(br); err != nil {
-		return protocolError("receive-pack commands: %v", err)
+		return nil, protocolError("receive-pack commands: %v", err)
 	}
 	st, err := loadRefs(repo, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	head, _ := repo.Reference(plumbing.HEAD)
 
@@ -110,7 +112,7 @@ func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer,
 				}
 			}
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		atomic := req.Capabilities.Supports(capability.Atomic)
@@ -125,12 +127,18 @@ func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer,
 				}
 			}
 		} else if err := apply(ctx, repo, holding, keep, req.Commands, reasons, atomic); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
+	var applied []Update
+	for i, c := range req.Commands {
+		if reasons[i] == "" && unpackStatus == "ok" {
+			applied = append(applied, Update{Name: c.Name, Old: c.Old, New: c.New, Objects: repo})
+		}
+	}
 	if !req.Capabilities.Supports(capability.ReportStatus) {
-		return nil
+		return applied, nil
 	}
 	rs := packp.NewReportStatus()
 	rs.UnpackStatus = unpackStatus
@@ -143,20 +151,20 @@ func ReceivePack(ctx context.Context, repo Repository, r io.Reader, w io.Writer,
 	}
 	big, small := sidebandType(req.Capabilities)
 	if !big && !small {
-		return rs.Encode(w)
+		return applied, rs.Encode(w)
 	}
 	var buf bytes.Buffer
 	if err := rs.Encode(&buf); err != nil {
-		return err
+		return applied, err
 	}
 	t := sideband.Sideband64k
 	if !big {
 		t = sideband.Sideband
 	}
 	if _, err := sideband.NewMuxer(t, w).Write(buf.Bytes()); err != nil {
-		return err
+		return applied, err
 	}
-	return pktline.NewEncoder(w).Flush()
+	return applied, pktline.NewEncoder(w).Flush()
 }
 
 // unpack reads the push's packfile into the holding area and returns the
