@@ -45,13 +45,15 @@
 // repository with gitstore.GetByModulePath, opens it with gitstore.Open and
 // then:
 //
-//	GET  info/refs?service=S: Content-Type AdvertisementContentType(S), Cache-Control: no-cache, AdvertiseRefs(w, st, S, opts)
-//	POST git-upload-pack:     Content-Type ResultContentType(UploadPack), UploadPack(ctx, st, RequestBody(r), w, opts)
-//	POST git-receive-pack:    Content-Type ResultContentType(ReceivePack), applied, err := ReceivePack(ctx, st, RequestBody(r), w, validate, opts)
+//	GET  info/refs?service=S: Content-Type AdvertisementContentType(S), Cache-Control: no-cache, AdvertiseRefs(ctx, w, st, S, opts)
+//	POST git-upload-pack:     Content-Type ResultContentType(UploadPackService), UploadPack(ctx, st, RequestBody(r), w, opts)
+//	POST git-receive-pack:    Content-Type ResultContentType(ReceivePackService), applied, err := ReceivePack(ctx, st, RequestBody(r), w, validate, opts)
 //
-// Errors returned before anything was written wrap domain.ErrInvalid (bad
-// request: plain-text 400) or come from the store (500 logged); after the
-// first byte the engine has already told git through the protocol.
+// An error wrapping domain.ErrInvalid is a malformed request: a plain-text
+// 400 when nothing was written yet (the handler wraps w to know), else only
+// logged, as is any other error (a store failure: a 500 when possible).
+// Refused pushes are not errors: git reads them from the report-status.
+// The Git-Protocol header (v2) needs nothing: the v0 answer is the fallback.
 //
 // The Validator is where the Go format plugs in: for a ref deletion it asks
 // the decision function for the delete action; for a tag refs/tags/vX.Y.Z it
