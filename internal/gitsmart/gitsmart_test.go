@@ -30,6 +30,11 @@ import (
 	"github.com/kodera-packages/kodera/internal/gitstore"
 )
 
+var (
+	_ gitsmart.Applier    = (*gitstore.Storer)(nil)
+	_ gitsmart.Prefetcher = (*gitstore.Storer)(nil)
+)
+
 // server is a git smart-HTTP server over one gitstore repository, wired as
 // handlers/git will wire it, plus counters the tests assert on.
 type server struct {
@@ -251,8 +256,16 @@ func TestCloneEmptyPushTagsCloneAgain(t *testing.T) {
 	mustGit(t, home, shallow, "fetch", "-q", "--depth", "2")
 	require.Equal(t, "2", mustGit(t, home, shallow, "rev-list", "--count", "HEAD"))
 	mustGit(t, home, shallow, "fsck")
+	// A plain fetch into the shallow clone brings a new commit and keeps it
+	// shallow.
+	newer := commitFile(t, home, a, "c.go", "package mod\n")
+	mustGit(t, home, a, "push", "-q", "origin", "main")
+	mustGit(t, home, shallow, "fetch", "-q", "origin")
+	require.Equal(t, newer, mustGit(t, home, shallow, "rev-parse", "origin/main"))
+	require.Equal(t, "3", mustGit(t, home, shallow, "rev-list", "--count", "origin/main"))
+	mustGit(t, home, shallow, "fsck")
 	mustGit(t, home, shallow, "fetch", "-q", "--unshallow")
-	require.Equal(t, "3", mustGit(t, home, shallow, "rev-list", "--count", "HEAD"))
+	require.Equal(t, "4", mustGit(t, home, shallow, "rev-list", "--count", "origin/main"))
 	mustGit(t, home, shallow, "fsck", "--strict")
 }
 
