@@ -29,6 +29,13 @@ type Blob struct {
 	CreatedAt  time.Time
 }
 
+type GitRepository struct {
+	ID           int64
+	RepositoryID int64
+	ModulePath   string
+	CreatedAt    time.Time
+}
+
 type OciManifest struct {
 	ID            int64
 	RepositoryID  int64
