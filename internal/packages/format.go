@@ -7,8 +7,8 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // Format describes one repository type: the few things that differ between
