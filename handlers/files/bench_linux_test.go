@@ -44,14 +44,14 @@ func BenchmarkFiles(b *testing.B) {
 	}
 	var targets []target
 
-	srv := startProcess(b)
-	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(b)
+	srv := apptest.StartProcess(b, apptest.ProcessOptions{})
+	seed := (&apptest.Node{DBURL: srv.DBURL}).Seed(b)
 	seed.User("bench", "bench-password-123", false)
 	seed.Repo("bench", "files", "private", "bench")
 	seed.Repo("open", "files", "public", "bench")
 	token := seed.Token("bench", false, []string{"read", "write"})
 	basicAuth := http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte("bench:bench-password-123"))}}
-	targets = append(targets, target{"kodera", srv.url + "/api/files/bench/", http.Header{"Authorization": {"Bearer " + token}}})
+	targets = append(targets, target{"kodera", srv.URL + "/api/files/bench/", http.Header{"Authorization": {"Bearer " + token}}})
 	if url, ok := startNginx(b); ok {
 		targets = append(targets, target{"nginx", url + "/", http.Header{}})
 	}
@@ -114,7 +114,7 @@ func BenchmarkFiles(b *testing.B) {
 			for _, tg := range targets {
 				do(b, http.MethodPut, tg.url+name, tg.hdr, data)
 			}
-			do(b, http.MethodPut, srv.url+"/api/files/open/"+name, targets[0].hdr, data)
+			do(b, http.MethodPut, srv.URL+"/api/files/open/"+name, targets[0].hdr, data)
 			type getCase struct {
 				key, url string
 				hdr      http.Header
@@ -126,7 +126,7 @@ func BenchmarkFiles(b *testing.B) {
 			gets = append(gets,
 				// A public repository read anonymously: nginx's case,
 				// without the token check.
-				getCase{"kodera-anonymous-GET", srv.url + "/api/files/open/" + name, http.Header{}},
+				getCase{"kodera-anonymous-GET", srv.URL + "/api/files/open/" + name, http.Header{}},
 				// A Basic password: what curl -u sends.
 				getCase{"kodera-basic-GET", targets[0].url + name, basicAuth})
 			round := 0

@@ -4,20 +4,14 @@ package files_test
 
 import (
 	"bufio"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"hash"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kodera-packages/kodera/internal/app/apptest"
-	"github.com/kodera-packages/kodera/internal/dbtest"
 )
 
 const (
@@ -53,16 +46,16 @@ func TestBigFileMemory(t *testing.T) {
 	if free := int64(st.Bavail) * st.Bsize; free < bigSize+bigSize/4 {
 		t.Fatalf("%s has %d MiB free; the 2 GiB test needs 2.5 GiB (set TMPDIR elsewhere)", os.TempDir(), free>>20)
 	}
-	srv := startProcess(t)
-	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(t)
+	srv := apptest.StartProcess(t, apptest.ProcessOptions{})
+	seed := (&apptest.Node{DBURL: srv.DBURL}).Seed(t)
 	seed.User("alice", alicePassword, false)
 	seed.Repo("big", "files", "private", "alice")
 	token := seed.Token("alice", false, []string{"read", "write"})
-	fileURL := srv.url + "/api/files/big/huge.bin"
+	fileURL := srv.URL + "/api/files/big/huge.bin"
 
 	// Warm up: pools, connections and code paths a first request creates.
 	put := func(body io.Reader, size int64, path string) {
-		req, err := http.NewRequest(http.MethodPut, srv.url+"/api/files/big/"+path, body)
+		req, err := http.NewRequest(http.MethodPut, srv.URL+"/api/files/big/"+path, body)
 		require.NoError(t, err)
 		req.ContentLength = size
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -73,16 +66,16 @@ func TestBigFileMemory(t *testing.T) {
 		require.Equal(t, http.StatusCreated, resp.StatusCode, string(b))
 	}
 	put(strings.NewReader(strings.Repeat("w", 1<<20)), 1<<20, "warm.bin")
-	_, err := run(t, t.TempDir(), "curl", "-sSf", "-H", "Authorization: Bearer "+token, "-o", "/dev/null", srv.url+"/api/files/big/warm.bin")
+	_, err := run(t, t.TempDir(), "curl", "-sSf", "-H", "Authorization: Bearer "+token, "-o", "/dev/null", srv.URL+"/api/files/big/warm.bin")
 	require.NoError(t, err)
 
-	before := procStatus(t, srv.pid)
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", srv.pid), []byte("5"), 0); err != nil {
+	before := srv.Memory(t)
+	if !srv.ResetPeak() {
 		// Without the reset the peak still holds start-up's, so the
 		// growth below can only be overstated.
-		t.Logf("cannot reset VmHWM (%v): measuring against the start-up peak", err)
+		t.Logf("cannot reset VmHWM: measuring against the start-up peak")
 	}
-	reset := procStatus(t, srv.pid)
+	reset := srv.Memory(t)
 	t.Logf("server before: VmRSS %d MiB, VmHWM %d MiB, after reset %d MiB", before["VmRSS"]>>20, before["VmHWM"]>>20, reset["VmHWM"]>>20)
 
 	// Upload 2 GiB of pseudo-random data, hashing it on the way out.
@@ -103,7 +96,7 @@ func TestBigFileMemory(t *testing.T) {
 	require.Equal(t, int64(bigSize), counter.n)
 	require.Equal(t, want, hex.EncodeToString(h.Sum(nil)))
 
-	after := procStatus(t, srv.pid)
+	after := srv.Memory(t)
 	growth := after["VmHWM"] - before["VmRSS"]
 	t.Logf("2 GiB PUT %.0f MB/s, GET %.0f MB/s; server VmRSS before %d MiB, after %d MiB, peak during %d MiB: growth %.1f MiB",
 		bigSize/up.Seconds()/1e6, bigSize/down.Seconds()/1e6, before["VmRSS"]>>20, after["VmRSS"]>>20, after["VmHWM"]>>20, float64(growth)/(1<<20))
@@ -138,101 +131,4 @@ type countWriter struct {
 func (c *countWriter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return c.w.Write(p)
-}
-
-// procStatus reads the memory lines of /proc/<pid>/status, in bytes.
-func procStatus(t *testing.T, pid int) map[string]int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	m := map[string]int64{}
-	for _, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || !strings.HasPrefix(k, "Vm") {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) == 2 && f[1] == "kB" {
-			n, _ := strconv.ParseInt(f[0], 10, 64)
-			m[k] = n << 10
-		}
-	}
-	return m
-}
-
-type process struct {
-	url, dbURL string
-	pid        int
-}
-
-// startProcess builds cmd/kodera and runs it on a fresh database and data
-// directory, as an operator would, until the test ends.
-func startProcess(t testing.TB) process {
-	t.Helper()
-	root, err := exec.Command("go", "env", "GOMOD").Output()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "kodera")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/kodera")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	dbURL := dbtest.New(t)
-	u, err := url.Parse(dbURL)
-	require.NoError(t, err)
-	pass, _ := u.User.Password()
-	port := u.Port()
-	if port == "" {
-		port = "5432"
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close()
-
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(),
-		"KODERA_LISTEN="+addr, "KODERA_DATA_DIR="+t.TempDir(), "KODERA_LOG_LEVEL=warn",
-		"DB_HOST="+u.Hostname(), "DB_PORT="+port, "DB_DATABASE="+strings.TrimPrefix(u.Path, "/"),
-		"DB_USERNAME="+u.User.Username(), "DB_PASSWORD="+pass,
-		"KODERA_ADMIN_USERNAME="+apptest.AdminUser, "KODERA_ADMIN_PASSWORD="+apptest.AdminPassword,
-	)
-	logs := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("kodera log:\n%s", logs.String())
-		}
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("kodera exited: %v\n%s", err, logs.String())
-		case <-ctx.Done():
-			t.Fatalf("kodera not ready within 60s\n%s", logs.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return process{url: "http://" + addr, dbURL: dbURL, pid: cmd.Process.Pid}
 }

@@ -3,27 +3,18 @@
 package auth_test
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kodera-packages/kodera/internal/app/apptest"
-	"github.com/kodera-packages/kodera/internal/dbtest"
 )
 
 // maxLoginRSSGrowth is what a burst of password checks may add to the
@@ -42,8 +33,8 @@ const maxLoginRSSGrowth = 128 << 20
 // administrator out at another address.
 func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
 	t.Parallel()
-	srv := startProcess(t)
-	seed := (&apptest.Node{DBURL: srv.dbURL}).Seed(t)
+	srv := apptest.StartProcess(t, apptest.ProcessOptions{Env: []string{"KODERA_TRUSTED_PROXIES=127.0.0.1"}})
+	seed := (&apptest.Node{DBURL: srv.DBURL}).Seed(t)
 	seed.User("alice", "alice-password-123", false)
 	seed.User("bob", "bob-password-123", false)
 	token := seed.Token("alice", false, []string{"read"})
@@ -53,7 +44,7 @@ func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
 		if body != "" {
 			rd = strings.NewReader(body)
 		}
-		req, err := http.NewRequest(method, srv.url+path, rd)
+		req, err := http.NewRequest(method, srv.URL+path, rd)
 		if err != nil {
 			t.Errorf("request: %v", err)
 			return 0, nil, 0
@@ -87,9 +78,9 @@ func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
 	code, _, _ = do("GET", "/api/v1/me", "", "", "", token, "")
 	require.Equal(t, http.StatusOK, code)
 
-	before := procStatus(t, srv.pid)
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", srv.pid), []byte("5"), 0); err != nil {
-		t.Logf("cannot reset VmHWM (%v): measuring against the start-up peak", err)
+	before := srv.Memory(t)
+	if !srv.ResetPeak() {
+		t.Logf("cannot reset VmHWM: measuring against the start-up peak")
 	}
 
 	// The token client runs through the whole burst.
@@ -145,7 +136,7 @@ func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
 	}, "198.51.100.8")
 	close(stop)
 	<-tokenDone
-	after := procStatus(t, srv.pid)
+	after := srv.Memory(t)
 
 	growth := after["VmHWM"] - before["VmRSS"]
 	slices.Sort(tokenTimes)
@@ -175,103 +166,4 @@ func TestPasswordFloodMemoryAndBudgets(t *testing.T) {
 	}
 	require.Equal(t, http.StatusTooManyRequests, login(apptest.AdminPassword, "203.0.113.66"))
 	require.Equal(t, http.StatusOK, login(apptest.AdminPassword, "192.0.2.20"))
-}
-
-// procStatus reads the memory lines of /proc/<pid>/status, in bytes.
-func procStatus(t *testing.T, pid int) map[string]int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	m := map[string]int64{}
-	for _, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || !strings.HasPrefix(k, "Vm") {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) == 2 && f[1] == "kB" {
-			n, _ := strconv.ParseInt(f[0], 10, 64)
-			m[k] = n << 10
-		}
-	}
-	return m
-}
-
-type process struct {
-	url, dbURL string
-	pid        int
-}
-
-// startProcess builds cmd/kodera and runs it on a fresh database and data
-// directory behind a trusted proxy at 127.0.0.1 (so X-Forwarded-For names
-// the client), until the test ends.
-func startProcess(t testing.TB) process {
-	t.Helper()
-	root, err := exec.Command("go", "env", "GOMOD").Output()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "kodera")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/kodera")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	dbURL := dbtest.New(t)
-	u, err := url.Parse(dbURL)
-	require.NoError(t, err)
-	pass, _ := u.User.Password()
-	port := u.Port()
-	if port == "" {
-		port = "5432"
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close()
-
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(),
-		"KODERA_LISTEN="+addr, "KODERA_DATA_DIR="+t.TempDir(), "KODERA_LOG_LEVEL=warn",
-		"KODERA_TRUSTED_PROXIES=127.0.0.1",
-		"DB_HOST="+u.Hostname(), "DB_PORT="+port, "DB_DATABASE="+strings.TrimPrefix(u.Path, "/"),
-		"DB_USERNAME="+u.User.Username(), "DB_PASSWORD="+pass,
-		"KODERA_ADMIN_USERNAME="+apptest.AdminUser, "KODERA_ADMIN_PASSWORD="+apptest.AdminPassword,
-	)
-	logs := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("kodera log:\n%s", logs.String())
-		}
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/readyz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("kodera exited: %v\n%s", err, logs.String())
-		case <-ctx.Done():
-			t.Fatalf("kodera not ready within 60s\n%s", logs.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return process{url: "http://" + addr, dbURL: dbURL, pid: cmd.Process.Pid}
 }

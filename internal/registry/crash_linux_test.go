@@ -4,20 +4,15 @@ package registry_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,10 +31,9 @@ import (
 // the lease TTL the chunk is accepted and the upload finishes intact.
 func TestKilledNodeUploadResumes(t *testing.T) {
 	t.Parallel()
-	bin := buildKodera(t)
 	dbURL := dbtest.New(t)
 	dir := t.TempDir()
-	a := startProcess(t, bin, dbURL, dir)
+	a := apptest.StartProcess(t, apptest.ProcessOptions{DBURL: dbURL, DataDir: dir})
 	b := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir})
 
 	data := make([]byte, 3<<20)
@@ -71,12 +65,12 @@ func TestKilledNodeUploadResumes(t *testing.T) {
 		return string(b)
 	}
 
-	resp := do("POST", a.url, "/v2/crash/img/blobs/uploads/", nil, nil, 0)
+	resp := do("POST", a.URL, "/v2/crash/img/blobs/uploads/", nil, nil, 0)
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, text(resp))
 	text(resp)
 	loc := resp.Header.Get("Location")
 	id := resp.Header.Get("Docker-Upload-UUID")
-	resp = do("PATCH", a.url, loc, map[string]string{"Content-Range": fmt.Sprintf("0-%d", chunk-1)}, bytes.NewReader(data[:chunk]), chunk)
+	resp = do("PATCH", a.URL, loc, map[string]string{"Content-Range": fmt.Sprintf("0-%d", chunk-1)}, bytes.NewReader(data[:chunk]), chunk)
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, text(resp))
 	text(resp)
 
@@ -84,7 +78,7 @@ func TestKilledNodeUploadResumes(t *testing.T) {
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() })
 	go func() {
-		req, err := http.NewRequest("PATCH", a.url+loc, pr)
+		req, err := http.NewRequest("PATCH", a.URL+loc, pr)
 		if err != nil {
 			return
 		}
@@ -101,7 +95,7 @@ func TestKilledNodeUploadResumes(t *testing.T) {
 		fi, err := os.Stat(staged)
 		return err == nil && fi.Size() > chunk
 	}, 30*time.Second, 10*time.Millisecond, "the second chunk never reached the store")
-	a.kill(t)
+	a.Kill(t)
 
 	// The session reports what can be resumed: the first chunk.
 	resp = do("GET", b.URL, loc, nil, nil, 0)
@@ -152,93 +146,4 @@ func TestKilledNodeUploadResumes(t *testing.T) {
 	resp.Body.Close()
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(data, got), "the resumed blob differs from what was sent")
-}
-
-// buildKodera builds the kodera binary into a temporary directory.
-func buildKodera(t *testing.T) string {
-	t.Helper()
-	root, err := exec.Command("go", "env", "GOMOD").Output()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "kodera")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/kodera")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-	return bin
-}
-
-// process is a kodera server running as its own process.
-type process struct {
-	url    string
-	cmd    *exec.Cmd
-	exited chan struct{} // closed once the process is gone
-	err    error         // how it ended, once exited is closed
-}
-
-// kill ends the process with SIGKILL: no shutdown, no cleanup.
-func (p *process) kill(t *testing.T) {
-	t.Helper()
-	require.NoError(t, p.cmd.Process.Signal(syscall.SIGKILL))
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatal("kodera did not die")
-	}
-}
-
-// startProcess runs bin as a node on dbURL with the data dir dir and waits
-// until it is ready.
-func startProcess(t *testing.T, bin, dbURL, dir string) *process {
-	t.Helper()
-	u, err := url.Parse(dbURL)
-	require.NoError(t, err)
-	pass, _ := u.User.Password()
-	port := u.Port()
-	if port == "" {
-		port = "5432"
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close()
-
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(),
-		"KODERA_LISTEN="+addr, "KODERA_DATA_DIR="+dir, "KODERA_LOG_LEVEL=warn",
-		"DB_HOST="+u.Hostname(), "DB_PORT="+port, "DB_DATABASE="+strings.TrimPrefix(u.Path, "/"),
-		"DB_USERNAME="+u.User.Username(), "DB_PASSWORD="+pass,
-		"KODERA_ADMIN_USERNAME="+apptest.AdminUser, "KODERA_ADMIN_PASSWORD="+apptest.AdminPassword,
-	)
-	logs := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, cmd.Start())
-	p := &process{url: "http://" + addr, cmd: cmd, exited: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-p.exited
-		if t.Failed() {
-			t.Logf("kodera log:\n%s", logs.String())
-		}
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.url+"/readyz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("kodera exited: %v\n%s", p.err, logs.String())
-		case <-ctx.Done():
-			t.Fatalf("kodera not ready within 60s\n%s", logs.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
