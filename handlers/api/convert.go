@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
@@ -13,7 +13,7 @@ import (
 // Conversions from service values to API types: sqlc types never reach a
 // response.
 
-func roles(u gendb.User) []api.Role {
+func roles(u identity.Account) []api.Role {
 	var out []api.Role
 	for _, r := range identity.Roles(u) {
 		out = append(out, api.Role(r))
@@ -21,7 +21,7 @@ func roles(u gendb.User) []api.Role {
 	return out
 }
 
-func apiUser(u gendb.User) api.User {
+func apiUser(u identity.Account) api.User {
 	updated := u.UpdatedAt
 	return api.User{
 		Username: u.Username, FullName: u.FullName, Email: u.Email, Roles: roles(u),
@@ -29,7 +29,7 @@ func apiUser(u gendb.User) api.User {
 	}
 }
 
-func apiMe(u gendb.User, via string) api.Me {
+func apiMe(u identity.Account, via string) api.Me {
 	m := api.Me{Kind: api.MeKind(auth.KindUser), Username: u.Username, FullName: u.FullName, Email: u.Email, Roles: roles(u)}
 	if via != "" {
 		v := api.MeAuthenticatedBy(via)
@@ -38,14 +38,14 @@ func apiMe(u gendb.User, via string) api.Me {
 	return m
 }
 
-func apiToken(t gendb.Token) api.Token {
+func apiToken(t auth.TokenInfo) api.Token {
 	return api.Token{
 		Id: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: t.Scopes, Repositories: t.Repositories,
 		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt,
 	}
 }
 
-func apiTokens(ts []gendb.Token) []api.Token {
+func apiTokens(ts []auth.TokenInfo) []api.Token {
 	out := make([]api.Token, len(ts))
 	for i, t := range ts {
 		out[i] = apiToken(t)
@@ -101,7 +101,7 @@ func deref[T any](p *T) T {
 	return zero
 }
 
-func apiAuditEvent(e gendb.AuditEvent) api.AuditEvent {
+func apiAuditEvent(e audit.Entry) api.AuditEvent {
 	details := map[string]any{}
 	_ = json.Unmarshal(e.Details, &details)
 	return api.AuditEvent{

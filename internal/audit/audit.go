@@ -61,8 +61,22 @@ type Filter struct {
 	Offset int32
 }
 
+// Entry is one recorded event as the trail shows it.
+type Entry struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	ActorKind  string
+	Action     string
+	Target     string
+	Success    bool
+	RemoteAddr string
+	RequestID  string
+	Details    json.RawMessage
+}
+
 // List pages through the trail, newest first, with the total.
-func List(ctx context.Context, q *gendb.Queries, f Filter) ([]gendb.AuditEvent, int64, error) {
+func List(ctx context.Context, q *gendb.Queries, f Filter) ([]Entry, int64, error) {
 	var actor, action, prefix *string
 	if f.Actor != "" {
 		actor = &f.Actor
@@ -82,7 +96,11 @@ func List(ctx context.Context, q *gendb.Queries, f Filter) ([]gendb.AuditEvent, 
 	n, err := q.CountAuditEvents(ctx, gendb.CountAuditEventsParams{
 		Actor: actor, Action: action, ActionPrefix: prefix, Since: f.Since, Until: f.Until,
 	})
-	return rows, n, db.Translate(err)
+	out := make([]Entry, len(rows))
+	for i, r := range rows {
+		out[i] = Entry(r)
+	}
+	return out, n, db.Translate(err)
 }
 
 // Trail reads the audit trail for the Administration views; it is built
@@ -95,6 +113,6 @@ type Trail struct {
 func NewTrail(pool *pgxpool.Pool) *Trail { return &Trail{pool: pool} }
 
 // List pages through the trail, newest first, with the total (see List).
-func (t *Trail) List(ctx context.Context, f Filter) ([]gendb.AuditEvent, int64, error) {
+func (t *Trail) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	return List(ctx, gendb.New(t.pool), f)
 }

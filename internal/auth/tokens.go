@@ -20,10 +20,27 @@ type NewToken struct {
 	ExpiresAt        *time.Time
 }
 
+// TokenInfo is what may be shown of a stored token: never its hash.
+type TokenInfo struct {
+	ID                    int64
+	Name, Prefix          string
+	Scopes, Repositories  []string
+	ExpiresAt, LastUsedAt *time.Time
+	CreatedAt             time.Time
+}
+
+// TokenInfoOf is the showable part of a token row.
+func TokenInfoOf(t gendb.Token) TokenInfo {
+	return TokenInfo{
+		ID: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: t.Scopes, Repositories: t.Repositories,
+		ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, CreatedAt: t.CreatedAt,
+	}
+}
+
 // CreatedToken is a stored token with its secret, which exists only here:
 // the database keeps a hash.
 type CreatedToken struct {
-	Token  gendb.Token
+	Token  TokenInfo
 	Secret string
 }
 
@@ -77,5 +94,5 @@ func CreateToken(ctx context.Context, q *gendb.Queries, n NewToken) (CreatedToke
 	if err != nil {
 		return CreatedToken{}, db.Translate(err)
 	}
-	return CreatedToken{Token: t, Secret: secret}, nil
+	return CreatedToken{Token: TokenInfoOf(t), Secret: secret}, nil
 }

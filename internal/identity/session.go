@@ -12,7 +12,7 @@ import (
 
 // Login is a successful login: the account and its new session.
 type Login struct {
-	User    gendb.User
+	User    Account
 	Session auth.NewSession
 }
 
@@ -48,7 +48,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (Login, 
 		if err != nil {
 			return err
 		}
-		out = Login{User: u, Session: sess}
+		out = Login{User: accountOf(u), Session: sess}
 		return audit.RecordAs(ctx, q, p, audit.Event{Action: "login", Target: u.Username, Details: map[string]any{"via": "password"}})
 	})
 	return out, err
@@ -77,12 +77,12 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 }
 
 // Session returns the live session behind a cookie value and its account.
-func (s *Service) Session(ctx context.Context, secret string) (gendb.GetSessionRow, gendb.User, error) {
+func (s *Service) Session(ctx context.Context, secret string) (gendb.GetSessionRow, Account, error) {
 	q := s.q()
 	sess, err := auth.LookupSession(ctx, q, secret)
 	if err != nil {
-		return sess, gendb.User{}, err
+		return sess, Account{}, err
 	}
 	u, err := q.GetUserByID(ctx, sess.UserID)
-	return sess, u, notFound(err, "session expired")
+	return sess, accountOf(u), notFound(err, "session expired")
 }

@@ -31,7 +31,7 @@ func (r TokenRequest) validate() error {
 	return nil
 }
 
-func tokenDetails(t gendb.Token) map[string]any {
+func tokenDetails(t auth.TokenInfo) map[string]any {
 	d := map[string]any{"id": t.ID, "name": t.Name, "prefix": t.Prefix, "scopes": t.Scopes, "repositories": t.Repositories}
 	if t.ExpiresAt != nil {
 		d["expiresAt"] = t.ExpiresAt.UTC().Format(time.RFC3339)
@@ -40,8 +40,16 @@ func tokenDetails(t gendb.Token) map[string]any {
 }
 
 // ListUserTokens lists a user's personal tokens, newest first.
-func (s *Service) ListUserTokens(ctx context.Context, userID int64) ([]gendb.Token, error) {
-	return s.q().ListUserTokens(ctx, &userID)
+func (s *Service) ListUserTokens(ctx context.Context, userID int64) ([]auth.TokenInfo, error) {
+	return tokenInfos(s.q().ListUserTokens(ctx, &userID))
+}
+
+func tokenInfos(ts []gendb.Token, err error) ([]auth.TokenInfo, error) {
+	out := make([]auth.TokenInfo, len(ts))
+	for i, t := range ts {
+		out[i] = auth.TokenInfoOf(t)
+	}
+	return out, err
 }
 
 // CreateUserToken creates a personal token; the secret is only in the result.
@@ -71,7 +79,7 @@ func (s *Service) DeleteUserToken(ctx context.Context, user auth.Principal, id i
 		if err != nil {
 			return notFound(err, "token %d not found", id)
 		}
-		return record(ctx, q, "token.delete", "user:"+user.Name, tokenDetails(t))
+		return record(ctx, q, "token.delete", "user:"+user.Name, tokenDetails(auth.TokenInfoOf(t)))
 	})
 }
 
@@ -156,12 +164,12 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, name string) error {
 }
 
 // ListServiceAccountTokens lists a service account's tokens, newest first.
-func (s *Service) ListServiceAccountTokens(ctx context.Context, name string) ([]gendb.Token, error) {
+func (s *Service) ListServiceAccountTokens(ctx context.Context, name string) ([]auth.TokenInfo, error) {
 	sa, err := s.q().GetServiceAccountByName(ctx, name)
 	if err != nil {
 		return nil, notFound(err, "service account %q not found", name)
 	}
-	return s.q().ListServiceAccountTokens(ctx, &sa.ID)
+	return tokenInfos(s.q().ListServiceAccountTokens(ctx, &sa.ID))
 }
 
 // CreateServiceAccountToken creates a token for a service account; the
@@ -198,6 +206,6 @@ func (s *Service) DeleteServiceAccountToken(ctx context.Context, name string, id
 		if err != nil {
 			return notFound(err, "token %d not found", id)
 		}
-		return record(ctx, q, "token.delete", fmt.Sprintf("service:%s", name), tokenDetails(t))
+		return record(ctx, q, "token.delete", fmt.Sprintf("service:%s", name), tokenDetails(auth.TokenInfoOf(t)))
 	})
 }

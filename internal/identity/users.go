@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
@@ -11,10 +12,27 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
+// Account is a user account as the layers above identity see it; the
+// password hash and credential version stay below.
+type Account struct {
+	ID                        int64
+	Username, FullName, Email string
+	Source                    string // local or ldap
+	Admin, Disabled           bool
+	CreatedAt, UpdatedAt      time.Time
+}
+
+func accountOf(u gendb.User) Account {
+	return Account{
+		ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email, Source: u.Source,
+		Admin: u.IsAdmin, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+	}
+}
+
 // Roles of an account as the API names them: every account is a user;
 // admins are also admin.
-func Roles(u gendb.User) []string {
-	if u.IsAdmin {
+func Roles(u Account) []string {
+	if u.Admin {
 		return []string{"admin", "user"}
 	}
 	return []string{"user"}
@@ -24,27 +42,31 @@ func Roles(u gendb.User) []string {
 var errLastAdmin = domain.Errorf(domain.ErrConflict, "the last enabled administrator cannot be removed, demoted or disabled")
 
 // User returns the account of a user id (the caller's own profile).
-func (s *Service) User(ctx context.Context, id int64) (gendb.User, error) {
+func (s *Service) User(ctx context.Context, id int64) (Account, error) {
 	u, err := s.q().GetUserByID(ctx, id)
-	return u, notFound(err, "user not found")
+	return accountOf(u), notFound(err, "user not found")
 }
 
 // UserByName returns an account.
-func (s *Service) UserByName(ctx context.Context, username string) (gendb.User, error) {
+func (s *Service) UserByName(ctx context.Context, username string) (Account, error) {
 	u, err := s.q().GetUserByUsername(ctx, username)
-	return u, notFound(err, "user %q not found", username)
+	return accountOf(u), notFound(err, "user %q not found", username)
 }
 
 // ListUsers pages through accounts, filtered by a substring of the
 // username, full name or email.
-func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) ([]gendb.User, int64, error) {
+func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) ([]Account, int64, error) {
 	like := db.LikePattern(q)
 	users, err := s.q().ListUsers(ctx, gendb.ListUsersParams{Q: like, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, err
 	}
 	n, err := s.q().CountUsers(ctx, like)
-	return users, n, err
+	out := make([]Account, len(users))
+	for i, u := range users {
+		out[i] = accountOf(u)
+	}
+	return out, n, err
 }
 
 // NewUser is what creating an account takes.
@@ -54,13 +76,13 @@ type NewUser struct {
 }
 
 // CreateUser adds a local account.
-func (s *Service) CreateUser(ctx context.Context, n NewUser) (gendb.User, error) {
+func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
 	if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
-		return gendb.User{}, err
+		return Account{}, err
 	}
 	hash, err := auth.HashPassword(n.Password)
 	if err != nil {
-		return gendb.User{}, err
+		return Account{}, err
 	}
 	var u gendb.User
 	err = s.tx(ctx, func(q *gendb.Queries) error {
@@ -70,9 +92,9 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (gendb.User, error)
 		if err != nil {
 			return conflict(err, "user %q already exists", n.Username)
 		}
-		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(u)})
+		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(accountOf(u))})
 	})
-	return u, err
+	return accountOf(u), err
 }
 
 // UserChange is an admin's change to an account; nil fields stay.
@@ -84,21 +106,21 @@ type UserChange struct {
 // UpdateUser changes an account. Demoting or disabling the last enabled
 // administrator is refused; a new password or disabling ends the account's
 // sessions. Role changes are audited as user.roles, the rest as user.update.
-func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange) (gendb.User, error) {
+func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange) (Account, error) {
 	c.FullName, c.Email = trimmed(c.FullName), trimmed(c.Email)
 	if c.Email != nil {
 		if err := validEmail(*c.Email); err != nil {
-			return gendb.User{}, err
+			return Account{}, err
 		}
 	}
 	var hash *string
 	if c.Password != nil {
 		if err := validPassword(*c.Password); err != nil {
-			return gendb.User{}, err
+			return Account{}, err
 		}
 		h, err := auth.HashPassword(*c.Password)
 		if err != nil {
-			return gendb.User{}, err
+			return Account{}, err
 		}
 		hash = &h
 	}
@@ -151,11 +173,11 @@ func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange)
 			}
 		}
 		if before.IsAdmin != u.IsAdmin {
-			return record(ctx, q, "user.roles", u.Username, map[string]any{"roles": Roles(u), "previous": Roles(before)})
+			return record(ctx, q, "user.roles", u.Username, map[string]any{"roles": Roles(accountOf(u)), "previous": Roles(accountOf(before))})
 		}
 		return nil
 	})
-	return u, err
+	return accountOf(u), err
 }
 
 // DeleteUser removes an account with its tokens, sessions and grants; its
@@ -178,17 +200,17 @@ func (s *Service) DeleteUser(ctx context.Context, username string) error {
 				return errors.Join(err, errLastAdmin)
 			}
 		}
-		return record(ctx, q, "user.delete", u.Username, map[string]any{"roles": Roles(u)})
+		return record(ctx, q, "user.delete", u.Username, map[string]any{"roles": Roles(accountOf(u))})
 	})
 }
 
 // UpdateProfile changes the caller's own name and email (nothing else: no
 // roles, no state).
-func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, email *string) (gendb.User, error) {
+func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, email *string) (Account, error) {
 	fullName, email = trimmed(fullName), trimmed(email)
 	if email != nil {
 		if err := validEmail(*email); err != nil {
-			return gendb.User{}, err
+			return Account{}, err
 		}
 	}
 	var u gendb.User
@@ -207,7 +229,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, ema
 		}
 		return record(ctx, q, "user.update", u.Username, map[string]any{"fields": fields})
 	})
-	return u, err
+	return accountOf(u), err
 }
 
 // ChangePassword sets the caller's password after checking the current one
