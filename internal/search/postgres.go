@@ -1,0 +1,212 @@
+package search
+
+import (
+	"context"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/db"
+)
+
+// Postgres is the default Index: the search_documents table in the
+// application database with pg_trgm GIN indexes. Grants are read live from
+// repository_permissions, so a grant change needs no reindexing.
+type Postgres struct {
+	pool *pgxpool.Pool
+}
+
+var _ Index = (*Postgres)(nil)
+
+// NewPostgres builds the Postgres index over the application database.
+func NewPostgres(pool *pgxpool.Pool) *Postgres { return &Postgres{pool: pool} }
+
+// customPlans runs every statement unnamed, so Postgres plans it with the
+// actual parameters: a cached generic plan cannot use the trigram indexes
+// for a LIKE pattern only known at execution.
+type customPlans struct{ pool *pgxpool.Pool }
+
+func (c customPlans) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	return c.pool.Exec(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+}
+
+func (c customPlans) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	return c.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+}
+
+func (c customPlans) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return c.pool.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+}
+
+// Upsert implements Index.
+func (p *Postgres) Upsert(ctx context.Context, docs []Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	return db.Translate(gendb.New(p.pool).UpsertSearchDocuments(ctx, upsertParams(docs)))
+}
+
+func upsertParams(docs []Document) gendb.UpsertSearchDocumentsParams {
+	n := len(docs)
+	a := gendb.UpsertSearchDocumentsParams{
+		Ids: make([]string, n), Kinds: make([]string, n), RepositoryIds: make([]int64, n),
+		RepositoryNames: make([]string, n), RepositoryTypes: make([]string, n), Visibilities: make([]string, n),
+		OwnerIds: make([]int64, n), Owners: make([]string, n), Descriptions: make([]string, n),
+		Names: make([]string, n), NormalizedNames: make([]string, n), Versions: make([]string, n),
+		Paths: make([]string, n), UploadedBys: make([]string, n), UpdatedAts: make([]time.Time, n),
+	}
+	// One document twice in a batch would make ON CONFLICT fail: the last wins.
+	last := make(map[string]int, n)
+	for i, d := range docs {
+		last[d.ID] = i
+	}
+	k := 0
+	for i, d := range docs {
+		if last[d.ID] != i {
+			continue
+		}
+		a.Ids[k], a.Kinds[k], a.RepositoryIds[k] = d.ID, string(d.Kind), d.RepositoryID
+		a.RepositoryNames[k], a.RepositoryTypes[k], a.Visibilities[k] = d.RepositoryName, d.RepositoryType, d.Visibility
+		if d.OwnerID != nil {
+			a.OwnerIds[k] = *d.OwnerID
+		}
+		a.Owners[k], a.Descriptions[k], a.Names[k] = d.Owner, d.Description, d.Name
+		a.NormalizedNames[k], a.Versions[k], a.Paths[k] = d.NormalizedName, d.Version, d.Path
+		a.UploadedBys[k], a.UpdatedAts[k] = d.UploadedBy, d.UpdatedAt
+		k++
+	}
+	a.Ids, a.Kinds, a.RepositoryIds = a.Ids[:k], a.Kinds[:k], a.RepositoryIds[:k]
+	a.RepositoryNames, a.RepositoryTypes, a.Visibilities = a.RepositoryNames[:k], a.RepositoryTypes[:k], a.Visibilities[:k]
+	a.OwnerIds, a.Owners, a.Descriptions, a.Names = a.OwnerIds[:k], a.Owners[:k], a.Descriptions[:k], a.Names[:k]
+	a.NormalizedNames, a.Versions, a.Paths = a.NormalizedNames[:k], a.Versions[:k], a.Paths[:k]
+	a.UploadedBys, a.UpdatedAts = a.UploadedBys[:k], a.UpdatedAts[:k]
+	return a
+}
+
+// Delete implements Index.
+func (p *Postgres) Delete(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Translate(gendb.New(p.pool).DeleteSearchDocuments(ctx, ids))
+}
+
+// DeleteRepository implements Index.
+func (p *Postgres) DeleteRepository(ctx context.Context, repositoryID int64) error {
+	return db.Translate(gendb.New(p.pool).DeleteSearchDocumentsByRepository(ctx, repositoryID))
+}
+
+// UpdateRepository implements Index.
+func (p *Postgres) UpdateRepository(ctx context.Context, r RepositoryFields) error {
+	return db.Translate(gendb.New(p.pool).UpdateSearchDocumentsRepository(ctx, gendb.UpdateSearchDocumentsRepositoryParams{
+		RepositoryID: r.ID, RepositoryName: r.Name, RepositoryType: r.Type,
+		Visibility: r.Visibility, OwnerID: r.OwnerID, Owner: r.Owner,
+	}))
+}
+
+// Rebuild implements Index: every document is written again and what was
+// not is deleted. Searches see the old documents until they are replaced.
+func (p *Postgres) Rebuild(ctx context.Context, load func(put func([]Document) error) error) error {
+	q := gendb.New(p.pool)
+	start, err := q.GetSearchClock(ctx)
+	if err != nil {
+		return db.Translate(err)
+	}
+	if err := load(func(docs []Document) error { return p.Upsert(ctx, docs) }); err != nil {
+		return err
+	}
+	return db.Translate(q.DeleteSearchDocumentsIndexedBefore(ctx, start))
+}
+
+// trigramMin is the shortest query the trigram indexes can serve; shorter
+// ones match name prefixes only.
+const trigramMin = 3
+
+// Search implements Index.
+func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
+	o, err := o.normalize()
+	if err != nil {
+		return Result{}, err
+	}
+	q := gendb.New(customPlans{p.pool})
+	var kinds []string
+	for _, k := range o.Kinds {
+		kinds = append(kinds, string(k))
+	}
+	var types []string
+	if len(o.Types) > 0 {
+		types = o.Types
+	}
+	var repo *string
+	if o.Repository != "" {
+		repo = &o.Repository
+	}
+	v := o.Visible
+	var res Result
+	if utf8.RuneCountInString(o.Query) < trigramMin {
+		arg := gendb.SearchDocumentsByPrefixParams{Q: o.Query, QLike: escapeLike(o.Query),
+			AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
+			Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
+			Lim: int32(o.Limit), Off: int32(o.Offset)}
+		rows, err := q.SearchDocumentsByPrefix(ctx, arg)
+		if err != nil {
+			return Result{}, db.Translate(err)
+		}
+		if len(rows) == 0 && o.Offset > 0 {
+			// Past the end: the window count needs a row to ride on.
+			arg.Off, arg.Lim = 0, 1
+			if rows, err = q.SearchDocumentsByPrefix(ctx, arg); err != nil {
+				return Result{}, db.Translate(err)
+			}
+			if len(rows) > 0 {
+				res.Total = int(rows[0].Total)
+			}
+			return res, nil
+		}
+		for _, r := range rows {
+			res.Total = int(r.Total)
+			res.Hits = append(res.Hits, hit(gendb.SearchDocumentsRow{ID: r.ID, Kind: r.Kind, RepositoryID: r.RepositoryID,
+				RepositoryName: r.RepositoryName, RepositoryType: r.RepositoryType, Visibility: r.Visibility,
+				OwnerID: r.OwnerID, Owner: r.Owner, Description: r.Description, Name: r.Name,
+				NormalizedName: r.NormalizedName, Version: r.Version, Path: r.Path, UploadedBy: r.UploadedBy,
+				UpdatedAt: r.UpdatedAt}, o.Query))
+		}
+		return res, nil
+	}
+	arg := gendb.SearchDocumentsParams{Q: o.Query, QLike: escapeLike(o.Query), QRegex: regexp.QuoteMeta(o.Query),
+		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
+		Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
+		Lim: int32(o.Limit), Off: int32(o.Offset)}
+	rows, err := q.SearchDocuments(ctx, arg)
+	if err != nil {
+		return Result{}, db.Translate(err)
+	}
+	if len(rows) == 0 && o.Offset > 0 {
+		arg.Off, arg.Lim = 0, 1
+		if rows, err = q.SearchDocuments(ctx, arg); err != nil {
+			return Result{}, db.Translate(err)
+		}
+		if len(rows) > 0 {
+			res.Total = int(rows[0].Total)
+		}
+		return res, nil
+	}
+	for _, r := range rows {
+		res.Total = int(r.Total)
+		res.Hits = append(res.Hits, hit(r, o.Query))
+	}
+	return res, nil
+}
+
+func hit(r gendb.SearchDocumentsRow, q string) Hit {
+	d := Document{ID: r.ID, Kind: Kind(r.Kind), RepositoryID: r.RepositoryID, RepositoryName: r.RepositoryName,
+		RepositoryType: r.RepositoryType, Visibility: r.Visibility, OwnerID: r.OwnerID, Owner: r.Owner,
+		Description: r.Description, Name: r.Name, NormalizedName: r.NormalizedName, Version: r.Version,
+		Path: r.Path, UploadedBy: r.UploadedBy, UpdatedAt: r.UpdatedAt}
+	return Hit{Document: d, Matched: matched(d, q)}
+}
