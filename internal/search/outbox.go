@@ -85,8 +85,8 @@ func RunIndexer(ctx context.Context, pool *pgxpool.Pool, index Index, log *slog.
 	return NewIndexer(pool, index, log).Run(ctx)
 }
 
-// errBusy: another node holds the indexer lock.
-var errBusy = errors.New("search: indexer busy on another node")
+// ErrBusy is Drain's answer while another node holds the indexer lock.
+var ErrBusy = errors.New("search: indexer busy on another node")
 
 // Run drains the outbox until ctx ends, backing off while the index
 // fails. It returns ctx's error.
@@ -98,7 +98,7 @@ func (x *Indexer) Run(ctx context.Context) error {
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case errors.Is(err, errBusy):
+		case errors.Is(err, ErrBusy):
 			wait = x.Interval
 		case err != nil:
 			x.log.Warn("search indexer: batch failed, will retry", "err", err, "retry_in", backoff)
@@ -145,7 +145,7 @@ func (x *Indexer) step(ctx context.Context) (int, error) {
 			return db.Translate(err)
 		}
 		if !ok {
-			return errBusy
+			return ErrBusy
 		}
 		rows, err := q.ClaimSearchOutbox(ctx, int32(x.BatchSize))
 		if err != nil || len(rows) == 0 {
