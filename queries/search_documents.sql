@@ -89,3 +89,9 @@ WHERE d.name_lc LIKE @q_like::text || '%'
   AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
 ORDER BY tier DESC, d.name_lc, d.id
 LIMIT @lim OFFSET @off;
+
+-- name: PreferSearchIndexes :exec
+-- PreferSearchIndexes steers this transaction's planner to the trigram
+-- indexes: it prices word similarity like a cheap operator and would scan
+-- small tables row by row at a hundred times the cost.
+SELECT set_config('enable_seqscan', 'off', true);

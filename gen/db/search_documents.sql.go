@@ -40,6 +40,18 @@ func (q *Queries) DeleteSearchDocumentsIndexedBefore(ctx context.Context, before
 	return err
 }
 
+const preferSearchIndexes = `-- name: PreferSearchIndexes :exec
+SELECT set_config('enable_seqscan', 'off', true)
+`
+
+// PreferSearchIndexes steers this transaction's planner to the trigram
+// indexes: it prices word similarity like a cheap operator and would scan
+// small tables row by row at a hundred times the cost.
+func (q *Queries) PreferSearchIndexes(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, preferSearchIndexes)
+	return err
+}
+
 const searchDocuments = `-- name: SearchDocuments :many
 SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility,
        d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path,

@@ -29,18 +29,18 @@ func NewPostgres(pool *pgxpool.Pool) *Postgres { return &Postgres{pool: pool} }
 // customPlans runs every statement unnamed, so Postgres plans it with the
 // actual parameters: a cached generic plan cannot use the trigram indexes
 // for a LIKE pattern only known at execution.
-type customPlans struct{ pool *pgxpool.Pool }
+type customPlans struct{ tx pgx.Tx }
 
 func (c customPlans) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return c.pool.Exec(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.Exec(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 }
 
 func (c customPlans) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return c.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.Query(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 }
 
 func (c customPlans) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return c.pool.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 }
 
 // Upsert implements Index.
@@ -133,7 +133,15 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	q := gendb.New(customPlans{p.pool})
+	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return Result{}, db.Translate(err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	q := gendb.New(customPlans{tx})
+	if err := q.PreferSearchIndexes(ctx); err != nil {
+		return Result{}, db.Translate(err)
+	}
 	var kinds []string
 	for _, k := range o.Kinds {
 		kinds = append(kinds, string(k))
