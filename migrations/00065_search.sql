@@ -43,16 +43,19 @@ CREATE TABLE search_documents (
     -- What the query matches: the lowercased name, and every searchable
     -- field together for substring matches (packages and files by name
     -- and path; repositories also by description and owner).
-    name_lc         text GENERATED ALWAYS AS (lower(name)) STORED,
+    -- The C collation orders names by bytes, as Elasticsearch's keyword
+    -- sort does, and lets one btree serve both prefixes and name order.
+    name_lc         text COLLATE "C" GENERATED ALWAYS AS (lower(name)) STORED,
     haystack        text GENERATED ALWAYS AS (lower(name || ' ' || path ||
                         CASE WHEN kind = 'repository' THEN ' ' || description || ' ' || owner ELSE '' END)) STORED
 );
 -- Substring matches on any field, and fuzzy (word similarity) on names.
 CREATE INDEX search_documents_haystack_trgm_idx ON search_documents USING gin (haystack gin_trgm_ops);
 CREATE INDEX search_documents_name_trgm_idx ON search_documents USING gin (name_lc gin_trgm_ops);
--- Queries too short for trigrams: name prefixes.
-CREATE INDEX search_documents_name_prefix_idx ON search_documents (name_lc text_pattern_ops);
+-- Exact and prefix matches in name order, walked until a page is full.
+CREATE INDEX search_documents_name_idx ON search_documents (name_lc, id);
 CREATE INDEX search_documents_repository_idx ON search_documents (repository_id);
+CREATE INDEX search_documents_normalized_name_idx ON search_documents (normalized_name);
 
 -- +goose Down
 DROP TABLE search_documents;

@@ -38,60 +38,135 @@ WHERE repository_id = @repository_id;
 DELETE FROM search_documents WHERE indexed_at < @before;
 
 -- name: SearchDocuments :many
--- SearchDocuments ranks the documents matching q (lowercased; q_like is q
--- with LIKE wildcards escaped, q_regex with regex metacharacters escaped)
--- among those the visibility predicate admits: exact, prefix, word, name
--- substring, other-field substring, then fuzzy (word similarity) on names.
-SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility,
-       d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path,
-       d.uploaded_by, d.updated_at,
-       (CASE WHEN d.name_lc = @q::text OR d.normalized_name = @q::text THEN 5
-             WHEN d.name_lc LIKE @q_like::text || '%' THEN 4
-             WHEN d.name_lc ~ ('(^|[^[:alnum:]])' || @q_regex::text) THEN 3
-             WHEN d.name_lc LIKE '%' || @q_like::text || '%' THEN 2
-             WHEN d.haystack LIKE '%' || @q_like::text || '%' THEN 1
-             ELSE 0 END)::int AS tier,
-       similarity(d.name_lc, @q::text)::real AS sim,
-       count(*) OVER () AS total
-FROM search_documents d
-WHERE (d.haystack LIKE '%' || @q_like::text || '%' OR @q::text <% d.name_lc)
-  AND (@all_repos::boolean
-       OR (@public_repos::boolean AND d.visibility = 'public')
-       OR d.owner_id = sqlc.narg(user_id)
-       OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                              WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
-  AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
-  AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
-  AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
-  AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
-ORDER BY tier DESC, sim DESC, d.name_lc, d.id
+-- SearchDocuments pages through the documents matching q (lowercased;
+-- q_like has LIKE wildcards escaped, q_regex regex metacharacters) among
+-- those the visibility predicate admits, best first: exact, prefix, word,
+-- name substring, other-field substring, then fuzzy (word similarity) on
+-- names; by name (bytes) within a tier, by similarity among fuzzy ones.
+-- The tiers are disjoint and appended in order, each already sorted and
+-- cut at k = offset+limit, with no sort above them: the executor stops
+-- pulling as soon as the page is full, so a popular term costs one walk of
+-- the name index, not a ranking of every match. (An Append runs its
+-- branches in order; PreferSearchIndexes turns parallel plans off.)
+WITH v AS NOT MATERIALIZED (
+    SELECT d.* FROM search_documents d
+    WHERE (@all_repos::boolean
+           OR (@public_repos::boolean AND d.visibility = 'public')
+           OR d.owner_id = sqlc.narg(user_id)
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+      AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
+      AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
+      AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
+      AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
+), hits AS (
+    (SELECT v.*, 5 AS tier FROM v
+     WHERE v.name_lc = @q::text OR v.normalized_name = @q::text
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 4 FROM v
+     WHERE v.name_lc LIKE @q_like::text || '%' AND v.name_lc <> @q::text AND v.normalized_name <> @q::text
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 3 FROM v
+     WHERE v.haystack LIKE '%' || @q_like::text || '%' AND v.name_lc ~ ('[^[:alnum:]]' || @q_regex::text)
+       AND v.name_lc NOT LIKE @q_like::text || '%' AND v.normalized_name <> @q::text
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 2 FROM v
+     WHERE v.haystack LIKE '%' || @q_like::text || '%' AND v.name_lc LIKE '%' || @q_like::text || '%'
+       AND v.name_lc !~ ('(^|[^[:alnum:]])' || @q_regex::text) AND v.normalized_name <> @q::text
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 1 FROM v
+     WHERE v.haystack LIKE '%' || @q_like::text || '%' AND v.name_lc NOT LIKE '%' || @q_like::text || '%'
+       AND v.normalized_name <> @q::text
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 0 FROM v
+     WHERE @q::text <% v.name_lc AND v.haystack NOT LIKE '%' || @q_like::text || '%' AND v.normalized_name <> @q::text
+     ORDER BY word_similarity(@q::text, v.name_lc) DESC, v.name_lc, v.id LIMIT @k::int)
+)
+SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
+       h.owner_id, h.owner, h.description, h.name, h.normalized_name, h.version, h.path,
+       h.uploaded_by, h.updated_at, h.tier::int AS tier
+FROM hits h
 LIMIT @lim OFFSET @off;
+
+-- name: CountSearchDocuments :one
+-- CountSearchDocuments counts what SearchDocuments pages through, up to cap
+-- (a popular term's exact count would cost more than its page).
+WITH v AS NOT MATERIALIZED (
+    SELECT d.* FROM search_documents d
+    WHERE (@all_repos::boolean
+           OR (@public_repos::boolean AND d.visibility = 'public')
+           OR d.owner_id = sqlc.narg(user_id)
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+      AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
+      AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
+      AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
+      AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
+)
+SELECT count(*) FROM (
+    SELECT 1 FROM v
+    WHERE v.haystack LIKE '%' || @q_like::text || '%' OR @q::text <% v.name_lc OR v.normalized_name = @q::text
+    LIMIT @cap::int
+) s;
 
 -- name: SearchDocumentsByPrefix :many
 -- SearchDocumentsByPrefix serves queries too short for trigrams (and the
--- empty query): names starting with q_like, exact matches first, under the
--- same visibility predicate and filters as SearchDocuments.
-SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility,
-       d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path,
-       d.uploaded_by, d.updated_at,
-       (CASE WHEN d.name_lc = @q::text OR d.normalized_name = @q::text THEN 5 ELSE 4 END)::int AS tier,
-       count(*) OVER () AS total
-FROM search_documents d
-WHERE d.name_lc LIKE @q_like::text || '%'
-  AND (@all_repos::boolean
-       OR (@public_repos::boolean AND d.visibility = 'public')
-       OR d.owner_id = sqlc.narg(user_id)
-       OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                              WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
-  AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
-  AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
-  AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
-  AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
-ORDER BY tier DESC, d.name_lc, d.id
+-- empty query): exact names, then names starting with q_like, under the
+-- same predicate, order and early stop as SearchDocuments.
+WITH v AS NOT MATERIALIZED (
+    SELECT d.* FROM search_documents d
+    WHERE (@all_repos::boolean
+           OR (@public_repos::boolean AND d.visibility = 'public')
+           OR d.owner_id = sqlc.narg(user_id)
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+      AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
+      AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
+      AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
+      AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
+), hits AS (
+    (SELECT v.*, 5 AS tier FROM v
+     WHERE @q::text <> '' AND (v.name_lc = @q::text OR v.normalized_name = @q::text)
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+    UNION ALL
+    (SELECT v.*, 4 FROM v
+     WHERE v.name_lc LIKE @q_like::text || '%' AND (@q::text = '' OR (v.name_lc <> @q::text AND v.normalized_name <> @q::text))
+     ORDER BY v.name_lc, v.id LIMIT @k::int)
+)
+SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
+       h.owner_id, h.owner, h.description, h.name, h.normalized_name, h.version, h.path,
+       h.uploaded_by, h.updated_at, h.tier::int AS tier
+FROM hits h
 LIMIT @lim OFFSET @off;
 
+-- name: CountSearchDocumentsByPrefix :one
+-- CountSearchDocumentsByPrefix counts what SearchDocumentsByPrefix pages through, up to cap.
+WITH v AS NOT MATERIALIZED (
+    SELECT d.* FROM search_documents d
+    WHERE (@all_repos::boolean
+           OR (@public_repos::boolean AND d.visibility = 'public')
+           OR d.owner_id = sqlc.narg(user_id)
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+      AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
+      AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
+      AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
+      AND (sqlc.narg(repository)::text IS NULL OR d.repository_name = sqlc.narg(repository)::text)
+)
+SELECT count(*) FROM (
+    SELECT 1 FROM v
+    WHERE v.name_lc LIKE @q_like::text || '%' OR v.normalized_name = @q::text
+    LIMIT @cap::int
+) s;
+
 -- name: PreferSearchIndexes :exec
--- PreferSearchIndexes steers this transaction's planner to the trigram
--- indexes: it prices word similarity like a cheap operator and would scan
--- small tables row by row at a hundred times the cost.
-SELECT set_config('enable_seqscan', 'off', true);
+-- PreferSearchIndexes steers this transaction's planner to the indexes (it
+-- prices word similarity like a cheap operator and would scan small tables
+-- row by row at a hundred times the cost) and keeps plans serial, so the
+-- tiers of SearchDocuments run in order.
+SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true);

@@ -10,6 +10,115 @@ import (
 	"time"
 )
 
+const countSearchDocuments = `-- name: CountSearchDocuments :one
+WITH v AS NOT MATERIALIZED (
+    SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility, d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path, d.uploaded_by, d.updated_at, d.indexed_at, d.name_lc, d.haystack FROM search_documents d
+    WHERE ($4::boolean
+           OR ($5::boolean AND d.visibility = 'public')
+           OR d.owner_id = $6
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = $6 OR p.service_account_id = $7))
+      AND ($8::text[] IS NULL OR d.repository_name = ANY($8::text[]))
+      AND ($9::text[] IS NULL OR d.kind = ANY($9::text[]))
+      AND ($10::text[] IS NULL OR d.repository_type = ANY($10::text[]))
+      AND ($11::text IS NULL OR d.repository_name = $11::text)
+)
+SELECT count(*) FROM (
+    SELECT 1 FROM v
+    WHERE v.haystack LIKE '%' || $1::text || '%' OR $2::text <% v.name_lc OR v.normalized_name = $2::text
+    LIMIT $3::int
+) s
+`
+
+type CountSearchDocumentsParams struct {
+	QLike            string
+	Q                string
+	Cap              int32
+	AllRepos         bool
+	PublicRepos      bool
+	UserID           *int64
+	ServiceAccountID *int64
+	Names            []string
+	Kinds            []string
+	Types            []string
+	Repository       *string
+}
+
+// CountSearchDocuments counts what SearchDocuments pages through, up to cap
+// (a popular term's exact count would cost more than its page).
+func (q *Queries) CountSearchDocuments(ctx context.Context, arg CountSearchDocumentsParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countSearchDocuments,
+		arg.QLike,
+		arg.Q,
+		arg.Cap,
+		arg.AllRepos,
+		arg.PublicRepos,
+		arg.UserID,
+		arg.ServiceAccountID,
+		arg.Names,
+		arg.Kinds,
+		arg.Types,
+		arg.Repository,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countSearchDocumentsByPrefix = `-- name: CountSearchDocumentsByPrefix :one
+WITH v AS NOT MATERIALIZED (
+    SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility, d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path, d.uploaded_by, d.updated_at, d.indexed_at, d.name_lc, d.haystack FROM search_documents d
+    WHERE ($4::boolean
+           OR ($5::boolean AND d.visibility = 'public')
+           OR d.owner_id = $6
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = $6 OR p.service_account_id = $7))
+      AND ($8::text[] IS NULL OR d.repository_name = ANY($8::text[]))
+      AND ($9::text[] IS NULL OR d.kind = ANY($9::text[]))
+      AND ($10::text[] IS NULL OR d.repository_type = ANY($10::text[]))
+      AND ($11::text IS NULL OR d.repository_name = $11::text)
+)
+SELECT count(*) FROM (
+    SELECT 1 FROM v
+    WHERE v.name_lc LIKE $1::text || '%' OR v.normalized_name = $2::text
+    LIMIT $3::int
+) s
+`
+
+type CountSearchDocumentsByPrefixParams struct {
+	QLike            string
+	Q                string
+	Cap              int32
+	AllRepos         bool
+	PublicRepos      bool
+	UserID           *int64
+	ServiceAccountID *int64
+	Names            []string
+	Kinds            []string
+	Types            []string
+	Repository       *string
+}
+
+// CountSearchDocumentsByPrefix counts what SearchDocumentsByPrefix pages through, up to cap.
+func (q *Queries) CountSearchDocumentsByPrefix(ctx context.Context, arg CountSearchDocumentsByPrefixParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countSearchDocumentsByPrefix,
+		arg.QLike,
+		arg.Q,
+		arg.Cap,
+		arg.AllRepos,
+		arg.PublicRepos,
+		arg.UserID,
+		arg.ServiceAccountID,
+		arg.Names,
+		arg.Kinds,
+		arg.Types,
+		arg.Repository,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteSearchDocuments = `-- name: DeleteSearchDocuments :exec
 DELETE FROM search_documents WHERE id = ANY($1::text[])
 `
@@ -41,48 +150,68 @@ func (q *Queries) DeleteSearchDocumentsIndexedBefore(ctx context.Context, before
 }
 
 const preferSearchIndexes = `-- name: PreferSearchIndexes :exec
-SELECT set_config('enable_seqscan', 'off', true)
+SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)
 `
 
-// PreferSearchIndexes steers this transaction's planner to the trigram
-// indexes: it prices word similarity like a cheap operator and would scan
-// small tables row by row at a hundred times the cost.
+// PreferSearchIndexes steers this transaction's planner to the indexes (it
+// prices word similarity like a cheap operator and would scan small tables
+// row by row at a hundred times the cost) and keeps plans serial, so the
+// tiers of SearchDocuments run in order.
 func (q *Queries) PreferSearchIndexes(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, preferSearchIndexes)
 	return err
 }
 
 const searchDocuments = `-- name: SearchDocuments :many
-SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility,
-       d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path,
-       d.uploaded_by, d.updated_at,
-       (CASE WHEN d.name_lc = $1::text OR d.normalized_name = $1::text THEN 5
-             WHEN d.name_lc LIKE $2::text || '%' THEN 4
-             WHEN d.name_lc ~ ('(^|[^[:alnum:]])' || $3::text) THEN 3
-             WHEN d.name_lc LIKE '%' || $2::text || '%' THEN 2
-             WHEN d.haystack LIKE '%' || $2::text || '%' THEN 1
-             ELSE 0 END)::int AS tier,
-       similarity(d.name_lc, $1::text)::real AS sim,
-       count(*) OVER () AS total
-FROM search_documents d
-WHERE (d.haystack LIKE '%' || $2::text || '%' OR $1::text <% d.name_lc)
-  AND ($4::boolean
-       OR ($5::boolean AND d.visibility = 'public')
-       OR d.owner_id = $6
-       OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                              WHERE p.user_id = $6 OR p.service_account_id = $7))
-  AND ($8::text[] IS NULL OR d.repository_name = ANY($8::text[]))
-  AND ($9::text[] IS NULL OR d.kind = ANY($9::text[]))
-  AND ($10::text[] IS NULL OR d.repository_type = ANY($10::text[]))
-  AND ($11::text IS NULL OR d.repository_name = $11::text)
-ORDER BY tier DESC, sim DESC, d.name_lc, d.id
-LIMIT $13 OFFSET $12
+WITH v AS NOT MATERIALIZED (
+    SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility, d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path, d.uploaded_by, d.updated_at, d.indexed_at, d.name_lc, d.haystack FROM search_documents d
+    WHERE ($3::boolean
+           OR ($4::boolean AND d.visibility = 'public')
+           OR d.owner_id = $5
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = $5 OR p.service_account_id = $6))
+      AND ($7::text[] IS NULL OR d.repository_name = ANY($7::text[]))
+      AND ($8::text[] IS NULL OR d.kind = ANY($8::text[]))
+      AND ($9::text[] IS NULL OR d.repository_type = ANY($9::text[]))
+      AND ($10::text IS NULL OR d.repository_name = $10::text)
+), hits AS (
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 5 AS tier FROM v
+     WHERE v.name_lc = $11::text OR v.normalized_name = $11::text
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 4 FROM v
+     WHERE v.name_lc LIKE $13::text || '%' AND v.name_lc <> $11::text AND v.normalized_name <> $11::text
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 3 FROM v
+     WHERE v.haystack LIKE '%' || $13::text || '%' AND v.name_lc ~ ('[^[:alnum:]]' || $14::text)
+       AND v.name_lc NOT LIKE $13::text || '%' AND v.normalized_name <> $11::text
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 2 FROM v
+     WHERE v.haystack LIKE '%' || $13::text || '%' AND v.name_lc LIKE '%' || $13::text || '%'
+       AND v.name_lc !~ ('(^|[^[:alnum:]])' || $14::text) AND v.normalized_name <> $11::text
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 1 FROM v
+     WHERE v.haystack LIKE '%' || $13::text || '%' AND v.name_lc NOT LIKE '%' || $13::text || '%'
+       AND v.normalized_name <> $11::text
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 0 FROM v
+     WHERE $11::text <% v.name_lc AND v.haystack NOT LIKE '%' || $13::text || '%' AND v.normalized_name <> $11::text
+     ORDER BY word_similarity($11::text, v.name_lc) DESC, v.name_lc, v.id LIMIT $12::int)
+)
+SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
+       h.owner_id, h.owner, h.description, h.name, h.normalized_name, h.version, h.path,
+       h.uploaded_by, h.updated_at, h.tier::int AS tier
+FROM hits h
+LIMIT $2 OFFSET $1
 `
 
 type SearchDocumentsParams struct {
-	Q                string
-	QLike            string
-	QRegex           string
+	Off              int32
+	Lim              int32
 	AllRepos         bool
 	PublicRepos      bool
 	UserID           *int64
@@ -91,8 +220,10 @@ type SearchDocumentsParams struct {
 	Kinds            []string
 	Types            []string
 	Repository       *string
-	Off              int32
-	Lim              int32
+	Q                string
+	K                int32
+	QLike            string
+	QRegex           string
 }
 
 type SearchDocumentsRow struct {
@@ -112,19 +243,22 @@ type SearchDocumentsRow struct {
 	UploadedBy     string
 	UpdatedAt      time.Time
 	Tier           int32
-	Sim            float32
-	Total          int64
 }
 
-// SearchDocuments ranks the documents matching q (lowercased; q_like is q
-// with LIKE wildcards escaped, q_regex with regex metacharacters escaped)
-// among those the visibility predicate admits: exact, prefix, word, name
-// substring, other-field substring, then fuzzy (word similarity) on names.
+// SearchDocuments pages through the documents matching q (lowercased;
+// q_like has LIKE wildcards escaped, q_regex regex metacharacters) among
+// those the visibility predicate admits, best first: exact, prefix, word,
+// name substring, other-field substring, then fuzzy (word similarity) on
+// names; by name (bytes) within a tier, by similarity among fuzzy ones.
+// The tiers are disjoint and appended in order, each already sorted and
+// cut at k = offset+limit, with no sort above them: the executor stops
+// pulling as soon as the page is full, so a popular term costs one walk of
+// the name index, not a ranking of every match. (An Append runs its
+// branches in order; PreferSearchIndexes turns parallel plans off.)
 func (q *Queries) SearchDocuments(ctx context.Context, arg SearchDocumentsParams) ([]SearchDocumentsRow, error) {
 	rows, err := q.db.Query(ctx, searchDocuments,
-		arg.Q,
-		arg.QLike,
-		arg.QRegex,
+		arg.Off,
+		arg.Lim,
 		arg.AllRepos,
 		arg.PublicRepos,
 		arg.UserID,
@@ -133,8 +267,10 @@ func (q *Queries) SearchDocuments(ctx context.Context, arg SearchDocumentsParams
 		arg.Kinds,
 		arg.Types,
 		arg.Repository,
-		arg.Off,
-		arg.Lim,
+		arg.Q,
+		arg.K,
+		arg.QLike,
+		arg.QRegex,
 	)
 	if err != nil {
 		return nil, err
@@ -160,8 +296,6 @@ func (q *Queries) SearchDocuments(ctx context.Context, arg SearchDocumentsParams
 			&i.UploadedBy,
 			&i.UpdatedAt,
 			&i.Tier,
-			&i.Sim,
-			&i.Total,
 		); err != nil {
 			return nil, err
 		}
@@ -174,29 +308,36 @@ func (q *Queries) SearchDocuments(ctx context.Context, arg SearchDocumentsParams
 }
 
 const searchDocumentsByPrefix = `-- name: SearchDocumentsByPrefix :many
-SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility,
-       d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path,
-       d.uploaded_by, d.updated_at,
-       (CASE WHEN d.name_lc = $1::text OR d.normalized_name = $1::text THEN 5 ELSE 4 END)::int AS tier,
-       count(*) OVER () AS total
-FROM search_documents d
-WHERE d.name_lc LIKE $2::text || '%'
-  AND ($3::boolean
-       OR ($4::boolean AND d.visibility = 'public')
-       OR d.owner_id = $5
-       OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                              WHERE p.user_id = $5 OR p.service_account_id = $6))
-  AND ($7::text[] IS NULL OR d.repository_name = ANY($7::text[]))
-  AND ($8::text[] IS NULL OR d.kind = ANY($8::text[]))
-  AND ($9::text[] IS NULL OR d.repository_type = ANY($9::text[]))
-  AND ($10::text IS NULL OR d.repository_name = $10::text)
-ORDER BY tier DESC, d.name_lc, d.id
-LIMIT $12 OFFSET $11
+WITH v AS NOT MATERIALIZED (
+    SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility, d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path, d.uploaded_by, d.updated_at, d.indexed_at, d.name_lc, d.haystack FROM search_documents d
+    WHERE ($3::boolean
+           OR ($4::boolean AND d.visibility = 'public')
+           OR d.owner_id = $5
+           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
+                                  WHERE p.user_id = $5 OR p.service_account_id = $6))
+      AND ($7::text[] IS NULL OR d.repository_name = ANY($7::text[]))
+      AND ($8::text[] IS NULL OR d.kind = ANY($8::text[]))
+      AND ($9::text[] IS NULL OR d.repository_type = ANY($9::text[]))
+      AND ($10::text IS NULL OR d.repository_name = $10::text)
+), hits AS (
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 5 AS tier FROM v
+     WHERE $11::text <> '' AND (v.name_lc = $11::text OR v.normalized_name = $11::text)
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+    UNION ALL
+    (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 4 FROM v
+     WHERE v.name_lc LIKE $13::text || '%' AND ($11::text = '' OR (v.name_lc <> $11::text AND v.normalized_name <> $11::text))
+     ORDER BY v.name_lc, v.id LIMIT $12::int)
+)
+SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
+       h.owner_id, h.owner, h.description, h.name, h.normalized_name, h.version, h.path,
+       h.uploaded_by, h.updated_at, h.tier::int AS tier
+FROM hits h
+LIMIT $2 OFFSET $1
 `
 
 type SearchDocumentsByPrefixParams struct {
-	Q                string
-	QLike            string
+	Off              int32
+	Lim              int32
 	AllRepos         bool
 	PublicRepos      bool
 	UserID           *int64
@@ -205,8 +346,9 @@ type SearchDocumentsByPrefixParams struct {
 	Kinds            []string
 	Types            []string
 	Repository       *string
-	Off              int32
-	Lim              int32
+	Q                string
+	K                int32
+	QLike            string
 }
 
 type SearchDocumentsByPrefixRow struct {
@@ -226,16 +368,15 @@ type SearchDocumentsByPrefixRow struct {
 	UploadedBy     string
 	UpdatedAt      time.Time
 	Tier           int32
-	Total          int64
 }
 
 // SearchDocumentsByPrefix serves queries too short for trigrams (and the
-// empty query): names starting with q_like, exact matches first, under the
-// same visibility predicate and filters as SearchDocuments.
+// empty query): exact names, then names starting with q_like, under the
+// same predicate, order and early stop as SearchDocuments.
 func (q *Queries) SearchDocumentsByPrefix(ctx context.Context, arg SearchDocumentsByPrefixParams) ([]SearchDocumentsByPrefixRow, error) {
 	rows, err := q.db.Query(ctx, searchDocumentsByPrefix,
-		arg.Q,
-		arg.QLike,
+		arg.Off,
+		arg.Lim,
 		arg.AllRepos,
 		arg.PublicRepos,
 		arg.UserID,
@@ -244,8 +385,9 @@ func (q *Queries) SearchDocumentsByPrefix(ctx context.Context, arg SearchDocumen
 		arg.Kinds,
 		arg.Types,
 		arg.Repository,
-		arg.Off,
-		arg.Lim,
+		arg.Q,
+		arg.K,
+		arg.QLike,
 	)
 	if err != nil {
 		return nil, err
@@ -271,7 +413,6 @@ func (q *Queries) SearchDocumentsByPrefix(ctx context.Context, arg SearchDocumen
 			&i.UploadedBy,
 			&i.UpdatedAt,
 			&i.Tier,
-			&i.Total,
 		); err != nil {
 			return nil, err
 		}

@@ -383,7 +383,7 @@ func (e *Elastic) query(ctx context.Context, o Options) (map[string]any, error) 
 		}
 	}
 	return map[string]any{
-		"from": o.Offset, "size": o.Limit, "track_total_hits": true,
+		"from": o.Offset, "size": o.Limit, "track_total_hits": MaxTotal,
 		"query": map[string]any{"bool": map[string]any{
 			"filter": filter,
 			"must":   map[string]any{"dis_max": map[string]any{"queries": tiers}},
@@ -436,7 +436,8 @@ func (e *Elastic) Search(ctx context.Context, o Options) (Result, error) {
 	var ans struct {
 		Hits struct {
 			Total struct {
-				Value int `json:"value"`
+				Value    int    `json:"value"`
+				Relation string `json:"relation"`
 			} `json:"total"`
 			Hits []struct {
 				Source esDoc `json:"_source"`
@@ -446,7 +447,7 @@ func (e *Elastic) Search(ctx context.Context, o Options) (Result, error) {
 	if err := e.do(ctx, esapi.SearchRequest{Index: []string{e.alias}, Body: jsonBody(body)}, &ans); err != nil {
 		return Result{}, err
 	}
-	res := Result{Total: ans.Hits.Total.Value}
+	res := Result{Total: ans.Hits.Total.Value, TotalCapped: ans.Hits.Total.Relation == "gte"}
 	for _, h := range ans.Hits.Hits {
 		s := h.Source
 		d := Document{ID: s.ID, Kind: s.Kind, RepositoryID: s.RepositoryID, RepositoryName: s.RepositoryName,

@@ -162,6 +162,7 @@ func TestElasticRecordedLifecycle(t *testing.T) {
 	res, err := e.Search(ctx, search.Options{Query: "NGINX", Visible: auth.Visible{Public: true, UserID: &gus}, Limit: 10})
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Total)
+	require.False(t, res.TotalCapped)
 	require.Len(t, res.Hits, 1)
 	require.Equal(t, nginx, res.Hits[0].Document)
 	require.Equal(t, "name", res.Hits[0].Matched)
@@ -174,7 +175,8 @@ func TestElasticRecordedLifecycle(t *testing.T) {
 
 	res, err = e.Search(ctx, search.Options{Visible: auth.Visible{All: true}, Limit: 2})
 	require.NoError(t, err)
-	require.Equal(t, 2, res.Total)
+	require.Equal(t, search.MaxTotal, res.Total)
+	require.True(t, res.TotalCapped)
 	require.Equal(t, []string{"nginx", "README.md"}, []string{res.Hits[0].Name, res.Hits[1].Name})
 
 	require.NoError(t, e.UpdateRepository(ctx, search.RepositoryFields{ID: repo.ID, Name: "granted", Type: "docker", Visibility: "public", Owner: ""}))

@@ -162,6 +162,8 @@ type Options struct {
 const (
 	DefaultLimit = 50
 	MaxLimit     = 500
+	// MaxTotal is where counting hits stops.
+	MaxTotal = 10000
 	// MaxQueryLength bounds the query text, in characters.
 	MaxQueryLength = 256
 )
@@ -197,6 +199,9 @@ func (o Options) normalize() (Options, error) {
 type Result struct {
 	Hits  []Hit
 	Total int
+	// TotalCapped tells that Total stopped counting at MaxTotal: there are
+	// at least that many hits (Elasticsearch's track_total_hits default).
+	TotalCapped bool
 }
 
 // Hit is a matching document.

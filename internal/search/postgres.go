@@ -127,7 +127,8 @@ func (p *Postgres) Rebuild(ctx context.Context, load func(put func([]Document) e
 // ones match name prefixes only.
 const trigramMin = 3
 
-// Search implements Index.
+// Search implements Index: one page and a count capped at MaxTotal, in
+// one read-only transaction.
 func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 	o, err := o.normalize()
 	if err != nil {
@@ -142,11 +143,10 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 	if err := q.PreferSearchIndexes(ctx); err != nil {
 		return Result{}, db.Translate(err)
 	}
-	var kinds []string
+	var kinds, types []string
 	for _, k := range o.Kinds {
 		kinds = append(kinds, string(k))
 	}
-	var types []string
 	if len(o.Types) > 0 {
 		types = o.Types
 	}
@@ -155,66 +155,50 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 		repo = &o.Repository
 	}
 	v := o.Visible
-	var res Result
+	var (
+		rows  []gendb.SearchDocumentsRow
+		total int64
+	)
 	if utf8.RuneCountInString(o.Query) < trigramMin {
 		arg := gendb.SearchDocumentsByPrefixParams{Q: o.Query, QLike: escapeLike(o.Query),
 			AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
 			Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
-			Lim: int32(o.Limit), Off: int32(o.Offset)}
-		rows, err := q.SearchDocumentsByPrefix(ctx, arg)
+			K: int32(o.Offset + o.Limit), Lim: int32(o.Limit), Off: int32(o.Offset)}
+		prefixRows, err := q.SearchDocumentsByPrefix(ctx, arg)
 		if err != nil {
 			return Result{}, db.Translate(err)
 		}
-		if len(rows) == 0 && o.Offset > 0 {
-			// Past the end: the window count needs a row to ride on.
-			arg.Off, arg.Lim = 0, 1
-			if rows, err = q.SearchDocumentsByPrefix(ctx, arg); err != nil {
-				return Result{}, db.Translate(err)
-			}
-			if len(rows) > 0 {
-				res.Total = int(rows[0].Total)
-			}
-			return res, nil
+		for _, r := range prefixRows {
+			rows = append(rows, gendb.SearchDocumentsRow(r))
 		}
-		for _, r := range rows {
-			res.Total = int(r.Total)
-			res.Hits = append(res.Hits, hit(gendb.SearchDocumentsRow{ID: r.ID, Kind: r.Kind, RepositoryID: r.RepositoryID,
-				RepositoryName: r.RepositoryName, RepositoryType: r.RepositoryType, Visibility: r.Visibility,
-				OwnerID: r.OwnerID, Owner: r.Owner, Description: r.Description, Name: r.Name,
-				NormalizedName: r.NormalizedName, Version: r.Version, Path: r.Path, UploadedBy: r.UploadedBy,
-				UpdatedAt: r.UpdatedAt}, o.Query))
+		total, err = q.CountSearchDocumentsByPrefix(ctx, gendb.CountSearchDocumentsByPrefixParams{Q: arg.Q, QLike: arg.QLike,
+			AllRepos: arg.AllRepos, PublicRepos: arg.PublicRepos, UserID: arg.UserID, ServiceAccountID: arg.ServiceAccountID,
+			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal})
+		if err != nil {
+			return Result{}, db.Translate(err)
 		}
-		return res, nil
-	}
-	arg := gendb.SearchDocumentsParams{Q: o.Query, QLike: escapeLike(o.Query), QRegex: regexp.QuoteMeta(o.Query),
-		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
-		Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
-		Lim: int32(o.Limit), Off: int32(o.Offset)}
-	rows, err := q.SearchDocuments(ctx, arg)
-	if err != nil {
-		return Result{}, db.Translate(err)
-	}
-	if len(rows) == 0 && o.Offset > 0 {
-		arg.Off, arg.Lim = 0, 1
+	} else {
+		arg := gendb.SearchDocumentsParams{Q: o.Query, QLike: escapeLike(o.Query), QRegex: regexp.QuoteMeta(o.Query),
+			AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
+			Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
+			K: int32(o.Offset + o.Limit), Lim: int32(o.Limit), Off: int32(o.Offset)}
 		if rows, err = q.SearchDocuments(ctx, arg); err != nil {
 			return Result{}, db.Translate(err)
 		}
-		if len(rows) > 0 {
-			res.Total = int(rows[0].Total)
+		total, err = q.CountSearchDocuments(ctx, gendb.CountSearchDocumentsParams{Q: arg.Q, QLike: arg.QLike,
+			AllRepos: arg.AllRepos, PublicRepos: arg.PublicRepos, UserID: arg.UserID, ServiceAccountID: arg.ServiceAccountID,
+			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal})
+		if err != nil {
+			return Result{}, db.Translate(err)
 		}
-		return res, nil
 	}
+	res := Result{Total: int(total), TotalCapped: total >= MaxTotal}
 	for _, r := range rows {
-		res.Total = int(r.Total)
-		res.Hits = append(res.Hits, hit(r, o.Query))
+		d := Document{ID: r.ID, Kind: Kind(r.Kind), RepositoryID: r.RepositoryID, RepositoryName: r.RepositoryName,
+			RepositoryType: r.RepositoryType, Visibility: r.Visibility, OwnerID: r.OwnerID, Owner: r.Owner,
+			Description: r.Description, Name: r.Name, NormalizedName: r.NormalizedName, Version: r.Version,
+			Path: r.Path, UploadedBy: r.UploadedBy, UpdatedAt: r.UpdatedAt}
+		res.Hits = append(res.Hits, Hit{Document: d, Matched: matched(d, o.Query)})
 	}
 	return res, nil
-}
-
-func hit(r gendb.SearchDocumentsRow, q string) Hit {
-	d := Document{ID: r.ID, Kind: Kind(r.Kind), RepositoryID: r.RepositoryID, RepositoryName: r.RepositoryName,
-		RepositoryType: r.RepositoryType, Visibility: r.Visibility, OwnerID: r.OwnerID, Owner: r.Owner,
-		Description: r.Description, Name: r.Name, NormalizedName: r.NormalizedName, Version: r.Version,
-		Path: r.Path, UploadedBy: r.UploadedBy, UpdatedAt: r.UpdatedAt}
-	return Hit{Document: d, Matched: matched(d, q)}
 }

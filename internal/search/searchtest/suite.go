@@ -7,6 +7,7 @@ package searchtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		"SpecialChars":     testSpecialChars,
 		"Rebuild":          testRebuild,
 		"InvalidOptions":   testInvalidOptions,
+		"TotalCap":         testTotalCap,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -374,6 +376,29 @@ func testRebuild(t *testing.T, f *fixture) {
 	// The index stays writable after a rebuild.
 	f.upsert(t, f.pkg("pub", "after-pkg", 4))
 	require.Equal(t, 3, f.search(t, search.Options{Query: "pkg", Visible: f.admin()}).Total)
+}
+
+func testTotalCap(t *testing.T, f *fixture) {
+	docs := make([]search.Document, 0, search.MaxTotal+5)
+	for i := range search.MaxTotal + 5 {
+		docs = append(docs, f.pkg("pub", fmt.Sprintf("cap-%05d", i), int64(i+1)))
+	}
+	for len(docs) > 0 {
+		n := min(len(docs), 2000)
+		require.NoError(t, f.Index.Upsert(f.ctx, docs[:n]))
+		docs = docs[n:]
+	}
+	f.refresh(t)
+	for _, q := range []string{"cap", "ca", ""} {
+		res := f.search(t, search.Options{Query: q, Visible: f.admin(), Limit: 2})
+		require.Equal(t, search.MaxTotal, res.Total, "query %q: counting stops at the cap", q)
+		require.True(t, res.TotalCapped, "query %q", q)
+		require.Equal(t, []string{"cap-00000", "cap-00001"}, names(res), "query %q", q)
+	}
+	f.upsert(t, f.pkg("pub", "uncapped", 99999))
+	res := f.search(t, search.Options{Query: "uncapped", Visible: f.admin()})
+	require.Equal(t, 1, res.Total)
+	require.False(t, res.TotalCapped)
 }
 
 func testInvalidOptions(t *testing.T, f *fixture) {
