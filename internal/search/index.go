@@ -27,10 +27,11 @@
 //   - package, version or package file created, updated or deleted:
 //     PackageChanged(repo.ID, pkg.ID) (a deleted package too: the id is enough)
 //   - a file of a files repository written or deleted: FileChanged(repo.ID, path);
-//     deleting a folder enqueues one change per file below it (the rows the
-//     delete removed) or, for a very large subtree, RepositoryChanged with
-//     Files set, which re-reads all of the repository's files
+//     deleting a folder enqueues one FileChanged per file below it (the
+//     paths its DELETE ... RETURNING removed); folders are not documents
 //
+// Call Enqueue after the change inside the transaction; the row is cheap
+// (one INSERT) and the indexer coalesces repeated changes of one thing.
 // e.g. in internal/packages:
 //
 //	err := db.WithTx(ctx, pool, func(q *db.Queries) error {
@@ -49,6 +50,22 @@
 // the whole index from the tables; on Elasticsearch it fills a new index and
 // swaps the alias, so searches keep working meanwhile.
 //
+// # Wiring (next session)
+//
+// In the server's start-up, one explicit switch on the configuration:
+//
+//	var idx search.Index = search.NewPostgres(pool)
+//	if cfg.ElasticsearchURL != "" {
+//		idx, err = search.NewElastic(ctx, search.ElasticConfig{URL: cfg.ElasticsearchURL,
+//			Username: cfg.ElasticsearchUsername, Password: cfg.ElasticsearchPassword}, pool)
+//	}
+//	go search.RunIndexer(ctx, pool, idx, log) // every node; one works at a time
+//
+// and `kodera reindex` calls search.NewIndexer(pool, idx, log).Reindex(ctx).
+// The writers (internal/packages, internal/files, repository create/update/
+// delete, visibility and owner changes) call Enqueue as above; grants need
+// no change (both backends read them live from repository_permissions).
+//
 // # Serving GET /api/v1/search (next session)
 //
 // The handler resolves the caller, asks Authorizer.Visible (anonymous with
@@ -59,8 +76,11 @@
 //
 // mapping res.Hits to the API's typed items (kind, repository,
 // repositoryType, name, version/path, description, owner/uploadedBy,
-// updatedAt, highlight from Hit.Matched) and res.Total to total. Options
-// are validated by Search (ErrInvalid for limits out of 1–500, unknown kinds).
+// updatedAt, highlight from Hit.Matched) and res.Total to total (a lower
+// bound when res.TotalCapped: counting stops at MaxTotal, as Elasticsearch's
+// track_total_hits does). Options are validated by Search (domain.ErrInvalid
+// for a limit out of 1–500, a negative offset, an unknown kind, a query with
+// NUL or invalid UTF-8 or over 256 characters) and map to 400 problem JSON.
 package search
 
 import (

@@ -26,21 +26,22 @@ var _ Index = (*Postgres)(nil)
 // NewPostgres builds the Postgres index over the application database.
 func NewPostgres(pool *pgxpool.Pool) *Postgres { return &Postgres{pool: pool} }
 
-// customPlans runs every statement unnamed, so Postgres plans it with the
+// customPlans runs every statement unnamed in one round trip (parameter
+// types from the Go values and the query's casts), so Postgres plans it with the
 // actual parameters: a cached generic plan cannot use the trigram indexes
 // for a LIKE pattern only known at execution.
 type customPlans struct{ tx pgx.Tx }
 
 func (c customPlans) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return c.tx.Exec(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.Exec(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
 }
 
 func (c customPlans) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return c.tx.Query(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
 }
 
 func (c customPlans) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return c.tx.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	return c.tx.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
 }
 
 // Upsert implements Index.
