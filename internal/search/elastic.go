@@ -395,7 +395,7 @@ func (e *Elastic) query(ctx context.Context, o Options) (map[string]any, error) 
 // visibility states auth.Visible as filter clauses. Owned and granted
 // repositories come from Postgres, where grants live.
 func (e *Elastic) visibility(ctx context.Context, v auth.Visible) ([]any, error) {
-	var filter []any
+	filter := []any{} // never null: the bool query refuses a null filter
 	if v.Names != nil {
 		filter = append(filter, map[string]any{"terms": map[string]any{"repository_name": v.Names}})
 	}
