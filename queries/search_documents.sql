@@ -42,7 +42,8 @@ DELETE FROM search_documents WHERE indexed_at < @before;
 -- q_like has LIKE wildcards escaped, q_regex regex metacharacters) among
 -- those the visibility predicate admits, best first: exact, prefix, word,
 -- name substring, other-field substring, then fuzzy (word similarity) on
--- names; by name (bytes) within a tier, by similarity among fuzzy ones.
+-- names (only for a one-word query: fuzzy, fuzzy: set by the caller); by
+-- name (bytes) within a tier, by similarity among fuzzy ones.
 -- The tiers are disjoint and appended in order, each already sorted and
 -- cut at k = offset+limit, with no sort above them: the executor stops
 -- pulling as soon as the page is full, so a popular term costs one walk of
@@ -84,7 +85,7 @@ WITH v AS NOT MATERIALIZED (
      ORDER BY v.name_lc, v.id LIMIT @k::int)
     UNION ALL
     (SELECT v.*, 0 FROM v
-     WHERE @q::text <% v.name_lc AND v.haystack NOT LIKE '%' || @q_like::text || '%' AND v.normalized_name <> @q::text
+     WHERE @fuzzy::boolean AND @q::text <% v.name_lc AND v.haystack NOT LIKE '%' || @q_like::text || '%' AND v.normalized_name <> @q::text
      ORDER BY word_similarity(@q::text, v.name_lc) DESC, v.name_lc, v.id LIMIT @k::int)
 )
 SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
@@ -110,7 +111,7 @@ WITH v AS NOT MATERIALIZED (
 )
 SELECT count(*) FROM (
     SELECT 1 FROM v
-    WHERE v.haystack LIKE '%' || @q_like::text || '%' OR @q::text <% v.name_lc OR v.normalized_name = @q::text
+    WHERE v.haystack LIKE '%' || @q_like::text || '%' OR (@fuzzy::boolean AND @q::text <% v.name_lc) OR v.normalized_name = @q::text
     LIMIT @cap::int
 ) s;
 

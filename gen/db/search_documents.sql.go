@@ -13,25 +13,26 @@ import (
 const countSearchDocuments = `-- name: CountSearchDocuments :one
 WITH v AS NOT MATERIALIZED (
     SELECT d.id, d.kind, d.repository_id, d.repository_name, d.repository_type, d.visibility, d.owner_id, d.owner, d.description, d.name, d.normalized_name, d.version, d.path, d.uploaded_by, d.updated_at, d.indexed_at, d.name_lc, d.haystack FROM search_documents d
-    WHERE ($4::boolean
-           OR ($5::boolean AND d.visibility = 'public')
-           OR d.owner_id = $6
+    WHERE ($5::boolean
+           OR ($6::boolean AND d.visibility = 'public')
+           OR d.owner_id = $7
            OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = $6 OR p.service_account_id = $7))
-      AND ($8::text[] IS NULL OR d.repository_name = ANY($8::text[]))
-      AND ($9::text[] IS NULL OR d.kind = ANY($9::text[]))
-      AND ($10::text[] IS NULL OR d.repository_type = ANY($10::text[]))
-      AND ($11::text IS NULL OR d.repository_name = $11::text)
+                                  WHERE p.user_id = $7 OR p.service_account_id = $8))
+      AND ($9::text[] IS NULL OR d.repository_name = ANY($9::text[]))
+      AND ($10::text[] IS NULL OR d.kind = ANY($10::text[]))
+      AND ($11::text[] IS NULL OR d.repository_type = ANY($11::text[]))
+      AND ($12::text IS NULL OR d.repository_name = $12::text)
 )
 SELECT count(*) FROM (
     SELECT 1 FROM v
-    WHERE v.haystack LIKE '%' || $1::text || '%' OR $2::text <% v.name_lc OR v.normalized_name = $2::text
-    LIMIT $3::int
+    WHERE v.haystack LIKE '%' || $1::text || '%' OR ($2::boolean AND $3::text <% v.name_lc) OR v.normalized_name = $3::text
+    LIMIT $4::int
 ) s
 `
 
 type CountSearchDocumentsParams struct {
 	QLike            string
+	Fuzzy            bool
 	Q                string
 	Cap              int32
 	AllRepos         bool
@@ -49,6 +50,7 @@ type CountSearchDocumentsParams struct {
 func (q *Queries) CountSearchDocuments(ctx context.Context, arg CountSearchDocumentsParams) (int64, error) {
 	row := q.db.QueryRow(ctx, countSearchDocuments,
 		arg.QLike,
+		arg.Fuzzy,
 		arg.Q,
 		arg.Cap,
 		arg.AllRepos,
@@ -199,7 +201,7 @@ WITH v AS NOT MATERIALIZED (
      ORDER BY v.name_lc, v.id LIMIT $12::int)
     UNION ALL
     (SELECT v.id, v.kind, v.repository_id, v.repository_name, v.repository_type, v.visibility, v.owner_id, v.owner, v.description, v.name, v.normalized_name, v.version, v.path, v.uploaded_by, v.updated_at, v.indexed_at, v.name_lc, v.haystack, 0 FROM v
-     WHERE $11::text <% v.name_lc AND v.haystack NOT LIKE '%' || $13::text || '%' AND v.normalized_name <> $11::text
+     WHERE $15::boolean AND $11::text <% v.name_lc AND v.haystack NOT LIKE '%' || $13::text || '%' AND v.normalized_name <> $11::text
      ORDER BY word_similarity($11::text, v.name_lc) DESC, v.name_lc, v.id LIMIT $12::int)
 )
 SELECT h.id, h.kind, h.repository_id, h.repository_name, h.repository_type, h.visibility,
@@ -224,6 +226,7 @@ type SearchDocumentsParams struct {
 	K                int32
 	QLike            string
 	QRegex           string
+	Fuzzy            bool
 }
 
 type SearchDocumentsRow struct {
@@ -249,7 +252,8 @@ type SearchDocumentsRow struct {
 // q_like has LIKE wildcards escaped, q_regex regex metacharacters) among
 // those the visibility predicate admits, best first: exact, prefix, word,
 // name substring, other-field substring, then fuzzy (word similarity) on
-// names; by name (bytes) within a tier, by similarity among fuzzy ones.
+// names (only for a one-word query: fuzzy, fuzzy: set by the caller); by
+// name (bytes) within a tier, by similarity among fuzzy ones.
 // The tiers are disjoint and appended in order, each already sorted and
 // cut at k = offset+limit, with no sort above them: the executor stops
 // pulling as soon as the page is full, so a popular term costs one walk of
@@ -271,6 +275,7 @@ func (q *Queries) SearchDocuments(ctx context.Context, arg SearchDocumentsParams
 		arg.K,
 		arg.QLike,
 		arg.QRegex,
+		arg.Fuzzy,
 	)
 	if err != nil {
 		return nil, err

@@ -379,7 +379,9 @@ func (e *Elastic) query(ctx context.Context, o Options) (map[string]any, error) 
 			tier(30, map[string]any{"match_phrase_prefix": map[string]any{"name.words": q}}),
 			tier(20, map[string]any{"wildcard": map[string]any{"name.lc": sub}}),
 			tier(10, map[string]any{"wildcard": map[string]any{"haystack": sub}}),
-			tier(1, map[string]any{"match": map[string]any{"name.words": map[string]any{"query": q, "fuzziness": "AUTO", "prefix_length": 1}}}),
+		}
+		if oneWord(q) {
+			tiers = append(tiers, tier(1, map[string]any{"match": map[string]any{"name.words": map[string]any{"query": q, "fuzziness": "AUTO", "prefix_length": 1}}}))
 		}
 	}
 	return map[string]any{

@@ -91,6 +91,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kodera-packages/kodera/internal/auth"
@@ -163,7 +164,7 @@ func FileDocID(repositoryID int64, path string) string {
 // Options select and page search results.
 type Options struct {
 	// Query is matched against names (exact > prefix > word > substring >
-	// fuzzy), then file paths and repository descriptions and owners
+	// fuzzy, the last only for a one-word query), then file paths and repository descriptions and owners
 	// (substring). Empty lists everything visible by name.
 	Query string
 	// Kinds, Types (repository types) and Repository (a name) filter; empty
@@ -265,6 +266,18 @@ type Index interface {
 	// Rebuild replaces the whole index with what load puts, in batches,
 	// without interrupting searches.
 	Rebuild(ctx context.Context, load func(put func([]Document) error) error) error
+}
+
+// oneWord reports whether q is a single word (letters and digits only):
+// only those get typo tolerance, since a fuzzy match of several words is
+// both costly (every name sharing any word is a candidate) and vague.
+func oneWord(q string) bool {
+	for _, r := range q {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return q != ""
 }
 
 // escapeLike escapes LIKE wildcards (backslash is the default escape).

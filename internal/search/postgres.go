@@ -179,14 +179,14 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 			return Result{}, db.Translate(err)
 		}
 	} else {
-		arg := gendb.SearchDocumentsParams{Q: o.Query, QLike: escapeLike(o.Query), QRegex: regexp.QuoteMeta(o.Query),
+		arg := gendb.SearchDocumentsParams{Q: o.Query, QLike: escapeLike(o.Query), QRegex: regexp.QuoteMeta(o.Query), Fuzzy: oneWord(o.Query),
 			AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID,
 			Names: v.Names, Kinds: kinds, Types: types, Repository: repo,
 			K: int32(o.Offset + o.Limit), Lim: int32(o.Limit), Off: int32(o.Offset)}
 		if rows, err = q.SearchDocuments(ctx, arg); err != nil {
 			return Result{}, db.Translate(err)
 		}
-		total, err = q.CountSearchDocuments(ctx, gendb.CountSearchDocumentsParams{Q: arg.Q, QLike: arg.QLike,
+		total, err = q.CountSearchDocuments(ctx, gendb.CountSearchDocumentsParams{Q: arg.Q, QLike: arg.QLike, Fuzzy: arg.Fuzzy,
 			AllRepos: arg.AllRepos, PublicRepos: arg.PublicRepos, UserID: arg.UserID, ServiceAccountID: arg.ServiceAccountID,
 			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal})
 		if err != nil {

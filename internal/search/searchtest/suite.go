@@ -203,6 +203,8 @@ func testTypo(t *testing.T, f *fixture) {
 	f.upsert(t, f.pkg("pub", "nginx", 1), f.pkg("pub", "kubernetes", 2), f.pkg("pub", "redis", 3))
 	require.Equal(t, []string{"nginx"}, names(f.search(t, search.Options{Query: "nginz", Visible: f.admin()})))
 	require.Equal(t, []string{"kubernetes"}, names(f.search(t, search.Options{Query: "kubernets", Visible: f.admin()})))
+	// Only one-word queries are fuzzy.
+	require.Empty(t, names(f.search(t, search.Options{Query: "nginz redis", Visible: f.admin()})))
 }
 
 func testVisibility(t *testing.T, f *fixture) {
