@@ -183,8 +183,9 @@ type Options struct {
 const (
 	DefaultLimit = 50
 	MaxLimit     = 500
-	// MaxTotal is where counting hits stops.
-	MaxTotal = 10000
+	// MaxTotal is where counting hits stops: counting every match of a
+	// popular term would cost more than the page (the UI shows "1000+").
+	MaxTotal = 1000
 	// MaxQueryLength bounds the query text, in characters.
 	MaxQueryLength = 256
 )
