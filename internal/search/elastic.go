@@ -139,8 +139,15 @@ func (e *Elastic) ensure(ctx context.Context) error {
 	if res.StatusCode != http.StatusNotFound {
 		return errorf("elasticsearch: alias check: %s", res.Status())
 	}
-	return e.do(ctx, esapi.IndicesCreateRequest{Index: e.alias + "-" + e.suffix(),
+	// A fixed first name: nodes starting together race to create it, and
+	// the losers' "already exists" is success (two indices behind the
+	// alias would leave it without a write index).
+	err = e.do(ctx, esapi.IndicesCreateRequest{Index: e.alias + "-initial",
 		Body: jsonBody(map[string]any{"aliases": map[string]any{e.alias: map[string]any{}}})}, nil)
+	if err != nil && strings.Contains(err.Error(), "resource_already_exists_exception") {
+		return nil
+	}
+	return err
 }
 
 // do runs req and decodes a 2xx answer into out (if not nil); other
@@ -302,6 +309,8 @@ func (e *Elastic) Rebuild(ctx context.Context, load func(put func([]Document) er
 		return err
 	}
 	if err := load(func(docs []Document) error { return e.upsertInto(ctx, next, docs) }); err != nil {
+		// The half-filled index never took the alias: drop it.
+		_ = e.do(context.WithoutCancel(ctx), esapi.IndicesDeleteRequest{Index: []string{next}}, nil)
 		return err
 	}
 	if err := e.do(ctx, esapi.IndicesRefreshRequest{Index: []string{next}}, nil); err != nil {

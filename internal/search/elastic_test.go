@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +119,7 @@ func normalizeBody(t *testing.T, b []byte, ndjson bool) string {
 }
 
 // newRecordedElastic starts the backend against a recording; the suffix of
-// new indices counts 000001, 000002...
+// rebuilt indices counts 000001, 000002...
 func newRecordedElastic(t *testing.T, name string) (*search.Elastic, gendb.Repository) {
 	t.Helper()
 	_, srv := newRecorded(t, name)
@@ -203,4 +204,16 @@ func TestElasticRecordedFailures(t *testing.T) {
 	require.ErrorContains(t, err, "search_phase_execution_exception")
 	err = e.DeleteRepository(ctx, 1)
 	require.ErrorContains(t, err, "index_not_found_exception")
+}
+
+// TestElasticRecordedStartRaceAndFailedRebuild: a node losing the race to
+// create the first index starts normally, and a rebuild whose loading
+// fails drops its new index without touching the alias
+// (testdata/elastic_start_race.json).
+func TestElasticRecordedStartRaceAndFailedRebuild(t *testing.T) {
+	t.Parallel()
+	e, _ := newRecordedElastic(t, "elastic_start_race.json")
+	boom := errors.New("database gone")
+	err := e.Rebuild(context.Background(), func(func([]search.Document) error) error { return boom })
+	require.ErrorIs(t, err, boom)
 }
