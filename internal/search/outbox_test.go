@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -268,4 +269,28 @@ func TestReindexRebuildsFromTables(t *testing.T) {
 	require.Empty(t, w.find(t, "stale-tables"))
 	require.Len(t, w.find(t, "pub"), 1)
 	require.EqualValues(t, 1, w.backlog(t), "the outbox is left for the indexer")
+}
+
+// Two nodes run indexers on one database: every change lands once the
+// outbox drains, whichever node applied it.
+func TestTwoIndexersDrainTogether(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	other := search.NewIndexer(w.pool, w.index, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	other.Interval, other.BatchSize = 5*time.Millisecond, 3
+	w.indexer.BatchSize = 3
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 2)
+	go func() { done <- w.indexer.Run(ctx) }()
+	go func() { done <- other.Run(ctx) }()
+	for i := range 20 {
+		w.publish(t, fmt.Sprintf("twin-%02d", i))
+	}
+	require.Eventually(t, func() bool { return w.backlog(t) == 0 }, 20*time.Second, 5*time.Millisecond)
+	res, err := w.index.Search(context.Background(), search.Options{Query: "twin", Visible: auth.Visible{All: true}})
+	require.NoError(t, err)
+	require.Equal(t, 20, res.Total)
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	require.ErrorIs(t, <-done, context.Canceled)
 }
