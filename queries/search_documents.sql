@@ -54,8 +54,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE (@all_repos::boolean
            OR (@public_repos::boolean AND d.visibility = 'public')
            OR d.owner_id = sqlc.narg(user_id)
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id))))
       AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
       AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
       AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
@@ -102,8 +103,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE (@all_repos::boolean
            OR (@public_repos::boolean AND d.visibility = 'public')
            OR d.owner_id = sqlc.narg(user_id)
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id))))
       AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
       AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
       AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
@@ -124,8 +126,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE (@all_repos::boolean
            OR (@public_repos::boolean AND d.visibility = 'public')
            OR d.owner_id = sqlc.narg(user_id)
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id))))
       AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
       AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
       AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
@@ -152,8 +155,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE (@all_repos::boolean
            OR (@public_repos::boolean AND d.visibility = 'public')
            OR d.owner_id = sqlc.narg(user_id)
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id)))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = sqlc.narg(user_id) OR p.service_account_id = sqlc.narg(service_account_id))))
       AND (sqlc.narg(names)::text[] IS NULL OR d.repository_name = ANY(sqlc.narg(names)::text[]))
       AND (sqlc.narg(kinds)::text[] IS NULL OR d.kind = ANY(sqlc.narg(kinds)::text[]))
       AND (sqlc.narg(types)::text[] IS NULL OR d.repository_type = ANY(sqlc.narg(types)::text[]))
@@ -168,6 +172,8 @@ SELECT count(*) FROM (
 -- name: PreferSearchIndexes :exec
 -- PreferSearchIndexes steers this transaction's planner to the indexes (it
 -- prices word similarity like a cheap operator and would scan small tables
--- row by row at a hundred times the cost) and keeps plans serial, so the
--- tiers of SearchDocuments run in order.
-SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true);
+-- row by row at a hundred times the cost), keeps plans serial, so the tiers
+-- of SearchDocuments run in order, and turns JIT off: the disabled scans'
+-- penalty cost would otherwise trigger seconds of compilation.
+SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+       set_config('jit', 'off', true);

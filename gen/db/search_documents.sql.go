@@ -16,8 +16,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE ($5::boolean
            OR ($6::boolean AND d.visibility = 'public')
            OR d.owner_id = $7
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = $7 OR p.service_account_id = $8))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = $7 OR p.service_account_id = $8)))
       AND ($9::text[] IS NULL OR d.repository_name = ANY($9::text[]))
       AND ($10::text[] IS NULL OR d.kind = ANY($10::text[]))
       AND ($11::text[] IS NULL OR d.repository_type = ANY($11::text[]))
@@ -73,8 +74,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE ($4::boolean
            OR ($5::boolean AND d.visibility = 'public')
            OR d.owner_id = $6
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = $6 OR p.service_account_id = $7))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = $6 OR p.service_account_id = $7)))
       AND ($8::text[] IS NULL OR d.repository_name = ANY($8::text[]))
       AND ($9::text[] IS NULL OR d.kind = ANY($9::text[]))
       AND ($10::text[] IS NULL OR d.repository_type = ANY($10::text[]))
@@ -152,13 +154,15 @@ func (q *Queries) DeleteSearchDocumentsIndexedBefore(ctx context.Context, before
 }
 
 const preferSearchIndexes = `-- name: PreferSearchIndexes :exec
-SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)
+SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+       set_config('jit', 'off', true)
 `
 
 // PreferSearchIndexes steers this transaction's planner to the indexes (it
 // prices word similarity like a cheap operator and would scan small tables
-// row by row at a hundred times the cost) and keeps plans serial, so the
-// tiers of SearchDocuments run in order.
+// row by row at a hundred times the cost), keeps plans serial, so the tiers
+// of SearchDocuments run in order, and turns JIT off: the disabled scans'
+// penalty cost would otherwise trigger seconds of compilation.
 func (q *Queries) PreferSearchIndexes(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, preferSearchIndexes)
 	return err
@@ -170,8 +174,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE ($3::boolean
            OR ($4::boolean AND d.visibility = 'public')
            OR d.owner_id = $5
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = $5 OR p.service_account_id = $6))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = $5 OR p.service_account_id = $6)))
       AND ($7::text[] IS NULL OR d.repository_name = ANY($7::text[]))
       AND ($8::text[] IS NULL OR d.kind = ANY($8::text[]))
       AND ($9::text[] IS NULL OR d.repository_type = ANY($9::text[]))
@@ -318,8 +323,9 @@ WITH v AS NOT MATERIALIZED (
     WHERE ($3::boolean
            OR ($4::boolean AND d.visibility = 'public')
            OR d.owner_id = $5
-           OR d.repository_id IN (SELECT p.repository_id FROM repository_permissions p
-                                  WHERE p.user_id = $5 OR p.service_account_id = $6))
+           -- ARRAY(...) is computed once per query, never per row.
+           OR d.repository_id = ANY(ARRAY(SELECT p.repository_id FROM repository_permissions p
+                                          WHERE p.user_id = $5 OR p.service_account_id = $6)))
       AND ($7::text[] IS NULL OR d.repository_name = ANY($7::text[]))
       AND ($8::text[] IS NULL OR d.kind = ANY($8::text[]))
       AND ($9::text[] IS NULL OR d.repository_type = ANY($9::text[]))
