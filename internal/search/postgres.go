@@ -172,10 +172,11 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 		for _, r := range prefixRows {
 			rows = append(rows, gendb.SearchDocumentsRow(r))
 		}
-		total, err = q.CountSearchDocumentsByPrefix(ctx, gendb.CountSearchDocumentsByPrefixParams{Q: arg.Q, QLike: arg.QLike,
+		if n, ok := pageTotal(o, len(rows)); ok {
+			total = n
+		} else if total, err = q.CountSearchDocumentsByPrefix(ctx, gendb.CountSearchDocumentsByPrefixParams{Q: arg.Q, QLike: arg.QLike,
 			AllRepos: arg.AllRepos, PublicRepos: arg.PublicRepos, UserID: arg.UserID, ServiceAccountID: arg.ServiceAccountID,
-			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal})
-		if err != nil {
+			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal}); err != nil {
 			return Result{}, db.Translate(err)
 		}
 	} else {
@@ -186,10 +187,11 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 		if rows, err = q.SearchDocuments(ctx, arg); err != nil {
 			return Result{}, db.Translate(err)
 		}
-		total, err = q.CountSearchDocuments(ctx, gendb.CountSearchDocumentsParams{Q: arg.Q, QLike: arg.QLike, Fuzzy: arg.Fuzzy,
+		if n, ok := pageTotal(o, len(rows)); ok {
+			total = n
+		} else if total, err = q.CountSearchDocuments(ctx, gendb.CountSearchDocumentsParams{Q: arg.Q, QLike: arg.QLike, Fuzzy: arg.Fuzzy,
 			AllRepos: arg.AllRepos, PublicRepos: arg.PublicRepos, UserID: arg.UserID, ServiceAccountID: arg.ServiceAccountID,
-			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal})
-		if err != nil {
+			Names: arg.Names, Kinds: arg.Kinds, Types: arg.Types, Repository: arg.Repository, Cap: MaxTotal}); err != nil {
 			return Result{}, db.Translate(err)
 		}
 	}
@@ -202,4 +204,14 @@ func (p *Postgres) Search(ctx context.Context, o Options) (Result, error) {
 		res.Hits = append(res.Hits, Hit{Document: d, Matched: matched(d, o.Query)})
 	}
 	return res, nil
+}
+
+// pageTotal gives the total without counting when the page itself shows it:
+// a partial page (not empty past the end) means no tier was cut at
+// offset+limit, so everything before and on it is everything.
+func pageTotal(o Options, n int) (int64, bool) {
+	if n < o.Limit && (n > 0 || o.Offset == 0) {
+		return int64(o.Offset + n), true
+	}
+	return 0, false
 }
