@@ -66,7 +66,8 @@ func BenchmarkPostgresSearch(b *testing.B) {
 			require.NoError(b, err)
 			_, err = pool.Exec(ctx, `ANALYZE search_documents`)
 			require.NoError(b, err)
-			b.ReportMetric(time.Since(start).Seconds(), "load-s")
+			// The index build time: one INSERT ... SELECT maintaining every index.
+			b.Logf("loaded %d documents with their indexes in %s", n, time.Since(start).Round(time.Millisecond))
 
 			var userID int64
 			require.NoError(b, pool.QueryRow(ctx, `SELECT id FROM users WHERE username = 'user'`).Scan(&userID))
