@@ -120,6 +120,15 @@ type RepositoryPermission struct {
 	CreatedAt        time.Time
 }
 
+type SearchOutbox struct {
+	ID           int64
+	Kind         string
+	RepositoryID int64
+	PackageID    *int64
+	Path         *string
+	CreatedAt    time.Time
+}
+
 type ServiceAccount struct {
 	ID          int64
 	Name        string
