@@ -259,59 +259,58 @@ func (x *Indexer) Reindex(ctx context.Context) error {
 
 	q := gendb.New(x.pool)
 	return x.index.Rebuild(ctx, func(put func([]Document) error) error {
-		for after := int64(0); ; {
-			rows, err := q.ListSearchSourceRepositories(ctx, gendb.ListSearchSourceRepositoriesParams{AfterID: after, Lim: reindexBatch})
-			if err != nil {
-				return db.Translate(err)
-			}
-			if len(rows) == 0 {
-				break
-			}
-			docs := make([]Document, len(rows))
-			for i, r := range rows {
-				docs[i] = repositoryDoc(gendb.GetSearchSourceRepositoryRow(r))
-			}
-			if err := put(docs); err != nil {
-				return err
-			}
-			after = rows[len(rows)-1].ID
+		err := pageByID(ctx, put,
+			func(after int64) ([]gendb.ListSearchSourceRepositoriesRow, error) {
+				return q.ListSearchSourceRepositories(ctx, gendb.ListSearchSourceRepositoriesParams{AfterID: after, Lim: reindexBatch})
+			},
+			func(r gendb.ListSearchSourceRepositoriesRow) (int64, Document) {
+				return r.ID, repositoryDoc(gendb.GetSearchSourceRepositoryRow(r))
+			})
+		if err != nil {
+			return err
 		}
-		for after := int64(0); ; {
-			rows, err := q.ListSearchSourcePackages(ctx, gendb.ListSearchSourcePackagesParams{AfterID: after, Lim: reindexBatch})
-			if err != nil {
-				return db.Translate(err)
-			}
-			if len(rows) == 0 {
-				break
-			}
-			docs := make([]Document, len(rows))
-			for i, r := range rows {
-				docs[i] = packageDoc(gendb.GetSearchSourcePackageRow(r))
-			}
-			if err := put(docs); err != nil {
-				return err
-			}
-			after = rows[len(rows)-1].ID
+		err = pageByID(ctx, put,
+			func(after int64) ([]gendb.ListSearchSourcePackagesRow, error) {
+				return q.ListSearchSourcePackages(ctx, gendb.ListSearchSourcePackagesParams{AfterID: after, Lim: reindexBatch})
+			},
+			func(r gendb.ListSearchSourcePackagesRow) (int64, Document) {
+				return r.ID, packageDoc(gendb.GetSearchSourcePackageRow(r))
+			})
+		if err != nil {
+			return err
 		}
-		for after := int64(0); ; {
-			rows, err := q.ListSearchSourceFiles(ctx, gendb.ListSearchSourceFilesParams{AfterID: after, Lim: reindexBatch})
-			if err != nil {
-				return db.Translate(err)
-			}
-			if len(rows) == 0 {
-				break
-			}
-			docs := make([]Document, len(rows))
-			for i, r := range rows {
-				docs[i] = fileDoc(gendb.GetSearchSourceFileRow(r))
-			}
-			if err := put(docs); err != nil {
-				return err
-			}
-			after = rows[len(rows)-1].ID
-		}
-		return nil
+		return pageByID(ctx, put,
+			func(after int64) ([]gendb.ListSearchSourceFilesRow, error) {
+				return q.ListSearchSourceFiles(ctx, gendb.ListSearchSourceFilesParams{AfterID: after, Lim: reindexBatch})
+			},
+			func(r gendb.ListSearchSourceFilesRow) (int64, Document) {
+				return r.ID, fileDoc(gendb.GetSearchSourceFileRow(r))
+			})
 	})
+}
+
+// pageByID reads one source table in id order, a batch at a time, and puts
+// its documents.
+func pageByID[R any](ctx context.Context, put func([]Document) error, list func(after int64) ([]R, error), doc func(R) (int64, Document)) error {
+	for after := int64(0); ; {
+		rows, err := list(after)
+		if err != nil {
+			return db.Translate(err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		docs := make([]Document, len(rows))
+		for i, r := range rows {
+			after, docs[i] = doc(r)
+		}
+		if err := put(docs); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 }
 
 func repositoryFields(r gendb.GetSearchSourceRepositoryRow) RepositoryFields {
