@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func BenchmarkFiles(b *testing.B) {
 		targets = append(targets, target{"nginx", url + "/", http.Header{}})
 	}
 
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrentClients, DisableCompression: true}}
 	// do sends one request and returns the size of the response body.
 	do := func(b *testing.B, method, url string, hdr http.Header, body []byte) int64 {
 		var rd io.Reader
@@ -145,6 +146,25 @@ func BenchmarkFiles(b *testing.B) {
 					round++
 				}
 			}
+			if size.n == 1<<20 {
+				// The same GETs from several clients at once, as pip, docker
+				// and CI runners send them: the servers take turns per burst.
+				for range 3 {
+					for i := range gets {
+						g := gets[(i+round)%len(gets)]
+						took, lat := burst(b, concurrentClients, 25, func() {
+							if n := do(b, http.MethodGet, g.url, g.hdr, nil); n != int64(size.n) {
+								b.Errorf("GET %s: %d bytes, want %d", g.url, n, size.n)
+							}
+						})
+						k := g.key + "-c8"
+						spent[k] += took
+						bytes[k] += int64(concurrentClients * 25 * size.n)
+						latencies[k] = append(latencies[k], lat...)
+					}
+					round++
+				}
+			}
 			rate := func(k string) float64 { return float64(bytes[k]) / spent[k].Seconds() / 1e6 }
 			for k := range spent {
 				b.ReportMetric(rate(k), k+"-MB/s")
@@ -154,6 +174,11 @@ func BenchmarkFiles(b *testing.B) {
 			}
 			if _, ok := spent["nginx-GET"]; ok {
 				b.ReportMetric(rate("kodera-GET")/rate("nginx-GET"), "GET-ratio")
+				if _, ok := spent["nginx-GET-c8"]; ok {
+					b.ReportMetric(rate("kodera-GET-c8")/rate("nginx-GET-c8"), "GET-c8-ratio")
+					b.ReportMetric(rate("kodera-anonymous-GET-c8")/rate("nginx-GET-c8"), "anonymous-GET-c8-ratio")
+					b.ReportMetric(rate("kodera-basic-GET-c8")/rate("nginx-GET-c8"), "basic-GET-c8-ratio")
+				}
 				b.ReportMetric(rate("kodera-anonymous-GET")/rate("nginx-GET"), "anonymous-GET-ratio")
 				b.ReportMetric(rate("kodera-basic-GET")/rate("nginx-GET"), "basic-GET-ratio")
 				b.ReportMetric(rate("kodera-PUT")/rate("nginx-PUT"), "PUT-ratio")
@@ -161,6 +186,29 @@ func BenchmarkFiles(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// concurrentClients is how many clients the concurrent GET case runs.
+const concurrentClients = 8
+
+// burst runs fn n times in each of clients goroutines and returns the wall
+// time of the whole burst and each call's latency.
+func burst(b *testing.B, clients, n int, fn func()) (time.Duration, []time.Duration) {
+	b.Helper()
+	lat := make([][]time.Duration, clients)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			for range n {
+				t := time.Now()
+				fn()
+				lat[c] = append(lat[c], time.Since(t))
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), slices.Concat(lat...)
 }
 
 // startNginx runs nginx with WebDAV PUT on a temporary root; false if nginx

@@ -4,7 +4,8 @@
 # by side with nginx serving and accepting (WebDAV PUT) the same files on
 # this machine. The servers take turns request by request, so both see the
 # same load. Kodera GETs are measured with a token, with a Basic password
-# and anonymously on a public repository. Target: GET >= 0.9x nginx with a
+# and anonymously on a public repository, one client and eight at once.
+# Target: GET >= 0.9x nginx with a
 # token and anonymously at 1 MiB, >= 1.0x at 256 MiB.
 #
 # Runs handlers/files BenchmarkFiles (which skips itself unless
@@ -33,8 +34,15 @@ END {
     printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET anonymous", v[s, "kodera-anonymous-GET-MB/s"], v[s, "kodera-anonymous-GET-p99-ms"], "", v[s, "anonymous-GET-ratio"]
     printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET basic", v[s, "kodera-basic-GET-MB/s"], v[s, "kodera-basic-GET-p99-ms"], "", v[s, "basic-GET-ratio"]
     printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET nginx", v[s, "nginx-GET-MB/s"], v[s, "nginx-GET-p99-ms"], "", ""
+    if ((s, "nginx-GET-c8-MB/s") in v) {
+      printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET token x8", v[s, "kodera-GET-c8-MB/s"], v[s, "kodera-GET-c8-p99-ms"], v[s, "nginx-GET-c8-MB/s"], v[s, "GET-c8-ratio"]
+      printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET anon x8", v[s, "kodera-anonymous-GET-c8-MB/s"], v[s, "kodera-anonymous-GET-c8-p99-ms"], "", v[s, "anonymous-GET-c8-ratio"]
+      printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET basic x8", v[s, "kodera-basic-GET-c8-MB/s"], v[s, "kodera-basic-GET-c8-p99-ms"], "", v[s, "basic-GET-c8-ratio"]
+      printf "%-8s %-15s %12s %10s %14s %8s\n", s, "GET nginx x8", v[s, "nginx-GET-c8-MB/s"], v[s, "nginx-GET-c8-p99-ms"], "", ""
+    }
     printf "%-8s %-15s %12s %10s %14s %8s\n", s, "PUT token", v[s, "kodera-PUT-MB/s"], v[s, "kodera-PUT-p99-ms"], v[s, "nginx-PUT-MB/s"], v[s, "PUT-ratio"]
   }
-  print "(token: Bearer API token, remembered 2 s per node; basic: Basic password, verified on every request;"
-  print " anonymous: public repository, no credentials, like nginx; PUT: sha256+sha1+md5 and fsync)"
+  print "(token: Bearer API token, remembered 2 s per node; basic: Basic password, its verification remembered 60 s;"
+  print " anonymous: public repository, no credentials, like nginx; x8: eight clients at once;"
+  print " PUT: sha256+sha1+md5 and fsync)"
 }'
