@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
@@ -46,7 +45,7 @@ func requireAdmin(ctx context.Context) (auth.Principal, error) {
 // anonymous callers instead), with the same body as a name that does not
 // exist. Readable but not allowed is 403, or 401 for an anonymous caller;
 // another type is 404 saying so.
-func (s *Server) repository(ctx context.Context, name, typ string, act auth.Action) (gendb.Repository, error) {
+func (s *Server) repository(ctx context.Context, name, typ string, act auth.Action) (domain.Repository, error) {
 	return s.Kit.ResolveREST(ctx, auth.FromContext(ctx), name, typ, act)
 }
 

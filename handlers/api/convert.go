@@ -6,6 +6,7 @@ import (
 	"github.com/kodera-packages/kodera/gen/api"
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/identity"
 )
 
@@ -80,7 +81,7 @@ func apiServiceAccount(sa identity.ServiceAccount) api.ServiceAccount {
 	}
 }
 
-func apiRepository(r gendb.Repository, owner *string) api.Repository {
+func apiRepository(r domain.Repository, owner *string) api.Repository {
 	return api.Repository{
 		Name: r.Name, Type: api.RepositoryType(r.Type), Description: r.Description,
 		Visibility: api.Visibility(r.Visibility), Immutable: r.Immutable, Owner: owner,

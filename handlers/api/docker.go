@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
@@ -16,12 +15,12 @@ import (
 
 // dockerRepository loads a docker repository for an action through the
 // decision function; other types are 404 like absent ones.
-func (s *Server) dockerRepository(ctx context.Context, name string, act auth.Action) (gendb.Repository, error) {
+func (s *Server) dockerRepository(ctx context.Context, name string, act auth.Action) (domain.Repository, error) {
 	return s.repository(ctx, name, repository.TypeDocker, act)
 }
 
 // imageName resolves an image path parameter ("_" = the repository root).
-func imageName(repo gendb.Repository, image string) (registry.Name, error) {
+func imageName(repo domain.Repository, image string) (registry.Name, error) {
 	if image == "_" {
 		image = ""
 	}

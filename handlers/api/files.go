@@ -4,23 +4,23 @@ import (
 	"context"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // filesRepository loads a files repository for act through the decision
 // function and cleans the path the request names.
-func (s *Server) filesRepository(ctx context.Context, name string, act auth.Action, path string) (gendb.Repository, string, error) {
+func (s *Server) filesRepository(ctx context.Context, name string, act auth.Action, path string) (domain.Repository, string, error) {
 	repo, err := s.repository(ctx, name, repository.TypeFiles, act)
 	if err != nil {
-		return gendb.Repository{}, "", err
+		return domain.Repository{}, "", err
 	}
 	p, err := files.CleanPath(path)
 	if err != nil {
-		return gendb.Repository{}, "", err
+		return domain.Repository{}, "", err
 	}
 	return repo, p, nil
 }
@@ -95,7 +95,7 @@ func (s *Server) MoveFile(ctx context.Context, req api.MoveFileRequestObject) (a
 	return api.MoveFile200JSONResponse(s.fileDetails(repo, e)), nil
 }
 
-func (s *Server) fileDetails(repo gendb.Repository, e files.Entry) api.FileDetails {
+func (s *Server) fileDetails(repo domain.Repository, e files.Entry) api.FileDetails {
 	d := api.FileDetails{
 		Repository: repo.Name, Name: e.Name, Path: e.Path, Folder: e.Folder, Size: e.Size,
 		CreatedAt: e.Created, ModifiedAt: e.Modified,

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/kodera-packages/kodera/gen/api"
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/repository"
@@ -30,7 +29,7 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 	}
 	items := make([]api.Repository, len(rows))
 	for i, r := range rows {
-		items[i] = apiRepository(gendb.Repository{
+		items[i] = apiRepository(domain.Repository{
 			ID: r.ID, Name: r.Name, Type: r.Type, Description: r.Description, Visibility: r.Visibility,
 			Immutable: r.Immutable, OwnerID: r.OwnerID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}, r.OwnerName)
@@ -103,7 +102,7 @@ func (s *Server) DeleteRepository(ctx context.Context, req api.DeleteRepositoryR
 }
 
 // describeRepository adds the owner's name and the caller's access level.
-func (s *Server) describeRepository(ctx context.Context, repo gendb.Repository) (api.Repository, error) {
+func (s *Server) describeRepository(ctx context.Context, repo domain.Repository) (api.Repository, error) {
 	var owner *string
 	if repo.OwnerID != nil {
 		if u, err := s.Identity.User(ctx, *repo.OwnerID); err == nil {

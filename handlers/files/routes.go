@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
@@ -15,7 +14,7 @@ import (
 // request is what every endpoint gets once the URL is parsed and the caller
 // is known and allowed.
 type request struct {
-	repo gendb.Repository
+	repo domain.Repository
 	// path is the clean, decoded path below the repository ("" = root).
 	path string
 	// slash says the URL ended in '/', naming a folder.

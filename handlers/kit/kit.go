@@ -27,10 +27,12 @@
 //     in the protocol's own format.
 //
 // The kit is on every protocol request's hot path, so it is measured
-// (scripts/bench/files.sh): authentication plus resolution is at most one
-// database round trip, and none for a repeated caller (an API token's
-// verification and, for reads, a repository lookup are remembered for two
-// seconds per node; writes and the REST API never use the lookup cache).
+// (scripts/bench/files.sh) and counted (TestHotPathRoundTrips): resolution
+// is one database round trip (repository, the caller's grant and the
+// guest-access setting in one query), anonymous callers need nothing else,
+// and a repeated caller needs none at all: an API token's verification
+// and, for reads, a repository lookup are remembered for two seconds per
+// node (writes and the REST API never use the lookup cache).
 //
 // Everything a format adds beyond that (its URL grammar, its metadata, its
 // error body) stays in its own package.

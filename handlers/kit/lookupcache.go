@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // lookupCacheTTL is how long a protocol endpoint believes a repository
@@ -32,7 +32,7 @@ type lookupKey struct {
 }
 
 type lookupEntry struct {
-	repo    gendb.Repository
+	repo    domain.Repository
 	level   int
 	expires time.Time
 }
@@ -44,7 +44,7 @@ type lookupCache struct {
 }
 
 // lookup is Authorizer.Lookup through the cache.
-func (k *Kit) lookup(ctx context.Context, p auth.Principal, name string) (gendb.Repository, int, error) {
+func (k *Kit) lookup(ctx context.Context, p auth.Principal, name string) (domain.Repository, int, error) {
 	key := lookupKey{kind: p.Kind, id: p.ID, name: name}
 	if p.Token != nil {
 		key.token = p.Token.ID

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
@@ -37,7 +36,7 @@ func (k *Kit) Caller(r *http.Request) (*http.Request, auth.Principal, error) {
 // seconds per caller and name (lookupCacheTTL says why that is safe), so
 // together with Caller's token cache a repeated download costs no database
 // round trip before the format's own; writes always ask the database.
-func (k *Kit) Resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action) (gendb.Repository, error) {
+func (k *Kit) Resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action) (domain.Repository, error) {
 	return k.resolve(ctx, p, name, typ, act, false)
 }
 
@@ -45,11 +44,11 @@ func (k *Kit) Resolve(ctx context.Context, p auth.Principal, name, typ string, a
 // may not read is ErrNotFound for everyone, anonymous included, with the
 // same message as a missing one. Readable but not allowed is
 // ErrUnauthenticated for anonymous callers and ErrForbidden for others.
-func (k *Kit) ResolveREST(ctx context.Context, p auth.Principal, name, typ string, act auth.Action) (gendb.Repository, error) {
+func (k *Kit) ResolveREST(ctx context.Context, p auth.Principal, name, typ string, act auth.Action) (domain.Repository, error) {
 	return k.resolve(ctx, p, name, typ, act, true)
 }
 
-func (k *Kit) resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action, rest bool) (gendb.Repository, error) {
+func (k *Kit) resolve(ctx context.Context, p auth.Principal, name, typ string, act auth.Action, rest bool) (domain.Repository, error) {
 	lookup := k.Authz.Lookup
 	if !rest && act == auth.ActionRead {
 		// Only reads: a write must see the repository's settings as they
@@ -58,22 +57,22 @@ func (k *Kit) resolve(ctx context.Context, p auth.Principal, name, typ string, a
 	}
 	repo, level, err := lookup(ctx, p, name)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return gendb.Repository{}, err
+		return domain.Repository{}, err
 	}
 	if err != nil || level < auth.LevelRead {
 		if p.IsAnonymous() && !rest {
-			return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "repository %q not found", name)
+			return domain.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "repository %q not found", name)
 		}
-		return gendb.Repository{}, domain.Errorf(domain.ErrNotFound, "repository %q not found", name)
+		return domain.Repository{}, domain.Errorf(domain.ErrNotFound, "repository %q not found", name)
 	}
 	if level < act.Needs() {
 		if p.IsAnonymous() {
-			return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
+			return domain.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
 		}
-		return gendb.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
+		return domain.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
 	}
 	if typ != "" && repo.Type != typ {
-		return gendb.Repository{}, domain.Errorf(domain.ErrNotFound, "repository %q is not a %s repository", name, typ)
+		return domain.Repository{}, domain.Errorf(domain.ErrNotFound, "repository %q is not a %s repository", name, typ)
 	}
 	return repo, nil
 }

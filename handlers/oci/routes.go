@@ -6,6 +6,11 @@
 // OCI names contain slashes, so one catch-all handler parses the path from
 // its end: /v2/<name>/{blobs/uploads/[<id>], blobs/<digest>,
 // manifests/<reference>, tags/list, referrers/<digest>}.
+//
+// Repository resolution (with the Bearer challenge of /v2), blob downloads,
+// the upload limit and the error headers come from handlers/kit; this
+// package keeps the protocol's URL grammar, its token flow and its error
+// body. Registry tokens are issued and verified by internal/auth.
 package oci
 
 import (

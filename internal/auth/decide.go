@@ -86,7 +86,7 @@ func (a *Authorizer) GuestAccess(ctx context.Context) (bool, error) {
 }
 
 // Level returns the access level p has on repo, before token narrowing.
-func (a *Authorizer) Level(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
+func (a *Authorizer) Level(ctx context.Context, p Principal, repo domain.Repository) (int, error) {
 	if p.Admin {
 		return LevelAdmin, nil
 	}
@@ -128,7 +128,7 @@ func (a *Authorizer) Level(ctx context.Context, p Principal, repo gendb.Reposito
 // May answers whether p may do act on repo. Token scopes narrow what the
 // principal could otherwise do: a token limited to other repositories sees
 // nothing here, and a read-only token can only read.
-func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo gendb.Repository) (bool, error) {
+func (a *Authorizer) May(ctx context.Context, p Principal, act Action, repo domain.Repository) (bool, error) {
 	level, err := a.EffectiveLevel(ctx, p, repo)
 	return level >= act.needs(), err
 }
@@ -144,33 +144,34 @@ func MayAdminister(p Principal) bool {
 // one that does not exist (ErrUnauthenticated for anonymous callers, so the
 // protocol endpoints can challenge them); readable but not allowed is
 // ErrForbidden.
-func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, act Action) (gendb.Repository, error) {
+func (a *Authorizer) Repository(ctx context.Context, p Principal, name string, act Action) (domain.Repository, error) {
 	hidden := domain.ErrNotFound
 	if p.IsAnonymous() {
 		hidden = domain.ErrUnauthenticated
 	}
-	repo, err := gendb.New(a.pool).GetRepositoryByName(ctx, name)
+	row, err := gendb.New(a.pool).GetRepositoryByName(ctx, name)
+	repo := domain.Repository(row)
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			// Ask about a private stand-in, so an absent repository costs
 			// the same queries as a hidden one (no timing oracle).
-			_, _ = a.May(ctx, p, ActionRead, gendb.Repository{Name: name, Visibility: "private"})
-			return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
+			_, _ = a.May(ctx, p, ActionRead, domain.Repository{Name: name, Visibility: "private"})
+			return domain.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
 		}
-		return gendb.Repository{}, err
+		return domain.Repository{}, err
 	}
 	level, err := a.EffectiveLevel(ctx, p, repo)
 	if err != nil {
-		return gendb.Repository{}, err
+		return domain.Repository{}, err
 	}
 	if level < LevelRead {
-		return gendb.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
+		return domain.Repository{}, domain.Errorf(hidden, "repository %q not found", name)
 	}
 	if level < act.needs() {
 		if p.IsAnonymous() {
-			return gendb.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
+			return domain.Repository{}, domain.Errorf(domain.ErrUnauthenticated, "authentication required to %s in repository %q", act, name)
 		}
-		return gendb.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
+		return domain.Repository{}, domain.Errorf(domain.ErrForbidden, "not allowed to %s in repository %q", act, name)
 	}
 	return repo, nil
 }
@@ -243,7 +244,7 @@ func LevelName(level int) string {
 // without the write scope only reads; one without the admin scope may
 // publish and delete content but not administer the repository (settings,
 // grants, visibility, deletion).
-func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo gendb.Repository) (int, error) {
+func (a *Authorizer) EffectiveLevel(ctx context.Context, p Principal, repo domain.Repository) (int, error) {
 	if !p.Token.allowsRepository(repo.Name) {
 		return LevelNone, nil
 	}

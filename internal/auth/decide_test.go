@@ -20,7 +20,7 @@ type fixture struct {
 	authz *auth.Authorizer
 	q     *gendb.Queries
 	ctx   context.Context
-	repos map[string]gendb.Repository
+	repos map[string]domain.Repository
 	p     map[string]auth.Principal
 	list  func(v auth.Visible) []string
 }
@@ -45,7 +45,7 @@ func setup(t *testing.T) *fixture {
 		svcs[name] = sa.ID
 	}
 	owner := users["owner"]
-	repos := map[string]gendb.Repository{}
+	repos := map[string]domain.Repository{}
 	for name, vis := range map[string]string{"pub": "public", "priv": "private", "other": "private"} {
 		r, err := repository.CreateRepository(ctx, pool, repository.NewRepository{Name: name, Type: "files", Visibility: vis, OwnerID: &owner})
 		require.NoError(t, err)

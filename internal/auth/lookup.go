@@ -18,7 +18,7 @@ import (
 // (GetRepositoryAccess). A repository that does not exist is ErrNotFound
 // after that same single query, so timing does not tell it from a hidden
 // one.
-func (a *Authorizer) Lookup(ctx context.Context, p Principal, name string) (gendb.Repository, int, error) {
+func (a *Authorizer) Lookup(ctx context.Context, p Principal, name string) (domain.Repository, int, error) {
 	arg := gendb.GetRepositoryAccessParams{Name: name}
 	switch p.Kind {
 	case KindUser:
@@ -29,11 +29,11 @@ func (a *Authorizer) Lookup(ctx context.Context, p Principal, name string) (gend
 	row, err := gendb.New(a.pool).GetRepositoryAccess(ctx, arg)
 	if err := db.Translate(err); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
-			return gendb.Repository{}, LevelNone, domain.Errorf(domain.ErrNotFound, "repository %q not found", name)
+			return domain.Repository{}, LevelNone, domain.Errorf(domain.ErrNotFound, "repository %q not found", name)
 		}
-		return gendb.Repository{}, LevelNone, err
+		return domain.Repository{}, LevelNone, err
 	}
-	return row.Repository, levelOf(p, row), nil
+	return domain.Repository(row.Repository), levelOf(p, row), nil
 }
 
 // levelOf is Level narrowed by the token (EffectiveLevel), computed from

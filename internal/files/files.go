@@ -83,7 +83,7 @@ func entryFrom(r gendb.RepositoryFile) Entry {
 
 // CheckRepository refuses repositories of another type, as if absent: the
 // files endpoints do not know them.
-func CheckRepository(repo gendb.Repository) error {
+func CheckRepository(repo domain.Repository) error {
 	if repo.Type != repository.TypeFiles {
 		return domain.Errorf(domain.ErrNotFound, "repository %q is not a files repository", repo.Name)
 	}
@@ -95,7 +95,7 @@ func CheckRepository(repo gendb.Repository) error {
 func (e Entry) StorageKey() string { return e.storageKey }
 
 // Stat describes the file or folder at path ("" is the root folder).
-func (s *Service) Stat(ctx context.Context, repo gendb.Repository, p string) (Entry, error) {
+func (s *Service) Stat(ctx context.Context, repo domain.Repository, p string) (Entry, error) {
 	if err := CheckRepository(repo); err != nil {
 		return Entry{}, err
 	}
@@ -153,7 +153,7 @@ type PutResult struct {
 // ErrConflict in an immutable repository or with opt.NoOverwrite, unless the
 // content is identical; a folder is never replaced by a file, nor a file by
 // a folder.
-func (s *Service) Put(ctx context.Context, repo gendb.Repository, p string, body io.Reader, size int64, opt PutOptions) (PutResult, error) {
+func (s *Service) Put(ctx context.Context, repo domain.Repository, p string, body io.Reader, size int64, opt PutOptions) (PutResult, error) {
 	if err := CheckRepository(repo); err != nil {
 		return PutResult{}, err
 	}
@@ -303,14 +303,14 @@ func exists(err error) error { return existsError{err} }
 
 // refuseImmutable keeps stored content as it is in an immutable repository:
 // a delete or a move would let a path be given other content.
-func refuseImmutable(repo gendb.Repository, verb string) error {
+func refuseImmutable(repo domain.Repository, verb string) error {
 	if !repo.Immutable {
 		return nil
 	}
 	return domain.Errorf(domain.ErrConflict, "repository %q is immutable: its files cannot be %s (an admin can turn immutability off)", repo.Name, verb)
 }
 
-func overwriteRefused(repo gendb.Repository, p string) error {
+func overwriteRefused(repo domain.Repository, p string) error {
 	if repo.Immutable {
 		return exists(domain.Errorf(domain.ErrConflict, "%s exists and repository %q is immutable", p, repo.Name))
 	}
@@ -378,7 +378,7 @@ func ensureFolders(ctx context.Context, q *gendb.Queries, repoID int64, folder, 
 }
 
 // MakeFolder creates a folder and the ones above it; an existing folder is fine.
-func (s *Service) MakeFolder(ctx context.Context, repo gendb.Repository, p string) (Entry, error) {
+func (s *Service) MakeFolder(ctx context.Context, repo domain.Repository, p string) (Entry, error) {
 	if err := CheckRepository(repo); err != nil {
 		return Entry{}, err
 	}
@@ -397,7 +397,7 @@ func (s *Service) MakeFolder(ctx context.Context, repo gendb.Repository, p strin
 // Delete removes a file, or a folder and everything below it, and returns
 // how many files and folders went. The content stays in the blob store
 // until garbage collection finds it unreferenced.
-func (s *Service) Delete(ctx context.Context, repo gendb.Repository, p string) (int64, error) {
+func (s *Service) Delete(ctx context.Context, repo domain.Repository, p string) (int64, error) {
 	if err := CheckRepository(repo); err != nil {
 		return 0, err
 	}
@@ -430,7 +430,7 @@ func (s *Service) Delete(ctx context.Context, repo gendb.Repository, p string) (
 
 // Move renames a file or a folder (with everything below it) to a free
 // path, creating the folders above the destination.
-func (s *Service) Move(ctx context.Context, repo gendb.Repository, from, to string) (Entry, error) {
+func (s *Service) Move(ctx context.Context, repo domain.Repository, from, to string) (Entry, error) {
 	if err := CheckRepository(repo); err != nil {
 		return Entry{}, err
 	}
@@ -493,7 +493,7 @@ type Page struct {
 
 // List returns up to limit children of the folder at path, folders first,
 // then by name (byte order), starting after cursor ("" for the first page).
-func (s *Service) List(ctx context.Context, repo gendb.Repository, p, cursor string, limit int) (Page, error) {
+func (s *Service) List(ctx context.Context, repo domain.Repository, p, cursor string, limit int) (Page, error) {
 	folder, err := s.Stat(ctx, repo, p)
 	if err != nil {
 		return Page{}, err

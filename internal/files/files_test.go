@@ -11,7 +11,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
@@ -19,7 +18,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/repository"
 )
 
-func setup(t *testing.T) (*files.Service, gendb.Repository) {
+func setup(t *testing.T) (*files.Service, domain.Repository) {
 	t.Helper()
 	pool, _ := dbtest.NewPool(t)
 	d, err := blob.NewFS(filepath.Join(t.TempDir(), "blobs"))

@@ -33,7 +33,7 @@ func ParseGrantee(s string) (kind, name string, err error) {
 }
 
 // ListGrants lists a repository's grants, users first.
-func (s *Service) ListGrants(ctx context.Context, repo gendb.Repository) ([]Grant, error) {
+func (s *Service) ListGrants(ctx context.Context, repo domain.Repository) ([]Grant, error) {
 	rows, err := s.q().ListRepositoryPermissions(ctx, repo.ID)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (s *Service) ListGrants(ctx context.Context, repo gendb.Repository) ([]Gran
 }
 
 // PutGrant gives a principal a level on a repository (replacing its grant).
-func (s *Service) PutGrant(ctx context.Context, repo gendb.Repository, grantee, level string) (Grant, error) {
+func (s *Service) PutGrant(ctx context.Context, repo domain.Repository, grantee, level string) (Grant, error) {
 	kind, name, err := ParseGrantee(grantee)
 	if err != nil {
 		return Grant{}, err
@@ -90,7 +90,7 @@ func (s *Service) PutGrant(ctx context.Context, repo gendb.Repository, grantee, 
 }
 
 // DeleteGrant removes a principal's grant on a repository.
-func (s *Service) DeleteGrant(ctx context.Context, repo gendb.Repository, grantee string) error {
+func (s *Service) DeleteGrant(ctx context.Context, repo domain.Repository, grantee string) error {
 	kind, name, err := ParseGrantee(grantee)
 	if err != nil {
 		return err

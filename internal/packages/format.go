@@ -7,8 +7,8 @@ import (
 	"slices"
 	"sort"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // Format describes one repository type: the few things that differ between
@@ -71,12 +71,12 @@ type DeleteHook interface {
 // which go through the format's protocol.
 type PackageSource interface {
 	// ListPackages pages the packages whose name contains filter.
-	ListPackages(ctx context.Context, q *db.Queries, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error)
+	ListPackages(ctx context.Context, q *db.Queries, repo domain.Repository, filter string, limit, offset int32) ([]Package, int64, error)
 	// ListVersions pages the versions of one package.
-	ListVersions(ctx context.Context, q *db.Queries, repo gendb.Repository, name string, limit, offset int32) ([]Version, int64, error)
+	ListVersions(ctx context.Context, q *db.Queries, repo domain.Repository, name string, limit, offset int32) ([]Version, int64, error)
 	// GetVersion returns a package with one version and its files; version
 	// "" asks for the package's latest.
-	GetVersion(ctx context.Context, q *db.Queries, repo gendb.Repository, name, version string) (Package, Version, []File, error)
+	GetVersion(ctx context.Context, q *db.Queries, repo domain.Repository, name, version string) (Package, Version, []File, error)
 }
 
 // FileLocator is implemented by formats whose protocol serves a version's
@@ -89,7 +89,7 @@ type FileLocator interface {
 
 // VersionRef names one version in a DeleteHook call.
 type VersionRef struct {
-	Repository gendb.Repository
+	Repository domain.Repository
 	Package    Package
 	Version    Version
 }

@@ -76,7 +76,7 @@ func (Files) Connect(c ConnectInfo) []ConnectStep {
 
 // ListPackages implements PackageSource: the files of the tree (not its
 // folders) whose path contains filter, by path.
-func (Files) ListPackages(ctx context.Context, q *db.Queries, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
+func (Files) ListPackages(ctx context.Context, q *db.Queries, repo domain.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
 	rows, err := q.ListTreeFilesAsPackages(ctx, gendb.ListTreeFilesAsPackagesParams{RepositoryID: repo.ID, Q: filter, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, db.Translate(err)
@@ -94,7 +94,7 @@ func (Files) ListPackages(ctx context.Context, q *db.Queries, repo gendb.Reposit
 }
 
 // ListVersions implements PackageSource: a file has the one version "latest".
-func (f Files) ListVersions(ctx context.Context, q *db.Queries, repo gendb.Repository, name string, _, offset int32) ([]Version, int64, error) {
+func (f Files) ListVersions(ctx context.Context, q *db.Queries, repo domain.Repository, name string, _, offset int32) ([]Version, int64, error) {
 	_, v, _, err := f.GetVersion(ctx, q, repo, name, FilesVersion)
 	if err != nil {
 		return nil, 0, err
@@ -107,7 +107,7 @@ func (f Files) ListVersions(ctx context.Context, q *db.Queries, repo gendb.Repos
 
 // GetVersion implements PackageSource: the file at path name, as the one
 // version "latest" with itself as its one file.
-func (f Files) GetVersion(ctx context.Context, q *db.Queries, repo gendb.Repository, name, version string) (Package, Version, []File, error) {
+func (f Files) GetVersion(ctx context.Context, q *db.Queries, repo domain.Repository, name, version string) (Package, Version, []File, error) {
 	norm, err := f.NormalizeName(name)
 	if err != nil {
 		return Package{}, Version{}, nil, err

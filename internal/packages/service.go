@@ -90,7 +90,7 @@ func NewService(pool *pgxpool.Pool) *Service { return &Service{Pool: pool} }
 func (s *Service) q() *db.Queries { return gendb.New(s.Pool) }
 
 // format returns the format of repo or ErrNotFound for a type without one.
-func format(repo gendb.Repository) (Format, error) {
+func format(repo domain.Repository) (Format, error) {
 	f, ok := Lookup(repo.Type)
 	if !ok {
 		return nil, domain.Errorf(domain.ErrNotFound, "repository %q (%s) has no package views yet", repo.Name, repo.Type)
@@ -102,7 +102,7 @@ func format(repo gendb.Repository) (Format, error) {
 // files, in one transaction. The version must be new: an existing one is
 // ErrConflict (versions are immutable; formats whose versions move, like
 // OCI tags, use PutVersionTx).
-func (s *Service) CreateVersion(ctx context.Context, repo gendb.Repository, nv NewVersion) (Version, error) {
+func (s *Service) CreateVersion(ctx context.Context, repo domain.Repository, nv NewVersion) (Version, error) {
 	var out Version
 	err := db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		pkg, err := CreateOrGetPackageTx(ctx, q, repo, nv.Package)
@@ -135,7 +135,7 @@ func (s *Service) CreateVersion(ctx context.Context, repo gendb.Repository, nv N
 
 // CreateOrGetPackageTx returns the package named name in repo (compared in
 // the format's normalized form), creating it on first use.
-func CreateOrGetPackageTx(ctx context.Context, q *db.Queries, repo gendb.Repository, name string) (Package, error) {
+func CreateOrGetPackageTx(ctx context.Context, q *db.Queries, repo domain.Repository, name string) (Package, error) {
 	f, err := format(repo)
 	if err != nil {
 		return Package{}, err
@@ -153,7 +153,7 @@ func CreateOrGetPackageTx(ctx context.Context, q *db.Queries, repo gendb.Reposit
 
 // PutVersionTx adds a version or, when it exists, replaces its metadata and
 // files: for formats whose versions move (an OCI tag pushed again).
-func PutVersionTx(ctx context.Context, q *db.Queries, repo gendb.Repository, pkg Package, nv NewVersion) (Version, error) {
+func PutVersionTx(ctx context.Context, q *db.Queries, repo domain.Repository, pkg Package, nv NewVersion) (Version, error) {
 	f, err := format(repo)
 	if err != nil {
 		return Version{}, err
@@ -204,7 +204,7 @@ func AttachFileTx(ctx context.Context, q *db.Queries, versionID int64, nf NewFil
 // DeleteVersionsTx removes versions of a package by name, without the
 // format's hook (the format's own service calls it after deleting its
 // protocol rows), and the package with its last version.
-func DeleteVersionsTx(ctx context.Context, q *db.Queries, repo gendb.Repository, name string, versions []string) error {
+func DeleteVersionsTx(ctx context.Context, q *db.Queries, repo domain.Repository, name string, versions []string) error {
 	f, err := format(repo)
 	if err != nil {
 		return err
@@ -229,7 +229,7 @@ func DeleteVersionsTx(ctx context.Context, q *db.Queries, repo gendb.Repository,
 // DeleteVersion deletes one version: the format's DeleteHook first (so the
 // protocol stops serving it), then the rows, and the package with its last
 // version, in one transaction.
-func (s *Service) DeleteVersion(ctx context.Context, repo gendb.Repository, name, version string) error {
+func (s *Service) DeleteVersion(ctx context.Context, repo domain.Repository, name, version string) error {
 	f, err := format(repo)
 	if err != nil {
 		return err
@@ -264,7 +264,7 @@ func (s *Service) DeleteVersion(ctx context.Context, repo gendb.Repository, name
 
 // ListPackages pages a repository's packages whose normalized name
 // contains filter, by name, with the total.
-func (s *Service) ListPackages(ctx context.Context, repo gendb.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
+func (s *Service) ListPackages(ctx context.Context, repo domain.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
 	f, err := format(repo)
 	if err != nil {
 		return nil, 0, err
@@ -291,7 +291,7 @@ func (s *Service) ListPackages(ctx context.Context, repo gendb.Repository, filte
 
 // GetPackage returns one package by name (in any spelling its format
 // normalizes to the same form).
-func (s *Service) GetPackage(ctx context.Context, repo gendb.Repository, name string) (Package, error) {
+func (s *Service) GetPackage(ctx context.Context, repo domain.Repository, name string) (Package, error) {
 	f, err := format(repo)
 	if err != nil {
 		return Package{}, err
@@ -315,7 +315,7 @@ func (s *Service) GetPackage(ctx context.Context, repo gendb.Repository, name st
 
 // ListVersions pages the versions of a package: highest first by the
 // format's order when it has one (VersionOrderer), newest first otherwise.
-func (s *Service) ListVersions(ctx context.Context, repo gendb.Repository, name string, limit, offset int32) ([]Version, int64, error) {
+func (s *Service) ListVersions(ctx context.Context, repo domain.Repository, name string, limit, offset int32) ([]Version, int64, error) {
 	f, err := format(repo)
 	if err != nil {
 		return nil, 0, err
@@ -359,7 +359,7 @@ func (s *Service) ListVersions(ctx context.Context, repo gendb.Repository, name 
 }
 
 // GetVersion returns one version of a package with its files.
-func (s *Service) GetVersion(ctx context.Context, repo gendb.Repository, name, version string) (Package, Version, []File, error) {
+func (s *Service) GetVersion(ctx context.Context, repo domain.Repository, name, version string) (Package, Version, []File, error) {
 	f, err := format(repo)
 	if err != nil {
 		return Package{}, Version{}, nil, err
@@ -399,7 +399,7 @@ func (s *Service) RepositoryTotals(ctx context.Context, repoID int64) (Totals, e
 	return Totals{Packages: r.Packages, Versions: r.Versions, Files: r.Files, Size: r.Size, StoredSize: r.StoredSize}, nil
 }
 
-func getPackage(ctx context.Context, q *db.Queries, f Format, repo gendb.Repository, name string) (Package, error) {
+func getPackage(ctx context.Context, q *db.Queries, f Format, repo domain.Repository, name string) (Package, error) {
 	norm, err := f.NormalizeName(name)
 	if err != nil {
 		return Package{}, err

@@ -23,7 +23,7 @@ import (
 	"github.com/kodera-packages/kodera/migrations"
 )
 
-func setup(t *testing.T, typ string) (*packages.Service, gendb.Repository) {
+func setup(t *testing.T, typ string) (*packages.Service, domain.Repository) {
 	t.Helper()
 	pool, _ := dbtest.NewPool(t)
 	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "r", Type: typ})

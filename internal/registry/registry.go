@@ -100,7 +100,7 @@ func New(pool *pgxpool.Pool, store *blob.Store, log *slog.Logger) *Service {
 
 // Name is an OCI name resolved to its Kodera repository.
 type Name struct {
-	Repo  gendb.Repository
+	Repo  domain.Repository
 	Image string
 }
 

@@ -159,7 +159,7 @@ type ManifestView struct {
 
 // ManifestDetails loads a manifest of the repository by digest, under the
 // given image, or under any image when image is nil.
-func (s *Service) ManifestDetails(ctx context.Context, repo gendb.Repository, image *string, digest string) (ManifestView, error) {
+func (s *Service) ManifestDetails(ctx context.Context, repo domain.Repository, image *string, digest string) (ManifestView, error) {
 	var m Manifest
 	var err error
 	if image != nil {

@@ -82,25 +82,25 @@ type NewRepository struct {
 }
 
 // CreateRepository validates and stores a repository.
-func CreateRepository(ctx context.Context, pool *pgxpool.Pool, n NewRepository) (gendb.Repository, error) {
+func CreateRepository(ctx context.Context, pool *pgxpool.Pool, n NewRepository) (domain.Repository, error) {
 	if err := ValidateName(n.Name); err != nil {
-		return gendb.Repository{}, err
+		return domain.Repository{}, err
 	}
 	if !ValidType(n.Type) {
-		return gendb.Repository{}, domain.Errorf(domain.ErrInvalid, "repository type %q: want docker, pypi, go or files", n.Type)
+		return domain.Repository{}, domain.Errorf(domain.ErrInvalid, "repository type %q: want docker, pypi, go or files", n.Type)
 	}
 	if n.Visibility == "" {
 		n.Visibility = Private
 	}
 	if n.Visibility != Public && n.Visibility != Private {
-		return gendb.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", n.Visibility)
+		return domain.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", n.Visibility)
 	}
-	var repo gendb.Repository
+	var repo domain.Repository
 	err := db.WithTx(ctx, pool, func(q *gendb.Queries) error {
-		var err error
-		repo, err = q.CreateRepository(ctx, gendb.CreateRepositoryParams{
+		row, err := q.CreateRepository(ctx, gendb.CreateRepositoryParams{
 			Name: n.Name, Type: n.Type, Description: n.Description, Visibility: n.Visibility, OwnerID: n.OwnerID,
 		})
+		repo = domain.Repository(row)
 		if err = db.Translate(err); err != nil {
 			if errors.Is(err, domain.ErrConflict) {
 				return domain.Errorf(domain.ErrConflict, "repository %q already exists", n.Name)
@@ -122,14 +122,14 @@ type RepositoryChange struct {
 
 // UpdateRepository changes a repository's settings. The caller has asked
 // the decision function for ActionAdmin on repo.
-func UpdateRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Repository, c RepositoryChange) (gendb.Repository, error) {
+func UpdateRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repository, c RepositoryChange) (domain.Repository, error) {
 	if c.Visibility != nil && *c.Visibility != Public && *c.Visibility != Private {
-		return gendb.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", *c.Visibility)
+		return domain.Repository{}, domain.Errorf(domain.ErrInvalid, "visibility %q: want public or private", *c.Visibility)
 	}
-	var out gendb.Repository
+	var out domain.Repository
 	err := db.WithTx(ctx, pool, func(q *gendb.Queries) error {
-		var err error
-		out, err = q.UpdateRepository(ctx, gendb.UpdateRepositoryParams{ID: repo.ID, Description: c.Description, Visibility: c.Visibility, Immutable: c.Immutable})
+		row, err := q.UpdateRepository(ctx, gendb.UpdateRepositoryParams{ID: repo.ID, Description: c.Description, Visibility: c.Visibility, Immutable: c.Immutable})
+		out = domain.Repository(row)
 		if err = db.Translate(err); err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func UpdateRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Reposi
 // DeleteRepository removes a repository with its packages and grants (the
 // rows referencing it cascade; unreferenced blobs are left to gc). The
 // caller has asked the decision function for ActionAdmin on repo.
-func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo gendb.Repository) error {
+func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repository) error {
 	return db.WithTx(ctx, pool, func(q *gendb.Queries) error {
 		if err := q.DeleteRepository(ctx, repo.ID); err != nil {
 			return db.Translate(err)
@@ -196,17 +196,17 @@ type Repositories struct {
 func NewRepositories(pool *pgxpool.Pool) *Repositories { return &Repositories{pool: pool} }
 
 // Create is CreateRepository.
-func (s *Repositories) Create(ctx context.Context, n NewRepository) (gendb.Repository, error) {
+func (s *Repositories) Create(ctx context.Context, n NewRepository) (domain.Repository, error) {
 	return CreateRepository(ctx, s.pool, n)
 }
 
 // Update is UpdateRepository.
-func (s *Repositories) Update(ctx context.Context, repo gendb.Repository, c RepositoryChange) (gendb.Repository, error) {
+func (s *Repositories) Update(ctx context.Context, repo domain.Repository, c RepositoryChange) (domain.Repository, error) {
 	return UpdateRepository(ctx, s.pool, repo, c)
 }
 
 // Delete is DeleteRepository.
-func (s *Repositories) Delete(ctx context.Context, repo gendb.Repository) error {
+func (s *Repositories) Delete(ctx context.Context, repo domain.Repository) error {
 	return DeleteRepository(ctx, s.pool, repo)
 }
 

@@ -7,6 +7,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
 
@@ -73,7 +74,7 @@ func (s *Seed) ServiceAccount(name string) int64 {
 }
 
 // Repo creates a repository owned by owner ("" = no owner).
-func (s *Seed) Repo(name, typ, visibility, owner string) gendb.Repository {
+func (s *Seed) Repo(name, typ, visibility, owner string) domain.Repository {
 	s.t.Helper()
 	var ownerID *int64
 	if owner != "" {
