@@ -10,7 +10,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/memory"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gitsmart"
@@ -26,7 +25,7 @@ func noCache(w http.ResponseWriter, ctype string) {
 // advertise implements GET info/refs?service=S (gitprotocol-http(5),
 // "Smart Clients"). A module without a git repository yet advertises as
 // empty to a pusher (its first push creates it) and is 404 to a reader.
-func (h *handler) advertise(w *watchWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) advertise(w *watchWriter, r *http.Request, repo domain.Repository, req *request) error {
 	var st gitsmart.Repository
 	s, err := h.Go.OpenGit(r.Context(), repo, req.module)
 	switch {
@@ -44,7 +43,7 @@ func (h *handler) advertise(w *watchWriter, r *http.Request, repo gendb.Reposito
 }
 
 // uploadPack implements POST git-upload-pack (clone, fetch).
-func (h *handler) uploadPack(w *watchWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) uploadPack(w *watchWriter, r *http.Request, repo domain.Repository, req *request) error {
 	st, err := h.Go.OpenGit(r.Context(), repo, req.module)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Errorf(domain.ErrNotFound, "repository %q has no git repository for module %s", repo.Name, req.module)
@@ -66,7 +65,7 @@ func (h *handler) uploadPack(w *watchWriter, r *http.Request, repo gendb.Reposit
 // Validator; the applied ones are published before the report goes out, so
 // that when git returns the versions are listed. The report is small and
 // held until then.
-func (h *handler) receivePack(w *watchWriter, r *http.Request, repo gendb.Repository, p auth.Principal, req *request) error {
+func (h *handler) receivePack(w *watchWriter, r *http.Request, repo domain.Repository, p auth.Principal, req *request) error {
 	ctx := r.Context()
 	st, err := h.Go.OpenOrCreateGit(ctx, repo, req.module)
 	if err != nil {

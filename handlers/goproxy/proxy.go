@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/mod/module"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/origin"
 )
@@ -35,7 +35,7 @@ type vcsOrigin struct {
 
 // cacheFor sets Cache-Control: versions are immutable while they exist
 // (a deleted one may not come back with other content), listings move.
-func cacheFor(w http.ResponseWriter, repo gendb.Repository, immutable bool) {
+func cacheFor(w http.ResponseWriter, repo domain.Repository, immutable bool) {
 	scope := "public"
 	if repo.Visibility != "public" {
 		scope = "private"
@@ -48,7 +48,7 @@ func cacheFor(w http.ResponseWriter, repo gendb.Repository, immutable bool) {
 }
 
 // list implements GET <module>/@v/list.
-func (h *handler) list(w http.ResponseWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) list(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	vs, err := h.Go.Versions(r.Context(), repo, req.module)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, repo gendb.Reposi
 }
 
 // latest implements GET <module>/@latest.
-func (h *handler) latest(w http.ResponseWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) latest(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	v, err := h.Go.Latest(r.Context(), repo, req.module)
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (h *handler) latest(w http.ResponseWriter, r *http.Request, repo gendb.Repo
 }
 
 // get loads a version; a non-canonical version can never be one (410).
-func (h *handler) get(ctx context.Context, repo gendb.Repository, req *request) (gomod.Version, error) {
+func (h *handler) get(ctx context.Context, repo domain.Repository, req *request) (gomod.Version, error) {
 	if module.CanonicalVersion(req.version) != req.version {
 		return gomod.Version{}, fmt.Errorf("%w: %s is not a canonical version", errGone, req.version)
 	}
@@ -83,7 +83,7 @@ func (h *handler) get(ctx context.Context, repo gendb.Repository, req *request) 
 }
 
 // infoOrMod implements GET <module>/@v/<version>.info and .mod.
-func (h *handler) infoOrMod(w http.ResponseWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) infoOrMod(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	v, err := h.get(r.Context(), repo, req)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func (h *handler) infoOrMod(w http.ResponseWriter, r *http.Request, repo gendb.R
 }
 
 // zip implements GET <module>/@v/<version>.zip through kit.ServeBlob.
-func (h *handler) zip(w http.ResponseWriter, r *http.Request, repo gendb.Repository, req *request) error {
+func (h *handler) zip(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	v, err := h.get(r.Context(), repo, req)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 
 	"golang.org/x/mod/module"
 
-	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gitstore"
 )
@@ -14,7 +13,7 @@ import (
 // OpenGit opens the git repository of a module path in repo
 // (domain.ErrNotFound if it has none). The Storer belongs to the request
 // whose ctx it gets.
-func (s *Service) OpenGit(ctx context.Context, repo gendb.Repository, modPath string) (*gitstore.Storer, error) {
+func (s *Service) OpenGit(ctx context.Context, repo domain.Repository, modPath string) (*gitstore.Storer, error) {
 	id, err := gitstore.GetByModulePath(ctx, s.Pool, repo.ID, modPath)
 	if err != nil {
 		return nil, err
@@ -25,7 +24,7 @@ func (s *Service) OpenGit(ctx context.Context, repo gendb.Repository, modPath st
 // OpenOrCreateGit opens the git repository of a module path, creating it
 // first when there is none (the first push). A path the go command would
 // refuse is domain.ErrInvalid.
-func (s *Service) OpenOrCreateGit(ctx context.Context, repo gendb.Repository, modPath string) (*gitstore.Storer, error) {
+func (s *Service) OpenOrCreateGit(ctx context.Context, repo domain.Repository, modPath string) (*gitstore.Storer, error) {
 	st, err := s.OpenGit(ctx, repo, modPath)
 	if !errors.Is(err, domain.ErrNotFound) {
 		return st, err

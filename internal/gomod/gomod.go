@@ -101,7 +101,7 @@ func TagVersion(ref plumbing.ReferenceName) (dir, version string, ok bool, err e
 // over the stored ones. Refusals are domain.ErrInvalid or
 // domain.ErrConflict with a one-line reason for git to print; a tag that
 // names no version returns nil, nil.
-func (s *Service) Prepare(ctx context.Context, repo gendb.Repository, root string, objs storer.EncodedObjectStorer, ref plumbing.ReferenceName, target plumbing.Hash) (*Prepared, error) {
+func (s *Service) Prepare(ctx context.Context, repo domain.Repository, root string, objs storer.EncodedObjectStorer, ref plumbing.ReferenceName, target plumbing.Hash) (*Prepared, error) {
 	dir, version, ok, err := TagVersion(ref)
 	if err != nil || !ok {
 		return nil, err
@@ -213,7 +213,7 @@ func peelCommit(objs storer.EncodedObjectStorer, h plumbing.Hash) (*object.Commi
 
 // build checks files against every module zip rule, hashes them, streams
 // the zip into the store and compares with an existing version.
-func (s *Service) build(ctx context.Context, repo gendb.Repository, modPath, version string, files []modzip.File, gomod []byte) (*Prepared, error) {
+func (s *Service) build(ctx context.Context, repo domain.Repository, modPath, version string, files []modzip.File, gomod []byte) (*Prepared, error) {
 	cf, err := modzip.CheckFiles(files)
 	if err != nil {
 		return nil, domain.Errorf(domain.ErrInvalid, "not a valid module zip: %s", oneLine(err))
@@ -269,7 +269,7 @@ func (s *Service) build(ctx context.Context, repo gendb.Repository, modPath, ver
 }
 
 // version returns the metadata of a published version.
-func (s *Service) version(ctx context.Context, repo gendb.Repository, modPath, version string) (packages.GoMetadata, error) {
+func (s *Service) version(ctx context.Context, repo domain.Repository, modPath, version string) (packages.GoMetadata, error) {
 	_, v, _, err := s.Packages.GetVersion(ctx, repo, modPath, version)
 	if err != nil {
 		return packages.GoMetadata{}, err
@@ -279,7 +279,7 @@ func (s *Service) version(ctx context.Context, repo gendb.Repository, modPath, v
 
 // Publish records a prepared version (its zip already stored) and audits
 // it as go.push.
-func (s *Service) Publish(ctx context.Context, repo gendb.Repository, p *Prepared, by string) error {
+func (s *Service) Publish(ctx context.Context, repo domain.Repository, p *Prepared, by string) error {
 	if p.Exists {
 		return nil
 	}

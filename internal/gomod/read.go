@@ -15,7 +15,7 @@ import (
 const maxListed = 100000
 
 // Versions lists the published versions of a module, highest first.
-func (s *Service) Versions(ctx context.Context, repo gendb.Repository, modPath string) ([]string, error) {
+func (s *Service) Versions(ctx context.Context, repo domain.Repository, modPath string) ([]string, error) {
 	vs, _, err := s.Packages.ListVersions(ctx, repo, modPath, maxListed, 0)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (s *Service) Versions(ctx context.Context, repo gendb.Repository, modPath s
 
 // Latest is the version @latest answers: the highest release, else the
 // highest pre-release (go.dev/ref/mod#version-queries).
-func (s *Service) Latest(ctx context.Context, repo gendb.Repository, modPath string) (string, error) {
+func (s *Service) Latest(ctx context.Context, repo domain.Repository, modPath string) (string, error) {
 	vs, err := s.Versions(ctx, repo, modPath)
 	if err != nil {
 		return "", err
@@ -54,7 +54,7 @@ type Version struct {
 }
 
 // Get returns a published version with its zip's blob row.
-func (s *Service) Get(ctx context.Context, repo gendb.Repository, modPath, version string) (Version, error) {
+func (s *Service) Get(ctx context.Context, repo domain.Repository, modPath, version string) (Version, error) {
 	pkg, v, files, err := s.Packages.GetVersion(ctx, repo, modPath, version)
 	if err != nil {
 		return Version{}, err
