@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 var errMethod = errors.New("method not allowed")
@@ -45,6 +46,11 @@ func (h *handler) writeError(w *watchWriter, r *http.Request, err error) {
 	if errors.Is(err, errMethod) {
 		status, msg = http.StatusMethodNotAllowed, "method not allowed"
 		w.Header().Set("Allow", "GET, POST")
+	}
+	if msg == "" && errors.Is(err, domain.ErrInvalid) {
+		// internal/gitsmart's malformed-request errors describe the
+		// protocol violation only; git prints them.
+		msg = strings.TrimPrefix(err.Error(), domain.ErrInvalid.Error()+": ")
 	}
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(status))
