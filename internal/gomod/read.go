@@ -1,12 +1,15 @@
 package gomod
 
 import (
+	"archive/zip"
 	"context"
 	"io"
+	"strings"
 
 	"golang.org/x/mod/semver"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
@@ -78,4 +81,72 @@ func (s *Service) Get(ctx context.Context, repo domain.Repository, modPath, vers
 // OpenZip reads [offset, offset+length) of a version's zip.
 func (s *Service) OpenZip(ctx context.Context, v Version, offset, length int64) (io.ReadCloser, error) {
 	return s.Blobs.Open(ctx, v.Zip, offset, length)
+}
+
+// maxReadme bounds the README a version view shows.
+const maxReadme = 1 << 20
+
+// Readme returns the README.md (else README) at the module's root in its
+// zip, read through ranged reads of the stored blob (the central directory
+// and the one entry), or "" when there is none.
+func (s *Service) Readme(ctx context.Context, v Version) (string, error) {
+	zr, err := zip.NewReader(&blobReaderAt{ctx: ctx, s: s, v: v}, v.Zip.Size)
+	if err != nil {
+		return "", err
+	}
+	prefix := v.Module + "@" + v.Version + "/"
+	var found *zip.File
+	for _, f := range zr.File {
+		switch strings.TrimPrefix(f.Name, prefix) {
+		case "README.md":
+			found = f
+		case "README":
+			if found == nil {
+				found = f
+			}
+		}
+	}
+	if found == nil {
+		return "", nil
+	}
+	rc, err := found.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxReadme))
+	return string(b), err
+}
+
+// blobReaderAt reads a stored zip with ranged reads.
+type blobReaderAt struct {
+	ctx context.Context
+	s   *Service
+	v   Version
+}
+
+func (b *blobReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= b.v.Zip.Size {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), b.v.Zip.Size-off)
+	rc, err := b.s.OpenZip(b.ctx, b.v, off, n)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	got, err := io.ReadFull(rc, p[:n])
+	if err == nil && int64(got) < int64(len(p)) {
+		err = io.EOF
+	}
+	return got, err
+}
+
+// Delete removes a published version (the git tag stays: the Go ecosystem
+// prefers a retract directive) and audits it as go.delete.
+func (s *Service) Delete(ctx context.Context, repo domain.Repository, modPath, version string) error {
+	if err := s.Packages.DeleteVersion(ctx, repo, modPath, version); err != nil {
+		return err
+	}
+	return audit.Record(ctx, gendb.New(s.Pool), audit.Event{Action: "go.delete", Target: repo.Name + "/" + modPath + "@" + version})
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/kodera-packages/kodera/handlers/web"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
-	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -48,7 +47,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
 
-	goModules := gomod.New(d.Pool, d.Blobs)
+	goModules := apiServer.Go
 	r.Handle(goproxy.Prefix+"*", goproxy.New(goproxy.Deps{Go: goModules, Kit: protocols}))
 	r.Handle(gith.Prefix+"*", gith.New(gith.Deps{Go: goModules, Kit: protocols}))
 
