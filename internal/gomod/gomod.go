@@ -53,6 +53,8 @@ type Service struct {
 	Pool     *pgxpool.Pool
 	Blobs    *repository.Blobs
 	Packages *packages.Service
+
+	cache versionCache
 }
 
 // New returns the service over pool and store.

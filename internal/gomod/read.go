@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/mod/semver"
 
@@ -56,8 +58,77 @@ type Version struct {
 	Zip     gendb.Blob
 }
 
+// versionCacheTTL is how long a node believes a version it read (.info,
+// .mod, .zip are read by version, over and over, by every go command).
+//
+// Why it is safe: a version is immutable (Publish refuses other content
+// for an existing one), so the only change a cached entry can miss is a
+// delete, and Delete drops the entry on its own node at once: another node
+// may serve a deleted version for at most this long, which the go command
+// cannot tell from having fetched it a moment earlier (it caches versions
+// forever). Listings (@v/list, @latest) are never cached, nor is access:
+// the kit decides each request.
+const versionCacheTTL = 2 * time.Second
+
+const versionCacheMax = 16384
+
+type versionKey struct {
+	repo            int64
+	module, version string
+}
+
+type versionEntry struct {
+	v       Version
+	expires time.Time
+}
+
+// versionCache remembers Get answers for versionCacheTTL.
+type versionCache struct {
+	mu sync.Mutex
+	m  map[versionKey]versionEntry
+}
+
+func (c *versionCache) get(k versionKey, now time.Time) (Version, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || !now.Before(e.expires) {
+		return Version{}, false
+	}
+	return e.v, true
+}
+
+func (c *versionCache) put(k versionKey, v Version, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= versionCacheMax {
+		c.m = make(map[versionKey]versionEntry)
+	}
+	c.m[k] = versionEntry{v: v, expires: now.Add(versionCacheTTL)}
+}
+
+func (c *versionCache) drop(k versionKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}
+
 // Get returns a published version with its zip's blob row.
 func (s *Service) Get(ctx context.Context, repo domain.Repository, modPath, version string) (Version, error) {
+	key := versionKey{repo.ID, modPath, version}
+	now := time.Now()
+	if v, ok := s.cache.get(key, now); ok {
+		return v, nil
+	}
+	v, err := s.get(ctx, repo, modPath, version)
+	if err != nil {
+		return Version{}, err
+	}
+	s.cache.put(key, v, now)
+	return v, nil
+}
+
+func (s *Service) get(ctx context.Context, repo domain.Repository, modPath, version string) (Version, error) {
 	pkg, v, files, err := s.Packages.GetVersion(ctx, repo, modPath, version)
 	if err != nil {
 		return Version{}, err
@@ -148,5 +219,6 @@ func (s *Service) Delete(ctx context.Context, repo domain.Repository, modPath, v
 	if err := s.Packages.DeleteVersion(ctx, repo, modPath, version); err != nil {
 		return err
 	}
+	s.cache.drop(versionKey{repo.ID, modPath, version})
 	return audit.Record(ctx, gendb.New(s.Pool), audit.Event{Action: "go.delete", Target: repo.Name + "/" + modPath + "@" + version})
 }
