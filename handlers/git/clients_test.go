@@ -212,3 +212,35 @@ func TestPrivateRepository(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, out, "401 Unauthorized")
 }
+
+// TestBranchPseudoVersion: `go get mod@main` resolves the branch to a
+// pseudo-version built on the last tag, which the proxy then serves
+// (.mod, .zip) and leaves out of @v/list.
+func TestBranchPseudoVersion(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	files := map[string]string{"go.mod": "module example.com/br\n\ngo 1.21\n", "br.go": "package br\n\n// V is the version.\nconst V = \"tagged\"\n"}
+	dir := f.newRepo(files)
+	f.git(dir, "remote", "add", "origin", f.remote("gomods", "example.com/br"))
+	f.git(dir, "tag", "v1.0.0")
+	f.commit(dir, "untagged", map[string]string{"br.go": "package br\n\n// V is the version.\nconst V = \"main\"\n"})
+	f.git(dir, "push", "-q", "origin", "main", "v1.0.0")
+	head := strings.TrimSpace(f.git(dir, "rev-parse", "HEAD"))
+
+	use := t.TempDir()
+	writeFiles(t, use, map[string]string{
+		"go.mod":  "module consumer\n\ngo 1.21\n",
+		"main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/br\"\n)\n\nfunc main() { fmt.Println(br.V) }\n",
+	})
+	proxy := f.proxy("gomods")
+	f.goCmd(use, proxy, "get", "example.com/br@main")
+	gomod, err := os.ReadFile(filepath.Join(use, "go.mod"))
+	require.NoError(t, err)
+	require.Regexp(t, `example.com/br v1\.0\.1-0\.\d{14}-`+head[:12], string(gomod))
+	require.Equal(t, "main\n", f.goCmd(use, proxy, "run", "."))
+	require.Equal(t, "example.com/br v1.0.0\n", f.goCmd(use, proxy, "list", "-m", "-versions", "example.com/br"))
+
+	status, _, body := get(t, "GET", proxy+"/example.com/br/@v/nosuch.info", "", "")
+	require.Equal(t, 404, status)
+	require.Contains(t, body, `no branch "nosuch"`)
+}

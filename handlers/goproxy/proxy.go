@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/kodera-packages/kodera/handlers/kit"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/origin"
@@ -74,8 +76,13 @@ func (h *handler) latest(w http.ResponseWriter, r *http.Request, repo domain.Rep
 	return h.infoOrMod(w, r, repo, req)
 }
 
-// get loads a version; a non-canonical version can never be one (410).
+// get loads a version; a non-canonical version can never be one (410),
+// except in an .info query, where it names a branch (resolved to a
+// pseudo-version, go.dev/ref/mod#version-queries).
 func (h *handler) get(ctx context.Context, repo domain.Repository, req *request) (gomod.Version, error) {
+	if req.kind == kindInfo && !semver.IsValid(req.version) {
+		return h.Go.ResolveBranch(ctx, repo, req.module, req.version, auth.FromContext(ctx).Name)
+	}
 	if module.CanonicalVersion(req.version) != req.version {
 		return gomod.Version{}, fmt.Errorf("%w: %s is not a canonical version", errGone, req.version)
 	}

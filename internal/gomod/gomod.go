@@ -112,6 +112,12 @@ func (s *Service) Prepare(ctx context.Context, repo domain.Repository, root stri
 	if err != nil {
 		return nil, domain.Errorf(domain.ErrInvalid, "tag %s does not point at a commit", ref.Short())
 	}
+	return s.prepareAt(ctx, repo, root, objs, dir, version, commit, ref)
+}
+
+// prepareAt builds the module found in dir of commit as version (a tag's,
+// or a pseudo-version for a branch), checking its go.mod against root/dir.
+func (s *Service) prepareAt(ctx context.Context, repo domain.Repository, root string, objs storer.EncodedObjectStorer, dir, version string, commit *object.Commit, ref plumbing.ReferenceName) (*Prepared, error) {
 	tree, err := commit.Tree()
 	if err != nil {
 		return nil, err
@@ -119,7 +125,7 @@ func (s *Service) Prepare(ctx context.Context, repo domain.Repository, root stri
 	base := root
 	if dir != "" {
 		if tree, err = tree.Tree(dir); err != nil {
-			return nil, domain.Errorf(domain.ErrInvalid, "tag %s: no directory %s in the tagged commit", ref.Short(), dir)
+			return nil, domain.Errorf(domain.ErrInvalid, "%s %s: no directory %s in the commit", refKind(ref), ref.Short(), dir)
 		}
 		base = root + "/" + dir
 	}
@@ -134,11 +140,11 @@ func (s *Service) Prepare(ctx context.Context, repo domain.Repository, root stri
 		}
 		gomod = []byte(c)
 	} else if dir != "" {
-		return nil, domain.Errorf(domain.ErrInvalid, "tag %s: no go.mod in %s", ref.Short(), dir)
+		return nil, domain.Errorf(domain.ErrInvalid, "%s %s: no go.mod in %s", refKind(ref), ref.Short(), dir)
 	}
 	modPath, version, err := modulePath(base, version, gomod)
 	if err != nil {
-		return nil, domain.Errorf(domain.ErrInvalid, "tag %s: %v", ref.Short(), err)
+		return nil, domain.Errorf(domain.ErrInvalid, "%s %s: %v", refKind(ref), ref.Short(), err)
 	}
 	files, err := treeFiles(objs, tree, commit.Committer.When)
 	if err != nil {
@@ -154,6 +160,13 @@ func (s *Service) Prepare(ctx context.Context, repo domain.Repository, root stri
 	p.Meta.Subdir = dir
 	p.Meta.GitPath = root
 	return p, nil
+}
+
+func refKind(ref plumbing.ReferenceName) string {
+	if ref.IsBranch() {
+		return "branch"
+	}
+	return "tag"
 }
 
 // modulePath checks the go.mod of a module found at base (the git

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
@@ -19,15 +20,19 @@ import (
 // maxListed bounds the versions of one module a listing reads.
 const maxListed = 100000
 
-// Versions lists the published versions of a module, highest first.
+// Versions lists the published versions of a module, highest first,
+// without the pseudo-versions of resolved branches (the proxy protocol's
+// @v/list lists tagged versions only).
 func (s *Service) Versions(ctx context.Context, repo domain.Repository, modPath string) ([]string, error) {
 	vs, _, err := s.Packages.ListVersions(ctx, repo, modPath, maxListed, 0)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = v.Version
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if !module.IsPseudoVersion(v.Version) {
+			out = append(out, v.Version)
+		}
 	}
 	return out, nil
 }
