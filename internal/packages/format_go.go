@@ -100,11 +100,16 @@ func (Go) Connect(c ConnectInfo) []ConnectStep {
 		host = strings.TrimPrefix(strings.TrimPrefix(c.BaseURL, "https://"), "http://")
 	}
 	machine, _, _ := strings.Cut(host, ":")
+	// git (curl) matches a .netrc machine without its port, the go command
+	// with it (and reads .netrc over https only).
+	netrc := fmt.Sprintf("machine %s login %s password <token>", machine, u)
+	if machine != host {
+		netrc += fmt.Sprintf("\nmachine %s login %s password <token>", host, u)
+	}
 	return []ConnectStep{
 		{Title: "Publish a module version: push a semver tag", Snippet: fmt.Sprintf(
 			"git remote add kodera %s/git/%s/example.com/mymod.git\ngit tag v1.0.0\ngit push kodera main v1.0.0", c.BaseURL, c.Repository)},
-		{Title: "Credentials for git and go (~/.netrc; password: a personal token)", Snippet: fmt.Sprintf(
-			"machine %s login %s password <token>", machine, u)},
+		{Title: "Credentials for git and go (~/.netrc; password: a personal token)", Snippet: netrc},
 		{Title: "Use the repository as a module proxy", Snippet: fmt.Sprintf(
 			"export GOPROXY=%s/api/go/%s,https://proxy.golang.org\nexport GONOSUMDB=example.com/mymod\ngo get example.com/mymod@v1.0.0", c.BaseURL, c.Repository)},
 	}

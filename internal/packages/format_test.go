@@ -77,6 +77,10 @@ func TestConnect(t *testing.T) {
 	require.Contains(t, steps[3].Snippet, "helm push my-chart-0.1.0.tgz oci://k.example:8080/apps --plain-http")
 	require.Equal(t, `{ "insecure-registries": ["k.example:8080"] }`, steps[len(steps)-1].Snippet)
 	require.Equal(t, "curl -u <username>:<token> -O http://k.example:8080/api/files/apps/path/file.tar.gz", Files{}.Connect(c)[1].Snippet)
+	goSteps := Go{}.Connect(c)
+	require.Contains(t, goSteps[0].Snippet, "git remote add kodera http://k.example:8080/git/apps/example.com/mymod.git")
+	require.Equal(t, "machine k.example login <username> password <token>\nmachine k.example:8080 login <username> password <token>", goSteps[1].Snippet)
+	require.Contains(t, goSteps[2].Snippet, "export GOPROXY=http://k.example:8080/api/go/apps,")
 }
 
 func TestGoNames(t *testing.T) {
