@@ -11,6 +11,8 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
 )
 
 var libFiles = map[string]string{
@@ -161,6 +163,21 @@ func TestRefusedPushes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(f.goCmd(use, f.proxy("gomods"), "mod", "download", "-json", "example.com/bad@v1.0.0")), &dl))
 	require.Equal(t, h1(t, "example.com/bad", "v1.0.0", map[string]string{"go.mod": "module example.com/bad\n\ngo 1.21\n", "a.go": "package a\n"}), dl.Sum)
 
+	// Deleting the tag (the delete action, which write includes) keeps the
+	// version; pushing it again on the same tree is accepted, on another
+	// tree refused.
+	f.git(dir, "tag", "-d", "v1.0.0")
+	f.git(dir, "push", "-q", "origin", ":refs/tags/v1.0.0")
+	_, _, body = get(t, "GET", f.proxy("gomods")+"/example.com/bad/@v/list", "", "")
+	require.Equal(t, "v1.0.0\n", body)
+	f.git(dir, "tag", "v1.0.0", "HEAD~2")
+	f.git(dir, "push", "-q", "origin", "v1.0.0")
+	f.git(dir, "tag", "-f", "v1.0.0", "HEAD~1")
+	f.git(dir, "push", "-q", "origin", ":refs/tags/v1.0.0")
+	out, err = f.run(dir, nil, "git", "push", "origin", "v1.0.0")
+	require.Error(t, err)
+	require.Contains(t, out, "! [remote rejected] v1.0.0 -> v1.0.0 (example.com/bad@v1.0.0 is already published with other content")
+
 	// bob may read the public repository but not push to it.
 	bobRemote := strings.Replace(f.remote("gomods", "example.com/bad"), "alice:"+f.token, "bob:"+f.bob, 1)
 	out, err = f.run(dir, nil, "git", "push", bobRemote, "main")
@@ -243,4 +260,25 @@ func TestBranchPseudoVersion(t *testing.T) {
 	status, _, body := get(t, "GET", proxy+"/example.com/br/@v/nosuch.info", "", "")
 	require.Equal(t, 404, status)
 	require.Contains(t, body, `no branch "nosuch"`)
+}
+
+// TestTwoNodes: a module pushed to one node is cloned, listed and fetched
+// through another that shares only the database and the object store.
+func TestTwoNodes(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	other := apptest.Start(t, apptest.Options{DBURL: f.n.DBURL, DataDir: f.n.DataDir})
+	files := map[string]string{"go.mod": "module example.com/two\n\ngo 1.21\n", "two.go": "package two\n"}
+	dir := f.newRepo(files)
+	f.git(dir, "tag", "v1.0.0")
+	f.git(dir, "push", "-q", f.remote("gomods", "example.com/two"), "main", "v1.0.0")
+
+	clone := filepath.Join(t.TempDir(), "c")
+	f.git(t.TempDir(), "clone", "-q", other.URL+"/git/gomods/example.com/two.git", clone)
+	require.Equal(t, "v1.0.0\n", f.git(clone, "tag", "--list"))
+	use := t.TempDir()
+	writeFiles(t, use, map[string]string{"go.mod": "module consumer\n\ngo 1.21\n"})
+	var dl struct{ Sum string }
+	require.NoError(t, json.Unmarshal([]byte(f.goCmd(use, other.URL+"/api/go/gomods", "mod", "download", "-json", "example.com/two@v1.0.0")), &dl))
+	require.Equal(t, h1(t, "example.com/two", "v1.0.0", files), dl.Sum)
 }
