@@ -150,6 +150,12 @@ func (s *Service) prepareAt(ctx context.Context, repo domain.Repository, root st
 	if err != nil {
 		return nil, err
 	}
+	if dir != "" {
+		files, err = rootLicense(objs, commit, files)
+		if err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.build(ctx, repo, modPath, version, files, gomod)
 	if err != nil {
 		return nil, err
@@ -160,6 +166,31 @@ func (s *Service) prepareAt(ctx context.Context, repo domain.Repository, root st
 	p.Meta.Subdir = dir
 	p.Meta.GitPath = root
 	return p, nil
+}
+
+// rootLicense adds the repository root's LICENSE to the files of a module
+// in a subdirectory that has none, as the go command does when it zips a
+// module from version control (cmd/go/internal/modfetch, coderepo.go), so
+// that the h1: hash is the one it would compute.
+func rootLicense(objs storer.EncodedObjectStorer, commit *object.Commit, files []modzip.File) ([]modzip.File, error) {
+	for _, f := range files {
+		if f.Path() == "LICENSE" {
+			return files, nil
+		}
+	}
+	root, err := commit.Tree()
+	if err != nil {
+		return nil, err
+	}
+	e, err := root.FindEntry("LICENSE")
+	if err != nil || !e.Mode.IsFile() {
+		return files, nil
+	}
+	size, err := objs.EncodedObjectSize(e.Hash)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, &treeFile{path: "LICENSE", mode: e.Mode, size: size, hash: e.Hash, objs: objs, mod: commit.Committer.When}), nil
 }
 
 func refKind(ref plumbing.ReferenceName) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/gomod"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
 
@@ -215,10 +216,11 @@ func TestPrepareRules(t *testing.T) {
 	require.Equal(t, "module example.com/m\n", p.Meta.GoMod)
 
 	// A subdirectory module tagged <dir>/vX.Y.Z.
-	p, err = prep("tools/v0.2.0", map[string]string{"go.mod": gm, "tools/go.mod": "module example.com/m/tools\n", "tools/t.go": "package tools\n"})
+	p, err = prep("tools/v0.2.0", map[string]string{"go.mod": gm, "LICENSE": "MIT\n", "tools/go.mod": "module example.com/m/tools\n", "tools/t.go": "package tools\n"})
 	require.NoError(t, err)
 	require.Equal(t, "example.com/m/tools", p.Module)
 	require.Equal(t, "tools", p.Meta.Subdir)
+	require.Contains(t, p.Meta.Files, packages.GoFile{Path: "LICENSE", Size: 4}, "the root LICENSE, as the go command adds it")
 
 	for _, tc := range []struct {
 		tag   string
