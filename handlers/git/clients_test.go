@@ -1,6 +1,7 @@
 package git_test
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -281,4 +282,23 @@ func TestTwoNodes(t *testing.T) {
 	var dl struct{ Sum string }
 	require.NoError(t, json.Unmarshal([]byte(f.goCmd(use, other.URL+"/api/go/gomods", "mod", "download", "-json", "example.com/two@v1.0.0")), &dl))
 	require.Equal(t, h1(t, "example.com/two", "v1.0.0", files), dl.Sum)
+}
+
+// TestPushLimit: a push larger than KODERA_MAX_UPLOAD_BYTES is refused and
+// stores nothing.
+func TestPushLimit(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	small := apptest.Start(t, apptest.Options{DBURL: f.n.DBURL, DataDir: f.n.DataDir, Env: map[string]string{"KODERA_MAX_UPLOAD_BYTES": "65536"}})
+	big := make([]byte, 256<<10)
+	_, err := rand.Read(big)
+	require.NoError(t, err)
+	dir := f.newRepo(map[string]string{"go.mod": "module example.com/big\n", "blob.bin": string(big)})
+	f.git(dir, "tag", "v1.0.0")
+	remote := strings.Replace(f.remote("gomods", "example.com/big"), strings.TrimPrefix(f.n.URL, "http://"), strings.TrimPrefix(small.URL, "http://"), 1)
+	out, err := f.run(dir, nil, "git", "push", remote, "main", "v1.0.0")
+	require.Error(t, err, out)
+	require.Contains(t, out, "pack exceeds the limit of 65536 bytes")
+	status, _, _ := get(t, "GET", small.URL+"/api/go/gomods/example.com/big/@v/list", "", "")
+	require.Equal(t, 404, status, "nothing was published")
 }

@@ -121,6 +121,16 @@ func (h *handler) receivePack(w *watchWriter, r *http.Request, repo domain.Repos
 	return werr
 }
 
+// opts bounds a push by the protocols' one upload limit
+// (KODERA_MAX_UPLOAD_BYTES) as well as by the engine's in-memory holding
+// area, whichever is smaller.
 func (h *handler) opts() gitsmart.Options {
-	return gitsmart.Options{Agent: "kodera", MaxPushBytes: h.MaxPushBytes}
+	limit := h.MaxPushBytes
+	if limit <= 0 {
+		limit = gitsmart.DefaultMaxPushBytes
+	}
+	if m := h.Kit.MaxUploadBytes; m > 0 && m < limit {
+		limit = m
+	}
+	return gitsmart.Options{Agent: "kodera", MaxPushBytes: limit}
 }
