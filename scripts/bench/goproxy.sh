@@ -7,8 +7,10 @@
 # nginx.
 #
 # Runs handlers/goproxy BenchmarkGoproxy (which skips itself unless
-# KODERA_BENCH_GO=1) and prints it as a table. The client, kodera and
-# nginx share this machine's cores: compare the ratio of one run.
+# KODERA_BENCH_GO=1) and prints it as a table. Kodera runs as its own
+# process (built from cmd/kodera, filesystem store), like nginx; the client,
+# kodera, nginx and PostgreSQL share this machine's cores: compare the
+# ratio of one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
@@ -16,7 +18,6 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 out=$(KODERA_BENCH_GO=1 go test -run '^$' -bench '^BenchmarkGoproxy$' -benchtime 1x -count 1 ./handlers/goproxy)
 echo "$out" | awk '
-/^BenchmarkGoproxy-/ { for (i = 3; i < NF; i += 2) if ($(i+1) == "uploads/s") up = $i }
 /^BenchmarkGoproxy\// {
   split($1, a, "/"); k = a[2]; sub(/-[0-9]+$/, "", k)
   for (i = 3; i < NF; i += 2) v[k, $(i+1)] = $i
@@ -26,9 +27,9 @@ END {
   printf "%-8s %12s %10s %12s %10s %8s\n", "file", "kodera r/s", "p99 ms", "nginx r/s", "p99 ms", "ratio"
   for (j = 1; j <= n; j++) {
     k = order[j]
-    if (k == "push-to-listed") continue
+    if (k == "push-to-listed" || k == "upload") continue
     printf "%-8s %12s %10s %12s %10s %8s\n", k, v[k, "kodera-req/s"], v[k, "kodera-p99-ms"], v[k, "nginx-req/s"], v[k, "nginx-p99-ms"], v[k, "ratio"]
   }
   printf "git push of a tag -> listed: median %s ms, max %s ms (5 pushes)\n", v["push-to-listed", "median-ms"], v["push-to-listed", "max-ms"]
-  printf "setup: 1,000 versions uploaded as module zips at %s uploads/s\n", up
+  printf "setup: module zip uploads (REST API, one client): %s uploads/s\n", v["upload", "uploads/s"]
 }'
