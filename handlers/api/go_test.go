@@ -3,6 +3,9 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -128,4 +131,33 @@ func TestGoViews(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Equal(t, []string{"go.push mods/example.com/Lib@v1.2.0", "go.delete mods/example.com/Lib@v1.2.0"}, actions)
+}
+
+// TestGoUploadLimit: a module zip over KODERA_MAX_UPLOAD_BYTES is 413
+// problem JSON, whether it declares its length or streams it.
+func TestGoUploadLimit(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_MAX_UPLOAD_BYTES": "4096"}})
+	s := n.Seed(t)
+	s.User("alice", "alice-password-123", false)
+	s.Repo("mods", "go", "public", "alice")
+	noise := make([]byte, 8192)
+	_, err := rand.Read(noise)
+	require.NoError(t, err)
+	big := modZip(t, "example.com/big@v1.0.0/", "go.mod", "module example.com/big\n", "big.go", "package big\n// "+hex.EncodeToString(noise)+"\n")
+	require.Greater(t, len(big), 4096)
+	r := send(t, n, basic("alice", "alice-password-123"), "POST", "/api/v1/repositories/mods/go/modules", big)
+	require.Equal(t, http.StatusRequestEntityTooLarge, r.StatusCode, "%s", r.body)
+	require.Equal(t, "application/problem+json", r.Header.Get("Content-Type"))
+
+	req, err := http.NewRequest("POST", n.URL+"/api/v1/repositories/mods/go/modules", io.MultiReader(strings.NewReader(big)))
+	require.NoError(t, err)
+	req.ContentLength = -1 // chunked: the limit cuts the stream
+	req.Header.Set("Content-Type", "application/zip")
+	req.SetBasicAuth("alice", "alice-password-123")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	expect(t, n, cred{}, "GET", "/api/v1/repositories/mods/go/modules", "", 200)
 }
