@@ -102,6 +102,11 @@ func TestPushThenGoGet(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "module example.com/lib/v2\n\ngo 1.21\n", string(got))
 	require.Equal(t, "tools/v0.1.0\nv1.0.0\nv1.1.0\nv2.0.0\n", f.git(clone, "tag", "--list"))
+	// A protocol v2 client falls back to v0; a shallow clone gets one commit.
+	v2 := filepath.Join(t.TempDir(), "v2")
+	f.git(t.TempDir(), "-c", "protocol.version=2", "clone", "-q", "--depth", "1", f.remote("gomods", "example.com/lib"), v2)
+	require.Equal(t, "1\n", f.git(v2, "rev-list", "--count", "HEAD"))
+	require.Equal(t, strings.TrimSpace(f.git(lib, "rev-parse", "HEAD")), strings.TrimSpace(f.git(v2, "rev-parse", "HEAD")))
 }
 
 // listZip lists the names in a zip the go command downloaded.
