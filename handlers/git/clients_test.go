@@ -266,6 +266,15 @@ func TestBranchPseudoVersion(t *testing.T) {
 	status, _, body := get(t, "GET", proxy+"/example.com/br/@v/nosuch.info", "", "")
 	require.Equal(t, 404, status)
 	require.Contains(t, body, `no branch "nosuch"`)
+
+	// A module without any tag: `go get mod` takes the default branch.
+	untagged := f.newRepo(map[string]string{"go.mod": "module example.com/notag\n\ngo 1.21\n", "n.go": "package notag\n"})
+	f.git(untagged, "push", "-q", f.remote("gomods", "example.com/notag"), "main")
+	f.goCmd(use, proxy, "get", "example.com/notag")
+	gomod, err = os.ReadFile(filepath.Join(use, "go.mod"))
+	require.NoError(t, err)
+	require.Regexp(t, `example.com/notag v0\.0\.0-\d{14}-`+strings.TrimSpace(f.git(untagged, "rev-parse", "HEAD"))[:12], string(gomod))
+	require.Equal(t, "example.com/notag\n", f.goCmd(use, proxy, "list", "-m", "-versions", "example.com/notag"))
 }
 
 // TestTwoNodes: a module pushed to one node is cloned, listed and fetched

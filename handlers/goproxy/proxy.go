@@ -3,6 +3,7 @@ package goproxy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,6 +53,13 @@ func cacheFor(w http.ResponseWriter, repo domain.Repository, immutable bool) {
 // list implements GET <module>/@v/list.
 func (h *handler) list(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	vs, err := h.Go.Versions(r.Context(), repo, req.module)
+	if errors.Is(err, domain.ErrNotFound) {
+		// A module pushed without tags: no versions, but there (the go
+		// command then asks @latest).
+		if _, berr := h.Go.DefaultBranch(r.Context(), repo, req.module); berr == nil {
+			vs, err = nil, nil
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -69,6 +77,21 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, repo domain.Repos
 // latest implements GET <module>/@latest.
 func (h *handler) latest(w http.ResponseWriter, r *http.Request, repo domain.Repository, req *request) error {
 	v, err := h.Go.Latest(r.Context(), repo, req.module)
+	if errors.Is(err, domain.ErrNotFound) {
+		// No tagged version: the default branch's pseudo-version, as the
+		// go command derives @latest from a repository without tags.
+		branch, berr := h.Go.DefaultBranch(r.Context(), repo, req.module)
+		if berr != nil {
+			return err
+		}
+		req.kind, req.version = kindInfo, branch
+		gv, err := h.get(r.Context(), repo, req)
+		if err != nil {
+			return err
+		}
+		req.kind, req.version = kindLatest, gv.Version
+		return h.infoOrMod(w, r, repo, req)
+	}
 	if err != nil {
 		return err
 	}

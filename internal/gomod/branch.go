@@ -83,6 +83,27 @@ func (s *Service) ResolveBranch(ctx context.Context, repo domain.Repository, mod
 	return s.Get(ctx, repo, modPath, p.Version)
 }
 
+// DefaultBranch is the branch HEAD names in the git repository of
+// modPath (the module at its root), for @latest of a module without
+// tagged versions (the go command then takes the pseudo-version of the
+// default branch). A path below another module's repository is not one:
+// domain.ErrNotFound, so that the go command looks further.
+func (s *Service) DefaultBranch(ctx context.Context, repo domain.Repository, modPath string) (string, error) {
+	st, err := s.OpenGit(ctx, repo, modPath)
+	if err != nil {
+		return "", err
+	}
+	head, err := st.Reference(plumbing.HEAD)
+	if err != nil || head.Type() != plumbing.SymbolicReference || !head.Target().IsBranch() {
+		return "", domain.Errorf(domain.ErrNotFound, "module %s has no default branch", modPath)
+	}
+	if _, err := st.Reference(head.Target()); err != nil {
+		// An empty repository (a first push that was refused).
+		return "", domain.Errorf(domain.ErrNotFound, "module %s has no commits", modPath)
+	}
+	return head.Target().Short(), nil
+}
+
 // gitFor finds the git repository holding modPath: the one of the path
 // itself or of its longest prefix, with the rest as the module's directory.
 func (s *Service) gitFor(ctx context.Context, repo domain.Repository, modPath string) (*gitstore.Storer, string, string, error) {
