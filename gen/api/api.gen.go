@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -441,6 +442,97 @@ type FileList struct {
 type FileMove struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// GoFile defines model for GoFile.
+type GoFile struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+}
+
+// GoModule defines model for GoModule.
+type GoModule struct {
+	// CloneUrl The git clone URL of the module's repository (for a module pushed with git)
+	CloneUrl      string `json:"cloneUrl"`
+	LatestVersion string `json:"latestVersion"`
+
+	// Path The module path
+	Path string `json:"path"`
+
+	// ProxyUrl The GOPROXY URL of the repository
+	ProxyUrl     string    `json:"proxyUrl"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	VersionCount int64     `json:"versionCount"`
+}
+
+// GoModulePage defines model for GoModulePage.
+type GoModulePage struct {
+	Items  []GoModule `json:"items"`
+	Limit  int        `json:"limit"`
+	Offset int        `json:"offset"`
+	Total  int64      `json:"total"`
+}
+
+// GoModuleVersion defines model for GoModuleVersion.
+type GoModuleVersion struct {
+	// Commit The tagged commit ("" for an uploaded zip)
+	Commit    string    `json:"commit"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+
+	// Hash The h1 hash the go command checks (go.sum)
+	Hash   string `json:"hash"`
+	Module string `json:"module"`
+
+	// Size Size of the module zip
+	Size int64 `json:"size"`
+
+	// Time The tagged commit's time (the upload time for an uploaded zip)
+	Time    time.Time `json:"time"`
+	Version string    `json:"version"`
+}
+
+// GoModuleVersionDetail defines model for GoModuleVersionDetail.
+type GoModuleVersionDetail struct {
+	// Commit The tagged commit ("" for an uploaded zip)
+	Commit    string    `json:"commit"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+	Files     []GoFile  `json:"files"`
+	GoMod     string    `json:"goMod"`
+
+	// Hash The h1 hash the go command checks (go.sum)
+	Hash   string `json:"hash"`
+	Module string `json:"module"`
+
+	// Readme README.md (or README) of the module root, when present (at most 1 MiB)
+	Readme   *string         `json:"readme,omitempty"`
+	Requires []GoRequirement `json:"requires"`
+
+	// Size Size of the module zip
+	Size int64 `json:"size"`
+
+	// Time The tagged commit's time (the upload time for an uploaded zip)
+	Time    time.Time `json:"time"`
+	Version string    `json:"version"`
+
+	// ZipUrl Where the GOPROXY serves the module zip
+	ZipUrl string `json:"zipUrl"`
+}
+
+// GoModuleVersionPage defines model for GoModuleVersionPage.
+type GoModuleVersionPage struct {
+	Items  []GoModuleVersion `json:"items"`
+	Limit  int               `json:"limit"`
+	Offset int               `json:"offset"`
+	Total  int64             `json:"total"`
+}
+
+// GoRequirement defines model for GoRequirement.
+type GoRequirement struct {
+	Indirect bool   `json:"indirect"`
+	Path     string `json:"path"`
+	Version  string `json:"version"`
 }
 
 // LoginRequest defines model for LoginRequest.
@@ -1012,6 +1104,27 @@ type GetFileDetailsParams struct {
 	Path FilePathRequired `form:"path" json:"path"`
 }
 
+// ListGoModulesParams defines parameters for ListGoModules.
+type ListGoModulesParams struct {
+	// Q Substring of the module path
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListGoModuleVersionsParams defines parameters for ListGoModuleVersions.
+type ListGoModuleVersionsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // ListPackagesParams defines parameters for ListPackages.
 type ListPackagesParams struct {
 	// Q Case-insensitive substring of the package name
@@ -1203,6 +1316,24 @@ type ServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName)
+	// ListGoModules Modules of a Go repository (paginated, filtered by module path)
+	// (GET /api/v1/repositories/{name}/go/modules)
+	ListGoModules(w http.ResponseWriter, r *http.Request, name string, params ListGoModulesParams)
+	// UploadGoModule Publish a module version from a module zip (module@version/... paths; the checks of a pushed tag)
+	// (POST /api/v1/repositories/{name}/go/modules)
+	UploadGoModule(w http.ResponseWriter, r *http.Request, name string)
+	// GetGoModule A module (its path URL-encoded, %2F for /) and its git clone URL
+	// (GET /api/v1/repositories/{name}/go/modules/{module})
+	GetGoModule(w http.ResponseWriter, r *http.Request, name string, module string)
+	// ListGoModuleVersions Versions of a module, highest first
+	// (GET /api/v1/repositories/{name}/go/modules/{module}/versions)
+	ListGoModuleVersions(w http.ResponseWriter, r *http.Request, name string, module string, params ListGoModuleVersionsParams)
+	// DeleteGoModuleVersion Delete a version (the Go ecosystem prefers a `retract` directive in a newer version; the git tag stays)
+	// (DELETE /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+	DeleteGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string)
+	// GetGoModuleVersion A version with its go.mod, requirements, files and README
+	// (GET /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+	GetGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string)
 	// ListPackages Packages of a repository, by name (paginated, filtered)
 	// (GET /api/v1/repositories/{name}/packages)
 	ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams)
@@ -1461,6 +1592,42 @@ func (_ Unimplemented) GetFileDetails(w http.ResponseWriter, r *http.Request, na
 // MoveFile Move or rename a file or a folder (with everything below it)
 // (POST /api/v1/repositories/{name}/files/move)
 func (_ Unimplemented) MoveFile(w http.ResponseWriter, r *http.Request, name FilesRepositoryName) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListGoModules Modules of a Go repository (paginated, filtered by module path)
+// (GET /api/v1/repositories/{name}/go/modules)
+func (_ Unimplemented) ListGoModules(w http.ResponseWriter, r *http.Request, name string, params ListGoModulesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UploadGoModule Publish a module version from a module zip (module@version/... paths; the checks of a pushed tag)
+// (POST /api/v1/repositories/{name}/go/modules)
+func (_ Unimplemented) UploadGoModule(w http.ResponseWriter, r *http.Request, name string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetGoModule A module (its path URL-encoded, %2F for /) and its git clone URL
+// (GET /api/v1/repositories/{name}/go/modules/{module})
+func (_ Unimplemented) GetGoModule(w http.ResponseWriter, r *http.Request, name string, module string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListGoModuleVersions Versions of a module, highest first
+// (GET /api/v1/repositories/{name}/go/modules/{module}/versions)
+func (_ Unimplemented) ListGoModuleVersions(w http.ResponseWriter, r *http.Request, name string, module string, params ListGoModuleVersionsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteGoModuleVersion Delete a version (the Go ecosystem prefers a `retract` directive in a newer version; the git tag stays)
+// (DELETE /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+func (_ Unimplemented) DeleteGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetGoModuleVersion A version with its go.mod, requirements, files and README
+// (GET /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+func (_ Unimplemented) GetGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2836,6 +3003,287 @@ func (siw *ServerInterfaceWrapper) MoveFile(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// ListGoModules operation middleware
+func (siw *ServerInterfaceWrapper) ListGoModules(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGoModulesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListGoModules(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UploadGoModule operation middleware
+func (siw *ServerInterfaceWrapper) UploadGoModule(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UploadGoModule(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetGoModule operation middleware
+func (siw *ServerInterfaceWrapper) GetGoModule(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "module" -------------
+	var module string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "module", chi.URLParam(r, "module"), &module, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "module", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetGoModule(w, r, name, module)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListGoModuleVersions operation middleware
+func (siw *ServerInterfaceWrapper) ListGoModuleVersions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "module" -------------
+	var module string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "module", chi.URLParam(r, "module"), &module, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "module", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGoModuleVersionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListGoModuleVersions(w, r, name, module, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteGoModuleVersion operation middleware
+func (siw *ServerInterfaceWrapper) DeleteGoModuleVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "module" -------------
+	var module string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "module", chi.URLParam(r, "module"), &module, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "module", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteGoModuleVersion(w, r, name, module, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetGoModuleVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetGoModuleVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "module" -------------
+	var module string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "module", chi.URLParam(r, "module"), &module, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "module", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetGoModuleVersion(w, r, name, module, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPackages operation middleware
 func (siw *ServerInterfaceWrapper) ListPackages(w http.ResponseWriter, r *http.Request) {
 
@@ -3401,6 +3849,24 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}/versions/{version}", wrapper.GetPackageVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/go/modules", wrapper.ListGoModules)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/api/v1/repositories/{name}/go/modules", wrapper.UploadGoModule)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/go/modules/{module}", wrapper.GetGoModule)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/go/modules/{module}/versions", wrapper.ListGoModuleVersions)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/go/modules/{module}/versions/{version}", wrapper.DeleteGoModuleVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/go/modules/{module}/versions/{version}", wrapper.GetGoModuleVersion)
 	})
 
 	return r
@@ -8118,6 +8584,743 @@ func (response MoveFiledefaultApplicationProblemPlusJSONResponse) VisitMoveFileR
 	return err
 }
 
+type ListGoModulesRequestObject struct {
+	Name   string `json:"name"`
+	Params ListGoModulesParams
+}
+
+type ListGoModulesResponseObject interface {
+	VisitListGoModulesResponse(w http.ResponseWriter) error
+}
+
+type ListGoModules200JSONResponse GoModulePage
+
+func (response ListGoModules200JSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModules400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModules400ApplicationProblemPlusJSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModules401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModules401ApplicationProblemPlusJSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModules404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModules404ApplicationProblemPlusJSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModules429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModules429ApplicationProblemPlusJSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModulesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListGoModulesdefaultApplicationProblemPlusJSONResponse) VisitListGoModulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModuleRequestObject struct {
+	Name string `json:"name"`
+	Body io.Reader
+}
+
+type UploadGoModuleResponseObject interface {
+	VisitUploadGoModuleResponse(w http.ResponseWriter) error
+}
+
+type UploadGoModule201JSONResponse GoModuleVersion
+
+func (response UploadGoModule201JSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule400ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule401ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule403ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule404ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule409ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule413ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UploadGoModule429ApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadGoModuledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UploadGoModuledefaultApplicationProblemPlusJSONResponse) VisitUploadGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleRequestObject struct {
+	Name   string `json:"name"`
+	Module string `json:"module"`
+}
+
+type GetGoModuleResponseObject interface {
+	VisitGetGoModuleResponse(w http.ResponseWriter) error
+}
+
+type GetGoModule200JSONResponse GoModule
+
+func (response GetGoModule200JSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModule400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModule400ApplicationProblemPlusJSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModule401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModule401ApplicationProblemPlusJSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModule404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModule404ApplicationProblemPlusJSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModule429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModule429ApplicationProblemPlusJSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetGoModuledefaultApplicationProblemPlusJSONResponse) VisitGetGoModuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersionsRequestObject struct {
+	Name   string `json:"name"`
+	Module string `json:"module"`
+	Params ListGoModuleVersionsParams
+}
+
+type ListGoModuleVersionsResponseObject interface {
+	VisitListGoModuleVersionsResponse(w http.ResponseWriter) error
+}
+
+type ListGoModuleVersions200JSONResponse GoModuleVersionPage
+
+func (response ListGoModuleVersions200JSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModuleVersions400ApplicationProblemPlusJSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModuleVersions401ApplicationProblemPlusJSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModuleVersions404ApplicationProblemPlusJSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersions429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListGoModuleVersions429ApplicationProblemPlusJSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGoModuleVersionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListGoModuleVersionsdefaultApplicationProblemPlusJSONResponse) VisitListGoModuleVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersionRequestObject struct {
+	Name    string `json:"name"`
+	Module  string `json:"module"`
+	Version string `json:"version"`
+}
+
+type DeleteGoModuleVersionResponseObject interface {
+	VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error
+}
+
+type DeleteGoModuleVersion204Response struct {
+}
+
+func (response DeleteGoModuleVersion204Response) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteGoModuleVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion400ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion401ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion403ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion404ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersion409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion409ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteGoModuleVersion429ApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGoModuleVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteGoModuleVersiondefaultApplicationProblemPlusJSONResponse) VisitDeleteGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersionRequestObject struct {
+	Name    string `json:"name"`
+	Module  string `json:"module"`
+	Version string `json:"version"`
+}
+
+type GetGoModuleVersionResponseObject interface {
+	VisitGetGoModuleVersionResponse(w http.ResponseWriter) error
+}
+
+type GetGoModuleVersion200JSONResponse GoModuleVersionDetail
+
+func (response GetGoModuleVersion200JSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModuleVersion400ApplicationProblemPlusJSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModuleVersion401ApplicationProblemPlusJSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModuleVersion404ApplicationProblemPlusJSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetGoModuleVersion429ApplicationProblemPlusJSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGoModuleVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetGoModuleVersiondefaultApplicationProblemPlusJSONResponse) VisitGetGoModuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPackagesRequestObject struct {
 	Name   RepositoryName `json:"name"`
 	Params ListPackagesParams
@@ -9034,6 +10237,24 @@ type StrictServerInterface interface {
 	// MoveFile Move or rename a file or a folder (with everything below it)
 	// (POST /api/v1/repositories/{name}/files/move)
 	MoveFile(ctx context.Context, request MoveFileRequestObject) (MoveFileResponseObject, error)
+	// ListGoModules Modules of a Go repository (paginated, filtered by module path)
+	// (GET /api/v1/repositories/{name}/go/modules)
+	ListGoModules(ctx context.Context, request ListGoModulesRequestObject) (ListGoModulesResponseObject, error)
+	// UploadGoModule Publish a module version from a module zip (module@version/... paths; the checks of a pushed tag)
+	// (POST /api/v1/repositories/{name}/go/modules)
+	UploadGoModule(ctx context.Context, request UploadGoModuleRequestObject) (UploadGoModuleResponseObject, error)
+	// GetGoModule A module (its path URL-encoded, %2F for /) and its git clone URL
+	// (GET /api/v1/repositories/{name}/go/modules/{module})
+	GetGoModule(ctx context.Context, request GetGoModuleRequestObject) (GetGoModuleResponseObject, error)
+	// ListGoModuleVersions Versions of a module, highest first
+	// (GET /api/v1/repositories/{name}/go/modules/{module}/versions)
+	ListGoModuleVersions(ctx context.Context, request ListGoModuleVersionsRequestObject) (ListGoModuleVersionsResponseObject, error)
+	// DeleteGoModuleVersion Delete a version (the Go ecosystem prefers a `retract` directive in a newer version; the git tag stays)
+	// (DELETE /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+	DeleteGoModuleVersion(ctx context.Context, request DeleteGoModuleVersionRequestObject) (DeleteGoModuleVersionResponseObject, error)
+	// GetGoModuleVersion A version with its go.mod, requirements, files and README
+	// (GET /api/v1/repositories/{name}/go/modules/{module}/versions/{version})
+	GetGoModuleVersion(ctx context.Context, request GetGoModuleVersionRequestObject) (GetGoModuleVersionResponseObject, error)
 	// ListPackages Packages of a repository, by name (paginated, filtered)
 	// (GET /api/v1/repositories/{name}/packages)
 	ListPackages(ctx context.Context, request ListPackagesRequestObject) (ListPackagesResponseObject, error)
@@ -10191,6 +11412,172 @@ func (sh *strictHandler) MoveFile(w http.ResponseWriter, r *http.Request, name F
 	}
 }
 
+// ListGoModules operation middleware
+func (sh *strictHandler) ListGoModules(w http.ResponseWriter, r *http.Request, name string, params ListGoModulesParams) {
+	var request ListGoModulesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGoModules(ctx, request.(ListGoModulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGoModules")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListGoModulesResponseObject); ok {
+		if err := validResponse.VisitListGoModulesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadGoModule operation middleware
+func (sh *strictHandler) UploadGoModule(w http.ResponseWriter, r *http.Request, name string) {
+	var request UploadGoModuleRequestObject
+
+	request.Name = name
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadGoModule(ctx, request.(UploadGoModuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadGoModule")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UploadGoModuleResponseObject); ok {
+		if err := validResponse.VisitUploadGoModuleResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetGoModule operation middleware
+func (sh *strictHandler) GetGoModule(w http.ResponseWriter, r *http.Request, name string, module string) {
+	var request GetGoModuleRequestObject
+
+	request.Name = name
+	request.Module = module
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetGoModule(ctx, request.(GetGoModuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetGoModule")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetGoModuleResponseObject); ok {
+		if err := validResponse.VisitGetGoModuleResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListGoModuleVersions operation middleware
+func (sh *strictHandler) ListGoModuleVersions(w http.ResponseWriter, r *http.Request, name string, module string, params ListGoModuleVersionsParams) {
+	var request ListGoModuleVersionsRequestObject
+
+	request.Name = name
+	request.Module = module
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGoModuleVersions(ctx, request.(ListGoModuleVersionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGoModuleVersions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListGoModuleVersionsResponseObject); ok {
+		if err := validResponse.VisitListGoModuleVersionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteGoModuleVersion operation middleware
+func (sh *strictHandler) DeleteGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string) {
+	var request DeleteGoModuleVersionRequestObject
+
+	request.Name = name
+	request.Module = module
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteGoModuleVersion(ctx, request.(DeleteGoModuleVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteGoModuleVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteGoModuleVersionResponseObject); ok {
+		if err := validResponse.VisitDeleteGoModuleVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetGoModuleVersion operation middleware
+func (sh *strictHandler) GetGoModuleVersion(w http.ResponseWriter, r *http.Request, name string, module string, version string) {
+	var request GetGoModuleVersionRequestObject
+
+	request.Name = name
+	request.Module = module
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetGoModuleVersion(ctx, request.(GetGoModuleVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetGoModuleVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetGoModuleVersionResponseObject); ok {
+		if err := validResponse.VisitGetGoModuleVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPackages operation middleware
 func (sh *strictHandler) ListPackages(w http.ResponseWriter, r *http.Request, name RepositoryName, params ListPackagesParams) {
 	var request ListPackagesRequestObject
@@ -10391,158 +11778,173 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H35c9s4uuC/gtLOVuQd2lLSTr8Zp6ZeuXN0eyfp+PmYvKooG8HkJwnPJMAGIDvqjP/3LXwASZAEdfjs",
-	"pP1LdyySuL77xNdeLLJccOBa9fa+9mZAE5D4zyPQcrE/0SDNXwmoWLJcM8F7e71jiAVPFNGCXFKmyRlM",
-	"hASi5YLxKaFTyvhOL+qpeAYZNZ9njLNsnvX2nkY9vciht9djXMMUZO/qKup9+PBhf65nwDWLqYb2hCcz",
-	"IPGMpinwKeyR8U9UsZhIoGn2j1HvXCQg6agXmXekAv2PUe/05M3230a9cUSEHPHxT0AlyNYXYzIR5tff",
-	"5qC0IhMpMqJnQC7hjJwekL4CpZjgJBbinMGIC0n+e/vIvg7J9gemZ1sRUYLoGdXkTIpLBVIRkQMnXJBU",
-	"TBknCaOpmO6MeO1I3DEoLRmf9q7MMeRU0gy0A8AblsIh1bP/moNctI9kn0xEmoB8okhO9SwiTwZPthWY",
-	"MTQkLwhkuV4QIc3vuEuzLymENpBhZoTfcOCox2lmVmJGqa0wgQmdp7q31+tFvYx+eQt8qme9vafDZ7tR",
-	"a/1RuWBzPkxCElwzS+GJMstatvoVS5TlBFrOoYZnzVVmjJc/dK1ZHUEuFNNCLn7FeULYJ8t3nihillOu",
-	"0S3KLRH/t2yJ7TW8ZRnT7VkP6RSIYr8D6ed0yjg1vxOmSGreH4jJRIF+QeAC5ILk5uWYSslAIaS10DTd",
-	"6jhHHCEM6+dDhLWl1ufDYbSKdt/jOtrLP9CQIYdQ5yzvWIfdQ3gh/szD4MyHND6nU+iGWW5fQHBF5PTo",
-	"7TbwWCSQkD7lhGXmmcU+iohZ/pFL8T8Qa/xwqwPQbvDbRcc2Jt4Oih2DvGAx7MexmHN9u2OfiHPgB686",
-	"BmTJ0uEmQmZUW8D+uNsLwvlUgeTdS54XjzdZ9pV5WeWCK0Bm+xNNHFs3f8WCa+D4T5rnqRFKTPBBLsVZ",
-	"Ctlf/0cZFPvqDf8XCZPeXu9/DSpxOrBP1eDQfmUnDTEWnJacSaDnlnZVDrFhkZQokBcgtxVLgMh5CqRP",
-	"SUZTc2qQkFJemJfPRLKIiMFrfkFTlhTIexX1Xgo+SVn8YFuL3fyKXDI9wy3GcymBa6I01UD65iezXgJf",
-	"mNIqssKqJAbD9ViWzTU9S8E+TKnShCaGRSgtqRbS7vWNkGcsSYDf92Zjo51Is9JzLi45OZtrktEF4UKT",
-	"xCgITO2RjCllVCQpzD6mknJtYKcNCY24ikUOhv/g35bPQ2J4qNAz1F7cgTBQUYEgVkFxRz3i5oTFXBOm",
-	"Ffnv7ZfHR2+2kUCN+nEV9X4V+o2Y8+Q+T+dXQdQ8nhEJSsxlDLh0wcEigj224qQk0ATheEgXqaDJiRBv",
-	"qZzCg1GlSBD7xAVI8pS8Yz/Z1bmv73FV+5yAlEKS/tGbl+Q//jb8j60ecl/xjvKFY17qXs9JCJJRviAT",
-	"ylJkR0pdCpmQeAbxuXJKJ1OEWrFjwB6nzJA9TRIJShnR2jQ5tkubI7Qs9/bAs05wZaeczvVMSPY73Ddu",
-	"W24bS0iM/UJTtUcupeDTiMCX3EgjgibGhTg3/+SOdLkhgMsZSBhxygVfZGKuHDUoQiUgOdA0FZeor6SX",
-	"dGG/RB46ReykcQxKETGZbFnzwjvMDx8+bDeNqmUn2rTBrnC37gjMx/vzhOnXF+5UcylykJpZ8Uljex4t",
-	"QRuZR0J2P/kns8wIuFH0PqI0NwqhVVh6Ua88HPPrQmnIep+iwGC6pk4kVMO2ZqgVtN5NQFOW2oUnCTNL",
-	"p+mhtyGrPbjvxJnRBc13LFlLZTGqRSY07CdJeOOOuRwkwadqjlD1np0JkQJF/q0NM9RhRazSfj5atYsa",
-	"1dqev3/aUQGucrhq0tra/ZVWp/YpcDIVbhirBQ82Td9PensfV1CWefsqaqITM7ZD7R/LBvEQ86pcG5WS",
-	"LtrHguO1d/DJaEkSjO2J0nL9HdjX21tQEMuQWXSCtpkR70wrSCcRUTOjLiCjFDyGF0TwdEEomVE1M6JH",
-	"aSGtSbwc5G7G8OZeifgc5C/MDLZo028ssswRdgsfY3suy579tAg+RRfEW7oAGULmqwAe2WUeZA6J6ovM",
-	"KGcTUPqlESZrUiIPGocHpelHGEfluqFv9ke9Ua/ymlQPpBB6K8RT8nmahi3RDzNqNECzMWLeIpqeGyFQ",
-	"aGpmhplQOjSqptNNdjvPDd9L9tfmhQ0UcmZUuRdvAVHj+P3JPi2HpDE/2DQgNGQ8YxpiPZcQFhAo0sOI",
-	"lyU1/tA+uRobWI7FwLVc5ILZc15/TOAXG37wJRcKkkMhtdrsy1lFuWvxxDq9BwZM6RksE4Hda6pgLMLv",
-	"oQgPPbigktEOLnMp5Dnj01dMhoXbMgQ7DLKLzYSIz3lCx1X46NpEJ0oHWPsZeuHW9XO0BVUxQFR67Nxk",
-	"3RRXstsGg/cZdVsiOfQiKUOzjGriPnC29gKVsrYixabOY9J6lEHC6An+GtJx2O9wnWNxE/rDu8G6T+Sd",
-	"41sBBsS50GgY3JAQqNRsQmPdud+4ZIFr4qDjmRXj2t9Ev+0GCytEa+sJAnlTerHYFqCX5eDPU6rNVlQb",
-	"G19zjT5sMbG+rAS+kL6NZRhxXPht0bO9/joP3YShpUqYgJSb7/3IfRcac238Npq3RaPWSbxCKJqDMDRY",
-	"SN9CUTRaycSYilp0KA4bShjkNMc3pUuLXwH69Cfwkdot1ceJEhd92HTTdwnbzRWMa/OvDsm3Adi7ZeHa",
-	"LA+XEdV32X1MJbo+IBv8JuTFCQ3oqtdeeWGAbMIDhRr4QP04cMjyqWAGNnQlpPkbaDxzfBL1WJ8xriT6",
-	"4lzr8xcSk+TpXBEruwjliVUEFOk7uyiesTSRwH1mbRjz/Vkqy4ijmsI/7KVwfwDnRYVzN/FdvGEpvKq8",
-	"Wk3jHn2h3crJNTQMcclTQZNTmYYMXpDOoqaXJJdCi1ikNpZlA1wTlkJEqDJYQ8+USOfamePCeUJs4Gsn",
-	"NLdNHAi7x7LkeZhGRcImbLM9dlMu1bMOv17hJwgzsRl92vXg2fMfbypR5rmBSIczpoFL3kqj0uq3UVV3",
-	"vCUZ+aLaO8YQHRksfI08qIWDS4F2F8Cpo+SbeZpaBLtkesZ4w60TxLMKKvWxfoEv5PiX/e1nz39Exlfk",
-	"tDgyC48V5LM/LTSoF2SImq09IQyJbCrllgNwDaC9ZSHzaDNGVgE/IGc4fNEv51IJGcpzUcrwghifl043",
-	"8wmmtbwwLAK4trzBRX7Ng+BJh+FvbFx7LiRlSkMSkbqHz+VFbUbSy4jKAaOLadtzfycuAo6LiRTZ5tkj",
-	"RsG+Vs6JvwWcGkcKLfmtmDLupUmENcUJTRVEjT0VscHgCoMepILCvbefDYerNuAlg5RThrbyLnDu1At/",
-	"OS5aRKXKsczZnANm8tnIezAYBRllAcG4z4vAJwbyEAMvZ5gqyAFd/aBr9G/HaU4Q9b5sT8V2WzB6LujW",
-	"w/PlcbbQLqRIYX36PxJp0HPmw7JNlDZDsm/o0C2liBbbJBAmbR7LSoXw3Ea2PPhPKi92cY52RyF8cLlk",
-	"nY6zTWRTSjUo/S+QysVE29u+sA9JPlczSJClLZNy7QEwWYYqMmHScEMcJjiCWXHKfoekO03O7IqkQpzP",
-	"c0XmCkj/8PUheT78ISIxVbCNjDMhmUjmZY5clTy3taG8Q5sFcxYx5a78yx3JHZkPUc+Nv344JSxkGwfa",
-	"GLcUunUcqGtRywMnDhONeLgfVb60bOvAsupPodUUjKuwQA3sbmAY2KU9UbdvHXQqhtd1ITQtzUIt9iDh",
-	"n/sSkD6AdVmwtZvYlm4Mj5/dmEMuDxsb+G8S9cxA04RquiqfIxCWrXARs/ZK9C74c9/FbbeJhX9ESkdD",
-	"hLnZESndmh4jrEC/ghF6cz1RiPjqrhngaj224sTlyfog8wEUtBLX4m8OnazTYhOqqCFjmz7sGW5IH8hs",
-	"A7pLXmkFmxr72rHoZZUExLyEyk9G9WoVp2FfFOnn2rIgu/F1SPjh+FAFtmVHvRZDa5xNdRzLWVlIxbtp",
-	"bDdU95BRHc8YnxYCTYOMbBIpRU/EdD1Cb+xyg2jwobNYXs4od+Be31pz2dmHGxltHC6XfuDZoX9bherN",
-	"BdRHD+4XJCZX35KESuEC0pXIWM75Fl83aCwZj1keQoyxsU32RvPh8Ie4MFPwLxgba3Ds7B/3hvd0JWOo",
-	"Ji0WvlIjaazcMwwlUHPel5JpTL9MMhY2chtj/CSSxYZodr1DbmzeDrJ8kw/B8Sp8vJHyVSWa17GpSAIn",
-	"LqWZuPRMoxQ3QleliG1nA3ClKY9hdZZqffKXQkpAE6eq6LA6uTHowx5QTfUc1wNfaJYb42Z3uBtSbTTT",
-	"1vQpX+z9KjSxZQvRupJ2n5weHdgYOfAYCMPs7Mmi4MnFsZmvzYKryeiZmOu9s5Ty85WU52SvXXK5ySAy",
-	"SmEk9CnqRivpJGPc//VpE6YrHUy2SuD5D8+e4S/bKod4q/I6TVwGetDb5HHuH54Nr+N9Wu2za53PUU2d",
-	"amaXFwnRHSq8V0SSCIJWZl9wohifprDtp28WNV9G29qY413HuvYXHMzHcVVNgSJrzPstDfC+plMVWRth",
-	"i8QYtCdngEqFWbpGr2Q7utJpEItLHqrtLqrtCvMEXyN954NHd6X5uajpuKSKJJCChmRrGXUudR2WAEJz",
-	"+prmDVPsjKVML1ZN96/qzQ5j35G1fzC1CXy4bWL7VBu1yeYbyssGMtU0rACZdfkPTzn7bQ4vSCouQcZU",
-	"AUlBayw74YkxdJlWpKzFJmcLMt4ZR2T8Gf/zeYwV9QlVM1CGzIC8f3lg/TPlYW9FhGqSCaXJj7tYlU9j",
-	"M8MLQ4FGUCQjblQ5RfoXzyJCcxaRzzHVNBXTiOzs7GxhCYyEyVxBYmtbvO3+uIsBFg3S7Of/faTbvw+3",
-	"//7pr/3/3Ov/595otPPvz//+/Pnf23/dKh9t/Z+/3B563jquLUeWB1BfPHZ8E/WlcXSemmkdK0ZZWeSs",
-	"F/WmImDDVnCqBrolCboxLdU4dZvNXhsl2nAXae2krDxyadWhs6kXd9+Dg26VUEuYMgeVhE+qUyBhZC0g",
-	"5n+dZ2eAuU7ujbV9tjX+Xa6qkX5oxwxRYP1gb5llP1/KsQPczf1/5/P2p6/D6Mcfrv6yXpbU6p09AH9p",
-	"4OxNeEx9qDtnD2G4LUP5qyAAunwVSk7KErRm1x2eEKrI2K/rHhPBXQRtzhWdVKXLtXC2keLWSvMb2gQt",
-	"NVu1qjZhF0XFxzKIv4NgsN5QY7llf/Iw2mrN+FRtSIRYLLvfYUTst4pvjRlhbAKSz89SbDNUld0HVOzG",
-	"pvzJgnvAGtYDPhFt4C9d6IcZYBcAutGCd4JGwTViAav2VSLtjYXPNRBw7crclCp9qm4r10zChH3pCKpj",
-	"YL7SfAtzylZpRkQLIiEWU84UEKaX5h41OezqtN5Y5Jt9EyofLvJo7C7LURsLW+VqRLy4luys4UH9hN9n",
-	"TNt6EFdMq22RJSgsm7df+r6NtQBcVwJX5ls14VNfInZ1cq2YcIXC/KGgRp0viOt35Fi4HxsqbW9H3vFs",
-	"aWp3Rr8c2IdPPQkVQImGV9owDmPYoftjbEzAgZBkjFrnOHLp5Vmelp4zwUEVHd+Y3iu/ROaDRiGakegT",
-	"KLMiXxQjEpoqYeiCT0H5+1WOt7u2KHaUSquOyhH98zMvVZW01B8PYyQRySinU5dY4HwWkStuaw9VNpTB",
-	"wpoZkMJBukMqjEtTomcS4AWh3HVZS5nShKnCXvXhtLGTKWO8gOMKIu3U7pDkHkCpK2rhr6/LnaolxYub",
-	"ZbUsM0H+gPl5t5NsZxvs+HiXitjGhRKaB/HtGq42P6Vv7XTMznS8ctUdJloIww2eXE+mfNOO82h5Hu3S",
-	"CKuHYo06QyeBPhpgfVq3rvJ66Z6cxefoXDZs0ojEVEwJejdux+BdN/3X4M8DMEhkbzflj7dl4Xocshk6",
-	"K56VXn4XbvBNyrI5qpWc1o1ClBY5oRo7mWwFTY/viQKb9rnRWgiHy6oVljkawFa5lf7xRBVmuAo1Vl2X",
-	"im9ApiGPxL9qDswy8R0tSrQC2IVBu08hElQQzyXTi2Mzq13dGVUs3p+HijEKIrWx40KDF7I8tbJ3MKKO",
-	"GajCpJnWuVnuGTb0DU+wT3KQytAFqfLKtwtcttP1z/PPOzs7W/W5cND2ZEucMtj6r3hcGXnWy9LHhsI2",
-	"x11I8vPrEzKgORtcPB0YUhq497aiES84gB9Q9101RPDCwZOBnolEkf7h++OTiByemv/sn7z8JRrxV6/f",
-	"vj55vfWioEeDf7ZZstegjCQCzSQOkBCmbXgFO2vaZmBVb03f01QdC83ZP8HqG3aNL3GJ4cM5PSh3okCT",
-	"s4U9j7Krqt1eNaVtzfy5KK9oTXqFeQvWe9JIiXh9fEL2Dw8MFP6JoxCXLqawMabg27mEjKlaDp41ELDu",
-	"aMSNtUIZB6kicrjQM8GLJrIqIj8LlwNvjxWDFTsjPuJ+37QCqVdi4Ij3x/uuZx0WX+8R16TaYiZ2ria/",
-	"nJwcOgDiwOOCePZwkLFBnaInXABp3ImPDabUUQ+BMCZ9i1MjXiCVRn0XXOePhqvRogeRoOeSG/GgLTC3",
-	"8BheSylc77p2doqI55nhTKQ/7mrINzbD7JPd4dOykzF1rb7HVffviMCXGHK9tHP3iPeb5CPNZuqtu4sN",
-	"bUXkcsbiGZmCJq5V+JgoMeJlR29HMdjY25aliEte7+9N3oTbIFIJIy6NPl009MxBlpLVYJL5u94YcY/s",
-	"Pvu7g7jXFXFs0Q2dcHt1c7ejlyahXF2aDewOdwl8obFOjbl6DiMuilYvntuEKb1DPhgUoLzeXZUYkKtW",
-	"38HI715YQsOcowEjOjWwyWEBNDyxyPwPDXaejPi4wEvb3W9giNtu9LBse73n/CPG0EY/BD0HRcZ4oGPS",
-	"f7r9fDiMSl/K8+GWG9omSI5Jv3hkn5SnMv6KUtRlcUeF08B+djXeISczd1J2/a4Dd1GloIiWAKQ/NuvC",
-	"VuLjEpcwx5NQV3ZoG7MiF8rpb3MgY1vuOCb9cVUcOfaayVPb01tpulAWciN+OWNpMbMhM5okYHUMCZm4",
-	"KCLlLoOq12CChjf2PN9v7+nOcGeIqSA5cJqz3l7vh53hzg+ufBHleMk0DDIM6DyxqbKuCaFRKBFABwm6",
-	"vJSumvFhUw+vo/3HVqsXsylSagMBRulU+VDr8KKt4ZLO1OH5bO9DAzPkgBEZIyfdsQbn2GUfoGvRej6N",
-	"/mZwjnEy3jHwsu+Pt7pXZgXXBkt7z9OFQXH0e2GjVGro3Va7ODM8NJdiHA3nQEPtpb0Uls1fXOawYuo5",
-	"16hybz51SF+tEGVg2+Gv8aLrPH/1qdHL+9lwuKQF7GatXxuNLUN9eS2d2jo2g/VXUW/XriA0cLnSgddy",
-	"HD95uvqTWpdb/OiH1R9VHbHNF8/+vvqLZk9h3LNry7/q26pXbtRT8yyjcuEUQeQdREvK0sgYSUaQYJSk",
-	"6AG097Fn+csn83Gd8TQ4g1rKg+oR4QAf+pYwMBCqD2Dhcat4VsgEpA38IsU+omUbLQ2ytOqOPXRsYd2n",
-	"q6iXCxXAO+uNbKQ1lEnURXL8HWCEc4Ne1d1IWs7hqoWVT+9oDSGMdO10/+B4N1wD78rrE8wHT9eYotm7",
-	"/t4R3LljkNf5jpKPnwxT81wz9gfPvfHxU8uo//jJ8LeKaCxg3eUUHuEsp5uVHH3w1bCpK2vWp2A9nHUa",
-	"e4W/B2ishuS7IRc3Jij/0XFxd/UX5f0N3xdOWQC1ccqawEwr359l48Or2HRQO/gZ9Cr0Gd4jjzxxdTM+",
-	"FT3i6C0I9vccNmNPm6qIgQuVDEbnVMezNtrZkM0DKAcuVrSWcnDfiO8Cz987ATwqDLYEuc3cnyjiYQUR",
-	"sog7uny4mysTgyqlfE1j8aTIMP+GLcYq/Sd4aY/ZYMMAf5Q5tyBz9gP47bSWPocL9OYBky4DFCsQ70Eg",
-	"rW2sFjG+uxBKfg7oPRuqtVtdvl0zdVMSeLRrb2zX1sO1L4itijS0i9cRulZUxUrx1p5blVqDryzZ2Byu",
-	"qHiVTXxkbyR75P1/VHy0AOrCR9KHyQRizS6gyLeqKoG4SOAe5Mtqdae4GxaT15rIX9XydNvq7p07NVbc",
-	"HJ32efH8e/eGH7hk92rLPga5nxBz5gFwHc7r4LoL09aH1H2as+thiJEJEyHjP3qs5VHUH0Ge0hhqJR4V",
-	"GDfjrCVdtDjcXLlLZTptz1NlrzlZmiZxPD+z0fMiu7DImIjIZJ6mpEiewBxY0seWrYwr4IqZPXSlKfzW",
-	"67ipPNyx5dsygcv87qUB+2CwtEwhfwyYdgRMA4FSi+qroqOntt73LmSDVxByzwamzel/jH/+6exEHogs",
-	"FHQQlgWDrwVzWcOuK4nlTxrc3Bgzv79oKO8Kg0akVntjA6IvqtsxEOe8HmGuQVeQYXfZXmH8G9453zyZ",
-	"PcZCbz0W2s2pNvUDnJbq0apw5x1L+4cJbS7D2iKg+Z1i76OqcO3IZ8nIPR4N3JVYtnh1JgwWVeHQZIWC",
-	"UZbzYOW8CF3mgKWJZupftM7f83QRkWOawTHT8I9jLVmsybheeDUuCmdsdQFWf4y4GeLl8dEbv+uGq0qz",
-	"r2/Xuw6VFSHZHDMteUIYH/F6WdEO2SeXUvBpVQuANRrux7KeZgq2n4aiGYz47vDpDjmC3F5TPKEsnUtX",
-	"FrFmsc2IlxWnZbWNV2yztUOaWbUFmGzVsi22aFj1CIe74Xq165fu3Qfmehm3Wd9bMZ1CYqu4bT0Vzn4M",
-	"eruqC+yuhbi6Tzb5rbGkOjt5i2hnEbVGKv71VGUmvZ6F+YSw3tuwof7WPl/H7nBwF3PH1Ry/YIrEqWGk",
-	"yfXx4ZbP7TVPasWRzo9W1khyTfosgSwXhlC2Vp+iqrq3dYcuivrVh6DJk2q31yeWB5PDK6QqllzbCwL8",
-	"6mJDCMZE8uRT31ZRuVI6CYaul4PXNgHoAuo7uEt4voMuUNrCzm8EkiWcPsyEX5bKFOmj+oKQalZd+GDJ",
-	"ba90Z50sMTEcPG5f1Na7td+zrO3Gg8LCKA7oMc70Tej/FRE8UaQU2i5eg/08PP1fgcYO9mGCqLGqgd+L",
-	"JBiUtQt4t/AuUrkTcqlfNrMWvQQ0Cvt58ojW3yBaF6j4ggjsUlo5KCUQ4EnNiu3C5zXSdd8tHlN0H6OR",
-	"niJYImDRcGXNnNuakrEkaOkQ7jEz9jGA+b0lutZJZtMM1+VMfM3sVZ+6HjNWv5eM1TpibZRQVbf9NhHw",
-	"wVzTZo/mTr3iqN7TerOMrCIFyy9nurtErNAg7sai9Th/80Kbby27q3EzztIcLx8BHrYpxh+ZztuEHX1t",
-	"pUxWrbIbzcZcb+uChGs056tXzY6fNtkOh7Ddlxq90Zs+Ir/RaNHzG/tqYggNO5wbKiwiP1ogkJN6m2/X",
-	"HW2nFbqxYvHIv2T3LjS+1h1g96z2+Tc7PSp9fz6lr+oZ+MKn4zOIRQYKdUB7M2AnQXeI17UbeDRI7LF5",
-	"x/fSvMNrR4kOTqPg6Znrncc06fsvGJ69tUxqdAVhlqHP8J7YZP0e9/tFze8J0VbrHe95rVtvf3e4a+9k",
-	"YM3GpUb0d3VBZXopqm1maFSosV7fj3tUKR4mYLWaVorA1UPRzGObj3ts81EBGTvdF1VVGzD/5RrGwN4d",
-	"OmAZna6w6l/hmwf2xRadoyGdUz2r7GjXcbZOOxu1cm05B3CZxE2z2gGwpsGPRk7twxIlng/xVgGWzTN3",
-	"XWHGuP3raejqzPAEtgdyeAZ/yGFgyLs0/j2Qrrb+HYo8yuc7k8+WtrCajli6rInr3LbwhgRvLte+88Wn",
-	"f3cb8GaUP/iK/78a2FFWsoETOr2HsGF0a3wlMAxueKNx7p4UT+i0M5I5A2KvrX+QLrR/Lko06I10yJ3I",
-	"6VeSh5wevd0GHovEUOL48xhvT6ikE7WONI9ypRD6dil08FXT6RrugRKr7kxg3wphhcfRuOybkOdjhd+f",
-	"qMLPcEfSN6SXUc4moLS98OEGlFcMpAZfEzYFpdcmuXfuy/ukO7vEm2ncBxWb6/usLcDNQorubcjUR6L9",
-	"MxFtSatFyrmmtWY5JcV2OzG/L4rD7iO5XnSR3gtC+cKpGjORJsVVwnYt1p9Hz5QrvlhGpA+p6JbQ6tB0",
-	"s/L5o5J7V0rufkV8ZU18LPiETeeWwCKS0gXe35anVE+EzJQrYZyAlLbdzqaSFS9cWi1F37AUNrYvzUeH",
-	"VM+OCmp8lC5/culisC2yF1DZu8MspnvRtDNIxWW9SbJFUU/itNmT4FDen5bTaXHVJCX2JjIiKSZu6xnl",
-	"NoViYF2Ae5jbbWt/cwkXTMwVDvBEEf/uMkJVeatZ+BqzEcd7zMjqa8wIBtjoJcml0CIW6RNF/u/x+19H",
-	"vNhBf1zepokDDb5WMudq8NWe3NVgjJsc8fF+HEOu90hTCIy3ysvgMNtR0QyIIcq3TOlghW9x1du1Sf2/",
-	"ULS1pSpekFyeZ+E+rh35Tod4tMd+y37kp0Pfkfx0uNKTfJciuABJl/C1AH+iSDxjaSILBvQohe8qKJvC",
-	"BaTW72spuRb20RIgckBRrWu+Km61OQWpVvh1Hek9SEBTli7tNmpGf+VeuwsxfrvEUKy0ix4MixXSgeCR",
-	"GO6OGI7Z7xC5y17neJfoIoeIzPNU4G25mLTIsiJI0gDMgxKFEbZYO3gLE3aleRpkTMAIbcR02wmkTNp4",
-	"QTKmlBHoBa+gZ+ICCNOoGdi00KSdrPlOXBT69l1kVJihzRT3nUmxBmGjgtTAIkI1WkL26nk9e2w99KfP",
-	"xjDYS/CGbFtwXGJMaVX0u8yKrQBTWsFOikvSPfHauHsXiz3sDbFmKalTty8YXO4VgWMbNCL9MoKFHiam",
-	"CB1xN8NWZPlpeQFzUAEhfbff9gDVVenGHnJ3IZNxSjUoPd7aISeLHBS5nAkFpfVhhuBCj7gCaahvAdpZ",
-	"DWR3uNtlJRT3LvdummDWshReNkpLiGomnRS7XXKDcmfdydPhs91vvgOwO/zVKSIl6j6qSHemIpU3kCO1",
-	"VnRa5gUEE0VqZWEFlNZmRYOv7l9XnUzppEEohsy9QDnpjzXQ7H8/e3MJZ4Y1/MtyC0VikcGIz9h0VhZo",
-	"Wyc28iXL5LDUCEtlMtI/fH1IdneHEVGQXYDcKoq7R9x+jDXzl0xBiJf8DAUruQ1OsuILN9O6r/8Rad6B",
-	"aVlSSgF122euzBbTqpAIj+zgTp34NWHcAYDbIf5BMd7gq/vX1TIfQB2FHoDeAhG7i3Ix3SE7v2z0+Y/o",
-	"pyvFeXSvsbL6CVpjposMi5090tqduuoKLRelb430DMFloGlCNUVmOHGe7WuQHkg05cWKBi6H3nvfdA+X",
-	"aiNdkuZn7MsdEdv1DCV9ZBQC3qpsjb6Ra/q/kZbX9fKsJ8p1SF9eg+Aj8C0UBa1PLoOvuWQ8ZjlN18jV",
-	"qtBuzaYZ6DB6xKs/btMMAyDDmAskKPD1znCz5U8YGw61N5oPhz/ERWNZ/Aswt2fs2JV7o3kfnf923zZW",
-	"TQXHArwzIDnIGLgujKoywaeu45Sb3zQRr+susgaZ3EHPu3KCt3ABKY59z95ib48dChbi0bdyL9ljzd3G",
-	"zAM1DNIXksRYfbfV4CMuSMsbSXmdnMUTWmqhNGQDxidiaZ9jfO3AvHWXrY6rWQKYXl5caBYrM5zg2+vT",
-	"Uoess59se+/5Wcri9k11/j10eEAGgrdiRSDmyYtCvsxl2tvrDVCfdjN+XQcGJXt3y2tLntMDglcXVP0i",
-	"+64t91+9Rs5b1UjYsjmcO1O2AhSXvNny328N6Eudoo9uqzmN0Q6Z0hbZiRVvBO/rI33bb0bwdOEtzN7M",
-	"sO5Ix2VZbHAw79LRdcdDmVwfj2wHW+dMhCyadIqJvqQS/IkbN8W2F3BU66iUMqVd8lZZ4KcFuZy5kqJ2",
-	"myA3U63ktz3LIchtT1tfpsAXwPQ4WRhB6DxhmmiJfXeD545vdHytJUA43BSVec+nBzvkFAP/9sQTccnt",
-	"X1Mx4nomxXxqo09+chuhujuTzehJV6R/eHoSkZ9fn4y4vafCcPuI/PJ6/1VEXr1++/rkdUSyeapZTqUm",
-	"h++PT7asL9ntzBr2gVCS4JoyXkXfxKRVx2lbohX54zZpNnxGU+AgWVw6GS4YXCrX6a0W/OsXjoWodPhF",
-	"I46L3HrhXlXkHCAnksUGV+1QNrzFJNL4GSiWgHOx23XVN13Fdj5d/f8AAAD//w==",
+	"7H1pd9s4luhfwdGbOZFf05accmq6ndNnnitxUn6dVDxeOj0nyotgEpIwJgE2ANlR0v7v7+ACIEES1GJb",
+	"dhZ9qYpFEtvdL+7ytRPzLOeMMCU7+187E4ITIuCfJ0SJ2cFIEaH/SoiMBc0V5ayz3zklMWeJRIqja0wV",
+	"uiAjLghSYkbZGOExpmynE3VkPCEZ1p9nlNFsmnX2d6OOmuWks9+hTJExEZ2bm6jz/v37g6maEKZojBVp",
+	"Tng2ISie4DQlbEz20fA3LGmMBMFp9tdB55InROBBJ9LvCEnUXwed87NX238edIYR4mLAhr8RLIhofDFE",
+	"I65//eeUSCXRSPAMqQlB1+QCnR+hriRSUs5QzPklJQPGBfrH9ol5nSTb76mabEVIcqQmWKELwa8lERLx",
+	"nDDEOEr5mDKUUJzy8c6AVY7EHoNUgrJx50YfQ44FzoiyAHhFU3KM1eS/pkTMmkdygEY8TYh4IlGO1SRC",
+	"T3pPtiXRYyiSPEcky9UMcaF/h13qfQnOlYYM1SP8EwaOOgxneiV6lMoKEzLC01R19judqJPhz28IG6tJ",
+	"Z3+3/3Qvaqw/Khasz4cKkgTXTFPyROplzVv9giWKYgIlpqSCZ/VVZpQVP7StWZ6QnEuquJj9AfOEsE8U",
+	"7zyRSC+nWKNdlF0i/G/eEptreEMzqpqzHuMxQZJ+Iaib4zFlWP+OqESpfr/HRyNJ1HNEroiYoVy/HGMh",
+	"KJEAacUVTrdazhFGCMP6WR9gbaj1Wb8fLaLdd7CO5vKPFMmAQ8hLmresw+whvBB/5n5w5mMcX+IxaYdZ",
+	"bl4AcEXo/OTNNmExT0iCupghmulnBvswIGbxRy74/5BYwYdbLYC2g98vOjYx8X5Q7JSIKxqTgzjmU6bu",
+	"d+wzfknY0cuWAWkyd7gRFxlWBrC/7nWCcD6XRLD2JU/d41WWfaNfljlnkgCz/Q0nlq3rv2LOFGHwT5zn",
+	"qRZKlLNeLvhFSrI//Y/UKPbVG/7fBBl19jv/q1eK0555KnvH5iszaYixwLToQhB8aWhX5iTWLBIjScQV",
+	"EduSJgSJaUpQF6MMp/rUSIIKeaFfvuDJLEIar9kVTmnikPcm6rzgbJTS+NG2Ftv5JbqmagJbjKdCEKaQ",
+	"VFgR1NU/6fUi8plKJSMjrApi0FyPZtlU4YuUmIcplgrhRLMIqQRWXJi9vuLigiYJYQ+92VhrJ0Kv9JLx",
+	"a4YupgpleIYYVyjRCgKV+yijUmoVSXC9j7HATGnYKU1CAyZjnhPNf+Bvw+dJonkoVxPQXuyBUCIjhyBG",
+	"QbFHPWD6hPlUIaok+sf2i9OTV9tAoFr9uIk6f3D1ik9Z8pCn8wdHchpPkCCST0VMYOmcEYMI5tjcSQmC",
+	"E4DjMZ6lHCdnnL/BYkwejSp5AtjHr4hAu+gt/c2szn79gKs6YIgIwQXqnrx6gf7jz/3/2OoA9+VvMZtZ",
+	"5iUf9Jw4RxlmMzTCNAV2JOU1FwmKJyS+lFbppBJhI3Y02OOUarLHSSKIlFq01k2O7cLmCC3Lvt3zrBNY",
+	"2TnDUzXhgn4hD43bhtvGgiTafsGp3EfXgrNxhMjnXEsjBCbGFb/U/2SWdJkmgOsJEWTAMONslvGptNQg",
+	"ERYEyAGnKb8GfSW9xjPzJfDQMWAnjmMiJeKj0ZYxL7zDfP/+/XbdqJp3onUb7AZ2a49Af3wwTag6vLKn",
+	"mgueE6GoEZ84NufRELSRfsRF+5O/UcOMCNOK3geQ5lohNApLJ+oUh6N/nUlFss7HKDCYqqgTCVZkW1HQ",
+	"ChrvJkRhmpqFJwnVS8fpsbchoz3Y7/iF1gX1dzRZSmXRqkXGFTlIkvDGLXM5SoJP5RSg6j274DwlGPi3",
+	"0sxQhRWxUvv5YNQurFVrc/7+aUcOXMVw5aSVtfsrLU/tY+BkStzQVgscbJq+G3X2PyygLP32TVRHJ6pt",
+	"h8o/5g3iIeZNsTYsBJ41jwXGa+7go9aSBNG2J0jL5XdgXm9uQZJYhMyiM7DNtHinSpJ0FCE50eoCMErO",
+	"YvIccZbOEEYTLCda9EjFhTGJ54Pczhje3EseXxLxO9WDzZr0G/Mss4TdwMfYnMu8Z7/Ngk/BBfEGz4gI",
+	"IfNNAI/MMo8yi0TVRWaY0RGR6oUWJktSIgsah0eF6YcoA+W6pm92B51Bp/SalA8E52orxFPyaZqGLdH3",
+	"E6w1QL0xpN9CCl9qIeA0NT3DhEsVGlXh8Sq7neaa7yUHS/PCGgpZM6rYi7eAqHb8/mQf50NSmx90HBAa",
+	"Ip5QRWI1FSQsIECkhxEvSyr8oXlyFTYwH4sJU2KWc2rOefkxCbta8YPPOZckOeZCydW+nJSUuxRPrNJ7",
+	"YMAUX5B5IrB9TSWMefg9EOGhB1dYUNzCZa65uKRs/JKKsHCbh2DHQXaxmhDxOU/ouJyPrkl0vHCANZ+B",
+	"F25ZP0dTULkBosJjZydrp7iC3dYYvM+omxLJohdKKZhlWCH7gbW1Z6CUNRUpOrYek8ajjCQUn8GvIR2H",
+	"fiG3ORY7oT+8Haz9RN5avhVgQIxxBYbBHQkBC0VHOFat+40LFrgkDlqeWTKug1X023awUCdaG08AyKvS",
+	"i8G2AL3MB3+eYqW3IpvYeMgU+LD5yPiyEvIZdc1dhhbHzm8Lnu3l13lsJwwtVZAREWL1vZ/Y70JjLo3f",
+	"WvM2aNQ4iZcARX0Qmgad9HWKotZKRtpUVLxFcVhRwgCnOb0rXRr8CtCnP4GP1HapPk4UuOjDpp2+C9iu",
+	"rmDcmn+1SL4VwN4uC5dmebCMqLrL9mMq0PUR2eB3IS/OcEBXvfXKnQGyCg/ksucD9UPPIstHxwzM1RUX",
+	"+m+C44nlk6DH+oxxIdG7c63O7yQmytOpREZ2IcwSowhI1LV2UTyhaSII85m1ZswPZ6nMI45yCv+w58L9",
+	"EZwXJc7dxXfxiqbkZenVqhv34AttV05uoWHwa5ZynJyLNGTwEmEtanyNcsEVj3lq7rLMBdeIpiRCWGqs",
+	"wReSp1NlzXFuPSHm4msnNLcJHAi7x7LkWZhGeUJHdLU9tlMuVpMWv57zE4SZ2ATvtj14+uzXu0qUaa4h",
+	"0uKMqeGSt9KosPrNrao93oKMfFHtHWOIjjQWHgIPauDgXKCtAzhVlHw1TVODYNdUTSiruXWCeFZCpTrW",
+	"7+QzOv39YPvps1+B8bmYFktm4bGCfPa3mSLyOeqDZmtOCK5EVpVy8wG4BNDe0JB5tBojK4EfkDOMfFYv",
+	"pkJyEYpzkVLzghieF043/QmEtTzXLIIwZXiDvfnVD4InHYa/tnHNuaCUSkWSCFU9fDYuajWSnkdUFhht",
+	"TNuc+1t+FXBcjATPVo8e0Qr2rWJO/C3A1DBSaMmvuV50c8GtDPG2apsLRWtT1F7ztzyZhpYSp5yRoFTS",
+	"KDCmCsEb6PzkTWFZwVBPZMX/C7amfYTyqZyQxF680bD/N8WKSPV3ImTbRVg7ZrppzK6bHwr+eda6p9fv",
+	"jk/e/eO//R1VELHpnltV9Yo6V2Zby7uiw/CsDFM/sqrCVsDR2/48TLgPF2CBVd+n/88t38PB5iUPbbuS",
+	"wuMxSZB5xbv+wAw5vQJ9oXkQ9W+hP86/N5pg2UIpk11zLaaxfMxhudousQEH3THfkdMsuMisYBhLCudT",
+	"+oVUWYQ+gOWsG9j24nN+IpF+04Q/mWM2P7Sc/ErEulhe2SMpv7ALtwCIHMLUVcHfZhW1cAlcNKbJ8pZV",
+	"HZWbRpbWuVahbBBcAboe65lalHmchKB4cnjw8u3hTpaAGWz+2qohilYnInQ9IQzlgoDy0sUKZVwqE0S0",
+	"FdY1ADarbMuGWmfBu++o84XmCyw0Jz0846yC7PMxyJyet/LIAqaYOmyu1uB7n8y7RJnvk4f7EG0eCUuo",
+	"sM7iph3VqoYtzRGqchrinu2EocW+4WPKvKjZsONwhFNJoobGaELFggpr8ELRGXze20/7/UUI6sUGF1OG",
+	"tvI2gH/Yi4ayksoFKRVjaeBeEkjsMIGYwdgkklnu14jos3FwENcFMhd4BsSGgRNEVcxBM059gqjzeXvM",
+	"t5t+Ei8iofHwcn7YVWgXgq/Cck94mOH6sGyKR5MwA9q3XYoLHjQxwVSYsOaFnOnSBDp58B+VQQ3uHM2O",
+	"QvhgUwta71FX0XUalkFz25bgnKGhLdx5To/mABA7jSUaUaGNYxgmOIJecUq/kKQ9a0LvCqWcX05ziaaS",
+	"oO7x4TF61v8lQjGWZBvs6MQ3WiIvl2JrRfcHuLAhhQUyMIq/Sh60Dm/y3U0ai1W1A23YOFZzqps6vlNt",
+	"fhyNxcSw4b0Oz25x0VEFlvGGOSeXY1xO79Gwu4Of2Cztibx/Z3Grn/C2ron6xYNTjT1ILFKOLUgf4bLB",
+	"sbW7XDXYMdqtzPu2BjX8VwmCy4jCCVZ4UXhvIEqvxEVI4ijQ2/Hnrg3j20YG/hEq7p0iSNWLUHHL7THC",
+	"EvQLGKE31xOJnCq9Vga4WCksOXFxslVTsARQ8NJgKf52S0Oxhox3tRN9ZhvQXfJSK1j17kdZFj0vsRTp",
+	"l0D5ybBarOLU3M0uG1EZFmQ2vgwJPx4fmmOreUe9FENrGDLuOOazspCKd1czMZQGm2EVTygbO4GmiIhM",
+	"ThGGi6nxcoRe2+UKhuWxtVheTDCz4F7eWrPJescrGW2MXM/9wLuW+PMiVK8voDp6cL9EQK7dPUmolFyR",
+	"dCEyFnO+gdfBdU9ZTPMQYgy1bbI/mPb7v8TOTIG/yFBbg0Nr/9g3vKcLGUM5qVv4Qo2ktnLPMBQE6/O+",
+	"FlRBNk6S0bCRWxvjN57MVkSz2x1ybfNmkPmbfAyOV+LjnZSvMu+w5pW0OYHIZrghm62z06mfclKI2GZw",
+	"KJMKs5gsTlqqTv6CC0HAxCkTfI1Org368IW4wmoK6yGfcZZr42avvxf2pStj+hQvdv7gCpks1mhZSXuA",
+	"zk+OTMgkYTFBFJL1RjPHk92x6a/1gsvJ8AWfqv2LFLPLhZRnZa9ZcrHJIDIKriX0OehGC+kko8z/dbcO",
+	"04UOJpM0+uyXp0/hl22Zk3ir9DqNbEJi0Nvkce5fnvZv431a7LNrnM9JRZ2qJxu6/LgWFd7LKU44Aiuz",
+	"yxmSlI1Tsu1n87gSAFrbWpnj3ca69hccDM+2Se6B+yhIAysM8K7CYxkZG2ELxRDDiS4IKBV66Qq8kk0n",
+	"catBzK9ZqNSPK77gzBN4DXVtSAa4K/XPLsX3GkuUkJQokmzNo865rsMCQGBO39K8oZJe0JSq2aLp/l6+",
+	"2WLsW7L2D6YygQ+3VWyfcqMm93BFeVlDpoqGFSCzNv/hOaP/nJLnKOXXRMRYEpQSpSALmSXa0KVKoqI0",
+	"D7qYoeHOMELDT/CfT0MosJRgOSFSkxlB714cGf9McdhbEXLXX7/uQZEmHOsZnmsK1IIiGTCtyknUvXoa",
+	"IZzTCH2KscIpH0doZ2dnCzKiBRlNJUlMqrO33V/34PJDEaH38/8+4O0v/e2/fPxT9z/3u/+5Pxjs/OvT",
+	"vz59+tf2n7aKR1v/+9/uDz3vHdfmI8sjqC8eO76L+lI7Ok/NNI4VrazMctqJOmMesGFLOJUD3ZMEXZmW",
+	"Kpy6yWZvjRJNuPO0clJGHtksu9DZVGv9PICDbpFQS6jUB5WET6pVIMHNWkDM/zHNLgiEvts3lvbZVvh3",
+	"sapaNooZM0SB1YO9Z5b9bC7HDnA3+/+dT9sfv/ajX3+5+bflguYX7+wR+EsNZ+/CY6pDrZ09hOE2D+Vv",
+	"ggBo81VIMSoqEtSLMLIEYYmGfpmfIeLM3qBNmcSjspJN5TpbS3Fjpfn1DYOWmiliIldhFy4BeB7E35Lg",
+	"Zb2mxmLL/uRhtFWKsrFckQihdspBixFx0KjFos0IbROgfHqRQtXJsgpTQMWuh8h4kwX3ACVNjtiIN4E/",
+	"d6HvJwSKQuGVFrwTNApucRewaF8F0t5Z+NwCAZcu1JJiqc7lfaUeCDKin1su1eFivtR8nTllinZESHEk",
+	"SMzHjEqCqJobil7nsIuzvGKer/ZNqJqMi6MxuyxGrS1skasR8OJWsrOCB9UTfpdRZYImbW0VZWpuEAlV",
+	"lMyXSwdQBkKNdm0hzHnh93X4VJcIRT5tZU5YIdd/SFKhzufIlr+0LNy/Gypsb0ve8WRupl+GPx+Zh7ue",
+	"hAqgRM0rrRmHNuzA/THUJmCPCzQErXMY2WzDLE8LzxlnRLoCwFTtF18C8wGjEMxI8AkUSTLP3YgIp5Jr",
+	"umBjUonAl5a32yp5ZpRSq46KEf3z0y+VhVWwPx7ckUQowwyPbWCB9VlEttZBc6iiviDkWU8Icg7SHVRi",
+	"XJoiNRGEPEeY2aK7KZUKUensVR9OKzuZMsocHBcQaat2ByT3CEqdK410e13uXM6pZbFaVMs8E+QbjM+7",
+	"n2A7U2/Rx7uUx+ZeKMF5EN9u4WrzQ/qWDsdsDccrVt1iooUwXOPJ7WTKd+04j+bH0c69YfVQrFZ2wkqg",
+	"DxpYH5cts3G7cE9G40twLms2qUViyscIvBv3Y/AuG/6r8ecRGCSwt7vyx/uycD0OWb86c88KL7+9bvBN",
+	"yqJWvpGcxo2CpOI5wgoK220FTY8fiQLr9rnWWhAj12VlVH00BDonlPrHE+nMcBmqs78sFd+BTEMeib9X",
+	"HJhF4DtYlGAF0CuNdh9DJChJPBVUzU71rGZ1F1jS+GAayoB0RGrujp0Gz0VxakUrCUAdPVCJSROlcr3c",
+	"C+jvEJ7gAOVESE0XqIwr33a4bKbrXuafdnZ2tqpzwaDNyeY4ZaAStHtcGnnGy9KF/hImxp0L9PrwDPVw",
+	"TntXuz1NSj373lY0YI4D+BfqvqsGceYcPBlRE55I1D1+d3oWoeNz/Z+Dsxe/RwP28vDN4dnh1nNHjxr/",
+	"TO8Mr14tSjiYSYyQBFFlrleg0LqpDVuWWvc9TeWx4Jz+jRh9w6zxBSwxfDjnR8VOJFHoYmbOoyiyb7ZX",
+	"Tmk6dXxy6RWNSW8gbsF4T+qJWqdn6OD4SEPhbzAKsuFiEuqkc7adC5JRWYnBMwYCpKEPmLZWMGVEyAgd",
+	"z9SEM9dTQEboNbcx8OZY4bJiZ8AGzC+j65B6IQYOWHd4YEsYQy2efWR7lhjMhEYm6Pezs2MLQBh46Ihn",
+	"HwYZatRxJYIDSGNPfKgxpYp6AIQh6hqcGjCHVAr0XWILwdVcjQY9kCBqKpgWD8oAcwuO4VAIbksZN6NT",
+	"eDzNNGdC3WFbfeahHuYA7fV3i8YW2HZ+GZbNYCJEPsckV3MbuQxYt04+Qm+m2snFbWgrQtcTGk/QmChk",
+	"O8cMkeQDVjR4sRQDfV5MWgq/ZtV2L+hVuCo2FmTAhNanXX33nIhCsmpM0n9X62Tvo72nf7EQ94pkDw26",
+	"gRNuv2rutpRWR5jJa72Bvf4eIp9xrFJtrl6SAeOu8p/nNqFS7aD3GgUwqxbbRxrkslGGOvKLWRfQ0Oeo",
+	"wQhODah57YAGJxbp/4HBzpIBGzq8NMWee5q4zUaPiy4o+9Y/og1t8EPgSyLREA50iLq728/6/ajwpTzr",
+	"b9mhTYDkEHXdI/OkOJXhV5CiNoo7ck4D89nNcAedTexJmfXbhiwuS0EiJQhB3aFeF3SWGRa4BDGeCNsq",
+	"FKZOP3ChHP9zStDQVL8You6wrJUx9HoLYdPiRSo8kwZyA3Y9oambWZMZThJidAxBMn7lbsptBFWnxgQ1",
+	"b/SS/fY7uzv9nT6EguSE4Zx29ju/7PR3frHVLECOF0xDI0MPTxMTKmtrUmuFEgB0lIDLS6qyNjPUePMa",
+	"HH1oVP7Tm0KFNhBglFaVD3WScVWu5zQqCc9nSmFrmAEHjNAQOOmOMTiHNvoAXIvG86n1N41zlKHhjoaX",
+	"eX+41b4yI7hWWNo7ls40ioPfC+rmY03vJtvFmuGhuSRlYDgH+qvMLa01b37X22vB1FOmQOVefeqQvloi",
+	"Ss90R1riRduI6OZjrbXL035/TkeA1ToB1Oqch9o0GDo1eWwa62+izp5ZQWjgYqU9rwMNfLK7+JNK0wP4",
+	"6JfFH5UNUvQXT/+y+It6iwnYs+3StOjbsnVC1JHTLMNiZhVB4B1ICUzTSBtJWpDALYkrCbn/oWP4y0f9",
+	"cZXx1DiDnMuDqjfCAT70PWFg4Ko+gIWnjeRZLhIizMUvUOwGLZtoqZGlkXfsoWMD6z7eRJ2cywDeGW9k",
+	"LayhCKJ2wfFrwAjrBr2pupGUmJKbBlburmkNIYy03RW+cbzrL4F3RTct/cHuElPUWxk9OIJbdwzwOt9R",
+	"8uGjZmqea8b84Lk3PnxsGPUfPmr+VhKNAaztVeYRzny6WcjRe181m7oxZn1KjIezSmMv4fcAjVWQfC/k",
+	"4oYA5W8dF/cWf1G08/qxcMoAqIlTxgSmSvr+LHM/vIhNB7WD10QtQp/+A/LIM5s341PRBkfvQbC/Y2Q1",
+	"9rSqihjor6kxOscqnjTRzlzZPIJyYO+KllIOHhrx7cXzj04AG4XBpCA3mfsTiTysQFy4e0cbD3d3ZaJX",
+	"hpQvaSyeuQjz79hiLMN/gj0c9QZrBvhG5tyDzDkI4LfVWrqMXIE3j1BhI0AhA/EBBNLSxqq741uHUPJj",
+	"QB/YUK00+ft+zdRVSWBj197Zrq1e1z5HJitS0y50p7alqNxKoYnjvUqt3learGwOl1S8yCY+MQ1qN7z/",
+	"W8VHA6A2fERdMhqRWNEr4uKtykwgxhPyAPJlsboDuz16aYLX6shf5vK02+r2nbUaK3aOVvvcPf/RveFH",
+	"Nti93LKPQfYnwJxpAFzH0yq41mHa+pB6SHN2OQzRMmHERfyt37VsRP0JyVMck0qKRwnG1ThrQRcNDjeV",
+	"tsdgq+15Lk3Xu7lhEqfTC3N77qILXcREhEbTNEUueAJiYFEXSrZSJgmTVO+hLUzhn5W7+4UVW74vE7iI",
+	"7557YR+8LC1CyDcXpi0XpoGLUoPqi25Hz02+7zpkg5cQ8sAGponp39x//nR2IgvcLDg6CMuC3lfHXJaw",
+	"6wpi+UkvN1fGzB/vNpS1XYNGqJJ7Yy5En5fN0gDnvBphtkBXkGG32V5h/OuvnW+eTTZ3ofd+F9rOqVb1",
+	"A5wX6tGi6841S/vHudqch7XuQvMHxd6NqnDrm8+CkXs8mjCbYtng1RnXWFRehyYLFIwinQcy53momQOk",
+	"Juqpf1cqf8fSWYROcUZOqSJ/PVWCxgoNq4lXQ5c4Y7ILIPtjwPQQL05PXvlVN2xWmnl9u1p1qMgIyaYQ",
+	"ackSRNmAVdOKdtABuhacjctcAMjRsD8W+TRjYuppSJyRAdvr7+6gE5KDlo1GmKZTYdMilky2GbAi47TI",
+	"tvGSbbZ2UD2q1oHJZC2bZIuaVQ9wWA/Xq7RfenAfmK1l3GR9bzh0uINtm3wqmP2UqO0yL7A9F+LmIdnk",
+	"98aSquzkDaCdQdQKqfjtqYpIejUJ8wluvLdhQ/2Neb6M3WHhzqeWq1l+QSWKU81Ik9vjwz2f2yFLKsmR",
+	"1o9W5Egyhbo0IVnONaFsLT5FWVZva7+6cPmrj0GTZ+Vub08sjyaHF0hVSLk2DQL87GJNCNpE8uRT12RR",
+	"2VQ6QTRdzwevKQLQBtS3ZJ3wfEvaQGkSO78TSBZwej/hfloqlagL6gtAqp514YMlN7XSrXUyx8Sw8Lh/",
+	"UVut1v7AsrYdD5yF4Q5oc8/0Xej/JRE8kagQ2va+Bup5ePq/JAoq2IcJosKqen4tkuClrFnA25nXSGUt",
+	"5FJtNrMUvQQ0CvN5skHr7xCtHSo+RxyqlJYOSkEQYUnFim3D5yXCdd/ONiG6m9tITxEsENAVXFky5rai",
+	"ZMy5tLQIt4mM3Vxg/miBrlWSWTXCdT4TXzJ61aeuTcTqjxKxWkWslQKqqrbfKgI+GGtar9HcqlecVGta",
+	"rxaR5UKw/HSm9QVihQaxHYuW4/z1hjbfW3RXrTPO3BgvHwEetyjGt0znTcKOvjZCJstS2bViY7a2tSPh",
+	"Cs356lW94qcJtoMhTPWlWm30uo/ILzTqan5DXU24QoMK55oK3c2P4gDkpFrm21ZH22lc3RixeOI32V2H",
+	"xtfoAfbAap/f2Wmj9P18Sl9ZM/C5T8cXJOYZkaADms6ArQTdIl6XLuBRI7FN8Y4fpXiHV44SHJxawVMT",
+	"WzuPKtT1X9A8e2ue1Gi7hJmHPv0HYpPVPu4Pi5o/EqIt1jvesUq13u5ef8/0ZKD1wqVa9LdVQaVqLqqt",
+	"ZmiUqLFc3Y8HVCke58JqMa24i6vHoplNmY8HLPNRAhkq3busqhWY/3wNo2d6h/ZohscLrPqX8OaRebFB",
+	"52BI51hNSjvaVpyt0s5KpVwbzgFYJrLTLHYALGnwg5FT+bBAiWd96CpAs2lm2xVmlJm/dkOtM8MTmBrI",
+	"4Rn8IfuBIddp/HsgXWz9WxTZyOe1yWdDW5BNhwxdVsR1bkp4kwQ6lyvf+eLTv+0GvBrl977C/296ZpSF",
+	"bOAMjx/g2jC6N74SGAY2vNI46yfFMzxuvcmcEGTa1j9KFdqfixI1egMdMityuqXkQecnb7YJi3miKXH4",
+	"aQjdE0rphI0jzaNcwbm6XwrtfVV4vIR7oMCqtQnseyGs8DgKln0X8txk+P1EGX6aO6KuJr0MMzoiUpmG",
+	"D3egPDeQ7H1N6JhItTTJvbVfPiTdmSXeTeM+Ktlc12dtAW4WUnTvQ6ZuiPZnItqCVl3IucKVYjkFxbY7",
+	"MX8sioPqI7matZHec4TZzKoaE54mrpWwWYvx5+ELaZMv5hHpYyq6BbRaNN2seL5Rctel5B6UxFfkxMec",
+	"jeh4aggsQimeQf+2PMVqxEUmbQrjiAhhyu2sKlmh4dJiKfqKpmRl+1J/dIzV5MRR40a6/OTSRWNbZBpQ",
+	"md5hBtO927QLkvLrapFkg6KexGmyJ85I0T8tx2PXahIj04kMCQyB22qCmQmh6BkX4D7Edpvc31yQK8qn",
+	"EgZ4IpHfuwxhWXQ1C7cxGzDoY4YWtzFDcMGGr1EuuOIxT59I9H9P3/0xYG4H3WHRTRMG6n0tZc5N76s5",
+	"uZveEDY5YMODOCa52kd1ITDcKprBQbSjxBlBmijfUKmCGb6u1dutSf2/QLQ1pSo0SC7O07mPK0e+0yIe",
+	"zbHfsx95t+87knf7Cz3J6xTBDiRtwtcA/IlE8YSmiXAMaCOF13Upm5Irkhq/r6HkyrWPEoREFiiy0ear",
+	"5FarU5BsXL8uI717CVGYpnOrjerRX9rX1iHG75cY3Erb6EGzWC4sCDbEsD5iOKVfSGSbvU6hl+gsJxGa",
+	"5imHbrkQtEgzd0lSA8yjEoUWtpA7eA8TtoV5amRMiBbagOmmEkgRtPEcZVRKLdAdr8AX/IogqkAzMGGh",
+	"STNY8y2/cvr2OiIq9NB6ioeOpFiCsEFBqmERwgosIdN6Xk02pYd++mgMjb0IOmSbhOMCYwqrottmVmwF",
+	"mNICdjLmPdsafe497Gv+1r71SLEYZpF3Csb4nhIl3HkvDpRw0NvoCWvTEyzqGy3gNV8mTMJDV58ox3xO",
+	"1uo56B0O8ushtI/LSt0vNK9ia9Ej+oIyDHTXqP/zkMkQ7pj+bnuit8jcfHqRUjkhCXLN0zcC9mcXsMcG",
+	"JxB2VGpRA40Ez8pfv9Acdc2//499o7ezswM0bUu2GtPB8IV8Cmim8LhB8EuL4N5X84+becbuehlE+Oop",
+	"czN+G+FLxRG0atrm6UYkrvE2x1BJV1svzUClf3/6Cq4Ue1vFVeuYKhSnnBH95t1JpGdpcjm99e/u5W+b",
+	"aL5TLdWe7mJltYDZhjTXRpoO1Y1YMkgYoQkdT8qaNPdHfb2v9l9LBCvVdbZvnhYDA10Va99EHW3uhZe7",
+	"F3b6JYQLvuaIxFzOpCIZyiG4QSKMhoIogWM1RAkVtuQGZQhDLSnhhjBqp5akCo+bAYfWvFykOW7ob20i",
+	"0LiA2/TSR7FBfzbF1FFbEWU05jsZTyJkESYj0DjKBjGwBJ0cHrx8e7iiTMxxfFlLYqvC+xCK5BiviZ4s",
+	"tWEKV5Rc77uEGxNsj7pF5D9o0lQiPGB2hq3I3ENNXNxF8OIWda2fuDmAOQhl40jc6QxTrIhUw60ddDbL",
+	"iUTXEy5JEbWhh2BcDZgk4ookaEaUjbZAe/29tuiKY3cod03MbfiDX9RK8iBZdxC73VqGtVK9nt3+073v",
+	"vnOaPfzFSniBuhs2tDY25CjBUGtJp0U+VdBzXCmn5aC0NCvqfbX/umllSmc1QtFk7tntqDtUBGf//vTV",
+	"NbnQrKGwJWKekQGrGBEm+Bf4kmFyUKIJSgxlqHt8eIz29voRkiS7ImLLFcUcMPMx1Bq9ppKEeMlr4ljJ",
+	"fXCSBV/YmZZ9/Vuk+QX2tw9105+jyLJVcmOTP4hWUhHGLQC4H+JvMc3bjIIqCj0Cvd1SyffL7T37FeIb",
+	"C3EePagJUD3BjQXwDYQ4Oi3X3Mz4pKcJLiMKJ1hhYIYjGxF8C9IjAkKgFvmgj733vuva1+VG2iTNa+hn",
+	"GCHTLQIkfaQVAtaoCPhIieU/aqvAalmrJ9J2lpxfu8VH4HsoprQ8ufS+5oKymOY4XcJtXKLdksWGIdBu",
+	"g1ffbrFhDSDNmB0SOHxdG242/AlDzaH2B9N+/5fYNeSCvwjkRA4tu7Jv2L+2XTc6/+2uaUiVcgaFyy4I",
+	"yomICVPOqCoSI6s6TrH5VV2ZwXYhx1NVI5M19AopJnhDrkgKYz9wlK23xxYFC/AIUaaN0phsapX9aME7",
+	"oGGgLhcohqplWzU+YpNbWC2ZuZWzeELL3Mn0KBvxuf3h4LUj/dY6W8SVswQw/YhJhVlMkF6syGCC76++",
+	"dfDe2rRFnF6kNEbUbdPVovPAaKClIXgvVgRgnrhy8mUq0s5+pwf6tJ3x6zIwKNi7XV5T8pwfIWj5WvbZ",
+	"6dp2hn/yGuBtlSNBq7twzmHRQoVfs3qrVL+lii91XP+xRlFvrR1SqQyyIyPe0Dko8l1Tp5uzdOYtzHS0",
+	"XXak06KcYHCwAsLLjwcyuToe2g6WHB9x4Zob8ZG6xoL4E1dke2gBJ5VK9CmVyia9FhG/iqPriS3F1Cyv",
+	"bmeqlEpsznJMxLanrc9T4B0wPU4WRhA8TahCSkC/suC5wxstXytBSPi6KSrqRZwf7SATuGxOPOHXzPw1",
+	"5gOmJoJPx+b2yU8KRli1ZwBrPekGdY/PzyL0+vBswEx/X83tI/T74cHLCL08fHN4dhihbJoqmmOh0PG7",
+	"07Mt40u2OzOGfeAqiTOFKStv3/ioUf/OtJJwdTdMsYHwGY0JI4LGhZPhipJraTtkVC7/us6xEBUOv2jA",
+	"YJFbz+2rEl0SkiNBY42rZihzvUUF0PgFkTQh1sVu1lXdtHe3U1/ta+5yBfSYY17Zrefqx8IPm76YoeGY",
+	"KghvHSI+GjBsXfoQgqA46o2pqkHQi36/2dFfc6EHMol1lI0RHjAvynZCBImK3pJmUgiVeHd88u4f/10g",
+	"y5hX56nsfMy1Cfr/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -589,6 +589,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{name}/go/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Modules of a Go repository (paginated, filtered by module path) */
+        get: operations["listGoModules"];
+        put?: never;
+        /** Publish a module version from a module zip (module@version/... paths; the checks of a pushed tag) */
+        post: operations["uploadGoModule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/go/modules/{module}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A module (its path URL-encoded, %2F for /) and its git clone URL */
+        get: operations["getGoModule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/go/modules/{module}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of a module, highest first */
+        get: operations["listGoModuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/go/modules/{module}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version with its go.mod, requirements, files and README */
+        get: operations["getGoModuleVersion"];
+        put?: never;
+        post?: never;
+        /** Delete a version (the Go ecosystem prefers a `retract` directive in a newer version; the git tag stays) */
+        delete: operations["deleteGoModuleVersion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1063,6 +1133,73 @@ export interface components {
             config?: components["schemas"]["DockerImageConfig"];
             layers: components["schemas"]["DockerLayer"][];
             referrers: components["schemas"]["DockerReferrer"][];
+        };
+        GoModule: {
+            /** @description The module path */
+            path: string;
+            /** Format: int64 */
+            versionCount: number;
+            latestVersion: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The git clone URL of the module's repository (for a module pushed with git) */
+            cloneUrl: string;
+            /** @description The GOPROXY URL of the repository */
+            proxyUrl: string;
+        };
+        GoModulePage: {
+            items: components["schemas"]["GoModule"][];
+            /** Format: int64 */
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        GoModuleVersion: {
+            module: string;
+            version: string;
+            /**
+             * Format: date-time
+             * @description The tagged commit's time (the upload time for an uploaded zip)
+             */
+            time: string;
+            /** @description The h1 hash the go command checks (go.sum) */
+            hash: string;
+            /** @description The tagged commit ("" for an uploaded zip) */
+            commit: string;
+            /**
+             * Format: int64
+             * @description Size of the module zip
+             */
+            size: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        GoModuleVersionPage: {
+            items: components["schemas"]["GoModuleVersion"][];
+            /** Format: int64 */
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        GoRequirement: {
+            path: string;
+            version: string;
+            indirect: boolean;
+        };
+        GoFile: {
+            path: string;
+            /** Format: int64 */
+            size: number;
+        };
+        GoModuleVersionDetail: components["schemas"]["GoModuleVersion"] & {
+            goMod: string;
+            requires: components["schemas"]["GoRequirement"][];
+            files: components["schemas"]["GoFile"][];
+            /** @description README.md (or README) of the module root, when present (at most 1 MiB) */
+            readme?: string;
+            /** @description Where the GOPROXY serves the module zip */
+            zipUrl: string;
         };
     };
     responses: {
@@ -2557,6 +2694,193 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listGoModules: {
+        parameters: {
+            query?: {
+                /** @description Substring of the module path */
+                q?: string;
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of modules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoModulePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    uploadGoModule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/zip": string;
+            };
+        };
+        responses: {
+            /** @description The published version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoModuleVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getGoModule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                module: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The module */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoModule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listGoModuleVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: string;
+                module: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoModuleVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getGoModuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                module: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoModuleVersionDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteGoModuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                module: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };

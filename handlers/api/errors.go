@@ -22,6 +22,11 @@ import (
 // problemFor maps a domain error to its HTTP status: the one table of the
 // REST API.
 func problemFor(err error) (status int, detail string) {
+	var tooLarge *http.MaxBytesError
+	if errors.Is(err, kit.ErrTooLarge) || errors.As(err, &tooLarge) {
+		// A streamed upload (a module zip) cut by the upload limit.
+		return kit.Status(err)
+	}
 	status, public := domain.HTTPStatus(err)
 	if public {
 		detail, _ = domain.PublicMessage(err)

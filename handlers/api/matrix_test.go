@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -76,6 +78,11 @@ var protocolRoutes = []struct{ method, pattern string }{
 	{"PUT", `/v2/.+/blobs/uploads/[^/]+`},
 	{"DELETE", `/v2/.+/blobs/uploads/[^/]+`},
 	{"GET", `/v2/.+/referrers/[^/]+`},
+	{"GET", `/api/go/[^/]+/.+`},
+	{"HEAD", `/api/go/[^/]+/.+`},
+	{"GET", `/git/[^/]+/.+\.git/info/refs`},
+	{"POST", `/git/[^/]+/.+\.git/git-upload-pack`},
+	{"POST", `/git/[^/]+/.+\.git/git-receive-pack`},
 	{"GET", `/api/files/[^/]+/.+`},
 	{"HEAD", `/api/files/[^/]+/.+`},
 	{"PUT", `/api/files/[^/]+/.+`},
@@ -97,13 +104,25 @@ var (
 		"Content-Type: text/plain\r\n\r\nuploaded\r\n--kb--\r\n"
 )
 
+// goModuleZip is a module zip of example.com/m at version.
+func goModuleZip(version string) string {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, content := range map[string]string{"go.mod": "module example.com/m\n", "m.go": "package m\n"} {
+		w, _ := zw.Create("example.com/m@" + version + "/" + name)
+		_, _ = w.Write([]byte(content))
+	}
+	_ = zw.Close()
+	return b.String()
+}
+
 func digestOf(b []byte) string { return fmt.Sprintf("sha256:%x", sha256.Sum256(b)) }
 
 // expand replaces the fixture names in a path or body.
 func expand(s string) string {
 	return strings.NewReplacer(
 		"{manifest}", digestOf(imgManifest), "{layer}", digestOf(imgLayer), "{loose}", digestOf(imgLoose),
-		"{manifestBody}", string(imgManifest), "{form}", uploadForm,
+		"{manifestBody}", string(imgManifest), "{form}", uploadForm, "{gozip}", goModuleZip("v1.0.0"), "{gozip2}", goModuleZip("v1.1.0"),
 	).Replace(s)
 }
 
@@ -140,6 +159,7 @@ func TestAccessMatrix(t *testing.T) {
 	putFile(t, n, "priv", "a.txt")
 	putFile(t, n, "pubf", "a.txt")
 	pushImage(t, n, "dock")
+	uploadGoModule(t, n, "other")
 
 	expired := seed.Token("writer", false, nil)
 	sql(t, n, "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE secret_hash = sha256($1::bytea)", []byte(expired))
@@ -177,6 +197,7 @@ func TestAccessMatrix(t *testing.T) {
 	fixtures := map[string]func(name string){
 		"{fresh}":     func(name string) { freshRepo(name, "files"); putFile(t, n, name, "a.txt") },
 		"{freshdock}": func(name string) { freshRepo(name, "docker"); pushImage(t, n, name) },
+		"{freshgo}":   func(name string) { freshRepo(name, "go"); uploadGoModule(t, n, name) },
 		"{freshuser}": func(name string) { seed.User(name, userPassword, false) },
 		"{freshsa}":   func(name string) { seed.ServiceAccount(name) },
 	}
@@ -275,6 +296,8 @@ func send(t *testing.T, n *apptest.Node, c cred, method, path, body string) resp
 		req.Header.Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
 	case strings.HasPrefix(body, "{"):
 		req.Header.Set("Content-Type", "application/json")
+	case strings.HasPrefix(body, "PK"):
+		req.Header.Set("Content-Type", "application/zip")
 	case strings.HasPrefix(body, "--kb"):
 		req.Header.Set("Content-Type", "multipart/form-data; boundary=kb")
 	case body != "":
@@ -294,6 +317,16 @@ func putFile(t *testing.T, n *apptest.Node, repo, path string) {
 	t.Helper()
 	r := send(t, n, admin, "PUT", "/api/files/"+repo+"/"+path, "hello")
 	require.Equal(t, http.StatusCreated, r.StatusCode, "%s", r.body)
+}
+
+// uploadGoModule publishes example.com/m v1.0.0 from a zip and gives the
+// module a git repository (git's push probe), as the admin.
+func uploadGoModule(t *testing.T, n *apptest.Node, repo string) {
+	t.Helper()
+	r := send(t, n, admin, "POST", "/api/v1/repositories/"+repo+"/go/modules", goModuleZip("v1.0.0"))
+	require.Equal(t, http.StatusCreated, r.StatusCode, "%s", r.body)
+	r = send(t, n, admin, "POST", "/git/"+repo+"/example.com/m.git/git-receive-pack", "0000")
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }
 
 // pushImage pushes the matrix image as repo/app:1.0, and a blob no
@@ -369,6 +402,12 @@ var matrixRows = []struct {
 	{"DELETE", "/api/v1/repositories/{freshdock}/docker/images/app/tags/1.0", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
 	{"GET", "/api/v1/repositories/dock/docker/manifests/{manifest}?image=app", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"DELETE", "/api/v1/repositories/{freshdock}/docker/manifests/{manifest}?image=app", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
+	{"GET", "/api/v1/repositories/other/go/modules", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/other/go/modules/example.com%2Fm", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/other/go/modules/example.com%2Fm/versions", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/other/go/modules/example.com%2Fm/versions/v1.0.0", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"DELETE", "/api/v1/repositories/{freshgo}/go/modules/example.com%2Fm/versions/v1.0.0", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
+	{"POST", "/api/v1/repositories/{freshgo}/go/modules", "{gozip2}", [columns]int{nf, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
 	// --- protocol routes (protocolRoutes) ---
 	{"GET", "/v2/", "", [columns]int{un, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
 	{"GET", "/v2/token?service=kodera&scope=repository:dock/app:pull", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
@@ -387,6 +426,12 @@ var matrixRows = []struct {
 	{"PUT", "/v2/dock/app/blobs/uploads/00000000-0000-0000-0000-000000000000?digest={layer}", "", [columns]int{un, un, nf, fb, nf, nf, nf, fb, nf, un, un, nf, fb}},
 	{"DELETE", "/v2/dock/app/blobs/uploads/00000000-0000-0000-0000-000000000000", "", [columns]int{un, un, nf, fb, nf, nf, nf, fb, nf, un, un, nf, fb}},
 	{"GET", "/v2/dock/app/referrers/{manifest}", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/go/other/example.com/m/@v/list", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"HEAD", "/api/go/other/example.com/m/@v/v1.0.0.zip", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/git/other/example.com/m.git/info/refs?service=git-upload-pack", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/git/other/example.com/m.git/info/refs?service=git-receive-pack", "", [columns]int{un, un, nf, fb, ok, ok, ok, fb, ok, un, un, ok, fb}},
+	{"POST", "/git/other/example.com/m.git/git-upload-pack", "0000", [columns]int{un, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"POST", "/git/{freshgo}/example.com/new.git/git-receive-pack", "0000", [columns]int{un, un, nf, fb, ok, ok, ok, fb, nf, un, un, ok, fb}},
 	{"GET", "/api/files/priv/a.txt", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"GET", "/api/files/pubf/a.txt", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"HEAD", "/api/files/priv/a.txt", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},

@@ -25,6 +25,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/jsoncheck"
 	"github.com/kodera-packages/kodera/internal/packages"
@@ -53,6 +54,8 @@ type Server struct {
 	Files *files.Service
 	// Audit reads the audit trail (audit.go).
 	Audit *audit.Trail
+	// Go serves the Go module views and zip uploads (go.go).
+	Go *gomod.Service
 	// Kit resolves repositories with the REST rule and decorates errors,
 	// as for every protocol (handlers/kit).
 	Kit *kit.Kit
@@ -69,10 +72,10 @@ func (s *Server) Mount(r chi.Router) error {
 	}
 	spec.Servers = nil // validate paths as they arrive, whatever the host
 	r.Group(func(r chi.Router) {
-		r.Use(limitBody)
+		r.Use(s.limitBody)
 		r.Use(s.authenticate)
 		r.Use(checkJSON)
-		r.Use(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
+		r.Use(unlessStreamed(nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
 			Options: openapi3filter.Options{
 				// Authentication is resolved by s.authenticate; the spec's
 				// security requirements are enforced by the handlers through
@@ -81,7 +84,7 @@ func (s *Server) Mount(r chi.Router) error {
 			},
 			ErrorHandlerWithOpts:  s.validationError,
 			SilenceServersWarning: true,
-		}))
+		})))
 		h := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  s.requestError,
 			ResponseErrorHandlerFunc: s.responseError,
@@ -114,9 +117,20 @@ func (s *Server) Mount(r chi.Router) error {
 const maxJSONBody = 1 << 20
 
 // limitBody refuses oversized bodies up front (413) and cuts off bodies
-// that grow past the limit while being read.
-func limitBody(next http.Handler) http.Handler {
+// that grow past the limit while being read. Streamed uploads (a module
+// zip) have the protocols' one upload limit instead (kit.LimitBody).
+func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if streamedUpload(r) {
+			body, err := s.Kit.LimitBody(w, r, 0)
+			if err != nil {
+				writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, err.Error())
+				return
+			}
+			r.Body = body
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > maxJSONBody {
 			writeProblem(w, r.Context(), http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", maxJSONBody))
 			return

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -67,6 +68,7 @@ func TestUI(t *testing.T) {
 	}
 
 	image := pushImage(t, n.URL, "e2e-shop", "team/api", "1.0")
+	goModule := uploadGoModule(t, n.URL, "e2e-go", "example.com/e2e", "v1.0.0")
 
 	out := os.Getenv("KODERA_E2E_OUT")
 	if out == "" {
@@ -82,11 +84,43 @@ func TestUI(t *testing.T) {
 		"KODERA_E2E_OUT="+out,
 		"CHROMIUM="+chromium,
 		"KODERA_E2E_IMAGE="+image,
+		"KODERA_E2E_GOMODULE="+goModule,
 	)
 	cmd.WaitDelay = 10 * time.Second
 	b, err := cmd.CombinedOutput()
 	t.Logf("browser scenario:\n%s", b)
 	require.NoError(t, err, "browser scenario failed; screenshots in %s", out)
+}
+
+// uploadGoModule creates a go repository and uploads a module zip with a
+// README into it through the REST API, for the UI to browse; it returns
+// repo/module@version.
+func uploadGoModule(t *testing.T, base, repo, mod, version string) string {
+	t.Helper()
+	post := func(path, contentType string, body []byte) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
+		require.NoError(t, err)
+		req.SetBasicAuth(apptest.AdminUser, apptest.AdminPassword)
+		req.Header.Set("Content-Type", contentType)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusCreated, resp.StatusCode, "POST %s: %s", path, b)
+	}
+	post("/api/v1/repositories", "application/json", []byte(`{"name":"`+repo+`","type":"go"}`))
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for name, content := range map[string]string{"go.mod": "module " + mod + "\n", "e2e.go": "package e2e\n", "README.md": "Hello from the e2e module.\n"} {
+		w, err := zw.Create(mod + "@" + version + "/" + name)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(content))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	post("/api/v1/repositories/"+repo+"/go/modules", "application/zip", zb.Bytes())
+	return repo + "/" + mod + "@" + version
 }
 
 // pushImage creates a docker repository and pushes a one-layer image into it

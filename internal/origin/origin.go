@@ -53,3 +53,10 @@ func hostOf(base string) string {
 	host, _, _ := strings.Cut(rest, "/")
 	return host
 }
+
+// BaseOf is Base for code that holds only the request's context (the REST
+// API's strict handlers): the stored base URL, or "" without one.
+func BaseOf(ctx context.Context) string {
+	b, _ := ctx.Value(key{}).(string)
+	return b
+}

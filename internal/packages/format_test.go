@@ -77,4 +77,34 @@ func TestConnect(t *testing.T) {
 	require.Contains(t, steps[3].Snippet, "helm push my-chart-0.1.0.tgz oci://k.example:8080/apps --plain-http")
 	require.Equal(t, `{ "insecure-registries": ["k.example:8080"] }`, steps[len(steps)-1].Snippet)
 	require.Equal(t, "curl -u <username>:<token> -O http://k.example:8080/api/files/apps/path/file.tar.gz", Files{}.Connect(c)[1].Snippet)
+	goSteps := Go{}.Connect(c)
+	require.Contains(t, goSteps[0].Snippet, "git remote add kodera http://k.example:8080/git/apps/example.com/mymod.git")
+	require.Equal(t, "machine k.example login <username> password <token>\nmachine k.example:8080 login <username> password <token>", goSteps[1].Snippet)
+	require.Contains(t, goSteps[2].Snippet, "export GOPROXY=http://k.example:8080/api/go/apps,")
+}
+
+func TestGoNames(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"example.com/lib":    "example.com/lib",
+		"github.com/Foo/Bar": "github.com/!foo/!bar",
+		"example.com/lib/v2": "example.com/lib/v2",
+	} {
+		n, err := Go{}.NormalizeName(name)
+		require.NoError(t, err, name)
+		require.Equal(t, want, n)
+	}
+	for _, bad := range []string{"", "lib", "example.com/../x", "example.com/a//b", "/example.com", "example.com/a b", "-x.com/a"} {
+		_, err := Go{}.NormalizeName(bad)
+		require.ErrorIs(t, err, domain.ErrInvalid, bad)
+	}
+	for _, ok := range []string{"v1.0.0", "v0.1.0-pre.1", "v2.0.0+incompatible"} {
+		require.NoError(t, Go{}.ValidateVersion(ok), ok)
+	}
+	for _, bad := range []string{"1.0.0", "v1.0", "v1", "v1.0.0+build", "latest"} {
+		require.ErrorIs(t, Go{}.ValidateVersion(bad), domain.ErrInvalid, bad)
+	}
+	require.Equal(t, 1, Go{}.CompareVersions("v1.10.0", "v1.9.0"))
+	require.Equal(t, -1, Go{}.CompareVersions("v1.0.0-rc.1", "v1.0.0"))
+	require.Equal(t, "/api/go/r/github.com/!foo/bar/@v/v1.0.0.zip", Go{}.DownloadPath("r", "github.com/Foo/bar", "v1.0.0", File{}))
 }

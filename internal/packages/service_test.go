@@ -243,7 +243,7 @@ func TestFormatsRegistered(t *testing.T) {
 		}
 		require.True(t, named, "%s: some step names the repository", f.Type())
 	}
-	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles}, types)
+	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles, packages.TypeGo}, types)
 	_, ok := packages.Lookup(packages.TypePyPI)
 	require.False(t, ok, "no format for pypi yet")
 }

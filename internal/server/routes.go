@@ -10,6 +10,8 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	filesh "github.com/kodera-packages/kodera/handlers/files"
+	gith "github.com/kodera-packages/kodera/handlers/git"
+	"github.com/kodera-packages/kodera/handlers/goproxy"
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/handlers/oci"
 	"github.com/kodera-packages/kodera/handlers/web"
@@ -44,6 +46,10 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	r.Handle(filesh.Prefix+"*", filesh.New(filesh.Deps{
 		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
+
+	goModules := apiServer.Go
+	r.Handle(goproxy.Prefix+"*", goproxy.New(goproxy.Deps{Go: goModules, Kit: protocols}))
+	r.Handle(gith.Prefix+"*", gith.New(gith.Deps{Go: goModules, Kit: protocols}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err

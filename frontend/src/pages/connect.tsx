@@ -48,12 +48,14 @@ export function connectCommands(repo: Pick<Repository, "name" | "type">, user: s
           text: `export GOPROXY=${origin}/api/go/${r}/\nexport GONOSUMDB=example.com/*   # your modules' path prefix\ngo get example.com/my-module@v1.0.0`,
         },
         {
+          // git (curl) matches the host without its port, the go command the
+          // host with it, and only over https.
           title: "Credentials (~/.netrc; password: a personal token)",
-          text: `machine ${loc.host.split(":")[0]} login ${u} password <token>`,
+          text: `machine ${loc.host.split(":")[0]} login ${u} password <token>${loc.host.includes(":") ? `\nmachine ${loc.host} login ${u} password <token>` : ""}`,
         },
         {
           title: "Publish a version: push a tag",
-          text: `git remote add kodera ${origin}/git/${r}/example.com/my-module.git\ngit tag v1.0.0\ngit push kodera v1.0.0`,
+          text: `git remote add kodera ${origin}/git/${r}/example.com/my-module.git\ngit tag v1.0.0\ngit push kodera main v1.0.0`,
         },
       ];
     case "files":
