@@ -127,14 +127,17 @@ type ConnectStep struct {
 var formats = map[string]Format{
 	TypeDocker: Docker{},
 	TypeFiles:  Files{},
+	TypePyPI:   PyPI{},
 }
 
 // The registered formats' optional parts, checked by the compiler.
 var (
-	_ DeleteHook    = Docker{}
-	_ FileLocator   = Docker{}
-	_ PackageSource = Files{}
-	_ FileLocator   = Files{}
+	_ DeleteHook     = Docker{}
+	_ FileLocator    = Docker{}
+	_ PackageSource  = Files{}
+	_ FileLocator    = Files{}
+	_ FileLocator    = PyPI{}
+	_ VersionOrderer = PyPI{}
 )
 
 // Lookup returns the format of a repository type; ok is false for a type

@@ -12,9 +12,11 @@ import (
 	filesh "github.com/kodera-packages/kodera/handlers/files"
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/handlers/oci"
+	pypih "github.com/kodera-packages/kodera/handlers/pypi"
 	"github.com/kodera-packages/kodera/handlers/web"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -44,6 +46,8 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	r.Handle(filesh.Prefix+"*", filesh.New(filesh.Deps{
 		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
+
+	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: pypi.New(d.Pool, d.Blobs), Kit: protocols}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err
