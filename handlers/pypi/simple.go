@@ -34,7 +34,8 @@ const apiVersion = "1.1"
 // negotiate picks the response type of a simple API request (PEP 691):
 // ?format= names one outright; otherwise the Accept header's type with the
 // highest quality among those offered (wildcards included), ties going to
-// the order of offered; no Accept at all is text/html. The chosen latest
+// the most specific range, then to the order of offered (a match by
+// wildcard alone is text/html); no Accept at all is text/html. The chosen latest
 // alias is answered with its versioned type.
 func negotiate(r *http.Request) (string, error) {
 	if f := r.URL.Query().Get("format"); f != "" {
@@ -49,15 +50,22 @@ func negotiate(r *http.Request) (string, error) {
 	if len(accept) == 0 {
 		return typeTextHTML, nil
 	}
-	best, bestQ := "", 0.0
+	best, bestQ, bestSpec := "", 0.0, -1
 	for _, o := range offered {
-		q := quality(accept, o)
-		if q > bestQ {
-			best, bestQ = o, q
+		q, spec := quality(accept, o)
+		if q > bestQ || (q == bestQ && q > 0 && spec > bestSpec) {
+			best, bestQ, bestSpec = o, q, spec
 		}
 	}
 	if best == "" {
 		return "", errNotAcceptable
+	}
+	if bestSpec < 2 {
+		// Only a wildcard matched (curl's */*, a browser's): plain HTML,
+		// what PEP 503 clients and people read.
+		if q, _ := quality(accept, typeTextHTML); q == bestQ {
+			return typeTextHTML, nil
+		}
 	}
 	return canonical(best), nil
 }
@@ -72,9 +80,10 @@ func canonical(t string) string {
 	return t
 }
 
-// quality is the q-value the Accept header gives media type t: the most
-// specific matching range wins (type/subtype over type/* over */*).
-func quality(accept []string, t string) float64 {
+// quality is the q-value the Accept header gives media type t and how
+// specific the range that gave it is (2 type/subtype, 1 type/*, 0 */*):
+// the most specific matching range wins.
+func quality(accept []string, t string) (float64, int) {
 	major, _, _ := strings.Cut(t, "/")
 	q, spec := 0.0, -1
 	for _, line := range accept {
@@ -107,7 +116,7 @@ func quality(accept []string, t string) float64 {
 			q, spec = iq, s
 		}
 	}
-	return q
+	return q, spec
 }
 
 // simple implements GET /api/python/{repo}/simple/ (the root: every
