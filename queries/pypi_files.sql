@@ -59,3 +59,9 @@ FROM pypi_files WHERE version_id = @version_id;
 -- PyPIFileNameUsed tells whether a file name was ever uploaded to a
 -- repository, deleted or not.
 SELECT EXISTS (SELECT 1 FROM pypi_files WHERE repository_id = @repository_id AND filename = @filename);
+
+-- name: ListPyPIVersionsYanked :many
+-- ListPyPIVersionsYanked gives the yank state of several versions at once.
+SELECT version_id::bigint AS version_id, bool_or(yanked)::bool AS yanked, max(yanked_reason)::text AS yanked_reason
+FROM pypi_files WHERE version_id = ANY(@version_ids::bigint[])
+GROUP BY version_id;

@@ -106,6 +106,24 @@ func (e PermissionLevel) Valid() bool {
 	}
 }
 
+// Defines values for PypiFileType.
+const (
+	BdistWheel PypiFileType = "bdist_wheel"
+	Sdist      PypiFileType = "sdist"
+)
+
+// Valid indicates whether the value is a known member of the PypiFileType enum.
+func (e PypiFileType) Valid() bool {
+	switch e {
+	case BdistWheel:
+		return true
+	case Sdist:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RepositoryAccess.
 const (
 	RepositoryAccessAdmin RepositoryAccess = "admin"
@@ -628,6 +646,114 @@ type ProfileUpdate struct {
 	FullName *string `json:"fullName,omitempty"`
 }
 
+// PypiFile defines model for PypiFile.
+type PypiFile struct {
+	// DownloadUrl Path of the file on this server
+	DownloadUrl    string       `json:"downloadUrl"`
+	Filename       string       `json:"filename"`
+	RequiresPython *string      `json:"requiresPython,omitempty"`
+	Sha256         string       `json:"sha256"`
+	Size           int64        `json:"size"`
+	Type           PypiFileType `json:"type"`
+	UploadedAt     time.Time    `json:"uploadedAt"`
+	UploadedBy     string       `json:"uploadedBy"`
+}
+
+// PypiFileType defines model for PypiFile.Type.
+type PypiFileType string
+
+// PypiPackage defines model for PypiPackage.
+type PypiPackage struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// LatestVersion The most recently uploaded version
+	LatestVersion string `json:"latestVersion"`
+
+	// Name The project name as first uploaded
+	Name string `json:"name"`
+
+	// NormalizedName PEP 503 form, what pip asks for
+	NormalizedName string `json:"normalizedName"`
+
+	// Size Bytes of every file of every version
+	Size         int64     `json:"size"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	VersionCount int64     `json:"versionCount"`
+}
+
+// PypiPackagePage defines model for PypiPackagePage.
+type PypiPackagePage struct {
+	Items  []PypiPackage `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// PypiProjectUrl defines model for PypiProjectUrl.
+type PypiProjectUrl struct {
+	Label string `json:"label"`
+	Url   string `json:"url"`
+}
+
+// PypiVersion defines model for PypiVersion.
+type PypiVersion struct {
+	FileCount  int64     `json:"fileCount"`
+	Size       int64     `json:"size"`
+	UploadedAt time.Time `json:"uploadedAt"`
+	UploadedBy *string   `json:"uploadedBy,omitempty"`
+
+	// Version PEP 440 normalized
+	Version      string  `json:"version"`
+	Yanked       bool    `json:"yanked"`
+	YankedReason *string `json:"yankedReason,omitempty"`
+}
+
+// PypiVersionDetails defines model for PypiVersionDetails.
+type PypiVersionDetails struct {
+	Author      string   `json:"author"`
+	AuthorEmail string   `json:"authorEmail"`
+	Classifiers []string `json:"classifiers"`
+
+	// Dependencies Requires-Dist lines (PEP 508)
+	Dependencies []string `json:"dependencies"`
+
+	// Description The long description as plain text, exactly as uploaded (markdown, reStructuredText or text, per descriptionContentType). Never HTML: show it as text (the UI does, escaped), so an uploaded description cannot inject script.
+	Description            string           `json:"description"`
+	DescriptionContentType string           `json:"descriptionContentType"`
+	Files                  []PypiFile       `json:"files"`
+	HomePage               string           `json:"homePage"`
+	Keywords               string           `json:"keywords"`
+	License                string           `json:"license"`
+	Maintainer             string           `json:"maintainer"`
+	MaintainerEmail        string           `json:"maintainerEmail"`
+	NormalizedName         string           `json:"normalizedName"`
+	Project                string           `json:"project"`
+	ProjectUrls            []PypiProjectUrl `json:"projectUrls"`
+	RequiresPython         string           `json:"requiresPython"`
+	Summary                string           `json:"summary"`
+	UploadedAt             time.Time        `json:"uploadedAt"`
+	UploadedBy             string           `json:"uploadedBy"`
+	Version                string           `json:"version"`
+	Yanked                 bool             `json:"yanked"`
+	YankedReason           *string          `json:"yankedReason,omitempty"`
+}
+
+// PypiVersionPage defines model for PypiVersionPage.
+type PypiVersionPage struct {
+	Items  []PypiVersion `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// PypiVersionUpdate defines model for PypiVersionUpdate.
+type PypiVersionUpdate struct {
+	Yanked bool `json:"yanked"`
+
+	// YankedReason Why the version is yanked (PEP 592), shown by pip
+	YankedReason *string `json:"yankedReason,omitempty"`
+}
+
 // Repository defines model for Repository.
 type Repository struct {
 	// Access What the caller may do here (on single-repository responses)
@@ -1042,6 +1168,27 @@ type ListPermissionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListPypiPackagesParams defines parameters for ListPypiPackages.
+type ListPypiPackagesParams struct {
+	// Q Substring of the PEP 503 normalized project name
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListPypiVersionsParams defines parameters for ListPypiVersions.
+type ListPypiVersionsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1083,6 +1230,9 @@ type MoveFileJSONRequestBody = FileMove
 
 // PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
 type PutPermissionJSONRequestBody = PermissionLevelBody
+
+// UpdatePypiVersionJSONRequestBody defines body for UpdatePypiVersion for application/json ContentType.
+type UpdatePypiVersionJSONRequestBody = PypiVersionUpdate
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1221,6 +1371,27 @@ type ServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
+	// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+	// (GET /api/v1/repositories/{name}/pypi/packages)
+	ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams)
+	// GetPypiPackage One project (its name in any spelling that normalizes to it)
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+	GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string)
+	// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+	ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams)
+	// DeletePypiVersion Delete a version with its files (their file names stay taken)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// GetPypiVersion A version with its core metadata and files
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+	// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+	DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -1497,6 +1668,48 @@ func (_ Unimplemented) DeletePermission(w http.ResponseWriter, r *http.Request, 
 // PutPermission Grant (or change) a principal's level on the repository
 // (PUT /api/v1/repositories/{name}/permissions/{principal})
 func (_ Unimplemented) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+// (GET /api/v1/repositories/{name}/pypi/packages)
+func (_ Unimplemented) ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPypiPackage One project (its name in any spelling that normalizes to it)
+// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+func (_ Unimplemented) GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+func (_ Unimplemented) ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePypiVersion Delete a version with its files (their file names stay taken)
+// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPypiVersion A version with its core metadata and files
+// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+func (_ Unimplemented) DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3137,6 +3350,358 @@ func (siw *ServerInterfaceWrapper) PutPermission(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// ListPypiPackages operation middleware
+func (siw *ServerInterfaceWrapper) ListPypiPackages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPypiPackagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPypiPackages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPypiPackage operation middleware
+func (siw *ServerInterfaceWrapper) GetPypiPackage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPypiPackage(w, r, name, project)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPypiVersions operation middleware
+func (siw *ServerInterfaceWrapper) ListPypiVersions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPypiVersionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPypiVersions(w, r, name, project, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) DeletePypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetPypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePypiFile operation middleware
+func (siw *ServerInterfaceWrapper) DeletePypiFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "filename" -------------
+	var filename string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "filename", chi.URLParam(r, "filename"), &filename, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "filename", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePypiFile(w, r, name, project, version, filename)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -3392,6 +3957,27 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages", wrapper.ListPypiPackages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}", wrapper.GetPypiPackage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions", wrapper.ListPypiVersions)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.DeletePypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.GetPypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.UpdatePypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename}", wrapper.DeletePypiFile)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages", wrapper.ListPackages)
@@ -8839,6 +9425,835 @@ func (response PutPermissiondefaultApplicationProblemPlusJSONResponse) VisitPutP
 	return err
 }
 
+type ListPypiPackagesRequestObject struct {
+	Name   string `json:"name"`
+	Params ListPypiPackagesParams
+}
+
+type ListPypiPackagesResponseObject interface {
+	VisitListPypiPackagesResponse(w http.ResponseWriter) error
+}
+
+type ListPypiPackages200JSONResponse PypiPackagePage
+
+func (response ListPypiPackages200JSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages400ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages401ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages404ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages429ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPypiPackagesdefaultApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackageRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+}
+
+type GetPypiPackageResponseObject interface {
+	VisitGetPypiPackageResponse(w http.ResponseWriter) error
+}
+
+type GetPypiPackage200JSONResponse PypiPackage
+
+func (response GetPypiPackage200JSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage400ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage401ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage404ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage429ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackagedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPypiPackagedefaultApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersionsRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Params  ListPypiVersionsParams
+}
+
+type ListPypiVersionsResponseObject interface {
+	VisitListPypiVersionsResponse(w http.ResponseWriter) error
+}
+
+type ListPypiVersions200JSONResponse PypiVersionPage
+
+func (response ListPypiVersions200JSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions400ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions401ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions404ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions429ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPypiVersionsdefaultApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+}
+
+type DeletePypiVersionResponseObject interface {
+	VisitDeletePypiVersionResponse(w http.ResponseWriter) error
+}
+
+type DeletePypiVersion204Response struct {
+}
+
+func (response DeletePypiVersion204Response) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion400ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion401ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion403ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion404ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion429ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePypiVersiondefaultApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+}
+
+type GetPypiVersionResponseObject interface {
+	VisitGetPypiVersionResponse(w http.ResponseWriter) error
+}
+
+type GetPypiVersion200JSONResponse PypiVersionDetails
+
+func (response GetPypiVersion200JSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion400ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion401ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion404ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion429ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPypiVersiondefaultApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+	Body    *UpdatePypiVersionJSONRequestBody
+}
+
+type UpdatePypiVersionResponseObject interface {
+	VisitUpdatePypiVersionResponse(w http.ResponseWriter) error
+}
+
+type UpdatePypiVersion200JSONResponse PypiVersionDetails
+
+func (response UpdatePypiVersion200JSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion400ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion401ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion403ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion404ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion413ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion429ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdatePypiVersiondefaultApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFileRequestObject struct {
+	Name     string `json:"name"`
+	Project  string `json:"project"`
+	Version  string `json:"version"`
+	Filename string `json:"filename"`
+}
+
+type DeletePypiFileResponseObject interface {
+	VisitDeletePypiFileResponse(w http.ResponseWriter) error
+}
+
+type DeletePypiFile204Response struct {
+}
+
+func (response DeletePypiFile204Response) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePypiFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile400ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile401ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile403ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile404ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile429ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePypiFiledefaultApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -9052,6 +10467,27 @@ type StrictServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(ctx context.Context, request PutPermissionRequestObject) (PutPermissionResponseObject, error)
+	// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+	// (GET /api/v1/repositories/{name}/pypi/packages)
+	ListPypiPackages(ctx context.Context, request ListPypiPackagesRequestObject) (ListPypiPackagesResponseObject, error)
+	// GetPypiPackage One project (its name in any spelling that normalizes to it)
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+	GetPypiPackage(ctx context.Context, request GetPypiPackageRequestObject) (GetPypiPackageResponseObject, error)
+	// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+	ListPypiVersions(ctx context.Context, request ListPypiVersionsRequestObject) (ListPypiVersionsResponseObject, error)
+	// DeletePypiVersion Delete a version with its files (their file names stay taken)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	DeletePypiVersion(ctx context.Context, request DeletePypiVersionRequestObject) (DeletePypiVersionResponseObject, error)
+	// GetPypiVersion A version with its core metadata and files
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	GetPypiVersion(ctx context.Context, request GetPypiVersionRequestObject) (GetPypiVersionResponseObject, error)
+	// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+	// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	UpdatePypiVersion(ctx context.Context, request UpdatePypiVersionRequestObject) (UpdatePypiVersionResponseObject, error)
+	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+	DeletePypiFile(ctx context.Context, request DeletePypiFileRequestObject) (DeletePypiFileResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -10362,6 +11798,208 @@ func (sh *strictHandler) PutPermission(w http.ResponseWriter, r *http.Request, n
 	}
 }
 
+// ListPypiPackages operation middleware
+func (sh *strictHandler) ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams) {
+	var request ListPypiPackagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPypiPackages(ctx, request.(ListPypiPackagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPypiPackages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPypiPackagesResponseObject); ok {
+		if err := validResponse.VisitListPypiPackagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPypiPackage operation middleware
+func (sh *strictHandler) GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string) {
+	var request GetPypiPackageRequestObject
+
+	request.Name = name
+	request.Project = project
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPypiPackage(ctx, request.(GetPypiPackageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPypiPackage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPypiPackageResponseObject); ok {
+		if err := validResponse.VisitGetPypiPackageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPypiVersions operation middleware
+func (sh *strictHandler) ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams) {
+	var request ListPypiVersionsRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPypiVersions(ctx, request.(ListPypiVersionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPypiVersions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPypiVersionsResponseObject); ok {
+		if err := validResponse.VisitListPypiVersionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePypiVersion operation middleware
+func (sh *strictHandler) DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request DeletePypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePypiVersion(ctx, request.(DeletePypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePypiVersionResponseObject); ok {
+		if err := validResponse.VisitDeletePypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPypiVersion operation middleware
+func (sh *strictHandler) GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request GetPypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPypiVersion(ctx, request.(GetPypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPypiVersionResponseObject); ok {
+		if err := validResponse.VisitGetPypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePypiVersion operation middleware
+func (sh *strictHandler) UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request UpdatePypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	var body UpdatePypiVersionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePypiVersion(ctx, request.(UpdatePypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePypiVersionResponseObject); ok {
+		if err := validResponse.VisitUpdatePypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePypiFile operation middleware
+func (sh *strictHandler) DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string) {
+	var request DeletePypiFileRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+	request.Filename = filename
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePypiFile(ctx, request.(DeletePypiFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePypiFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePypiFileResponseObject); ok {
+		if err := validResponse.VisitDeletePypiFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -10391,158 +12029,175 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H35c9s4uuC/gtLOVuQd2lLSTr8Zp6ZeuXN0eyfp+PmYvKooG8HkJwnPJMAGIDvqjP/3LXwASZAEdfjs",
-	"pP1LdyySuL77xNdeLLJccOBa9fa+9mZAE5D4zyPQcrE/0SDNXwmoWLJcM8F7e71jiAVPFNGCXFKmyRlM",
-	"hASi5YLxKaFTyvhOL+qpeAYZNZ9njLNsnvX2nkY9vciht9djXMMUZO/qKup9+PBhf65nwDWLqYb2hCcz",
-	"IPGMpinwKeyR8U9UsZhIoGn2j1HvXCQg6agXmXekAv2PUe/05M3230a9cUSEHPHxT0AlyNYXYzIR5tff",
-	"5qC0IhMpMqJnQC7hjJwekL4CpZjgJBbinMGIC0n+e/vIvg7J9gemZ1sRUYLoGdXkTIpLBVIRkQMnXJBU",
-	"TBknCaOpmO6MeO1I3DEoLRmf9q7MMeRU0gy0A8AblsIh1bP/moNctI9kn0xEmoB8okhO9SwiTwZPthWY",
-	"MTQkLwhkuV4QIc3vuEuzLymENpBhZoTfcOCox2lmVmJGqa0wgQmdp7q31+tFvYx+eQt8qme9vafDZ7tR",
-	"a/1RuWBzPkxCElwzS+GJMstatvoVS5TlBFrOoYZnzVVmjJc/dK1ZHUEuFNNCLn7FeULYJ8t3nihillOu",
-	"0S3KLRH/t2yJ7TW8ZRnT7VkP6RSIYr8D6ed0yjg1vxOmSGreH4jJRIF+QeAC5ILk5uWYSslAIaS10DTd",
-	"6jhHHCEM6+dDhLWl1ufDYbSKdt/jOtrLP9CQIYdQ5yzvWIfdQ3gh/szD4MyHND6nU+iGWW5fQHBF5PTo",
-	"7TbwWCSQkD7lhGXmmcU+iohZ/pFL8T8Qa/xwqwPQbvDbRcc2Jt4Oih2DvGAx7MexmHN9u2OfiHPgB686",
-	"BmTJ0uEmQmZUW8D+uNsLwvlUgeTdS54XjzdZ9pV5WeWCK0Bm+xNNHFs3f8WCa+D4T5rnqRFKTPBBLsVZ",
-	"Ctlf/0cZFPvqDf8XCZPeXu9/DSpxOrBP1eDQfmUnDTEWnJacSaDnlnZVDrFhkZQokBcgtxVLgMh5CqRP",
-	"SUZTc2qQkFJemJfPRLKIiMFrfkFTlhTIexX1Xgo+SVn8YFuL3fyKXDI9wy3GcymBa6I01UD65iezXgJf",
-	"mNIqssKqJAbD9ViWzTU9S8E+TKnShCaGRSgtqRbS7vWNkGcsSYDf92Zjo51Is9JzLi45OZtrktEF4UKT",
-	"xCgITO2RjCllVCQpzD6mknJtYKcNCY24ikUOhv/g35bPQ2J4qNAz1F7cgTBQUYEgVkFxRz3i5oTFXBOm",
-	"Ffnv7ZfHR2+2kUCN+nEV9X4V+o2Y8+Q+T+dXQdQ8nhEJSsxlDLh0wcEigj224qQk0ATheEgXqaDJiRBv",
-	"qZzCg1GlSBD7xAVI8pS8Yz/Z1bmv73FV+5yAlEKS/tGbl+Q//jb8j60ecl/xjvKFY17qXs9JCJJRviAT",
-	"ylJkR0pdCpmQeAbxuXJKJ1OEWrFjwB6nzJA9TRIJShnR2jQ5tkubI7Qs9/bAs05wZaeczvVMSPY73Ddu",
-	"W24bS0iM/UJTtUcupeDTiMCX3EgjgibGhTg3/+SOdLkhgMsZSBhxygVfZGKuHDUoQiUgOdA0FZeor6SX",
-	"dGG/RB46ReykcQxKETGZbFnzwjvMDx8+bDeNqmUn2rTBrnC37gjMx/vzhOnXF+5UcylykJpZ8Uljex4t",
-	"QRuZR0J2P/kns8wIuFH0PqI0NwqhVVh6Ua88HPPrQmnIep+iwGC6pk4kVMO2ZqgVtN5NQFOW2oUnCTNL",
-	"p+mhtyGrPbjvxJnRBc13LFlLZTGqRSY07CdJeOOOuRwkwadqjlD1np0JkQJF/q0NM9RhRazSfj5atYsa",
-	"1dqev3/aUQGucrhq0tra/ZVWp/YpcDIVbhirBQ82Td9PensfV1CWefsqaqITM7ZD7R/LBvEQ86pcG5WS",
-	"LtrHguO1d/DJaEkSjO2J0nL9HdjX21tQEMuQWXSCtpkR70wrSCcRUTOjLiCjFDyGF0TwdEEomVE1M6JH",
-	"aSGtSbwc5G7G8OZeifgc5C/MDLZo028ssswRdgsfY3suy579tAg+RRfEW7oAGULmqwAe2WUeZA6J6ovM",
-	"KGcTUPqlESZrUiIPGocHpelHGEfluqFv9ke9Ua/ymlQPpBB6K8RT8nmahi3RDzNqNECzMWLeIpqeGyFQ",
-	"aGpmhplQOjSqptNNdjvPDd9L9tfmhQ0UcmZUuRdvAVHj+P3JPi2HpDE/2DQgNGQ8YxpiPZcQFhAo0sOI",
-	"lyU1/tA+uRobWI7FwLVc5ILZc15/TOAXG37wJRcKkkMhtdrsy1lFuWvxxDq9BwZM6RksE4Hda6pgLMLv",
-	"oQgPPbigktEOLnMp5Dnj01dMhoXbMgQ7DLKLzYSIz3lCx1X46NpEJ0oHWPsZeuHW9XO0BVUxQFR67Nxk",
-	"3RRXstsGg/cZdVsiOfQiKUOzjGriPnC29gKVsrYixabOY9J6lEHC6An+GtJx2O9wnWNxE/rDu8G6T+Sd",
-	"41sBBsS50GgY3JAQqNRsQmPdud+4ZIFr4qDjmRXj2t9Ev+0GCytEa+sJAnlTerHYFqCX5eDPU6rNVlQb",
-	"G19zjT5sMbG+rAS+kL6NZRhxXPht0bO9/joP3YShpUqYgJSb7/3IfRcac238Npq3RaPWSbxCKJqDMDRY",
-	"SN9CUTRaycSYilp0KA4bShjkNMc3pUuLXwH69Cfwkdot1ceJEhd92HTTdwnbzRWMa/OvDsm3Adi7ZeHa",
-	"LA+XEdV32X1MJbo+IBv8JuTFCQ3oqtdeeWGAbMIDhRr4QP04cMjyqWAGNnQlpPkbaDxzfBL1WJ8xriT6",
-	"4lzr8xcSk+TpXBEruwjliVUEFOk7uyiesTSRwH1mbRjz/Vkqy4ijmsI/7KVwfwDnRYVzN/FdvGEpvKq8",
-	"Wk3jHn2h3crJNTQMcclTQZNTmYYMXpDOoqaXJJdCi1ikNpZlA1wTlkJEqDJYQ8+USOfamePCeUJs4Gsn",
-	"NLdNHAi7x7LkeZhGRcImbLM9dlMu1bMOv17hJwgzsRl92vXg2fMfbypR5rmBSIczpoFL3kqj0uq3UVV3",
-	"vCUZ+aLaO8YQHRksfI08qIWDS4F2F8Cpo+SbeZpaBLtkesZ4w60TxLMKKvWxfoEv5PiX/e1nz39Exlfk",
-	"tDgyC48V5LM/LTSoF2SImq09IQyJbCrllgNwDaC9ZSHzaDNGVgE/IGc4fNEv51IJGcpzUcrwghifl043",
-	"8wmmtbwwLAK4trzBRX7Ng+BJh+FvbFx7LiRlSkMSkbqHz+VFbUbSy4jKAaOLadtzfycuAo6LiRTZ5tkj",
-	"RsG+Vs6JvwWcGkcKLfmtmDLupUmENcUJTRVEjT0VscHgCoMepILCvbefDYerNuAlg5RThrbyLnDu1At/",
-	"OS5aRKXKsczZnANm8tnIezAYBRllAcG4z4vAJwbyEAMvZ5gqyAFd/aBr9G/HaU4Q9b5sT8V2WzB6LujW",
-	"w/PlcbbQLqRIYX36PxJp0HPmw7JNlDZDsm/o0C2liBbbJBAmbR7LSoXw3Ea2PPhPKi92cY52RyF8cLlk",
-	"nY6zTWRTSjUo/S+QysVE29u+sA9JPlczSJClLZNy7QEwWYYqMmHScEMcJjiCWXHKfoekO03O7IqkQpzP",
-	"c0XmCkj/8PUheT78ISIxVbCNjDMhmUjmZY5clTy3taG8Q5sFcxYx5a78yx3JHZkPUc+Nv344JSxkGwfa",
-	"GLcUunUcqGtRywMnDhONeLgfVb60bOvAsupPodUUjKuwQA3sbmAY2KU9UbdvHXQqhtd1ITQtzUIt9iDh",
-	"n/sSkD6AdVmwtZvYlm4Mj5/dmEMuDxsb+G8S9cxA04RquiqfIxCWrXARs/ZK9C74c9/FbbeJhX9ESkdD",
-	"hLnZESndmh4jrEC/ghF6cz1RiPjqrhngaj224sTlyfog8wEUtBLX4m8OnazTYhOqqCFjmz7sGW5IH8hs",
-	"A7pLXmkFmxr72rHoZZUExLyEyk9G9WoVp2FfFOnn2rIgu/F1SPjh+FAFtmVHvRZDa5xNdRzLWVlIxbtp",
-	"bDdU95BRHc8YnxYCTYOMbBIpRU/EdD1Cb+xyg2jwobNYXs4od+Be31pz2dmHGxltHC6XfuDZoX9bherN",
-	"BdRHD+4XJCZX35KESuEC0pXIWM75Fl83aCwZj1keQoyxsU32RvPh8Ie4MFPwLxgba3Ds7B/3hvd0JWOo",
-	"Ji0WvlIjaazcMwwlUHPel5JpTL9MMhY2chtj/CSSxYZodr1DbmzeDrJ8kw/B8Sp8vJHyVSWa17GpSAIn",
-	"LqWZuPRMoxQ3QleliG1nA3ClKY9hdZZqffKXQkpAE6eq6LA6uTHowx5QTfUc1wNfaJYb42Z3uBtSbTTT",
-	"1vQpX+z9KjSxZQvRupJ2n5weHdgYOfAYCMPs7Mmi4MnFsZmvzYKryeiZmOu9s5Ty85WU52SvXXK5ySAy",
-	"SmEk9CnqRivpJGPc//VpE6YrHUy2SuD5D8+e4S/bKod4q/I6TVwGetDb5HHuH54Nr+N9Wu2za53PUU2d",
-	"amaXFwnRHSq8V0SSCIJWZl9wohifprDtp28WNV9G29qY413HuvYXHMzHcVVNgSJrzPstDfC+plMVWRth",
-	"i8QYtCdngEqFWbpGr2Q7utJpEItLHqrtLqrtCvMEXyN954NHd6X5uajpuKSKJJCChmRrGXUudR2WAEJz",
-	"+prmDVPsjKVML1ZN96/qzQ5j35G1fzC1CXy4bWL7VBu1yeYbyssGMtU0rACZdfkPTzn7bQ4vSCouQcZU",
-	"AUlBayw74YkxdJlWpKzFJmcLMt4ZR2T8Gf/zeYwV9QlVM1CGzIC8f3lg/TPlYW9FhGqSCaXJj7tYlU9j",
-	"M8MLQ4FGUCQjblQ5RfoXzyJCcxaRzzHVNBXTiOzs7GxhCYyEyVxBYmtbvO3+uIsBFg3S7Of/faTbvw+3",
-	"//7pr/3/3Ov/595otPPvz//+/Pnf23/dKh9t/Z+/3B563jquLUeWB1BfPHZ8E/WlcXSemmkdK0ZZWeSs",
-	"F/WmImDDVnCqBrolCboxLdU4dZvNXhsl2nAXae2krDxyadWhs6kXd9+Dg26VUEuYMgeVhE+qUyBhZC0g",
-	"5n+dZ2eAuU7ujbV9tjX+Xa6qkX5oxwxRYP1gb5llP1/KsQPczf1/5/P2p6/D6Mcfrv6yXpbU6p09AH9p",
-	"4OxNeEx9qDtnD2G4LUP5qyAAunwVSk7KErRm1x2eEKrI2K/rHhPBXQRtzhWdVKXLtXC2keLWSvMb2gQt",
-	"NVu1qjZhF0XFxzKIv4NgsN5QY7llf/Iw2mrN+FRtSIRYLLvfYUTst4pvjRlhbAKSz89SbDNUld0HVOzG",
-	"pvzJgnvAGtYDPhFt4C9d6IcZYBcAutGCd4JGwTViAav2VSLtjYXPNRBw7crclCp9qm4r10zChH3pCKpj",
-	"YL7SfAtzylZpRkQLIiEWU84UEKaX5h41OezqtN5Y5Jt9EyofLvJo7C7LURsLW+VqRLy4luys4UH9hN9n",
-	"TNt6EFdMq22RJSgsm7df+r6NtQBcVwJX5ls14VNfInZ1cq2YcIXC/KGgRp0viOt35Fi4HxsqbW9H3vFs",
-	"aWp3Rr8c2IdPPQkVQImGV9owDmPYoftjbEzAgZBkjFrnOHLp5Vmelp4zwUEVHd+Y3iu/ROaDRiGakegT",
-	"KLMiXxQjEpoqYeiCT0H5+1WOt7u2KHaUSquOyhH98zMvVZW01B8PYyQRySinU5dY4HwWkStuaw9VNpTB",
-	"wpoZkMJBukMqjEtTomcS4AWh3HVZS5nShKnCXvXhtLGTKWO8gOMKIu3U7pDkHkCpK2rhr6/LnaolxYub",
-	"ZbUsM0H+gPl5t5NsZxvs+HiXitjGhRKaB/HtGq42P6Vv7XTMznS8ctUdJloIww2eXE+mfNOO82h5Hu3S",
-	"CKuHYo06QyeBPhpgfVq3rvJ66Z6cxefoXDZs0ojEVEwJejdux+BdN/3X4M8DMEhkbzflj7dl4Xocshk6",
-	"K56VXn4XbvBNyrI5qpWc1o1ClBY5oRo7mWwFTY/viQKb9rnRWgiHy6oVljkawFa5lf7xRBVmuAo1Vl2X",
-	"im9ApiGPxL9qDswy8R0tSrQC2IVBu08hElQQzyXTi2Mzq13dGVUs3p+HijEKIrWx40KDF7I8tbJ3MKKO",
-	"GajCpJnWuVnuGTb0DU+wT3KQytAFqfLKtwtcttP1z/PPOzs7W/W5cND2ZEucMtj6r3hcGXnWy9LHhsI2",
-	"x11I8vPrEzKgORtcPB0YUhq497aiES84gB9Q9101RPDCwZOBnolEkf7h++OTiByemv/sn7z8JRrxV6/f",
-	"vj55vfWioEeDf7ZZstegjCQCzSQOkBCmbXgFO2vaZmBVb03f01QdC83ZP8HqG3aNL3GJ4cM5PSh3okCT",
-	"s4U9j7Krqt1eNaVtzfy5KK9oTXqFeQvWe9JIiXh9fEL2Dw8MFP6JoxCXLqawMabg27mEjKlaDp41ELDu",
-	"aMSNtUIZB6kicrjQM8GLJrIqIj8LlwNvjxWDFTsjPuJ+37QCqVdi4Ij3x/uuZx0WX+8R16TaYiZ2ria/",
-	"nJwcOgDiwOOCePZwkLFBnaInXABp3ImPDabUUQ+BMCZ9i1MjXiCVRn0XXOePhqvRogeRoOeSG/GgLTC3",
-	"8BheSylc77p2doqI55nhTKQ/7mrINzbD7JPd4dOykzF1rb7HVffviMCXGHK9tHP3iPeb5CPNZuqtu4sN",
-	"bUXkcsbiGZmCJq5V+JgoMeJlR29HMdjY25aliEte7+9N3oTbIFIJIy6NPl009MxBlpLVYJL5u94YcY/s",
-	"Pvu7g7jXFXFs0Q2dcHt1c7ejlyahXF2aDewOdwl8obFOjbl6DiMuilYvntuEKb1DPhgUoLzeXZUYkKtW",
-	"38HI715YQsOcowEjOjWwyWEBNDyxyPwPDXaejPi4wEvb3W9giNtu9LBse73n/CPG0EY/BD0HRcZ4oGPS",
-	"f7r9fDiMSl/K8+GWG9omSI5Jv3hkn5SnMv6KUtRlcUeF08B+djXeISczd1J2/a4Dd1GloIiWAKQ/NuvC",
-	"VuLjEpcwx5NQV3ZoG7MiF8rpb3MgY1vuOCb9cVUcOfaayVPb01tpulAWciN+OWNpMbMhM5okYHUMCZm4",
-	"KCLlLoOq12CChjf2PN9v7+nOcGeIqSA5cJqz3l7vh53hzg+ufBHleMk0DDIM6DyxqbKuCaFRKBFABwm6",
-	"vJSumvFhUw+vo/3HVqsXsylSagMBRulU+VDr8KKt4ZLO1OH5bO9DAzPkgBEZIyfdsQbn2GUfoGvRej6N",
-	"/mZwjnEy3jHwsu+Pt7pXZgXXBkt7z9OFQXH0e2GjVGro3Va7ODM8NJdiHA3nQEPtpb0Uls1fXOawYuo5",
-	"16hybz51SF+tEGVg2+Gv8aLrPH/1qdHL+9lwuKQF7GatXxuNLUN9eS2d2jo2g/VXUW/XriA0cLnSgddy",
-	"HD95uvqTWpdb/OiH1R9VHbHNF8/+vvqLZk9h3LNry7/q26pXbtRT8yyjcuEUQeQdREvK0sgYSUaQYJSk",
-	"6AG097Fn+csn83Gd8TQ4g1rKg+oR4QAf+pYwMBCqD2Dhcat4VsgEpA38IsU+omUbLQ2ytOqOPXRsYd2n",
-	"q6iXCxXAO+uNbKQ1lEnURXL8HWCEc4Ne1d1IWs7hqoWVT+9oDSGMdO10/+B4N1wD78rrE8wHT9eYotm7",
-	"/t4R3LljkNf5jpKPnwxT81wz9gfPvfHxU8uo//jJ8LeKaCxg3eUUHuEsp5uVHH3w1bCpK2vWp2A9nHUa",
-	"e4W/B2ishuS7IRc3Jij/0XFxd/UX5f0N3xdOWQC1ccqawEwr359l48Or2HRQO/gZ9Cr0Gd4jjzxxdTM+",
-	"FT3i6C0I9vccNmNPm6qIgQuVDEbnVMezNtrZkM0DKAcuVrSWcnDfiO8Cz987ATwqDLYEuc3cnyjiYQUR",
-	"sog7uny4mysTgyqlfE1j8aTIMP+GLcYq/Sd4aY/ZYMMAf5Q5tyBz9gP47bSWPocL9OYBky4DFCsQ70Eg",
-	"rW2sFjG+uxBKfg7oPRuqtVtdvl0zdVMSeLRrb2zX1sO1L4itijS0i9cRulZUxUrx1p5blVqDryzZ2Byu",
-	"qHiVTXxkbyR75P1/VHy0AOrCR9KHyQRizS6gyLeqKoG4SOAe5Mtqdae4GxaT15rIX9XydNvq7p07NVbc",
-	"HJ32efH8e/eGH7hk92rLPga5nxBz5gFwHc7r4LoL09aH1H2as+thiJEJEyHjP3qs5VHUH0Ge0hhqJR4V",
-	"GDfjrCVdtDjcXLlLZTptz1NlrzlZmiZxPD+z0fMiu7DImIjIZJ6mpEiewBxY0seWrYwr4IqZPXSlKfzW",
-	"67ipPNyx5dsygcv87qUB+2CwtEwhfwyYdgRMA4FSi+qroqOntt73LmSDVxByzwamzel/jH/+6exEHogs",
-	"FHQQlgWDrwVzWcOuK4nlTxrc3Bgzv79oKO8Kg0akVntjA6IvqtsxEOe8HmGuQVeQYXfZXmH8G9453zyZ",
-	"PcZCbz0W2s2pNvUDnJbq0apw5x1L+4cJbS7D2iKg+Z1i76OqcO3IZ8nIPR4N3JVYtnh1JgwWVeHQZIWC",
-	"UZbzYOW8CF3mgKWJZupftM7f83QRkWOawTHT8I9jLVmsybheeDUuCmdsdQFWf4y4GeLl8dEbv+uGq0qz",
-	"r2/Xuw6VFSHZHDMteUIYH/F6WdEO2SeXUvBpVQuANRrux7KeZgq2n4aiGYz47vDpDjmC3F5TPKEsnUtX",
-	"FrFmsc2IlxWnZbWNV2yztUOaWbUFmGzVsi22aFj1CIe74Xq165fu3Qfmehm3Wd9bMZ1CYqu4bT0Vzn4M",
-	"eruqC+yuhbi6Tzb5rbGkOjt5i2hnEbVGKv71VGUmvZ6F+YSw3tuwof7WPl/H7nBwF3PH1Ry/YIrEqWGk",
-	"yfXx4ZbP7TVPasWRzo9W1khyTfosgSwXhlC2Vp+iqrq3dYcuivrVh6DJk2q31yeWB5PDK6QqllzbCwL8",
-	"6mJDCMZE8uRT31ZRuVI6CYaul4PXNgHoAuo7uEt4voMuUNrCzm8EkiWcPsyEX5bKFOmj+oKQalZd+GDJ",
-	"ba90Z50sMTEcPG5f1Na7td+zrO3Gg8LCKA7oMc70Tej/FRE8UaQU2i5eg/08PP1fgcYO9mGCqLGqgd+L",
-	"JBiUtQt4t/AuUrkTcqlfNrMWvQQ0Cvt58ojW3yBaF6j4ggjsUlo5KCUQ4EnNiu3C5zXSdd8tHlN0H6OR",
-	"niJYImDRcGXNnNuakrEkaOkQ7jEz9jGA+b0lutZJZtMM1+VMfM3sVZ+6HjNWv5eM1TpibZRQVbf9NhHw",
-	"wVzTZo/mTr3iqN7TerOMrCIFyy9nurtErNAg7sai9Th/80Kbby27q3EzztIcLx8BHrYpxh+ZztuEHX1t",
-	"pUxWrbIbzcZcb+uChGs056tXzY6fNtkOh7Ddlxq90Zs+Ir/RaNHzG/tqYggNO5wbKiwiP1ogkJN6m2/X",
-	"HW2nFbqxYvHIv2T3LjS+1h1g96z2+Tc7PSp9fz6lr+oZ+MKn4zOIRQYKdUB7M2AnQXeI17UbeDRI7LF5",
-	"x/fSvMNrR4kOTqPg6Znrncc06fsvGJ69tUxqdAVhlqHP8J7YZP0e9/tFze8J0VbrHe95rVtvf3e4a+9k",
-	"YM3GpUb0d3VBZXopqm1maFSosV7fj3tUKR4mYLWaVorA1UPRzGObj3ts81EBGTvdF1VVGzD/5RrGwN4d",
-	"OmAZna6w6l/hmwf2xRadoyGdUz2r7GjXcbZOOxu1cm05B3CZxE2z2gGwpsGPRk7twxIlng/xVgGWzTN3",
-	"XWHGuP3raejqzPAEtgdyeAZ/yGFgyLs0/j2Qrrb+HYo8yuc7k8+WtrCajli6rInr3LbwhgRvLte+88Wn",
-	"f3cb8GaUP/iK/78a2FFWsoETOr2HsGF0a3wlMAxueKNx7p4UT+i0M5I5A2KvrX+QLrR/Lko06I10yJ3I",
-	"6VeSh5wevd0GHovEUOL48xhvT6ikE7WONI9ypRD6dil08FXT6RrugRKr7kxg3wphhcfRuOybkOdjhd+f",
-	"qMLPcEfSN6SXUc4moLS98OEGlFcMpAZfEzYFpdcmuXfuy/ukO7vEm2ncBxWb6/usLcDNQorubcjUR6L9",
-	"MxFtSatFyrmmtWY5JcV2OzG/L4rD7iO5XnSR3gtC+cKpGjORJsVVwnYt1p9Hz5QrvlhGpA+p6JbQ6tB0",
-	"s/L5o5J7V0rufkV8ZU18LPiETeeWwCKS0gXe35anVE+EzJQrYZyAlLbdzqaSFS9cWi1F37AUNrYvzUeH",
-	"VM+OCmp8lC5/culisC2yF1DZu8MspnvRtDNIxWW9SbJFUU/itNmT4FDen5bTaXHVJCX2JjIiKSZu6xnl",
-	"NoViYF2Ae5jbbWt/cwkXTMwVDvBEEf/uMkJVeatZ+BqzEcd7zMjqa8wIBtjoJcml0CIW6RNF/u/x+19H",
-	"vNhBf1zepokDDb5WMudq8NWe3NVgjJsc8fF+HEOu90hTCIy3ysvgMNtR0QyIIcq3TOlghW9x1du1Sf2/",
-	"ULS1pSpekFyeZ+E+rh35Tod4tMd+y37kp0Pfkfx0uNKTfJciuABJl/C1AH+iSDxjaSILBvQohe8qKJvC",
-	"BaTW72spuRb20RIgckBRrWu+Km61OQWpVvh1Hek9SEBTli7tNmpGf+VeuwsxfrvEUKy0ix4MixXSgeCR",
-	"GO6OGI7Z7xC5y17neJfoIoeIzPNU4G25mLTIsiJI0gDMgxKFEbZYO3gLE3aleRpkTMAIbcR02wmkTNp4",
-	"QTKmlBHoBa+gZ+ICCNOoGdi00KSdrPlOXBT69l1kVJihzRT3nUmxBmGjgtTAIkI1WkL26nk9e2w99KfP",
-	"xjDYS/CGbFtwXGJMaVX0u8yKrQBTWsFOikvSPfHauHsXiz3sDbFmKalTty8YXO4VgWMbNCL9MoKFHiam",
-	"CB1xN8NWZPlpeQFzUAEhfbff9gDVVenGHnJ3IZNxSjUoPd7aISeLHBS5nAkFpfVhhuBCj7gCaahvAdpZ",
-	"DWR3uNtlJRT3LvdummDWshReNkpLiGomnRS7XXKDcmfdydPhs91vvgOwO/zVKSIl6j6qSHemIpU3kCO1",
-	"VnRa5gUEE0VqZWEFlNZmRYOv7l9XnUzppEEohsy9QDnpjzXQ7H8/e3MJZ4Y1/MtyC0VikcGIz9h0VhZo",
-	"Wyc28iXL5LDUCEtlMtI/fH1IdneHEVGQXYDcKoq7R9x+jDXzl0xBiJf8DAUruQ1OsuILN9O6r/8Rad6B",
-	"aVlSSgF122euzBbTqpAIj+zgTp34NWHcAYDbIf5BMd7gq/vX1TIfQB2FHoDeAhG7i3Ix3SE7v2z0+Y/o",
-	"pyvFeXSvsbL6CVpjposMi5090tqduuoKLRelb430DMFloGlCNUVmOHGe7WuQHkg05cWKBi6H3nvfdA+X",
-	"aiNdkuZn7MsdEdv1DCV9ZBQC3qpsjb6Ra/q/kZbX9fKsJ8p1SF9eg+Aj8C0UBa1PLoOvuWQ8ZjlN18jV",
-	"qtBuzaYZ6DB6xKs/btMMAyDDmAskKPD1znCz5U8YGw61N5oPhz/ERWNZ/Aswt2fs2JV7o3kfnf923zZW",
-	"TQXHArwzIDnIGLgujKoywaeu45Sb3zQRr+susgaZ3EHPu3KCt3ABKY59z95ib48dChbi0bdyL9ljzd3G",
-	"zAM1DNIXksRYfbfV4CMuSMsbSXmdnMUTWmqhNGQDxidiaZ9jfO3AvHWXrY6rWQKYXl5caBYrM5zg2+vT",
-	"Uoess59se+/5Wcri9k11/j10eEAGgrdiRSDmyYtCvsxl2tvrDVCfdjN+XQcGJXt3y2tLntMDglcXVP0i",
-	"+64t91+9Rs5b1UjYsjmcO1O2AhSXvNny328N6Eudoo9uqzmN0Q6Z0hbZiRVvBO/rI33bb0bwdOEtzN7M",
-	"sO5Ix2VZbHAw79LRdcdDmVwfj2wHW+dMhCyadIqJvqQS/IkbN8W2F3BU66iUMqVd8lZZ4KcFuZy5kqJ2",
-	"myA3U63ktz3LIchtT1tfpsAXwPQ4WRhB6DxhmmiJfXeD545vdHytJUA43BSVec+nBzvkFAP/9sQTccnt",
-	"X1Mx4nomxXxqo09+chuhujuTzehJV6R/eHoSkZ9fn4y4vafCcPuI/PJ6/1VEXr1++/rkdUSyeapZTqUm",
-	"h++PT7asL9ntzBr2gVCS4JoyXkXfxKRVx2lbohX54zZpNnxGU+AgWVw6GS4YXCrX6a0W/OsXjoWodPhF",
-	"I46L3HrhXlXkHCAnksUGV+1QNrzFJNL4GSiWgHOx23XVN13Fdj5d/f8AAAD//w==",
+	"7H15c9s4vuBXQWlnK/IObSmJ02/GqalX7hzd3kk6frHdeVtRNoLJnySMSYANQFbUGX/3V7hIkAR12JYd",
+	"J/qnOxZJnL/7/NqJWZYzClSKzsHXzgRwAlz/8z1IPj8cSeDqrwREzEkuCaOdg84JxIwmAkmGZphIdA4j",
+	"xgFJPid0jPAYE7rXiToinkCG1ecZoSSbZp2Dx1FHznPoHHQIlTAG3rm6ijofPnw4nMoJUEliLKE54ekE",
+	"UDzBaQp0DAdo+DMWJEYccJr9Y9C5YAlwPOhE6h0uQP5j0Dk7fb37t0FnGCHGB3T4M2AOvPHFEI2Y+vWP",
+	"KQgp0IizDMkJoBmco7Mj1BUgBGEUxYxdEBhQxtF/7743r0Oy+4HIyU6EBENygiU652wmgAvEcqCIMpSy",
+	"MaEoIThl470BrRyJPQYhOaHjzpU6hhxznIG0F/CapHCM5eS/psDnzSM5RCOWJsAfCZRjOYnQo96jXQFq",
+	"DAnJcwRZLueIcfW73qXaF2dMqpshaoQ/9MBRh+JMrUSNUllhAiM8TWXnoNOJOhn+8gboWE46B4/7T/aj",
+	"xvqjYsHqfAiHJLhmksIjoZa1aPVLlsiLCSSfQgXO6qvMCC1+aFuzeA85E0QyPv9NzxOCPl6880ggtZxi",
+	"jXZRdon6f4uW2FzDG5IR2Zz1GI8BCfInoG6Ox4Ri9TsiAqXq/R4bjQTI5wgugc9Rrl6OMecEhL5pySRO",
+	"d1rOUY8QvutnfX3XBluf9fvRMtx9p9fRXP6RhExTCHFB8pZ1mD2EF+LP3A/OfIzjCzyG9jvLzQv6uiJ0",
+	"9v7NLtCYJZCgLqaIZOqZgT6sAbP4I+fsXxBL/eFOy0XbwW8XHJuQeDsgdgL8ksRwGMdsSuXtjn3KLoAe",
+	"vWwZkCQLhxsxnmFpLvan/U7wns8EcNq+5Kl7vM6yr9TLImdUgCa2P+PEknX1V8yoBKr/ifM8VUyJMNrL",
+	"OTtPIfvrv4QCsa/e8H/hMOocdP5Xr2SnPfNU9I7NV2bSEGHR06JzDvjC4K7IIVYkEiMB/BL4riAJID5N",
+	"AXUxynCqTg0SVPAL9fI5S+YRUnBNL3FKEge8V1HnBaOjlMT3trXYzi/QjMiJ3mI85RyoREJiCairflLr",
+	"RfCFCCkiw6wKZFBUj2TZVOLzFMzDFAuJcKJIhJAcS8bNXl8zfk6SBOhdbzZW0glXK72gbEbR+VSiDM8R",
+	"ZRIlSkAg4gBlRAglInGm9jHmmEp1d1Kh0ICKmOWg6I/+29B5SBQNZXKipRd7IARE5ADECCj2qAdUnTCb",
+	"SkSkQP+9++Lk/etdjaBK/LiKOr8x+ZpNaXKXp/MbQ2IaTxAHwaY8Br10RsEAgjk2d1IccKLv8RjPU4aT",
+	"U8beYD6Ge8NKlmjoY5fA0WP0lvxsVme/vsNVHVIEnDOOuu9fv0D/8bf+f+x0NPVlbzGdW+Il7vScGEMZ",
+	"pnM0wiTV5EiIGeMJiicQXwgrdBKBsGE76trjlCi0x0nCQQjFWusqx26hc4SWZd/uedqJXtkZxVM5YZz8",
+	"CXcN24baxhwSpb/gVBygGWd0HCH4kituhLSKccku1D+pRV2qEGA2AQ4Diimj84xNhcUGgTAHjQ44TdlM",
+	"yyvpDM/Nl5qGjjV04jgGIRAbjXaMeuEd5ocPH3brStWiE63rYFd6t/YI1MeH04TIV5f2VHPOcuCSGPaJ",
+	"Y3MeDUYbqUeMtz/5JzHECKgS9D5qbq4EQiOwdKJOcTjq17mQkHU+RYHBZEWcSLCEXUm0VNB4NwGJSWoW",
+	"niRELR2nx96GjPRgv2PnShZU35FkJZFFiRYZk3CYJOGNW+JylASfiqm+Ve/ZOWMpYE2/pSKGMiyIldLP",
+	"RyN2YSVam/P3Tzty11UMV05aWbu/0vLUPgVOpoQNpbXog03Td6POwcclmKXevorq4ESU7lD5x6JBPMC8",
+	"KtaGOcfz5rHo8Zo7+KSkJA5K99TccvUdmNebWxAQ85BadKp1M8XeiRSQjiIkJkpc0ISS0RieI0bTOcJo",
+	"gsVEsR4hGTcq8eIrtzOGN/eSxRfAfyVqsHkTf2OWZRaxG/AYm3NZ9OznefCpNkG8wXPgIWC+CsCRWeZR",
+	"ZoGousgMUzICIV8oZrIiJtKgcnhUqH6IUC1c1+TN7qAz6JRWk/IBZ0zuhGhKPk3TsCb6YYKVBKg2htRb",
+	"SOILxQScpKZmmDAhQ6NKPF5nt9Nc0b3kcGVaWAMhq0YVe/EWENWO35/s0+KbVOoHGQeYBo8nREIspxzC",
+	"DEKz9DDgZUmFPjRPrkIGFkMxUMnnOSPmnFcfE+jlmh98yZmA5JhxKdb7clJi7ko0sYrvgQFTfA6LWGD7",
+	"mso7ZuH3NAsPPbjEnOAWKjNj/ILQ8UvCw8xtEYAdB8nFekzEpzyh43I2uibSscIA1nymrXCr2jmajMoN",
+	"EBUWOztZO8YV5LZG4H1C3eRIFrxQSrRahiWyH1hde66FsqYgRcbWYtJ4lEFC8Kn+NSTjkD/hOsdiJ/SH",
+	"t4O1n8hbS7cCBIhSJrVicENEwFySEY5l637jggSuCIOWZpaE63Ad+bb9WohjrY0n+pLXxRcDbQF8WXz9",
+	"eYql2opoQuMrKrUNm42MLSuBL6hrfBmKHTu7rbZsr77OYzthaKkcRsD5+nt/b78LjbkyfCvJ24BR4yRe",
+	"6ltUB6Fw0HFfJygqqWSkVEXJWgSHNTmMpjQnN8VLA18B/PQn8IHaLtWHiQIW/btpx+/ibtcXMK5Nv1o4",
+	"3xrX3s4LVyZ5ehlRdZftx1SA6z2SwQfBL05xQFa99sqdArIODWSi51/qx54Flk+OGBjXFePqb8DxxNJJ",
+	"Lcf6hHEp0rtzrc7vOCbK06lAhnchTBMjCAjUtXpRPCFpwoH6xFoR5rvTVBYhRzmFf9gL7/0ejBclzN3E",
+	"dvGapPCytGrVlXttC20XTq4hYbAZTRlOzngaUniBW40az1DOmWQxS40vyzi4RiSFCGGhoAafC5ZOpVXH",
+	"mbWEGMfXXmhuEzgQNo9lybMwjrKEjMh6e2zHXCwnLXY9ZycIE7EJftz24Mmzn27KUaa5upEWY0wNlryV",
+	"RoXWb7yq9ngLNPJZtXeMITxSUPhK06AGDC68tE1cThUkX0/T1ADYjMgJoTWzThDOylupjvUrfEEnvx7u",
+	"Pnn2kyZ8LqbFoll4rCCd/XkuQTxHfS3ZmhPSLpF1udziC1zh0t6QkHq0HiErLz/AZyh8kS+mXDAeinMR",
+	"QtGCWD8vjG7qEx3W8lyRCKDS0Abr+VUPgicdvn+l45pzQSkREpIIVS18Ni5qPZRehFT2MtqItjn3t+wy",
+	"YLgYcZatHz2iBOxrxZz4W9BT65FCS37DxoR6YRJhSXGEUwFRbU/ONxhcYdCC5DDce/tJv79sA14wSDFl",
+	"aCtvA+eOPfeXpaLOK1WMpc7mAnQkn/G8B51RkGESYIyH1Dk+tSNPQ+BsokMFKWhTP8gK/ptx6hNEnS+7",
+	"Y7bbZIyeCbrx8GKxny20C85SWB3/37M0aDnz77KJlCZCsqvw0C7FeYtNEAjhJo5lqUB4YTxb3v2PSiu2",
+	"O0ezoxA82FiyVsPZOrwpxRKE/B24sD7R5rYvzUOUT8UEEk3SFnG55gA6WAYLNCJcUUM9THAEteKU/AlJ",
+	"e5ic2hVKGbuY5gJNBaDu8atj9Kz/NEIxFrCrCWeCMpZMixi5MnhuZ01+p3UWHbOoQ+6Kv+yRbEh9iDp2",
+	"/NXdKWEmWzvQ2rgF063CQFWKWuw4sZCo2MPdiPKFZlu9LCP+OKnGES6ngaq7u4FiYJb2SNy+dtAqGF7X",
+	"hFDXNJ1Y7N2Ef+4LrvQetEtH1m6iW9oxPHp2Ywq52G2s7n8dr2cGEidY4mXxHAG3bAmLOmqvAG9Hn7vW",
+	"b7uLzP1HqDA0RDo2O0KFWdMjhOXVLyGE3lyPhAZ8sWkCuFyOLSlxcbL+lfkXFNQSV6JvFpyM0WIdrKgA",
+	"YxM/zBmuiR+a2AZkl7yUCtZV9qUl0YsyCZB6SQs/GZbLRZyafuHCz6UhQWbjq6Dw/dGh8toWHfVKBK12",
+	"NuVxLCZlIRHvpr7dUN5DhmU8IXTsGJoEHpkgUqwtEePVEL22yzW8wcdWY3kxwdRe9+ramo3OPl5LaaMw",
+	"W/iBp4f+bRmo1xdQHT24X+A6uPqWOFQKl5AuBcZizjf6dQXGnNCY5CHAGCrd5GAw7fefxk5N0X/BUGmD",
+	"Q6v/2De8p0sJQzmpW/hSiaS2ck8x5IDVec84kTr8MslIWMmtjfEzS+Zrgtn1Drm2eTPI4k3eB8Ur4fFG",
+	"wlcZaF6FJhcEjmxIM7LhmUoorrmuChbbjAagQmIaw/Io1erkLxjnoFWcMqPDyORKoQ9bQCWWU70e+IKz",
+	"XCk3+/39kGgjiTSqT/Fi5zcmkUlbiFbltIfo7P2R8ZEDjQERHZ09mjua7I5Nfa0WXE6Gz9lUHpynmF4s",
+	"xTzLe82Si00GgZEzxaHPtGy0FE8yQv1fH9fvdKmByWQJPHv65In+ZVfkEO+UVqeRjUAPWps8yv30Sf86",
+	"1qflNrvm+cxzEtZ5F6qUx1otLHXSmooY9B+RFFq1RHu54nguJy0B7bfjrXFQ68jueUKE/DybgKbeQv0V",
+	"pLrOy7MOM1vHM1ScTiFYWgnfbruygsrQVeX/U8sd37GhLWNCIg4xUJnOkVutZ2xaw+bmZ4WWtjc35nWs",
+	"b9bOplXQCM2URpqTHGFhsme2lrXbtayV4HcbEaM+ND/MiFG9AwPUlrjW5DN8DmHBYcrT5aTEfG5ebpu+",
+	"1aq0rhHoGo7yWyOhFdtKE8P39/uoBO7Q6HNMLyqx6Z533Dx7D1isZ7upkGk7QcB0s+RiWoNKFsTmm0ev",
+	"sjapM06xEGRE6iGXS6OVEsiBJkDjQrKtSMSWde++JELqSGbhPBl/21krKqoybthrRcfI+1lxgzzFhCIJ",
+	"X2SE4AuOFb/BomQ53QzzC8UhI8ThRPKpju1KTuGLSQHWH+bA/XFflEbmnT30myLn6NfTt28OdNIQIlLN",
+	"oL40GdRnRyhhICIEIsY5JKY0CablIvw1xzruDxGqmZr5fS+cLhdaUKvpdj0K2mZ6m7CsoNJNZybMZ4wn",
+	"4dtMSQxUhD/MMKESE9qSoFA+bofeJk9vxiAYmrro2RlP1+Q0JZ0OxjAvF1unWYZbjJWbpYgbJHfupNul",
+	"B5/4uSOoYngrgBcJSFWSVoGiJsyUAOjBqQfPjcuq0bUqfawCzCLhu83+WyHntyX3LDDkPhC5x+5gRX28",
+	"el7rwG/d6TSv+JeIQOYDy6n+/mTHJYSez5UuUK+8tDwCxi4utO/3FZdFPYPbJR23uMm8Qg0JQ9qT22UU",
+	"CULHKez6KZKuropiumtbFa/jwa6y60DOi60cEihkpnNrCyd3V+KxiIwfbscxyHPQhnu1dAmeyuhdeqs5",
+	"gc1oqH6aq2jjLBf6NdS1cW46JEj97OomzLBACaQgIdlZZAFbGJ5TXJCmbdfU9Igg5yQlcr5sut/LN1vU",
+	"PWtdqFJibwL/3tbR8sqNmoTuNXG7BkzLkK/NXnBGyR9TeI5SNgMeYwEoBSl1aQeaoISMiRSoqHemkH24",
+	"N4zQ8LP+z+ehrlqXYDFRQiyjgN69ODIxEMVh70QIS2Pg+GlfV77DsZrhucJA4JeQDKjmPqh7+SRCOCcR",
+	"+hxjiVM2jtDe3t6OLjPBYTQVkJj6Ed52f9rXQYwSuNrP//+Id//s7/7901+7/3nQ/c+DwWDv35///fnz",
+	"v3f/ulM82vk/f7k98Lx1WFsMLPfgIvDI8U1cBLWj82yKJnhByRDznHSizpgF5ITynsqBbslKvTYuVSh1",
+	"k8xeGySa987SykkZfmRTl0NnUy2gdgdBMMuYWkKEOqgWKaSVIeno1QCb/22anYPOJ7JvrBwXVZWk3apq",
+	"KX5mzBAGVg/2lkn2s4UUO0Dd7P/3Pu9++tqPfnp69ZfVMpGW7+we6EsNZm9CY6pDbZw8hO9tEchfBS+g",
+	"LR5A8FFR5qVe2ZYmCAs09GunDRGj1pY+pQKPyvJglZBxxcWNJ9QvGhs0qZjKUGItfVu0V8VyN/4WggHx",
+	"ChuLLfuTh8FWSkLHYk0k1AWpDluUiMNGgSulRiidAOXT81SX8i1L2wVE7Nqm/MmCe9B1oo7oiDUvf+FC",
+	"P0xAV9rDay14L6gUXCPebtm+CqC9MfO5BgCuXP0qxUKeidvK5+IwIl9aAte1A66UfJ06ZSohRUgyxCFm",
+	"Y0oEICIX5vfUKezy1NmY5et9EyrR5XJVzC6LUWsLWxbOo+HiWryzAgfVE36XEWlqLtiCVdIUMgKhS9OZ",
+	"L32n4koXXBUCl+Y01e+nukRdOdmWO9YrZOoPARXsfI5sTWFLwv34y0L3tugdTxY6CjL85cg8fOxxqABI",
+	"1CK/FOFQip02fwyVCthjHA211DmMbAp3lqdFdAqjIFxVdSIPii818dFKoVYjtU2gyDx87kZEOBVM4QUd",
+	"g/D3Kyxtt6VHzSilVB0VI/rnp14qq1Vhfzxta4tQhike2+B9a7OIbAGZ5lBF0VZdvGICyAUh7aES4tIU",
+	"yQkHeI4wtZXMUyIkIsLpq/49rW1kygh197gESVulO41y9yDUuXpz15flzsSCAkHrZY4sUkG+wRy420lo",
+	"M0VsfbhLWWxMzwnOW4J21ja1+WlzK6c8tqa8FatuUdFCEK7g5Ho85UEHp0WLc1UXRjF7IFar5WM50Ed1",
+	"WZ9WrV10vZRKSuILbVxWZFKxxJSNkbZu3I7Cu2qKrYKfeyCQmrzdlD7elobrUch6eKp7Vlj5rbvBVymL",
+	"BiSGcxozChKS5QhLXS10J6h6fE8YWNfPldSCKMzKctPqaEC3oynlj0fCqeEi1LxkVSy+AZqGLBK/VwyY",
+	"RXK51ii1FkAuFdh9CqGggHjKiZyfqFnN6s6xIPHhNFTwwCGpic92EjzjxakV/Xk06KiBSkiaSJmr5Z7r",
+	"pjnhCQ5RDlwovEBl7vaug2UzXfci/7y3t7dTnUsP2pxsgVFGl9d3j0slz1hZurppj8kjZxz98uoU9XBO",
+	"epePewqVeva9nWhAHQXwg9Z9Uw1i1Bl4MpATlgjUPX53chqh4zP1n8PTF79GA/ry1ZtXp692njt8VPBn",
+	"GhJ5RcBRwrSaRAESRKRxr+juFabgdtm/wrc0lceCc/JPMPKGWeMLvcTw4ZwdFTsRINH53JxH0bnEbK+c",
+	"0rQ/+uxKGDQmvdK5AcZ6UguyenVyig6Pj9Qt/FOPgmwMpNDNJxjdzTlkRFTy3IyCoGt7DKjSVnS8hIiQ",
+	"CYFwjVpEhH5hNs/cHKt2VuwN6ID6tckdUC+FwAHtDg9tXXhd4OwA2UZQBjJ1dyj06+npsb1APfDQIc+B",
+	"HmSoQMfVXQ8AjT3xoYKUKujpSxiiroGpAXVAJbW8C7a6Zs3UaMADcZBTThV7kOYyd/QxvOKc2frwzQwQ",
+	"Fk8zRZlQd9hW9H6ohjlE+/3HRbcgbNtpDcsOWxGCLzHkcmF3rAHt1tGHq81U22O5De1EaDYh8QSNQSLb",
+	"jmuIBBvQomuWxRjdPMuUfmAzWu2hhV6HWw1gDgPKlTztmmbkwAvOqiBJ/V1tPnCA9p/83d6413lgaMBN",
+	"G+EOqupuS78KhKmYqQ3s9/eL0L+UXMCAMldO1TObECH30AcFAphWO5ggdeWiUds/8jsEFLehzlFdozZq",
+	"6EYC7tL0iUXqf1php8mADh1cmgr6PYXcZqPHRWupA2sfUYq2tkPgCxBoqA90iLqPd5/1+1FhS3nW37FD",
+	"m0CbIeq6R+ZJcSrDr5qL2kzpyBkNzGdXwz10OrEnZdZv42JcRodAkgOg7lCtS7frGhawpPMoEbalfUzz",
+	"E02FcvzHFNDQlBQaou6wLEA09Bq2YdM3S0g8F+bmBnQ2IambWaEZThIwMgaHjF06T7nNUurUiKCijV7w",
+	"2UHn8V5/r69DQXKgOCedg87Tvf7eU1siSPPxgmgoYOjhaWICqGyhfyVQ6gs6SrTJS8iy4L0OEPO6xn1s",
+	"lFNVm0KFNBAglFaUD7Xncq0DFnR/Cs9n+guoO9MUMEJDTUn3jMI5tNEH2rRoLJ9KflMwRyga7qn7Mu8P",
+	"d9pXZhjXGkt7R9O5AnFt99Ixt1jhu0kXsmp4aC5BqFacA02rFtYrXDS/a5i4ZOoplVrkXn/qkLxaAkrP",
+	"tJxb4UXb3e3qU61f1pN+f0GblfXaq9SaR4R63xg8NRktCuqvos6+WUFo4GKlPa+tl/7k8fJPKp1k9EdP",
+	"l39Udp1SXzz5+/Iv6n179J5t67tl35b9aLywXi0IatqBJMckjZSSpBiJ9pK4OrsHHzuGvnxSH1cJT40y",
+	"iIU0qOoRDtChhwSBAVd9AApPGgWqGE+AG8evxtgtWDbBUgFLo7aXB44NqPt0FXVyJgJwZ6yRtbCGIlHZ",
+	"JaBvACKsGfSqakaSfApXDah8vKE1hCDStqz5xuGuvwLcFS0K1QePV5ii3h/uzgHcmmM0rfMNJR8/KaLm",
+	"mWbMD5554+OnhlL/8ZOibyXSmIu1DSA9xFmMN0speu+rIlNXRq1PwVg4qzj2Uv8ewLEKkO+HTNw6QPlb",
+	"h8X95V8UPRK/L5gyF9SEKaMCEyl8e5bxDy8j00Hp4BeQy8Cnf4c08tTWpvCxaAujt8DY31FYjzytKyIG",
+	"mhYriM6xjCdNsDMum3sQDqyvaCXh4K4B3zqev3cE2AoMpsxXk7g/EpWcX8ad39HGw91cmOiVIeUrKoun",
+	"LsL8AWuMZfhPsDGu2mBNAd/ynFvgOYcB+LZSS5fq9HjjODARoDoD8Q4Y0srKqvPxbYIp+TGgd6yoVjqn",
+	"Plw1dV0U2Oq1N9Zrq+7a58hkRSrc1S3/bS0vt1LdGfdWuVbvK0nWVodLLF6mE783Xb+3tP9bhUdzQW3w",
+	"iLowGkEsySW4eKsyE4iyBO6AvywXd/Ruj16a4LU68Je5PO26un1no8qKnaNVP3fPv3dr+JENdi+37EOQ",
+	"/UlDzjRwXcfT6nVtQrX1b+ou1dnVIETxhBHj8bfua9my+veQpziGSopHeY3rUdYCLxoUbipsFbFW3fNM",
+	"2Do6i8IkTqbnxnvuogtdxESERtM0RS54QsfAoq5ui0KoACqI2kNbmMIfFd/90qqoD0sFLuK7Fzrsg87S",
+	"IoR86zBtcZgGHKUG1Jd5R89Mvu8meIOXEHLHCqaJ6d/6P384PZEGPAsOD8K8oPfVEZcV9LoCWX5Q5+ba",
+	"kPn9eUNpmxs0QpXcG+MQfV52oNQw59UIswW6ggS7TfcKw19/43TzdLL1hd66L7SdUq1rBzgrxKNl7s4N",
+	"c/v7cW0uglrn0PxOoXcrKlzb81kQco9GA7Uplg1anTEFRaU7NFkiYBTpPDpznoUaJurURDX1r1Lm72g6",
+	"j9AJzuCESPjHieQklmhYTbwausQZk12gsz8GVA3x4uT9a7/qhs1KM6/vVqsOFRkh2VRHWtIEETqg1bSi",
+	"PXSIZpzRcZkLoHM07I9FPs0YTD0NgTMY0P3+4z30HnItZaMRJumU27SIFZNtBrTIOC2ybbxkm509VI+q",
+	"dddkspZNskVNq9f3sBmqV2lxfOc2MNsvqEn63rDxGBKTxW3yqfTsJyB3y7zA9lyIq7skkw+NJFXJyRsN",
+	"dgZQK6jit4AuIunlJEwnmLHehhX1N+b5KnqHvXc2tVTN0gsiUJwqQppcHx5u+dxe0aSSHGntaEWOJJWo",
+	"SxLIcqYQZWf5KYqyelu768Llr94HTp6Wu70+stwbH17CVXXKtWnC52cXK0RQKpLHn7omi8qm0nFQeL34",
+	"ek0RgLZLfQubvM+30HaVJrHzgdxkcU8fJsxPSyUCdbX4om+qnnXhX0tu+pFZ7WSBivEWNsRqqx3R7pjX",
+	"tsOB0zDcAW39TA9C/i+R4JFABdO2/hpdz8OT/wVIXcE+jBAVUtXza5EEnbJmAW/nXrPSjaBLtaHrSvgS",
+	"kCjM58kWrB8gWDtQfI6YrlJaGig5IKBJRYttg+cVwnXfzrchultvpCcIFgDoCq6sGHNbETIWOC0twG0j",
+	"Y7cOzO8t0LWKMutGuC4m4itGr/rYtY1Y/V4iVquAtVZAVVX3W4fBB2NN6zWaW+WK99Wa1utFZLkQLD+d",
+	"aXOBWKFBXD/klSh/vaHNQ4vuqnXGWRjj5QPA/RbF+JbxvInY0ddGyGRZKrtWbMzWtnYoXME5X7yqV/w0",
+	"wXZ6CFN9qVYbvW4j8guNuprfuq6mdqHpCucKC53nRzJ9yUm1zLetjrbXcN0Ytug1PtqMxNfoAXbHYp/f",
+	"2Wkr9P14Ql9ZM/C5j8fnELMMhJYBTWfAVoRuYa8rF/Coodi2eMf3UrzDK0epDZxKwJMTWzuPSNT1X1A0",
+	"e2cR12hzwiwCn/4dkcnTiV9D9m5B83sCtOVyxztaqdbb3e/vm54MpF64VHcqb6mCSuRCUFtP0ShBY7W6",
+	"H3coUtyPw2o5rjjH1X3hzLbMxx2W+SgvWVe6d1lVaxD/xRJGz/QO7ZEMj5do9S/1m0fmxQaea0U6x3JS",
+	"6tG24mwVd9Yq5dowDuhlIjvNcgPAigq/ayVefliAxLO+7ipAsmlm2xVmhJq/HodaZ4YnsD3KgzP4Q/YD",
+	"Q25S+feudLn2b0Fky583xp8NbulsOmTwssKuc1PCGxLduVz6xhcf/2034PUwv/dV//+qZ0ZZSgZO8fgO",
+	"3IbRrdGVwDB6w2uNs3lUPMXjVk/mBJBpW38vVWh/LExU4K3xkFqW0y05Dzp7/2YXaMwShYnDz0PdPaHk",
+	"TtgY0jzM5YzJ28XQ3leJxyuYBwqo2hjDvhXECo8j9bJvgp7bDL8fKMNPUUfUVaiXYUpGIKRp+HADzHMD",
+	"id7XhIxByJVR7q398i7xzizxZhL3UUnmuj5pC1CzkKB7Gzx1i7Q/EtIWuOpCziWuFMspMLbdiPl9YZyu",
+	"PpLLeRvqPUeYzq2oMWFp4loJm7UYex4+Fzb5YhGS3qegW9xWi6SbFc+3Qu6mhNzDEvmKnPiY0REZTw2C",
+	"RSjFc92/LU+xHDGeCZvCOALOTbmddTmrbri0nIu+JimsrV+qj46xnLx32LjlLj84d1HQFpkGVKZ3mIF0",
+	"z5t2DimbVYskGxD1OE6TPDEKRf+0HI9dq0mMTCcyxLEO3JYTTE0IRc+YAA90bLfJ/c05XBI2FXqARwL5",
+	"vcsQFkVXs3AbswHVfczQ8jZmSDvY8AzlnEkWs/SRQP/35N1vA+p20B0W3TT1QL2vJc+56n01J3fVG+pN",
+	"DujwMI4hlweozgSGO0UzOB3tKHAGSCHlGyJkMMPXtXq7Nqr/l2ZtTa6qGyQX5+nMx5Uj32thj+bYb9mO",
+	"/LjvG5If95dakjfJgt2VtDFfc+GPBIonJE24I0BbLrwpp2wKl5Aau6/B5IrbR3KAyF6KaLT5KqnV+hgk",
+	"Gu7XVbh3LwGJSbqw2qga/aV9bRNs/HaRwa20DR8UiWXcXsEWGTaHDCfkT4hss9ep7iU6zyFC0zxluluu",
+	"DlokmXOS1C7mXpFCMVudO3gLE7aFeSpgTEAxbQ3pphJIEbTxHGVECMXQHa3A5+wSEJFaMjBhoUkzWPMt",
+	"u3Ty9iYiKtTQaoq7jqRYAbG1gFSDIoSl1oRM63k52ZYe+uGjMRT0It0h2yQcFxBTaBXdNrViJ0CUlpAT",
+	"1yTdY6+13rs62cN0iFVLSa24fUlgduAcx8ZphLqFB0tbmIhAeEDtDDuRoadFA+agAIK6dr/NAcpW6Uof",
+	"sr2Q0TDFEoQc7uyh03kOAs0mTEChfaghKJMDKoAr7JuDtFoD2u/vt2kJru9y56YBZg1N4UUttQSJetCJ",
+	"2+2CDsqteSeP+0/2H3wFYHv4y0NECtDdikgbE5GKDuQaW0s8LeICgoEilbQwd0srk6LeV/uvq1aidFpD",
+	"FIXmnqMcdYcScPa/n7yewbkiDb8baiFQzDIY0AkZT4oEbWPE1nTJEDmdaqRTZTLUPX51jPb3+xESkF0C",
+	"33HJ3QNqPtY58zMiIERLfgFHSm6Dkiz5ws606uvfIs7ba1oUlOJu3dSZK6LFpHAcYUsONmrErzDjlgu4",
+	"HeTvufF6X+2/rhbZAKogdA/4FvDYXRaLaXfZ+Wmjz37SdrqCnUd36iurnqBRZtrQ0O1si2sbNdU5KVdz",
+	"3wrqKYTLQOIES6yJ4chatq+BesC1Ks+WFHA59t570DVcyo20cZpfdF3uCJmqZ5rTR0ogoI3M1uiBtOl/",
+	"ICWvq+lZj4StkL44B8EH4FtIClodXXpfc05oTHKcrhCrVYLdikUztMFoC1ffbtEMdUGKMDsgcPC6Mdhs",
+	"2BOGikIdDKb9/tPYFZbVf4GO7RlacmXfqPej89/umsKqKaM6Ae8cUA48BiqdUlUE+FRlnGLz6wbitfUi",
+	"q6HJBmreFRO8gUtI9dh3bC329tgiYGk4eih9ybY5d2sTDy1hoC7jKNbZdzs1OmKdtLQWlNdKWZYxrXlO",
+	"QrbegJQ3z0m7/fNuEu+OXx2jZ/2niDKe4VQBJso5+xfEcnWz6EO3gpbXsIIl1ByOFUbLQ9sm7mzYOmrP",
+	"3epn85yslEJXvaCKJDvPyZrIrGRQvYrF1pESnO4yZNku7ZvJe/OPoc3AaJe8RZuNWjYcPe9q77c24VMd",
+	"ay5ySFMTZo5liSsCSVbzcN4IWQrr4lJm+Htp1vym8eYBMrgl9v6SwW1t+5vHysJHZpiZgcAIVX1lzh9m",
+	"nGQ7UeGUJxzNMb1AQmIJt46kVRfAEjNLCVgPAGWv6TXYJrZ91/W4nN2/MPWbOJmuQTQdIKOARejofCTx",
+	"BdAAZ4wWioNbHNkMN1sSBbj1nN2Bl7qBPzHjsMRf5nBmYUWwHxdxNmCHLc/yfqqfrY20CAtEpIkpnG1t",
+	"st+bTfb/KQGWcTSlWpQt2bCWep/9/clzRAESgWacSNjZoJTrMuPU/1aszaqAOZzH+r2SpfBI7si24vOP",
+	"Kj4z6pKoRj4OF4YmndFqhGZTSNm9MmYgSpFB9/pV4yxGdDEXErIeoSO2sKukfu1IvbXJxpLlLAFOdkSF",
+	"xDQGpBbLMz3Bw6uKH7RamGaq0/OUxIi4bboKlt79mdtSN3grkqeGSX7pKO2Up52DTk8bzuyMX1e5g4J4",
+	"2eU1XWRnR0g3ii67c3VtE9S/em0zd8qRdIPMcKZy0XiJzWi9wbLfiKlC523XwkYrgCQjlAhpgB2ZYAJ0",
+	"psOmuqa6P6Pp3FuY6YO96kgnRRHS4GDFDa8+no6AqI6HdoONCkaMu5ZobCRnmIM/cSWSIrSA95X+FSkR",
+	"0qbKF74gydBsYgu4NZsy2JkqBVabsxwD3/V8TovCpdxlen7jMIDgaUIkklx3OQyeu36j5WvJAcLJPVFR",
+	"ZebsaA+d6TRLc+IJm1Hz15gNqJxwNh2bXB+/lADCsr1ugJICrlD3+Ow0Qr+8Oh1Q0xUc0zFE6NdXhy8j",
+	"9PLVm1enryKUTVNJcswlOn53crpjIvc98SF0Li8YlZjQMteJjRpVM00DGletx5QoCdzYXE4YLXy22n9b",
+	"8RxWhtEMJ3zQY6DASVzEhV4SmAnbnKeSr9V1MmdUGNKjAdU73XluXxXoAiBHnMQK4M1QxhtPuCYU5yBI",
+	"AjYrwmyuenJlOs6nq/8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -302,6 +302,39 @@ func (q *Queries) ListPyPIVersionFiles(ctx context.Context, versionID *int64) ([
 	return items, nil
 }
 
+const listPyPIVersionsYanked = `-- name: ListPyPIVersionsYanked :many
+SELECT version_id::bigint AS version_id, bool_or(yanked)::bool AS yanked, max(yanked_reason)::text AS yanked_reason
+FROM pypi_files WHERE version_id = ANY($1::bigint[])
+GROUP BY version_id
+`
+
+type ListPyPIVersionsYankedRow struct {
+	VersionID    int64
+	Yanked       bool
+	YankedReason string
+}
+
+// ListPyPIVersionsYanked gives the yank state of several versions at once.
+func (q *Queries) ListPyPIVersionsYanked(ctx context.Context, versionIds []int64) ([]ListPyPIVersionsYankedRow, error) {
+	rows, err := q.db.Query(ctx, listPyPIVersionsYanked, versionIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListPyPIVersionsYankedRow{}
+	for rows.Next() {
+		var i ListPyPIVersionsYankedRow
+		if err := rows.Scan(&i.VersionID, &i.Yanked, &i.YankedReason); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const pyPIFileNameUsed = `-- name: PyPIFileNameUsed :one
 SELECT EXISTS (SELECT 1 FROM pypi_files WHERE repository_id = $1 AND filename = $2)
 `

@@ -154,7 +154,7 @@ func TestCalls(t *testing.T) {
 			wantHdr: []string{"Content-Type", "text/plain"}, wantBody: "not acceptable"},
 		{name: "bad format", method: "GET", path: "/api/python/pub/simple/?format=json", status: 406},
 		{name: "project html", method: "GET", path: "/api/python/pub/simple/call-demo/", status: 200,
-			wantHdr: []string{"Content-Type", "text/html"},
+			wantHdr:  []string{"Content-Type", "text/html"},
 			wantBody: `<a href="../../files/Call_Demo-1.0-py3-none-any.whl#sha256=` + hex.EncodeToString(wheelSHA[:]) + `" data-requires-python="&gt;=3.8,&lt;4" data-dist-info-metadata="sha256=`},
 		{name: "project html has PEP 714 and repository version", method: "GET", path: "/api/python/pub/simple/call-demo/", status: 200,
 			wantBody: `<meta name="pypi:repository-version" content="1.1">`},

@@ -79,7 +79,8 @@ func TestTwinePasswordDuplicateAndSkipExisting(t *testing.T) {
 	require.Contains(t, out, "Skipping dupdemo-0.1.0-py3-none-any.whl because it appears to already")
 
 	// Deleting the file does not free its name (PyPI's rule).
-	f.sql(`DELETE FROM package_files WHERE name = 'dupdemo-0.1.0-py3-none-any.whl'`)
+	r := f.do("DELETE", "/api/v1/repositories/pub/pypi/packages/dupdemo/versions/0.1.0/files/dupdemo-0.1.0-py3-none-any.whl", nil)
+	require.Equal(t, 204, r.Status, r.Body)
 	require.Equal(t, 404, f.do("GET", "/api/python/pub/simple/dupdemo/", nil).Status)
 	out, err = f.twineUpload("pub", "alice", alicePassword, d.Wheel)
 	require.Error(t, err)
@@ -208,4 +209,28 @@ func TestPEP658MetadataPath(t *testing.T) {
 	r := f.do("GET", "/api/python/pub/files/metaapp-1.0.0-py3-none-any.whl.metadata", nil)
 	require.Equal(t, 200, r.Status)
 	require.Contains(t, r.Body, "Requires-Dist: metalib (>=1.0)")
+}
+
+// TestPipSkipsYanked: a yanked version (PEP 592, through the REST API) is
+// skipped by pip unless pinned with ==, and pip shows the reason then.
+func TestPipSkipsYanked(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	v1, v2 := build(t, "yankdemo", "1.0.0", ">=3.7"), build(t, "yankdemo", "2.0.0", ">=3.7")
+	out, err := f.twineUpload("pub", "alice", f.token, v1.Wheel, v2.Wheel)
+	require.NoError(t, err, out)
+	r := f.do("PATCH", "/api/v1/repositories/pub/pypi/packages/yankdemo/versions/2.0.0", strings.NewReader(`{"yanked":true,"yankedReason":"bad build"}`),
+		"Content-Type", "application/json")
+	require.Equal(t, 200, r.Status, r.Body)
+
+	dir := t.TempDir()
+	out, err = pip(t, "", "download", "--no-deps", "-d", dir, "--index-url", f.index("pub", "", ""), "yankdemo")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "yankdemo-1.0.0-py3-none-any.whl")
+	require.NotContains(t, out, "yankdemo-2.0.0")
+
+	out, err = pip(t, "", "download", "--no-deps", "-d", dir, "--index-url", f.index("pub", "", ""), "yankdemo==2.0.0")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "yankdemo-2.0.0-py3-none-any.whl")
+	require.Contains(t, out, "Reason for being yanked: bad build")
 }

@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"context"
+	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/db"
@@ -19,6 +20,7 @@ type Release struct {
 	Yanked    bool
 	Reason    string
 	CreatedBy string
+	CreatedAt time.Time
 }
 
 // NormalizeVersion returns the stored spelling of a version (PEP 440
@@ -50,7 +52,7 @@ func (s *Service) Release(ctx context.Context, repo gendb.Repository, name, vers
 	if err != nil {
 		return Release{}, db.Translate(err)
 	}
-	rel := Release{Project: Project{Name: pkg.Name, Normalized: pkg.NormalizedName}, Version: v.Version, Metadata: meta, CreatedBy: v.CreatedBy}
+	rel := Release{Project: Project{Name: pkg.Name, Normalized: pkg.NormalizedName}, Version: v.Version, Metadata: meta, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
 	for _, r := range rows {
 		rel.Files = append(rel.Files, File{
 			Filename: r.Filename, Version: r.Version, Kind: r.Kind, Size: r.Size, SHA256: r.Sha256, MD5: r.Md5, Blake2b256: r.Blake2256,

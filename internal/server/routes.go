@@ -16,7 +16,6 @@ import (
 	"github.com/kodera-packages/kodera/handlers/web"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
-	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 )
 
@@ -47,7 +46,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
 
-	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: pypi.New(d.Pool, d.Blobs), Kit: protocols}))
+	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: apiServer.PyPI, Kit: protocols}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err

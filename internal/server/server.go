@@ -22,6 +22,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
@@ -58,6 +59,7 @@ func New(d Deps) (http.Handler, error) {
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
+		PyPI:          pypi.New(d.Pool, d.Blobs),
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }
