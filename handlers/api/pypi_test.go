@@ -180,7 +180,9 @@ func TestPypiViews(t *testing.T) {
 	r = send(t, n, admin, "POST", "/api/python/py/", pyForm(t, "Demo_Pkg", "10.0"))
 	require.Equal(t, http.StatusConflict, r.StatusCode, "%s", r.body)
 
-	var trail struct{ Items []struct{ Action, Target string } }
+	var trail struct {
+		Items []struct{ Action, Target string }
+	}
 	get("/api/v1/admin/audit?action=pypi.&limit=100", &trail)
 	var actions []string
 	for _, e := range trail.Items {
