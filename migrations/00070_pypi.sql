@@ -32,5 +32,15 @@ CREATE INDEX pypi_files_project_idx ON pypi_files (repository_id, project);
 CREATE INDEX pypi_files_version_idx ON pypi_files (version_id);
 CREATE INDEX pypi_files_metadata_idx ON pypi_files (metadata_digest);
 
+-- The simple index's serial per repository (PyPI's last serial): bumped in
+-- the transaction of every change the index shows (upload, yank, delete),
+-- so a node can serve a rendered page from memory after one primary-key
+-- read, and clients get X-PyPI-Last-Serial.
+CREATE TABLE pypi_index (
+    repository_id bigint PRIMARY KEY REFERENCES repositories(id) ON DELETE CASCADE,
+    serial        bigint NOT NULL
+);
+
 -- +goose Down
+DROP TABLE pypi_index;
 DROP TABLE pypi_files;

@@ -65,3 +65,13 @@ SELECT EXISTS (SELECT 1 FROM pypi_files WHERE repository_id = @repository_id AND
 SELECT version_id::bigint AS version_id, bool_or(yanked)::bool AS yanked, max(yanked_reason)::text AS yanked_reason
 FROM pypi_files WHERE version_id = ANY(@version_ids::bigint[])
 GROUP BY version_id;
+
+-- name: BumpPyPISerial :one
+-- BumpPyPISerial counts one more change of a repository's index.
+INSERT INTO pypi_index (repository_id, serial) VALUES (@repository_id, 1)
+ON CONFLICT (repository_id) DO UPDATE SET serial = pypi_index.serial + 1
+RETURNING serial;
+
+-- name: GetPyPISerial :one
+-- GetPyPISerial is a repository's index serial (0 before any change).
+SELECT COALESCE((SELECT serial FROM pypi_index WHERE repository_id = @repository_id), 0)::bigint;

@@ -10,6 +10,20 @@ import (
 	"time"
 )
 
+const bumpPyPISerial = `-- name: BumpPyPISerial :one
+INSERT INTO pypi_index (repository_id, serial) VALUES ($1, 1)
+ON CONFLICT (repository_id) DO UPDATE SET serial = pypi_index.serial + 1
+RETURNING serial
+`
+
+// BumpPyPISerial counts one more change of a repository's index.
+func (q *Queries) BumpPyPISerial(ctx context.Context, repositoryID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, bumpPyPISerial, repositoryID)
+	var serial int64
+	err := row.Scan(&serial)
+	return serial, err
+}
+
 const getPyPIFile = `-- name: GetPyPIFile :one
 SELECT pf.filename, pf.size, pf.sha256, pf.created_at, pf.version_id, f.blob_digest, b.storage_key,
        pf.metadata_digest, COALESCE(mb.storage_key, '')::text AS metadata_key, COALESCE(mb.size, 0)::bigint AS metadata_size
@@ -56,6 +70,18 @@ func (q *Queries) GetPyPIFile(ctx context.Context, arg GetPyPIFileParams) (GetPy
 		&i.MetadataSize,
 	)
 	return i, err
+}
+
+const getPyPISerial = `-- name: GetPyPISerial :one
+SELECT COALESCE((SELECT serial FROM pypi_index WHERE repository_id = $1), 0)::bigint
+`
+
+// GetPyPISerial is a repository's index serial (0 before any change).
+func (q *Queries) GetPyPISerial(ctx context.Context, repositoryID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, getPyPISerial, repositoryID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const getPyPIVersionYanked = `-- name: GetPyPIVersionYanked :one

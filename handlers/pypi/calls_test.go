@@ -158,6 +158,8 @@ func TestCalls(t *testing.T) {
 			wantBody: `<a href="../../files/Call_Demo-1.0-py3-none-any.whl#sha256=` + hex.EncodeToString(wheelSHA[:]) + `" data-requires-python="&gt;=3.8,&lt;4" data-dist-info-metadata="sha256=`},
 		{name: "project html has PEP 714 and repository version", method: "GET", path: "/api/python/pub/simple/call-demo/", status: 200,
 			wantBody: `<meta name="pypi:repository-version" content="1.1">`},
+		{name: "serial and etag", method: "GET", path: "/api/python/pub/simple/call-demo/", status: 200,
+			wantHdr: []string{"X-PyPI-Last-Serial", "1", "ETag", `"`}},
 		{name: "root without slash", method: "GET", path: "/api/python/pub/simple", status: 301, wantHdr: []string{"Location", "/api/python/pub/simple/"}},
 		{name: "non-normalized name", method: "GET", path: "/api/python/pub/simple/Call.Demo/?format=text/html", status: 301,
 			wantHdr: []string{"Location", "/api/python/pub/simple/call-demo/?format=text/html"}},
@@ -238,12 +240,20 @@ func TestCalls(t *testing.T) {
 		}
 	}
 
-	// The second release uploaded cleanly after all those refusals.
+	// A page revalidates by its ETag (the index serial) until a change.
+	page := f.do("GET", "/api/python/pub/simple/call-demo/", nil, "Accept", "application/vnd.pypi.simple.v1+json")
+	pageTag := page.Header.Get("ETag")
+	require.Equal(t, 304, f.do("GET", "/api/python/pub/simple/call-demo/", nil, "Accept", "application/vnd.pypi.simple.v1+json", "If-None-Match", pageTag).Status)
+	require.NotEqual(t, pageTag, f.do("GET", "/api/python/pub/simple/call-demo/", nil).Header.Get("ETag"), "HTML and JSON have their own tags")
+
+	// The second release uploaded cleanly after all those refusals, and
+	// the cached page of the project is not served any more.
 	ct, b := uploadForm(t, fields2, wheelName("Call_Demo", "2.0"), v2)
 	r = f.do("POST", "/api/python/pub/", bytes.NewReader(b), "Content-Type", ct)
 	require.Equal(t, 200, r.Status, r.Body)
 	r = f.do("GET", "/api/python/pub/simple/call-demo/", nil, "Accept", "application/vnd.pypi.simple.v1+json")
 	require.Contains(t, r.Body, `"versions":["1.0","2.0"]`)
+	require.Equal(t, 200, f.do("GET", "/api/python/pub/simple/call-demo/", nil, "Accept", "application/vnd.pypi.simple.v1+json", "If-None-Match", pageTag).Status)
 }
 
 func emptyZip(t testing.TB) []byte {

@@ -47,6 +47,7 @@ type Deps struct {
 
 type handler struct {
 	Deps
+	pages pageCache
 }
 
 // New returns the handler of everything under [Prefix].

@@ -1,7 +1,7 @@
 package pypi
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -165,39 +165,39 @@ func indexHeaders(w http.ResponseWriter, req *request, ctype string) {
 }
 
 // root writes the list of every project (PEP 503 root, PEP 691
-// {"projects": [...]}), streamed: 100,000 projects are about 5 MB.
+// {"projects": [...]}); 100,000 projects are about 5 MB, rendered once per
+// index serial (servePage).
 func (h *handler) root(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctype, err := negotiate(r)
 	if err != nil {
 		return err
 	}
-	projects, err := h.PyPI.Projects(r.Context(), req.repo)
-	if err != nil {
-		return err
-	}
-	indexHeaders(w, req, ctype)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	if ctype == typeJSON {
-		bw.WriteString(`{"meta":{"api-version":"` + apiVersion + `"},"projects":[`)
-		for i, p := range projects {
-			if i > 0 {
-				bw.WriteByte(',')
-			}
-			// Names are PEP 508 (letters, digits, . _ -): nothing to escape.
-			bw.WriteString(`{"name":"` + p.Name + `"}`)
+	return h.servePage(w, r, req, "", ctype, func(bw *bytes.Buffer) error {
+		projects, err := h.PyPI.Projects(r.Context(), req.repo)
+		if err != nil {
+			return err
 		}
-		bw.WriteString("]}\n")
-		return bw.Flush()
-	}
-	bw.WriteString("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"" + apiVersion + "\">\n<title>Simple index</title>\n</head>\n<body>\n")
-	for _, p := range projects {
-		bw.WriteString(`<a href="` + html.EscapeString(p.Normalized) + `/">` + html.EscapeString(p.Name) + "</a>\n")
-	}
-	bw.WriteString("</body>\n</html>\n")
-	return bw.Flush()
+		if ctype == typeJSON {
+			bw.Grow(len(projects) * 24)
+			bw.WriteString(`{"meta":{"api-version":"` + apiVersion + `"},"projects":[`)
+			for i, p := range projects {
+				if i > 0 {
+					bw.WriteByte(',')
+				}
+				// Names are PEP 508 (letters, digits, . _ -): nothing to escape.
+				bw.WriteString(`{"name":"` + p.Name + `"}`)
+			}
+			bw.WriteString("]}\n")
+			return nil
+		}
+		bw.Grow(len(projects) * 40)
+		bw.WriteString("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"" + apiVersion + "\">\n<title>Simple index</title>\n</head>\n<body>\n")
+		for _, p := range projects {
+			bw.WriteString(`<a href="` + html.EscapeString(p.Normalized) + `/">` + html.EscapeString(p.Name) + "</a>\n")
+		}
+		bw.WriteString("</body>\n</html>\n")
+		return nil
+	})
 }
 
 // fileURL is a file's URL relative to its project page
@@ -216,40 +216,34 @@ func (h *handler) project(w http.ResponseWriter, r *http.Request, req *request, 
 	if err != nil {
 		return err
 	}
-	page, err := h.PyPI.ProjectFiles(r.Context(), req.repo, name)
-	if err != nil {
-		return err
-	}
-	indexHeaders(w, req, ctype)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	if ctype == typeJSON {
-		if err := json.NewEncoder(bw).Encode(projectJSON(page)); err != nil {
+	return h.servePage(w, r, req, name, ctype, func(bw *bytes.Buffer) error {
+		page, err := h.PyPI.ProjectFiles(r.Context(), req.repo, name)
+		if err != nil {
 			return err
 		}
-		return bw.Flush()
-	}
-	title := html.EscapeString(page.Name)
-	bw.WriteString("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"" + apiVersion + "\">\n<title>Links for " + title + "</title>\n</head>\n<body>\n<h1>Links for " + title + "</h1>\n")
-	for _, f := range page.Files {
-		bw.WriteString(`<a href="` + html.EscapeString(fileURL(f.Filename)) + "#sha256=" + f.SHA256 + `"`)
-		if f.RequiresPython != "" {
-			bw.WriteString(` data-requires-python="` + html.EscapeString(f.RequiresPython) + `"`)
+		if ctype == typeJSON {
+			return json.NewEncoder(bw).Encode(projectJSON(page))
 		}
-		if f.MetadataSHA256 != "" {
-			// Both names (PEP 714 allows the old one in HTML, with the
-			// same value): pip before 23.2 reads only PEP 658's.
-			bw.WriteString(` data-dist-info-metadata="sha256=` + f.MetadataSHA256 + `" data-core-metadata="sha256=` + f.MetadataSHA256 + `"`)
+		title := html.EscapeString(page.Name)
+		bw.WriteString("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"" + apiVersion + "\">\n<title>Links for " + title + "</title>\n</head>\n<body>\n<h1>Links for " + title + "</h1>\n")
+		for _, f := range page.Files {
+			bw.WriteString(`<a href="` + html.EscapeString(fileURL(f.Filename)) + "#sha256=" + f.SHA256 + `"`)
+			if f.RequiresPython != "" {
+				bw.WriteString(` data-requires-python="` + html.EscapeString(f.RequiresPython) + `"`)
+			}
+			if f.MetadataSHA256 != "" {
+				// Both names (PEP 714 allows the old one in HTML, with the
+				// same value): pip before 23.2 reads only PEP 658's.
+				bw.WriteString(` data-dist-info-metadata="sha256=` + f.MetadataSHA256 + `" data-core-metadata="sha256=` + f.MetadataSHA256 + `"`)
+			}
+			if f.Yanked {
+				bw.WriteString(` data-yanked="` + html.EscapeString(f.YankedReason) + `"`)
+			}
+			bw.WriteString(">" + html.EscapeString(f.Filename) + "</a><br>\n")
 		}
-		if f.Yanked {
-			bw.WriteString(` data-yanked="` + html.EscapeString(f.YankedReason) + `"`)
-		}
-		bw.WriteString(">" + html.EscapeString(f.Filename) + "</a><br>\n")
-	}
-	bw.WriteString("</body>\n</html>\n")
-	return bw.Flush()
+		bw.WriteString("</body>\n</html>\n")
+		return nil
+	})
 }
 
 type projectPageJSON struct {

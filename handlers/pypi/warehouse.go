@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kodera-packages/kodera/internal/origin"
@@ -18,6 +19,10 @@ import (
 func (h *handler) warehouse(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	name := req.rest[1]
+	serial, err := h.PyPI.Serial(ctx, req.repo)
+	if err != nil {
+		return err
+	}
 	page, err := h.PyPI.ProjectFiles(ctx, req.repo, name)
 	if err != nil {
 		return err
@@ -34,7 +39,7 @@ func (h *handler) warehouse(w http.ResponseWriter, r *http.Request, req *request
 	base := origin.Base(r) + Prefix + url.PathEscape(req.repo.Name)
 	out := map[string]any{
 		"info":            infoJSON(base, rel),
-		"last_serial":     0,
+		"last_serial":     serial,
 		"urls":            filesJSON(base, rel.Files),
 		"vulnerabilities": []any{},
 	}
@@ -51,6 +56,7 @@ func (h *handler) warehouse(w http.ResponseWriter, r *http.Request, req *request
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "max-age=0, must-revalidate")
+	w.Header().Set("X-PyPI-Last-Serial", strconv.FormatInt(serial, 10))
 	if r.Method == http.MethodHead {
 		return nil
 	}

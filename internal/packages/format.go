@@ -138,6 +138,7 @@ var (
 	_ FileLocator    = Files{}
 	_ FileLocator    = PyPI{}
 	_ VersionOrderer = PyPI{}
+	_ DeleteHook     = PyPI{}
 )
 
 // Lookup returns the format of a repository type; ok is false for a type

@@ -1,10 +1,12 @@
 package packages
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/pyspec"
 )
@@ -94,4 +96,13 @@ type PyPIMetadata struct {
 	Classifiers            []string `json:"classifiers,omitempty"`
 	ProjectURLs            []string `json:"projectUrls,omitempty"`
 	ProvidesExtra          []string `json:"providesExtra,omitempty"`
+}
+
+// BeforeDeleteVersion implements DeleteHook: a version deleted through the
+// generic service (the UI, cleanup policies) changes the simple index, so
+// the repository's index serial moves (internal/pypi caches pages by it).
+// The file names stay taken: pypi_files keeps its rows.
+func (PyPI) BeforeDeleteVersion(ctx context.Context, q *db.Queries, v VersionRef) error {
+	_, err := q.BumpPyPISerial(ctx, v.Repository.ID)
+	return db.Translate(err)
 }

@@ -139,3 +139,12 @@ func (s *Service) FileBlob(ctx context.Context, repo gendb.Repository, name stri
 	}
 	return Blob{Name: name, Digest: *r.MetadataDigest, Size: r.MetadataSize, StorageKey: r.MetadataKey, Modified: r.CreatedAt}, nil
 }
+
+// Serial is the repository's index serial: it grows with every upload,
+// yank and delete, in the same transaction, so a page rendered at one
+// serial is the page as long as the serial stays (the handler's cache).
+// One primary-key read.
+func (s *Service) Serial(ctx context.Context, repo gendb.Repository) (int64, error) {
+	n, err := s.q().GetPyPISerial(ctx, repo.ID)
+	return n, db.Translate(err)
+}

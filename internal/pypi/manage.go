@@ -80,6 +80,9 @@ func (s *Service) SetYanked(ctx context.Context, repo gendb.Repository, name, ve
 		if _, err := q.SetPyPIVersionYanked(ctx, gendb.SetPyPIVersionYankedParams{Yanked: yanked, YankedReason: reason, VersionID: &v.ID}); err != nil {
 			return db.Translate(err)
 		}
+		if _, err := q.BumpPyPISerial(ctx, repo.ID); err != nil {
+			return db.Translate(err)
+		}
 		action := ActionYank
 		if !yanked {
 			action = ActionUnyank
@@ -103,6 +106,9 @@ func (s *Service) DeleteRelease(ctx context.Context, repo gendb.Repository, name
 		if err := packages.DeleteVersionsTx(ctx, q, repo, pkg.Name, []string{v.Version}); err != nil {
 			return err
 		}
+		if _, err := q.BumpPyPISerial(ctx, repo.ID); err != nil {
+			return db.Translate(err)
+		}
 		return audit.Record(ctx, q, audit.Event{Action: ActionDelete, Target: repo.Name + "/" + pkg.NormalizedName + "==" + v.Version})
 	})
 }
@@ -121,6 +127,9 @@ func (s *Service) DeleteFile(ctx context.Context, repo gendb.Repository, name, v
 		}
 		if err := packages.DeleteFileTx(ctx, q, repo, pkg, v, filename); err != nil {
 			return err
+		}
+		if _, err := q.BumpPyPISerial(ctx, repo.ID); err != nil {
+			return db.Translate(err)
 		}
 		return audit.Record(ctx, q, audit.Event{Action: ActionDelete, Target: repo.Name + "/" + filename,
 			Details: map[string]any{"project": pkg.NormalizedName, "version": v.Version}})

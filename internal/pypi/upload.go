@@ -168,6 +168,9 @@ func (s *Service) Publish(ctx context.Context, repo gendb.Repository, form Form,
 			}
 			return err
 		}
+		if _, err := q.BumpPyPISerial(ctx, repo.ID); err != nil {
+			return db.Translate(err)
+		}
 		return audit.Record(ctx, q, audit.Event{Action: ActionUpload, Target: repo.Name + "/" + in.Filename,
 			Details: map[string]any{"project": fn.Project, "version": version, "sha256": sha, "size": row.Size}})
 	})
