@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
@@ -140,11 +141,67 @@ func (s *Service) FileBlob(ctx context.Context, repo gendb.Repository, name stri
 	return Blob{Name: name, Digest: *r.MetadataDigest, Size: r.MetadataSize, StorageKey: r.MetadataKey, Modified: r.CreatedAt}, nil
 }
 
+// serialTTL is how long a node believes a repository's index serial
+// without asking the database again.
+//
+// Why it is safe: a change made through this node's service forgets the
+// remembered serial at once (bumped), so a client that uploads and then
+// installs through one node sees its upload; a change made on another node
+// shows here at most this long later, the staleness the kit's repository
+// lookup cache already accepts for reads (two seconds). What it buys: a
+// page served from the page cache costs no database round trip, which is
+// what keeps the simple index within reach of static files.
+const serialTTL = time.Second
+
+type serialEntry struct {
+	serial  int64
+	fetched time.Time
+}
+
+// serials remembers index serials per repository for serialTTL.
+type serials struct {
+	mu sync.Mutex
+	m  map[int64]serialEntry
+}
+
+func (c *serials) get(repo int64, now time.Time) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[repo]
+	if !ok || now.Sub(e.fetched) >= serialTTL {
+		return 0, false
+	}
+	return e.serial, true
+}
+
+func (c *serials) put(repo, serial int64, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = make(map[int64]serialEntry)
+	}
+	c.m[repo] = serialEntry{serial: serial, fetched: now}
+}
+
+func (c *serials) forget(repo int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, repo)
+}
+
 // Serial is the repository's index serial: it grows with every upload,
 // yank and delete, in the same transaction, so a page rendered at one
 // serial is the page as long as the serial stays (the handler's cache).
-// One primary-key read.
+// One primary-key read, remembered for serialTTL.
 func (s *Service) Serial(ctx context.Context, repo gendb.Repository) (int64, error) {
+	now := time.Now()
+	if n, ok := s.serials.get(repo.ID, now); ok {
+		return n, nil
+	}
 	n, err := s.q().GetPyPISerial(ctx, repo.ID)
-	return n, db.Translate(err)
+	if err != nil {
+		return 0, db.Translate(err)
+	}
+	s.serials.put(repo.ID, n, now)
+	return n, nil
 }

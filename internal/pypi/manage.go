@@ -72,6 +72,7 @@ func (s *Service) SetYanked(ctx context.Context, repo gendb.Repository, name, ve
 	if !yanked {
 		reason = ""
 	}
+	defer s.serials.forget(repo.ID) // after the commit
 	return db.WithTx(ctx, s.pool, func(q *db.Queries) error {
 		pkg, v, err := packages.GetVersionTx(ctx, q, repo, name, version)
 		if err != nil {
@@ -98,6 +99,7 @@ func (s *Service) DeleteRelease(ctx context.Context, repo gendb.Repository, name
 	if err != nil {
 		return err
 	}
+	defer s.serials.forget(repo.ID) // after the commit
 	return db.WithTx(ctx, s.pool, func(q *db.Queries) error {
 		pkg, v, err := packages.GetVersionTx(ctx, q, repo, name, version)
 		if err != nil {
@@ -120,6 +122,7 @@ func (s *Service) DeleteFile(ctx context.Context, repo gendb.Repository, name, v
 	if err != nil {
 		return err
 	}
+	defer s.serials.forget(repo.ID) // after the commit
 	return db.WithTx(ctx, s.pool, func(q *db.Queries) error {
 		pkg, v, err := packages.GetVersionTx(ctx, q, repo, name, version)
 		if err != nil {

@@ -37,6 +37,7 @@ type Service struct {
 	pool     *pgxpool.Pool
 	blobs    *repository.Blobs
 	packages *packages.Service
+	serials  serials
 }
 
 // New returns the service over pool and store.

@@ -174,6 +174,7 @@ func (s *Service) Publish(ctx context.Context, repo gendb.Repository, form Form,
 		return audit.Record(ctx, q, audit.Event{Action: ActionUpload, Target: repo.Name + "/" + in.Filename,
 			Details: map[string]any{"project": fn.Project, "version": version, "sha256": sha, "size": row.Size}})
 	})
+	s.serials.forget(repo.ID) // after the commit: a read in between would remember the old serial
 	if err != nil {
 		return Published{}, err
 	}
