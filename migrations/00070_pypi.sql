@@ -13,6 +13,9 @@ CREATE TABLE pypi_files (
     -- PEP 503 normalized project name and the version as uploaded.
     project         text NOT NULL,
     version         text NOT NULL,
+    -- The version with trailing zeros of its release dropped: 1.0 and
+    -- 1.0.0 are one PEP 440 version, so they are one release.
+    canonical_version text NOT NULL,
     version_id      bigint REFERENCES versions(id) ON DELETE SET NULL,
     kind            text NOT NULL,
     size            bigint NOT NULL,
@@ -28,7 +31,7 @@ CREATE TABLE pypi_files (
     created_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (repository_id, filename)
 );
-CREATE INDEX pypi_files_project_idx ON pypi_files (repository_id, project);
+CREATE INDEX pypi_files_project_idx ON pypi_files (repository_id, project, canonical_version);
 CREATE INDEX pypi_files_version_idx ON pypi_files (version_id);
 CREATE INDEX pypi_files_metadata_idx ON pypi_files (metadata_digest);
 

@@ -4,9 +4,9 @@
 -- name: InsertPyPIFile :one
 -- InsertPyPIFile records an uploaded file name; a name used before, even by
 -- a deleted file, is a unique violation.
-INSERT INTO pypi_files (repository_id, filename, project, version, version_id, kind, size, sha256, md5, blake2_256,
+INSERT INTO pypi_files (repository_id, filename, project, version, canonical_version, version_id, kind, size, sha256, md5, blake2_256,
     requires_python, metadata_digest, uploaded_by)
-VALUES (@repository_id, @filename, @project, @version, @version_id, @kind, @size, @sha256, @md5, @blake2_256,
+VALUES (@repository_id, @filename, @project, @version, @canonical_version, @version_id, @kind, @size, @sha256, @md5, @blake2_256,
     @requires_python, sqlc.narg('metadata_digest'), @uploaded_by)
 RETURNING *;
 
@@ -75,3 +75,10 @@ RETURNING serial;
 -- name: GetPyPISerial :one
 -- GetPyPISerial is a repository's index serial (0 before any change).
 SELECT COALESCE((SELECT serial FROM pypi_index WHERE repository_id = @repository_id), 0)::bigint;
+
+-- name: GetPyPIReleaseVersion :one
+-- GetPyPIReleaseVersion is how a release of a project was first spelled,
+-- by its canonical version ('' when it has none).
+SELECT COALESCE((SELECT version FROM pypi_files
+    WHERE repository_id = @repository_id AND project = @project AND canonical_version = @canonical_version
+    ORDER BY id LIMIT 1), '')::text;

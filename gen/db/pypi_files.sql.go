@@ -72,6 +72,27 @@ func (q *Queries) GetPyPIFile(ctx context.Context, arg GetPyPIFileParams) (GetPy
 	return i, err
 }
 
+const getPyPIReleaseVersion = `-- name: GetPyPIReleaseVersion :one
+SELECT COALESCE((SELECT version FROM pypi_files
+    WHERE repository_id = $1 AND project = $2 AND canonical_version = $3
+    ORDER BY id LIMIT 1), '')::text
+`
+
+type GetPyPIReleaseVersionParams struct {
+	RepositoryID     int64
+	Project          string
+	CanonicalVersion string
+}
+
+// GetPyPIReleaseVersion is how a release of a project was first spelled,
+// by its canonical version (” when it has none).
+func (q *Queries) GetPyPIReleaseVersion(ctx context.Context, arg GetPyPIReleaseVersionParams) (string, error) {
+	row := q.db.QueryRow(ctx, getPyPIReleaseVersion, arg.RepositoryID, arg.Project, arg.CanonicalVersion)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const getPyPISerial = `-- name: GetPyPISerial :one
 SELECT COALESCE((SELECT serial FROM pypi_index WHERE repository_id = $1), 0)::bigint
 `
@@ -104,27 +125,28 @@ func (q *Queries) GetPyPIVersionYanked(ctx context.Context, versionID *int64) (G
 
 const insertPyPIFile = `-- name: InsertPyPIFile :one
 
-INSERT INTO pypi_files (repository_id, filename, project, version, version_id, kind, size, sha256, md5, blake2_256,
+INSERT INTO pypi_files (repository_id, filename, project, version, canonical_version, version_id, kind, size, sha256, md5, blake2_256,
     requires_python, metadata_digest, uploaded_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-    $11, $12, $13)
-RETURNING id, repository_id, filename, project, version, version_id, kind, size, sha256, md5, blake2_256, requires_python, metadata_digest, yanked, yanked_reason, uploaded_by, created_at
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+    $12, $13, $14)
+RETURNING id, repository_id, filename, project, version, canonical_version, version_id, kind, size, sha256, md5, blake2_256, requires_python, metadata_digest, yanked, yanked_reason, uploaded_by, created_at
 `
 
 type InsertPyPIFileParams struct {
-	RepositoryID   int64
-	Filename       string
-	Project        string
-	Version        string
-	VersionID      *int64
-	Kind           string
-	Size           int64
-	Sha256         string
-	Md5            string
-	Blake2256      string
-	RequiresPython string
-	MetadataDigest *string
-	UploadedBy     string
+	RepositoryID     int64
+	Filename         string
+	Project          string
+	Version          string
+	CanonicalVersion string
+	VersionID        *int64
+	Kind             string
+	Size             int64
+	Sha256           string
+	Md5              string
+	Blake2256        string
+	RequiresPython   string
+	MetadataDigest   *string
+	UploadedBy       string
 }
 
 // PyPI's file table (migration 00070): one row per file name ever uploaded;
@@ -137,6 +159,7 @@ func (q *Queries) InsertPyPIFile(ctx context.Context, arg InsertPyPIFileParams) 
 		arg.Filename,
 		arg.Project,
 		arg.Version,
+		arg.CanonicalVersion,
 		arg.VersionID,
 		arg.Kind,
 		arg.Size,
@@ -154,6 +177,7 @@ func (q *Queries) InsertPyPIFile(ctx context.Context, arg InsertPyPIFileParams) 
 		&i.Filename,
 		&i.Project,
 		&i.Version,
+		&i.CanonicalVersion,
 		&i.VersionID,
 		&i.Kind,
 		&i.Size,

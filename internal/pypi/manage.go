@@ -62,7 +62,7 @@ const MaxYankReason = 1000
 // pinned with ==) or unyanks every file of a version, with the audit
 // entry pypi.yank or pypi.unyank.
 func (s *Service) SetYanked(ctx context.Context, repo gendb.Repository, name, version string, yanked bool, reason string) error {
-	version, err := NormalizeVersion(version)
+	version, err := s.storedVersion(ctx, s.q(), repo, name, version)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Service) SetYanked(ctx context.Context, repo gendb.Repository, name, ve
 
 // DeleteRelease deletes a version with its files; their names stay taken.
 func (s *Service) DeleteRelease(ctx context.Context, repo gendb.Repository, name, version string) error {
-	version, err := NormalizeVersion(version)
+	version, err := s.storedVersion(ctx, s.q(), repo, name, version)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Service) DeleteRelease(ctx context.Context, repo gendb.Repository, name
 // DeleteFile deletes one file of a version (the version goes with its last
 // file); its name stays taken.
 func (s *Service) DeleteFile(ctx context.Context, repo gendb.Repository, name, version, filename string) error {
-	version, err := NormalizeVersion(version)
+	version, err := s.storedVersion(ctx, s.q(), repo, name, version)
 	if err != nil {
 		return err
 	}

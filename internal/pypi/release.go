@@ -23,20 +23,37 @@ type Release struct {
 	CreatedAt time.Time
 }
 
-// NormalizeVersion returns the stored spelling of a version (PEP 440
-// normalized: "1.0.0-RC1" is "1.0.0rc1"); a bad one is ErrNotFound, as no
-// such version can exist.
-func NormalizeVersion(v string) (string, error) {
-	n, err := pyspec.NormalizeVersion(v)
-	if err != nil {
-		return "", domain.Errorf(domain.ErrNotFound, "version %q not found: not a PEP 440 version", v)
+// canonical is a version's release key: its normalized form with the
+// trailing zeros of its release dropped (1.0.0 -> 1), as PyPI compares
+// releases.
+func canonical(v pyspec.Version) string {
+	for len(v.Release) > 1 && v.Release[len(v.Release)-1] == "0" {
+		v.Release = v.Release[:len(v.Release)-1]
 	}
-	return n, nil
+	return v.String()
+}
+
+// storedVersion is the spelling a version is stored under: the one its
+// release was first uploaded with (1.0 when asked for 1.0.0), else its
+// normalized form. A string that is no PEP 440 version is ErrNotFound.
+func (s *Service) storedVersion(ctx context.Context, q *gendb.Queries, repo gendb.Repository, name, version string) (string, error) {
+	v, err := pyspec.ParseVersion(version)
+	if err != nil {
+		return "", domain.Errorf(domain.ErrNotFound, "version %q not found: not a PEP 440 version", version)
+	}
+	got, err := q.GetPyPIReleaseVersion(ctx, gendb.GetPyPIReleaseVersionParams{RepositoryID: repo.ID, Project: pyspec.NormalizeName(name), CanonicalVersion: canonical(v)})
+	if err != nil {
+		return "", db.Translate(err)
+	}
+	if got == "" {
+		return v.String(), nil
+	}
+	return got, nil
 }
 
 // Release returns one version of a project (both in any spelling).
 func (s *Service) Release(ctx context.Context, repo gendb.Repository, name, version string) (Release, error) {
-	version, err := NormalizeVersion(version)
+	version, err := s.storedVersion(ctx, s.q(), repo, name, version)
 	if err != nil {
 		return Release{}, err
 	}

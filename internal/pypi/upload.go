@@ -134,6 +134,12 @@ func (s *Service) Publish(ctx context.Context, repo gendb.Repository, form Form,
 		return Published{}, domain.Errorf(domain.ErrInvalid, "the file's metadata says version %q, not %q", meta.Version, form.Get("version"))
 	}
 	fill(&meta, form)
+	// A release keeps the spelling it was first uploaded with: the sdist
+	// of 1.0.0 joins the wheels of 1.0.
+	version, err = s.storedVersion(ctx, s.q(), repo, fn.Project, version)
+	if err != nil {
+		return Published{}, err
+	}
 	metaRow, _, err := s.blobs.Put(ctx, bytes.NewReader(raw), int64(len(raw)), blob.IngestOptions{ExpectSize: int64(len(raw))})
 	if err != nil {
 		return Published{}, err
@@ -158,7 +164,7 @@ func (s *Service) Publish(ctx context.Context, repo gendb.Repository, form Form,
 		}
 		md := metaRow.Digest
 		_, err = q.InsertPyPIFile(ctx, gendb.InsertPyPIFileParams{
-			RepositoryID: repo.ID, Filename: in.Filename, Project: fn.Project, Version: version, VersionID: &v.ID,
+			RepositoryID: repo.ID, Filename: in.Filename, Project: fn.Project, Version: version, CanonicalVersion: canonical(fn.Version), VersionID: &v.ID,
 			Kind: fn.Kind, Size: row.Size, Sha256: sha, Md5: in.obj.Sums[blob.MD5], Blake2256: in.blake2,
 			RequiresPython: meta.RequiresPython, MetadataDigest: &md, UploadedBy: p.Name,
 		})
