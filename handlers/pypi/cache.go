@@ -2,8 +2,10 @@ package pypi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -41,6 +43,29 @@ func (c *pageCache) get(k pageKey, serial int64) ([]byte, bool) {
 		return nil, false
 	}
 	return p.body, true
+}
+
+// acceptsGzip reports whether the client takes a gzip body (pip and uv
+// do: a project page of 1,000 files shrinks about tenfold).
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for _, item := range strings.Split(v, ",") {
+			enc, params, _ := strings.Cut(strings.TrimSpace(item), ";")
+			if strings.EqualFold(strings.TrimSpace(enc), "gzip") {
+				q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+				return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+			}
+		}
+	}
+	return false
+}
+
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 func (c *pageCache) put(k pageKey, serial int64, body []byte) {
@@ -81,8 +106,26 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request, req *request
 		body = buf.Bytes()
 		h.pages.put(k, serial, body)
 	}
+	gz := acceptsGzip(r)
+	if gz {
+		// The compressed page is cached beside the plain one, under
+		// its own key, compressed once per serial.
+		gk := k
+		gk.ctype += "+gzip"
+		zb, ok := h.pages.get(gk, serial)
+		if !ok {
+			zb = gzipped(body)
+			h.pages.put(gk, serial, zb)
+		}
+		body = zb
+		etag = strings.TrimSuffix(etag, `"`) + `.gz"`
+	}
 	indexHeaders(w, req, ctype)
 	hdr := w.Header()
+	hdr.Add("Vary", "Accept-Encoding")
+	if gz {
+		hdr.Set("Content-Encoding", "gzip")
+	}
 	hdr.Set("ETag", etag)
 	hdr.Set("X-PyPI-Last-Serial", strconv.FormatInt(serial, 10))
 	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {

@@ -160,6 +160,8 @@ func TestCalls(t *testing.T) {
 			wantBody: `<meta name="pypi:repository-version" content="1.1">`},
 		{name: "serial and etag", method: "GET", path: "/api/python/pub/simple/call-demo/", status: 200,
 			wantHdr: []string{"X-PyPI-Last-Serial", "1", "ETag", `"`}},
+		{name: "gzip for pip", method: "GET", path: "/api/python/pub/simple/call-demo/", hdr: []string{"Accept-Encoding", "gzip, deflate"}, status: 200,
+			wantHdr: []string{"Content-Encoding", "gzip", "Vary", "Accept"}, wantBody: "\x1f\x8b"},
 		{name: "root without slash", method: "GET", path: "/api/python/pub/simple", status: 301, wantHdr: []string{"Location", "/api/python/pub/simple/"}},
 		{name: "non-normalized name", method: "GET", path: "/api/python/pub/simple/Call.Demo/?format=text/html", status: 301,
 			wantHdr: []string{"Location", "/api/python/pub/simple/call-demo/?format=text/html"}},
