@@ -4,12 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/app/apptest"
 )
 
 func sha256File(t *testing.T, path string) string {
@@ -233,4 +237,35 @@ func TestPipSkipsYanked(t *testing.T) {
 	require.NoError(t, err, out)
 	require.Contains(t, out, "yankdemo-2.0.0-py3-none-any.whl")
 	require.Contains(t, out, "Reason for being yanked: bad build")
+}
+
+// TestTwoNodes: twine uploads to one node, pip installs from another on
+// the same database and store; the second node's index and files serve
+// what the first stored, and a yank made on the second shows on it at once.
+func TestTwoNodes(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	other := apptest.Start(t, apptest.Options{DBURL: f.n.DBURL, DataDir: f.n.DataDir})
+	d := build(t, "twonode", "1.0.0", ">=3.7")
+	out, err := f.twineUpload("pub", "alice", f.token, d.Wheel)
+	require.NoError(t, err, out)
+
+	pipPath := venv(t)
+	out, err = pip(t, pipPath, "install", "--index-url", other.URL+"/api/python/pub/simple/", "twonode==1.0.0")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "Successfully installed twonode-1.0.0")
+
+	req, err := http.NewRequest("PATCH", other.URL+"/api/v1/repositories/pub/pypi/packages/twonode/versions/1.0.0", strings.NewReader(`{"yanked":true}`))
+	require.NoError(t, err)
+	req.SetBasicAuth("alice", f.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	resp, err = http.Get(other.URL + "/api/python/pub/simple/twonode/?format=text/html")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(page), `data-yanked=""`)
 }
