@@ -20,7 +20,8 @@ pymod build      || need+=(python3-build)
 pymod wheel      || need+=(python3-wheel)
 pymod setuptools || need+=(python3-setuptools)
 pymod pip        || need+=(python3-pip)
-pymod ensurepip  || need+=(python3-venv)
+# ensurepip imports without python3-venv too (Debian disables it instead).
+dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'ok installed' || need+=(python3-venv)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -142,7 +142,12 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 // requireTools fails (never skips) when the Python tools are missing.
 func requireTools(t *testing.T) {
 	t.Helper()
-	for _, check := range [][]string{{python, "-c", "import build, wheel, setuptools, venv, pip"}, {twine, "--version"}} {
+	for _, check := range [][]string{
+		{python, "-c", "import build, wheel, setuptools, venv, pip"},
+		{twine, "--version"},
+		// Debian's ensurepip imports without its wheels; python3-venv brings them.
+		{"sh", "-c", "dpkg-query -W -f='${Status}' python3-venv | grep -q 'ok installed'"},
+	} {
 		if err := exec.Command(check[0], check[1:]...).Run(); err != nil {
 			t.Fatalf("%s: %v: install the Python tools with scripts/test-deps.sh (apt-get install twine python3-build python3-wheel python3-setuptools python3-pip python3-venv)", strings.Join(check, " "), err)
 		}
