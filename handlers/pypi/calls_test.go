@@ -269,24 +269,45 @@ func emptyZip(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// TestUploadLimit: a file over KODERA_MAX_UPLOAD_BYTES is a plain-text 413.
+// TestUploadLimit: a file over KODERA_MAX_UPLOAD_BYTES, or over
+// KODERA_PYPI_MAX_UPLOAD_BYTES (streamed, without a length), is a
+// plain-text 413, and a file under both passes.
 func TestUploadLimit(t *testing.T) {
 	t.Parallel()
-	n := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_MAX_UPLOAD_BYTES": "2K"}})
+	for _, env := range []map[string]string{{"KODERA_MAX_UPLOAD_BYTES": "4K"}, {"KODERA_PYPI_MAX_UPLOAD_BYTES": "4K"}} {
+		uploadLimit(t, env)
+	}
+}
+
+func uploadLimit(t *testing.T, env map[string]string) {
+	n := apptest.Start(t, apptest.Options{Env: env})
 	s := n.Seed(t)
 	s.User("alice", alicePassword, false)
 	s.Repo("pub", "pypi", "public", "alice")
-	big := append(wheel(t, "big", "1.0", ""), bytes.Repeat([]byte{0}, 4096)...)
-	ct, b := uploadForm(t, twineFields("big", "1.0", big), wheelName("big", "1.0"), big)
+	small := wheel(t, "small", "1.0", "")
+	require.Less(t, len(small), 2000)
+	ct, b := uploadForm(t, twineFields("small", "1.0", small), wheelName("small", "1.0"), small)
 	req, err := http.NewRequest("POST", n.URL+"/api/python/pub/", bytes.NewReader(b))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", ct)
 	req.SetBasicAuth("alice", alicePassword)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%v", env)
+
+	big := append(wheel(t, "big", "1.0", ""), bytes.Repeat([]byte{0}, 8192)...)
+	ct, b = uploadForm(t, twineFields("big", "1.0", big), wheelName("big", "1.0"), big)
+	// No length: the limit holds while the body streams.
+	req, err = http.NewRequest("POST", n.URL+"/api/python/pub/", io.MultiReader(bytes.NewReader(b)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", ct)
+	req.SetBasicAuth("alice", alicePassword)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(resp.Body)
-	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, string(msg))
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%v: %s", env, msg)
 	require.Contains(t, string(msg), "exceeds the size limit")
 	require.Contains(t, resp.Header.Get("Content-Type"), "text/plain")
 }

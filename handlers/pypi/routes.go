@@ -43,6 +43,9 @@ type Deps struct {
 	// Kit resolves repositories, serves files, bounds uploads
 	// (KODERA_MAX_UPLOAD_BYTES) and decorates errors.
 	Kit *kit.Kit
+	// MaxUploadBytes bounds one distribution file below the kit's limit
+	// (KODERA_PYPI_MAX_UPLOAD_BYTES); 0 leaves only the kit's.
+	MaxUploadBytes int64
 }
 
 type handler struct {

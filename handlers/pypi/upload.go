@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/pypi"
 )
@@ -28,6 +29,11 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request, req *request) e
 	body, err := h.Kit.LimitBody(w, r, 0)
 	if err != nil {
 		return err
+	}
+	if limit := h.MaxUploadBytes; limit > 0 && r.ContentLength > limit+maxFormBytes {
+		// Refused before anything is read; the file part itself is
+		// bounded exactly below (the form around it has its own bound).
+		return kit.ErrTooLarge
 	}
 	r.Body = body
 	mr, err := r.MultipartReader()
@@ -54,7 +60,11 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request, req *request) e
 			if err := h.PyPI.Precheck(ctx, req.repo, form, part.FileName()); err != nil {
 				return err
 			}
-			got, err := h.PyPI.Ingest(ctx, form, part.FileName(), part)
+			var content io.Reader = part
+			if h.MaxUploadBytes > 0 {
+				content = &limitedReader{r: part, left: h.MaxUploadBytes, limit: h.MaxUploadBytes}
+			}
+			got, err := h.PyPI.Ingest(ctx, form, part.FileName(), content)
 			if err != nil {
 				return malformed(err)
 			}
@@ -111,4 +121,26 @@ func malformed(err error) error {
 func isMultipart(err error) bool {
 	s := err.Error()
 	return len(s) >= 10 && s[:10] == "multipart:"
+}
+
+// limitedReader fails with *http.MaxBytesError (413 in the kit's table)
+// once more than limit bytes were read.
+type limitedReader struct {
+	r           io.Reader
+	left, limit int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, &http.MaxBytesError{Limit: l.limit}
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n, &http.MaxBytesError{Limit: l.limit}
+	}
+	return n, err
 }

@@ -46,7 +46,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 		Files: fileService, Kit: protocols, BaseURL: d.Config.BaseURL,
 	}))
 
-	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: apiServer.PyPI, Kit: protocols}))
+	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: apiServer.PyPI, Kit: protocols, MaxUploadBytes: d.Config.PyPIMaxUploadBytes}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err
