@@ -99,6 +99,15 @@ func TestPypiViews(t *testing.T) {
 	get("/api/v1/repositories/py/pypi/packages/demo.pkg", &pkg)
 	require.Equal(t, "Demo_Pkg", pkg.Name)
 
+	// The generic package views see the same model (the format is registered).
+	var generic struct {
+		Items []struct{ Name string }
+		Total int
+	}
+	get("/api/v1/repositories/py/packages", &generic)
+	require.Equal(t, 1, generic.Total)
+	require.Equal(t, "Demo_Pkg", generic.Items[0].Name)
+
 	var versions struct {
 		Items []struct {
 			Version string
