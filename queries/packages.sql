@@ -134,3 +134,24 @@ SELECT
     (SELECT count(*) FROM versions v WHERE v.package_id = @id)::bigint AS version_count,
     (SELECT COALESCE(sum(f.size), 0) FROM versions v JOIN package_files f ON f.version_id = v.id WHERE v.package_id = @id)::bigint AS size,
     COALESCE((SELECT v.version FROM versions v WHERE v.package_id = @id ORDER BY v.created_at DESC, v.id DESC LIMIT 1), '')::text AS latest_version;
+
+-- name: InsertVersionIfAbsent :one
+-- InsertVersionIfAbsent returns a version, adding it first when it is new
+-- (an existing one keeps its metadata); inserted tells which. For formats
+-- whose releases collect files one upload at a time (PyPI).
+WITH ins AS (
+    INSERT INTO versions (package_id, version, metadata, created_by) VALUES (@package_id, @version, @metadata, @created_by)
+    ON CONFLICT (package_id, version) DO NOTHING
+    RETURNING *
+)
+SELECT ins.*, true AS inserted FROM ins
+UNION ALL
+SELECT v.*, false AS inserted FROM versions v WHERE v.package_id = @package_id AND v.version = @version AND NOT EXISTS (SELECT 1 FROM ins);
+
+-- name: DeletePackageFileByName :execrows
+-- DeletePackageFileByName detaches one file of a version.
+DELETE FROM package_files WHERE version_id = @version_id AND name = @name;
+
+-- name: CountPackageFiles :one
+-- CountPackageFiles counts the files of a version.
+SELECT count(*) FROM package_files WHERE version_id = @version_id;

@@ -13,6 +13,15 @@ have gcc     || need+=(gcc libc6-dev) # go test -race needs cgo
 have node    || need+=(nodejs)
 have npm     || need+=(npm)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+# pip and twine scenarios (handlers/pypi): Debian's python, not a pyenv one.
+pymod() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
+[ -x /usr/bin/twine ] || need+=(twine)
+pymod build      || need+=(python3-build)
+pymod wheel      || need+=(python3-wheel)
+pymod setuptools || need+=(python3-setuptools)
+pymod pip        || need+=(python3-pip)
+# ensurepip imports without python3-venv too (Debian disables it instead).
+dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'ok installed' || need+=(python3-venv)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0

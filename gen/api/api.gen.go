@@ -107,6 +107,24 @@ func (e PermissionLevel) Valid() bool {
 	}
 }
 
+// Defines values for PypiFileType.
+const (
+	BdistWheel PypiFileType = "bdist_wheel"
+	Sdist      PypiFileType = "sdist"
+)
+
+// Valid indicates whether the value is a known member of the PypiFileType enum.
+func (e PypiFileType) Valid() bool {
+	switch e {
+	case BdistWheel:
+		return true
+	case Sdist:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RepositoryAccess.
 const (
 	RepositoryAccessAdmin RepositoryAccess = "admin"
@@ -720,6 +738,114 @@ type ProfileUpdate struct {
 	FullName *string `json:"fullName,omitempty"`
 }
 
+// PypiFile defines model for PypiFile.
+type PypiFile struct {
+	// DownloadUrl Path of the file on this server
+	DownloadUrl    string       `json:"downloadUrl"`
+	Filename       string       `json:"filename"`
+	RequiresPython *string      `json:"requiresPython,omitempty"`
+	Sha256         string       `json:"sha256"`
+	Size           int64        `json:"size"`
+	Type           PypiFileType `json:"type"`
+	UploadedAt     time.Time    `json:"uploadedAt"`
+	UploadedBy     string       `json:"uploadedBy"`
+}
+
+// PypiFileType defines model for PypiFile.Type.
+type PypiFileType string
+
+// PypiPackage defines model for PypiPackage.
+type PypiPackage struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// LatestVersion The most recently uploaded version
+	LatestVersion string `json:"latestVersion"`
+
+	// Name The project name as first uploaded
+	Name string `json:"name"`
+
+	// NormalizedName PEP 503 form, what pip asks for
+	NormalizedName string `json:"normalizedName"`
+
+	// Size Bytes of every file of every version
+	Size         int64     `json:"size"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	VersionCount int64     `json:"versionCount"`
+}
+
+// PypiPackagePage defines model for PypiPackagePage.
+type PypiPackagePage struct {
+	Items  []PypiPackage `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// PypiProjectUrl defines model for PypiProjectUrl.
+type PypiProjectUrl struct {
+	Label string `json:"label"`
+	Url   string `json:"url"`
+}
+
+// PypiVersion defines model for PypiVersion.
+type PypiVersion struct {
+	FileCount  int64     `json:"fileCount"`
+	Size       int64     `json:"size"`
+	UploadedAt time.Time `json:"uploadedAt"`
+	UploadedBy *string   `json:"uploadedBy,omitempty"`
+
+	// Version PEP 440 normalized
+	Version      string  `json:"version"`
+	Yanked       bool    `json:"yanked"`
+	YankedReason *string `json:"yankedReason,omitempty"`
+}
+
+// PypiVersionDetails defines model for PypiVersionDetails.
+type PypiVersionDetails struct {
+	Author      string   `json:"author"`
+	AuthorEmail string   `json:"authorEmail"`
+	Classifiers []string `json:"classifiers"`
+
+	// Dependencies Requires-Dist lines (PEP 508)
+	Dependencies []string `json:"dependencies"`
+
+	// Description The long description as plain text, exactly as uploaded (markdown, reStructuredText or text, per descriptionContentType). Never HTML: show it as text (the UI does, escaped), so an uploaded description cannot inject script.
+	Description            string           `json:"description"`
+	DescriptionContentType string           `json:"descriptionContentType"`
+	Files                  []PypiFile       `json:"files"`
+	HomePage               string           `json:"homePage"`
+	Keywords               string           `json:"keywords"`
+	License                string           `json:"license"`
+	Maintainer             string           `json:"maintainer"`
+	MaintainerEmail        string           `json:"maintainerEmail"`
+	NormalizedName         string           `json:"normalizedName"`
+	Project                string           `json:"project"`
+	ProjectUrls            []PypiProjectUrl `json:"projectUrls"`
+	RequiresPython         string           `json:"requiresPython"`
+	Summary                string           `json:"summary"`
+	UploadedAt             time.Time        `json:"uploadedAt"`
+	UploadedBy             string           `json:"uploadedBy"`
+	Version                string           `json:"version"`
+	Yanked                 bool             `json:"yanked"`
+	YankedReason           *string          `json:"yankedReason,omitempty"`
+}
+
+// PypiVersionPage defines model for PypiVersionPage.
+type PypiVersionPage struct {
+	Items  []PypiVersion `json:"items"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Total  int64         `json:"total"`
+}
+
+// PypiVersionUpdate defines model for PypiVersionUpdate.
+type PypiVersionUpdate struct {
+	Yanked bool `json:"yanked"`
+
+	// YankedReason Why the version is yanked (PEP 592), shown by pip
+	YankedReason *string `json:"yankedReason,omitempty"`
+}
+
 // Repository defines model for Repository.
 type Repository struct {
 	// Access What the caller may do here (on single-repository responses)
@@ -1155,6 +1281,27 @@ type ListPermissionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListPypiPackagesParams defines parameters for ListPypiPackages.
+type ListPypiPackagesParams struct {
+	// Q Substring of the PEP 503 normalized project name
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListPypiVersionsParams defines parameters for ListPypiVersions.
+type ListPypiVersionsParams struct {
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1196,6 +1343,9 @@ type MoveFileJSONRequestBody = FileMove
 
 // PutPermissionJSONRequestBody defines body for PutPermission for application/json ContentType.
 type PutPermissionJSONRequestBody = PermissionLevelBody
+
+// UpdatePypiVersionJSONRequestBody defines body for UpdatePypiVersion for application/json ContentType.
+type UpdatePypiVersionJSONRequestBody = PypiVersionUpdate
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1352,6 +1502,27 @@ type ServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
+	// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+	// (GET /api/v1/repositories/{name}/pypi/packages)
+	ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams)
+	// GetPypiPackage One project (its name in any spelling that normalizes to it)
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+	GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string)
+	// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+	ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams)
+	// DeletePypiVersion Delete a version with its files (their file names stay taken)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// GetPypiVersion A version with its core metadata and files
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+	// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string)
+	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+	DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -1664,6 +1835,48 @@ func (_ Unimplemented) DeletePermission(w http.ResponseWriter, r *http.Request, 
 // PutPermission Grant (or change) a principal's level on the repository
 // (PUT /api/v1/repositories/{name}/permissions/{principal})
 func (_ Unimplemented) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+// (GET /api/v1/repositories/{name}/pypi/packages)
+func (_ Unimplemented) ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPypiPackage One project (its name in any spelling that normalizes to it)
+// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+func (_ Unimplemented) GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+func (_ Unimplemented) ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePypiVersion Delete a version with its files (their file names stay taken)
+// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPypiVersion A version with its core metadata and files
+// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+func (_ Unimplemented) UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+func (_ Unimplemented) DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3585,6 +3798,358 @@ func (siw *ServerInterfaceWrapper) PutPermission(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// ListPypiPackages operation middleware
+func (siw *ServerInterfaceWrapper) ListPypiPackages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPypiPackagesParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPypiPackages(w, r, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPypiPackage operation middleware
+func (siw *ServerInterfaceWrapper) GetPypiPackage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPypiPackage(w, r, name, project)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPypiVersions operation middleware
+func (siw *ServerInterfaceWrapper) ListPypiVersions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPypiVersionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPypiVersions(w, r, name, project, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) DeletePypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetPypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePypiVersion operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePypiVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePypiVersion(w, r, name, project, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePypiFile operation middleware
+func (siw *ServerInterfaceWrapper) DeletePypiFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project" -------------
+	var project string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", chi.URLParam(r, "version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "filename" -------------
+	var filename string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "filename", chi.URLParam(r, "filename"), &filename, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "filename", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePypiFile(w, r, name, project, version, filename)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -3840,6 +4405,27 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/docker/manifests/{digest}", wrapper.GetDockerManifest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages", wrapper.ListPypiPackages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}", wrapper.GetPypiPackage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions", wrapper.ListPypiVersions)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.DeletePypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.GetPypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}", wrapper.UpdatePypiVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename}", wrapper.DeletePypiFile)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages", wrapper.ListPackages)
@@ -10042,6 +10628,835 @@ func (response PutPermissiondefaultApplicationProblemPlusJSONResponse) VisitPutP
 	return err
 }
 
+type ListPypiPackagesRequestObject struct {
+	Name   string `json:"name"`
+	Params ListPypiPackagesParams
+}
+
+type ListPypiPackagesResponseObject interface {
+	VisitListPypiPackagesResponse(w http.ResponseWriter) error
+}
+
+type ListPypiPackages200JSONResponse PypiPackagePage
+
+func (response ListPypiPackages200JSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages400ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages401ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages404ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackages429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiPackages429ApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiPackagesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPypiPackagesdefaultApplicationProblemPlusJSONResponse) VisitListPypiPackagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackageRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+}
+
+type GetPypiPackageResponseObject interface {
+	VisitGetPypiPackageResponse(w http.ResponseWriter) error
+}
+
+type GetPypiPackage200JSONResponse PypiPackage
+
+func (response GetPypiPackage200JSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage400ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage401ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage404ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackage429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiPackage429ApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiPackagedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPypiPackagedefaultApplicationProblemPlusJSONResponse) VisitGetPypiPackageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersionsRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Params  ListPypiVersionsParams
+}
+
+type ListPypiVersionsResponseObject interface {
+	VisitListPypiVersionsResponse(w http.ResponseWriter) error
+}
+
+type ListPypiVersions200JSONResponse PypiVersionPage
+
+func (response ListPypiVersions200JSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions400ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions401ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions404ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersions429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListPypiVersions429ApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPypiVersionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPypiVersionsdefaultApplicationProblemPlusJSONResponse) VisitListPypiVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+}
+
+type DeletePypiVersionResponseObject interface {
+	VisitDeletePypiVersionResponse(w http.ResponseWriter) error
+}
+
+type DeletePypiVersion204Response struct {
+}
+
+func (response DeletePypiVersion204Response) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion400ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion401ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion403ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion404ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiVersion429ApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePypiVersiondefaultApplicationProblemPlusJSONResponse) VisitDeletePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+}
+
+type GetPypiVersionResponseObject interface {
+	VisitGetPypiVersionResponse(w http.ResponseWriter) error
+}
+
+type GetPypiVersion200JSONResponse PypiVersionDetails
+
+func (response GetPypiVersion200JSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion400ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion401ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion404ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetPypiVersion429ApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPypiVersiondefaultApplicationProblemPlusJSONResponse) VisitGetPypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersionRequestObject struct {
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Version string `json:"version"`
+	Body    *UpdatePypiVersionJSONRequestBody
+}
+
+type UpdatePypiVersionResponseObject interface {
+	VisitUpdatePypiVersionResponse(w http.ResponseWriter) error
+}
+
+type UpdatePypiVersion200JSONResponse PypiVersionDetails
+
+func (response UpdatePypiVersion200JSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion400ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion401ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion403ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion404ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion413ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersion429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePypiVersion429ApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePypiVersiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdatePypiVersiondefaultApplicationProblemPlusJSONResponse) VisitUpdatePypiVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFileRequestObject struct {
+	Name     string `json:"name"`
+	Project  string `json:"project"`
+	Version  string `json:"version"`
+	Filename string `json:"filename"`
+}
+
+type DeletePypiFileResponseObject interface {
+	VisitDeletePypiFileResponse(w http.ResponseWriter) error
+}
+
+type DeletePypiFile204Response struct {
+}
+
+func (response DeletePypiFile204Response) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePypiFile400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile400ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile401ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile403ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile404ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFile429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePypiFile429ApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePypiFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeletePypiFiledefaultApplicationProblemPlusJSONResponse) VisitDeletePypiFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -10273,6 +11688,27 @@ type StrictServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(ctx context.Context, request PutPermissionRequestObject) (PutPermissionResponseObject, error)
+	// ListPypiPackages Projects of a pypi repository (paginated, filtered by normalized name)
+	// (GET /api/v1/repositories/{name}/pypi/packages)
+	ListPypiPackages(ctx context.Context, request ListPypiPackagesRequestObject) (ListPypiPackagesResponseObject, error)
+	// GetPypiPackage One project (its name in any spelling that normalizes to it)
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project})
+	GetPypiPackage(ctx context.Context, request GetPypiPackageRequestObject) (GetPypiPackageResponseObject, error)
+	// ListPypiVersions Versions of a project, highest first (PEP 440 order), with their yank state
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions)
+	ListPypiVersions(ctx context.Context, request ListPypiVersionsRequestObject) (ListPypiVersionsResponseObject, error)
+	// DeletePypiVersion Delete a version with its files (their file names stay taken)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	DeletePypiVersion(ctx context.Context, request DeletePypiVersionRequestObject) (DeletePypiVersionResponseObject, error)
+	// GetPypiVersion A version with its core metadata and files
+	// (GET /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	GetPypiVersion(ctx context.Context, request GetPypiVersionRequestObject) (GetPypiVersionResponseObject, error)
+	// UpdatePypiVersion Yank or unyank a version (PEP 592; needs write)
+	// (PATCH /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version})
+	UpdatePypiVersion(ctx context.Context, request UpdatePypiVersionRequestObject) (UpdatePypiVersionResponseObject, error)
+	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
+	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
+	DeletePypiFile(ctx context.Context, request DeletePypiFileRequestObject) (DeletePypiFileResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -11749,6 +13185,208 @@ func (sh *strictHandler) PutPermission(w http.ResponseWriter, r *http.Request, n
 	}
 }
 
+// ListPypiPackages operation middleware
+func (sh *strictHandler) ListPypiPackages(w http.ResponseWriter, r *http.Request, name string, params ListPypiPackagesParams) {
+	var request ListPypiPackagesRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPypiPackages(ctx, request.(ListPypiPackagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPypiPackages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPypiPackagesResponseObject); ok {
+		if err := validResponse.VisitListPypiPackagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPypiPackage operation middleware
+func (sh *strictHandler) GetPypiPackage(w http.ResponseWriter, r *http.Request, name string, project string) {
+	var request GetPypiPackageRequestObject
+
+	request.Name = name
+	request.Project = project
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPypiPackage(ctx, request.(GetPypiPackageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPypiPackage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPypiPackageResponseObject); ok {
+		if err := validResponse.VisitGetPypiPackageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPypiVersions operation middleware
+func (sh *strictHandler) ListPypiVersions(w http.ResponseWriter, r *http.Request, name string, project string, params ListPypiVersionsParams) {
+	var request ListPypiVersionsRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPypiVersions(ctx, request.(ListPypiVersionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPypiVersions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPypiVersionsResponseObject); ok {
+		if err := validResponse.VisitListPypiVersionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePypiVersion operation middleware
+func (sh *strictHandler) DeletePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request DeletePypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePypiVersion(ctx, request.(DeletePypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePypiVersionResponseObject); ok {
+		if err := validResponse.VisitDeletePypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPypiVersion operation middleware
+func (sh *strictHandler) GetPypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request GetPypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPypiVersion(ctx, request.(GetPypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPypiVersionResponseObject); ok {
+		if err := validResponse.VisitGetPypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePypiVersion operation middleware
+func (sh *strictHandler) UpdatePypiVersion(w http.ResponseWriter, r *http.Request, name string, project string, version string) {
+	var request UpdatePypiVersionRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+
+	var body UpdatePypiVersionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePypiVersion(ctx, request.(UpdatePypiVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePypiVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePypiVersionResponseObject); ok {
+		if err := validResponse.VisitUpdatePypiVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePypiFile operation middleware
+func (sh *strictHandler) DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string) {
+	var request DeletePypiFileRequestObject
+
+	request.Name = name
+	request.Project = project
+	request.Version = version
+	request.Filename = filename
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePypiFile(ctx, request.(DeletePypiFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePypiFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePypiFileResponseObject); ok {
+		if err := validResponse.VisitDeletePypiFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -11778,173 +13416,189 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1pd9s4luhfwdGbOZFf05accmq6ndNnnitxUn6dVDxeOj0nyotgEpIwJgE2ANlR0v7v7+ACIEES1GJb",
-	"dhZ9qYpFEtvdL+7ytRPzLOeMMCU7+187E4ITIuCfJ0SJ2cFIEaH/SoiMBc0V5ayz3zklMWeJRIqja0wV",
-	"uiAjLghSYkbZGOExpmynE3VkPCEZ1p9nlNFsmnX2d6OOmuWks9+hTJExEZ2bm6jz/v37g6maEKZojBVp",
-	"Tng2ISie4DQlbEz20fA3LGmMBMFp9tdB55InROBBJ9LvCEnUXwed87NX238edIYR4mLAhr8RLIhofDFE",
-	"I65//eeUSCXRSPAMqQlB1+QCnR+hriRSUs5QzPklJQPGBfrH9ol5nSTb76mabEVIcqQmWKELwa8lERLx",
-	"nDDEOEr5mDKUUJzy8c6AVY7EHoNUgrJx50YfQ44FzoiyAHhFU3KM1eS/pkTMmkdygEY8TYh4IlGO1SRC",
-	"T3pPtiXRYyiSPEcky9UMcaF/h13qfQnOlYYM1SP8EwaOOgxneiV6lMoKEzLC01R19judqJPhz28IG6tJ",
-	"Z3+3/3Qvaqw/Khasz4cKkgTXTFPyROplzVv9giWKYgIlpqSCZ/VVZpQVP7StWZ6QnEuquJj9AfOEsE8U",
-	"7zyRSC+nWKNdlF0i/G/eEptreEMzqpqzHuMxQZJ+Iaib4zFlWP+OqESpfr/HRyNJ1HNEroiYoVy/HGMh",
-	"KJEAacUVTrdazhFGCMP6WR9gbaj1Wb8fLaLdd7CO5vKPFMmAQ8hLmresw+whvBB/5n5w5mMcX+IxaYdZ",
-	"bl4AcEXo/OTNNmExT0iCupghmulnBvswIGbxRy74/5BYwYdbLYC2g98vOjYx8X5Q7JSIKxqTgzjmU6bu",
-	"d+wzfknY0cuWAWkyd7gRFxlWBrC/7nWCcD6XRLD2JU/d41WWfaNfljlnkgCz/Q0nlq3rv2LOFGHwT5zn",
-	"qRZKlLNeLvhFSrI//Y/UKPbVG/7fBBl19jv/q1eK0555KnvH5iszaYixwLToQhB8aWhX5iTWLBIjScQV",
-	"EduSJgSJaUpQF6MMp/rUSIIKeaFfvuDJLEIar9kVTmnikPcm6rzgbJTS+NG2Ftv5JbqmagJbjKdCEKaQ",
-	"VFgR1NU/6fUi8plKJSMjrApi0FyPZtlU4YuUmIcplgrhRLMIqQRWXJi9vuLigiYJYQ+92VhrJ0Kv9JLx",
-	"a4YupgpleIYYVyjRCgKV+yijUmoVSXC9j7HATGnYKU1CAyZjnhPNf+Bvw+dJonkoVxPQXuyBUCIjhyBG",
-	"QbFHPWD6hPlUIaok+sf2i9OTV9tAoFr9uIk6f3D1ik9Z8pCn8wdHchpPkCCST0VMYOmcEYMI5tjcSQmC",
-	"E4DjMZ6lHCdnnL/BYkwejSp5AtjHr4hAu+gt/c2szn79gKs6YIgIwQXqnrx6gf7jz/3/2OoA9+VvMZtZ",
-	"5iUf9Jw4RxlmMzTCNAV2JOU1FwmKJyS+lFbppBJhI3Y02OOUarLHSSKIlFq01k2O7cLmCC3Lvt3zrBNY",
-	"2TnDUzXhgn4hD43bhtvGgiTafsGp3EfXgrNxhMjnXEsjBCbGFb/U/2SWdJkmgOsJEWTAMONslvGptNQg",
-	"ERYEyAGnKb8GfSW9xjPzJfDQMWAnjmMiJeKj0ZYxL7zDfP/+/XbdqJp3onUb7AZ2a49Af3wwTag6vLKn",
-	"mgueE6GoEZ84NufRELSRfsRF+5O/UcOMCNOK3geQ5lohNApLJ+oUh6N/nUlFss7HKDCYqqgTCVZkW1HQ",
-	"ChrvJkRhmpqFJwnVS8fpsbchoz3Y7/iF1gX1dzRZSmXRqkXGFTlIkvDGLXM5SoJP5RSg6j274DwlGPi3",
-	"0sxQhRWxUvv5YNQurFVrc/7+aUcOXMVw5aSVtfsrLU/tY+BkStzQVgscbJq+G3X2PyygLP32TVRHJ6pt",
-	"h8o/5g3iIeZNsTYsBJ41jwXGa+7go9aSBNG2J0jL5XdgXm9uQZJYhMyiM7DNtHinSpJ0FCE50eoCMErO",
-	"YvIccZbOEEYTLCda9EjFhTGJ54Pczhje3EseXxLxO9WDzZr0G/Mss4TdwMfYnMu8Z7/Ngk/BBfEGz4gI",
-	"IfNNAI/MMo8yi0TVRWaY0RGR6oUWJktSIgsah0eF6YcoA+W6pm92B51Bp/SalA8E52orxFPyaZqGLdH3",
-	"E6w1QL0xpN9CCl9qIeA0NT3DhEsVGlXh8Sq7neaa7yUHS/PCGgpZM6rYi7eAqHb8/mQf50NSmx90HBAa",
-	"Ip5QRWI1FSQsIECkhxEvSyr8oXlyFTYwH4sJU2KWc2rOefkxCbta8YPPOZckOeZCydW+nJSUuxRPrNJ7",
-	"YMAUX5B5IrB9TSWMefg9EOGhB1dYUNzCZa65uKRs/JKKsHCbh2DHQXaxmhDxOU/ouJyPrkl0vHCANZ+B",
-	"F25ZP0dTULkBosJjZydrp7iC3dYYvM+omxLJohdKKZhlWCH7gbW1Z6CUNRUpOrYek8ajjCQUn8GvIR2H",
-	"fiG3ORY7oT+8Haz9RN5avhVgQIxxBYbBHQkBC0VHOFat+40LFrgkDlqeWTKug1X023awUCdaG08AyKvS",
-	"i8G2AL3MB3+eYqW3IpvYeMgU+LD5yPiyEvIZdc1dhhbHzm8Lnu3l13lsJwwtVZAREWL1vZ/Y70JjLo3f",
-	"WvM2aNQ4iZcARX0Qmgad9HWKotZKRtpUVLxFcVhRwgCnOb0rXRr8CtCnP4GP1HapPk4UuOjDpp2+C9iu",
-	"rmDcmn+1SL4VwN4uC5dmebCMqLrL9mMq0PUR2eB3IS/OcEBXvfXKnQGyCg/ksucD9UPPIstHxwzM1RUX",
-	"+m+C44nlk6DH+oxxIdG7c63O7yQmytOpREZ2IcwSowhI1LV2UTyhaSII85m1ZswPZ6nMI45yCv+w58L9",
-	"EZwXJc7dxXfxiqbkZenVqhv34AttV05uoWHwa5ZynJyLNGTwEmEtanyNcsEVj3lq7rLMBdeIpiRCWGqs",
-	"wReSp1NlzXFuPSHm4msnNLcJHAi7x7LkWZhGeUJHdLU9tlMuVpMWv57zE4SZ2ATvtj14+uzXu0qUaa4h",
-	"0uKMqeGSt9KosPrNrao93oKMfFHtHWOIjjQWHgIPauDgXKCtAzhVlHw1TVODYNdUTSiruXWCeFZCpTrW",
-	"7+QzOv39YPvps1+B8bmYFktm4bGCfPa3mSLyOeqDZmtOCK5EVpVy8wG4BNDe0JB5tBojK4EfkDOMfFYv",
-	"pkJyEYpzkVLzghieF043/QmEtTzXLIIwZXiDvfnVD4InHYa/tnHNuaCUSkWSCFU9fDYuajWSnkdUFhht",
-	"TNuc+1t+FXBcjATPVo8e0Qr2rWJO/C3A1DBSaMmvuV50c8GtDPG2apsLRWtT1F7ztzyZhpYSp5yRoFTS",
-	"KDCmCsEb6PzkTWFZwVBPZMX/C7amfYTyqZyQxF680bD/N8WKSPV3ImTbRVg7ZrppzK6bHwr+eda6p9fv",
-	"jk/e/eO//R1VELHpnltV9Yo6V2Zby7uiw/CsDFM/sqrCVsDR2/48TLgPF2CBVd+n/88t38PB5iUPbbuS",
-	"wuMxSZB5xbv+wAw5vQJ9oXkQ9W+hP86/N5pg2UIpk11zLaaxfMxhudousQEH3THfkdMsuMisYBhLCudT",
-	"+oVUWYQ+gOWsG9j24nN+IpF+04Q/mWM2P7Sc/ErEulhe2SMpv7ALtwCIHMLUVcHfZhW1cAlcNKbJ8pZV",
-	"HZWbRpbWuVahbBBcAboe65lalHmchKB4cnjw8u3hTpaAGWz+2qohilYnInQ9IQzlgoDy0sUKZVwqE0S0",
-	"FdY1ADarbMuGWmfBu++o84XmCyw0Jz0846yC7PMxyJyet/LIAqaYOmyu1uB7n8y7RJnvk4f7EG0eCUuo",
-	"sM7iph3VqoYtzRGqchrinu2EocW+4WPKvKjZsONwhFNJoobGaELFggpr8ELRGXze20/7/UUI6sUGF1OG",
-	"tvI2gH/Yi4ayksoFKRVjaeBeEkjsMIGYwdgkklnu14jos3FwENcFMhd4BsSGgRNEVcxBM059gqjzeXvM",
-	"t5t+Ei8iofHwcn7YVWgXgq/Cck94mOH6sGyKR5MwA9q3XYoLHjQxwVSYsOaFnOnSBDp58B+VQQ3uHM2O",
-	"QvhgUwta71FX0XUalkFz25bgnKGhLdx5To/mABA7jSUaUaGNYxgmOIJecUq/kKQ9a0LvCqWcX05ziaaS",
-	"oO7x4TF61v8lQjGWZBvs6MQ3WiIvl2JrRfcHuLAhhQUyMIq/Sh60Dm/y3U0ai1W1A23YOFZzqps6vlNt",
-	"fhyNxcSw4b0Oz25x0VEFlvGGOSeXY1xO79Gwu4Of2Cztibx/Z3Grn/C2ron6xYNTjT1ILFKOLUgf4bLB",
-	"sbW7XDXYMdqtzPu2BjX8VwmCy4jCCVZ4UXhvIEqvxEVI4ijQ2/Hnrg3j20YG/hEq7p0iSNWLUHHL7THC",
-	"EvQLGKE31xOJnCq9Vga4WCksOXFxslVTsARQ8NJgKf52S0Oxhox3tRN9ZhvQXfJSK1j17kdZFj0vsRTp",
-	"l0D5ybBarOLU3M0uG1EZFmQ2vgwJPx4fmmOreUe9FENrGDLuOOazspCKd1czMZQGm2EVTygbO4GmiIhM",
-	"ThGGi6nxcoRe2+UKhuWxtVheTDCz4F7eWrPJescrGW2MXM/9wLuW+PMiVK8voDp6cL9EQK7dPUmolFyR",
-	"dCEyFnO+gdfBdU9ZTPMQYgy1bbI/mPb7v8TOTIG/yFBbg0Nr/9g3vKcLGUM5qVv4Qo2ktnLPMBQE6/O+",
-	"FlRBNk6S0bCRWxvjN57MVkSz2x1ybfNmkPmbfAyOV+LjnZSvMu+w5pW0OYHIZrghm62z06mfclKI2GZw",
-	"KJMKs5gsTlqqTv6CC0HAxCkTfI1Org368IW4wmoK6yGfcZZr42avvxf2pStj+hQvdv7gCpks1mhZSXuA",
-	"zk+OTMgkYTFBFJL1RjPHk92x6a/1gsvJ8AWfqv2LFLPLhZRnZa9ZcrHJIDIKriX0OehGC+kko8z/dbcO",
-	"04UOJpM0+uyXp0/hl22Zk3ir9DqNbEJi0Nvkce5fnvZv431a7LNrnM9JRZ2qJxu6/LgWFd7LKU44Aiuz",
-	"yxmSlI1Tsu1n87gSAFrbWpnj3ca69hccDM+2Se6B+yhIAysM8K7CYxkZG2ELxRDDiS4IKBV66Qq8kk0n",
-	"catBzK9ZqNSPK77gzBN4DXVtSAa4K/XPLsX3GkuUkJQokmzNo865rsMCQGBO39K8oZJe0JSq2aLp/l6+",
-	"2WLsW7L2D6YygQ+3VWyfcqMm93BFeVlDpoqGFSCzNv/hOaP/nJLnKOXXRMRYEpQSpSALmSXa0KVKoqI0",
-	"D7qYoeHOMELDT/CfT0MosJRgOSFSkxlB714cGf9McdhbEXLXX7/uQZEmHOsZnmsK1IIiGTCtyknUvXoa",
-	"IZzTCH2KscIpH0doZ2dnCzKiBRlNJUlMqrO33V/34PJDEaH38/8+4O0v/e2/fPxT9z/3u/+5Pxjs/OvT",
-	"vz59+tf2n7aKR1v/+9/uDz3vHdfmI8sjqC8eO76L+lI7Ok/NNI4VrazMctqJOmMesGFLOJUD3ZMEXZmW",
-	"Kpy6yWZvjRJNuPO0clJGHtksu9DZVGv9PICDbpFQS6jUB5WET6pVIMHNWkDM/zHNLgiEvts3lvbZVvh3",
-	"sapaNooZM0SB1YO9Z5b9bC7HDnA3+/+dT9sfv/ajX3+5+bflguYX7+wR+EsNZ+/CY6pDrZ09hOE2D+Vv",
-	"ggBo81VIMSoqEtSLMLIEYYmGfpmfIeLM3qBNmcSjspJN5TpbS3Fjpfn1DYOWmiliIldhFy4BeB7E35Lg",
-	"Zb2mxmLL/uRhtFWKsrFckQihdspBixFx0KjFos0IbROgfHqRQtXJsgpTQMWuh8h4kwX3ACVNjtiIN4E/",
-	"d6HvJwSKQuGVFrwTNApucRewaF8F0t5Z+NwCAZcu1JJiqc7lfaUeCDKin1su1eFivtR8nTllinZESHEk",
-	"SMzHjEqCqJobil7nsIuzvGKer/ZNqJqMi6MxuyxGrS1skasR8OJWsrOCB9UTfpdRZYImbW0VZWpuEAlV",
-	"lMyXSwdQBkKNdm0hzHnh93X4VJcIRT5tZU5YIdd/SFKhzufIlr+0LNy/Gypsb0ve8WRupl+GPx+Zh7ue",
-	"hAqgRM0rrRmHNuzA/THUJmCPCzQErXMY2WzDLE8LzxlnRLoCwFTtF18C8wGjEMxI8AkUSTLP3YgIp5Jr",
-	"umBjUonAl5a32yp5ZpRSq46KEf3z0y+VhVWwPx7ckUQowwyPbWCB9VlEttZBc6iiviDkWU8Icg7SHVRi",
-	"XJoiNRGEPEeY2aK7KZUKUensVR9OKzuZMsocHBcQaat2ByT3CEqdK410e13uXM6pZbFaVMs8E+QbjM+7",
-	"n2A7U2/Rx7uUx+ZeKMF5EN9u4WrzQ/qWDsdsDccrVt1iooUwXOPJ7WTKd+04j+bH0c69YfVQrFZ2wkqg",
-	"DxpYH5cts3G7cE9G40twLms2qUViyscIvBv3Y/AuG/6r8ecRGCSwt7vyx/uycD0OWb86c88KL7+9bvBN",
-	"yqJWvpGcxo2CpOI5wgoK220FTY8fiQLr9rnWWhAj12VlVH00BDonlPrHE+nMcBmqs78sFd+BTEMeib9X",
-	"HJhF4DtYlGAF0CuNdh9DJChJPBVUzU71rGZ1F1jS+GAayoB0RGrujp0Gz0VxakUrCUAdPVCJSROlcr3c",
-	"C+jvEJ7gAOVESE0XqIwr33a4bKbrXuafdnZ2tqpzwaDNyeY4ZaAStHtcGnnGy9KF/hImxp0L9PrwDPVw",
-	"TntXuz1NSj373lY0YI4D+BfqvqsGceYcPBlRE55I1D1+d3oWoeNz/Z+Dsxe/RwP28vDN4dnh1nNHjxr/",
-	"TO8Mr14tSjiYSYyQBFFlrleg0LqpDVuWWvc9TeWx4Jz+jRh9w6zxBSwxfDjnR8VOJFHoYmbOoyiyb7ZX",
-	"Tmk6dXxy6RWNSW8gbsF4T+qJWqdn6OD4SEPhbzAKsuFiEuqkc7adC5JRWYnBMwYCpKEPmLZWMGVEyAgd",
-	"z9SEM9dTQEboNbcx8OZY4bJiZ8AGzC+j65B6IQYOWHd4YEsYQy2efWR7lhjMhEYm6Pezs2MLQBh46Ihn",
-	"HwYZatRxJYIDSGNPfKgxpYp6AIQh6hqcGjCHVAr0XWILwdVcjQY9kCBqKpgWD8oAcwuO4VAIbksZN6NT",
-	"eDzNNGdC3WFbfeahHuYA7fV3i8YW2HZ+GZbNYCJEPsckV3MbuQxYt04+Qm+m2snFbWgrQtcTGk/QmChk",
-	"O8cMkeQDVjR4sRQDfV5MWgq/ZtV2L+hVuCo2FmTAhNanXX33nIhCsmpM0n9X62Tvo72nf7EQ94pkDw26",
-	"gRNuv2rutpRWR5jJa72Bvf4eIp9xrFJtrl6SAeOu8p/nNqFS7aD3GgUwqxbbRxrkslGGOvKLWRfQ0Oeo",
-	"wQhODah57YAGJxbp/4HBzpIBGzq8NMWee5q4zUaPiy4o+9Y/og1t8EPgSyLREA50iLq728/6/ajwpTzr",
-	"b9mhTYDkEHXdI/OkOJXhV5CiNoo7ck4D89nNcAedTexJmfXbhiwuS0EiJQhB3aFeF3SWGRa4BDGeCNsq",
-	"FKZOP3ChHP9zStDQVL8You6wrJUx9HoLYdPiRSo8kwZyA3Y9oambWZMZThJidAxBMn7lbsptBFWnxgQ1",
-	"b/SS/fY7uzv9nT6EguSE4Zx29ju/7PR3frHVLECOF0xDI0MPTxMTKmtrUmuFEgB0lIDLS6qyNjPUePMa",
-	"HH1oVP7Tm0KFNhBglFaVD3WScVWu5zQqCc9nSmFrmAEHjNAQOOmOMTiHNvoAXIvG86n1N41zlKHhjoaX",
-	"eX+41b4yI7hWWNo7ls40ioPfC+rmY03vJtvFmuGhuSRlYDgH+qvMLa01b37X22vB1FOmQOVefeqQvloi",
-	"Ss90R1riRduI6OZjrbXL035/TkeA1ToB1Oqch9o0GDo1eWwa62+izp5ZQWjgYqU9rwMNfLK7+JNK0wP4",
-	"6JfFH5UNUvQXT/+y+It6iwnYs+3StOjbsnVC1JHTLMNiZhVB4B1ICUzTSBtJWpDALYkrCbn/oWP4y0f9",
-	"cZXx1DiDnMuDqjfCAT70PWFg4Ko+gIWnjeRZLhIizMUvUOwGLZtoqZGlkXfsoWMD6z7eRJ2cywDeGW9k",
-	"LayhCKJ2wfFrwAjrBr2pupGUmJKbBlburmkNIYy03RW+cbzrL4F3RTct/cHuElPUWxk9OIJbdwzwOt9R",
-	"8uGjZmqea8b84Lk3PnxsGPUfPmr+VhKNAaztVeYRzny6WcjRe181m7oxZn1KjIezSmMv4fcAjVWQfC/k",
-	"4oYA5W8dF/cWf1G08/qxcMoAqIlTxgSmSvr+LHM/vIhNB7WD10QtQp/+A/LIM5s341PRBkfvQbC/Y2Q1",
-	"9rSqihjor6kxOscqnjTRzlzZPIJyYO+KllIOHhrx7cXzj04AG4XBpCA3mfsTiTysQFy4e0cbD3d3ZaJX",
-	"hpQvaSyeuQjz79hiLMN/gj0c9QZrBvhG5tyDzDkI4LfVWrqMXIE3j1BhI0AhA/EBBNLSxqq741uHUPJj",
-	"QB/YUK00+ft+zdRVSWBj197Zrq1e1z5HJitS0y50p7alqNxKoYnjvUqt3learGwOl1S8yCY+MQ1qN7z/",
-	"W8VHA6A2fERdMhqRWNEr4uKtykwgxhPyAPJlsboDuz16aYLX6shf5vK02+r2nbUaK3aOVvvcPf/RveFH",
-	"Nti93LKPQfYnwJxpAFzH0yq41mHa+pB6SHN2OQzRMmHERfyt37VsRP0JyVMck0qKRwnG1ThrQRcNDjeV",
-	"tsdgq+15Lk3Xu7lhEqfTC3N77qILXcREhEbTNEUueAJiYFEXSrZSJgmTVO+hLUzhn5W7+4UVW74vE7iI",
-	"7557YR+8LC1CyDcXpi0XpoGLUoPqi25Hz02+7zpkg5cQ8sAGponp39x//nR2IgvcLDg6CMuC3lfHXJaw",
-	"6wpi+UkvN1fGzB/vNpS1XYNGqJJ7Yy5En5fN0gDnvBphtkBXkGG32V5h/OuvnW+eTTZ3ofd+F9rOqVb1",
-	"A5wX6tGi6841S/vHudqch7XuQvMHxd6NqnDrm8+CkXs8mjCbYtng1RnXWFRehyYLFIwinQcy53momQOk",
-	"Juqpf1cqf8fSWYROcUZOqSJ/PVWCxgoNq4lXQ5c4Y7ILIPtjwPQQL05PXvlVN2xWmnl9u1p1qMgIyaYQ",
-	"ackSRNmAVdOKdtABuhacjctcAMjRsD8W+TRjYuppSJyRAdvr7+6gE5KDlo1GmKZTYdMilky2GbAi47TI",
-	"tvGSbbZ2UD2q1oHJZC2bZIuaVQ9wWA/Xq7RfenAfmK1l3GR9bzh0uINtm3wqmP2UqO0yL7A9F+LmIdnk",
-	"98aSquzkDaCdQdQKqfjtqYpIejUJ8wluvLdhQ/2Neb6M3WHhzqeWq1l+QSWKU81Ik9vjwz2f2yFLKsmR",
-	"1o9W5Egyhbo0IVnONaFsLT5FWVZva7+6cPmrj0GTZ+Vub08sjyaHF0hVSLk2DQL87GJNCNpE8uRT12RR",
-	"2VQ6QTRdzwevKQLQBtS3ZJ3wfEvaQGkSO78TSBZwej/hfloqlagL6gtAqp514YMlN7XSrXUyx8Sw8Lh/",
-	"UVut1v7AsrYdD5yF4Q5oc8/0Xej/JRE8kagQ2va+Bup5ePq/JAoq2IcJosKqen4tkuClrFnA25nXSGUt",
-	"5FJtNrMUvQQ0CvN5skHr7xCtHSo+RxyqlJYOSkEQYUnFim3D5yXCdd/ONiG6m9tITxEsENAVXFky5rai",
-	"ZMy5tLQIt4mM3Vxg/miBrlWSWTXCdT4TXzJ61aeuTcTqjxKxWkWslQKqqrbfKgI+GGtar9HcqlecVGta",
-	"rxaR5UKw/HSm9QVihQaxHYuW4/z1hjbfW3RXrTPO3BgvHwEetyjGt0znTcKOvjZCJstS2bViY7a2tSPh",
-	"Cs356lW94qcJtoMhTPWlWm30uo/ILzTqan5DXU24QoMK55oK3c2P4gDkpFrm21ZH22lc3RixeOI32V2H",
-	"xtfoAfbAap/f2Wmj9P18Sl9ZM/C5T8cXJOYZkaADms6ArQTdIl6XLuBRI7FN8Y4fpXiHV44SHJxawVMT",
-	"WzuPKtT1X9A8e2ue1Gi7hJmHPv0HYpPVPu4Pi5o/EqIt1jvesUq13u5ef8/0ZKD1wqVa9LdVQaVqLqqt",
-	"ZmiUqLFc3Y8HVCke58JqMa24i6vHoplNmY8HLPNRAhkq3busqhWY/3wNo2d6h/ZohscLrPqX8OaRebFB",
-	"52BI51hNSjvaVpyt0s5KpVwbzgFYJrLTLHYALGnwg5FT+bBAiWd96CpAs2lm2xVmlJm/dkOtM8MTmBrI",
-	"4Rn8IfuBIddp/HsgXWz9WxTZyOe1yWdDW5BNhwxdVsR1bkp4kwQ6lyvf+eLTv+0GvBrl977C/296ZpSF",
-	"bOAMjx/g2jC6N74SGAY2vNI46yfFMzxuvcmcEGTa1j9KFdqfixI1egMdMityuqXkQecnb7YJi3miKXH4",
-	"aQjdE0rphI0jzaNcwbm6XwrtfVV4vIR7oMCqtQnseyGs8DgKln0X8txk+P1EGX6aO6KuJr0MMzoiUpmG",
-	"D3egPDeQ7H1N6JhItTTJvbVfPiTdmSXeTeM+Ktlc12dtAW4WUnTvQ6ZuiPZnItqCVl3IucKVYjkFxbY7",
-	"MX8sioPqI7matZHec4TZzKoaE54mrpWwWYvx5+ELaZMv5hHpYyq6BbRaNN2seL5Rctel5B6UxFfkxMec",
-	"jeh4aggsQimeQf+2PMVqxEUmbQrjiAhhyu2sKlmh4dJiKfqKpmRl+1J/dIzV5MRR40a6/OTSRWNbZBpQ",
-	"md5hBtO927QLkvLrapFkg6KexGmyJ85I0T8tx2PXahIj04kMCQyB22qCmQmh6BkX4D7Edpvc31yQK8qn",
-	"EgZ4IpHfuwxhWXQ1C7cxGzDoY4YWtzFDcMGGr1EuuOIxT59I9H9P3/0xYG4H3WHRTRMG6n0tZc5N76s5",
-	"uZveEDY5YMODOCa52kd1ITDcKprBQbSjxBlBmijfUKmCGb6u1dutSf2/QLQ1pSo0SC7O07mPK0e+0yIe",
-	"zbHfsx95t+87knf7Cz3J6xTBDiRtwtcA/IlE8YSmiXAMaCOF13Upm5Irkhq/r6HkyrWPEoREFiiy0ear",
-	"5FarU5BsXL8uI717CVGYpnOrjerRX9rX1iHG75cY3Erb6EGzWC4sCDbEsD5iOKVfSGSbvU6hl+gsJxGa",
-	"5imHbrkQtEgzd0lSA8yjEoUWtpA7eA8TtoV5amRMiBbagOmmEkgRtPEcZVRKLdAdr8AX/IogqkAzMGGh",
-	"STNY8y2/cvr2OiIq9NB6ioeOpFiCsEFBqmERwgosIdN6Xk02pYd++mgMjb0IOmSbhOMCYwqrottmVmwF",
-	"mNICdjLmPdsafe497Gv+1r71SLEYZpF3Csb4nhIl3HkvDpRw0NvoCWvTEyzqGy3gNV8mTMJDV58ox3xO",
-	"1uo56B0O8ushtI/LSt0vNK9ia9Ej+oIyDHTXqP/zkMkQ7pj+bnuit8jcfHqRUjkhCXLN0zcC9mcXsMcG",
-	"JxB2VGpRA40Ez8pfv9Acdc2//499o7ezswM0bUu2GtPB8IV8Cmim8LhB8EuL4N5X84+becbuehlE+Oop",
-	"czN+G+FLxRG0atrm6UYkrvE2x1BJV1svzUClf3/6Cq4Ue1vFVeuYKhSnnBH95t1JpGdpcjm99e/u5W+b",
-	"aL5TLdWe7mJltYDZhjTXRpoO1Y1YMkgYoQkdT8qaNPdHfb2v9l9LBCvVdbZvnhYDA10Va99EHW3uhZe7",
-	"F3b6JYQLvuaIxFzOpCIZyiG4QSKMhoIogWM1RAkVtuQGZQhDLSnhhjBqp5akCo+bAYfWvFykOW7ob20i",
-	"0LiA2/TSR7FBfzbF1FFbEWU05jsZTyJkESYj0DjKBjGwBJ0cHrx8e7iiTMxxfFlLYqvC+xCK5BiviZ4s",
-	"tWEKV5Rc77uEGxNsj7pF5D9o0lQiPGB2hq3I3ENNXNxF8OIWda2fuDmAOQhl40jc6QxTrIhUw60ddDbL",
-	"iUTXEy5JEbWhh2BcDZgk4ookaEaUjbZAe/29tuiKY3cod03MbfiDX9RK8iBZdxC73VqGtVK9nt3+073v",
-	"vnOaPfzFSniBuhs2tDY25CjBUGtJp0U+VdBzXCmn5aC0NCvqfbX/umllSmc1QtFk7tntqDtUBGf//vTV",
-	"NbnQrKGwJWKekQGrGBEm+Bf4kmFyUKIJSgxlqHt8eIz29voRkiS7ImLLFcUcMPMx1Bq9ppKEeMlr4ljJ",
-	"fXCSBV/YmZZ9/Vuk+QX2tw9105+jyLJVcmOTP4hWUhHGLQC4H+JvMc3bjIIqCj0Cvd1SyffL7T37FeIb",
-	"C3EePagJUD3BjQXwDYQ4Oi3X3Mz4pKcJLiMKJ1hhYIYjGxF8C9IjAkKgFvmgj733vuva1+VG2iTNa+hn",
-	"GCHTLQIkfaQVAtaoCPhIieU/aqvAalmrJ9J2lpxfu8VH4HsoprQ8ufS+5oKymOY4XcJtXKLdksWGIdBu",
-	"g1ffbrFhDSDNmB0SOHxdG242/AlDzaH2B9N+/5fYNeSCvwjkRA4tu7Jv2L+2XTc6/+2uaUiVcgaFyy4I",
-	"yomICVPOqCoSI6s6TrH5VV2ZwXYhx1NVI5M19AopJnhDrkgKYz9wlK23xxYFC/AIUaaN0phsapX9aME7",
-	"oGGgLhcohqplWzU+YpNbWC2ZuZWzeELL3Mn0KBvxuf3h4LUj/dY6W8SVswQw/YhJhVlMkF6syGCC76++",
-	"dfDe2rRFnF6kNEbUbdPVovPAaKClIXgvVgRgnrhy8mUq0s5+pwf6tJ3x6zIwKNi7XV5T8pwfIWj5WvbZ",
-	"6dp2hn/yGuBtlSNBq7twzmHRQoVfs3qrVL+lii91XP+xRlFvrR1SqQyyIyPe0Dko8l1Tp5uzdOYtzHS0",
-	"XXak06KcYHCwAsLLjwcyuToe2g6WHB9x4Zob8ZG6xoL4E1dke2gBJ5VK9CmVyia9FhG/iqPriS3F1Cyv",
-	"bmeqlEpsznJMxLanrc9T4B0wPU4WRhA8TahCSkC/suC5wxstXytBSPi6KSrqRZwf7SATuGxOPOHXzPw1",
-	"5gOmJoJPx+b2yU8KRli1ZwBrPekGdY/PzyL0+vBswEx/X83tI/T74cHLCL08fHN4dhihbJoqmmOh0PG7",
-	"07Mt40u2OzOGfeAqiTOFKStv3/ioUf/OtJJwdTdMsYHwGY0JI4LGhZPhipJraTtkVC7/us6xEBUOv2jA",
-	"YJFbz+2rEl0SkiNBY42rZihzvUUF0PgFkTQh1sVu1lXdtHe3U1/ta+5yBfSYY17Zrefqx8IPm76YoeGY",
-	"KghvHSI+GjBsXfoQgqA46o2pqkHQi36/2dFfc6EHMol1lI0RHjAvynZCBImK3pJmUgiVeHd88u4f/10g",
-	"y5hX56nsfMy1Cfr/AwAA//8=",
+	"7H17c9s4nuBXQel2K/INbSlpp3fGqa09d+KkfZt0vH5MZirKRTAJSRiTAAeA7CgZf/cr/ACQIAnqYVt2",
+	"nOif7lgk8fy9n986Mc9yzghTsrP3rTMhOCEC/nlMlJjtjxQR+q+EyFjQXFHOOnudExJzlkikOLrCVKFz",
+	"MuKCICVmlI0RHmPKdjpRR8YTkmH9eUYZzaZZZ+9p1FGznHT2OpQpMiaic30ddT58+LA/VRPCFI2xIs0J",
+	"TycExROcpoSNyR4a/oYljZEgOM3+c9C54AkReNCJ9DtCEvWfg87Z6evtPw86wwhxMWDD3wgWRDS+GKIR",
+	"17/+c0qkkmgkeIbUhKArco7ODlFXEikpZyjm/IKSAeMC/W372LxOku0PVE22IiQ5UhOs0LngV5IIiXhO",
+	"GGIcpXxMGUooTvl4Z8AqR2KPQSpB2bhzrY8hxwJnRNkLeE1TcoTV5H+mRMyaR7KPRjxNiHgiUY7VJEJP",
+	"ek+2JdFjKJK8QCTL1QxxoX+HXep9Cc6VvhmqR/gnDBx1GM70SvQolRUmZISnqersdTpRJ8Nf3hI2VpPO",
+	"3tP+s92osf6oWLA+HypIElwzTckTqZc1b/ULliiKCZSYkgqc1VeZUVb80LZmeUxyLqniYvYHzBOCPlG8",
+	"80QivZxijXZRdonwv3lLbK7hLc2oas56hMcESfqVoG6Ox5Rh/TuiEqX6/R4fjSRRLxC5JGKGcv1yjIWg",
+	"RMJNK65wutVyjjBC+K6f9+GuDbY+7/ejRbj7HtbRXP6hIhlQCHlB85Z1mD2EF+LP3A/OfITjCzwm7XeW",
+	"mxfguiJ0dvx2m7CYJyRBXcwQzfQzA30YALP4Ixf8HyRW8OFWy0Xbwe8WHJuQeDcgdkLEJY3JfhzzKVN3",
+	"O/YpvyDs8FXLgDSZO9yIiwwrc7G/7naC93wmiWDtS566x6ss+1q/LHPOJAFi+xtOLFnXf8WcKcLgnzjP",
+	"U82UKGe9XPDzlGR/+ofUIPbNG/7fBBl19jr/q1ey0555KntH5iszaYiwwLToXBB8YXBX5iTWJBIjScQl",
+	"EduSJgSJaUpQF6MMp/rUSIIKfqFfPufJLEIartklTmnigPc66rzkbJTS+MG2Ftv5JbqiagJbjKdCEKaQ",
+	"VFgR1NU/6fUi8oVKJSPDrApk0FSPZtlU4fOUmIcplgrhRJMIqQRWXJi9vubinCYJYfe92VhLJ0Kv9ILx",
+	"K4bOpwpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
+	"gGKPesD0CfOpQlRJ9LftlyfHr7cBQbX4cR11/uDqNZ+y5D5P5w+O5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
+	"J3CPR3iWcpyccv4WizF5MKzkCUAfvyQCPUXv6G9mdfbre1zVPkNECC5Q9/j1S/Qff+7/x1YHqC9/h9nM",
+	"Ei95r+fEOcowm6ERpimQIymvuEhQPCHxhbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2C50jtCy7Ns9TzuB",
+	"lZ0xPFUTLuhXct+wbahtLEii9Recyj10JTgbR4h8yTU3QqBiXPIL/U9mUZdpBLiaEEEGDDPOZhmfSosN",
+	"EmFBAB1wmvIrkFfSKzwzXwINHQN04jgmUiI+Gm0Z9cI7zA8fPmzXlap5J1rXwa5ht/YI9Mf704Sqg0t7",
+	"qrngORGKGvaJY3MeDUYb6UdctD/5b2qIEWFa0PsI3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCsK",
+	"UkHj3YQoTFOz8CSheuk4PfI2ZKQH+x0/17Kg/o4mS4ksWrTIuCL7SRLeuCUuh0nwqZzCrXrPzjlPCQb6",
+	"rTQxVGFBrJR+PhqxC2vR2py/f9qRu65iuHLSytr9lZan9ilwMiVsaK0FDjZN3486ex8XYJZ++zqqgxPV",
+	"ukPlH/MG8QDzulgbFgLPmscC4zV38ElLSYJo3RO45fI7MK83tyBJLEJq0SnoZpq9UyVJOoqQnGhxAQgl",
+	"ZzF5gThLZwijCZYTzXqk4sKoxPOv3M4Y3twrHl8Q8TvVg82a+BvzLLOI3YDH2JzLvGe/zYJPwQTxFs+I",
+	"CAHzdQCOzDIPMwtE1UVmmNERkeqlZiZLYiILKoeHheqHKAPhuiZvdgedQae0mpQPBOdqK0RT8mmahjXR",
+	"DxOsJUC9MaTfQgpfaCbgJDU9w4RLFRpV4fEqu53mmu4l+0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
+	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2ueIHX3IuSXLEhZKrfTkpMXcpmljF",
+	"98CAKT4n81hg+5rKO+bh94CFhx5cYkFxC5W54uKCsvErKsLMbR6AHQXJxWpMxKc8oeNyNrom0vHCANZ8",
+	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwKv4Zk",
+	"HPqV3ORY7IT+8Haw9hN5Z+lWgAAxxhUoBrdEBCwUHeFYte43LkjgkjBoaWZJuPZXkW/br4U61tp4Ape8",
+	"Kr4YaAvgy/zrz1Os9FZkExoPmAIbNh8ZW1ZCvqCu8WVoduzstmDZXn6dR3bC0FIFGREhVt/7sf0uNObS",
+	"8K0lbwNGjZN4BbeoD0LjoOO+TlDUUslIq4qKtwgOK3IYoDQnt8VLA18B/PQn8IHaLtWHiQIW/btpx+/i",
+	"blcXMG5Mv1o43wrX3s4LlyZ5sIyousv2YyrA9QHJ4KPgF6c4IKveeOVOAVmFBnLZ8y/1Y88CyydHDIzr",
+	"igv9N8HxxNJJkGN9wrgQ6d25Vud3HBPl6VQiw7sQZokRBCTqWr0ontA0EYT5xFoT5vvTVOYhRzmFf9hz",
+	"7/0BjBclzN3GdvGapuRVadWqK/dgC20XTm4gYfArlnKcnIk0pPASYTVqfIVywRWPeWp8WcbBNaIpiRCW",
+	"GmrwueTpVFl1nFtLiHF87YTmNoEDYfNYljwP4yhP6Iiutsd2zMVq0mLXc3aCMBGb4KdtD549//W2HGWa",
+	"6xtpMcbUYMlbaVRo/carao+3QCOfVXvHGMIjDYUHQIMaMDj30tZxOVWQfD1NUwNgV1RNKKuZdYJwVt5K",
+	"dazfyRd08vv+9rPnvwLhczEtFs3CYwXp7G8zReQL1AfJ1pwQuERW5XLzL3CJS3tLQ+rRaoSsvPwAn2Hk",
+	"i3o5FZKLUJyLlJoWxPC8MLrpTyCs5YUmEYQpQxus51c/CJ50+P61jmvOBaVUKpJEqGrhs3FRq6H0PKSy",
+	"l9FGtM25v+OXAcPFSPBs9egRLWDfKObE3wJMDSOFlvyG60U3F9xKEG8qtrlQtDZB7Q1/x5NpaClxyhkJ",
+	"ciUNAmOqELyBzo7fFpoVDPVEVuy/oGvaRyifyglJrOONhu2/KVZEqr8SIdscYe2Q6aYxu25+KPiXWeue",
+	"3rw/On7/t7/7O6oAYtM8t6roFXUuzbaWN0WH77MyTP3IqgJbcY/e9udBwl2YAAuoepz2P7d8DwabTh7a",
+	"5pLC4zFJkHnFc39ghpxcgb7SPAj6N5Af5/uNJli2YMrkqXGLaSgfc1iu1ktswEF3zHfkNAsuMisIxpLM",
+	"+YR+JVUSoQ9gOe0Gtr34nJ9IpN804U/mmM0PLSe/ErIu5lf2SMov7MLtBUQOYOqi4G+zili4BCwa1WR5",
+	"zaoOyk0lS8tcq2A2MK4AXo/1TC3CPE5Ct3h8sP/q3cFOloAabP7aqgGKFicidDUhDOWCgPDSxQplXCoT",
+	"RLQVljXgblbZlg21zoK+76jzleYLNDTHPTzlrALs8yHInJ638sheTDF1WF2t3e9dEu8SZB4nDfdvtHkk",
+	"LKHCGoubelSrGLY0RajyaYh7thOGFvuWjynzombDhsMRTiWJGhKjCRULCqxBh6JT+Ly3n/X7iwDUiw0u",
+	"pgxt5V0A/rAXDWU5lQtSKsbSl3tBILHDBGIGY5NIZqlfI6LPxsFBXBfwXKAZEBsGRhBVUQfNOPUJos6X",
+	"7THfbtpJvIiExsOL+WFXoV0IvgrJPeZhguvfZZM9moQZkL7tUlzwoIkJpsKENS+kTBcm0Mm7/1EZ1ODO",
+	"0ewoBA82taDVj7qKrNPQDJrbtgjnFA2t4c4zejQHgNhpLNGICq0cwzDBEfSKU/qVJO1ZE3pXKOX8YppL",
+	"NJUEdY8OjtDz/i8RirEk26BHJ77SEnm5FFsrmj/AhA0pLJCBUfxV0qB1WJNvr9JYqKodaEPHsZJTXdXx",
+	"jWrz42gsJIYV73VYdgtHR/WyjDXMGbkc4XJyj767W9iJzdKeyLs3FrfaCW9qmqg7Hpxo7N3EIuHYXukD",
+	"OBscWbuNq8GO0a5l3rU2qO9/lSC4jCicYIUXhfcGovRKWIQkjgK8HX3u2jC+bWTuP0KF3ymCVL0IFV5u",
+	"jxCWV7+AEHpzPZHIidJrJYCLhcKSEhcnW1UFywsKOg2Wom83VBRrwHhbPdEntgHZJS+lglV9P8qS6HmJ",
+	"pUi/BMJPhtViEadmbnbZiMqQILPxZVD44ejQHF3NO+qlCFpDkXHHMZ+UhUS826qJoTTYDKt4QtnYMTRF",
+	"RGRyijA4psbLIXptlysolkdWY3k5wcxe9/Lamk3WO1pJaWPkau4Hnlviz4tAvb6A6ujB/RIBuXZ3xKFS",
+	"cknShcBYzPkWXgfTPWUxzUOAMdS6yd5g2u//Ejs1Bf4iQ60NDq3+Y9/wni4kDOWkbuELJZLayj3FUBCs",
+	"z/tKUAXZOElGw0pubYzfeDJbEcxudsi1zZtB5m/yISheCY+3Er7KvMOaVdLmBCKb4YZsts5Op37KScFi",
+	"m8GhTCrMYrI4aak6+UsuBAEVp0zwNTK5VujDDnGF1RTWQ77gLNfKzW5/N2xLV0b1KV7s/MEVMlms0bKc",
+	"dh+dHR+akEnCYoIoJOuNZo4mu2PTX+sFl5Phcz5Ve+cpZhcLMc/yXrPkYpNBYBRcc+gzkI0W4klGmf/r",
+	"0/qdLjQwmaTR5788ewa/bMucxFul1WlkExKD1iaPcv/yrH8T69Nim13zfGY5Deu8c1XKI1ALS520piIG",
+	"w4loSlq1RGfYPpqpSYtb926CdxzUOrJ7nlCpPl9NCFBvqf8KUl3nIlqFma0SKFScTiFYWgnfbruygsrQ",
+	"VeX/U8sd37OhDTwwgsSEqXRW+tc8B9jyNje/SEhpe3Nj3sT6Zu1soIJG6EprpDnNEZYmmXpjWbtby1oJ",
+	"fnfhgPKh+XE6n2AHBqgtca3JZ/ichAWHqUgXkxLzuXm5bfpWq9KqRqAbxE3eGQmt2FaaGL6720clcIdG",
+	"n2F2UUlV9Jx85tkxwXI1202FTNsJAqabBRfTGmM8J1XTPDrI2qTOOMVS0hGtZ+AsDF5PSE5YQlhcSLYV",
+	"idiy7u1XVCpIbJPOk/HnrZWC5Cvjhr1WbIy8nzU3yFNMGVLki4oQ+YJjzW+wLFlON8PiQnPICAlyosQU",
+	"Qv2TU/LFVISBD3Mi/HFflkbmrR30hybn6PfTd2/3IIccUaVn0F+aiJKzQ5RwIiNEZIxzkphKdX5cib/m",
+	"GNJAEGXA1MzvO+HqCaEFtZpuV6Ogbaa3Cc8KKt10ZpLZFRdJ+DZTGhMmwx9mmDKFKWvJVy0ft0Nvk6eH",
+	"4vf+UXXaN56diXRFTlPS6WBK22KxdZpluMVYuV6KuEZy5066XXrwiZ87giqGtwJ4kY9eJWkVKGrCTAmA",
+	"Hpx68Ny4rBpdq9LHKsDME77b7L8Vcn5Xcs/jDrrxdrCkPl49r1Xgt+50mlX8S1Qi84HlVH95tuXqg5zP",
+	"tC5QL8S5OALGLi607+OKy6Je0MfVoGlxk3l1uxKOwJPb5QxJysYp2fYrZrgye5rprmxVvIkHu8quAynQ",
+	"tpBcIOYTSq0UTu6uwmMZGT/clmOQ5wQM93rpingqo3fpreYEfsVC5XRdgUNnuYDXUNemPUBIkP7ZldG6",
+	"whIlJCWKJFvzLGBzw3OKCwLadkNNj0p6TlOqZoum+2v5Zou6Z60LVUrsTeDf2ypaXrlRU99nRdyuAdMi",
+	"5GuzF5wx+s8peYFSfkVEjCVBKVEKKn2xBCV0TJVERflbjezDnWGEhp/hP5+HUMQ4wXKihVjOCHr/8tDE",
+	"QBSHvRUhF2L66y4UQsaxnuGFxkAiLkkyYMB9UPfyWYRwTiP0OcYKp3wcoZ2dnS2oOibIaCpJYsqJedv9",
+	"dRcCDBURej//7yPe/trf/sunP3X/a6/7X3uDwc6/Pv/r8+d/bf9pq3i09b//7e7A885hbT6wPICLwCPH",
+	"t3ER1I7Osyma4AUtQ8xy2ok6Yx6QE8p7Kge6Iyv1yrhUodRNMntjkGjeO08rJ2X4ka1kEzqbaj3dewiC",
+	"WcTUEir1QbVIIa0MCaJXA2z+j2l2TiC93L6xdFxUVZJ2q6pVfDBjhjCwerB3TLKfz6XYAepm/7/zefvT",
+	"t3706y/X/7ZcYvrinT0AfanB7G1oTHWotZOH8L3NA/nr4AW0xQNIMSqq/tUbHbAEYYmGfindIeLM2tKn",
+	"TOJRWS22EjKuubjxhPo9BIImFVMoVK6kb8v2Iqnuxt+RYEC8xsZiy/7kYbBVirKxXBEJoT7pfosSsd+o",
+	"d6rVCK0ToHx6nkJnh7LScUDErqeheJMF9wBlQw/ZiDcvf+5CP0wIFF7GKy14J6gU3CDebtG+CqC9NfO5",
+	"AQAuXQw1xVKdybtK7xdkRL+0BK6DA66UfJ06ZQpjRkhxJEjMx4xKgqiam+5dp7CLK6nEPF/tm1DFVper",
+	"YnZZjFpb2KJwHoCLG/HOChxUT/h9RpVJTLT1S5Wpa0kkVCo2Xy6dpBhI53lqm03MS3Gv3091idBIw3a/",
+	"gBVy/YckFex8gWyLCUvC/fjLQve26B1P5joKMvzl0Dx86nGoAEjUIr804dCKHZg/hloF7HGBhiB1DiNb",
+	"0SfL0yI6hTMiXZMdqvaKL4H4gFIIaiTYBIpCFC/ciAinkmu8YGNSyXKXlrbbSvRmlFKqjooR/fPTL5XF",
+	"S7E/HtjaIpRhhsc2eN/aLCJbT7A5VFHDH2qZTQhyQUg7qIS4NEVqIgh5gTCzjW1SKhWi0umr/j2tbGTK",
+	"KHP3uABJW6U7QLkHEOpc+eGby3Jnck69yNUyR+apIN9hDtzdJLSZngY+3KU8NqbnBOctQTsrm9r8tLml",
+	"Ux5bU96KVbeoaCEI13ByM57yqIPTovm5qnOjmD0Qq5V2tBzoo76sT8uWsrxZSiWj8QUYlzWZ1Cwx5WME",
+	"1o27UXiXTbHV8PMABBLI223p411puB6FrIenumeFld+6G3yVsuhHZzinMaMgqXiOsILi8VtB1eNHwsC6",
+	"fq6lFsTIVdl9RB8Nge6EpfzxRDo1XIZ62S2LxbdA05BF4q8VA2aRXA4aJWgB9FKD3acQCkoSTwVVsxM9",
+	"q1ndOZY03p+Gqgw5JDXx2U6C56I4taJdI4COHqiEpIlSuV7uOfRQDE+wj3IipMYLVOZubztYNtN1L/LP",
+	"Ozs7W9W5YNDmZHOMMtBtyT0ulTxjZelCD0eTR84FenNwino4p73Lpz2NSj373lY0YI4C+EHrvqkGceYM",
+	"PBlRE55I1D16f3IaoaMz/Z/905e/RwP26uDtwenB1guHjxr+TH9KrycMSjioSYyQBFFl3CvQzMz0Xynb",
+	"mfmWpvJYcE7/mxh5w6zxJSwxfDhnh8VOJFHofGbOo2hkZ7ZXTmm6YX52JQwak15DboCxntSLoZycov2j",
+	"Q30L/w2jIBsDKaEXGWfbuSAZlZU8N6MgQKm3AdPaCsRLyAiZEAjXt09G6A23eebmWMFZsTNgA+a3qnFA",
+	"vRACB6w73LdtgqDe7R6yfUENZEKzUPT76emRvUAYeOiQZw8GGWrQcW14AkBjT3yoIaUKenAJQ9Q1MDVg",
+	"DqgUyLvEFluvmRoNeCBB1FQwzR6UucwtOIYDIbhtF9TMAOHxNNOUCXWHbT2QhnqYfbTbf1o0j8S2u+qw",
+	"bLgaIfIlJrma2yx1wLp19BF6M9VuqW5DWxG6mtB4gsZEIduddYgkH7CiiarFGOilako/8CtWbamKXoc7",
+	"T2FBBkxoedr1UMuJKDirhiT9d7UX1R7affYXe+NeI6qhATcwwu1V1d2W9mUIM3mlN7Db3y1C/1J6QQaM",
+	"u+r6ntmESrWDPmgQwKza0A7pK5eNVk+R3zCquA19jvoawagBfaXcpcGJRfp/oLCzZMCGDi5NQ6WeRm6z",
+	"0aOi0+ietY9oRRvsEPiCSDSEAx2i7tPt5/1+VNhSnve37NAm0GaIuu6ReVKcyvAbcFGbKR05o4H57Hq4",
+	"g04n9qTM+m1cjMvokEgJQlB3qNcF3VuHBSxBHiXCttKj6YUHVCjH/5wSNDQVJoeoOyzrUQ69/r3YtFGV",
+	"Cs+kubkBu5rQ1M2s0QwnCTEyhiAZv3Secpul1KkRQU0bveCzvc7Tnf5OH0JBcsJwTjt7nV92+ju/2IqR",
+	"wMcLoqGBoYeniQmgsn2ftEAJF3SYgMlLqrL/EQSIeU2EPzaq6+tNoUIaCBBKK8qHurW6TlJzmoGG5zPt",
+	"pvSdAQWM0BAo6Y5ROIc2+gBMi8byqeU3DXOUoeGOvi/z/nCrfWWGca2wtPcsnWkQB7sXxNxije8mXciq",
+	"4aG5JGWgOAd6mM4tXz1vftc/e8HUU6ZA5F596pC8WgJKz3QgXuJF2+z3+lOtfeqzfn9O173Vuu3VeomF",
+	"WiEaPDUZLRrqr6POrllBaOBipT2vyyt88nTxJ5XGgvDRL4s/KpuQ6i+e/WXxF/U2jrBn2wl50bdle0Iv",
+	"rBcEQaAdSAlM00grSZqRgJfEtV3Y+9gx9OWT/rhKeGqUQc6lQVWPcIAOPSYIDLjqA1B40ihQxUVChHH8",
+	"AsZuwLIJlhpYGrW9PHBsQN2n66iTcxmAO2ONrIU1FInKLgF9DRBhzaDXVTOSElNy3YDKp2taQwgibQfD",
+	"7xzu+kvAXdGxWn/wdIkp6u2C7x3ArTkGaJ1vKPn4SRM1zzRjfvDMGx8/NZT6j580fSuRxlys7QfuIc58",
+	"vFlI0XvfNJm6Nmp9SoyFs4pjr+D3AI5VgHw3ZOKGAOXvHRZ3F39RtMz+sWDKXFATpowKTJX07VnGP7yI",
+	"TAelgzdELQKf/j3SyFNbm8LHog2M3gFjf8/IauRpVRGxerfgPNAQnWMVT5pgZ1w2DyAcWF/RUsLBfQO+",
+	"dTz/6AiwERhMma8mcX8iKzm/XDi/o42Hu70w0StDypdUFk9dhPkj1hjL8J8Q5sEGawr4hufcAc/ZD8C3",
+	"lVq6DNLjjePARIBCBuI9MKSllVXn41sHU/JjQO9ZUa000n+8auqqKLDRa2+t11bdtS+QyYrUuIuoRNTW",
+	"8nIrRZylszvlWr1vNFlZHS6xeJFOfEwu+cVGJ/5+4dFcUBs8oi4ZjUis6CVx8VZlJhDjCbkH/rJY3IHd",
+	"Hr4ywWt14C9zedp1dfvOWpUVO0erfu6e/+jW8EMb7F5u2Ycg+xNAzjRwXUfT6nWtQ7X1b+o+1dnlIETz",
+	"hBEX8ffua9mw+mOSpzgmlRSP8hpXo6wFXjQo3FTaKmKtuueZtHV05oVJnEzPjffcRRe6iIkIjaZpilzw",
+	"BMTAoi60RaFMEiap3kNbmMI/K777hVVRH5cKXMR3z3XYB52lRQj5xmHa4jANOEoNqC/yjp6ZfN918AYv",
+	"IeSeFUwT07/xf/50eiILeBYcHoR5Qe+bIy5L6HUFsvykzs2VIfPH84ayNjdohCq5N8Yh+qJsSA4w59UI",
+	"swW6ggS7TfcKw19/7XTzdLLxhd65L7SdUq1qBzgrxKNF7s41c/uHcW3Og1rn0PxBoXcjKtzY81kQco9G",
+	"E2ZTLBu0OuMaikp3aLJAwCjSeSBznocaJkJqop76d6Xy9yydRegEZ+SEKvKfJ0rQWKFhNfFq6BJnTHYB",
+	"ZH8MmB7i5cnxa7/qhs1KM69vV6sOFRkh2RQiLVmCKBuwalrRDtpHV4KzcZkLADka9scin2ZMTD0NiTMy",
+	"YLv9pzvomOQgZaMRpulU2LSIJZNtBqzIOC2ybbxkm60dVI+qdddkspZNskVNq4d7WA/Vq7Q4vncbmO0X",
+	"1CR9bzl0kYdtm3wqmP2EqO0yL7A9F+L6PsnkYyNJVXLyFsDOAGoFVfwW0EUkvZqE6QQ31tuwov7WPF9G",
+	"77D3zqeWqll6QSWKU01Ik5vDwx2f2wFLKsmR1o5W5Egyhbo0IVnONaJsLT5FWVZva3dduPzVh8DJ03K3",
+	"N0eWB+PDC7gqpFybJnx+drFGBK0iefypa7KobCqdIBqv51+vKQLQdqnvyDrv8x1pu0qT2PlIbrK4pw8T",
+	"7qelUom6IL7ATdWzLvxryU0/MqudzFEx3pE1sdpqR7R75rXtcOA0DHdAGz/To5D/SyR4IlHBtK2/Bup5",
+	"ePK/JAoq2IcRokKqen4tkqBT1izg3cxrVroWdKk2dF0KXwIShfk82YD1IwRrB4ovEIcqpaWBUhBEWFLR",
+	"YtvgeYlw3XezTYjuxhvpCYIFALqCK0vG3FaEjDlOSwtwm8jYjQPzRwt0raLMqhGu84n4ktGrPnZtIlZ/",
+	"lIjVKmCtFFBV1f1WYfDBWNN6jeZWueK4WtN6tYgsF4LlpzOtLxArNIjrh7wU5a83tHls0V21zjhzY7x8",
+	"AHjYohjfM543ETv61giZLEtl14qN2drWDoUrOOeLV/WKnybYDoYw1ZdqtdHrNiK/0Kir+Q11NcGFBhXO",
+	"NRY6z4/icMlJtcy3rY6203DdGLboNT5aj8TX6AF2z2Kf39lpI/T9fEJfWTPwhY/H5yTmGZEgA5rOgK0I",
+	"3cJely7gUUOxTfGOH6V4h1eOEgycWsBTE1s7jyrU9V/QNHtrHtdoc8LMA5/+PZHJ04lfQ/Z+QfNHArTF",
+	"csd7VqnW293t75qeDLReuBQ6lbdUQaVqLqitpmiUoLFc3Y97FCkexmG1GFec4+qhcGZT5uMey3yUlwyV",
+	"7l1W1QrEf76E0TO9Q3s0w+MFWv0rePPQvNjAc1Ckc6wmpR5tK85WcWelUq4N4wAsE9lpFhsAllT4XSvx",
+	"8sMCJJ73oasAzaaZbVeYUWb+ehpqnRmewPYoD87gD9kPDLlO5d+70sXavwWRDX9eG382uAXZdMjgZYVd",
+	"56aEN0mgc7nyjS8+/ttuwKthfu8b/P+6Z0ZZSAZO8fge3IbRndGVwDCw4ZXGWT8qnuJxqydzQpBpW/8g",
+	"VWh/LkzU4A14yCzL6ZacB50dv90mLOaJxsTh5yF0Tyi5EzaGNA9zBefqbjG0903h8RLmgQKq1saw7wSx",
+	"wuMoWPZt0HOT4fcTZfhp6oi6GvUyzOiISGUaPtwC89xAsvctoWMi1dIo985+eZ94Z5Z4O4n7sCRzXZ+0",
+	"BahZSNC9C566QdqfCWkLXHUh5wpXiuUUGNtuxPyxMA6qj+Rq1oZ6LxBmMytqTHiauFbCZi3GnofPpU2+",
+	"mIekDynoFrfVIulmxfONkLsuIXe/RL4iJz7mbETHU4NgEUrxDPq35SlWIy4yaVMYR0QIU25nVc4KDZcW",
+	"c9HXNCUr65f6oyOsJscOGzfc5SfnLhraItOAyvQOM5DuedPOScqvqkWSDYh6HKdJnjgjRf+0HI9dq0mM",
+	"TCcyJDAEbqsJZiaEomdMgHsQ221yf3NBLimfShjgiUR+7zKEZdHVLNzGbMCgjxla3MYMgYMNX6FccMVj",
+	"nj6R6P+evP9jwNwOusOimyYM1PtW8pzr3jdzcte9IWxywIb7cUxytYfqTGC4VTSDg2hHiTOCNFK+pVIF",
+	"M3xdq7cbo/r/AGtrclVokFycpzMfV458p4U9mmO/Yzvy075vSH7aX2hJXicLdlfSxnzNhT+RKJ7QNBGO",
+	"AG248Lqcsim5JKmx+xpMrrh9lCAkspciG22+Smq1OgbJhvt1Ge7dS4jCNJ1bbVSP/sq+tg42frfI4Fba",
+	"hg+axHJhr2CDDOtDhhP6lUS22esUeonOchKhaZ5y6JYLQYs0c06S2sU8KFJoZgu5g3cwYVuYpwbGhGim",
+	"DZBuKoEUQRsvUEal1Azd0Qp8zi8JogokAxMWmjSDNd/xSydvryOiQg+tp7jvSIolEBsEpBoUIaxAEzKt",
+	"59VkU3rop4/G0NCLoEO2STguIKbQKrptasVWgCgtICdj3rOt0ef6Yd/wd/atB4rFMIu8VTDGY0qUcOe9",
+	"OFDC3d5GTlibnGBB30gBb/gyYRIeuPpIOeZzslbPQO5wN78eRPu0LNf9SvMqtBY9os8pw4B3jfo/95kM",
+	"4Y7pr7YnegvPzafnKZUTkiDXPH3DYH92BntkYAJhh6UWNNBI8Kz89SvNUdf8+//YN3o7OzuA07Zkq1Ed",
+	"DF3IpwBmCo8bCL80C+59M/+4nqfsrpdAhF1PmZvx+whfKo6gVdI2TzcscY3eHIMlXa29NAOV/v3Za3Ap",
+	"9rYKV+uYKhSnnBH95u1RpGdxcjm59a/u5e8baR6plGpPd7GwWtzZBjXXhpoO1A1bMkAYoQkdT8qaNHeH",
+	"fb1v9l9LBCvVZbbvHhcDA10Wa99EHW38wsv5hZ18CeGCbzgiMZczqUiGcghukAijoSBK4FgNUUKFLblB",
+	"GcJQS0q4IYzYqTmpwuNmwKFVLxdJjhv8WxsLNCbgNrn0QXTQn00wddhWRBmN+U7GkwhZgMkINI6yQQws",
+	"QccH+6/eHazIE3McX9SS2Kr3fQBFcozVRE+W2jCFS0qu9lzCjQm2R90i8h8kaSoRHjA7w1Zk/FATF3cR",
+	"dNyirrUTNwcwB6FsHIk7nWGKFZFquLWDTmc5kehqwiUpojb0EIyrAZNEXJIEzYiy0RZot7/bFl1x5A7l",
+	"tom5DXvwy1pJHiTrBmK3W0uwVqrX87T/bPfRd06zh79YCC9Ad0OG1kaGHCYYbC3xtMinClqOK+W03C0t",
+	"TYp63+y/rluJ0mkNUTSae3o76g4Vwdm/P3t9Rc41aSh0iZhnZMAqSoQJ/gW6ZIgclGiCEkMZ6h4dHKHd",
+	"3X6EJMkuidhyRTEHzHwMtUavqCQhWvKGOFJyF5RkwRd2pmVf/x5xfoH+7d+66c9RZNkqudHJ70UqqTDj",
+	"lgu4G+RvUc3blIIqCD0Avt1QyPfL7T3/FeIbC3Ye3asKUD3BjQbwHYQ4OinXeGZ81NMIlxGFE6wwEMOR",
+	"jQi+AeoRASFQi2zQR957j7r2dbmRNk7zBvoZRsh0iwBOH2mBgDUqAj5QYvmP2iqwWtbqibSdJefXbvEB",
+	"+A6KKS2PLr1vuaAspjlOlzAbl2C3ZLFhCLTbwNX3W2xYX5AmzA4IHLyuDTYb9oShplB7g2m//0vsGnLB",
+	"XwRyIoeWXNk37F/brhud/3bXNKRKOYPCZecE5UTEhCmnVBWJkVUZp9j8qqbMYLuQo6mqockaeoUUE7wl",
+	"lySFse85ytbbY4uABXCEKNNKaUw2tcp+tOAdkDBQlwsUQ9WyrRodscktrJbM3EpZFjGtWU5Dtt6AlDfL",
+	"abv9836CZI8OjtDz/i+IcZHhVAMmygX/B4nV8mbRx24FLa9hCUuoORwrjJaHtil4tGbrqD13q5/NcrpU",
+	"6bHqBVUk2VlOV0RmLYPCKuZbR0pwuk93qV3ad+Pl9I+hzcBol7xBm7VaNhw9h7g7Y8JnUKND5iRNTXkO",
+	"rEpckUjxWmbIrZBlubA7DS8PEXJ3E7x5hAxuE2/33cbbWQisBdwV/jDjJNuKCqc8FWiG2QWSCity50i6",
+	"SnSeB1iPAGU3oXkbi1J7pF1h6jdxMl2DaBAgo4FFQugcUviCsABnjOaKgxscWQ83W5A9vfGcPUTsXMwF",
+	"WeAvczgzt5PCz4s4a7DDlmf5MF0jVkZahCWiysQUXm1ssj+aTfbvWoDlAk0ZiLJewDsYJP/y7AVihCQS",
+	"XQmqyNYapVxXUUz/b8meVhqYw/X/flSyFB7JHdlGfP5ZxWfOXPGpkY/DhaEJ0k2M0GzyUNwrY05kKTKk",
+	"GLTedAGimwyYHmUjPs8AewKvHeq31sjRvFkCnOyQSYVZTJBerMhggsfXTTRotQCRDookxIi6bbrOP979",
+	"mdvSN3gnkifApLh0lHYq0s5epweGMzvjt2XuoCBednlNF9nZIUr5mDJk1yBRN4ZloD+hlyfHr01T0q1y",
+	"JH1ZLRUei4b1/Iq5OCZzftUG9hU6Dy2Rm+PtJxllVCoD7MgEE6AzCJvqmq6onKUzb2EQUrX0SCdF86bg",
+	"YMUNLz8eREBUx0PbwQavIy5MeDeSfKSusCD+xJVIitACjit9f1MqlS0xWviCFEdXE9v4otnM1s5UaUzV",
+	"nOWIiG3P5zQvXMpdpuc3DgMIniZUISUwTVvOHd5o+VoJQsLJPVFRnfvscAeZMjHmxBN+xcxfYz5gaiL4",
+	"dGxyffwSrAir9nqrWgq4Rt2js9MIvTk4HTAg5MeYjUmEfj/YfxWhVwdvD04PIpRNU0VzLBQ6en9yumUi",
+	"9z3xIXQuLzlTmLIy14mPGt2GTONuV+XclHYO3NhMTTgrfLbgv614DivDAMMJH/SYMCJoXMSFXlJyJW1T",
+	"80q+VtfJnFFhSI8GDHa69cK+KtEFITkSNNYAb4Yy3ngqgFCcE0kTYrMizOaqJ+el49RX+4a78k56zDGv",
+	"7NXLzsDCr3RzPkPDMVVQkWSI+GjAsM3CgKxRxVFvTFUNDLyCRdc7+msu9ECmFiJlY4QHzCuMMiGCmMQ0",
+	"myB2PgOwe/P+6Pj93/5eQNyYV+ep7HzMO9efrv9/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

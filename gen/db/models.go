@@ -83,6 +83,27 @@ type PackageFile struct {
 	CreatedAt   time.Time
 }
 
+type PypiFile struct {
+	ID               int64
+	RepositoryID     int64
+	Filename         string
+	Project          string
+	Version          string
+	CanonicalVersion string
+	VersionID        *int64
+	Kind             string
+	Size             int64
+	Sha256           string
+	Md5              string
+	Blake2256        string
+	RequiresPython   string
+	MetadataDigest   *string
+	Yanked           bool
+	YankedReason     string
+	UploadedBy       string
+	CreatedAt        time.Time
+}
+
 type Repository struct {
 	ID          int64
 	Name        string

@@ -11,6 +11,18 @@ import (
 	"time"
 )
 
+const countPackageFiles = `-- name: CountPackageFiles :one
+SELECT count(*) FROM package_files WHERE version_id = $1
+`
+
+// CountPackageFiles counts the files of a version.
+func (q *Queries) CountPackageFiles(ctx context.Context, versionID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, countPackageFiles, versionID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countPackages = `-- name: CountPackages :one
 SELECT count(*) FROM packages p
 WHERE p.repository_id = $1 AND strpos(p.normalized_name, lower($2::text)) > 0
@@ -67,6 +79,24 @@ DELETE FROM packages WHERE id = $1
 func (q *Queries) DeletePackage(ctx context.Context, id int64) error {
 	_, err := q.db.Exec(ctx, deletePackage, id)
 	return err
+}
+
+const deletePackageFileByName = `-- name: DeletePackageFileByName :execrows
+DELETE FROM package_files WHERE version_id = $1 AND name = $2
+`
+
+type DeletePackageFileByNameParams struct {
+	VersionID int64
+	Name      string
+}
+
+// DeletePackageFileByName detaches one file of a version.
+func (q *Queries) DeletePackageFileByName(ctx context.Context, arg DeletePackageFileByNameParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deletePackageFileByName, arg.VersionID, arg.Name)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const deletePackageFiles = `-- name: DeletePackageFiles :exec
@@ -329,6 +359,59 @@ func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (V
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const insertVersionIfAbsent = `-- name: InsertVersionIfAbsent :one
+WITH ins AS (
+    INSERT INTO versions (package_id, version, metadata, created_by) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (package_id, version) DO NOTHING
+    RETURNING id, package_id, version, metadata, created_by, created_at, updated_at
+)
+SELECT ins.id, ins.package_id, ins.version, ins.metadata, ins.created_by, ins.created_at, ins.updated_at, true AS inserted FROM ins
+UNION ALL
+SELECT v.id, v.package_id, v.version, v.metadata, v.created_by, v.created_at, v.updated_at, false AS inserted FROM versions v WHERE v.package_id = $1 AND v.version = $2 AND NOT EXISTS (SELECT 1 FROM ins)
+`
+
+type InsertVersionIfAbsentParams struct {
+	PackageID int64
+	Version   string
+	Metadata  json.RawMessage
+	CreatedBy string
+}
+
+type InsertVersionIfAbsentRow struct {
+	ID        int64
+	PackageID int64
+	Version   string
+	Metadata  json.RawMessage
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Inserted  bool
+}
+
+// InsertVersionIfAbsent returns a version, adding it first when it is new
+// (an existing one keeps its metadata); inserted tells which. For formats
+// whose releases collect files one upload at a time (PyPI).
+func (q *Queries) InsertVersionIfAbsent(ctx context.Context, arg InsertVersionIfAbsentParams) (InsertVersionIfAbsentRow, error) {
+	row := q.db.QueryRow(ctx, insertVersionIfAbsent,
+		arg.PackageID,
+		arg.Version,
+		arg.Metadata,
+		arg.CreatedBy,
+	)
+	var i InsertVersionIfAbsentRow
+	err := row.Scan(
+		&i.ID,
+		&i.PackageID,
+		&i.Version,
+		&i.Metadata,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Inserted,
 	)
 	return i, err
 }

@@ -527,6 +527,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repositories/{name}/pypi/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Projects of a pypi repository (paginated, filtered by normalized name) */
+        get: operations["listPypiPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/pypi/packages/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One project (its name in any spelling that normalizes to it) */
+        get: operations["getPypiPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/pypi/packages/{project}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of a project, highest first (PEP 440 order), with their yank state */
+        get: operations["listPypiVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version with its core metadata and files */
+        get: operations["getPypiVersion"];
+        put?: never;
+        post?: never;
+        /** Delete a version with its files (their file names stay taken) */
+        delete: operations["deletePypiVersion"];
+        options?: never;
+        head?: never;
+        /** Yank or unyank a version (PEP 592; needs write) */
+        patch: operations["updatePypiVersion"];
+        trace?: never;
+    };
+    "/api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one file of a version (its name stays taken; the version goes with its last file) */
+        delete: operations["deletePypiFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{name}/packages": {
         parameters: {
             query?: never;
@@ -1200,6 +1287,102 @@ export interface components {
             readme?: string;
             /** @description Where the GOPROXY serves the module zip */
             zipUrl: string;
+        };
+        PypiPackage: {
+            /** @description The project name as first uploaded */
+            name: string;
+            /** @description PEP 503 form, what pip asks for */
+            normalizedName: string;
+            /** Format: int64 */
+            versionCount: number;
+            /**
+             * Format: int64
+             * @description Bytes of every file of every version
+             */
+            size: number;
+            /** @description The most recently uploaded version */
+            latestVersion: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PypiPackagePage: {
+            items: components["schemas"]["PypiPackage"][];
+            /** Format: int64 */
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        PypiVersion: {
+            /** @description PEP 440 normalized */
+            version: string;
+            /** Format: date-time */
+            uploadedAt: string;
+            uploadedBy?: string;
+            yanked: boolean;
+            yankedReason?: string;
+            /** Format: int64 */
+            fileCount: number;
+            /** Format: int64 */
+            size: number;
+        };
+        PypiVersionPage: {
+            items: components["schemas"]["PypiVersion"][];
+            /** Format: int64 */
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        PypiFile: {
+            filename: string;
+            /** @enum {string} */
+            type: "bdist_wheel" | "sdist";
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            requiresPython?: string;
+            /** Format: date-time */
+            uploadedAt: string;
+            uploadedBy: string;
+            /** @description Path of the file on this server */
+            downloadUrl: string;
+        };
+        PypiProjectUrl: {
+            label: string;
+            url: string;
+        };
+        PypiVersionDetails: {
+            project: string;
+            normalizedName: string;
+            version: string;
+            yanked: boolean;
+            yankedReason?: string;
+            summary: string;
+            /** @description The long description as plain text, exactly as uploaded (markdown, reStructuredText or text, per descriptionContentType). Never HTML: show it as text (the UI does, escaped), so an uploaded description cannot inject script. */
+            description: string;
+            descriptionContentType: string;
+            author: string;
+            authorEmail: string;
+            maintainer: string;
+            maintainerEmail: string;
+            license: string;
+            keywords: string;
+            homePage: string;
+            requiresPython: string;
+            /** @description Requires-Dist lines (PEP 508) */
+            dependencies: string[];
+            classifiers: string[];
+            projectUrls: components["schemas"]["PypiProjectUrl"][];
+            /** Format: date-time */
+            uploadedAt: string;
+            uploadedBy: string;
+            files: components["schemas"]["PypiFile"][];
+        };
+        PypiVersionUpdate: {
+            yanked: boolean;
+            /** @description Why the version is yanked (PEP 592), shown by pip */
+            yankedReason?: string;
         };
     };
     responses: {
@@ -2596,6 +2779,222 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPypiPackages: {
+        parameters: {
+            query?: {
+                /** @description Substring of the PEP 503 normalized project name */
+                q?: string;
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of projects, by normalized name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PypiPackagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPypiPackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PypiPackage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPypiVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PypiVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPypiVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PypiVersionDetails"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePypiVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePypiVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PypiVersionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The version as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PypiVersionDetails"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePypiFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                project: string;
+                version: string;
+                filename: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };

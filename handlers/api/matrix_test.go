@@ -88,6 +88,10 @@ var protocolRoutes = []struct{ method, pattern string }{
 	{"PUT", `/api/files/[^/]+/.+`},
 	{"POST", `/api/files/[^/]+/.*`},
 	{"DELETE", `/api/files/[^/]+/.+`},
+	{"GET", `/api/python/[^/]+/simple/.*`},
+	{"GET", `/api/python/[^/]+/files/[^/]+`},
+	{"GET", `/api/python/[^/]+/pypi/.+/json`},
+	{"POST", `/api/python/[^/]+/`},
 }
 
 // Fixtures of the matrix: one small image (the same bytes, so the same
@@ -132,8 +136,9 @@ func expand(s string) string {
 // fails otherwise). Placeholders in a path get a resource created for that
 // one cell, with the same owner and grants as "priv" (for destructive
 // requests): {fresh} a files repository holding a.txt, {freshdock} a docker
-// repository holding app:1.0, {freshuser} an account, {freshsa} a service
-// account; {new} is a name nobody has used.
+// repository holding app:1.0, {freshpy} a pypi repository holding
+// demo 1.0, {freshuser} an account, {freshsa} a service account; {new} is
+// a name nobody has used, {pyform} twine's upload of demo 2.0.
 func TestAccessMatrix(t *testing.T) {
 	t.Parallel()
 	n := apptest.Start(t, apptest.Options{})
@@ -156,6 +161,9 @@ func TestAccessMatrix(t *testing.T) {
 	grant("priv")
 	grant("other")
 	grant("dock")
+	seed.Repo("py", "pypi", "private", "owner")
+	grant("py")
+	pushWheel(t, n, "py", "demo", "1.0")
 	putFile(t, n, "priv", "a.txt")
 	putFile(t, n, "pubf", "a.txt")
 	pushImage(t, n, "dock")
@@ -200,6 +208,7 @@ func TestAccessMatrix(t *testing.T) {
 		"{freshgo}":   func(name string) { freshRepo(name, "go"); uploadGoModule(t, n, name) },
 		"{freshuser}": func(name string) { seed.User(name, userPassword, false) },
 		"{freshsa}":   func(name string) { seed.ServiceAccount(name) },
+		"{freshpy}":   func(name string) { freshRepo(name, "pypi"); pushWheel(t, n, name, "demo", "1.0") },
 	}
 
 	cell := 0
@@ -215,6 +224,9 @@ func TestAccessMatrix(t *testing.T) {
 				}
 			}
 			body = strings.ReplaceAll(expand(body), "{new}", fmt.Sprintf("new-%d", cell))
+			if body == "{pyform}" {
+				body = pyForm(t, "demo", "2.0")
+			}
 			got := send(t, n, creds[col], r.method, expand(path), body)
 			if got.StatusCode != r.want[col] {
 				t.Errorf("%s %s as %s: got %d, want %d: %.300s", r.method, r.path, columnNames[col], got.StatusCode, r.want[col], got.body)
@@ -408,6 +420,13 @@ var matrixRows = []struct {
 	{"GET", "/api/v1/repositories/other/go/modules/example.com%2Fm/versions/v1.0.0", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
 	{"DELETE", "/api/v1/repositories/{freshgo}/go/modules/example.com%2Fm/versions/v1.0.0", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
 	{"POST", "/api/v1/repositories/{freshgo}/go/modules", "{gozip2}", [columns]int{nf, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
+	{"GET", "/api/v1/repositories/py/pypi/packages", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/py/pypi/packages/demo", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/py/pypi/packages/demo/versions", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/v1/repositories/py/pypi/packages/demo/versions/1.0", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"PATCH", "/api/v1/repositories/{freshpy}/pypi/packages/demo/versions/1.0", `{"yanked":true}`, [columns]int{nf, un, nf, fb, ok, ok, ok, fb, nf, un, un, ok, fb}},
+	{"DELETE", "/api/v1/repositories/{freshpy}/pypi/packages/demo/versions/1.0", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
+	{"DELETE", "/api/v1/repositories/{freshpy}/pypi/packages/demo/versions/1.0/files/demo-1.0-py3-none-any.whl", "", [columns]int{nf, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
 	// --- protocol routes (protocolRoutes) ---
 	{"GET", "/v2/", "", [columns]int{un, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
 	{"GET", "/v2/token?service=kodera&scope=repository:dock/app:pull", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
@@ -438,4 +457,9 @@ var matrixRows = []struct {
 	{"PUT", "/api/files/{fresh}/new.txt", "content", [columns]int{un, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
 	{"POST", "/api/files/{fresh}/up/", "{form}", [columns]int{un, un, nf, fb, cr, cr, cr, fb, nf, un, un, cr, fb}},
 	{"DELETE", "/api/files/{fresh}/a.txt", "", [columns]int{un, un, nf, fb, nc, nc, nc, fb, nf, un, un, nc, fb}},
+	{"GET", "/api/python/py/simple/", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/python/py/simple/demo/", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/python/py/files/demo-1.0-py3-none-any.whl", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"GET", "/api/python/py/pypi/demo/json", "", [columns]int{un, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
+	{"POST", "/api/python/{freshpy}/", "{pyform}", [columns]int{un, un, nf, fb, ok, ok, ok, fb, nf, un, un, ok, fb}},
 }

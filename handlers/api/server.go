@@ -29,6 +29,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/jsoncheck"
 	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
@@ -52,6 +53,8 @@ type Server struct {
 	Packages *packages.Service
 	// Files serves the files views (files.go).
 	Files *files.Service
+	// PyPI serves the pypi views (pypi.go).
+	PyPI *pypi.Service
 	// Audit reads the audit trail (audit.go).
 	Audit *audit.Trail
 	// Go serves the Go module views and zip uploads (go.go).

@@ -35,6 +35,10 @@ type Config struct {
 
 	// MaxUploadBytes bounds a single uploaded file or blob (KODERA_MAX_UPLOAD_BYTES).
 	MaxUploadBytes int64
+	// PyPIMaxUploadBytes bounds one Python distribution file
+	// (KODERA_PYPI_MAX_UPLOAD_BYTES, default 1G; the lower of it and
+	// MaxUploadBytes applies): a wheel is never the size of an image layer.
+	PyPIMaxUploadBytes int64
 	// ShutdownTimeout is how long SIGTERM waits for in-flight requests.
 	ShutdownTimeout time.Duration
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
@@ -130,11 +134,12 @@ func Load(getenv func(string) string) (Config, error) {
 			Username: p.str("ELASTICSEARCH_USERNAME", ""),
 			Password: p.str("ELASTICSEARCH_PASSWORD", ""),
 		},
-		AdminUsername:   p.str("KODERA_ADMIN_USERNAME", ""),
-		AdminPassword:   p.str("KODERA_ADMIN_PASSWORD", ""),
-		MaxUploadBytes:  p.size("KODERA_MAX_UPLOAD_BYTES", 64<<30),
-		ShutdownTimeout: p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
-		BodyIdleTimeout: p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
+		AdminUsername:      p.str("KODERA_ADMIN_USERNAME", ""),
+		AdminPassword:      p.str("KODERA_ADMIN_PASSWORD", ""),
+		MaxUploadBytes:     p.size("KODERA_MAX_UPLOAD_BYTES", 64<<30),
+		PyPIMaxUploadBytes: p.size("KODERA_PYPI_MAX_UPLOAD_BYTES", 1<<30),
+		ShutdownTimeout:    p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
+		BodyIdleTimeout:    p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
 	}
 	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
 	c.TrustedProxies = p.prefixes("KODERA_TRUSTED_PROXIES")

@@ -27,6 +27,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, "", c.Search.URL, "Postgres search is the default")
 	require.Equal(t, slog.LevelInfo, c.LogLevel)
 	require.Equal(t, int64(64<<30), c.MaxUploadBytes)
+	require.Equal(t, int64(1<<30), c.PyPIMaxUploadBytes)
 	require.Equal(t, 30*time.Second, c.ShutdownTimeout)
 	require.Equal(t, 60*time.Second, c.BodyIdleTimeout)
 }

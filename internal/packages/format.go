@@ -128,6 +128,7 @@ var formats = map[string]Format{
 	TypeDocker: Docker{},
 	TypeFiles:  Files{},
 	TypeGo:     Go{},
+	TypePyPI:   PyPI{},
 }
 
 // The registered formats' optional parts, checked by the compiler.
@@ -138,6 +139,9 @@ var (
 	_ FileLocator    = Files{}
 	_ FileLocator    = Go{}
 	_ VersionOrderer = Go{}
+	_ FileLocator    = PyPI{}
+	_ VersionOrderer = PyPI{}
+	_ DeleteHook     = PyPI{}
 )
 
 // Lookup returns the format of a repository type; ok is false for a type

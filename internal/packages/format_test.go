@@ -108,3 +108,34 @@ func TestGoNames(t *testing.T) {
 	require.Equal(t, -1, Go{}.CompareVersions("v1.0.0-rc.1", "v1.0.0"))
 	require.Equal(t, "/api/go/r/github.com/!foo/bar/@v/v1.0.0.zip", Go{}.DownloadPath("r", "github.com/Foo/bar", "v1.0.0", File{}))
 }
+
+func TestPyPINames(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Foo_Bar": "foo-bar", "foo.bar": "foo-bar", "FOO--__..bar": "foo-bar", "a": "a", "Kodera_Demo-Pkg": "kodera-demo-pkg", "x1.0": "x1-0",
+	} {
+		got, err := PyPI{}.NormalizeName(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-a", "a-", "a b", "a/b", "ü", strings.Repeat("a", 201)} {
+		_, err := PyPI{}.NormalizeName(bad)
+		require.ErrorIs(t, err, domain.ErrInvalid, bad)
+	}
+	for _, ok := range []string{"1.0", "1.0.0rc1", "1!2.0", "1.0.post1.dev2", "1.0+local.7", "v1.0"} {
+		require.NoError(t, PyPI{}.ValidateVersion(ok), ok)
+	}
+	for _, bad := range []string{"", "one", "1.0-", "1..0"} {
+		require.ErrorIs(t, PyPI{}.ValidateVersion(bad), domain.ErrInvalid, bad)
+	}
+	vs := []Version{{Version: "1.0"}, {Version: "1.0rc1"}, {Version: "10.0"}, {Version: "2.0"}, {Version: "1.0.post1"}, {Version: "1!0.1"}}
+	sortVersions(PyPI{}, vs)
+	var got []string
+	for _, v := range vs {
+		got = append(got, v.Version)
+	}
+	require.Equal(t, []string{"1!0.1", "10.0", "2.0", "1.0.post1", "1.0", "1.0rc1"}, got, "PEP 440 order, highest first")
+	require.Equal(t, "/api/python/r/files/a-1.0.tar.gz", PyPI{}.DownloadPath("r", "a", "1.0", File{Name: "a-1.0.tar.gz"}))
+	c := ConnectInfo{BaseURL: "http://k.example:8080", Host: "k.example:8080", Repository: "py", Insecure: true}
+	require.Equal(t, "pip install --index-url http://k.example:8080/api/python/py/simple/ --trusted-host k.example my-package", PyPI{}.Connect(c)[0].Snippet)
+}

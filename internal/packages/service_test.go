@@ -243,9 +243,7 @@ func TestFormatsRegistered(t *testing.T) {
 		}
 		require.True(t, named, "%s: some step names the repository", f.Type())
 	}
-	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles, packages.TypeGo}, types)
-	_, ok := packages.Lookup(packages.TypePyPI)
-	require.False(t, ok, "no format for pypi yet")
+	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles, packages.TypeGo, packages.TypePyPI}, types)
 }
 
 // TestBackfillImageFiles: migration 00055 gives versions written before

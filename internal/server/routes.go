@@ -14,6 +14,7 @@ import (
 	"github.com/kodera-packages/kodera/handlers/goproxy"
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/handlers/oci"
+	pypih "github.com/kodera-packages/kodera/handlers/pypi"
 	"github.com/kodera-packages/kodera/handlers/web"
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/files"
@@ -50,6 +51,7 @@ func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *reg
 	goModules := apiServer.Go
 	r.Handle(goproxy.Prefix+"*", goproxy.New(goproxy.Deps{Go: goModules, Kit: protocols}))
 	r.Handle(gith.Prefix+"*", gith.New(gith.Deps{Go: goModules, Kit: protocols}))
+	r.Handle(pypih.Prefix+"*", pypih.New(pypih.Deps{PyPI: apiServer.PyPI, Kit: protocols, MaxUploadBytes: d.Config.PyPIMaxUploadBytes}))
 
 	if err := web.Mount(r); err != nil {
 		return nil, err

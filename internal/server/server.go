@@ -23,6 +23,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
@@ -60,6 +61,7 @@ func New(d Deps) (http.Handler, error) {
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
 		Go:            gomod.New(d.Pool, d.Blobs),
+		PyPI:          pypi.New(d.Pool, d.Blobs),
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }
