@@ -5,14 +5,11 @@ SELECT * FROM blobs WHERE digest = @digest;
 -- name: InsertBlob :one
 -- InsertBlob records a stored object; when the digest is already known the
 -- existing row wins and is returned, so the caller can drop its duplicate.
-WITH ins AS (
-    INSERT INTO blobs (digest, size, storage_key) VALUES (@digest, @size, @storage_key)
-    ON CONFLICT (digest) DO NOTHING
-    RETURNING *
-)
-SELECT * FROM ins
-UNION ALL
-SELECT * FROM blobs WHERE digest = @digest AND NOT EXISTS (SELECT 1 FROM ins);
+-- The no-op update (not DO NOTHING) returns the row even when a concurrent
+-- insert committed it after this statement's snapshot.
+INSERT INTO blobs (digest, size, storage_key) VALUES (@digest, @size, @storage_key)
+ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest
+RETURNING *;
 
 -- name: RepairBlobStorageKey :exec
 -- RepairBlobStorageKey points a digest at a fresh copy when the object its

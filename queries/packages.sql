@@ -139,14 +139,12 @@ SELECT
 -- InsertVersionIfAbsent returns a version, adding it first when it is new
 -- (an existing one keeps its metadata); inserted tells which. For formats
 -- whose releases collect files one upload at a time (PyPI).
-WITH ins AS (
-    INSERT INTO versions (package_id, version, metadata, created_by) VALUES (@package_id, @version, @metadata, @created_by)
-    ON CONFLICT (package_id, version) DO NOTHING
-    RETURNING *
-)
-SELECT ins.*, true AS inserted FROM ins
-UNION ALL
-SELECT v.*, false AS inserted FROM versions v WHERE v.package_id = @package_id AND v.version = @version AND NOT EXISTS (SELECT 1 FROM ins);
+-- The no-op update (not DO NOTHING) returns the row even when a concurrent
+-- insert committed it after this statement's snapshot; xmax = 0 only on a
+-- row this statement inserted.
+INSERT INTO versions (package_id, version, metadata, created_by) VALUES (@package_id, @version, @metadata, @created_by)
+ON CONFLICT (package_id, version) DO UPDATE SET version = EXCLUDED.version
+RETURNING *, (xmax = 0)::bool AS inserted;
 
 -- name: DeletePackageFileByName :execrows
 -- DeletePackageFileByName detaches one file of a version.

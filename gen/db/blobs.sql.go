@@ -7,7 +7,6 @@ package db
 
 import (
 	"context"
-	"time"
 )
 
 const getBlob = `-- name: GetBlob :one
@@ -28,14 +27,9 @@ func (q *Queries) GetBlob(ctx context.Context, digest string) (Blob, error) {
 }
 
 const insertBlob = `-- name: InsertBlob :one
-WITH ins AS (
-    INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3)
-    ON CONFLICT (digest) DO NOTHING
-    RETURNING digest, size, storage_key, created_at
-)
-SELECT digest, size, storage_key, created_at FROM ins
-UNION ALL
-SELECT digest, size, storage_key, created_at FROM blobs WHERE digest = $1 AND NOT EXISTS (SELECT 1 FROM ins)
+INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3)
+ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest
+RETURNING digest, size, storage_key, created_at
 `
 
 type InsertBlobParams struct {
@@ -44,18 +38,13 @@ type InsertBlobParams struct {
 	StorageKey string
 }
 
-type InsertBlobRow struct {
-	Digest     string
-	Size       int64
-	StorageKey string
-	CreatedAt  time.Time
-}
-
 // InsertBlob records a stored object; when the digest is already known the
 // existing row wins and is returned, so the caller can drop its duplicate.
-func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (InsertBlobRow, error) {
+// The no-op update (not DO NOTHING) returns the row even when a concurrent
+// insert committed it after this statement's snapshot.
+func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (Blob, error) {
 	row := q.db.QueryRow(ctx, insertBlob, arg.Digest, arg.Size, arg.StorageKey)
-	var i InsertBlobRow
+	var i Blob
 	err := row.Scan(
 		&i.Digest,
 		&i.Size,

@@ -364,14 +364,9 @@ func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (V
 }
 
 const insertVersionIfAbsent = `-- name: InsertVersionIfAbsent :one
-WITH ins AS (
-    INSERT INTO versions (package_id, version, metadata, created_by) VALUES ($1, $2, $3, $4)
-    ON CONFLICT (package_id, version) DO NOTHING
-    RETURNING id, package_id, version, metadata, created_by, created_at, updated_at
-)
-SELECT ins.id, ins.package_id, ins.version, ins.metadata, ins.created_by, ins.created_at, ins.updated_at, true AS inserted FROM ins
-UNION ALL
-SELECT v.id, v.package_id, v.version, v.metadata, v.created_by, v.created_at, v.updated_at, false AS inserted FROM versions v WHERE v.package_id = $1 AND v.version = $2 AND NOT EXISTS (SELECT 1 FROM ins)
+INSERT INTO versions (package_id, version, metadata, created_by) VALUES ($1, $2, $3, $4)
+ON CONFLICT (package_id, version) DO UPDATE SET version = EXCLUDED.version
+RETURNING id, package_id, version, metadata, created_by, created_at, updated_at, (xmax = 0)::bool AS inserted
 `
 
 type InsertVersionIfAbsentParams struct {
@@ -395,6 +390,9 @@ type InsertVersionIfAbsentRow struct {
 // InsertVersionIfAbsent returns a version, adding it first when it is new
 // (an existing one keeps its metadata); inserted tells which. For formats
 // whose releases collect files one upload at a time (PyPI).
+// The no-op update (not DO NOTHING) returns the row even when a concurrent
+// insert committed it after this statement's snapshot; xmax = 0 only on a
+// row this statement inserted.
 func (q *Queries) InsertVersionIfAbsent(ctx context.Context, arg InsertVersionIfAbsentParams) (InsertVersionIfAbsentRow, error) {
 	row := q.db.QueryRow(ctx, insertVersionIfAbsent,
 		arg.PackageID,

@@ -23,14 +23,9 @@ func (q *Queries) GetSetting(ctx context.Context, key string) (json.RawMessage, 
 }
 
 const insertSettingIfAbsent = `-- name: InsertSettingIfAbsent :one
-WITH ins AS (
-    INSERT INTO settings (key, value) VALUES ($1, $2)
-    ON CONFLICT (key) DO NOTHING
-    RETURNING value
-)
-SELECT value FROM ins
-UNION ALL
-SELECT value FROM settings WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM ins)
+INSERT INTO settings (key, value) VALUES ($1, $2)
+ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+RETURNING value
 `
 
 type InsertSettingIfAbsentParams struct {
@@ -40,6 +35,8 @@ type InsertSettingIfAbsentParams struct {
 
 // InsertSettingIfAbsent stores a value unless one exists and returns the one in force
 // (so concurrent nodes generating a key agree on the first).
+// The no-op update (not DO NOTHING) returns the stored value even when a
+// concurrent insert committed it after this statement's snapshot.
 func (q *Queries) InsertSettingIfAbsent(ctx context.Context, arg InsertSettingIfAbsentParams) (json.RawMessage, error) {
 	row := q.db.QueryRow(ctx, insertSettingIfAbsent, arg.Key, arg.Value)
 	var value json.RawMessage

@@ -27,20 +27,18 @@ func AddReleaseFileTx(ctx context.Context, q *db.Queries, repo domain.Repository
 		return Package{}, Version{}, false, err
 	}
 	row, err := q.InsertVersionIfAbsent(ctx, gendb.InsertVersionIfAbsentParams{PackageID: pkg.ID, Version: nv.Version, Metadata: metadata(nv.Metadata), CreatedBy: nv.CreatedBy})
-	switch err = db.Translate(err); {
-	case errors.Is(err, domain.ErrNotFound):
-		// Another upload inserted the version after this statement's
-		// snapshot was taken: it is committed now.
-		got, gerr := q.GetVersion(ctx, gendb.GetVersionParams{PackageID: pkg.ID, Version: nv.Version})
-		if gerr = db.Translate(gerr); gerr != nil {
-			return Package{}, Version{}, false, gerr
+	if err != nil {
+		return Package{}, Version{}, false, db.Translate(err)
+	}
+	v = versionOf(row.ID, row.Version, row.Metadata, row.CreatedBy, 0, 0, row.CreatedAt, row.UpdatedAt)
+	created = row.Inserted
+	if !created {
+		// Count what the version already holds.
+		got, err := q.GetVersion(ctx, gendb.GetVersionParams{PackageID: pkg.ID, Version: nv.Version})
+		if err != nil {
+			return Package{}, Version{}, false, db.Translate(err)
 		}
-		v = versionOf(got.ID, got.Version, got.Metadata, got.CreatedBy, got.FileCount, got.Size, got.CreatedAt, got.UpdatedAt)
-	case err != nil:
-		return Package{}, Version{}, false, err
-	default:
-		v = versionOf(row.ID, row.Version, row.Metadata, row.CreatedBy, 0, 0, row.CreatedAt, row.UpdatedAt)
-		created = row.Inserted
+		v.FileCount, v.Size = got.FileCount, got.Size
 	}
 	for _, nf := range nv.Files {
 		if err := AttachFileTx(ctx, q, v.ID, nf); err != nil {
