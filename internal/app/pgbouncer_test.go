@@ -66,7 +66,10 @@ ignore_startup_parameters = extra_float_digits
 stats_period = 1
 logfile = %s
 `, server.Hostname(), apptestPort(server), port, filepath.Join(dir, "users.txt"), user, filepath.Join(dir, "pgbouncer.log"))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "users.txt"), fmt.Appendf(nil, "%q \"\"\n", user), 0o644))
+	// trust: clients are not checked; the bouncer logs in to the server with
+	// the password listed here (the test URL's, often none).
+	pass, _ := server.User.Password()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "users.txt"), fmt.Appendf(nil, "%q %q\n", user, pass), 0o644))
 	cfg := filepath.Join(dir, "pgbouncer.ini")
 	require.NoError(t, os.WriteFile(cfg, []byte(ini), 0o644))
 
