@@ -22,6 +22,10 @@ pymod setuptools || need+=(python3-setuptools)
 pymod pip        || need+=(python3-pip)
 # ensurepip imports without python3-venv too (Debian disables it instead).
 dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'ok installed' || need+=(python3-venv)
+# packaging (cmd/kodera): `compose config` needs only the client, no engine.
+{ have docker && docker compose version >/dev/null 2>&1; } || have docker-compose || need+=(docker-compose)
+# the transaction-pooling scenario (internal/app): a real PgBouncer.
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,5 +1,6 @@
 // Command kodera is the Kodera Packages server: `kodera serve` (default),
-// `kodera migrate`, `kodera version`. Configuration comes from the
+// `kodera migrate`, `kodera user`, `kodera version`, `kodera healthcheck`
+// (the container image's probe of /readyz). Configuration comes from the
 // environment; see README.md.
 package main
 

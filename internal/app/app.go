@@ -42,6 +42,7 @@ commands:
   migrate   apply database migrations and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
   version   print the version
+  healthcheck exit 0 when this node's /readyz answers 200 (the image's HEALTHCHECK)
 `
 
 // Run executes the kodera command line.
@@ -57,6 +58,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "healthcheck":
+		return healthcheck(ctx, getenv)
 	case "serve", "migrate", "user":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
@@ -75,25 +78,74 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer pool.Close()
 
 	if cmd == "user" {
-		if err := db.Wait(ctx, pool, log); err != nil {
-			return err
-		}
-		if err := db.Migrate(ctx, pool); err != nil {
+		if err := migrate(ctx, cfg, pool, log); err != nil {
 			return err
 		}
 		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
 	}
 	if cmd == "migrate" {
-		if err := db.Wait(ctx, pool, log); err != nil {
-			return err
-		}
-		if err := db.Migrate(ctx, pool); err != nil {
+		if err := migrate(ctx, cfg, pool, log); err != nil {
 			return err
 		}
 		log.Info("migrations applied")
 		return nil
 	}
 	return serve(ctx, cfg, log, pool, stdout, opts)
+}
+
+// migrate waits for the database and applies the migrations, over
+// DB.DirectURL when it differs from the pool's URL: goose's session-level
+// advisory lock needs one server session for the whole run, which a
+// transaction-pooling PgBouncer does not give.
+func migrate(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
+	if err := db.Wait(ctx, pool, log); err != nil {
+		return err
+	}
+	if cfg.DB.DirectURL() == cfg.DB.URL() {
+		return db.Migrate(ctx, pool)
+	}
+	direct, err := db.Open(ctx, cfg.DB.DirectURL())
+	if err != nil {
+		return fmt.Errorf("direct database connection (KODERA_DB_DIRECT_*): %w", err)
+	}
+	defer direct.Close()
+	if err := db.Wait(ctx, direct, log); err != nil {
+		return fmt.Errorf("direct database connection (KODERA_DB_DIRECT_*): %w", err)
+	}
+	return db.Migrate(ctx, direct)
+}
+
+// healthcheck probes this node's own /readyz on KODERA_LISTEN's port, so a
+// container image with no shell or curl can still declare a HEALTHCHECK
+// that means "serving and connected", not merely "the binary runs".
+func healthcheck(ctx context.Context, getenv func(string) string) error {
+	listen := getenv("KODERA_LISTEN")
+	if listen == "" {
+		listen = ":8080"
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("KODERA_LISTEN %q: %w", listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	u := "http://" + net.JoinHostPort(host, port) + "/readyz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", u, resp.Status)
+	}
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -163,11 +215,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	// and a 503 /readyz, so orchestrators see a live, not-ready node.
 	startErr := make(chan error, 1)
 	go func() {
-		if err := db.Wait(ctx, pool, log); err != nil {
-			startErr <- err
-			return
-		}
-		if err := db.Migrate(ctx, pool); err != nil {
+		if err := migrate(ctx, cfg, pool, log); err != nil {
 			startErr <- err
 			return
 		}

@@ -50,6 +50,12 @@ func TestServerEndpoints(t *testing.T) {
 
 	resp, _ = get(t, n.URL+"/readyz")
 	require.Equal(t, 200, resp.StatusCode)
+	// The image's HEALTHCHECK: `kodera healthcheck` on the node's own port,
+	// here given as the unspecified address a container listens on.
+	_, port, err := net.SplitHostPort(n.Addr)
+	require.NoError(t, err)
+	probe := map[string]string{"KODERA_LISTEN": ":" + port}
+	require.NoError(t, app.Run(context.Background(), []string{"kodera", "healthcheck"}, func(k string) string { return probe[k] }, io.Discard, app.Options{}))
 
 	resp, body = get(t, n.URL+"/api/v1/system/info")
 	require.Equal(t, 200, resp.StatusCode)
@@ -238,6 +244,9 @@ func TestNotReadyWithoutDatabase(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	resp, _ = get(t, base+"/readyz")
 	require.Equal(t, 503, resp.StatusCode)
+	probe := map[string]string{"KODERA_LISTEN": strings.TrimPrefix(base, "http://")}
+	err := app.Run(context.Background(), []string{"kodera", "healthcheck"}, func(k string) string { return probe[k] }, io.Discard, app.Options{})
+	require.ErrorContains(t, err, "503", "a live but not-ready node fails its healthcheck")
 	cancel()
 	select {
 	case <-done:

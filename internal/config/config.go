@@ -7,6 +7,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,6 +63,19 @@ type DB struct {
 	Password string
 	SSLMode  string // KODERA_DB_SSLMODE, default disable
 	MaxConns int32  // KODERA_DB_MAX_CONNS
+
+	// QueryExecMode is pgx's default_query_exec_mode
+	// (KODERA_DB_QUERY_EXEC_MODE): empty keeps pgx's cache_statement; exec
+	// or simple_protocol keep no named prepared statement across
+	// transactions, which a transaction-pooling PgBouncer needs (its next
+	// transaction may run on another server session).
+	QueryExecMode string
+	// DirectHost and DirectPort reach PostgreSQL itself, bypassing a pooler
+	// at Host:Port (KODERA_DB_DIRECT_HOST, KODERA_DB_DIRECT_PORT; default
+	// Host and Port). Migrations connect there: goose holds a session-level
+	// advisory lock, which transaction pooling cannot keep on one session.
+	DirectHost string
+	DirectPort int
 }
 
 // URL renders the connection string pgx understands.
@@ -77,8 +91,24 @@ func (d DB) URL() string {
 	if d.MaxConns > 0 {
 		q.Set("pool_max_conns", strconv.Itoa(int(d.MaxConns)))
 	}
+	if d.QueryExecMode != "" {
+		q.Set("default_query_exec_mode", d.QueryExecMode)
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// DirectURL is URL on DirectHost:DirectPort with pgx's default query mode:
+// the connection for what needs one server session (migrations). It equals
+// URL when no direct address is configured.
+func (d DB) DirectURL() string {
+	if d.DirectHost == "" && d.DirectPort == 0 {
+		return d.URL()
+	}
+	direct := d
+	direct.Host, direct.Port = cmp.Or(d.DirectHost, d.Host), cmp.Or(d.DirectPort, d.Port)
+	direct.QueryExecMode = ""
+	return direct.URL()
 }
 
 // Storage selects the blob store: S3 when URL is set, else the filesystem.
@@ -113,13 +143,16 @@ func Load(getenv func(string) string) (Config, error) {
 		BaseURL:   strings.TrimRight(p.str("KODERA_BASE_URL", ""), "/"),
 		LogFormat: p.oneOf("KODERA_LOG_FORMAT", "text", "text", "json"),
 		DB: DB{
-			Host:     p.str("DB_HOST", "127.0.0.1"),
-			Port:     p.port("DB_PORT", 5432),
-			Database: p.str("DB_DATABASE", "kodera"),
-			Username: p.str("DB_USERNAME", "postgres"),
-			Password: p.str("DB_PASSWORD", ""),
-			SSLMode:  p.oneOf("KODERA_DB_SSLMODE", "disable", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
-			MaxConns: int32(p.intRange("KODERA_DB_MAX_CONNS", 0, 0, 1000)),
+			Host:          p.str("DB_HOST", "127.0.0.1"),
+			Port:          p.port("DB_PORT", 5432),
+			Database:      p.str("DB_DATABASE", "kodera"),
+			Username:      p.str("DB_USERNAME", "postgres"),
+			Password:      p.str("DB_PASSWORD", ""),
+			SSLMode:       p.oneOf("KODERA_DB_SSLMODE", "disable", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+			MaxConns:      int32(p.intRange("KODERA_DB_MAX_CONNS", 0, 0, 1000)),
+			QueryExecMode: p.oneOf("KODERA_DB_QUERY_EXEC_MODE", "", "", "cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"),
+			DirectHost:    p.str("KODERA_DB_DIRECT_HOST", ""),
+			DirectPort:    p.intRange("KODERA_DB_DIRECT_PORT", 0, 0, 65535),
 		},
 		Storage: Storage{
 			URL:       p.str("STORAGE_URL", ""),

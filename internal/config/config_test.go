@@ -105,3 +105,26 @@ func TestLoadStorageRedirect(t *testing.T) {
 	_, err = Load(env(map[string]string{"KODERA_STORAGE_REDIRECT": "yes please"}))
 	require.ErrorContains(t, err, "KODERA_STORAGE_REDIRECT")
 }
+
+func TestLoadPooler(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{
+		"DB_HOST": "pgbouncer", "DB_PORT": "6432", "DB_DATABASE": "k", "DB_USERNAME": "u", "DB_PASSWORD": "p",
+		"KODERA_DB_QUERY_EXEC_MODE": "exec", "KODERA_DB_DIRECT_HOST": "postgres",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, "postgres://u:p@pgbouncer:6432/k?default_query_exec_mode=exec&sslmode=disable", c.DB.URL())
+	require.Equal(t, "postgres://u:p@postgres:6432/k?sslmode=disable", c.DB.DirectURL(),
+		"the direct URL keeps pgx's default mode; the port defaults to DB_PORT")
+
+	c, err = Load(env(map[string]string{"KODERA_DB_DIRECT_PORT": "5432", "DB_PORT": "6432"}))
+	require.NoError(t, err)
+	require.Equal(t, "postgres://postgres:@127.0.0.1:5432/kodera?sslmode=disable", c.DB.DirectURL())
+
+	c, err = Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, c.DB.URL(), c.DB.DirectURL(), "no direct address: one URL")
+
+	_, err = Load(env(map[string]string{"KODERA_DB_QUERY_EXEC_MODE": "prepared"}))
+	require.ErrorContains(t, err, "KODERA_DB_QUERY_EXEC_MODE")
+}
