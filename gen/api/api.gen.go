@@ -169,6 +169,27 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for SearchKind.
+const (
+	SearchKindFile       SearchKind = "file"
+	SearchKindPackage    SearchKind = "package"
+	SearchKindRepository SearchKind = "repository"
+)
+
+// Valid indicates whether the value is a known member of the SearchKind enum.
+func (e SearchKind) Valid() bool {
+	switch e {
+	case SearchKindFile:
+		return true
+	case SearchKindPackage:
+		return true
+	case SearchKindRepository:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenCreateScopes.
 const (
 	TokenCreateScopesAdmin TokenCreateScopes = "admin"
@@ -684,6 +705,40 @@ type RepositoryUpdate struct {
 // Role defines model for Role.
 type Role string
 
+// SearchHit One hit: a repository (owner), a package (version: its latest;
+// uploadedBy) or a file of a files repository (path; uploadedBy).
+type SearchHit struct {
+	Description *string `json:"description,omitempty"`
+
+	// Highlight The field the query matched (name, path, description, owner); absent for a near spelling
+	Highlight      *string        `json:"highlight,omitempty"`
+	Kind           SearchKind     `json:"kind"`
+	Name           string         `json:"name"`
+	Owner          *string        `json:"owner,omitempty"`
+	Path           *string        `json:"path,omitempty"`
+	Repository     string         `json:"repository"`
+	RepositoryType RepositoryType `json:"repositoryType"`
+	UpdatedAt      time.Time      `json:"updatedAt"`
+	UploadedBy     *string        `json:"uploadedBy,omitempty"`
+	Version        *string        `json:"version,omitempty"`
+}
+
+// SearchKind defines model for SearchKind.
+type SearchKind string
+
+// SearchPage defines model for SearchPage.
+type SearchPage struct {
+	Items  []SearchHit `json:"items"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+
+	// Total Hits over all pages; a lower bound when totalCapped
+	Total int64 `json:"total"`
+
+	// TotalCapped Counting stopped at 1000 (show "1000+")
+	TotalCapped bool `json:"totalCapped"`
+}
+
 // ServiceAccount defines model for ServiceAccount.
 type ServiceAccount struct {
 	CreatedAt   time.Time `json:"createdAt"`
@@ -1042,6 +1097,27 @@ type ListPermissionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// SearchParams defines parameters for Search.
+type SearchParams struct {
+	// Q The query text (case-insensitive)
+	Q string `form:"q" json:"q"`
+
+	// Kind What to search (repeatable); absent means all
+	Kind *[]SearchKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Type Repository types to search (repeatable); absent means all
+	Type *[]RepositoryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Repository Only this repository (by name)
+	Repository *string `form:"repository,omitempty" json:"repository,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1221,6 +1297,9 @@ type ServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string)
+	// Search Search repositories, packages and files the caller may read
+	// (GET /api/v1/search)
+	Search(w http.ResponseWriter, r *http.Request, params SearchParams)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -1497,6 +1576,12 @@ func (_ Unimplemented) DeletePermission(w http.ResponseWriter, r *http.Request, 
 // PutPermission Grant (or change) a principal's level on the repository
 // (PUT /api/v1/repositories/{name}/permissions/{principal})
 func (_ Unimplemented) PutPermission(w http.ResponseWriter, r *http.Request, name RepositoryName, principal string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Search Search repositories, packages and files the caller may read
+// (GET /api/v1/search)
+func (_ Unimplemented) Search(w http.ResponseWriter, r *http.Request, params SearchParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3137,6 +3222,104 @@ func (siw *ServerInterfaceWrapper) PutPermission(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// Search operation middleware
+func (siw *ServerInterfaceWrapper) Search(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchParams
+
+	// ------------- Required query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", r.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "repository" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "repository", r.URL.Query(), &params.Repository, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "repository"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "repository", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Search(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -3401,6 +3584,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}/versions/{version}", wrapper.GetPackageVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/search", wrapper.Search)
 	})
 
 	return r
@@ -8839,6 +9025,99 @@ func (response PutPermissiondefaultApplicationProblemPlusJSONResponse) VisitPutP
 	return err
 }
 
+type SearchRequestObject struct {
+	Params SearchParams
+}
+
+type SearchResponseObject interface {
+	VisitSearchResponse(w http.ResponseWriter) error
+}
+
+type Search200JSONResponse SearchPage
+
+func (response Search200JSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Search400ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response Search401ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response Search429ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SearchdefaultApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -9052,6 +9331,9 @@ type StrictServerInterface interface {
 	// PutPermission Grant (or change) a principal's level on the repository
 	// (PUT /api/v1/repositories/{name}/permissions/{principal})
 	PutPermission(ctx context.Context, request PutPermissionRequestObject) (PutPermissionResponseObject, error)
+	// Search Search repositories, packages and files the caller may read
+	// (GET /api/v1/search)
+	Search(ctx context.Context, request SearchRequestObject) (SearchResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -10362,6 +10644,32 @@ func (sh *strictHandler) PutPermission(w http.ResponseWriter, r *http.Request, n
 	}
 }
 
+// Search operation middleware
+func (sh *strictHandler) Search(w http.ResponseWriter, r *http.Request, params SearchParams) {
+	var request SearchRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Search(ctx, request.(SearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Search")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchResponseObject); ok {
+		if err := validResponse.VisitSearchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -10391,158 +10699,168 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H35c9s4uuC/gtLOVuQd2lLSTr8Zp6ZeuXN0eyfp+PmYvKooG8HkJwnPJMAGIDvqjP/3LXwASZAEdfjs",
-	"pP1LdyySuL77xNdeLLJccOBa9fa+9mZAE5D4zyPQcrE/0SDNXwmoWLJcM8F7e71jiAVPFNGCXFKmyRlM",
-	"hASi5YLxKaFTyvhOL+qpeAYZNZ9njLNsnvX2nkY9vciht9djXMMUZO/qKup9+PBhf65nwDWLqYb2hCcz",
-	"IPGMpinwKeyR8U9UsZhIoGn2j1HvXCQg6agXmXekAv2PUe/05M3230a9cUSEHPHxT0AlyNYXYzIR5tff",
-	"5qC0IhMpMqJnQC7hjJwekL4CpZjgJBbinMGIC0n+e/vIvg7J9gemZ1sRUYLoGdXkTIpLBVIRkQMnXJBU",
-	"TBknCaOpmO6MeO1I3DEoLRmf9q7MMeRU0gy0A8AblsIh1bP/moNctI9kn0xEmoB8okhO9SwiTwZPthWY",
-	"MTQkLwhkuV4QIc3vuEuzLymENpBhZoTfcOCox2lmVmJGqa0wgQmdp7q31+tFvYx+eQt8qme9vafDZ7tR",
-	"a/1RuWBzPkxCElwzS+GJMstatvoVS5TlBFrOoYZnzVVmjJc/dK1ZHUEuFNNCLn7FeULYJ8t3nihillOu",
-	"0S3KLRH/t2yJ7TW8ZRnT7VkP6RSIYr8D6ed0yjg1vxOmSGreH4jJRIF+QeAC5ILk5uWYSslAIaS10DTd",
-	"6jhHHCEM6+dDhLWl1ufDYbSKdt/jOtrLP9CQIYdQ5yzvWIfdQ3gh/szD4MyHND6nU+iGWW5fQHBF5PTo",
-	"7TbwWCSQkD7lhGXmmcU+iohZ/pFL8T8Qa/xwqwPQbvDbRcc2Jt4Oih2DvGAx7MexmHN9u2OfiHPgB686",
-	"BmTJ0uEmQmZUW8D+uNsLwvlUgeTdS54XjzdZ9pV5WeWCK0Bm+xNNHFs3f8WCa+D4T5rnqRFKTPBBLsVZ",
-	"Ctlf/0cZFPvqDf8XCZPeXu9/DSpxOrBP1eDQfmUnDTEWnJacSaDnlnZVDrFhkZQokBcgtxVLgMh5CqRP",
-	"SUZTc2qQkFJemJfPRLKIiMFrfkFTlhTIexX1Xgo+SVn8YFuL3fyKXDI9wy3GcymBa6I01UD65iezXgJf",
-	"mNIqssKqJAbD9ViWzTU9S8E+TKnShCaGRSgtqRbS7vWNkGcsSYDf92Zjo51Is9JzLi45OZtrktEF4UKT",
-	"xCgITO2RjCllVCQpzD6mknJtYKcNCY24ikUOhv/g35bPQ2J4qNAz1F7cgTBQUYEgVkFxRz3i5oTFXBOm",
-	"Ffnv7ZfHR2+2kUCN+nEV9X4V+o2Y8+Q+T+dXQdQ8nhEJSsxlDLh0wcEigj224qQk0ATheEgXqaDJiRBv",
-	"qZzCg1GlSBD7xAVI8pS8Yz/Z1bmv73FV+5yAlEKS/tGbl+Q//jb8j60ecl/xjvKFY17qXs9JCJJRviAT",
-	"ylJkR0pdCpmQeAbxuXJKJ1OEWrFjwB6nzJA9TRIJShnR2jQ5tkubI7Qs9/bAs05wZaeczvVMSPY73Ddu",
-	"W24bS0iM/UJTtUcupeDTiMCX3EgjgibGhTg3/+SOdLkhgMsZSBhxygVfZGKuHDUoQiUgOdA0FZeor6SX",
-	"dGG/RB46ReykcQxKETGZbFnzwjvMDx8+bDeNqmUn2rTBrnC37gjMx/vzhOnXF+5UcylykJpZ8Uljex4t",
-	"QRuZR0J2P/kns8wIuFH0PqI0NwqhVVh6Ua88HPPrQmnIep+iwGC6pk4kVMO2ZqgVtN5NQFOW2oUnCTNL",
-	"p+mhtyGrPbjvxJnRBc13LFlLZTGqRSY07CdJeOOOuRwkwadqjlD1np0JkQJF/q0NM9RhRazSfj5atYsa",
-	"1dqev3/aUQGucrhq0tra/ZVWp/YpcDIVbhirBQ82Td9PensfV1CWefsqaqITM7ZD7R/LBvEQ86pcG5WS",
-	"LtrHguO1d/DJaEkSjO2J0nL9HdjX21tQEMuQWXSCtpkR70wrSCcRUTOjLiCjFDyGF0TwdEEomVE1M6JH",
-	"aSGtSbwc5G7G8OZeifgc5C/MDLZo028ssswRdgsfY3suy579tAg+RRfEW7oAGULmqwAe2WUeZA6J6ovM",
-	"KGcTUPqlESZrUiIPGocHpelHGEfluqFv9ke9Ua/ymlQPpBB6K8RT8nmahi3RDzNqNECzMWLeIpqeGyFQ",
-	"aGpmhplQOjSqptNNdjvPDd9L9tfmhQ0UcmZUuRdvAVHj+P3JPi2HpDE/2DQgNGQ8YxpiPZcQFhAo0sOI",
-	"lyU1/tA+uRobWI7FwLVc5ILZc15/TOAXG37wJRcKkkMhtdrsy1lFuWvxxDq9BwZM6RksE4Hda6pgLMLv",
-	"oQgPPbigktEOLnMp5Dnj01dMhoXbMgQ7DLKLzYSIz3lCx1X46NpEJ0oHWPsZeuHW9XO0BVUxQFR67Nxk",
-	"3RRXstsGg/cZdVsiOfQiKUOzjGriPnC29gKVsrYixabOY9J6lEHC6An+GtJx2O9wnWNxE/rDu8G6T+Sd",
-	"41sBBsS50GgY3JAQqNRsQmPdud+4ZIFr4qDjmRXj2t9Ev+0GCytEa+sJAnlTerHYFqCX5eDPU6rNVlQb",
-	"G19zjT5sMbG+rAS+kL6NZRhxXPht0bO9/joP3YShpUqYgJSb7/3IfRcac238Npq3RaPWSbxCKJqDMDRY",
-	"SN9CUTRaycSYilp0KA4bShjkNMc3pUuLXwH69Cfwkdot1ceJEhd92HTTdwnbzRWMa/OvDsm3Adi7ZeHa",
-	"LA+XEdV32X1MJbo+IBv8JuTFCQ3oqtdeeWGAbMIDhRr4QP04cMjyqWAGNnQlpPkbaDxzfBL1WJ8xriT6",
-	"4lzr8xcSk+TpXBEruwjliVUEFOk7uyiesTSRwH1mbRjz/Vkqy4ijmsI/7KVwfwDnRYVzN/FdvGEpvKq8",
-	"Wk3jHn2h3crJNTQMcclTQZNTmYYMXpDOoqaXJJdCi1ikNpZlA1wTlkJEqDJYQ8+USOfamePCeUJs4Gsn",
-	"NLdNHAi7x7LkeZhGRcImbLM9dlMu1bMOv17hJwgzsRl92vXg2fMfbypR5rmBSIczpoFL3kqj0uq3UVV3",
-	"vCUZ+aLaO8YQHRksfI08qIWDS4F2F8Cpo+SbeZpaBLtkesZ4w60TxLMKKvWxfoEv5PiX/e1nz39Exlfk",
-	"tDgyC48V5LM/LTSoF2SImq09IQyJbCrllgNwDaC9ZSHzaDNGVgE/IGc4fNEv51IJGcpzUcrwghifl043",
-	"8wmmtbwwLAK4trzBRX7Ng+BJh+FvbFx7LiRlSkMSkbqHz+VFbUbSy4jKAaOLadtzfycuAo6LiRTZ5tkj",
-	"RsG+Vs6JvwWcGkcKLfmtmDLupUmENcUJTRVEjT0VscHgCoMepILCvbefDYerNuAlg5RThrbyLnDu1At/",
-	"OS5aRKXKsczZnANm8tnIezAYBRllAcG4z4vAJwbyEAMvZ5gqyAFd/aBr9G/HaU4Q9b5sT8V2WzB6LujW",
-	"w/PlcbbQLqRIYX36PxJp0HPmw7JNlDZDsm/o0C2liBbbJBAmbR7LSoXw3Ea2PPhPKi92cY52RyF8cLlk",
-	"nY6zTWRTSjUo/S+QysVE29u+sA9JPlczSJClLZNy7QEwWYYqMmHScEMcJjiCWXHKfoekO03O7IqkQpzP",
-	"c0XmCkj/8PUheT78ISIxVbCNjDMhmUjmZY5clTy3taG8Q5sFcxYx5a78yx3JHZkPUc+Nv344JSxkGwfa",
-	"GLcUunUcqGtRywMnDhONeLgfVb60bOvAsupPodUUjKuwQA3sbmAY2KU9UbdvHXQqhtd1ITQtzUIt9iDh",
-	"n/sSkD6AdVmwtZvYlm4Mj5/dmEMuDxsb+G8S9cxA04RquiqfIxCWrXARs/ZK9C74c9/FbbeJhX9ESkdD",
-	"hLnZESndmh4jrEC/ghF6cz1RiPjqrhngaj224sTlyfog8wEUtBLX4m8OnazTYhOqqCFjmz7sGW5IH8hs",
-	"A7pLXmkFmxr72rHoZZUExLyEyk9G9WoVp2FfFOnn2rIgu/F1SPjh+FAFtmVHvRZDa5xNdRzLWVlIxbtp",
-	"bDdU95BRHc8YnxYCTYOMbBIpRU/EdD1Cb+xyg2jwobNYXs4od+Be31pz2dmHGxltHC6XfuDZoX9bherN",
-	"BdRHD+4XJCZX35KESuEC0pXIWM75Fl83aCwZj1keQoyxsU32RvPh8Ie4MFPwLxgba3Ds7B/3hvd0JWOo",
-	"Ji0WvlIjaazcMwwlUHPel5JpTL9MMhY2chtj/CSSxYZodr1DbmzeDrJ8kw/B8Sp8vJHyVSWa17GpSAIn",
-	"LqWZuPRMoxQ3QleliG1nA3ClKY9hdZZqffKXQkpAE6eq6LA6uTHowx5QTfUc1wNfaJYb42Z3uBtSbTTT",
-	"1vQpX+z9KjSxZQvRupJ2n5weHdgYOfAYCMPs7Mmi4MnFsZmvzYKryeiZmOu9s5Ty85WU52SvXXK5ySAy",
-	"SmEk9CnqRivpJGPc//VpE6YrHUy2SuD5D8+e4S/bKod4q/I6TVwGetDb5HHuH54Nr+N9Wu2za53PUU2d",
-	"amaXFwnRHSq8V0SSCIJWZl9wohifprDtp28WNV9G29qY413HuvYXHMzHcVVNgSJrzPstDfC+plMVWRth",
-	"i8QYtCdngEqFWbpGr2Q7utJpEItLHqrtLqrtCvMEXyN954NHd6X5uajpuKSKJJCChmRrGXUudR2WAEJz",
-	"+prmDVPsjKVML1ZN96/qzQ5j35G1fzC1CXy4bWL7VBu1yeYbyssGMtU0rACZdfkPTzn7bQ4vSCouQcZU",
-	"AUlBayw74YkxdJlWpKzFJmcLMt4ZR2T8Gf/zeYwV9QlVM1CGzIC8f3lg/TPlYW9FhGqSCaXJj7tYlU9j",
-	"M8MLQ4FGUCQjblQ5RfoXzyJCcxaRzzHVNBXTiOzs7GxhCYyEyVxBYmtbvO3+uIsBFg3S7Of/faTbvw+3",
-	"//7pr/3/3Ov/595otPPvz//+/Pnf23/dKh9t/Z+/3B563jquLUeWB1BfPHZ8E/WlcXSemmkdK0ZZWeSs",
-	"F/WmImDDVnCqBrolCboxLdU4dZvNXhsl2nAXae2krDxyadWhs6kXd9+Dg26VUEuYMgeVhE+qUyBhZC0g",
-	"5n+dZ2eAuU7ujbV9tjX+Xa6qkX5oxwxRYP1gb5llP1/KsQPczf1/5/P2p6/D6Mcfrv6yXpbU6p09AH9p",
-	"4OxNeEx9qDtnD2G4LUP5qyAAunwVSk7KErRm1x2eEKrI2K/rHhPBXQRtzhWdVKXLtXC2keLWSvMb2gQt",
-	"NVu1qjZhF0XFxzKIv4NgsN5QY7llf/Iw2mrN+FRtSIRYLLvfYUTst4pvjRlhbAKSz89SbDNUld0HVOzG",
-	"pvzJgnvAGtYDPhFt4C9d6IcZYBcAutGCd4JGwTViAav2VSLtjYXPNRBw7crclCp9qm4r10zChH3pCKpj",
-	"YL7SfAtzylZpRkQLIiEWU84UEKaX5h41OezqtN5Y5Jt9EyofLvJo7C7LURsLW+VqRLy4luys4UH9hN9n",
-	"TNt6EFdMq22RJSgsm7df+r6NtQBcVwJX5ls14VNfInZ1cq2YcIXC/KGgRp0viOt35Fi4HxsqbW9H3vFs",
-	"aWp3Rr8c2IdPPQkVQImGV9owDmPYoftjbEzAgZBkjFrnOHLp5Vmelp4zwUEVHd+Y3iu/ROaDRiGakegT",
-	"KLMiXxQjEpoqYeiCT0H5+1WOt7u2KHaUSquOyhH98zMvVZW01B8PYyQRySinU5dY4HwWkStuaw9VNpTB",
-	"wpoZkMJBukMqjEtTomcS4AWh3HVZS5nShKnCXvXhtLGTKWO8gOMKIu3U7pDkHkCpK2rhr6/LnaolxYub",
-	"ZbUsM0H+gPl5t5NsZxvs+HiXitjGhRKaB/HtGq42P6Vv7XTMznS8ctUdJloIww2eXE+mfNOO82h5Hu3S",
-	"CKuHYo06QyeBPhpgfVq3rvJ66Z6cxefoXDZs0ojEVEwJejdux+BdN/3X4M8DMEhkbzflj7dl4Xocshk6",
-	"K56VXn4XbvBNyrI5qpWc1o1ClBY5oRo7mWwFTY/viQKb9rnRWgiHy6oVljkawFa5lf7xRBVmuAo1Vl2X",
-	"im9ApiGPxL9qDswy8R0tSrQC2IVBu08hElQQzyXTi2Mzq13dGVUs3p+HijEKIrWx40KDF7I8tbJ3MKKO",
-	"GajCpJnWuVnuGTb0DU+wT3KQytAFqfLKtwtcttP1z/PPOzs7W/W5cND2ZEucMtj6r3hcGXnWy9LHhsI2",
-	"x11I8vPrEzKgORtcPB0YUhq497aiES84gB9Q9101RPDCwZOBnolEkf7h++OTiByemv/sn7z8JRrxV6/f",
-	"vj55vfWioEeDf7ZZstegjCQCzSQOkBCmbXgFO2vaZmBVb03f01QdC83ZP8HqG3aNL3GJ4cM5PSh3okCT",
-	"s4U9j7Krqt1eNaVtzfy5KK9oTXqFeQvWe9JIiXh9fEL2Dw8MFP6JoxCXLqawMabg27mEjKlaDp41ELDu",
-	"aMSNtUIZB6kicrjQM8GLJrIqIj8LlwNvjxWDFTsjPuJ+37QCqVdi4Ij3x/uuZx0WX+8R16TaYiZ2ria/",
-	"nJwcOgDiwOOCePZwkLFBnaInXABp3ImPDabUUQ+BMCZ9i1MjXiCVRn0XXOePhqvRogeRoOeSG/GgLTC3",
-	"8BheSylc77p2doqI55nhTKQ/7mrINzbD7JPd4dOykzF1rb7HVffviMCXGHK9tHP3iPeb5CPNZuqtu4sN",
-	"bUXkcsbiGZmCJq5V+JgoMeJlR29HMdjY25aliEte7+9N3oTbIFIJIy6NPl009MxBlpLVYJL5u94YcY/s",
-	"Pvu7g7jXFXFs0Q2dcHt1c7ejlyahXF2aDewOdwl8obFOjbl6DiMuilYvntuEKb1DPhgUoLzeXZUYkKtW",
-	"38HI715YQsOcowEjOjWwyWEBNDyxyPwPDXaejPi4wEvb3W9giNtu9LBse73n/CPG0EY/BD0HRcZ4oGPS",
-	"f7r9fDiMSl/K8+GWG9omSI5Jv3hkn5SnMv6KUtRlcUeF08B+djXeISczd1J2/a4Dd1GloIiWAKQ/NuvC",
-	"VuLjEpcwx5NQV3ZoG7MiF8rpb3MgY1vuOCb9cVUcOfaayVPb01tpulAWciN+OWNpMbMhM5okYHUMCZm4",
-	"KCLlLoOq12CChjf2PN9v7+nOcGeIqSA5cJqz3l7vh53hzg+ufBHleMk0DDIM6DyxqbKuCaFRKBFABwm6",
-	"vJSumvFhUw+vo/3HVqsXsylSagMBRulU+VDr8KKt4ZLO1OH5bO9DAzPkgBEZIyfdsQbn2GUfoGvRej6N",
-	"/mZwjnEy3jHwsu+Pt7pXZgXXBkt7z9OFQXH0e2GjVGro3Va7ODM8NJdiHA3nQEPtpb0Uls1fXOawYuo5",
-	"16hybz51SF+tEGVg2+Gv8aLrPH/1qdHL+9lwuKQF7GatXxuNLUN9eS2d2jo2g/VXUW/XriA0cLnSgddy",
-	"HD95uvqTWpdb/OiH1R9VHbHNF8/+vvqLZk9h3LNry7/q26pXbtRT8yyjcuEUQeQdREvK0sgYSUaQYJSk",
-	"6AG097Fn+csn83Gd8TQ4g1rKg+oR4QAf+pYwMBCqD2Dhcat4VsgEpA38IsU+omUbLQ2ytOqOPXRsYd2n",
-	"q6iXCxXAO+uNbKQ1lEnURXL8HWCEc4Ne1d1IWs7hqoWVT+9oDSGMdO10/+B4N1wD78rrE8wHT9eYotm7",
-	"/t4R3LljkNf5jpKPnwxT81wz9gfPvfHxU8uo//jJ8LeKaCxg3eUUHuEsp5uVHH3w1bCpK2vWp2A9nHUa",
-	"e4W/B2ishuS7IRc3Jij/0XFxd/UX5f0N3xdOWQC1ccqawEwr359l48Or2HRQO/gZ9Cr0Gd4jjzxxdTM+",
-	"FT3i6C0I9vccNmNPm6qIgQuVDEbnVMezNtrZkM0DKAcuVrSWcnDfiO8Cz987ATwqDLYEuc3cnyjiYQUR",
-	"sog7uny4mysTgyqlfE1j8aTIMP+GLcYq/Sd4aY/ZYMMAf5Q5tyBz9gP47bSWPocL9OYBky4DFCsQ70Eg",
-	"rW2sFjG+uxBKfg7oPRuqtVtdvl0zdVMSeLRrb2zX1sO1L4itijS0i9cRulZUxUrx1p5blVqDryzZ2Byu",
-	"qHiVTXxkbyR75P1/VHy0AOrCR9KHyQRizS6gyLeqKoG4SOAe5Mtqdae4GxaT15rIX9XydNvq7p07NVbc",
-	"HJ32efH8e/eGH7hk92rLPga5nxBz5gFwHc7r4LoL09aH1H2as+thiJEJEyHjP3qs5VHUH0Ge0hhqJR4V",
-	"GDfjrCVdtDjcXLlLZTptz1NlrzlZmiZxPD+z0fMiu7DImIjIZJ6mpEiewBxY0seWrYwr4IqZPXSlKfzW",
-	"67ipPNyx5dsygcv87qUB+2CwtEwhfwyYdgRMA4FSi+qroqOntt73LmSDVxByzwamzel/jH/+6exEHogs",
-	"FHQQlgWDrwVzWcOuK4nlTxrc3Bgzv79oKO8Kg0akVntjA6IvqtsxEOe8HmGuQVeQYXfZXmH8G9453zyZ",
-	"PcZCbz0W2s2pNvUDnJbq0apw5x1L+4cJbS7D2iKg+Z1i76OqcO3IZ8nIPR4N3JVYtnh1JgwWVeHQZIWC",
-	"UZbzYOW8CF3mgKWJZupftM7f83QRkWOawTHT8I9jLVmsybheeDUuCmdsdQFWf4y4GeLl8dEbv+uGq0qz",
-	"r2/Xuw6VFSHZHDMteUIYH/F6WdEO2SeXUvBpVQuANRrux7KeZgq2n4aiGYz47vDpDjmC3F5TPKEsnUtX",
-	"FrFmsc2IlxWnZbWNV2yztUOaWbUFmGzVsi22aFj1CIe74Xq165fu3Qfmehm3Wd9bMZ1CYqu4bT0Vzn4M",
-	"eruqC+yuhbi6Tzb5rbGkOjt5i2hnEbVGKv71VGUmvZ6F+YSw3tuwof7WPl/H7nBwF3PH1Ry/YIrEqWGk",
-	"yfXx4ZbP7TVPasWRzo9W1khyTfosgSwXhlC2Vp+iqrq3dYcuivrVh6DJk2q31yeWB5PDK6QqllzbCwL8",
-	"6mJDCMZE8uRT31ZRuVI6CYaul4PXNgHoAuo7uEt4voMuUNrCzm8EkiWcPsyEX5bKFOmj+oKQalZd+GDJ",
-	"ba90Z50sMTEcPG5f1Na7td+zrO3Gg8LCKA7oMc70Tej/FRE8UaQU2i5eg/08PP1fgcYO9mGCqLGqgd+L",
-	"JBiUtQt4t/AuUrkTcqlfNrMWvQQ0Cvt58ojW3yBaF6j4ggjsUlo5KCUQ4EnNiu3C5zXSdd8tHlN0H6OR",
-	"niJYImDRcGXNnNuakrEkaOkQ7jEz9jGA+b0lutZJZtMM1+VMfM3sVZ+6HjNWv5eM1TpibZRQVbf9NhHw",
-	"wVzTZo/mTr3iqN7TerOMrCIFyy9nurtErNAg7sai9Th/80Kbby27q3EzztIcLx8BHrYpxh+ZztuEHX1t",
-	"pUxWrbIbzcZcb+uChGs056tXzY6fNtkOh7Ddlxq90Zs+Ir/RaNHzG/tqYggNO5wbKiwiP1ogkJN6m2/X",
-	"HW2nFbqxYvHIv2T3LjS+1h1g96z2+Tc7PSp9fz6lr+oZ+MKn4zOIRQYKdUB7M2AnQXeI17UbeDRI7LF5",
-	"x/fSvMNrR4kOTqPg6Znrncc06fsvGJ69tUxqdAVhlqHP8J7YZP0e9/tFze8J0VbrHe95rVtvf3e4a+9k",
-	"YM3GpUb0d3VBZXopqm1maFSosV7fj3tUKR4mYLWaVorA1UPRzGObj3ts81EBGTvdF1VVGzD/5RrGwN4d",
-	"OmAZna6w6l/hmwf2xRadoyGdUz2r7GjXcbZOOxu1cm05B3CZxE2z2gGwpsGPRk7twxIlng/xVgGWzTN3",
-	"XWHGuP3raejqzPAEtgdyeAZ/yGFgyLs0/j2Qrrb+HYo8yuc7k8+WtrCajli6rInr3LbwhgRvLte+88Wn",
-	"f3cb8GaUP/iK/78a2FFWsoETOr2HsGF0a3wlMAxueKNx7p4UT+i0M5I5A2KvrX+QLrR/Lko06I10yJ3I",
-	"6VeSh5wevd0GHovEUOL48xhvT6ikE7WONI9ypRD6dil08FXT6RrugRKr7kxg3wphhcfRuOybkOdjhd+f",
-	"qMLPcEfSN6SXUc4moLS98OEGlFcMpAZfEzYFpdcmuXfuy/ukO7vEm2ncBxWb6/usLcDNQorubcjUR6L9",
-	"MxFtSatFyrmmtWY5JcV2OzG/L4rD7iO5XnSR3gtC+cKpGjORJsVVwnYt1p9Hz5QrvlhGpA+p6JbQ6tB0",
-	"s/L5o5J7V0rufkV8ZU18LPiETeeWwCKS0gXe35anVE+EzJQrYZyAlLbdzqaSFS9cWi1F37AUNrYvzUeH",
-	"VM+OCmp8lC5/culisC2yF1DZu8MspnvRtDNIxWW9SbJFUU/itNmT4FDen5bTaXHVJCX2JjIiKSZu6xnl",
-	"NoViYF2Ae5jbbWt/cwkXTMwVDvBEEf/uMkJVeatZ+BqzEcd7zMjqa8wIBtjoJcml0CIW6RNF/u/x+19H",
-	"vNhBf1zepokDDb5WMudq8NWe3NVgjJsc8fF+HEOu90hTCIy3ysvgMNtR0QyIIcq3TOlghW9x1du1Sf2/",
-	"ULS1pSpekFyeZ+E+rh35Tod4tMd+y37kp0Pfkfx0uNKTfJciuABJl/C1AH+iSDxjaSILBvQohe8qKJvC",
-	"BaTW72spuRb20RIgckBRrWu+Km61OQWpVvh1Hek9SEBTli7tNmpGf+VeuwsxfrvEUKy0ix4MixXSgeCR",
-	"GO6OGI7Z7xC5y17neJfoIoeIzPNU4G25mLTIsiJI0gDMgxKFEbZYO3gLE3aleRpkTMAIbcR02wmkTNp4",
-	"QTKmlBHoBa+gZ+ICCNOoGdi00KSdrPlOXBT69l1kVJihzRT3nUmxBmGjgtTAIkI1WkL26nk9e2w99KfP",
-	"xjDYS/CGbFtwXGJMaVX0u8yKrQBTWsFOikvSPfHauHsXiz3sDbFmKalTty8YXO4VgWMbNCL9MoKFHiam",
-	"CB1xN8NWZPlpeQFzUAEhfbff9gDVVenGHnJ3IZNxSjUoPd7aISeLHBS5nAkFpfVhhuBCj7gCaahvAdpZ",
-	"DWR3uNtlJRT3LvdummDWshReNkpLiGomnRS7XXKDcmfdydPhs91vvgOwO/zVKSIl6j6qSHemIpU3kCO1",
-	"VnRa5gUEE0VqZWEFlNZmRYOv7l9XnUzppEEohsy9QDnpjzXQ7H8/e3MJZ4Y1/MtyC0VikcGIz9h0VhZo",
-	"Wyc28iXL5LDUCEtlMtI/fH1IdneHEVGQXYDcKoq7R9x+jDXzl0xBiJf8DAUruQ1OsuILN9O6r/8Rad6B",
-	"aVlSSgF122euzBbTqpAIj+zgTp34NWHcAYDbIf5BMd7gq/vX1TIfQB2FHoDeAhG7i3Ix3SE7v2z0+Y/o",
-	"pyvFeXSvsbL6CVpjposMi5090tqduuoKLRelb430DMFloGlCNUVmOHGe7WuQHkg05cWKBi6H3nvfdA+X",
-	"aiNdkuZn7MsdEdv1DCV9ZBQC3qpsjb6Ra/q/kZbX9fKsJ8p1SF9eg+Aj8C0UBa1PLoOvuWQ8ZjlN18jV",
-	"qtBuzaYZ6DB6xKs/btMMAyDDmAskKPD1znCz5U8YGw61N5oPhz/ERWNZ/Aswt2fs2JV7o3kfnf923zZW",
-	"TQXHArwzIDnIGLgujKoywaeu45Sb3zQRr+susgaZ3EHPu3KCt3ABKY59z95ib48dChbi0bdyL9ljzd3G",
-	"zAM1DNIXksRYfbfV4CMuSMsbSXmdnMUTWmqhNGQDxidiaZ9jfO3AvHWXrY6rWQKYXl5caBYrM5zg2+vT",
-	"Uoess59se+/5Wcri9k11/j10eEAGgrdiRSDmyYtCvsxl2tvrDVCfdjN+XQcGJXt3y2tLntMDglcXVP0i",
-	"+64t91+9Rs5b1UjYsjmcO1O2AhSXvNny328N6Eudoo9uqzmN0Q6Z0hbZiRVvBO/rI33bb0bwdOEtzN7M",
-	"sO5Ix2VZbHAw79LRdcdDmVwfj2wHW+dMhCyadIqJvqQS/IkbN8W2F3BU66iUMqVd8lZZ4KcFuZy5kqJ2",
-	"myA3U63ktz3LIchtT1tfpsAXwPQ4WRhB6DxhmmiJfXeD545vdHytJUA43BSVec+nBzvkFAP/9sQTccnt",
-	"X1Mx4nomxXxqo09+chuhujuTzehJV6R/eHoSkZ9fn4y4vafCcPuI/PJ6/1VEXr1++/rkdUSyeapZTqUm",
-	"h++PT7asL9ntzBr2gVCS4JoyXkXfxKRVx2lbohX54zZpNnxGU+AgWVw6GS4YXCrX6a0W/OsXjoWodPhF",
-	"I46L3HrhXlXkHCAnksUGV+1QNrzFJNL4GSiWgHOx23XVN13Fdj5d/f8AAAD//w==",
+	"7H35cxs3uuC/guLOlslNS6RtOW9GqqlXio9EO3aspyN+VabXhLo/knjqBjoAKJrR6H/fwgf0jeahM3L0",
+	"S2Kxu3F+93nZCUWSCg5cq87uZWcKNAKJ/zwCLRf7Yw3S/BWBCiVLNRO8s9s5hlDwSBEtyJwyTc5gLCQQ",
+	"LReMTwidUMa3O0FHhVNIqPk8YZwls6Sz+zzo6EUKnd0O4xomIDtXV0Hn06dP+zM9Ba5ZSDU0JzyZAgmn",
+	"NI6BT2CXjH6iioVEAo2Tfw475yICSYedwLwjFeh/DjunJ++2/j7sjAIi5JCPfgIqQTa+GJGxML/+PgOl",
+	"FRlLkRA9BTKHM3J6QLoKlGKCk1CIcwZDLiT5760j+zpEW5+YnvYCogTRU6rJmRRzBVIRkQInXJBYTBgn",
+	"EaOxmGwPeeVI3DEoLRmfdK7MMaRU0gS0u4B3LIZDqqf/NQO5aB7JPhmLOAL5TJGU6mlAnvWfbSkwY2iI",
+	"9ggkqV4QIc3vuEuzLymENjfDzAi/48BBh9PErMSMUllhBGM6i3Vnt9MJOgn99h74RE87u88HL3aCxvqD",
+	"fMHmfJiEyLtmFsMzZZa1bPUrlijzCbScQQXO6qtMGM9/aFuzOoJUKKaFXPyK8/igT+bvPFPELCdfo1uU",
+	"WyL+b9kSm2t4zxKmm7Me0gkQxf4A0k3phHFqfidMkdi83xfjsQK9R+AC5IKk5uWQSslA4U1roWncazlH",
+	"HMF/168GeNcWW18NBsEq3P2I62gu/0BDghRCnbO0ZR12D/6FlGceeGc+pOE5nUD7naX2BbyugJwevd8C",
+	"HooIItKlnLDEPLPQRxEw8z9SKf4HQo0f9lou2g1+u+DYhMTbAbFjkBcshP0wFDOub3fsE3EO/OBNy4As",
+	"WjrcWMiEanuxP+50vPd8qkDy9iXPssebLPvKvKxSwRUgsf2JRo6sm79CwTVw/CdN09gwJSZ4P5XiLIbk",
+	"h/9RBsQuS8P/TcK4s9v5X/2CnfbtU9U/tF/ZSX2EBaclZxLoucVdlUJoSCQlCuQFyC3FIiByFgPpUpLQ",
+	"2JwaRCTnF+blMxEtAmLgml/QmEUZ8F4FndeCj2MWPtjWQje/InOmp7jFcCYlcE2UphpI1/xk1kvgG1Na",
+	"BZZZ5chgqB5LkpmmZzHYhzFVmtDIkAilJdVC2r2+E/KMRRHw+95saKQTaVZ6zsWck7OZJgldEC40iYyA",
+	"wNQuSZhSRkSSwuxjIinX5u60QaEhV6FIwdAf/NvSeYgMDRV6itKLOxAGKsgAxAoo7qiH3JywmGnCtCL/",
+	"vfX6+OjdFiKoET+ugs6vQr8TMx7d5+n8KoiahVMiQYmZDAGXLjhYQLDHlp2UBBrhPR7SRSxodCLEeyon",
+	"8GBYKSKEPnEBkjwnH9hPdnXu63tc1T4nIKWQpHv07jX5j78P/qPXQeorPlC+cMRL3es5CUESyhdkTFmM",
+	"5EipuZARCacQnisndDJFqGU75trDmBm0p1EkQSnDWusqx1auc/iW5d7ul7QTXNkppzM9FZL9AfcN25ba",
+	"hhIio7/QWO2SuRR8EhD4lhpuRFDFuBDn5p/coS43CDCfgoQhp1zwRSJmymGDIlQCogONYzFHeSWe04X9",
+	"EmnoBKGThiEoRcR43LPqRekwP336tFVXqpadaF0Hu8LduiMwH+/PIqbfXrhTTaVIQWpm2ScN7Xk0GG1g",
+	"HgnZ/uRfzBIj4EbQ+4zc3AiEVmDpBJ38cMyvC6Uh6XwJPIPpijgRUQ1bmqFU0Hg3Ak1ZbBceRcwsncaH",
+	"pQ1Z6cF9J86MLGi+Y9FaIosRLRKhYT+K/Bt3xOUg8j5VM7zV0rMzIWKgSL+1IYbaL4gV0s9nK3ZRI1rb",
+	"8y+fdpBdVz5cMWll7eWVFqf2xXMyBWwYrQUPNo4/jju7n1dglnn7KqiDEzO6Q+UfywYpAeZVvjYqJV00",
+	"jwXHa+7gi5GSJBjdE7nl+juwrze3oCCUPrXoBHUzw96ZVhCPA6KmRlxAQil4CHtE8HhBKJlSNTWsR2kh",
+	"rUq8/MrdjP7NvRHhOchfmBls0cTfUCSJQ+wGPIb2XJY9+2nhfYomiPd0AdIHzFceOLLLPEgcEFUXmVDO",
+	"xqD0a8NM1sRE7lUOD3LVjzCOwnVN3uwOO8NOYTUpHkghdM9HU9JZHPs10U9TaiRAszFi3iKanhsmkElq",
+	"ZoapUNo3qqaTTXY7Sw3di/bXpoU1EHJqVL6X0gKC2vGXJ/uy/CaN+sEmHqYhwynTEOqZBD+DQJbuB7wk",
+	"qtCH5slVyMByKAau5SIVzJ7z+mMCv9jwg2+pUBAdCqnVZl9OC8xdiyZW8d0zYEzPYBkLbF9TccfC/x6y",
+	"cN+DCyoZbaEycyHPGZ+8YdLP3JYB2KGXXGzGRMqUx3dcmY2uiXQiN4A1n6EVbl07R5NRZQMEucXOTdaO",
+	"cTm5rRH4MqFuciQHXiRmqJZRTdwHTtdeoFDWFKTYxFlMGo8SiBg9wV99Mg77A65zLG7C8vBusPYT+eDo",
+	"locAcS40KgY3RAQqNRvTULfuN8xJ4Jow6GhmQbj2N5Fv26+FZay18QQveVN8sdDmwZfl15/GVJutqCY0",
+	"vuUabdhibG1ZEXwjXevLMOw4s9uiZXv9dR66CX1LlTAGKTff+5H7zjfm2vBtJG8LRo2TeIO3aA7C4GDG",
+	"fTNB0UglY6MqatEiOGzIYZDSHN8ULy18efCzPEEZqN1SyzCRw2L5btrxO7/bzQWMa9OvFs63wbW388K1",
+	"SR4uI6jusv2YcnB9QDL4KPjFCfXIqtdeeaaAbEIDheqXL/Vz3wHLl4wYWNeVkOZvoOHU0UmUY8uEcSXS",
+	"Z+danT/jmCSNZ4pY3kUoj6wgoEjX6UXhlMWRBF4m1oYw35+msgw5iinKh7303h/AeFHA3E1sF+9YDG8K",
+	"q1ZduUdbaLtwcg0JQ8x5LGh0KmOfwgvSadR0TlIptAhFbH1Z1sE1ZjEEhCoDNfRMiXimnTounCXEOr62",
+	"fXPbwAG/eSyJXvlxVERszDbbYzvmUj1tsetldgI/EZvS520PXrz68aYcZZaaG2kxxtRgqbTSINf6rVfV",
+	"HW+ORmVWXTpGHx4ZKHyLNKgBg0sv7S4upwqS72ZxbAFszvSU8ZpZxwtnxa1Ux/oFvpHjX/a3Xrz6EQlf",
+	"FtPi0Mw/lpfO/rTQoPbIACVbe0LoEtmUyy2/wDUu7T3zqUebEbLi8j18hsM3/XomlZC+OBelDC0I8Xlu",
+	"dDOfYFjLniERwLWlDc7zax54T9p//0bHtedCYqY0RAGpWvhcXNRmKL0MqdxltBFte+4fxIXHcDGWItk8",
+	"esQI2NeKOSlvAafGkXxLfi8mjJfCJPyS4pjGCoLanjLfoHeFXgtShuGlt18MBqs2UAoGyaf0beWD59xp",
+	"yf3lqGjmlcrHMmdzDhjJZz3vXmcUJJR5GOM+zxyf6MhDCJxPMVSQA5r6QVfw345TnyDofNuaiK0mYyyZ",
+	"oBsPz5f72Xy7kCKG9fH/SMRey1n5LptIaSMkuwYP3VIyb7ENAmHSxrGsFAjPrWerdP/jwoqdnaPdkQ8e",
+	"XCxZq+FsE94UUw1K/wZSOZ9oc9sX9iFJZ2oKEZK0ZVyuOQAGy1BFxkwaaojDeEcwK47ZHxC1h8mZXZFY",
+	"iPNZqshMAekevj0krwYvAxJSBVtIOCOSiGiWx8gVwXO9Dfkd6iwYs4ghd/lf7kjuSH0IOm789d0pfiZb",
+	"O9DauDnTrcJAVYpa7jhxkGjYw/2I8rlmW70sK/5kUk1GuDIN1NzdDRQDu7Rn6va1g1bB8LomhLqmmYnF",
+	"pZson/uSK30A7TIjazfRLd0YJXp2Ywq53G1s7n8Tr2cCmkZU01XxHB63bAGLGLWXg3dGn7vOb7tF7P0H",
+	"JDc0BBibHZDcrFkihMXVryCEpbmeKQR8ddcEcLUcW1Di/GTLV1a+IK+WuBZ9c+BkjRabYEUFGJv4Yc9w",
+	"Q/xAYuuRXdJCKthU2deORC/LJCDmJRR+EqpXizg1/SILP9eWBNmNr4PCD0eHimtbdtRrEbTa2RTHsZyU",
+	"+US8m/p2fXkPCdXhlPFJxtA0yMAGkVK0REzWQ/TaLjfwBh86jeX1lHJ33etray46+3AjpY3DfOkHJT30",
+	"76tAvb6A6uje/YLE4Opb4lAxXEC8EhjzOd/j6waMJeMhS32AMTK6ye5wNhi8DDM1Bf+CkdEGR07/cW+U",
+	"nq4kDMWk2cJXSiS1lZcUQwnUnPdcMo3hl1HC/EpubYyfRLTYEMyud8i1zdtBlm/yISheAY83Er6KQPMq",
+	"NGVB4MSFNBMXnmmE4prrKmexzWgArjTlIayOUq1O/lpICajiFBkdViY3Cr3fAqqpnuF64BtNUqPc7Ax2",
+	"fKKNZtqqPvmLnV+FJjZtIViX0+6T06MD6yMHHgJhGJ09XmQ0OTs287VZcDEZPRMzvXsWU36+EvMc77VL",
+	"zjfpBUYpDIc+RdloJZ4kjJd/fV6/05UGJpsl8Orlixf4y5ZKIewVVqexi0D3WptKlPvli8F1rE+rbXaN",
+	"8zmqiFP16PIsILpFhC8lkUSCoJbZFZwoxicxbJXDN7OcLyNtbUzxrqNdlxfsjcdxWU2eJGuM+80V8K6m",
+	"ExVYHaFHQnTakzNAocIsXaNVsuldaVWIxZz7cruzbLtMPcHXSNfZ4NFcaX7OcjrmVJEIYtAQ9ZZh51LT",
+	"YX5BqE5fU71hip2xmOnFqul+K95sUfYdWpcPpjJB+d420X2Kjdpg8w35ZQ2YKhKWB83a7IennP0+gz0S",
+	"iznIkCogMWiNaSc8Moou04rkudjkbEFG26OAjL7if76OMKM+omoKyqAZkI+vD6x9Jj/sXkCoJolQmvy4",
+	"g1n5NDQz7BkMNIwiGnIjyinSvXgREJqygHwNqaaxmARke3u7hykwEsYzBZHNbSlt98cddLBokGY//+8z",
+	"3fpjsPWPLz90/3O3+5+7w+H2v7/+++vXf2/90Msf9f7P324PPG8d1pYDywOILyVyfBPxpXZ0JTHTGlaM",
+	"sLJIWSfoTIRHhy3uqRjoljjoxrhUodRNMnttkGjeu4grJ2X5kQur9p3NMVAZTn/x1RD4yIFMmd4ltJLd",
+	"gDS9h5nuLkW+64w+u5g4aq3Xe0NexBT0bL5pZrO3/1KVUQ0J2COlTyzeLj33xmambDKN2WTakjozZhDb",
+	"oGQsJWD1bIhI1+b4W+dE6bPA8q9e7kTGIFLCgUqiUohjK9K0usuWXaQ9d0ypWovP3logiWxg1Z1z16XB",
+	"JRvYFp2brmLKqm0nD0hZzktLp1/RXr02MnRXtOPObSQQFFh4B+kDtQgUg6NVY9IeoZafkzOjJzk5zXz+",
+	"mqYp+gbXsCqXP/AofTOujfqktDBvGA5vaCXpqqmYk2HH/PHDsNPziKGbZTdUF+K//HI9i3vwSawiWxFT",
+	"hjdEfubQShswmMCj2fw6S84AwzvdG2u7qSoia76qWsS1HXP1wd6ylPpqqZDqEejc/7e/bn25HAQ/vrz6",
+	"23qBoat39gAiVQ1mbyJWVYe6c4nIf2/LQP7KewFt5lklx3nWbb3QGI8IVWRULmUxIoK7oIEZV3RcVGuo",
+	"RPAYxcUapso1vLzGKZuorzZiiKq9SEF24x/AG59ksDHfcnlyP9hqQ3TVhkiI9QH2W+wm+416AwldYOkN",
+	"ks7OYqysVlQaWU3Oy5N594Bp+wd8LJqXv3Shn6aAhU/oRgve9tpBruH+XLWvHGhvzHyuAYBrFyOIqdKn",
+	"6rbCayWM2bc22VwqXVL2MwuSTUwPiBZEQigmnCkgTC8Nt6xT2NWZDKFIN/vGVzEhCx20u8xHrS1slXcF",
+	"4eJavLMCBzVVLmGZ9mLrB2ibVw4KK4XYL8ti3loXXNV7V4aY1u+nukQsZOeqz+EKhflDQQU794gr8eZI",
+	"eNkdnpsbHXqH06XZLAn9dmAfPi9xKA9I1BxxhnCMAjJCi++IUB71hSQjVLRHgcuoSdI4dxYIDiorcmm0",
+	"6exLJD5oB0PLGZpB80DwvWxEQmMlDF7wSVVjVo62u0pQdpTCkBDkI5bPz7xUFA+o6PUoRgckodyoBGUz",
+	"beDyeZtD5TW0MJdwCiTzCW2TAuLimOipBNgjlLvCkjFTmjCVmejK97SxXT1hPLvHFUjaKt0hyj2AUJeV",
+	"/7i+LHeqluRrbxbIt0wF+ROGJN9OfLGtKVaGu1iEVquMaOqFt+vYP0pRzGtHoLdGIOerblHRfBBu4OR6",
+	"POVR+wqD5akDS4NKSiBWS612HOizuawv66aSXy/CnbPwHP1phkwalhiLCUGD7u0ovOtmPBj4eQACieTt",
+	"pvTxtjTcEoWsRwtkz3LHpvOwllXKvB605ZzWjILmMEI1Fm/qeVWP7wkD6/q5kVoIh3lR/c8cDWB18EL+",
+	"eKYyNVz5akmvi8U3QFOfReK3is8mz/VBjRK1AHZhwO6LDwUVhDPJ9OLYzGpXd0YVC/dnvvyzDEltuEwm",
+	"wQuZn1peLh1BxwxUQNJU69Qs9wxrmPsn2CcpSGXwghSpNFsZLNvpuufp1+3t7V51Lhy0OdkSowxWO80e",
+	"F0qetbJ0sYa6TesRkvz89oT0acr6F8/7BpX67r1eMOQZBSjHEJVNNUTwzMCTgJ6KSJHu4cfjk4Acnpr/",
+	"7J+8/iUY8jdv3789edvby/DRwJ+tD1+qyUgigWoSB4gI09YzhcWEbf3Dopxw2dJUHAtN2b/Ayht2ja9x",
+	"if7DOT3Id6JAk7OFPY+8kLTdXjGlrUb/Ncsoa0x6haFa1npSiwJ7e3xC9g8PzC38C0chLkJWYS1gwbdS",
+	"CQlTlbBjqyBgquWQG22FMg5SBeRwoaeCZ05BFZCfhUv7sceKPr/tIR/ycqnIDKhXQuCQd0f7rkwn1pvY",
+	"Ja4uv4VMLNZPfjk5OXQXiAOPMuTZxUFGBnSyMpgeoHEnPjKQUgU9vIQR6VqYGvIMqDTKu+CKHdVMjRY8",
+	"iAQ9k9w6PXCcHh7DWymFK9fZDMgT4SwxlIl0R201SEdmmH2yM3ieF2+nrrvBqGh4EBD4FkKqlzYrGPJu",
+	"HX2k2Uy1W0G2oV5A5lMWTskENHHdEUZEiSHPmxg4jMFeBjYTT8x5taUBeeev/EolDLk08nRWwzgFmXNW",
+	"A0nm72ot2F2y8+If7sZLhWBHFtzQCFdzY7eUDyaUq7nZwM5gh8A3GurYqKvnMOQiq25VMpswpbfJJwMC",
+	"lFcLShNz5apRajUoF2zNb8Oco7lGNGpgXdfs0vDEAvM/VNh5NOSjDC5tQdO+QW670cO80v+us48YRRvt",
+	"EPQcFBnhgY5I9/nWq8EgyG0prwY9N7T1oY1IN3tkn+SnMrpELuoSV4LMaGA/uxptk5OpOym7ftd0IEvM",
+	"UkRLANIdmXVh94RRDkvoiSTUZVrbWtRIhVL6+wzIyGZ4j0h3VOSDj0r9M6htY6A0XSh7c0M+n7I4m9mg",
+	"GY0isDKGhERcZMFBLmi0UyOChjZ2SrbfzvPtwfYA3a4pcJqyzm7n5fZg+6XL2EY+nhMNAwx9Oous69bV",
+	"XTUCJV7QQYQmL6WL+qNYx6jUxONzo7qV2RTJpQEPoXSivK9bQlbJdUkxfv98ttyruTOkgAEZISXdtgrn",
+	"yAVcoWnRWj6N/GZgjnEy2jb3Zd8f9dpXZhnXBkv7yOOFAXG0e2FtaGrw3Sb4OTXcN5diHBVnTw+BpeVj",
+	"ls2f9a9ZMfWMaxS5N5/aJ68WgNK3HUDWeNE127j6Umtf8GIwWFL1erNq17Vavr5S5BZPbequgfqroLNj",
+	"V+AbOF9pv9RlAT95vvqTSmFv/Ojl6o+KJgDmixf/WP1FvYw67tl1Iln1bVEePOioWZJQuXCCINIOoiVl",
+	"cWCUJMNI0EuSlT3b/dyx9OWL+bhKeGqUQS2lQVWPsIcOPSYI9LjqPVB43KgXIGQE0jp+EWOfwLIJlgZY",
+	"GqUWSuDYgLovV0EnFcoDd9YaWQtryPNGsnygO4AIZwa9qpqRtJzBVQMqn9/RGnwQ6SqI/8nhbrAG3OUd",
+	"Y8wHz9eYot6u494B3JljkNaVDSWfvxiiVjLN2B9K5o3PXxpK/ecvhr4VSGMv1vXjKSHOcrxZSdH7l4ZM",
+	"XVm1PgZr4azi2Bv83YNjFSDf8Zm4MSfjzw6LO6u/yFvWfF8wZS+oCVNWBWZale1Z1j+8ikx7pYOfQa8C",
+	"n8E90sgTlypYxqInGL0Fxv6Rw2bkaVMR0dNDzkB0SnU4bYKdddk8gHDgfEVrCQf3DfjO8fy9I8CTwGCr",
+	"LjSJ+zNVTk4hQmZ+RxcPd3Nhol+ElK+pLJ5kEeaPWGMswn+8fcrMBmsK+BPPuQWes++Bbye1dDlcoDUP",
+	"mHQRoJh0fQ8MaW1lNfPx3QVTKseA3rOiWmlk9XjV1E1R4EmvvbFeW3XX7hGbCG5wFzuwuup72UqxUdmt",
+	"cq3+JYs2VocLLF6lEx/ZJoxPtP/PCo/2gtrgkXRhPIZQswvI4q2KTCAuIrgH/rJa3MnaYWPwWh34i1ye",
+	"dl3dvXOnyoqbo1U/z55/79bwAxfsXmy5DEHuJ4Scmee6DmfV67oL1bZ8U/epzq4HIYYnjIUM/+y+lidW",
+	"fwRpTEOopHgU17gZZc3xokHhZsr10WrVPU+V7ey0NEzieHZmvedZdGEWMRGQ8SyOSRY8gTGwpItVqhlX",
+	"wBUze2gLU/i94rtfWaTqcanAeXz3Uoe911mah5A/OUxbHKYeR6kF9VXe0VOb73sXvKGUEHLPCqaN6X/y",
+	"f/7l9ETu8SxkeODnBf3LjLisodflyPIXdW5uDJnfnzeUt7lBA1LJvbEO0b2iIRDCXKksoqtJ6CXYbbqX",
+	"H/4Gd043T6ZPvtBb94W2U6pN7QCnuXi0yt15x9z+YVyby6A2c2h+p9D7JCpc2/OZE/ISjQbuUiwbtDoR",
+	"BooKd2i0QsDI03kwc174+tdgaqKZ+het0488XgTkmCZwzDT881hLFmoyqiZejbLEGZtdgNkfQ26GeH18",
+	"9K5cdcNlpdnXt6pVh/KMkGSGkZY8IowPeTWtaJvsk7kUfFLkAmCOhvsxz6eZgK2noWgCQ74zeL5NjiC1",
+	"ndnHlMUz6dIi1ky2GfI84zTPtikl2/S2ST2qNrsmm7Vsky1qWj3ew91QvUrHuXu3gbny7U3S915MJhDZ",
+	"LG6bT4WzH4PeKvIC23Mhru6TTD42klQlJ+8R7CygVlCl3JEvj6TXUz+dENZ661fU39vn6+gd7t7FzFE1",
+	"Ry+YImFsCGl0fXi45XN7y6NKcqSzo+U5klyTLosgSYVBlN7qU1RF9bZ210WWv/oQOHlS7Pb6yPJgfHgF",
+	"V8WUa9sTpZxdbBDBqEgl/tS1WVQulU6Cwevl12uLALRd6ge4y/v8AG1XaRM7H8lN5vf0aSrKaalMkS6K",
+	"L3hT9ayL8rWktj2E006WqBjuPm6f1VYbVNwzr22Hg0zDyA7oyc/0KOT/AgmeKZIzbeevwXoeJflfgcam",
+	"HX6EqJCqfrkWidcpaxfwYVHqHXUn6FLtr7UWvngkCvt59ATWjxCsM1DcIwKrlBYGSgkEeFTRYtvgeY1w",
+	"3Q+LpxDdJ29kSRDMATAruLJmzG1FyFjitHQA9xQZ++TA/N4CXasos2mE63Iivmb0ahm7niJWv5eI1Spg",
+	"bRRQVdX9NmHw3ljTeo3mVrniqFrTerOIrCwEq5zOdHeBWL5BXJO29Sh/vQnOY4vuqjUDWxrjVQaAhy2K",
+	"8WfG8yZiB5eNkMmiVHat2JirbZ2hcAXnyuJVveKnDbbDIWz1pVpt9LqNqFxoNKv5jXU10YWGFc4NFmae",
+	"Hy3wkqNqmW9XHW274bqxbPGo2ozp9iW+RtvDexb7ys3snoS+v57QV9QM3Cvj8RmEIgGFMqBt0taK0C3s",
+	"de0CHjUUeyre8b0U7yiVo0QDpxHw9NTVzmOadMsvGJrdW8Y12pwwy8BncE9k8mRariF7v6D5PQHaarnj",
+	"I69U6+3uDHZsTwZWL1xqWH9bFVSml4LaZopGARrr1f24R5HiYRxWq3Elc1w9FM48lfm4xzIfxSVjpfss",
+	"q2oD4r9cwujbdsl9ltDJCq3+Db55YF9s4Dkq0th3NtejXcXZKu5sVMq1YRzAZRI3zWoDwJoKf9YltPgw",
+	"B4lXA+wqwJJZ4toVJozbv577Wmf6J8jbj3pmKA858Ax5l8p/6UpXa/8ORJ74853xZ4tbtgu2xctaG2ws",
+	"4Q1RQMYs1mXjSxn/XQP0zTC/f4n/v+rbUVaSgRM6uQe3YXBrdMUzDG54o3HuHhVP6KTVkzkFYi4neJgq",
+	"tH8tTDTgjXjIHcvpFpyHnB693wIeishg4ujrCLsnFNyJWkNaCXOlEPp2MbR/qelkDfNADlV3xrBvBbH8",
+	"42hc9k3Q8ynD7y+U4WeoI+ka1EsoZ2NQ2jZ8uAHmZQOp/mXEJqD02ij3wX15n3hnl3gzifugIHPdMmnz",
+	"UDOfoHsbPPUJaf9KSJvjahZyrmmlWE6Ose1GzO8L47D6SKoXbai3RyhfOFFjKuIoayVs12LtefRMueSL",
+	"ZUj6kIJuflstkm6SP38Scu9KyN0vkC/PiQ8FH7PJzCJYQGK6wP5taUz1WMhEuRTGMUhpy+1sylmx4dJq",
+	"LvqOxbCxfmk+OqR6epRh4xN3+YtzFwNtgW1AZXuHWUgvedPOIBbzapFkC6IljtMkT4JD3j8tpZOs1SQl",
+	"thMZkRQDt/WUchtC0bcmwF2M7ba5v6mECyZmCgd4pki5dxmhKu9q5m9jNuTYx4ysbmNG0MFG5ySVQotQ",
+	"xM8U+b/HH38d8mwH3VHeTRMH6l8WPOeqf2lP7qo/wk0O+Wg/DCHVu6TOBEa9vBkcRjsqmgAxSPmeKe3N",
+	"8M1avV0b1f8LWVuTq2KD5Pw8M/Nx5ci3W9ijPfZbtiM/H5QNyc8HKy3Jd8mCsytpY772wp8pEk5ZHMmM",
+	"AD1x4btyysZwAbG1+1pMrrh9tAQI3KWoRpuvglptjkGq4X5dh3v3I9CUxUurjZrR37jX7oKN3y4yZCtt",
+	"wwdDYoV0V/CEDHeHDMfsDwhcs9cZ9hJdpBCQWRoL7JaLQYssyZwktYt5UKQwzBZzB29hwrYwTwOMERim",
+	"jZBuK4HkQRt7JGFKGYae0Qp6Ji6AMI2SgQ0LjZrBmh/ERSZv30VEhRnaTHHfkRRrIDYKSDUoIlSjJmRb",
+	"z+vpU+mhv3w0hoFegh2ybcJxDjG5VtFtUyt6HqK0gpxkTdJL7LXWexeTPWyHWLOU2InbFwzmu5nj2DqN",
+	"SDf3YKGFiSlCh9zN0AssPc0bMHsFENJ1+20OULRKN/qQ64VMRjHVoPSot01OFikoMp8KBbn2YYbgQg+5",
+	"AmmwbwHaaQ1kZ7DTpiVkfZc7Nw0wa2gKr2upJUTVg06y3S7poNyad/J88GLn0VcAdoe/OkQkB90nEenO",
+	"RKS8Azlia4GneVyAN1CkkhaW3dLapKh/6f511UqUTmqIYtC85Cgn3ZEGmvzvF+/mcGZIw2+WWigSigSG",
+	"fMom0zxB2xqxkS5ZIoepRpgqk5Du4dtDsrMzCIiC5AJkL0vuHnL7MebMz5kCHy35GTJSchuUZMUXbqZ1",
+	"X/8z4ry7pmVBKdmt2zpzebSYVhlHeCIHd2rErzDjlgu4HeTvZ+P1L92/rpbZAKog9AD45vHYXeSLaXfZ",
+	"ldNGX/2IdrqcnQf36iurnqBVZtrQMNvZE67dqakuk3KR+1ZQzyBcAppGVFMkhmNn2b4G6oFEVV6sKOBy",
+	"WHrvUddwKTbSxml+xrrcAbFVz5DTB0Yg4I3M1uCRtOl/JCWvq+lZz5SrkL48B6EMwLeQFLQ+uvQvU8l4",
+	"yFIarxGrVYDdmkUz0GD0BFd/3qIZ5oIMYc6AIIPXO4PNhj1hZCjU7nA2GLwMs8Ky+BdgbM/IkSv3Rr0f",
+	"Xfntri2sGguOCXhnQFKQIXCdKVV5gE9Vxsk3v2kgXlsvshqa3EHNu3yC93ABMY59z9bi0h5bBCyEo8fS",
+	"l+wp525j4oESBukKSULMvuvV6Ihz0vJaUF4rZSkxLQVU2pxWr+3kiPJziMhZbgDZJTa4w3YmQ3NKKmHM",
+	"vgUEq7crTaW2D4Y8t1c6ecgQg35pgj6WICD117qCw5YZbch/n4Fhpz3CgUqiUohjTDMUY5xCbZOPPF6Q",
+	"+dSlNtTKlRCmhtxuESIbrSI0jRVxJE1YkzjECraJzWxUhKapmQwLGOkpDDnjEXwDSaZU2cASiJzBhwuZ",
+	"0NgsgJmRsItnKDiW9ddz0fPZeY7tia8oPmTQGi25RMM3vVmZofX1x5UhoJ/wYAWxZ4iSFVBNz2Lo7blY",
+	"TpIA5YrQ2BB1+JbGIoJsZt8KzxmPKjZppiFRq6tgmwX8i1makNBvB/arl/kmqJQU842VXsTmh7GQiYcL",
+	"FmwSXbjqlrfXKNG01vbqtZrKW9zZeIuIE66qW+EsKSXk+RZeoRtekPnx8fsLLBitdhdMGWprD1OY85EH",
+	"SlhcqlbkygwMhfVhRXUpx5eqvGqhNCR9xsdiaU1+fO3AvHWXkFTM4oGkvMmuWaxMcILHBxDVi3W2PtuK",
+	"YnYWs7DZVbV8g3hA5gZvBcxQSpIXGbecybiz2+kjtXAzXq5zBzm5c8trEs/TA4Jtdoraxl3XQuKHUtOB",
+	"XjESthfwx3nmZWvFnNfb05TL2JY1pKzme6OQWpQwzpS2wE6sKkawtyzp2tpogseL0sJsF6F1RzrOSzh4",
+	"Bys1yF53PNQfq+ORLW+Zt7GQWUFpMdZzKqE8ca2r+RKWjrQmZkq7QOM8GV2LVhnRwwEZ+GY5BLlV4qfL",
+	"jE3ZZZakbj+A0FnENNESa8R7zx3faPlaSwB/aESQ5+icHmyTUwxSsyceiTm3f03EkOupFLOJjZQoB2IT",
+	"qtujro0Yf0W6h6cnAfn57cmQ255KRnoOyC9v998E5M3b929P3gYkmcWapVRqcvjx+MTJw25n1gjtCXsQ",
+	"XFPGi0gRMW7UHLDlO7NcJ5vg4SnSYVmRuKh96uNHZYBD1uM/8glwkCzM7esXDObKFTmtxL10symC3NcV",
+	"DDlO1dtzrypyDpASyUID+nYoG9nBJJKMM1AsAqds2G1Wz7AIa/hy9f8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -30,6 +30,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -51,6 +52,8 @@ type Server struct {
 	Packages *packages.Service
 	// Files serves the files views (files.go).
 	Files *files.Service
+	// SearchIndex answers GET /api/v1/search (search.go).
+	SearchIndex search.Index
 	// Audit reads the audit trail (audit.go).
 	Audit *audit.Trail
 	// Kit resolves repositories with the REST rule and decorates errors,

@@ -56,6 +56,15 @@ func Enqueue(ctx context.Context, q *gendb.Queries, c Change) error {
 	return db.Translate(q.InsertSearchOutbox(ctx, p))
 }
 
+// EnqueueFileTree records a change of every file at or below path in a
+// files repository (the file itself, or a folder's whole content). Call it
+// in the writer's transaction before a tree is deleted or moved away (the
+// old paths) and after it is moved in (the new paths): folders are not
+// documents, their files are.
+func EnqueueFileTree(ctx context.Context, q *gendb.Queries, repositoryID int64, path string) error {
+	return db.Translate(q.InsertSearchOutboxFileTree(ctx, gendb.InsertSearchOutboxFileTreeParams{RepositoryID: repositoryID, Path: path}))
+}
+
 // indexerLockKey is the advisory lock one indexer (or a reindex) holds.
 const indexerLockKey int64 = 0x6b6f646572617331 // "koderas1"
 

@@ -24,6 +24,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -34,6 +35,8 @@ type Deps struct {
 	Blobs  *blob.Store
 	Authn  *auth.Authenticator
 	Authz  *auth.Authorizer
+	// Search is the search index (internal/app picks the backend).
+	Search search.Index
 	// Ready reports whether start-up (migrations, bootstrap) has finished.
 	Ready func() bool
 }
@@ -58,6 +61,7 @@ func New(d Deps) (http.Handler, error) {
 		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
+		SearchIndex:   d.Search,
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }
