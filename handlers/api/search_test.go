@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -243,4 +244,24 @@ func tarOf(t *testing.T, name, content string) []byte {
 	require.NoError(t, err)
 	require.NoError(t, tw.Close())
 	return buf.Bytes()
+}
+
+// TestSearchElasticsearchDown: a node configured for an Elasticsearch that
+// does not answer starts and serves everything else; search answers 503
+// problem JSON and changes wait in the outbox.
+func TestSearchElasticsearchDown(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: connections are refused
+	n := apptest.Start(t, apptest.Options{Env: map[string]string{"ELASTICSEARCH_URL": "http://" + addr}})
+
+	expect(t, n, admin, "POST", "/api/v1/repositories", `{"name":"waiting","type":"files"}`, http.StatusCreated)
+	r := call(t, n, admin, "GET", "/api/v1/search?q=waiting", "")
+	require.Equal(t, http.StatusServiceUnavailable, r.StatusCode, "%s", r.body)
+	require.Equal(t, "application/problem+json", r.Header.Get("Content-Type"))
+	var backlog int64
+	queryRow(t, n, `SELECT count(*) FROM search_outbox`, nil, &backlog)
+	require.Positive(t, backlog)
 }

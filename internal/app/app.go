@@ -174,9 +174,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if err != nil {
 		return err
 	}
-	idx, err := openIndex(ctx, cfg, pool)
-	if err != nil {
-		return err
+	// Elasticsearch may still be starting (or down): the node serves
+	// anyway, search answering 503 and changes waiting in the outbox until
+	// the index opens.
+	var idx search.Index = search.NewPostgres(pool)
+	if cfg.Search.URL != "" {
+		idx = search.OpenInBackground(ctx, func(ctx context.Context) (search.Index, error) {
+			return openIndex(ctx, cfg, pool)
+		}, time.Second, log)
 	}
 	var ready atomic.Bool
 	handler, err := server.New(server.Deps{
