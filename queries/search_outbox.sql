@@ -42,3 +42,9 @@ SELECT 'file', f.repository_id, f.path
 FROM repository_files f
 WHERE f.repository_id = @repository_id AND NOT f.is_folder
   AND (f.path = @path::text OR (f.path > @path::text || '/' AND f.path < @path::text || '0'));
+
+-- name: InsertSearchOutboxOwnedRepositories :exec
+-- InsertSearchOutboxOwnedRepositories records a change of every repository
+-- a user owns (the user is deleted: hits show and match the owner's name).
+INSERT INTO search_outbox (kind, repository_id)
+SELECT 'repository', r.id FROM repositories r WHERE r.owner_id = @owner_id;

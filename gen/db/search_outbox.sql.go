@@ -120,6 +120,18 @@ func (q *Queries) InsertSearchOutboxFileTree(ctx context.Context, arg InsertSear
 	return err
 }
 
+const insertSearchOutboxOwnedRepositories = `-- name: InsertSearchOutboxOwnedRepositories :exec
+INSERT INTO search_outbox (kind, repository_id)
+SELECT 'repository', r.id FROM repositories r WHERE r.owner_id = $1
+`
+
+// InsertSearchOutboxOwnedRepositories records a change of every repository
+// a user owns (the user is deleted: hits show and match the owner's name).
+func (q *Queries) InsertSearchOutboxOwnedRepositories(ctx context.Context, ownerID *int64) error {
+	_, err := q.db.Exec(ctx, insertSearchOutboxOwnedRepositories, ownerID)
+	return err
+}
+
 const lockSearchIndexer = `-- name: LockSearchIndexer :exec
 SELECT pg_advisory_lock($1::bigint)
 `

@@ -183,6 +183,12 @@ func TestSearchEndToEnd(t *testing.T) {
 	eventually(t, n, admin, qs("q", "shop", "kind", "repository"),
 		"repository:shop-public/shop-public", "repository:shop-images/shop-images")
 
+	// Repositories match their owner's name, until the owner is deleted.
+	eventually(t, n, admin, qs("q", "alice", "kind", "repository"),
+		"repository:shop-public/shop-public", "repository:shop-images/shop-images")
+	expect(t, n, admin, "DELETE", "/api/v1/admin/users/alice", "", http.StatusNoContent)
+	eventually(t, n, admin, qs("q", "alice", "kind", "repository"))
+
 	// Guest access off: anonymous search is refused like every listing.
 	expect(t, n, admin, "PUT", "/api/v1/admin/settings", `{"guestAccess":false}`, http.StatusOK)
 	r = call(t, n, anon, "GET", "/api/v1/search?q=shop", "")

@@ -65,6 +65,13 @@ func EnqueueFileTree(ctx context.Context, q *gendb.Queries, repositoryID int64, 
 	return db.Translate(q.InsertSearchOutboxFileTree(ctx, gendb.InsertSearchOutboxFileTreeParams{RepositoryID: repositoryID, Path: path}))
 }
 
+// EnqueueOwnedRepositories records a change of every repository userID
+// owns; call it in the transaction deleting the user, before the delete
+// (hits show the owner's name and queries match it).
+func EnqueueOwnedRepositories(ctx context.Context, q *gendb.Queries, userID int64) error {
+	return db.Translate(q.InsertSearchOutboxOwnedRepositories(ctx, &userID))
+}
+
 // indexerLockKey is the advisory lock one indexer (or a reindex) holds.
 const indexerLockKey int64 = 0x6b6f646572617331 // "koderas1"
 
