@@ -33,3 +33,18 @@ SELECT pg_advisory_unlock(@key::bigint);
 -- name: GetSearchClock :one
 -- GetSearchClock is the database's current time, the clock indexed_at uses.
 SELECT now()::timestamptz;
+
+-- name: InsertSearchOutboxFileTree :exec
+-- InsertSearchOutboxFileTree records a change of every file at or below a
+-- path (a folder deleted or moved), in one statement however many there are.
+INSERT INTO search_outbox (kind, repository_id, path)
+SELECT 'file', f.repository_id, f.path
+FROM repository_files f
+WHERE f.repository_id = @repository_id AND NOT f.is_folder
+  AND (f.path = @path::text OR (f.path > @path::text || '/' AND f.path < @path::text || '0'));
+
+-- name: InsertSearchOutboxOwnedRepositories :exec
+-- InsertSearchOutboxOwnedRepositories records a change of every repository
+-- a user owns (the user is deleted: hits show and match the owner's name).
+INSERT INTO search_outbox (kind, repository_id)
+SELECT 'repository', r.id FROM repositories r WHERE r.owner_id = @owner_id;

@@ -188,6 +188,27 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for SearchKind.
+const (
+	SearchKindFile       SearchKind = "file"
+	SearchKindPackage    SearchKind = "package"
+	SearchKindRepository SearchKind = "repository"
+)
+
+// Valid indicates whether the value is a known member of the SearchKind enum.
+func (e SearchKind) Valid() bool {
+	switch e {
+	case SearchKindFile:
+		return true
+	case SearchKindPackage:
+		return true
+	case SearchKindRepository:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenCreateScopes.
 const (
 	TokenCreateScopesAdmin TokenCreateScopes = "admin"
@@ -902,6 +923,40 @@ type RepositoryUpdate struct {
 // Role defines model for Role.
 type Role string
 
+// SearchHit One hit: a repository (owner), a package (version: its latest;
+// uploadedBy) or a file of a files repository (path; uploadedBy).
+type SearchHit struct {
+	Description *string `json:"description,omitempty"`
+
+	// Highlight The field the query matched (name, path, description, owner); absent for a near spelling
+	Highlight      *string        `json:"highlight,omitempty"`
+	Kind           SearchKind     `json:"kind"`
+	Name           string         `json:"name"`
+	Owner          *string        `json:"owner,omitempty"`
+	Path           *string        `json:"path,omitempty"`
+	Repository     string         `json:"repository"`
+	RepositoryType RepositoryType `json:"repositoryType"`
+	UpdatedAt      time.Time      `json:"updatedAt"`
+	UploadedBy     *string        `json:"uploadedBy,omitempty"`
+	Version        *string        `json:"version,omitempty"`
+}
+
+// SearchKind defines model for SearchKind.
+type SearchKind string
+
+// SearchPage defines model for SearchPage.
+type SearchPage struct {
+	Items  []SearchHit `json:"items"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+
+	// Total Hits over all pages; a lower bound when totalCapped
+	Total int64 `json:"total"`
+
+	// TotalCapped Counting stopped at 1000 (show "1000+")
+	TotalCapped bool `json:"totalCapped"`
+}
+
 // ServiceAccount defines model for ServiceAccount.
 type ServiceAccount struct {
 	CreatedAt   time.Time `json:"createdAt"`
@@ -1302,6 +1357,27 @@ type ListPypiVersionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// SearchParams defines parameters for Search.
+type SearchParams struct {
+	// Q The query text (case-insensitive)
+	Q string `form:"q" json:"q"`
+
+	// Kind What to search (repeatable); absent means all
+	Kind *[]SearchKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Type Repository types to search (repeatable); absent means all
+	Type *[]RepositoryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Repository Only this repository (by name)
+	Repository *string `form:"repository,omitempty" json:"repository,omitempty"`
+
+	// Limit Page size (pagination is limit/offset; every page carries the total)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Items to skip
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1523,6 +1599,9 @@ type ServerInterface interface {
 	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
 	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
 	DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string)
+	// Search Search repositories, packages and files the caller may read
+	// (GET /api/v1/search)
+	Search(w http.ResponseWriter, r *http.Request, params SearchParams)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(w http.ResponseWriter, r *http.Request)
@@ -1877,6 +1956,12 @@ func (_ Unimplemented) UpdatePypiVersion(w http.ResponseWriter, r *http.Request,
 // DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
 // (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
 func (_ Unimplemented) DeletePypiFile(w http.ResponseWriter, r *http.Request, name string, project string, version string, filename string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Search Search repositories, packages and files the caller may read
+// (GET /api/v1/search)
+func (_ Unimplemented) Search(w http.ResponseWriter, r *http.Request, params SearchParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -4150,6 +4235,104 @@ func (siw *ServerInterfaceWrapper) DeletePypiFile(w http.ResponseWriter, r *http
 	handler.ServeHTTP(w, r)
 }
 
+// Search operation middleware
+func (siw *ServerInterfaceWrapper) Search(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchParams
+
+	// ------------- Required query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", r.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "repository" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "repository", r.URL.Query(), &params.Repository, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "repository"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "repository", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Search(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetSystemInfo operation middleware
 func (siw *ServerInterfaceWrapper) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 
@@ -4435,6 +4618,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/packages/{package}/versions/{version}", wrapper.GetPackageVersion)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/search", wrapper.Search)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/repositories/{name}/go/modules", wrapper.ListGoModules)
@@ -11457,6 +11643,99 @@ func (response DeletePypiFiledefaultApplicationProblemPlusJSONResponse) VisitDel
 	return err
 }
 
+type SearchRequestObject struct {
+	Params SearchParams
+}
+
+type SearchResponseObject interface {
+	VisitSearchResponse(w http.ResponseWriter) error
+}
+
+type Search200JSONResponse SearchPage
+
+func (response Search200JSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Search400ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response Search401ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Search429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response Search429ApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SearchdefaultApplicationProblemPlusJSONResponse) VisitSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSystemInfoRequestObject struct {
 }
 
@@ -11709,6 +11988,9 @@ type StrictServerInterface interface {
 	// DeletePypiFile Delete one file of a version (its name stays taken; the version goes with its last file)
 	// (DELETE /api/v1/repositories/{name}/pypi/packages/{project}/versions/{version}/files/{filename})
 	DeletePypiFile(ctx context.Context, request DeletePypiFileRequestObject) (DeletePypiFileResponseObject, error)
+	// Search Search repositories, packages and files the caller may read
+	// (GET /api/v1/search)
+	Search(ctx context.Context, request SearchRequestObject) (SearchResponseObject, error)
 	// GetSystemInfo Version and public instance settings
 	// (GET /api/v1/system/info)
 	GetSystemInfo(ctx context.Context, request GetSystemInfoRequestObject) (GetSystemInfoResponseObject, error)
@@ -13387,6 +13669,32 @@ func (sh *strictHandler) DeletePypiFile(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
+// Search operation middleware
+func (sh *strictHandler) Search(w http.ResponseWriter, r *http.Request, params SearchParams) {
+	var request SearchRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Search(ctx, request.(SearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Search")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchResponseObject); ok {
+		if err := validResponse.VisitSearchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetSystemInfo operation middleware
 func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 	var request GetSystemInfoRequestObject
@@ -13416,189 +13724,199 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9s4nuBXQel2K/INbSlpp3fGqa09d+KkfZt0vH5MZirKRTAJSRiTAAeA7CgZf/cr/ACQIAnqYVt2",
-	"nOif7lgk8fy9n986Mc9yzghTsrP3rTMhOCEC/nlMlJjtjxQR+q+EyFjQXFHOOnudExJzlkikOLrCVKFz",
-	"MuKCICVmlI0RHmPKdjpRR8YTkmH9eUYZzaZZZ+9p1FGznHT2OpQpMiaic30ddT58+LA/VRPCFI2xIs0J",
-	"TycExROcpoSNyR4a/oYljZEgOM3+c9C54AkReNCJ9DtCEvWfg87Z6evtPw86wwhxMWDD3wgWRDS+GKIR",
-	"17/+c0qkkmgkeIbUhKArco7ODlFXEikpZyjm/IKSAeMC/W372LxOku0PVE22IiQ5UhOs0LngV5IIiXhO",
-	"GGIcpXxMGUooTvl4Z8AqR2KPQSpB2bhzrY8hxwJnRNkLeE1TcoTV5H+mRMyaR7KPRjxNiHgiUY7VJEJP",
-	"ek+2JdFjKJK8QCTL1QxxoX+HXep9Cc6VvhmqR/gnDBx1GM70SvQolRUmZISnqersdTpRJ8Nf3hI2VpPO",
-	"3tP+s92osf6oWLA+HypIElwzTckTqZc1b/ULliiKCZSYkgqc1VeZUVb80LZmeUxyLqniYvYHzBOCPlG8",
-	"80QivZxijXZRdonwv3lLbK7hLc2oas56hMcESfqVoG6Ox5Rh/TuiEqX6/R4fjSRRLxC5JGKGcv1yjIWg",
-	"RMJNK65wutVyjjBC+K6f9+GuDbY+7/ejRbj7HtbRXP6hIhlQCHlB85Z1mD2EF+LP3A/OfITjCzwm7XeW",
-	"mxfguiJ0dvx2m7CYJyRBXcwQzfQzA30YALP4Ixf8HyRW8OFWy0Xbwe8WHJuQeDcgdkLEJY3JfhzzKVN3",
-	"O/YpvyDs8FXLgDSZO9yIiwwrc7G/7naC93wmiWDtS566x6ss+1q/LHPOJAFi+xtOLFnXf8WcKcLgnzjP",
-	"U82UKGe9XPDzlGR/+ofUIPbNG/7fBBl19jr/q1ey0555KntH5iszaYiwwLToXBB8YXBX5iTWJBIjScQl",
-	"EduSJgSJaUpQF6MMp/rUSIIKfqFfPufJLEIartklTmnigPc66rzkbJTS+MG2Ftv5JbqiagJbjKdCEKaQ",
-	"VFgR1NU/6fUi8oVKJSPDrApk0FSPZtlU4fOUmIcplgrhRJMIqQRWXJi9vubinCYJYfe92VhLJ0Kv9ILx",
-	"K4bOpwpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
-	"gGKPesD0CfOpQlRJ9LftlyfHr7cBQbX4cR11/uDqNZ+y5D5P5w+O5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
-	"J3CPR3iWcpyccv4WizF5MKzkCUAfvyQCPUXv6G9mdfbre1zVPkNECC5Q9/j1S/Qff+7/x1YHqC9/h9nM",
-	"Ei95r+fEOcowm6ERpimQIymvuEhQPCHxhbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2C50jtCy7Ns9TzuB",
-	"lZ0xPFUTLuhXct+wbahtLEii9Recyj10JTgbR4h8yTU3QqBiXPIL/U9mUZdpBLiaEEEGDDPOZhmfSosN",
-	"EmFBAB1wmvIrkFfSKzwzXwINHQN04jgmUiI+Gm0Z9cI7zA8fPmzXlap5J1rXwa5ht/YI9Mf704Sqg0t7",
-	"qrngORGKGvaJY3MeDUYb6UdctD/5b2qIEWFa0PsI3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCsK",
-	"UkHj3YQoTFOz8CSheuk4PfI2ZKQH+x0/17Kg/o4mS4ksWrTIuCL7SRLeuCUuh0nwqZzCrXrPzjlPCQb6",
-	"rTQxVGFBrJR+PhqxC2vR2py/f9qRu65iuHLSytr9lZan9ilwMiVsaK0FDjZN3486ex8XYJZ++zqqgxPV",
-	"ukPlH/MG8QDzulgbFgLPmscC4zV38ElLSYJo3RO45fI7MK83tyBJLEJq0SnoZpq9UyVJOoqQnGhxAQgl",
-	"ZzF5gThLZwijCZYTzXqk4sKoxPOv3M4Y3twrHl8Q8TvVg82a+BvzLLOI3YDH2JzLvGe/zYJPwQTxFs+I",
-	"CAHzdQCOzDIPMwtE1UVmmNERkeqlZiZLYiILKoeHheqHKAPhuiZvdgedQae0mpQPBOdqK0RT8mmahjXR",
-	"DxOsJUC9MaTfQgpfaCbgJDU9w4RLFRpV4fEqu53mmu4l+0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
-	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2ueIHX3IuSXLEhZKrfTkpMXcpmljF",
-	"98CAKT4n81hg+5rKO+bh94CFhx5cYkFxC5W54uKCsvErKsLMbR6AHQXJxWpMxKc8oeNyNrom0vHCANZ8",
-	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwKv4Zk",
-	"HPqV3ORY7IT+8Haw9hN5Z+lWgAAxxhUoBrdEBCwUHeFYte43LkjgkjBoaWZJuPZXkW/br4U61tp4Ape8",
-	"Kr4YaAvgy/zrz1Os9FZkExoPmAIbNh8ZW1ZCvqCu8WVoduzstmDZXn6dR3bC0FIFGREhVt/7sf0uNObS",
-	"8K0lbwNGjZN4BbeoD0LjoOO+TlDUUslIq4qKtwgOK3IYoDQnt8VLA18B/PQn8IHaLtWHiQIW/btpx+/i",
-	"blcXMG5Mv1o43wrX3s4LlyZ5sIyousv2YyrA9QHJ4KPgF6c4IKveeOVOAVmFBnLZ8y/1Y88CyydHDIzr",
-	"igv9N8HxxNJJkGN9wrgQ6d25Vud3HBPl6VQiw7sQZokRBCTqWr0ontA0EYT5xFoT5vvTVOYhRzmFf9hz",
-	"7/0BjBclzN3GdvGapuRVadWqK/dgC20XTm4gYfArlnKcnIk0pPASYTVqfIVywRWPeWp8WcbBNaIpiRCW",
-	"GmrwueTpVFl1nFtLiHF87YTmNoEDYfNYljwP4yhP6Iiutsd2zMVq0mLXc3aCMBGb4KdtD549//W2HGWa",
-	"6xtpMcbUYMlbaVRo/carao+3QCOfVXvHGMIjDYUHQIMaMDj30tZxOVWQfD1NUwNgV1RNKKuZdYJwVt5K",
-	"dazfyRd08vv+9rPnvwLhczEtFs3CYwXp7G8zReQL1AfJ1pwQuERW5XLzL3CJS3tLQ+rRaoSsvPwAn2Hk",
-	"i3o5FZKLUJyLlJoWxPC8MLrpTyCs5YUmEYQpQxus51c/CJ50+P61jmvOBaVUKpJEqGrhs3FRq6H0PKSy",
-	"l9FGtM25v+OXAcPFSPBs9egRLWDfKObE3wJMDSOFlvyG60U3F9xKEG8qtrlQtDZB7Q1/x5NpaClxyhkJ",
-	"ciUNAmOqELyBzo7fFpoVDPVEVuy/oGvaRyifyglJrOONhu2/KVZEqr8SIdscYe2Q6aYxu25+KPiXWeue",
-	"3rw/On7/t7/7O6oAYtM8t6roFXUuzbaWN0WH77MyTP3IqgJbcY/e9udBwl2YAAuoepz2P7d8DwabTh7a",
-	"5pLC4zFJkHnFc39ghpxcgb7SPAj6N5Af5/uNJli2YMrkqXGLaSgfc1iu1ktswEF3zHfkNAsuMisIxpLM",
-	"+YR+JVUSoQ9gOe0Gtr34nJ9IpN804U/mmM0PLSe/ErIu5lf2SMov7MLtBUQOYOqi4G+zili4BCwa1WR5",
-	"zaoOyk0lS8tcq2A2MK4AXo/1TC3CPE5Ct3h8sP/q3cFOloAabP7aqgGKFicidDUhDOWCgPDSxQplXCoT",
-	"RLQVljXgblbZlg21zoK+76jzleYLNDTHPTzlrALs8yHInJ638sheTDF1WF2t3e9dEu8SZB4nDfdvtHkk",
-	"LKHCGoubelSrGLY0RajyaYh7thOGFvuWjynzombDhsMRTiWJGhKjCRULCqxBh6JT+Ly3n/X7iwDUiw0u",
-	"pgxt5V0A/rAXDWU5lQtSKsbSl3tBILHDBGIGY5NIZqlfI6LPxsFBXBfwXKAZEBsGRhBVUQfNOPUJos6X",
-	"7THfbtpJvIiExsOL+WFXoV0IvgrJPeZhguvfZZM9moQZkL7tUlzwoIkJpsKENS+kTBcm0Mm7/1EZ1ODO",
-	"0ewoBA82taDVj7qKrNPQDJrbtgjnFA2t4c4zejQHgNhpLNGICq0cwzDBEfSKU/qVJO1ZE3pXKOX8YppL",
-	"NJUEdY8OjtDz/i8RirEk26BHJ77SEnm5FFsrmj/AhA0pLJCBUfxV0qB1WJNvr9JYqKodaEPHsZJTXdXx",
-	"jWrz42gsJIYV73VYdgtHR/WyjDXMGbkc4XJyj767W9iJzdKeyLs3FrfaCW9qmqg7Hpxo7N3EIuHYXukD",
-	"OBscWbuNq8GO0a5l3rU2qO9/lSC4jCicYIUXhfcGovRKWIQkjgK8HX3u2jC+bWTuP0KF3ymCVL0IFV5u",
-	"jxCWV7+AEHpzPZHIidJrJYCLhcKSEhcnW1UFywsKOg2Wom83VBRrwHhbPdEntgHZJS+lglV9P8qS6HmJ",
-	"pUi/BMJPhtViEadmbnbZiMqQILPxZVD44ejQHF3NO+qlCFpDkXHHMZ+UhUS826qJoTTYDKt4QtnYMTRF",
-	"RGRyijA4psbLIXptlysolkdWY3k5wcxe9/Lamk3WO1pJaWPkau4Hnlviz4tAvb6A6ujB/RIBuXZ3xKFS",
-	"cknShcBYzPkWXgfTPWUxzUOAMdS6yd5g2u//Ejs1Bf4iQ60NDq3+Y9/wni4kDOWkbuELJZLayj3FUBCs",
-	"z/tKUAXZOElGw0pubYzfeDJbEcxudsi1zZtB5m/yISheCY+3Er7KvMOaVdLmBCKb4YZsts5Op37KScFi",
-	"m8GhTCrMYrI4aak6+UsuBAEVp0zwNTK5VujDDnGF1RTWQ77gLNfKzW5/N2xLV0b1KV7s/MEVMlms0bKc",
-	"dh+dHR+akEnCYoIoJOuNZo4mu2PTX+sFl5Phcz5Ve+cpZhcLMc/yXrPkYpNBYBRcc+gzkI0W4klGmf/r",
-	"0/qdLjQwmaTR5788ewa/bMucxFul1WlkExKD1iaPcv/yrH8T69Nim13zfGY5Deu8c1XKI1ALS520piIG",
-	"w4loSlq1RGfYPpqpSYtb926CdxzUOrJ7nlCpPl9NCFBvqf8KUl3nIlqFma0SKFScTiFYWgnfbruygsrQ",
-	"VeX/U8sd37OhDTwwgsSEqXRW+tc8B9jyNje/SEhpe3Nj3sT6Zu1soIJG6EprpDnNEZYmmXpjWbtby1oJ",
-	"fnfhgPKh+XE6n2AHBqgtca3JZ/ichAWHqUgXkxLzuXm5bfpWq9KqRqAbxE3eGQmt2FaaGL6720clcIdG",
-	"n2F2UUlV9Jx85tkxwXI1202FTNsJAqabBRfTGmM8J1XTPDrI2qTOOMVS0hGtZ+AsDF5PSE5YQlhcSLYV",
-	"idiy7u1XVCpIbJPOk/HnrZWC5Cvjhr1WbIy8nzU3yFNMGVLki4oQ+YJjzW+wLFlON8PiQnPICAlyosQU",
-	"Qv2TU/LFVISBD3Mi/HFflkbmrR30hybn6PfTd2/3IIccUaVn0F+aiJKzQ5RwIiNEZIxzkphKdX5cib/m",
-	"GNJAEGXA1MzvO+HqCaEFtZpuV6Ogbaa3Cc8KKt10ZpLZFRdJ+DZTGhMmwx9mmDKFKWvJVy0ft0Nvk6eH",
-	"4vf+UXXaN56diXRFTlPS6WBK22KxdZpluMVYuV6KuEZy5066XXrwiZ87giqGtwJ4kY9eJWkVKGrCTAmA",
-	"Hpx68Ny4rBpdq9LHKsDME77b7L8Vcn5Xcs/jDrrxdrCkPl49r1Xgt+50mlX8S1Qi84HlVH95tuXqg5zP",
-	"tC5QL8S5OALGLi607+OKy6Je0MfVoGlxk3l1uxKOwJPb5QxJysYp2fYrZrgye5rprmxVvIkHu8quAynQ",
-	"tpBcIOYTSq0UTu6uwmMZGT/clmOQ5wQM93rpingqo3fpreYEfsVC5XRdgUNnuYDXUNemPUBIkP7ZldG6",
-	"whIlJCWKJFvzLGBzw3OKCwLadkNNj0p6TlOqZoum+2v5Zou6Z60LVUrsTeDf2ypaXrlRU99nRdyuAdMi",
-	"5GuzF5wx+s8peYFSfkVEjCVBKVEKKn2xBCV0TJVERflbjezDnWGEhp/hP5+HUMQ4wXKihVjOCHr/8tDE",
-	"QBSHvRUhF2L66y4UQsaxnuGFxkAiLkkyYMB9UPfyWYRwTiP0OcYKp3wcoZ2dnS2oOibIaCpJYsqJedv9",
-	"dRcCDBURej//7yPe/trf/sunP3X/a6/7X3uDwc6/Pv/r8+d/bf9pq3i09b//7e7A885hbT6wPICLwCPH",
-	"t3ER1I7Osyma4AUtQ8xy2ok6Yx6QE8p7Kge6Iyv1yrhUodRNMntjkGjeO08rJ2X4ka1kEzqbaj3dewiC",
-	"WcTUEir1QbVIIa0MCaJXA2z+j2l2TiC93L6xdFxUVZJ2q6pVfDBjhjCwerB3TLKfz6XYAepm/7/zefvT",
-	"t3706y/X/7ZcYvrinT0AfanB7G1oTHWotZOH8L3NA/nr4AW0xQNIMSqq/tUbHbAEYYmGfindIeLM2tKn",
-	"TOJRWS22EjKuubjxhPo9BIImFVMoVK6kb8v2Iqnuxt+RYEC8xsZiy/7kYbBVirKxXBEJoT7pfosSsd+o",
-	"d6rVCK0ToHx6nkJnh7LScUDErqeheJMF9wBlQw/ZiDcvf+5CP0wIFF7GKy14J6gU3CDebtG+CqC9NfO5",
-	"AQAuXQw1xVKdybtK7xdkRL+0BK6DA66UfJ06ZQpjRkhxJEjMx4xKgqiam+5dp7CLK6nEPF/tm1DFVper",
-	"YnZZjFpb2KJwHoCLG/HOChxUT/h9RpVJTLT1S5Wpa0kkVCo2Xy6dpBhI53lqm03MS3Gv3091idBIw3a/",
-	"gBVy/YckFex8gWyLCUvC/fjLQve26B1P5joKMvzl0Dx86nGoAEjUIr804dCKHZg/hloF7HGBhiB1DiNb",
-	"0SfL0yI6hTMiXZMdqvaKL4H4gFIIaiTYBIpCFC/ciAinkmu8YGNSyXKXlrbbSvRmlFKqjooR/fPTL5XF",
-	"S7E/HtjaIpRhhsc2eN/aLCJbT7A5VFHDH2qZTQhyQUg7qIS4NEVqIgh5gTCzjW1SKhWi0umr/j2tbGTK",
-	"KHP3uABJW6U7QLkHEOpc+eGby3Jnck69yNUyR+apIN9hDtzdJLSZngY+3KU8NqbnBOctQTsrm9r8tLml",
-	"Ux5bU96KVbeoaCEI13ByM57yqIPTovm5qnOjmD0Qq5V2tBzoo76sT8uWsrxZSiWj8QUYlzWZ1Cwx5WME",
-	"1o27UXiXTbHV8PMABBLI223p411puB6FrIenumeFld+6G3yVsuhHZzinMaMgqXiOsILi8VtB1eNHwsC6",
-	"fq6lFsTIVdl9RB8Nge6EpfzxRDo1XIZ62S2LxbdA05BF4q8VA2aRXA4aJWgB9FKD3acQCkoSTwVVsxM9",
-	"q1ndOZY03p+Gqgw5JDXx2U6C56I4taJdI4COHqiEpIlSuV7uOfRQDE+wj3IipMYLVOZubztYNtN1L/LP",
-	"Ozs7W9W5YNDmZHOMMtBtyT0ulTxjZelCD0eTR84FenNwino4p73Lpz2NSj373lY0YI4C+EHrvqkGceYM",
-	"PBlRE55I1D16f3IaoaMz/Z/905e/RwP26uDtwenB1guHjxr+TH9KrycMSjioSYyQBFFl3CvQzMz0Xynb",
-	"mfmWpvJYcE7/mxh5w6zxJSwxfDhnh8VOJFHofGbOo2hkZ7ZXTmm6YX52JQwak15DboCxntSLoZycov2j",
-	"Q30L/w2jIBsDKaEXGWfbuSAZlZU8N6MgQKm3AdPaCsRLyAiZEAjXt09G6A23eebmWMFZsTNgA+a3qnFA",
-	"vRACB6w73LdtgqDe7R6yfUENZEKzUPT76emRvUAYeOiQZw8GGWrQcW14AkBjT3yoIaUKenAJQ9Q1MDVg",
-	"DqgUyLvEFluvmRoNeCBB1FQwzR6UucwtOIYDIbhtF9TMAOHxNNOUCXWHbT2QhnqYfbTbf1o0j8S2u+qw",
-	"bLgaIfIlJrma2yx1wLp19BF6M9VuqW5DWxG6mtB4gsZEIduddYgkH7CiiarFGOilako/8CtWbamKXoc7",
-	"T2FBBkxoedr1UMuJKDirhiT9d7UX1R7affYXe+NeI6qhATcwwu1V1d2W9mUIM3mlN7Db3y1C/1J6QQaM",
-	"u+r6ntmESrWDPmgQwKza0A7pK5eNVk+R3zCquA19jvoawagBfaXcpcGJRfp/oLCzZMCGDi5NQ6WeRm6z",
-	"0aOi0+ietY9oRRvsEPiCSDSEAx2i7tPt5/1+VNhSnve37NAm0GaIuu6ReVKcyvAbcFGbKR05o4H57Hq4",
-	"g04n9qTM+m1cjMvokEgJQlB3qNcF3VuHBSxBHiXCttKj6YUHVCjH/5wSNDQVJoeoOyzrUQ69/r3YtFGV",
-	"Cs+kubkBu5rQ1M2s0QwnCTEyhiAZv3Secpul1KkRQU0bveCzvc7Tnf5OH0JBcsJwTjt7nV92+ju/2IqR",
-	"wMcLoqGBoYeniQmgsn2ftEAJF3SYgMlLqrL/EQSIeU2EPzaq6+tNoUIaCBBKK8qHurW6TlJzmoGG5zPt",
-	"pvSdAQWM0BAo6Y5ROIc2+gBMi8byqeU3DXOUoeGOvi/z/nCrfWWGca2wtPcsnWkQB7sXxNxije8mXciq",
-	"4aG5JGWgOAd6mM4tXz1vftc/e8HUU6ZA5F596pC8WgJKz3QgXuJF2+z3+lOtfeqzfn9O173Vuu3VeomF",
-	"WiEaPDUZLRrqr6POrllBaOBipT2vyyt88nTxJ5XGgvDRL4s/KpuQ6i+e/WXxF/U2jrBn2wl50bdle0Iv",
-	"rBcEQaAdSAlM00grSZqRgJfEtV3Y+9gx9OWT/rhKeGqUQc6lQVWPcIAOPSYIDLjqA1B40ihQxUVChHH8",
-	"AsZuwLIJlhpYGrW9PHBsQN2n66iTcxmAO2ONrIU1FInKLgF9DRBhzaDXVTOSElNy3YDKp2taQwgibQfD",
-	"7xzu+kvAXdGxWn/wdIkp6u2C7x3ArTkGaJ1vKPn4SRM1zzRjfvDMGx8/NZT6j580fSuRxlys7QfuIc58",
-	"vFlI0XvfNJm6Nmp9SoyFs4pjr+D3AI5VgHw3ZOKGAOXvHRZ3F39RtMz+sWDKXFATpowKTJX07VnGP7yI",
-	"TAelgzdELQKf/j3SyFNbm8LHog2M3gFjf8/IauRpVRGxerfgPNAQnWMVT5pgZ1w2DyAcWF/RUsLBfQO+",
-	"dTz/6AiwERhMma8mcX8iKzm/XDi/o42Hu70w0StDypdUFk9dhPkj1hjL8J8Q5sEGawr4hufcAc/ZD8C3",
-	"lVq6DNLjjePARIBCBuI9MKSllVXn41sHU/JjQO9ZUa000n+8auqqKLDRa2+t11bdtS+QyYrUuIuoRNTW",
-	"8nIrRZylszvlWr1vNFlZHS6xeJFOfEwu+cVGJ/5+4dFcUBs8oi4ZjUis6CVx8VZlJhDjCbkH/rJY3IHd",
-	"Hr4ywWt14C9zedp1dfvOWpUVO0erfu6e/+jW8EMb7F5u2Ycg+xNAzjRwXUfT6nWtQ7X1b+o+1dnlIETz",
-	"hBEX8ffua9mw+mOSpzgmlRSP8hpXo6wFXjQo3FTaKmKtuueZtHV05oVJnEzPjffcRRe6iIkIjaZpilzw",
-	"BMTAoi60RaFMEiap3kNbmMI/K777hVVRH5cKXMR3z3XYB52lRQj5xmHa4jANOEoNqC/yjp6ZfN918AYv",
-	"IeSeFUwT07/xf/50eiILeBYcHoR5Qe+bIy5L6HUFsvykzs2VIfPH84ayNjdohCq5N8Yh+qJsSA4w59UI",
-	"swW6ggS7TfcKw19/7XTzdLLxhd65L7SdUq1qBzgrxKNF7s41c/uHcW3Og1rn0PxBoXcjKtzY81kQco9G",
-	"E2ZTLBu0OuMaikp3aLJAwCjSeSBznocaJkJqop76d6Xy9yydRegEZ+SEKvKfJ0rQWKFhNfFq6BJnTHYB",
-	"ZH8MmB7i5cnxa7/qhs1KM69vV6sOFRkh2RQiLVmCKBuwalrRDtpHV4KzcZkLADka9scin2ZMTD0NiTMy",
-	"YLv9pzvomOQgZaMRpulU2LSIJZNtBqzIOC2ybbxkm60dVI+qdddkspZNskVNq4d7WA/Vq7Q4vncbmO0X",
-	"1CR9bzl0kYdtm3wqmP2EqO0yL7A9F+L6PsnkYyNJVXLyFsDOAGoFVfwW0EUkvZqE6QQ31tuwov7WPF9G",
-	"77D3zqeWqll6QSWKU01Ik5vDwx2f2wFLKsmR1o5W5Egyhbo0IVnONaJsLT5FWVZva3dduPzVh8DJ03K3",
-	"N0eWB+PDC7gqpFybJnx+drFGBK0iefypa7KobCqdIBqv51+vKQLQdqnvyDrv8x1pu0qT2PlIbrK4pw8T",
-	"7qelUom6IL7ATdWzLvxryU0/MqudzFEx3pE1sdpqR7R75rXtcOA0DHdAGz/To5D/SyR4IlHBtK2/Bup5",
-	"ePK/JAoq2IcRokKqen4tkqBT1izg3cxrVroWdKk2dF0KXwIShfk82YD1IwRrB4ovEIcqpaWBUhBEWFLR",
-	"YtvgeYlw3XezTYjuxhvpCYIFALqCK0vG3FaEjDlOSwtwm8jYjQPzRwt0raLMqhGu84n4ktGrPnZtIlZ/",
-	"lIjVKmCtFFBV1f1WYfDBWNN6jeZWueK4WtN6tYgsF4LlpzOtLxArNIjrh7wU5a83tHls0V21zjhzY7x8",
-	"AHjYohjfM543ETv61giZLEtl14qN2drWDoUrOOeLV/WKnybYDoYw1ZdqtdHrNiK/0Kir+Q11NcGFBhXO",
-	"NRY6z4/icMlJtcy3rY6203DdGLboNT5aj8TX6AF2z2Kf39lpI/T9fEJfWTPwhY/H5yTmGZEgA5rOgK0I",
-	"3cJely7gUUOxTfGOH6V4h1eOEgycWsBTE1s7jyrU9V/QNHtrHtdoc8LMA5/+PZHJ04lfQ/Z+QfNHArTF",
-	"csd7VqnW293t75qeDLReuBQ6lbdUQaVqLqitpmiUoLFc3Y97FCkexmG1GFec4+qhcGZT5uMey3yUlwyV",
-	"7l1W1QrEf76E0TO9Q3s0w+MFWv0rePPQvNjAc1Ckc6wmpR5tK85WcWelUq4N4wAsE9lpFhsAllT4XSvx",
-	"8sMCJJ73oasAzaaZbVeYUWb+ehpqnRmewPYoD87gD9kPDLlO5d+70sXavwWRDX9eG382uAXZdMjgZYVd",
-	"56aEN0mgc7nyjS8+/ttuwKthfu8b/P+6Z0ZZSAZO8fge3IbRndGVwDCw4ZXGWT8qnuJxqydzQpBpW/8g",
-	"VWh/LkzU4A14yCzL6ZacB50dv90mLOaJxsTh5yF0Tyi5EzaGNA9zBefqbjG0903h8RLmgQKq1saw7wSx",
-	"wuMoWPZt0HOT4fcTZfhp6oi6GvUyzOiISGUaPtwC89xAsvctoWMi1dIo985+eZ94Z5Z4O4n7sCRzXZ+0",
-	"BahZSNC9C566QdqfCWkLXHUh5wpXiuUUGNtuxPyxMA6qj+Rq1oZ6LxBmMytqTHiauFbCZi3GnofPpU2+",
-	"mIekDynoFrfVIulmxfONkLsuIXe/RL4iJz7mbETHU4NgEUrxDPq35SlWIy4yaVMYR0QIU25nVc4KDZcW",
-	"c9HXNCUr65f6oyOsJscOGzfc5SfnLhraItOAyvQOM5DuedPOScqvqkWSDYh6HKdJnjgjRf+0HI9dq0mM",
-	"TCcyJDAEbqsJZiaEomdMgHsQ221yf3NBLimfShjgiUR+7zKEZdHVLNzGbMCgjxla3MYMgYMNX6FccMVj",
-	"nj6R6P+evP9jwNwOusOimyYM1PtW8pzr3jdzcte9IWxywIb7cUxytYfqTGC4VTSDg2hHiTOCNFK+pVIF",
-	"M3xdq7cbo/r/AGtrclVokFycpzMfV458p4U9mmO/Yzvy075vSH7aX2hJXicLdlfSxnzNhT+RKJ7QNBGO",
-	"AG248Lqcsim5JKmx+xpMrrh9lCAkspciG22+Smq1OgbJhvt1Ge7dS4jCNJ1bbVSP/sq+tg42frfI4Fba",
-	"hg+axHJhr2CDDOtDhhP6lUS22esUeonOchKhaZ5y6JYLQYs0c06S2sU8KFJoZgu5g3cwYVuYpwbGhGim",
-	"DZBuKoEUQRsvUEal1Azd0Qp8zi8JogokAxMWmjSDNd/xSydvryOiQg+tp7jvSIolEBsEpBoUIaxAEzKt",
-	"59VkU3rop4/G0NCLoEO2STguIKbQKrptasVWgCgtICdj3rOt0ef6Yd/wd/atB4rFMIu8VTDGY0qUcOe9",
-	"OFDC3d5GTlibnGBB30gBb/gyYRIeuPpIOeZzslbPQO5wN78eRPu0LNf9SvMqtBY9os8pw4B3jfo/95kM",
-	"4Y7pr7YnegvPzafnKZUTkiDXPH3DYH92BntkYAJhh6UWNNBI8Kz89SvNUdf8+//YN3o7OzuA07Zkq1Ed",
-	"DF3IpwBmCo8bCL80C+59M/+4nqfsrpdAhF1PmZvx+whfKo6gVdI2TzcscY3eHIMlXa29NAOV/v3Za3Ap",
-	"9rYKV+uYKhSnnBH95u1RpGdxcjm59a/u5e8baR6plGpPd7GwWtzZBjXXhpoO1A1bMkAYoQkdT8qaNHeH",
-	"fb1v9l9LBCvVZbbvHhcDA10Wa99EHW38wsv5hZ18CeGCbzgiMZczqUiGcghukAijoSBK4FgNUUKFLblB",
-	"GcJQS0q4IYzYqTmpwuNmwKFVLxdJjhv8WxsLNCbgNrn0QXTQn00wddhWRBmN+U7GkwhZgMkINI6yQQws",
-	"QccH+6/eHazIE3McX9SS2Kr3fQBFcozVRE+W2jCFS0qu9lzCjQm2R90i8h8kaSoRHjA7w1Zk/FATF3cR",
-	"dNyirrUTNwcwB6FsHIk7nWGKFZFquLWDTmc5kehqwiUpojb0EIyrAZNEXJIEzYiy0RZot7/bFl1x5A7l",
-	"tom5DXvwy1pJHiTrBmK3W0uwVqrX87T/bPfRd06zh79YCC9Ad0OG1kaGHCYYbC3xtMinClqOK+W03C0t",
-	"TYp63+y/rluJ0mkNUTSae3o76g4Vwdm/P3t9Rc41aSh0iZhnZMAqSoQJ/gW6ZIgclGiCEkMZ6h4dHKHd",
-	"3X6EJMkuidhyRTEHzHwMtUavqCQhWvKGOFJyF5RkwRd2pmVf/x5xfoH+7d+66c9RZNkqudHJ70UqqTDj",
-	"lgu4G+RvUc3blIIqCD0Avt1QyPfL7T3/FeIbC3Ye3asKUD3BjQbwHYQ4OinXeGZ81NMIlxGFE6wwEMOR",
-	"jQi+AeoRASFQi2zQR957j7r2dbmRNk7zBvoZRsh0iwBOH2mBgDUqAj5QYvmP2iqwWtbqibSdJefXbvEB",
-	"+A6KKS2PLr1vuaAspjlOlzAbl2C3ZLFhCLTbwNX3W2xYX5AmzA4IHLyuDTYb9oShplB7g2m//0vsGnLB",
-	"XwRyIoeWXNk37F/brhud/3bXNKRKOYPCZecE5UTEhCmnVBWJkVUZp9j8qqbMYLuQo6mqockaeoUUE7wl",
-	"lySFse85ytbbY4uABXCEKNNKaUw2tcp+tOAdkDBQlwsUQ9WyrRodscktrJbM3EpZFjGtWU5Dtt6AlDfL",
-	"abv9836CZI8OjtDz/i+IcZHhVAMmygX/B4nV8mbRx24FLa9hCUuoORwrjJaHtil4tGbrqD13q5/NcrpU",
-	"6bHqBVUk2VlOV0RmLYPCKuZbR0pwuk93qV3ad+Pl9I+hzcBol7xBm7VaNhw9h7g7Y8JnUKND5iRNTXkO",
-	"rEpckUjxWmbIrZBlubA7DS8PEXJ3E7x5hAxuE2/33cbbWQisBdwV/jDjJNuKCqc8FWiG2QWSCity50i6",
-	"SnSeB1iPAGU3oXkbi1J7pF1h6jdxMl2DaBAgo4FFQugcUviCsABnjOaKgxscWQ83W5A9vfGcPUTsXMwF",
-	"WeAvczgzt5PCz4s4a7DDlmf5MF0jVkZahCWiysQUXm1ssj+aTfbvWoDlAk0ZiLJewDsYJP/y7AVihCQS",
-	"XQmqyNYapVxXUUz/b8meVhqYw/X/flSyFB7JHdlGfP5ZxWfOXPGpkY/DhaEJ0k2M0GzyUNwrY05kKTKk",
-	"GLTedAGimwyYHmUjPs8AewKvHeq31sjRvFkCnOyQSYVZTJBerMhggsfXTTRotQCRDookxIi6bbrOP979",
-	"mdvSN3gnkifApLh0lHYq0s5epweGMzvjt2XuoCBednlNF9nZIUr5mDJk1yBRN4ZloD+hlyfHr01T0q1y",
-	"JH1ZLRUei4b1/Iq5OCZzftUG9hU6Dy2Rm+PtJxllVCoD7MgEE6AzCJvqmq6onKUzb2EQUrX0SCdF86bg",
-	"YMUNLz8eREBUx0PbwQavIy5MeDeSfKSusCD+xJVIitACjit9f1MqlS0xWviCFEdXE9v4otnM1s5UaUzV",
-	"nOWIiG3P5zQvXMpdpuc3DgMIniZUISUwTVvOHd5o+VoJQsLJPVFRnfvscAeZMjHmxBN+xcxfYz5gaiL4",
-	"dGxyffwSrAir9nqrWgq4Rt2js9MIvTk4HTAg5MeYjUmEfj/YfxWhVwdvD04PIpRNU0VzLBQ6en9yumUi",
-	"9z3xIXQuLzlTmLIy14mPGt2GTONuV+XclHYO3NhMTTgrfLbgv614DivDAMMJH/SYMCJoXMSFXlJyJW1T",
-	"80q+VtfJnFFhSI8GDHa69cK+KtEFITkSNNYAb4Yy3ngqgFCcE0kTYrMizOaqJ+el49RX+4a78k56zDGv",
-	"7NXLzsDCr3RzPkPDMVVQkWSI+GjAsM3CgKxRxVFvTFUNDLyCRdc7+msu9ECmFiJlY4QHzCuMMiGCmMQ0",
-	"myB2PgOwe/P+6Pj93/5eQNyYV+ep7HzMO9efrv9/AAAA//8=",
+	"7H17d9s2vuBXwdHeeyLt0JaTOr0z9plz102c1DtJ4+vHZOZU2QomIQljEmAByI6a8Xffgx8AEiRBPWzL",
+	"jhP908Yiiefv/fzSiXmWc0aYkp29L50JwQkR8M8TosTsYKSI0H8lRMaC5opy1tnrnJKYs0QixdE1pgpd",
+	"kBEXBCkxo2yM8BhTtt2JOjKekAzrzzPKaDbNOnvPo46a5aSz16FMkTERnZubqPPx48eDqZoQpmiMFWlO",
+	"eDYhKJ7gNCVsTPbQ8CcsaYwEwWn210HnkidE4EEn0u8ISdRfB53zszdbfx50hhHiYsCGPxEsiGh8MUQj",
+	"rn/9fUqkkmgkeIbUhKBrcoHOj1BXEikpZyjm/JKSAeMC/WPrxLxOkq2PVE16EZIcqQlW6ELwa0mERDwn",
+	"DDGOUj6mDCUUp3y8PWCVI7HHIJWgbNy50ceQY4EzouwFvKEpOcZq8j9TImbNIzlAI54mRDyTKMdqEqFn",
+	"/WdbkugxFEn2EclyNUNc6N9hl3pfgnOlb4bqEX6HgaMOw5leiR6lssKEjPA0VZ29TifqZPjzO8LGatLZ",
+	"e77zYjdqrD8qFqzPhwqSBNdMU/JM6mXNW/2CJYpiAiWmpAJn9VVmlBU/tK1ZnpCcS6q4mP0C84SgTxTv",
+	"PJNIL6dYo12UXSL8b94Sm2t4RzOqmrMe4zFBkv5BUDfHY8qw/h1RiVL9fp+PRpKofUSuiJihXL8cYyEo",
+	"kXDTiiuc9lrOEUYI3/XLHbhrg60vd3aiRbj7AdbRXP6RIhlQCHlJ85Z1mD2EF+LPvBOc+RjHl3hM2u8s",
+	"Ny/AdUXo/OTdFmExT0iCupghmulnBvowAGbxRy74v0is4MNey0Xbwe8XHJuQeD8gdkrEFY3JQRzzKVP3",
+	"O/YZvyTs6HXLgDSZO9yIiwwrc7E/7naC93wuiWDtS566x6ss+0a/LHPOJAFi+xNOLFnXf8WcKcLgnzjP",
+	"U82UKGf9XPCLlGR/+pfUIPbFG/4/BBl19jr/q1+y0755KvvH5iszaYiwwLToQhB8aXBX5iTWJBIjScQV",
+	"EVuSJgSJaUpQF6MMp/rUSIIKfqFfvuDJLEIartkVTmnigPcm6rzibJTS+NG2Ftv5JbqmagJbjKdCEKaQ",
+	"VFgR1NU/6fUi8plKJSPDrApk0FSPZtlU4YuUmIcplgrhRJMIqQRWXJi9vuHigiYJYQ+92VhLJ0Kv9JLx",
+	"a4YupgpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
+	"gGKPesD0CfOpQlRJ9I+tV6cnb7YAQbX4cRN1fuHqDZ+y5CFP5xeO5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
+	"J3CPx3iWcpyccf4OizF5NKzkCUAfvyICPUfv6U9mdfbrB1zVAUNECC5Q9+TNK/Rff975r14HqC9/j9nM",
+	"Ei/5oOfEOcowm6ERpimQIymvuUhQPCHxpbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2Cp0jtCy7Nt9TzuB",
+	"lZ0zPFUTLugf5KFh21DbWJBE6y84lXvoWnA2jhD5nGtuhEDFuOKX+p/Moi7TCHA9IYIMGGaczTI+lRYb",
+	"JMKCADrgNOXXIK+k13hmvgQaOgboxHFMpER8NOoZ9cI7zI8fP27Vlap5J1rXwW5gt/YI9McH04Sqwyt7",
+	"qrngORGKGvaJY3MeDUYb6UdctD/5GzXEiDAt6P0K3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCkK",
+	"UkHj3YQoTFOz8CSheuk4PfY2ZKQH+x2/0LKg/o4mS4ksWrTIuCIHSRLeuCUuR0nwqZzCrXrPLjhPCQb6",
+	"rTQxVGFBrJR+fjViF9aitTl//7Qjd13FcOWklbX7Ky1P7VPgZErY0FoLHGyafhh19n5dgFn67ZuoDk5U",
+	"6w6Vf8wbxAPMm2JtWAg8ax4LjNfcwSctJQmidU/glsvvwLze3IIksQipRWegm2n2TpUk6ShCcqLFBSCU",
+	"nMVkH3GWzhBGEywnmvVIxYVRiedfuZ0xvLnXPL4k4meqB5s18TfmWWYRuwGPsTmXec9+mgWfggniHZ4R",
+	"EQLmmwAcmWUeZRaIqovMMKMjItUrzUyWxEQWVA6PCtUPUQbCdU3e7A46g05pNSkfCM5VL0RT8mmahjXR",
+	"jxOsJUC9MaTfQgpfaibgJDU9w4RLFRpV4fEqu53mmu4lB0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
+	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2teIHn3MuSXLMhZKrfTkpMXcpmljF",
+	"98CAKb4g81hg+5rKO+bh94CFhx5cYUFxC5W55uKSsvFrKsLMbR6AHQfJxWpMxKc8oeNyNrom0vHCANZ8",
+	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwGv4Zk",
+	"HPoHuc2x2An94e1g7Sfy3tKtAAFijCtQDO6ICFgoOsKxat1vXJDAJWHQ0syScB2sIt+2Xwt1rLXxBC55",
+	"VXwx0BbAl/nXn6dY6a3IJjQeMgU2bD4ytqyEfEZd48vQ7NjZbcGyvfw6j+2EoaUKMiJCrL73E/tdaMyl",
+	"4VtL3gaMGifxGm5RH4TGQcd9naCopZKRVhUVbxEcVuQwQGlO74qXBr4C+OlP4AO1XaoPEwUs+nfTjt/F",
+	"3a4uYNyafrVwvhWuvZ0XLk3yYBlRdZftx1SA6yOSwSfBL85wQFa99cqdArIKDeSy71/qr30LLJ8cMTCu",
+	"Ky703wTHE0snQY71CeNCpHfnWp3fcUyUp1OJDO9CmCVGEJCoa/WieELTRBDmE2tNmB9OU5mHHOUU/mHP",
+	"vfdHMF6UMHcX28UbmpLXpVWrrtyDLbRdOLmFhMGvWcpxci7SkMJLhNWo8TXKBVc85qnxZRkH14imJEJY",
+	"aqjBF5KnU2XVcW4tIcbxtR2a2wQOhM1jWfIyjKM8oSO62h7bMRerSYtdz9kJwkRsgp+3PXjx8se7cpRp",
+	"rm+kxRhTgyVvpVGh9Ruvqj3eAo18Vu0dYwiPNBQeAg1qwODcS1vH5VRB8s00TQ2AXVM1oaxm1gnCWXkr",
+	"1bF+Jp/R6c8HWy9e/giEz8W0WDQLjxWksz/NFJH7aAckW3NC4BJZlcvNv8AlLu0dDalHqxGy8vIDfIaR",
+	"z+rVVEguQnEuUmpaEMPzwuimP4Gwln1NIghThjZYz69+EDzp8P1rHdecC0qpVCSJUNXCZ+OiVkPpeUhl",
+	"L6ONaJtzf8+vAoaLkeDZ6tEjWsC+VcyJvwWYGkYKLfkt14tuLriVIN5WbHOhaG2C2lv+nifT0FLilDMS",
+	"5EoaBMZUIXgDnZ+8KzQrGOqZrNh/Qde0j1A+lROSWMcbDdt/U6yIVH8nQrY5wtoh001jdt38UPDPs9Y9",
+	"vf1wfPLhH//0d1QBxKZ5blXRK+pcmW0tb4oO32dlmPqRVQW24h697c+DhPswARZQ9TTtf275Hgw2nTy0",
+	"zSWFx2OSIPOK5/7ADDm5Av1B8yDo30J+nO83mmDZgimT58YtpqF8zGG5Wi+xAQfdMd+W0yy4yKwgGEsy",
+	"51P6B6mSCH0Ay2k3sO3F5/xMIv2mCX8yx2x+aDn5lZB1Mb+yR1J+YRduLyByAFMXBX+aVcTCJWDRqCbL",
+	"a1Z1UG4qWVrmWgWzgXEF8HqsZ2oR5nESusWTw4PX7w+3swTUYPNXrwYoWpyI0PWEMJQLAsJLFyuUcalM",
+	"EFEvLGvA3ayyLRtqnQV931HnD5ov0NAc9/CUswqwz4cgc3reyiN7McXUYXW1dr/3SbxLkHmaNNy/0eaR",
+	"sIQKayxu6lGtYtjSFKHKpyHu2U4YWuw7PqbMi5oNGw5HOJUkakiMJlQsKLAGHYpO4fPefrGzswhAvdjg",
+	"YsrQVt4H4A970VCWU7kgpWIsfbmXBBI7TCBmMDaJZJb6NSL6bBwcxHUBzwWaAbFhYARRFXXQjFOfIOp8",
+	"3hrzraadxItIaDy8nB92FdqF4KuQ3BMeJrj+XTbZo0mYAenbLsUFD5qYYCpMWPNCynRpAp28+x+VQQ3u",
+	"HM2OQvBgUwta/airyDoNzaC5bYtwTtHQGu48o0dzAIidxhKNqNDKMQwTHEGvOKV/kKQ9a0LvCqWcX05z",
+	"iaaSoO7x4TF6ufNDhGIsyRbo0YmvtEReLkVvRfMHmLAhhQUyMIq/Shq0Dmvy3VUaC1W1A23oOFZyqqs6",
+	"vlFtfhyNhcSw4r0Oy27h6KhelrGGOSOXI1xO7tF3dwc7sVnaM3n/xuJWO+FtTRN1x4MTjb2bWCQc2yt9",
+	"BGeDI2t3cTXYMdq1zPvWBvX9rxIElxGFE6zwovDeQJReCYuQxFGAt6PPXRvGt4XM/Ueo8DtFkKoXocLL",
+	"7RHC8uoXEEJvrmcSOVF6rQRwsVBYUuLiZKuqYHlBQafBUvTtlopiDRjvqif6xDYgu+SlVLCq70dZEj0v",
+	"sRTpl0D4ybBaLOLUzM0uG1EZEmQ2vgwKPx4dmqOreUe9FEFrKDLuOOaTspCId1c1MZQGm2EVTygbO4am",
+	"iIhMThEGx9R4OUSv7XIFxfLYaiyvJpjZ615eW7PJescrKW2MXM/9wHNL/HkRqNcXUB09uF8iINfunjhU",
+	"Sq5IuhAYiznfwetguqcspnkIMIZaN9kbTHd2foidmgJ/kaHWBodW/7FveE8XEoZyUrfwhRJJbeWeYigI",
+	"1ud9LaiCbJwko2EltzbGTzyZrQhmtzvk2ubNIPM3+RgUr4THOwlfZd5hzSppcwKRzXBDNltnu1M/5aRg",
+	"sc3gUCYVZjFZnLRUnfwVF4KAilMm+BqZXCv0YYe4wmoK6yGfcZZr5WZ3ZzdsS1dG9Sle7PzCFTJZrNGy",
+	"nPYAnZ8cmZBJwmKCKCTrjWaOJrtj01/rBZeT4Qs+VXsXKWaXCzHP8l6z5GKTQWAUXHPoc5CNFuJJRpn/",
+	"6/P6nS40MJmk0Zc/vHgBv2zJnMS90uo0sgmJQWuTR7l/eLFzG+vTYptd83xmOQ3rvHNVymNQC0udtKYi",
+	"BsOJaEpatURn2D6eqUmLW/d+gncc1Dqye5FQqX67nhCg3lL/FaS6zkW0CjNbJVCoOJ1CsLQSvt12ZQWV",
+	"oavK/6eWO35gQxt4YASJCVPprPSveQ6w5W1ufpGQ0vbmxryN9c3a2UAFjdC11khzmiMsTTL1xrJ2v5a1",
+	"EvzuwwHlQ/PTdD7BDgxQW+Jak8/wBQkLDlORLiYl5nPzctv0rValVY1At4ibvDcSWrGtNDF8d3cHlcAd",
+	"Gn2G2WUlVdFz8plnJwTL1Ww3FTJtJwiYbhZcTGuM8ZxUTfPoMGuTOuMUS0lHtJ6BszB4PSE5YQlhcSHZ",
+	"ViRiy7q3XlOpILFNOk/Gn3srBclXxg17rdgYeT9rbpCnmDKkyGcVIfIZx5rfYFmynG6GxaXmkBES5FSJ",
+	"KYT6J2fks6kIAx/mRPjjviqNzL1t9Ism5+jns/fv9iCHHFGlZ9BfmoiS8yOUcCIjRGSMc5KYSnV+XIm/",
+	"5hjSQBBlwNTM79vh6gmhBbWablejoG2mtwnPCirddGaS2TUXSfg2UxoTJsMfZpgyhSlryVctH7dDb5On",
+	"h+L3/lV12jeenYt0RU5T0ulgSttisXWaZbjFWLleirhGcudOul168ImfO4IqhrcCeJGPXiVpFShqwkwJ",
+	"gB6cevDcuKwaXavSxyrAzBO+2+y/FXJ+X3LP0w668XawpD5ePa9V4LfudJpV/EtUIvOB5VR/edFz9UEu",
+	"ZloXqBfiXBwBYxcX2vdJxWVRL+jjatC0uMm8ul0JR+DJ7XKGJGXjlGz5FTNcmT3NdFe2Kt7Gg11l14EU",
+	"aFtILhDzCaVWCid3V+GxjIwfrucY5AUBw71euiKeyuhdeqs5gV+zUDldV+DQWS7gNdS1aQ8QEqR/dmW0",
+	"rrFECUmJIklvngVsbnhOcUFA226p6VFJL2hK1WzRdH8v32xR96x1oUqJvQn8e1tFyys3aur7rIjbNWBa",
+	"hHxt9oJzRn+fkn2U8msiYiwJSolSUOmLJSihY6okKsrfamQfbg8jNPwN/vPbEIoYJ1hOtBDLGUEfXh2Z",
+	"GIjisHsRciGmP+5CIWQc6xn2NQYScUWSAQPug7pXLyKEcxqh32KscMrHEdre3u5B1TFBRlNJElNOzNvu",
+	"j7sQYKiI0Pv5f7/irT92tv7y6U/d/97r/vfeYLD979/+/dtv/976U6941Pvf/3F/4HnvsDYfWB7BReCR",
+	"47u4CGpH59kUTfCCliFmOe1EnTEPyAnlPZUD3ZOVemVcqlDqJpm9NUg0752nlZMy/MhWsgmdzSnBIp78",
+	"HMqm+MAImlC1h3AloQhoeg+KC9uqxF3L9fegVqexY+0PWCnF9UyJT2e9M/+qpilpErCPvE8M3s4992a6",
+	"BR1PUjqetKSGjChJTR0YqN5sfNlaRDFllU0AoPdZZPhXr8jbM7lUjGCBZE7S1LgNWkNS512kOXeoYrcU",
+	"n7233F3RwKq1c9dba1ThUNhKuEhtO0UO8Hxe6p1+xUMcjEOBkMB23LkP1aPEwjUoHrWkX42j1YCNfYQN",
+	"P0cXfMoSK6fpz1/hPDfmtSUcP94HAcfqlCnKxkgqrt/QHF7TStQFg8+go//406DTC4ihq+lF1YWEL98v",
+	"If4AcX+LyFZCpeYNLYpXK22AgP2AZvPLNLsgUFHDvrF0KGjVeOBWVStyY8ZcfLD3LKW+nCukBgQ6+//t",
+	"37Y+fdmJfvzh5j+Wq8WxeGePIFLVYPYuYlV1qLVLROF7mwfyN8ELaAuBkmJUFDqt93ZhCcISDf3q4UPE",
+	"mXUfTpnEo7JAdiVLRisuJvjDb5sStCKb2shyJYYo2+tCuxt/T4I5QBobiy37k4fBVmmiK1dEQijJfNBi",
+	"NzlolHjO8AyqnaN8epFCM5uyuPticu5PFtwDVEo+YiPevPy5C/04IVBrHq+04O2gHeQWIcaL9lUA7Z2Z",
+	"zy0AcOn6zymW6lzeV0UTQUb0c5tsLqTylH1nQTK1gCOkOBIk5mNGJUFUza1wUaewi4tHxTxf7ZtQkWqX",
+	"nmd2WYxaW9iiCEaAi1vxzgoc1FS5jDrtxZRsVqaUL5FQnN18uXRediCD8bntrzOvqkf9fqpLhN5BtuEP",
+	"rJDrPySpYOc+sl11LAn3Q84Lc6NF73gy1zea4c9H5uFzj0MFQKIW7KoJxzBCQ7D4DhFmSZ8LNARFexjZ",
+	"ImZZnhYBeZwR6fqKaW3afQnEB+xgYDkDM2hRe2ffjYhwKrnGCzauaszS0nbbfMOMUhoSomJE//z0S2W9",
+	"5opeD2J0hDLMtErgm2kjW0K1OVTRtgTKN04IcnGX26iEuDRFaiII2UeY2V5eKZUKUelMdP49rWxXzyhz",
+	"97gASVulO0C5RxDqXMX128ty53JOidzVkuXmqSBfYdrv/eTwmjYuPtylPDZaZYLzljjF1e0fXqbw0lne",
+	"rVm+xapbVLQQhGs4uR1PedLxuNH89Py5iRseiNWq2VoO9Ku+rE/LVu+9XRY5o/El+NM0mdQsMeVjBAbd",
+	"+1F4l60qoOHnEQgkkLe70sf70nA9ClmPyHfPCsem9bD6KmXRgtNwTmNGAXMYwgr6ZfSCqse3hIF1/VxL",
+	"LYiR67Lhkj4aAg1ZS/njmXRquAy171wWi++ApiGLxN8rPpuingZolKAF0CsNdp9CKChJPBVUzU71rGZ1",
+	"F1jS+GAaKqzmkNSkpDgJnovi1IoOtQA6eqASkiZK5Xq5F9A2NjzBAcqJkBovUFmuYsvBspmue5n/tr29",
+	"3avOBYM2J5tjlIEGc+5xqeQZK0sX2taa0hlcoLeHZ6iPc9q/et7XqNS37/WiAXMUwM/T8U01iDNn4MmI",
+	"mvBEou7xh9OzCB2f6/8cnL36ORqw14fvDs8Oe/sOHzX8mZa8XhsslHBQkxghCaLKeKagf6NpOVV2cPQt",
+	"TeWx4Jz+jRh5w6zxFSwxfDjnR8VOJFHoYmbOo+jdabZXTmkaAP/mqrY0Jr2BdChjPanXfzo9QwfHR/oW",
+	"/gajIBv2LaH9ImdbuSAZlZXUXqMgQHXLAdPaCoSIyQiZqC/nFJQResttaQ1zrODz2x6wAfO7czmgXgiB",
+	"A9YdHtjOaFDiew/ZVsgGMqE/Mvr57OzYXiAMPHTIsweDDDXouM5jAaCxJz7UkFIFPbiEIeoamBowB1QK",
+	"5F1i+0vUTI0GPJAgaiqYcXrAOD04hkMhuO2Q1kx64/E005QJdYdtbd+GepgDtLvzvOiXi21D6WHZYzpC",
+	"5HNMcjW3P/SAdevoI/Rmqg2i3YZ6Ebqe0HiCxkQh25B6iCQfsKJvtMUYaB9tqt3wa1btIo3ehJvtYUEG",
+	"TGh52rWNzIkoOKuGJP13tf3eHtp98Rd7417vvaEBNzDC1dzYLR0bEWbyWm9gd2e3iHZO6SUZMO4ainhm",
+	"EyrVNvqoQQCzag9PpK9cNrrbRX6PvOI29DnqawSjBrTSc5cGJxbp/4HCzpIBGzq4ND3k+hq5zUaPi+bK",
+	"e9Y+ohVtsEPgSyLREA50iLrPt17u7ESFLeXlTs8ObXxoQ9R1j8yT4lSGX4CL2uIQkTMamM9uhtvobGJP",
+	"yqzfhgK6JDaJlCAEdYd6XdCweljAEngiEbbFbU37T6BCOf59StDQFNUdou6wLME79FqWY9M5Wio8k+bm",
+	"Bux6QlM3s0YznCTEyBiCZPzKBQfZxMxOjQhq2ujF2+51nm/vbO+A2zUnDOe0s9f5YXtn+wdbJBf4eEE0",
+	"NDD08TQxrlvb6k4LlHBBRwmYvKQqW75BTKzXN/3XRkMRvSlUSAMBQmlF+VCDatc8b07/4/B8psOevjOg",
+	"gBEaAiXdNgrn0AZcgWnRWD61/KZhjjI03Nb3Zd4f9tpXZhjXCkv7wNKZBnGwe0GaAdb4bjIkrRoemktS",
+	"BopzoG3z3Ir98+a3pr1FU0+ZApF79alD8moJKH3TdH2JF21/85tPtY7RL3Z25jQaXa3BaK19Yqj7q8FT",
+	"k8Snof4m6uyaFYQGLlba9xpbwyfPF39S6aUKH/2w+KOy77L+4sVfFn9R71wLe7bN3xd9W3Zk9TIZQBAE",
+	"2oGUwDSNtJKkGQl4SVynmb1fO4a+fNIfVwlPjTLIuTSo6hEO0KGnBIEBV30ACk8bNfm4SIgwjl/A2A1Y",
+	"NsFSA0ujnKEHjg2o+3QTdXIuA3BnrJG1sIaiNoOrubEGiLBm0JuqGUmJKblpQOXzNa0hBJG2aetXDnc7",
+	"S8Bd0aRff/B8iSnqHdIfHMCtOQZonW8o+fWTJmqeacb84Jk3fv3UUOp//aTpW4k05mKhw30FcebjzUKK",
+	"3v+iydSNUetTYiycVRx7Db8HcKwC5LshEzfkZHztsLi7+ItfuDL1Vb4tmDIX1IQpowJTJX17lvEPLyLT",
+	"QengLVGLwGfnAWnkmS3H42PRBkbvgbF/YGQ18rSqiFi9W3AeaIjOsYonTbAzLptHEA6sr2gp4eChAd86",
+	"nr91BNgIDKayYZO4P5OVMgdcOL+jjYe7uzDRL0PKl1QWz1yE+RPWGMvwnxDmwQZrCviG59wDzzkIwLeV",
+	"WroMKoIYx4GJAIWk6wdgSEsrq87Htw6m5MeAPrCiatVQG5r2ZNXUVVFgo9feWa+tumv3kUkE17iLqETU",
+	"li90K0WcpbN75Vr9LzRZWR0usXiRTnxCrvjlRif+euHRXFAbPKIuGY1IrOgVcfFWZSYQ4wl5AP6yWNyB",
+	"3R69NsFrdeAvc3nadXX7zlqVFTtHq37unn/r1vAjG+xebtmHIPsTQM40cF3H0+p1rUO19W/qIdXZ5SBE",
+	"84QRF/HX7mvZsPoTkqc4JpUUj/IaV6OsBV40KNxU2sKJrbrnubSlw+aFSZxOL4z33EUXuoiJCI2maYpc",
+	"8ATEwKIudIKiTBImqd5DW5jC7xXf/cJC0E9LBS7iu+c67IPO0iKEfOMwbXGYBhylBtQXeUfPTb7vOniD",
+	"lxDywAqmienf+D+/Oz2RBTwLDg/CvKD/xRGXJfS6Alm+U+fmypD57XlDWZsbNEKV3BvjEN0H4SDFmkJr",
+	"mPPKItqahEGC3aZ7heFvZ+1082yy8YXeuy+0nVKtagc4L8SjRe7ONXP7x3FtzoNa59D8RqF3Iyrc2vNZ",
+	"EHKPRhNmUywbtDrjGopKd2iyQMAo0nkgc56HesRCaqKe+mel8g8snUXoFGfklCry11MlaKzQsJp4NXSJ",
+	"Mya7ALI/BkwP8er05I1fdcNmpZnXt6pVh4qMkGwKkZYsQZQNWDWtaBsdoGvB2bjMBYAcDftjkU8zJqae",
+	"hsQZGbDdnefb6ITkIGWjEabpVNi0iCWTbQasyDgtsm28ZJveNqpH1bprMlnLJtmiptXDPayH6lW6uj+4",
+	"Dcy2SGuSvnd8PCaJyeI2+VQw+ylRW2VeYHsuxM1DksmnRpKq5OQdgJ0B1Aqq+F3vi0h6NQnTCW6st2FF",
+	"/Z15vozeYe+dTy1Vs/SCShSnmpAmt4eHez63Q5ZUkiOtHa3IkWQKdWlCspxrROktPkVZVm9rd124/NXH",
+	"wMmzcre3R5ZH48MLuCqkXJu+o352sUYErSJ5/KlrsqhsKp0gGq/nX68pAtB2qe/JOu/zPWm7SpPY+URu",
+	"srinjxPup6VSibogvsBN1bMu/GvJTQtGq53MUTHekzWx2moTyAfmte1w4DQMd0AbP9OTkP9LJHgmUcG0",
+	"rb8G6nl48r8kCpp2hBGiQqr6fi2SoFPWLOD9zOvPvBZ0qfawXgpfAhKF+TzZgPUTBGsHivuIQ5XS0kAp",
+	"CCIsqWixbfC8RLju+9kmRHfjjfQEwQIAXcGVJWNuK0LGHKelBbhNZOzGgfmtBbpWUWbVCNf5RHzJ6FUf",
+	"uzYRq99KxGoVsFYKqKrqfqsw+GCsab1Gc6tccVKtab1aRJYLwfLTmdYXiBUaxLWAX4ry15vgPLXorloz",
+	"sLkxXj4APG5RjK8Zz5uIHX1phEyWpbJrxcZsbWuHwhWc88WresVPE2wHQ5jqS7Xa6HUbkV9o1NX8hrqa",
+	"4EKDCucaC53nR3G45KRa5ttWR9tuuG4MWzypNmO6f4mv0fbwgcU+v5ndRuj7/oS+smbgvo/HFyTmGZEg",
+	"A5omba0I3cJely7gUUOxTfGOb6V4h1eOEgycWsBTE1s7jyrU9V/QNLs3j2u0OWHmgc/OA5HJs4lfQ/Zh",
+	"QfNbArTFcscHVqnW293d2TU9GWi9cKlm/W1VUKmaC2qrKRolaCxX9+MBRYrHcVgtxhXnuHosnNmU+XjA",
+	"Mh/lJUOle5dVtQLxny9h9E275D7N8HiBVv8a3jwyLzbwHBRp6Dtb6NG24mwVd1Yq5dowDsAykZ1msQFg",
+	"SYXfdQktPyxA4uUOdBWg2TSz7Qozysxfz0OtM8MTFO1HAzP4Q+4Ehlyn8u9d6WLt34LIhj+vjT8b3DJd",
+	"sA1e1tpgQwlvkkRoRFPlG198/LcN0FfD/P4X+P9N34yykAyc4fEDuA2je6MrgWFgwyuNs35UPMPjVk/m",
+	"hCB9OdHjVKH9vjBRgzfgIbMsp1tyHnR+8m6LsJgnGhOHvw2he0LJnbAxpHmYKzhX94uh/S8Kj5cwDxRQ",
+	"tTaGfS+IFR5HwbLvgp6bDL/vKMNPU0fU1aiXYUZHRCrT8OEOmOcGkv0vCR0TqZZGuff2y4fEO7PEu0nc",
+	"RyWZ6/qkLUDNQoLuffDUDdJ+T0hb4KoLOVe4UiynwNh2I+a3hXFQfSRXszbU20eYzayoMeFp4loJm7UY",
+	"ex6+kDb5Yh6SPqagW9xWi6SbFc83Qu66hNyDEvmKnPiYsxEdTw2CRSjFM+jflqdYjbjIpE1hHBEhTLmd",
+	"VTkrNFxazEXf0JSsrF/qj46xmpw4bNxwl++cu2hoi0wDKtM7zEC65027ICm/rhZJNiDqcZwmeeKMFP3T",
+	"cjx2rSYxMp3IkMAQuK0mmJkQir4xAe5BbLfJ/c0FuaJ8KmGAZxL5vcsQlkVXs3AbswGDPmZocRszBA42",
+	"fI1ywRWPefpMov97+uGXAXM76A6LbpowUP9LyXNu+l/Myd30h7DJARsexDHJ1R6qM4Fhr2gGB9GOEmcE",
+	"aaR8R6UKZvi6Vm+3RvX/AdbW5KrQILk4T2c+rhz5dgt7NMd+z3bk5zu+Ifn5zkJL8jpZsLuSNuZrLvyZ",
+	"RPGEpolwBGjDhdfllE3JFUmN3ddgcsXtowQhkb0U2WjzVVKr1TFINtyvy3DvfkIUpuncaqN69Nf2tXWw",
+	"8ftFBrfSNnzQJJYLewUbZFgfMpzSP0hkm71OoZfoLCcRmuYph265ELRIM+ckqV3MoyKFZraQO3gPE7aF",
+	"eWpgTIhm2gDpphJIEbSxjzIqpWbojlbgC35FEFUgGZiw0KQZrPmeXzl5ex0RFXpoPcVDR1IsgdggINWg",
+	"CGEFmpBpPa8mm9JD3300hoZeBB2yTcJxATGFVtFtUyt6AaK0gJyMed+2Rp/rh33L39u3HikWwyzyTsEY",
+	"TylRwp334kAJd3sbOWFtcoIFfSMFvOXLhEl44Ooj5ZjPyVo9B7nD3fx6EO3Tslz3D5pXobXoEX1BGQa8",
+	"a9T/echkCHdMf7c90Vt4bj69SKmckAS55ukbBvu9M9hjAxMIOyy1oIFGgmflr3/QHHXNv/+PfaO/vb0N",
+	"OG1LthrVwdCFfApgpvC4gfBLs+D+F/OPm3nK7noJRNj1lLkZv47wpeIIWiVt83TDEtfozTFY0tXaSzNQ",
+	"6T9fvAGXYr9XuFrHVKE45YzoN++OIn2Lk8vJrX93L3/dSPNEpVR7uouF1eLONqi5NtR0oG7YkgHCCE3o",
+	"eFLWpLk/7Ot/sf9aIlipLrN99bgYGOiqWPsm6mjjF17OL+zkSwgXfMsRibmcSUUylENwg0QYDQVRAsdq",
+	"iBIqbMkNyhCGWlLCDWHETs1JFR43Aw6terlIctzg39pYoDEBt8mlj6KDfm+CqcO2IspozLcznkTIAkxG",
+	"oHGUDWJgCTo5PHj9/nBFnpjj+LKWxFa970MokmOsJnqy1IYpXFFyvecSbkywPeoWkf8gSVOJ8IDZGXqR",
+	"8UNNXNxF0HGLutZO3BzAHISycSTudIYpVkSqYW8bnc1yItH1hEtSRG3oIRhXAyaJuCIJmhFloy3Q7s5u",
+	"W3TFsTuUuybmNuzBr2oleZCsG4jdbi3BWqlez/OdF7tPvnOaPfzFQngBuhsytDYy5DDBYGuJp0U+VdBy",
+	"XCmn5W5paVLU/2L/ddNKlM5qiKLR3NPbUXeoCM7+88Wba3KhSUOhS8Q8IwNWUSJM8C/QJUPkoEQTlBjK",
+	"UPf48Bjt7u5ESJLsioieK4o5YOZjqDV6TSUJ0ZK3xJGS+6AkC76wMy37+teI8wv0b//WTX+OIstWyY1O",
+	"/iBSSYUZt1zA/SB/i2rephRUQegR8O2WQr5fbu/ljxDfWLDz6EFVgOoJbjSAryDE0Um5xjPjo55GuIwo",
+	"nGCFgRiObETwLVCPCAiBWmSDPvbee9K1r8uNtHGat9DPMEKmWwRw+kgLBKxREfCREsu/1VaB1bJWz6Tt",
+	"LDm/dosPwPdQTGl5dOl/yQVlMc1xuoTZuAS7JYsNQ6DdBq6+3mLD+oI0YXZA4OB1bbDZsCcMNYXaG0x3",
+	"dn6IXUMu+ItATuTQkiv7hv1ry3Wj89/umoZUKWdQuOyCoJyImDDllKoiMbIq4xSbX9WUGWwXcjxVNTRZ",
+	"Q6+QYoJ35IqkMPYDR9l6e2wRsACOEGVaKY3JplbZtxa8AxIG6nKBYqha1qvREZvcwmrJzK2UZRHTmuU0",
+	"ZOsNSHmznLbbPx8mSPb48Bi93PkBMS4ynGrARLng/yKxWt4s+tStoOU1LGEJNYdjhdHy0DYFj9ZsHbXn",
+	"bvWzWU6XKj1WvaCKJDvL6YrIrGVQWMV860gJTg/pLrVL+2q8nP4xtBkY7ZI3aLNWy4aj5xB3Z0z4DGp0",
+	"yJykqSnPgVWJKxIpXssMuROyLBd2p+HlMULuboM3T5DBbeLtvtp4OwuBtYC7wh9mnGS9qHDKU4FmmF0i",
+	"qbAi946kq0TneYD1BFB2E5q3sSi1R9oVpn4TJ9M1iAYBMhpYJITOIYUvCQtwxmiuOLjBkfVwswXZ0xvP",
+	"2WPEzsVckAX+MoczczspfL+IswY7bHmWj9M1YmWkRVgiqkxM4fXGJvut2WT/qQVYLtCUgSjrBbyDQfIv",
+	"L/YRIySR6FpQRXprlHJdRTH9vyV7WmlgDtf/+1bJUngkd2Qb8fl7FZ85c8WnRj4OF4YmSDcxQrPJQ3Gv",
+	"jDmRpciQYtB60wWILgkWRl4IRqqeYHZJEnRRqNB7yJQg1EuJzIJyQUb0c4SuuUj06oQyDwasiA630Sca",
+	"1PveBH1olIfqr3U5I1t6tAH7fUo0CeohRrAojGug5IMGsY0+sHSGrie2AH+tqSaicsDMFkliaipyhVMt",
+	"UIEDmZvCLSSVZBuZ/jsS4TzXk0GbXTUhA0ZZQj4TgSZYmvKHJLHhtca+pxdA9UgII0lizhJopXXNe6Go",
+	"2lNz4gta5Gq2DQ4ipMhntVoz3OWj9Rb6tj7CwXJkzhDiWAhW+CIlvX1bcRhlBDOJcJp2og75nKc8IW7m",
+	"0AovKUsqri6qSCYXCTvm1P5GDdZn+POR+eqHYhNYCAxdsaSapUBKucgCMQdlUAIUGpP3vL1GI+Gltlfv",
+	"KOxvcXflLQJO2N7jpT/HaxsTWnjFSxsEmR+ffnaGAaPFFtsJBXdkmaq7aXS8dDk/g0vVvtFObCx11wU9",
+	"kC1fqvIqyNbsUzbi85yFp/DakX5rnZBUzhKApCMmFdYMRC9WZDDB0wOIoIUdrhAK+sSIum26LnX+DcIB",
+	"6Ru8FzAD+UlcOW45FWlnr9MHamFn/LLMHRTkzi6vSTzPj1DKx5QhuwaJujEsA/0JvTo9eWMaaPfKkfRl",
+	"tVQjNvD9DDoCu5hbc36VBv+yopNA+/7meAdJRhmVygA7MoFv6BxCfLumgzdn6cxbGIT/Lj3SadFoMDhY",
+	"ccPLjwfRetXx0FawGfmIC5OKhCQfqWssiD9xJepPzmPpQGtSKpUth13ELSjeKiMGOCAloVmOidjy+Om8",
+	"0F53mV6MUxhA8DShCimBadpy7vBGy9dKEBJORI2KThLnR9vIlDQzJ57wa2b+GvMBUxPBp2OTl+qXC0dY",
+	"tdcG12L8Deoen59F6O3h2YCB0nGipecI/Xx48DpCrw/fHZ4dRiibpormWCh0/OH0zMrDnqobOpdXnClM",
+	"WZmXy0eNzniUeDhj2xAEbmymJpwV8UUQa1SJcqkMA8pRILzL8DN+VZs/xNR8qAX+Fb63MWFE0LhIibii",
+	"5FqaSpLVVOWumyIqfMjRgMFUvX37qkSXhORI0FjjjxnKBKJRAXTngkiaEKuxmLOqXoSXiVpf7VvuKhvq",
+	"Mce8cgJeYiIWfpG3ixkajqmCYlxDxEcDhm0CIhRMUBz1x1TVoMqr1Xezrb/mQg9kygBrLQ0PmFcTbEIE",
+	"MTnZNjf6YgZQ/PbD8cmHf/yzAOAxr85T2fmYd24+3fz/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -100,6 +100,38 @@ func (q *Queries) InsertSearchOutbox(ctx context.Context, arg InsertSearchOutbox
 	return err
 }
 
+const insertSearchOutboxFileTree = `-- name: InsertSearchOutboxFileTree :exec
+INSERT INTO search_outbox (kind, repository_id, path)
+SELECT 'file', f.repository_id, f.path
+FROM repository_files f
+WHERE f.repository_id = $1 AND NOT f.is_folder
+  AND (f.path = $2::text OR (f.path > $2::text || '/' AND f.path < $2::text || '0'))
+`
+
+type InsertSearchOutboxFileTreeParams struct {
+	RepositoryID int64
+	Path         string
+}
+
+// InsertSearchOutboxFileTree records a change of every file at or below a
+// path (a folder deleted or moved), in one statement however many there are.
+func (q *Queries) InsertSearchOutboxFileTree(ctx context.Context, arg InsertSearchOutboxFileTreeParams) error {
+	_, err := q.db.Exec(ctx, insertSearchOutboxFileTree, arg.RepositoryID, arg.Path)
+	return err
+}
+
+const insertSearchOutboxOwnedRepositories = `-- name: InsertSearchOutboxOwnedRepositories :exec
+INSERT INTO search_outbox (kind, repository_id)
+SELECT 'repository', r.id FROM repositories r WHERE r.owner_id = $1
+`
+
+// InsertSearchOutboxOwnedRepositories records a change of every repository
+// a user owns (the user is deleted: hits show and match the owner's name).
+func (q *Queries) InsertSearchOutboxOwnedRepositories(ctx context.Context, ownerID *int64) error {
+	_, err := q.db.Exec(ctx, insertSearchOutboxOwnedRepositories, ownerID)
+	return err
+}
+
 const lockSearchIndexer = `-- name: LockSearchIndexer :exec
 SELECT pg_advisory_lock($1::bigint)
 `

@@ -249,6 +249,70 @@ func (q *Queries) ListSearchSourceFiles(ctx context.Context, arg ListSearchSourc
 	return items, nil
 }
 
+const listSearchSourceFilesByPath = `-- name: ListSearchSourceFilesByPath :many
+SELECT f.id, f.repository_id, f.path::text AS path, f.name::text AS name, f.uploaded_by, f.updated_at,
+       r.name AS repository_name, r.type AS repository_type, r.visibility, r.owner_id,
+       coalesce(u.username, '')::text AS owner
+FROM (SELECT unnest($1::bigint[]) AS repository_id, unnest($2::text[]) AS path) k
+JOIN repository_files f ON f.repository_id = k.repository_id AND f.path = k.path
+JOIN repositories r ON r.id = f.repository_id
+LEFT JOIN users u ON u.id = r.owner_id
+WHERE NOT f.is_folder
+`
+
+type ListSearchSourceFilesByPathParams struct {
+	RepositoryIds []int64
+	Paths         []string
+}
+
+type ListSearchSourceFilesByPathRow struct {
+	ID             int64
+	RepositoryID   int64
+	Path           string
+	Name           string
+	UploadedBy     string
+	UpdatedAt      time.Time
+	RepositoryName string
+	RepositoryType string
+	Visibility     string
+	OwnerID        *int64
+	Owner          string
+}
+
+// ListSearchSourceFilesByPath reads many files (not folders) by repository
+// and path, for one indexer batch (absent ones were deleted or moved).
+func (q *Queries) ListSearchSourceFilesByPath(ctx context.Context, arg ListSearchSourceFilesByPathParams) ([]ListSearchSourceFilesByPathRow, error) {
+	rows, err := q.db.Query(ctx, listSearchSourceFilesByPath, arg.RepositoryIds, arg.Paths)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListSearchSourceFilesByPathRow{}
+	for rows.Next() {
+		var i ListSearchSourceFilesByPathRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.RepositoryID,
+			&i.Path,
+			&i.Name,
+			&i.UploadedBy,
+			&i.UpdatedAt,
+			&i.RepositoryName,
+			&i.RepositoryType,
+			&i.Visibility,
+			&i.OwnerID,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listSearchSourcePackages = `-- name: ListSearchSourcePackages :many
 SELECT p.id, p.name, p.normalized_name, p.repository_id,
        r.name AS repository_name, r.type AS repository_type, r.visibility, r.owner_id,
@@ -297,6 +361,73 @@ func (q *Queries) ListSearchSourcePackages(ctx context.Context, arg ListSearchSo
 	items := []ListSearchSourcePackagesRow{}
 	for rows.Next() {
 		var i ListSearchSourcePackagesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.NormalizedName,
+			&i.RepositoryID,
+			&i.RepositoryName,
+			&i.RepositoryType,
+			&i.Visibility,
+			&i.OwnerID,
+			&i.Owner,
+			&i.Version,
+			&i.UploadedBy,
+			&i.Description,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSearchSourcePackagesByID = `-- name: ListSearchSourcePackagesByID :many
+SELECT p.id, p.name, p.normalized_name, p.repository_id,
+       r.name AS repository_name, r.type AS repository_type, r.visibility, r.owner_id,
+       coalesce(u.username, '')::text AS owner,
+       coalesce(v.version, '')::text AS version,
+       coalesce(v.created_by, '')::text AS uploaded_by,
+       coalesce(v.metadata->>'description', v.metadata->>'summary', '')::text AS description,
+       greatest(p.updated_at, coalesce(v.updated_at, p.updated_at))::timestamptz AS updated_at
+FROM packages p
+JOIN repositories r ON r.id = p.repository_id
+LEFT JOIN users u ON u.id = r.owner_id
+LEFT JOIN LATERAL (SELECT id, package_id, version, metadata, created_by, created_at, updated_at FROM versions WHERE package_id = p.id ORDER BY created_at DESC, id DESC LIMIT 1) v ON true
+WHERE p.id = ANY($1::bigint[])
+`
+
+type ListSearchSourcePackagesByIDRow struct {
+	ID             int64
+	Name           string
+	NormalizedName string
+	RepositoryID   int64
+	RepositoryName string
+	RepositoryType string
+	Visibility     string
+	OwnerID        *int64
+	Owner          string
+	Version        string
+	UploadedBy     string
+	Description    string
+	UpdatedAt      time.Time
+}
+
+// ListSearchSourcePackagesByID reads many packages as search shows them, for
+// one indexer batch (absent ids were deleted).
+func (q *Queries) ListSearchSourcePackagesByID(ctx context.Context, ids []int64) ([]ListSearchSourcePackagesByIDRow, error) {
+	rows, err := q.db.Query(ctx, listSearchSourcePackagesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListSearchSourcePackagesByIDRow{}
+	for rows.Next() {
+		var i ListSearchSourcePackagesByIDRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,

@@ -676,6 +676,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search repositories, packages and files the caller may read
+         * @description Ranked best first: exact name, name prefix, word start, name
+         *     substring, then path/description/owner substring, then (one-word
+         *     queries) near spellings of names. Only what the caller may read is
+         *     searched, so totals count nothing else. Changes appear once the
+         *     indexer has applied them (normally within a second or two).
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repositories/{name}/go/modules": {
         parameters: {
             query?: never;
@@ -1024,6 +1048,39 @@ export interface components {
             items: components["schemas"]["FileEntry"][];
             /** @description Pass as cursor for the next page; absent on the last page. */
             nextCursor?: string;
+        };
+        /** @enum {string} */
+        SearchKind: "repository" | "package" | "file";
+        /**
+         * @description One hit: a repository (owner), a package (version: its latest;
+         *     uploadedBy) or a file of a files repository (path; uploadedBy).
+         */
+        SearchHit: {
+            kind: components["schemas"]["SearchKind"];
+            repository: string;
+            repositoryType: components["schemas"]["RepositoryType"];
+            name: string;
+            version?: string;
+            path?: string;
+            description?: string;
+            owner?: string;
+            uploadedBy?: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The field the query matched (name, path, description, owner); absent for a near spelling */
+            highlight?: string;
+        };
+        SearchPage: {
+            items: components["schemas"]["SearchHit"][];
+            /**
+             * Format: int64
+             * @description Hits over all pages; a lower bound when totalCapped
+             */
+            total: number;
+            /** @description Counting stopped at 1000 (show "1000+") */
+            totalCapped: boolean;
+            limit: number;
+            offset: number;
         };
         FileDetails: {
             repository: string;
@@ -3093,6 +3150,43 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description The query text (case-insensitive) */
+                q: string;
+                /** @description What to search (repeatable); absent means all */
+                kind?: components["schemas"]["SearchKind"][];
+                /** @description Repository types to search (repeatable); absent means all */
+                type?: components["schemas"]["RepositoryType"][];
+                /** @description Only this repository (by name) */
+                repository?: string;
+                /** @description Page size (pagination is limit/offset; every page carries the total) */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of hits, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };

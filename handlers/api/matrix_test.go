@@ -363,6 +363,9 @@ var matrixRows = []struct {
 	//                                                                       on  off  none read write radm admin rdtok other exp  rev  svc  admRO
 	{"GET", "/api/v1/system/info", "", [columns]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
 	{"GET", "/api/v1/repositories", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/search?q=app", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/search?q=app&kind=package&kind=file&type=docker&repository=priv", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, ok, un, un, ok, ok}},
+	{"GET", "/api/v1/search", "", [columns]int{bq, un, bq, bq, bq, bq, bq, bq, bq, un, un, bq, bq}},
 	{"GET", "/api/v1/repositories/priv", "", [columns]int{nf, un, nf, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"GET", "/api/v1/repositories/pub", "", [columns]int{ok, un, ok, ok, ok, ok, ok, ok, nf, un, un, ok, ok}},
 	{"GET", "/api/v1/repositories/nosuch", "", [columns]int{nf, un, nf, nf, nf, nf, nf, nf, nf, un, un, nf, nf}},

@@ -32,6 +32,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Version is the build version reported by the API (set by cmd/kodera).
@@ -55,6 +56,8 @@ type Server struct {
 	Files *files.Service
 	// PyPI serves the pypi views (pypi.go).
 	PyPI *pypi.Service
+	// SearchIndex answers GET /api/v1/search (search.go).
+	SearchIndex search.Index
 	// Audit reads the audit trail (audit.go).
 	Audit *audit.Trail
 	// Go serves the Go module views and zip uploads (go.go).

@@ -24,6 +24,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/search"
 	"github.com/kodera-packages/kodera/internal/server"
 )
 
@@ -40,6 +41,7 @@ const usage = `usage: kodera [command]
 commands:
   serve     run the server (default)
   migrate   apply database migrations and exit
+  reindex   rebuild the search index from the database and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
   version   print the version
   healthcheck exit 0 when this node's /readyz answers 200 (the image's HEALTHCHECK)
@@ -60,7 +62,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
-	case "serve", "migrate", "user":
+	case "serve", "migrate", "user", "reindex":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -82,6 +84,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
+	}
+	if cmd == "reindex" {
+		if err := migrate(ctx, cfg, pool, log); err != nil {
+			return err
+		}
+		return reindex(ctx, cfg, pool, log)
 	}
 	if cmd == "migrate" {
 		if err := migrate(ctx, cfg, pool, log); err != nil {
@@ -178,17 +186,59 @@ func openBlobs(ctx context.Context, cfg config.Config) (*blob.Store, error) {
 	}
 }
 
+// openIndex picks the search backend: Elasticsearch 7 when
+// ELASTICSEARCH_URL is set (its index template and alias are made sure of
+// here), else Postgres in the application database.
+func openIndex(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) (search.Index, error) {
+	switch {
+	case cfg.Search.URL != "":
+		idx, err := search.NewElastic(ctx, search.ElasticConfig{
+			URL: cfg.Search.URL, Username: cfg.Search.Username, Password: cfg.Search.Password,
+		}, pool)
+		if err != nil {
+			return nil, fmt.Errorf("elasticsearch (ELASTICSEARCH_URL): %w", err)
+		}
+		return idx, nil
+	default:
+		return search.NewPostgres(pool), nil
+	}
+}
+
+// reindex rebuilds the whole search index from the tables (kodera reindex).
+func reindex(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
+	idx, err := openIndex(ctx, cfg, pool)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := search.NewIndexer(pool, idx, log).Reindex(ctx); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	log.Info("search index rebuilt", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, stdout io.Writer, opts Options) error {
 	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	// Elasticsearch may still be starting (or down): the node serves
+	// anyway, search answering 503 and changes waiting in the outbox until
+	// the index opens.
+	var idx search.Index = search.NewPostgres(pool)
+	if cfg.Search.URL != "" {
+		idx = search.OpenInBackground(ctx, func(ctx context.Context) (search.Index, error) {
+			return openIndex(ctx, cfg, pool)
+		}, time.Second, log)
+	}
 	var ready atomic.Bool
 	handler, err := server.New(server.Deps{
 		Config: cfg, Log: log, Pool: pool, Blobs: blobs,
-		Authn: auth.NewAuthenticator(pool, log),
-		Authz: auth.NewAuthorizer(pool),
-		Ready: ready.Load,
+		Authn:  auth.NewAuthenticator(pool, log),
+		Authz:  auth.NewAuthorizer(pool),
+		Search: idx,
+		Ready:  ready.Load,
 	})
 	if err != nil {
 		return err
@@ -226,6 +276,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		ready.Store(true)
 		log.Info("ready")
 		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
+		// Every node runs an indexer; the outbox's lock lets one work at a time.
+		go func() { _ = search.RunIndexer(ctx, pool, idx, log) }()
 	}()
 
 	var runErr error

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kodera-packages/kodera/internal/app"
@@ -339,4 +340,40 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// kodera reindex rebuilds the search index from the tables: what the
+// tables hold appears, what they no longer hold goes, without any outbox.
+func TestReindexCommand(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.New(t)
+	u, err := url.Parse(dbURL)
+	require.NoError(t, err)
+	env := map[string]string{"DB_HOST": u.Hostname(), "DB_PORT": u.Port(), "DB_DATABASE": strings.TrimPrefix(u.Path, "/"), "DB_USERNAME": "postgres"}
+	reindex := func() {
+		var out bytes.Buffer
+		require.NoError(t, app.Run(context.Background(), []string{"kodera", "reindex"}, func(k string) string { return env[k] }, &out, app.Options{}))
+		require.Contains(t, out.String(), "search index rebuilt")
+	}
+	reindex() // migrates an empty database and indexes nothing
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `INSERT INTO repositories (name, type, visibility) VALUES ('kept', 'files', 'public'), ('dropped', 'files', 'public')`)
+	require.NoError(t, err)
+	names := func() []string {
+		rows, err := conn.Query(ctx, `SELECT name FROM search_documents WHERE kind = 'repository' ORDER BY name`)
+		require.NoError(t, err)
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return out
+	}
+	require.Empty(t, names())
+	reindex()
+	require.Equal(t, []string{"dropped", "kept"}, names())
+	_, err = conn.Exec(ctx, `DELETE FROM repositories WHERE name = 'dropped'`)
+	require.NoError(t, err)
+	reindex()
+	require.Equal(t, []string{"kept"}, names())
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/repository"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Audit actions.
@@ -266,6 +267,9 @@ func (s *Service) Put(ctx context.Context, repo domain.Repository, p string, bod
 		if res.Unchanged {
 			return nil
 		}
+		if err := search.Enqueue(ctx, q, search.FileChanged(repo.ID, p)); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, audit.Event{
 			Action: ActionUpload, Target: repo.Name + "/" + p,
 			Details: map[string]any{"digest": digest, "size": row.Size, "overwrite": !res.Created},
@@ -418,6 +422,10 @@ func (s *Service) Delete(ctx context.Context, repo domain.Repository, p string) 
 			}
 			return db.Translate(err)
 		}
+		// Before the rows go: the outbox names the files the delete removes.
+		if err := search.EnqueueFileTree(ctx, q, repo.ID, p); err != nil {
+			return err
+		}
 		var err error
 		n, err = q.DeleteTree(ctx, gendb.DeleteTreeParams{RepositoryID: repo.ID, Path: p})
 		if err != nil {
@@ -465,6 +473,10 @@ func (s *Service) Move(ctx context.Context, repo domain.Repository, from, to str
 		case !errors.Is(err, domain.ErrNotFound):
 			return err
 		}
+		// The old paths leave the index and the new ones enter it.
+		if err := search.EnqueueFileTree(ctx, q, repo.ID, from); err != nil {
+			return err
+		}
 		if _, err := q.MoveTree(ctx, gendb.MoveTreeParams{
 			RepositoryID: repo.ID, FromPath: from, ToPath: to, ToParent: toParent, ToName: toName,
 		}); err != nil {
@@ -478,6 +490,9 @@ func (s *Service) Move(ctx context.Context, repo domain.Repository, from, to str
 			return db.Translate(err)
 		}
 		moved = entryFrom(row)
+		if err := search.EnqueueFileTree(ctx, q, repo.ID, to); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, audit.Event{Action: ActionMove, Target: repo.Name + "/" + from, Details: map[string]any{"to": to}})
 	})
 	return moved, err

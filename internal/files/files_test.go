@@ -118,3 +118,48 @@ func TestMove(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(6), n) // n, m, b, c.txt, d, e.txt
 }
+
+// outboxPaths lists the file paths the search outbox holds, in order.
+func outboxPaths(t *testing.T, s *files.Service) []string {
+	t.Helper()
+	rows, err := s.Pool.Query(context.Background(), `SELECT path FROM search_outbox WHERE kind = 'file' ORDER BY id`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		require.NoError(t, rows.Scan(&p))
+		out = append(out, p)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+// TestSearchOutbox: uploads, moves and deletes record every file they
+// change in the search outbox (folders are not documents; a folder's
+// files are), and an unchanged re-upload records nothing.
+func TestSearchOutbox(t *testing.T) {
+	t.Parallel()
+	s, repo := setup(t)
+	ctx := context.Background()
+	for _, p := range []string{"a/b/c.txt", "a/x.txt", "ab/y.txt"} {
+		_, err := s.Put(ctx, repo, p, strings.NewReader(p), -1, files.PutOptions{})
+		require.NoError(t, err)
+	}
+	require.Equal(t, []string{"a/b/c.txt", "a/x.txt", "ab/y.txt"}, outboxPaths(t, s))
+	_, err := s.Put(ctx, repo, "a/x.txt", strings.NewReader("a/x.txt"), -1, files.PutOptions{})
+	require.NoError(t, err)
+	require.Len(t, outboxPaths(t, s), 3, "the same content again changes nothing")
+
+	_, err = s.Pool.Exec(ctx, `DELETE FROM search_outbox`)
+	require.NoError(t, err)
+	_, err = s.Move(ctx, repo, "a", "n")
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"a/b/c.txt", "a/x.txt", "n/b/c.txt", "n/x.txt"}, outboxPaths(t, s))
+
+	_, err = s.Pool.Exec(ctx, `DELETE FROM search_outbox`)
+	require.NoError(t, err)
+	_, err = s.Delete(ctx, repo, "n")
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"n/b/c.txt", "n/x.txt"}, outboxPaths(t, s))
+}

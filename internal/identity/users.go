@@ -10,6 +10,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Account is a user account as the layers above identity see it; the
@@ -191,6 +192,10 @@ func (s *Service) DeleteUser(ctx context.Context, username string) error {
 		u, err := q.GetUserByUsername(ctx, username)
 		if err != nil {
 			return notFound(err, "user %q not found", username)
+		}
+		// Their repositories lose their owner: search re-reads them.
+		if err := search.EnqueueOwnedRepositories(ctx, q, u.ID); err != nil {
+			return err
 		}
 		if _, err := q.DeleteUser(ctx, u.ID); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Package is one package of a repository, as every format lists it.
@@ -148,6 +149,12 @@ func CreateOrGetPackageTx(ctx context.Context, q *db.Queries, repo domain.Reposi
 	if err != nil {
 		return Package{}, db.Translate(err)
 	}
+	// Every version write starts here (CreateVersion, a format's
+	// PutVersionTx), so one outbox row here indexes them all: the indexer
+	// reads the package as it is after the commit.
+	if err := search.Enqueue(ctx, q, search.PackageChanged(repo.ID, row.ID)); err != nil {
+		return Package{}, err
+	}
 	return packageOf(row), nil
 }
 
@@ -223,6 +230,9 @@ func DeleteVersionsTx(ctx context.Context, q *db.Queries, repo domain.Repository
 	if err := q.DeleteVersionsByName(ctx, gendb.DeleteVersionsByNameParams{PackageID: pkg.ID, Versions: versions}); err != nil {
 		return db.Translate(err)
 	}
+	if err := search.Enqueue(ctx, q, search.PackageChanged(repo.ID, pkg.ID)); err != nil {
+		return err
+	}
 	return db.Translate(q.DeletePackageIfEmpty(ctx, pkg.ID))
 }
 
@@ -257,6 +267,9 @@ func (s *Service) DeleteVersion(ctx context.Context, repo domain.Repository, nam
 		}
 		if err := q.DeleteVersionsByName(ctx, gendb.DeleteVersionsByNameParams{PackageID: pkg.ID, Versions: []string{version}}); err != nil {
 			return db.Translate(err)
+		}
+		if err := search.Enqueue(ctx, q, search.PackageChanged(repo.ID, pkg.ID)); err != nil {
+			return err
 		}
 		return db.Translate(q.DeletePackageIfEmpty(ctx, pkg.ID))
 	})

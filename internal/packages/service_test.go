@@ -15,11 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/search"
 	"github.com/kodera-packages/kodera/migrations"
 )
 
@@ -290,4 +293,47 @@ func TestBackfillImageFiles(t *testing.T) {
 	again, err := svc.RepositoryTotals(ctx, repo.ID)
 	require.NoError(t, err)
 	require.Equal(t, after, again)
+}
+
+// TestVersionsFeedSearch: every version write and delete records its
+// package in the search outbox in its own transaction (a failed one
+// records nothing), and the indexer then shows the package as it is.
+func TestVersionsFeedSearch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, repo := setup(t, packages.TypeDocker)
+	outbox := func() (n int) {
+		require.NoError(t, svc.Pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox WHERE kind = 'package'`).Scan(&n))
+		return n
+	}
+	idx := search.NewPostgres(svc.Pool)
+	drain := func() {
+		_, err := search.NewIndexer(svc.Pool, idx, slog.New(slog.DiscardHandler)).Drain(ctx)
+		require.NoError(t, err)
+	}
+	find := func() []search.Hit {
+		res, err := idx.Search(ctx, search.Options{Query: "webapp", Kinds: []search.Kind{search.KindPackage}, Visible: auth.Visible{All: true}})
+		require.NoError(t, err)
+		return res.Hits
+	}
+
+	_, err := svc.CreateVersion(ctx, repo, packages.NewVersion{Package: "webapp", Version: "v1", CreatedBy: "alice"})
+	require.NoError(t, err)
+	require.Equal(t, 1, outbox())
+	_, err = svc.CreateVersion(ctx, repo, packages.NewVersion{Package: "webapp", Version: "v1"})
+	require.ErrorIs(t, err, domain.ErrConflict)
+	require.Equal(t, 1, outbox(), "a rolled-back write leaves no outbox row")
+	drain()
+	require.Zero(t, outbox())
+	hits := find()
+	require.Len(t, hits, 1)
+	require.Equal(t, "v1", hits[0].Version)
+	require.Equal(t, "alice", hits[0].UploadedBy)
+
+	require.NoError(t, db.WithTx(ctx, svc.Pool, func(q *db.Queries) error {
+		return packages.DeleteVersionsTx(ctx, q, repo, "webapp", []string{"v1"})
+	}))
+	require.Equal(t, 1, outbox())
+	drain()
+	require.Empty(t, find(), "the package went with its last version")
 }

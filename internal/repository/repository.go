@@ -22,6 +22,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Repository types.
@@ -107,6 +108,9 @@ func CreateRepository(ctx context.Context, pool *pgxpool.Pool, n NewRepository) 
 			}
 			return err
 		}
+		if err := search.Enqueue(ctx, q, search.RepositoryChanged(repo.ID)); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, audit.Event{Action: "repository.create", Target: repo.Name,
 			Details: map[string]any{"type": repo.Type, "visibility": repo.Visibility}})
 	})
@@ -133,6 +137,9 @@ func UpdateRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repos
 		if err = db.Translate(err); err != nil {
 			return err
 		}
+		if err := search.Enqueue(ctx, q, search.RepositoryChanged(repo.ID)); err != nil {
+			return err
+		}
 		d := map[string]any{}
 		if c.Description != nil {
 			d["description"] = out.Description
@@ -155,6 +162,11 @@ func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repos
 	return db.WithTx(ctx, pool, func(q *gendb.Queries) error {
 		if err := q.DeleteRepository(ctx, repo.ID); err != nil {
 			return db.Translate(err)
+		}
+		// The indexer finds the repository gone and drops its documents
+		// (packages and files with it).
+		if err := search.Enqueue(ctx, q, search.RepositoryChanged(repo.ID)); err != nil {
+			return err
 		}
 		return audit.Record(ctx, q, audit.Event{Action: "repository.delete", Target: repo.Name, Details: map[string]any{"type": repo.Type}})
 	})

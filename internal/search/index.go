@@ -50,26 +50,28 @@
 // the whole index from the tables; on Elasticsearch it fills a new index and
 // swaps the alias, so searches keep working meanwhile.
 //
-// # Wiring (next session)
+// # Wiring
 //
-// In the server's start-up, one explicit switch on the configuration:
+// internal/app (openIndex) makes one explicit switch on the configuration:
 //
 //	var idx search.Index = search.NewPostgres(pool)
-//	if cfg.ElasticsearchURL != "" {
-//		idx, err = search.NewElastic(ctx, search.ElasticConfig{URL: cfg.ElasticsearchURL,
-//			Username: cfg.ElasticsearchUsername, Password: cfg.ElasticsearchPassword}, pool)
+//	if cfg.Search.URL != "" { // ELASTICSEARCH_URL
+//		idx, err = search.NewElastic(ctx, search.ElasticConfig{URL: cfg.Search.URL,
+//			Username: cfg.Search.Username, Password: cfg.Search.Password}, pool)
 //	}
 //	go search.RunIndexer(ctx, pool, idx, log) // every node; one works at a time
 //
 // and `kodera reindex` calls search.NewIndexer(pool, idx, log).Reindex(ctx).
-// The writers (internal/packages, internal/files, repository create/update/
-// delete, visibility and owner changes) call Enqueue as above; grants need
-// no change (both backends read them live from repository_permissions).
+// The writers call Enqueue as above: internal/repository (create, update,
+// delete), internal/packages (CreateOrGetPackageTx, which every version
+// write goes through, DeleteVersionsTx, DeleteVersion) and internal/files
+// (Put; Delete and Move through EnqueueFileTree). Grants need no change
+// (both backends read them live from repository_permissions).
 //
-// # Serving GET /api/v1/search (next session)
+// # Serving GET /api/v1/search
 //
-// The handler resolves the caller, asks Authorizer.Visible (anonymous with
-// guest access off is 401 as elsewhere), and calls
+// handlers/api/search.go resolves the caller, asks Authorizer.Visible
+// (anonymous with guest access off is 401 as elsewhere), and calls
 //
 //	res, err := idx.Search(ctx, search.Options{Query: q, Kinds: kinds,
 //		Types: types, Repository: repo, Visible: vis, Limit: limit, Offset: offset})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -54,6 +55,22 @@ func Enqueue(ctx context.Context, q *gendb.Queries, c Change) error {
 		return domain.Errorf(domain.ErrInvalid, "search: unknown change kind %q", c.Kind)
 	}
 	return db.Translate(q.InsertSearchOutbox(ctx, p))
+}
+
+// EnqueueFileTree records a change of every file at or below path in a
+// files repository (the file itself, or a folder's whole content). Call it
+// in the writer's transaction before a tree is deleted or moved away (the
+// old paths) and after it is moved in (the new paths): folders are not
+// documents, their files are.
+func EnqueueFileTree(ctx context.Context, q *gendb.Queries, repositoryID int64, path string) error {
+	return db.Translate(q.InsertSearchOutboxFileTree(ctx, gendb.InsertSearchOutboxFileTreeParams{RepositoryID: repositoryID, Path: path}))
+}
+
+// EnqueueOwnedRepositories records a change of every repository userID
+// owns; call it in the transaction deleting the user, before the delete
+// (hits show the owner's name and queries match it).
+func EnqueueOwnedRepositories(ctx context.Context, q *gendb.Queries, userID int64) error {
+	return db.Translate(q.InsertSearchOutboxOwnedRepositories(ctx, &userID))
 }
 
 // indexerLockKey is the advisory lock one indexer (or a reindex) holds.
@@ -195,38 +212,57 @@ func (x *Indexer) apply(ctx context.Context, q *gendb.Queries, rows []gendb.Sear
 		}
 		docs = append(docs, repositoryDoc(repo))
 	}
+	// Packages and files: one read each for the whole batch; what a row
+	// names and the read did not return is gone (deleted, moved away).
+	var (
+		pkgIDs          []int64
+		fileRepos       []int64
+		filePaths       []string
+		wantPkg, wantFl = map[string]bool{}, map[string]bool{}
+	)
 	for _, r := range rows {
 		switch Kind(r.Kind) {
 		case KindPackage:
-			id := PackageDocID(*r.PackageID)
-			if seen[id] {
-				continue
+			if id := PackageDocID(*r.PackageID); !seen[id] {
+				seen[id], wantPkg[id] = true, true
+				pkgIDs = append(pkgIDs, *r.PackageID)
 			}
-			seen[id] = true
-			p, err := q.GetSearchSourcePackage(ctx, *r.PackageID)
-			if err = db.Translate(err); errors.Is(err, domain.ErrNotFound) {
-				deletes = append(deletes, id)
-				continue
-			} else if err != nil {
-				return err
-			}
-			docs = append(docs, packageDoc(p))
 		case KindFile:
-			id := FileDocID(r.RepositoryID, *r.Path)
-			if seen[id] {
-				continue
+			if id := FileDocID(r.RepositoryID, *r.Path); !seen[id] {
+				seen[id], wantFl[id] = true, true
+				fileRepos, filePaths = append(fileRepos, r.RepositoryID), append(filePaths, *r.Path)
 			}
-			seen[id] = true
-			f, err := q.GetSearchSourceFile(ctx, gendb.GetSearchSourceFileParams{RepositoryID: r.RepositoryID, Path: *r.Path})
-			if err = db.Translate(err); errors.Is(err, domain.ErrNotFound) {
-				deletes = append(deletes, id)
-				continue
-			} else if err != nil {
-				return err
-			}
-			docs = append(docs, fileDoc(f))
 		}
 	}
+	if len(pkgIDs) > 0 {
+		ps, err := q.ListSearchSourcePackagesByID(ctx, pkgIDs)
+		if err != nil {
+			return db.Translate(err)
+		}
+		for _, p := range ps {
+			d := packageDoc(gendb.GetSearchSourcePackageRow(p))
+			delete(wantPkg, d.ID)
+			docs = append(docs, d)
+		}
+	}
+	if len(filePaths) > 0 {
+		fs, err := q.ListSearchSourceFilesByPath(ctx, gendb.ListSearchSourceFilesByPathParams{RepositoryIds: fileRepos, Paths: filePaths})
+		if err != nil {
+			return db.Translate(err)
+		}
+		for _, f := range fs {
+			d := fileDoc(gendb.GetSearchSourceFileRow(f))
+			delete(wantFl, d.ID)
+			docs = append(docs, d)
+		}
+	}
+	for id := range wantPkg {
+		deletes = append(deletes, id)
+	}
+	for id := range wantFl {
+		deletes = append(deletes, id)
+	}
+	sort.Strings(deletes) // a stable request, whatever the map order
 	if len(deletes) > 0 {
 		if err := x.index.Delete(ctx, deletes); err != nil {
 			return err

@@ -26,6 +26,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
+	"github.com/kodera-packages/kodera/internal/search"
 )
 
 // Deps is everything a node's handler needs, passed explicitly.
@@ -36,6 +37,8 @@ type Deps struct {
 	Blobs  *blob.Store
 	Authn  *auth.Authenticator
 	Authz  *auth.Authorizer
+	// Search is the search index (internal/app picks the backend).
+	Search search.Index
 	// Ready reports whether start-up (migrations, bootstrap) has finished.
 	Ready func() bool
 }
@@ -62,6 +65,7 @@ func New(d Deps) (http.Handler, error) {
 		Registry:      images,
 		Go:            gomod.New(d.Pool, d.Blobs),
 		PyPI:          pypi.New(d.Pool, d.Blobs),
+		SearchIndex:   d.Search,
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }

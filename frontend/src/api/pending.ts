@@ -1,7 +1,7 @@
 // PENDING API TYPES — hand-typed, temporary.
 //
 // Paths and schemas the UI already uses but spec/openapi.yaml does not (yet)
-// describe: search of packages and files, and licensing. Their shapes are
+// describe: licensing. Their shapes are
 // the UI's guess; the engineers building them decide. client.ts merges them
 // *under* the generated types: once `go tool task gen` puts a path or schema into gen/ts/api.d.ts, the
 // generated one wins automatically and the entry here is dead — delete it.
@@ -48,20 +48,10 @@ type Item<G = never, PO = never, PA = never, PU = never, D = never> = {
   trace?: never;
 };
 
-type Page = { total: number; limit: number; offset: number };
-
-type SearchHit = { kind: "repository" | "package" | "file"; repository: string; name: string; path?: string; description?: string };
-
-type Q<T> = T;
-type Limit = { limit?: number; offset?: number };
-
 /** Paths the spec lacks, in openapi-typescript's shape. */
 export interface PendingPaths {
   "/api/v1/admin/license": Item<Get<{ [key: string]: unknown }>, never, never, Send<{ key: string }, { [key: string]: unknown }>>;
-  "/api/v1/search": Item<Get<Page & { items: SearchHit[] }, Q<{ q: string } & Limit>>>;
 }
 
-/** Schemas the spec lacks. */
-export interface PendingSchemas {
-  SearchHit: SearchHit;
-}
+/** Schemas the spec lacks (none left). */
+export type PendingSchemas = Record<never, never>;

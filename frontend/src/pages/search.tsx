@@ -1,20 +1,28 @@
 import { useEffect, useState } from "react";
-import { api, call } from "../api/client";
+import { api, call, type Schema } from "../api/client";
 import { href, Link, useRouter } from "../router";
 import { ErrorBox, Loading, useLoad } from "../ui";
 import { typeLabel } from "./repositories";
 
-/** Repositories > Search: repositories by name/description, packages and files by name. */
+type Hit = Schema<"SearchHit">;
+type SearchPage = Schema<"SearchPage">;
+
+const pageSize = 50;
+
+/** Repositories > Search: GET /api/v1/search, repositories (name, description, owner) apart from packages and files. */
 export function SearchPage() {
   const { query, navigate } = useRouter();
   const q = query.get("q") ?? "";
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
   const repos = useLoad(
-    () => (q ? call(api.GET("/api/v1/repositories", { params: { query: { q, limit: 50 } } })) : Promise.resolve(undefined)),
+    () => (q ? call(api.GET("/api/v1/search", { params: { query: { q, kind: ["repository"], limit: pageSize } } })) : Promise.resolve(undefined)),
     [q],
   );
-  const content = useLoad(() => (q ? call(api.GET("/api/v1/search", { params: { query: { q, limit: 50 } } })) : Promise.resolve(undefined)), [q]);
+  const content = useLoad(
+    () => (q ? call(api.GET("/api/v1/search", { params: { query: { q, kind: ["package", "file"], limit: pageSize } } })) : Promise.resolve(undefined)),
+    [q],
+  );
   return (
     <div className="page">
       <h1>Search</h1>
@@ -32,34 +40,39 @@ export function SearchPage() {
       </form>
       {q && (
         <>
-          <h2>Repositories</h2>
+          <h2>
+            Repositories <Count page={repos.data} />
+          </h2>
           <ErrorBox error={repos.error} />
           <Loading when={repos.loading} />
           {repos.data && (
             <ul className="results">
-              {repos.data.items.map((r) => (
-                <li key={r.name}>
-                  <Link to={`/repositories/${encodeURIComponent(r.name)}`} className="strong">
-                    {r.name}
+              {repos.data.items.map((h) => (
+                <li key={h.repository}>
+                  <Link to={`/repositories/${encodeURIComponent(h.repository)}`} className="strong">
+                    {h.repository}
                   </Link>{" "}
-                  <span className={`badge t-${r.type}`}>{typeLabel(r.type)}</span> <span className="muted">{r.description}</span>
+                  <span className={`badge t-${h.repositoryType}`}>{typeLabel(h.repositoryType)}</span> <span className="muted">{h.description}</span>
+                  {h.owner && <span className="muted"> · {h.owner}</span>}
                 </li>
               ))}
               {repos.data.items.length === 0 && <li className="muted">No repository matches.</li>}
             </ul>
           )}
-          <h2>Packages and files</h2>
+          <h2>
+            Packages and files <Count page={content.data} />
+          </h2>
           <ErrorBox error={content.error} />
           <Loading when={content.loading} />
           {content.data && (
             <ul className="results">
-              {content.data.items.map((h, i) => (
-                <li key={i}>
+              {content.data.items.map((h) => (
+                <li key={`${h.kind}:${h.repository}:${h.path ?? h.name}`}>
                   <span className="badge">{h.kind}</span>{" "}
-                  <Link to={href(`/repositories/${encodeURIComponent(h.repository)}`, h.kind === "file" && h.path ? { path: h.path.split("/").slice(0, -1).join("/"), file: h.path } : {})}>
+                  <Link to={hitLink(h)}>
                     {h.repository} / {h.path ?? h.name}
                   </Link>{" "}
-                  <span className="muted">{h.description}</span>
+                  {h.version && <span className="mono">{h.version}</span>} <span className="muted">{h.description}</span>
                 </li>
               ))}
               {content.data.items.length === 0 && <li className="muted">No package or file matches.</li>}
@@ -69,4 +82,18 @@ export function SearchPage() {
       )}
     </div>
   );
+}
+
+/** The total, "1000+" when the server stopped counting. */
+function Count({ page }: { page?: SearchPage }) {
+  if (!page) return null;
+  return <span className="muted">({page.totalCapped ? `${page.total}+` : page.total})</span>;
+}
+
+/** Where a hit opens: a file in its folder, an image in the docker browser, else the repository. */
+function hitLink(h: Hit): string {
+  const repo = `/repositories/${encodeURIComponent(h.repository)}`;
+  if (h.kind === "file" && h.path) return href(repo, { path: h.path.split("/").slice(0, -1).join("/"), file: h.path });
+  if (h.kind === "package" && h.repositoryType === "docker") return href(repo, { image: h.name === h.repository ? "_" : h.name });
+  return repo;
 }
