@@ -47,6 +47,30 @@ func (e AuditEventActorKind) Valid() bool {
 	}
 }
 
+// Defines values for LicenseStatus.
+const (
+	Active     LicenseStatus = "active"
+	Evaluation LicenseStatus = "evaluation"
+	Expired    LicenseStatus = "expired"
+	Expiring   LicenseStatus = "expiring"
+)
+
+// Valid indicates whether the value is a known member of the LicenseStatus enum.
+func (e LicenseStatus) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Evaluation:
+		return true
+	case Expired:
+		return true
+	case Expiring:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeAuthenticatedBy.
 const (
 	MeAuthenticatedByPassword MeAuthenticatedBy = "password"
@@ -553,6 +577,49 @@ type GoRequirement struct {
 	Version  string `json:"version"`
 }
 
+// License defines model for License.
+type License struct {
+	// ActiveUsers Enabled accounts
+	ActiveUsers int64      `json:"activeUsers"`
+	ExpiresAt   *time.Time `json:"expiresAt,omitempty"`
+	Features    []string   `json:"features"`
+
+	// Id The key id (absent in evaluation mode, like the other key fields)
+	Id       *string    `json:"id,omitempty"`
+	IssuedAt *time.Time `json:"issuedAt,omitempty"`
+	Licensee *string    `json:"licensee,omitempty"`
+
+	// MaxUsers Enabled accounts allowed now (the key's, or 5 in evaluation mode and after expiry)
+	MaxUsers int `json:"maxUsers"`
+
+	// Status evaluation - no license key is active (at most 5 active users);
+	// active - a key is in force; expiring - it expires within 30 days;
+	// expired - it expired, and the evaluation limits apply again.
+	Status LicenseStatus `json:"status"`
+}
+
+// LicenseKey defines model for LicenseKey.
+type LicenseKey struct {
+	// Key The license key text, pasted unchanged
+	Key string `json:"key"`
+}
+
+// LicenseStatus evaluation - no license key is active (at most 5 active users);
+// active - a key is in force; expiring - it expires within 30 days;
+// expired - it expired, and the evaluation limits apply again.
+type LicenseStatus string
+
+// LicenseSummary What every visitor may know of the license (the UI banner).
+type LicenseSummary struct {
+	// ExpiresAt Absent in evaluation mode
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
+	// Status evaluation - no license key is active (at most 5 active users);
+	// active - a key is in force; expiring - it expires within 30 days;
+	// expired - it expired, and the evaluation limits apply again.
+	Status LicenseStatus `json:"status"`
+}
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Password string `json:"password"`
@@ -953,8 +1020,11 @@ type Settings struct {
 // SystemInfo defines model for SystemInfo.
 type SystemInfo struct {
 	// GuestAccess Whether anonymous callers may read public repositories.
-	GuestAccess bool   `json:"guestAccess"`
-	Version     string `json:"version"`
+	GuestAccess bool `json:"guestAccess"`
+
+	// License What every visitor may know of the license (the UI banner).
+	License LicenseSummary `json:"license"`
+	Version string         `json:"version"`
 }
 
 // Token defines model for Token.
@@ -1302,6 +1372,9 @@ type ListPypiVersionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// PutLicenseJSONRequestBody defines body for PutLicense for application/json ContentType.
+type PutLicenseJSONRequestBody = LicenseKey
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1352,6 +1425,12 @@ type ServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// GetLicense The license in force, its user limit and how many users are active
+	// (GET /api/v1/admin/license)
+	GetLicense(w http.ResponseWriter, r *http.Request)
+	// PutLicense Activate a license key (effective at once on every node)
+	// (PUT /api/v1/admin/license)
+	PutLicense(w http.ResponseWriter, r *http.Request)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams)
@@ -1535,6 +1614,18 @@ type Unimplemented struct{}
 // ListAuditEvents The audit trail, newest first
 // (GET /api/v1/admin/audit)
 func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetLicense The license in force, its user limit and how many users are active
+// (GET /api/v1/admin/license)
+func (_ Unimplemented) GetLicense(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutLicense Activate a license key (effective at once on every node)
+// (PUT /api/v1/admin/license)
+func (_ Unimplemented) PutLicense(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1984,6 +2075,34 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLicense operation middleware
+func (siw *ServerInterfaceWrapper) GetLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLicense(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutLicense operation middleware
+func (siw *ServerInterfaceWrapper) PutLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutLicense(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4329,6 +4448,12 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Put(options.BaseURL+"/api/v1/admin/settings", wrapper.PutSettings)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/license", wrapper.GetLicense)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/admin/license", wrapper.PutLicense)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
 	})
 	r.Group(func(r chi.Router) {
@@ -4586,6 +4711,223 @@ type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicenseRequestObject struct {
+}
+
+type GetLicenseResponseObject interface {
+	VisitGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type GetLicense200JSONResponse License
+
+func (response GetLicense200JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense401ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense403ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense429ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicensedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetLicensedefaultApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicenseRequestObject struct {
+	Body *PutLicenseJSONRequestBody
+}
+
+type PutLicenseResponseObject interface {
+	VisitPutLicenseResponse(w http.ResponseWriter) error
+}
+
+type PutLicense200JSONResponse License
+
+func (response PutLicense200JSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense400ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense401ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense403ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense413ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense429ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicensedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutLicensedefaultApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11538,6 +11880,12 @@ type StrictServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// GetLicense The license in force, its user limit and how many users are active
+	// (GET /api/v1/admin/license)
+	GetLicense(ctx context.Context, request GetLicenseRequestObject) (GetLicenseResponseObject, error)
+	// PutLicense Activate a license key (effective at once on every node)
+	// (PUT /api/v1/admin/license)
+	PutLicense(ctx context.Context, request PutLicenseRequestObject) (PutLicenseResponseObject, error)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(ctx context.Context, request ListServiceAccountsRequestObject) (ListServiceAccountsResponseObject, error)
@@ -11772,6 +12120,61 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
 		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLicense operation middleware
+func (sh *strictHandler) GetLicense(w http.ResponseWriter, r *http.Request) {
+	var request GetLicenseRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLicense(ctx, request.(GetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLicenseResponseObject); ok {
+		if err := validResponse.VisitGetLicenseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutLicense operation middleware
+func (sh *strictHandler) PutLicense(w http.ResponseWriter, r *http.Request) {
+	var request PutLicenseRequestObject
+
+	var body PutLicenseJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutLicense(ctx, request.(PutLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutLicenseResponseObject); ok {
+		if err := validResponse.VisitPutLicenseResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -13416,189 +13819,200 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9s4nuBXQel2K/INbSlpp3fGqa09d+KkfZt0vH5MZirKRTAJSRiTAAeA7CgZf/cr/ACQIAnqYVt2",
-	"nOif7lgk8fy9n986Mc9yzghTsrP3rTMhOCEC/nlMlJjtjxQR+q+EyFjQXFHOOnudExJzlkikOLrCVKFz",
-	"MuKCICVmlI0RHmPKdjpRR8YTkmH9eUYZzaZZZ+9p1FGznHT2OpQpMiaic30ddT58+LA/VRPCFI2xIs0J",
-	"TycExROcpoSNyR4a/oYljZEgOM3+c9C54AkReNCJ9DtCEvWfg87Z6evtPw86wwhxMWDD3wgWRDS+GKIR",
-	"17/+c0qkkmgkeIbUhKArco7ODlFXEikpZyjm/IKSAeMC/W372LxOku0PVE22IiQ5UhOs0LngV5IIiXhO",
-	"GGIcpXxMGUooTvl4Z8AqR2KPQSpB2bhzrY8hxwJnRNkLeE1TcoTV5H+mRMyaR7KPRjxNiHgiUY7VJEJP",
-	"ek+2JdFjKJK8QCTL1QxxoX+HXep9Cc6VvhmqR/gnDBx1GM70SvQolRUmZISnqersdTpRJ8Nf3hI2VpPO",
-	"3tP+s92osf6oWLA+HypIElwzTckTqZc1b/ULliiKCZSYkgqc1VeZUVb80LZmeUxyLqniYvYHzBOCPlG8",
-	"80QivZxijXZRdonwv3lLbK7hLc2oas56hMcESfqVoG6Ox5Rh/TuiEqX6/R4fjSRRLxC5JGKGcv1yjIWg",
-	"RMJNK65wutVyjjBC+K6f9+GuDbY+7/ejRbj7HtbRXP6hIhlQCHlB85Z1mD2EF+LP3A/OfITjCzwm7XeW",
-	"mxfguiJ0dvx2m7CYJyRBXcwQzfQzA30YALP4Ixf8HyRW8OFWy0Xbwe8WHJuQeDcgdkLEJY3JfhzzKVN3",
-	"O/YpvyDs8FXLgDSZO9yIiwwrc7G/7naC93wmiWDtS566x6ss+1q/LHPOJAFi+xtOLFnXf8WcKcLgnzjP",
-	"U82UKGe9XPDzlGR/+ofUIPbNG/7fBBl19jr/q1ey0555KntH5iszaYiwwLToXBB8YXBX5iTWJBIjScQl",
-	"EduSJgSJaUpQF6MMp/rUSIIKfqFfPufJLEIartklTmnigPc66rzkbJTS+MG2Ftv5JbqiagJbjKdCEKaQ",
-	"VFgR1NU/6fUi8oVKJSPDrApk0FSPZtlU4fOUmIcplgrhRJMIqQRWXJi9vubinCYJYfe92VhLJ0Kv9ILx",
-	"K4bOpwpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
-	"gGKPesD0CfOpQlRJ9LftlyfHr7cBQbX4cR11/uDqNZ+y5D5P5w+O5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
-	"J3CPR3iWcpyccv4WizF5MKzkCUAfvyQCPUXv6G9mdfbre1zVPkNECC5Q9/j1S/Qff+7/x1YHqC9/h9nM",
-	"Ei95r+fEOcowm6ERpimQIymvuEhQPCHxhbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2C50jtCy7Ns9TzuB",
-	"lZ0xPFUTLuhXct+wbahtLEii9Recyj10JTgbR4h8yTU3QqBiXPIL/U9mUZdpBLiaEEEGDDPOZhmfSosN",
-	"EmFBAB1wmvIrkFfSKzwzXwINHQN04jgmUiI+Gm0Z9cI7zA8fPmzXlap5J1rXwa5ht/YI9Mf704Sqg0t7",
-	"qrngORGKGvaJY3MeDUYb6UdctD/5b2qIEWFa0PsI3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCsK",
-	"UkHj3YQoTFOz8CSheuk4PfI2ZKQH+x0/17Kg/o4mS4ksWrTIuCL7SRLeuCUuh0nwqZzCrXrPzjlPCQb6",
-	"rTQxVGFBrJR+PhqxC2vR2py/f9qRu65iuHLSytr9lZan9ilwMiVsaK0FDjZN3486ex8XYJZ++zqqgxPV",
-	"ukPlH/MG8QDzulgbFgLPmscC4zV38ElLSYJo3RO45fI7MK83tyBJLEJq0SnoZpq9UyVJOoqQnGhxAQgl",
-	"ZzF5gThLZwijCZYTzXqk4sKoxPOv3M4Y3twrHl8Q8TvVg82a+BvzLLOI3YDH2JzLvGe/zYJPwQTxFs+I",
-	"CAHzdQCOzDIPMwtE1UVmmNERkeqlZiZLYiILKoeHheqHKAPhuiZvdgedQae0mpQPBOdqK0RT8mmahjXR",
-	"DxOsJUC9MaTfQgpfaCbgJDU9w4RLFRpV4fEqu53mmu4l+0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
-	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2ueIHX3IuSXLEhZKrfTkpMXcpmljF",
-	"98CAKT4n81hg+5rKO+bh94CFhx5cYkFxC5W54uKCsvErKsLMbR6AHQXJxWpMxKc8oeNyNrom0vHCANZ8",
-	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwKv4Zk",
-	"HPqV3ORY7IT+8Haw9hN5Z+lWgAAxxhUoBrdEBCwUHeFYte43LkjgkjBoaWZJuPZXkW/br4U61tp4Ape8",
-	"Kr4YaAvgy/zrz1Os9FZkExoPmAIbNh8ZW1ZCvqCu8WVoduzstmDZXn6dR3bC0FIFGREhVt/7sf0uNObS",
-	"8K0lbwNGjZN4BbeoD0LjoOO+TlDUUslIq4qKtwgOK3IYoDQnt8VLA18B/PQn8IHaLtWHiQIW/btpx+/i",
-	"blcXMG5Mv1o43wrX3s4LlyZ5sIyousv2YyrA9QHJ4KPgF6c4IKveeOVOAVmFBnLZ8y/1Y88CyydHDIzr",
-	"igv9N8HxxNJJkGN9wrgQ6d25Vud3HBPl6VQiw7sQZokRBCTqWr0ontA0EYT5xFoT5vvTVOYhRzmFf9hz",
-	"7/0BjBclzN3GdvGapuRVadWqK/dgC20XTm4gYfArlnKcnIk0pPASYTVqfIVywRWPeWp8WcbBNaIpiRCW",
-	"GmrwueTpVFl1nFtLiHF87YTmNoEDYfNYljwP4yhP6Iiutsd2zMVq0mLXc3aCMBGb4KdtD549//W2HGWa",
-	"6xtpMcbUYMlbaVRo/carao+3QCOfVXvHGMIjDYUHQIMaMDj30tZxOVWQfD1NUwNgV1RNKKuZdYJwVt5K",
-	"dazfyRd08vv+9rPnvwLhczEtFs3CYwXp7G8zReQL1AfJ1pwQuERW5XLzL3CJS3tLQ+rRaoSsvPwAn2Hk",
-	"i3o5FZKLUJyLlJoWxPC8MLrpTyCs5YUmEYQpQxus51c/CJ50+P61jmvOBaVUKpJEqGrhs3FRq6H0PKSy",
-	"l9FGtM25v+OXAcPFSPBs9egRLWDfKObE3wJMDSOFlvyG60U3F9xKEG8qtrlQtDZB7Q1/x5NpaClxyhkJ",
-	"ciUNAmOqELyBzo7fFpoVDPVEVuy/oGvaRyifyglJrOONhu2/KVZEqr8SIdscYe2Q6aYxu25+KPiXWeue",
-	"3rw/On7/t7/7O6oAYtM8t6roFXUuzbaWN0WH77MyTP3IqgJbcY/e9udBwl2YAAuoepz2P7d8DwabTh7a",
-	"5pLC4zFJkHnFc39ghpxcgb7SPAj6N5Af5/uNJli2YMrkqXGLaSgfc1iu1ktswEF3zHfkNAsuMisIxpLM",
-	"+YR+JVUSoQ9gOe0Gtr34nJ9IpN804U/mmM0PLSe/ErIu5lf2SMov7MLtBUQOYOqi4G+zili4BCwa1WR5",
-	"zaoOyk0lS8tcq2A2MK4AXo/1TC3CPE5Ct3h8sP/q3cFOloAabP7aqgGKFicidDUhDOWCgPDSxQplXCoT",
-	"RLQVljXgblbZlg21zoK+76jzleYLNDTHPTzlrALs8yHInJ638sheTDF1WF2t3e9dEu8SZB4nDfdvtHkk",
-	"LKHCGoubelSrGLY0RajyaYh7thOGFvuWjynzombDhsMRTiWJGhKjCRULCqxBh6JT+Ly3n/X7iwDUiw0u",
-	"pgxt5V0A/rAXDWU5lQtSKsbSl3tBILHDBGIGY5NIZqlfI6LPxsFBXBfwXKAZEBsGRhBVUQfNOPUJos6X",
-	"7THfbtpJvIiExsOL+WFXoV0IvgrJPeZhguvfZZM9moQZkL7tUlzwoIkJpsKENS+kTBcm0Mm7/1EZ1ODO",
-	"0ewoBA82taDVj7qKrNPQDJrbtgjnFA2t4c4zejQHgNhpLNGICq0cwzDBEfSKU/qVJO1ZE3pXKOX8YppL",
-	"NJUEdY8OjtDz/i8RirEk26BHJ77SEnm5FFsrmj/AhA0pLJCBUfxV0qB1WJNvr9JYqKodaEPHsZJTXdXx",
-	"jWrz42gsJIYV73VYdgtHR/WyjDXMGbkc4XJyj767W9iJzdKeyLs3FrfaCW9qmqg7Hpxo7N3EIuHYXukD",
-	"OBscWbuNq8GO0a5l3rU2qO9/lSC4jCicYIUXhfcGovRKWIQkjgK8HX3u2jC+bWTuP0KF3ymCVL0IFV5u",
-	"jxCWV7+AEHpzPZHIidJrJYCLhcKSEhcnW1UFywsKOg2Wom83VBRrwHhbPdEntgHZJS+lglV9P8qS6HmJ",
-	"pUi/BMJPhtViEadmbnbZiMqQILPxZVD44ejQHF3NO+qlCFpDkXHHMZ+UhUS826qJoTTYDKt4QtnYMTRF",
-	"RGRyijA4psbLIXptlysolkdWY3k5wcxe9/Lamk3WO1pJaWPkau4Hnlviz4tAvb6A6ujB/RIBuXZ3xKFS",
-	"cknShcBYzPkWXgfTPWUxzUOAMdS6yd5g2u//Ejs1Bf4iQ60NDq3+Y9/wni4kDOWkbuELJZLayj3FUBCs",
-	"z/tKUAXZOElGw0pubYzfeDJbEcxudsi1zZtB5m/yISheCY+3Er7KvMOaVdLmBCKb4YZsts5Op37KScFi",
-	"m8GhTCrMYrI4aak6+UsuBAEVp0zwNTK5VujDDnGF1RTWQ77gLNfKzW5/N2xLV0b1KV7s/MEVMlms0bKc",
-	"dh+dHR+akEnCYoIoJOuNZo4mu2PTX+sFl5Phcz5Ve+cpZhcLMc/yXrPkYpNBYBRcc+gzkI0W4klGmf/r",
-	"0/qdLjQwmaTR5788ewa/bMucxFul1WlkExKD1iaPcv/yrH8T69Nim13zfGY5Deu8c1XKI1ALS520piIG",
-	"w4loSlq1RGfYPpqpSYtb926CdxzUOrJ7nlCpPl9NCFBvqf8KUl3nIlqFma0SKFScTiFYWgnfbruygsrQ",
-	"VeX/U8sd37OhDTwwgsSEqXRW+tc8B9jyNje/SEhpe3Nj3sT6Zu1soIJG6EprpDnNEZYmmXpjWbtby1oJ",
-	"fnfhgPKh+XE6n2AHBqgtca3JZ/ichAWHqUgXkxLzuXm5bfpWq9KqRqAbxE3eGQmt2FaaGL6720clcIdG",
-	"n2F2UUlV9Jx85tkxwXI1202FTNsJAqabBRfTGmM8J1XTPDrI2qTOOMVS0hGtZ+AsDF5PSE5YQlhcSLYV",
-	"idiy7u1XVCpIbJPOk/HnrZWC5Cvjhr1WbIy8nzU3yFNMGVLki4oQ+YJjzW+wLFlON8PiQnPICAlyosQU",
-	"Qv2TU/LFVISBD3Mi/HFflkbmrR30hybn6PfTd2/3IIccUaVn0F+aiJKzQ5RwIiNEZIxzkphKdX5cib/m",
-	"GNJAEGXA1MzvO+HqCaEFtZpuV6Ogbaa3Cc8KKt10ZpLZFRdJ+DZTGhMmwx9mmDKFKWvJVy0ft0Nvk6eH",
-	"4vf+UXXaN56diXRFTlPS6WBK22KxdZpluMVYuV6KuEZy5066XXrwiZ87giqGtwJ4kY9eJWkVKGrCTAmA",
-	"Hpx68Ny4rBpdq9LHKsDME77b7L8Vcn5Xcs/jDrrxdrCkPl49r1Xgt+50mlX8S1Qi84HlVH95tuXqg5zP",
-	"tC5QL8S5OALGLi607+OKy6Je0MfVoGlxk3l1uxKOwJPb5QxJysYp2fYrZrgye5rprmxVvIkHu8quAynQ",
-	"tpBcIOYTSq0UTu6uwmMZGT/clmOQ5wQM93rpingqo3fpreYEfsVC5XRdgUNnuYDXUNemPUBIkP7ZldG6",
-	"whIlJCWKJFvzLGBzw3OKCwLadkNNj0p6TlOqZoum+2v5Zou6Z60LVUrsTeDf2ypaXrlRU99nRdyuAdMi",
-	"5GuzF5wx+s8peYFSfkVEjCVBKVEKKn2xBCV0TJVERflbjezDnWGEhp/hP5+HUMQ4wXKihVjOCHr/8tDE",
-	"QBSHvRUhF2L66y4UQsaxnuGFxkAiLkkyYMB9UPfyWYRwTiP0OcYKp3wcoZ2dnS2oOibIaCpJYsqJedv9",
-	"dRcCDBURej//7yPe/trf/sunP3X/a6/7X3uDwc6/Pv/r8+d/bf9pq3i09b//7e7A885hbT6wPICLwCPH",
-	"t3ER1I7Osyma4AUtQ8xy2ok6Yx6QE8p7Kge6Iyv1yrhUodRNMntjkGjeO08rJ2X4ka1kEzqbaj3dewiC",
-	"WcTUEir1QbVIIa0MCaJXA2z+j2l2TiC93L6xdFxUVZJ2q6pVfDBjhjCwerB3TLKfz6XYAepm/7/zefvT",
-	"t3706y/X/7ZcYvrinT0AfanB7G1oTHWotZOH8L3NA/nr4AW0xQNIMSqq/tUbHbAEYYmGfindIeLM2tKn",
-	"TOJRWS22EjKuubjxhPo9BIImFVMoVK6kb8v2Iqnuxt+RYEC8xsZiy/7kYbBVirKxXBEJoT7pfosSsd+o",
-	"d6rVCK0ToHx6nkJnh7LScUDErqeheJMF9wBlQw/ZiDcvf+5CP0wIFF7GKy14J6gU3CDebtG+CqC9NfO5",
-	"AQAuXQw1xVKdybtK7xdkRL+0BK6DA66UfJ06ZQpjRkhxJEjMx4xKgqiam+5dp7CLK6nEPF/tm1DFVper",
-	"YnZZjFpb2KJwHoCLG/HOChxUT/h9RpVJTLT1S5Wpa0kkVCo2Xy6dpBhI53lqm03MS3Gv3091idBIw3a/",
-	"gBVy/YckFex8gWyLCUvC/fjLQve26B1P5joKMvzl0Dx86nGoAEjUIr804dCKHZg/hloF7HGBhiB1DiNb",
-	"0SfL0yI6hTMiXZMdqvaKL4H4gFIIaiTYBIpCFC/ciAinkmu8YGNSyXKXlrbbSvRmlFKqjooR/fPTL5XF",
-	"S7E/HtjaIpRhhsc2eN/aLCJbT7A5VFHDH2qZTQhyQUg7qIS4NEVqIgh5gTCzjW1SKhWi0umr/j2tbGTK",
-	"KHP3uABJW6U7QLkHEOpc+eGby3Jnck69yNUyR+apIN9hDtzdJLSZngY+3KU8NqbnBOctQTsrm9r8tLml",
-	"Ux5bU96KVbeoaCEI13ByM57yqIPTovm5qnOjmD0Qq5V2tBzoo76sT8uWsrxZSiWj8QUYlzWZ1Cwx5WME",
-	"1o27UXiXTbHV8PMABBLI223p411puB6FrIenumeFld+6G3yVsuhHZzinMaMgqXiOsILi8VtB1eNHwsC6",
-	"fq6lFsTIVdl9RB8Nge6EpfzxRDo1XIZ62S2LxbdA05BF4q8VA2aRXA4aJWgB9FKD3acQCkoSTwVVsxM9",
-	"q1ndOZY03p+Gqgw5JDXx2U6C56I4taJdI4COHqiEpIlSuV7uOfRQDE+wj3IipMYLVOZubztYNtN1L/LP",
-	"Ozs7W9W5YNDmZHOMMtBtyT0ulTxjZelCD0eTR84FenNwino4p73Lpz2NSj373lY0YI4C+EHrvqkGceYM",
-	"PBlRE55I1D16f3IaoaMz/Z/905e/RwP26uDtwenB1guHjxr+TH9KrycMSjioSYyQBFFl3CvQzMz0Xynb",
-	"mfmWpvJYcE7/mxh5w6zxJSwxfDhnh8VOJFHofGbOo2hkZ7ZXTmm6YX52JQwak15DboCxntSLoZycov2j",
-	"Q30L/w2jIBsDKaEXGWfbuSAZlZU8N6MgQKm3AdPaCsRLyAiZEAjXt09G6A23eebmWMFZsTNgA+a3qnFA",
-	"vRACB6w73LdtgqDe7R6yfUENZEKzUPT76emRvUAYeOiQZw8GGWrQcW14AkBjT3yoIaUKenAJQ9Q1MDVg",
-	"DqgUyLvEFluvmRoNeCBB1FQwzR6UucwtOIYDIbhtF9TMAOHxNNOUCXWHbT2QhnqYfbTbf1o0j8S2u+qw",
-	"bLgaIfIlJrma2yx1wLp19BF6M9VuqW5DWxG6mtB4gsZEIduddYgkH7CiiarFGOilako/8CtWbamKXoc7",
-	"T2FBBkxoedr1UMuJKDirhiT9d7UX1R7affYXe+NeI6qhATcwwu1V1d2W9mUIM3mlN7Db3y1C/1J6QQaM",
-	"u+r6ntmESrWDPmgQwKza0A7pK5eNVk+R3zCquA19jvoawagBfaXcpcGJRfp/oLCzZMCGDi5NQ6WeRm6z",
-	"0aOi0+ietY9oRRvsEPiCSDSEAx2i7tPt5/1+VNhSnve37NAm0GaIuu6ReVKcyvAbcFGbKR05o4H57Hq4",
-	"g04n9qTM+m1cjMvokEgJQlB3qNcF3VuHBSxBHiXCttKj6YUHVCjH/5wSNDQVJoeoOyzrUQ69/r3YtFGV",
-	"Cs+kubkBu5rQ1M2s0QwnCTEyhiAZv3Secpul1KkRQU0bveCzvc7Tnf5OH0JBcsJwTjt7nV92+ju/2IqR",
-	"wMcLoqGBoYeniQmgsn2ftEAJF3SYgMlLqrL/EQSIeU2EPzaq6+tNoUIaCBBKK8qHurW6TlJzmoGG5zPt",
-	"pvSdAQWM0BAo6Y5ROIc2+gBMi8byqeU3DXOUoeGOvi/z/nCrfWWGca2wtPcsnWkQB7sXxNxije8mXciq",
-	"4aG5JGWgOAd6mM4tXz1vftc/e8HUU6ZA5F596pC8WgJKz3QgXuJF2+z3+lOtfeqzfn9O173Vuu3VeomF",
-	"WiEaPDUZLRrqr6POrllBaOBipT2vyyt88nTxJ5XGgvDRL4s/KpuQ6i+e/WXxF/U2jrBn2wl50bdle0Iv",
-	"rBcEQaAdSAlM00grSZqRgJfEtV3Y+9gx9OWT/rhKeGqUQc6lQVWPcIAOPSYIDLjqA1B40ihQxUVChHH8",
-	"AsZuwLIJlhpYGrW9PHBsQN2n66iTcxmAO2ONrIU1FInKLgF9DRBhzaDXVTOSElNy3YDKp2taQwgibQfD",
-	"7xzu+kvAXdGxWn/wdIkp6u2C7x3ArTkGaJ1vKPn4SRM1zzRjfvDMGx8/NZT6j580fSuRxlys7QfuIc58",
-	"vFlI0XvfNJm6Nmp9SoyFs4pjr+D3AI5VgHw3ZOKGAOXvHRZ3F39RtMz+sWDKXFATpowKTJX07VnGP7yI",
-	"TAelgzdELQKf/j3SyFNbm8LHog2M3gFjf8/IauRpVRGxerfgPNAQnWMVT5pgZ1w2DyAcWF/RUsLBfQO+",
-	"dTz/6AiwERhMma8mcX8iKzm/XDi/o42Hu70w0StDypdUFk9dhPkj1hjL8J8Q5sEGawr4hufcAc/ZD8C3",
-	"lVq6DNLjjePARIBCBuI9MKSllVXn41sHU/JjQO9ZUa000n+8auqqKLDRa2+t11bdtS+QyYrUuIuoRNTW",
-	"8nIrRZylszvlWr1vNFlZHS6xeJFOfEwu+cVGJ/5+4dFcUBs8oi4ZjUis6CVx8VZlJhDjCbkH/rJY3IHd",
-	"Hr4ywWt14C9zedp1dfvOWpUVO0erfu6e/+jW8EMb7F5u2Ycg+xNAzjRwXUfT6nWtQ7X1b+o+1dnlIETz",
-	"hBEX8ffua9mw+mOSpzgmlRSP8hpXo6wFXjQo3FTaKmKtuueZtHV05oVJnEzPjffcRRe6iIkIjaZpilzw",
-	"BMTAoi60RaFMEiap3kNbmMI/K777hVVRH5cKXMR3z3XYB52lRQj5xmHa4jANOEoNqC/yjp6ZfN918AYv",
-	"IeSeFUwT07/xf/50eiILeBYcHoR5Qe+bIy5L6HUFsvykzs2VIfPH84ayNjdohCq5N8Yh+qJsSA4w59UI",
-	"swW6ggS7TfcKw19/7XTzdLLxhd65L7SdUq1qBzgrxKNF7s41c/uHcW3Og1rn0PxBoXcjKtzY81kQco9G",
-	"E2ZTLBu0OuMaikp3aLJAwCjSeSBznocaJkJqop76d6Xy9yydRegEZ+SEKvKfJ0rQWKFhNfFq6BJnTHYB",
-	"ZH8MmB7i5cnxa7/qhs1KM69vV6sOFRkh2RQiLVmCKBuwalrRDtpHV4KzcZkLADka9scin2ZMTD0NiTMy",
-	"YLv9pzvomOQgZaMRpulU2LSIJZNtBqzIOC2ybbxkm60dVI+qdddkspZNskVNq4d7WA/Vq7Q4vncbmO0X",
-	"1CR9bzl0kYdtm3wqmP2EqO0yL7A9F+L6PsnkYyNJVXLyFsDOAGoFVfwW0EUkvZqE6QQ31tuwov7WPF9G",
-	"77D3zqeWqll6QSWKU01Ik5vDwx2f2wFLKsmR1o5W5Egyhbo0IVnONaJsLT5FWVZva3dduPzVh8DJ03K3",
-	"N0eWB+PDC7gqpFybJnx+drFGBK0iefypa7KobCqdIBqv51+vKQLQdqnvyDrv8x1pu0qT2PlIbrK4pw8T",
-	"7qelUom6IL7ATdWzLvxryU0/MqudzFEx3pE1sdpqR7R75rXtcOA0DHdAGz/To5D/SyR4IlHBtK2/Bup5",
-	"ePK/JAoq2IcRokKqen4tkqBT1izg3cxrVroWdKk2dF0KXwIShfk82YD1IwRrB4ovEIcqpaWBUhBEWFLR",
-	"YtvgeYlw3XezTYjuxhvpCYIFALqCK0vG3FaEjDlOSwtwm8jYjQPzRwt0raLMqhGu84n4ktGrPnZtIlZ/",
-	"lIjVKmCtFFBV1f1WYfDBWNN6jeZWueK4WtN6tYgsF4LlpzOtLxArNIjrh7wU5a83tHls0V21zjhzY7x8",
-	"AHjYohjfM543ETv61giZLEtl14qN2drWDoUrOOeLV/WKnybYDoYw1ZdqtdHrNiK/0Kir+Q11NcGFBhXO",
-	"NRY6z4/icMlJtcy3rY6203DdGLboNT5aj8TX6AF2z2Kf39lpI/T9fEJfWTPwhY/H5yTmGZEgA5rOgK0I",
-	"3cJely7gUUOxTfGOH6V4h1eOEgycWsBTE1s7jyrU9V/QNHtrHtdoc8LMA5/+PZHJ04lfQ/Z+QfNHArTF",
-	"csd7VqnW293t75qeDLReuBQ6lbdUQaVqLqitpmiUoLFc3Y97FCkexmG1GFec4+qhcGZT5uMey3yUlwyV",
-	"7l1W1QrEf76E0TO9Q3s0w+MFWv0rePPQvNjAc1Ckc6wmpR5tK85WcWelUq4N4wAsE9lpFhsAllT4XSvx",
-	"8sMCJJ73oasAzaaZbVeYUWb+ehpqnRmewPYoD87gD9kPDLlO5d+70sXavwWRDX9eG382uAXZdMjgZYVd",
-	"56aEN0mgc7nyjS8+/ttuwKthfu8b/P+6Z0ZZSAZO8fge3IbRndGVwDCw4ZXGWT8qnuJxqydzQpBpW/8g",
-	"VWh/LkzU4A14yCzL6ZacB50dv90mLOaJxsTh5yF0Tyi5EzaGNA9zBefqbjG0903h8RLmgQKq1saw7wSx",
-	"wuMoWPZt0HOT4fcTZfhp6oi6GvUyzOiISGUaPtwC89xAsvctoWMi1dIo985+eZ94Z5Z4O4n7sCRzXZ+0",
-	"BahZSNC9C566QdqfCWkLXHUh5wpXiuUUGNtuxPyxMA6qj+Rq1oZ6LxBmMytqTHiauFbCZi3GnofPpU2+",
-	"mIekDynoFrfVIulmxfONkLsuIXe/RL4iJz7mbETHU4NgEUrxDPq35SlWIy4yaVMYR0QIU25nVc4KDZcW",
-	"c9HXNCUr65f6oyOsJscOGzfc5SfnLhraItOAyvQOM5DuedPOScqvqkWSDYh6HKdJnjgjRf+0HI9dq0mM",
-	"TCcyJDAEbqsJZiaEomdMgHsQ221yf3NBLimfShjgiUR+7zKEZdHVLNzGbMCgjxla3MYMgYMNX6FccMVj",
-	"nj6R6P+evP9jwNwOusOimyYM1PtW8pzr3jdzcte9IWxywIb7cUxytYfqTGC4VTSDg2hHiTOCNFK+pVIF",
-	"M3xdq7cbo/r/AGtrclVokFycpzMfV458p4U9mmO/Yzvy075vSH7aX2hJXicLdlfSxnzNhT+RKJ7QNBGO",
-	"AG248Lqcsim5JKmx+xpMrrh9lCAkspciG22+Smq1OgbJhvt1Ge7dS4jCNJ1bbVSP/sq+tg42frfI4Fba",
-	"hg+axHJhr2CDDOtDhhP6lUS22esUeonOchKhaZ5y6JYLQYs0c06S2sU8KFJoZgu5g3cwYVuYpwbGhGim",
-	"DZBuKoEUQRsvUEal1Azd0Qp8zi8JogokAxMWmjSDNd/xSydvryOiQg+tp7jvSIolEBsEpBoUIaxAEzKt",
-	"59VkU3rop4/G0NCLoEO2STguIKbQKrptasVWgCgtICdj3rOt0ef6Yd/wd/atB4rFMIu8VTDGY0qUcOe9",
-	"OFDC3d5GTlibnGBB30gBb/gyYRIeuPpIOeZzslbPQO5wN78eRPu0LNf9SvMqtBY9os8pw4B3jfo/95kM",
-	"4Y7pr7YnegvPzafnKZUTkiDXPH3DYH92BntkYAJhh6UWNNBI8Kz89SvNUdf8+//YN3o7OzuA07Zkq1Ed",
-	"DF3IpwBmCo8bCL80C+59M/+4nqfsrpdAhF1PmZvx+whfKo6gVdI2TzcscY3eHIMlXa29NAOV/v3Za3Ap",
-	"9rYKV+uYKhSnnBH95u1RpGdxcjm59a/u5e8baR6plGpPd7GwWtzZBjXXhpoO1A1bMkAYoQkdT8qaNHeH",
-	"fb1v9l9LBCvVZbbvHhcDA10Wa99EHW38wsv5hZ18CeGCbzgiMZczqUiGcghukAijoSBK4FgNUUKFLblB",
-	"GcJQS0q4IYzYqTmpwuNmwKFVLxdJjhv8WxsLNCbgNrn0QXTQn00wddhWRBmN+U7GkwhZgMkINI6yQQws",
-	"QccH+6/eHazIE3McX9SS2Kr3fQBFcozVRE+W2jCFS0qu9lzCjQm2R90i8h8kaSoRHjA7w1Zk/FATF3cR",
-	"dNyirrUTNwcwB6FsHIk7nWGKFZFquLWDTmc5kehqwiUpojb0EIyrAZNEXJIEzYiy0RZot7/bFl1x5A7l",
-	"tom5DXvwy1pJHiTrBmK3W0uwVqrX87T/bPfRd06zh79YCC9Ad0OG1kaGHCYYbC3xtMinClqOK+W03C0t",
-	"TYp63+y/rluJ0mkNUTSae3o76g4Vwdm/P3t9Rc41aSh0iZhnZMAqSoQJ/gW6ZIgclGiCEkMZ6h4dHKHd",
-	"3X6EJMkuidhyRTEHzHwMtUavqCQhWvKGOFJyF5RkwRd2pmVf/x5xfoH+7d+66c9RZNkqudHJ70UqqTDj",
-	"lgu4G+RvUc3blIIqCD0Avt1QyPfL7T3/FeIbC3Ye3asKUD3BjQbwHYQ4OinXeGZ81NMIlxGFE6wwEMOR",
-	"jQi+AeoRASFQi2zQR957j7r2dbmRNk7zBvoZRsh0iwBOH2mBgDUqAj5QYvmP2iqwWtbqibSdJefXbvEB",
-	"+A6KKS2PLr1vuaAspjlOlzAbl2C3ZLFhCLTbwNX3W2xYX5AmzA4IHLyuDTYb9oShplB7g2m//0vsGnLB",
-	"XwRyIoeWXNk37F/brhud/3bXNKRKOYPCZecE5UTEhCmnVBWJkVUZp9j8qqbMYLuQo6mqockaeoUUE7wl",
-	"lySFse85ytbbY4uABXCEKNNKaUw2tcp+tOAdkDBQlwsUQ9WyrRodscktrJbM3EpZFjGtWU5Dtt6AlDfL",
-	"abv9836CZI8OjtDz/i+IcZHhVAMmygX/B4nV8mbRx24FLa9hCUuoORwrjJaHtil4tGbrqD13q5/NcrpU",
-	"6bHqBVUk2VlOV0RmLYPCKuZbR0pwuk93qV3ad+Pl9I+hzcBol7xBm7VaNhw9h7g7Y8JnUKND5iRNTXkO",
-	"rEpckUjxWmbIrZBlubA7DS8PEXJ3E7x5hAxuE2/33cbbWQisBdwV/jDjJNuKCqc8FWiG2QWSCity50i6",
-	"SnSeB1iPAGU3oXkbi1J7pF1h6jdxMl2DaBAgo4FFQugcUviCsABnjOaKgxscWQ83W5A9vfGcPUTsXMwF",
-	"WeAvczgzt5PCz4s4a7DDlmf5MF0jVkZahCWiysQUXm1ssj+aTfbvWoDlAk0ZiLJewDsYJP/y7AVihCQS",
-	"XQmqyNYapVxXUUz/b8meVhqYw/X/flSyFB7JHdlGfP5ZxWfOXPGpkY/DhaEJ0k2M0GzyUNwrY05kKTKk",
-	"GLTedAGimwyYHmUjPs8AewKvHeq31sjRvFkCnOyQSYVZTJBerMhggsfXTTRotQCRDookxIi6bbrOP979",
-	"mdvSN3gnkifApLh0lHYq0s5epweGMzvjt2XuoCBednlNF9nZIUr5mDJk1yBRN4ZloD+hlyfHr01T0q1y",
-	"JH1ZLRUei4b1/Iq5OCZzftUG9hU6Dy2Rm+PtJxllVCoD7MgEE6AzCJvqmq6onKUzb2EQUrX0SCdF86bg",
-	"YMUNLz8eREBUx0PbwQavIy5MeDeSfKSusCD+xJVIitACjit9f1MqlS0xWviCFEdXE9v4otnM1s5UaUzV",
-	"nOWIiG3P5zQvXMpdpuc3DgMIniZUISUwTVvOHd5o+VoJQsLJPVFRnfvscAeZMjHmxBN+xcxfYz5gaiL4",
-	"dGxyffwSrAir9nqrWgq4Rt2js9MIvTk4HTAg5MeYjUmEfj/YfxWhVwdvD04PIpRNU0VzLBQ6en9yumUi",
-	"9z3xIXQuLzlTmLIy14mPGt2GTONuV+XclHYO3NhMTTgrfLbgv614DivDAMMJH/SYMCJoXMSFXlJyJW1T",
-	"80q+VtfJnFFhSI8GDHa69cK+KtEFITkSNNYAb4Yy3ngqgFCcE0kTYrMizOaqJ+el49RX+4a78k56zDGv",
-	"7NXLzsDCr3RzPkPDMVVQkWSI+GjAsM3CgKxRxVFvTFUNDLyCRdc7+msu9ECmFiJlY4QHzCuMMiGCmMQ0",
-	"myB2PgOwe/P+6Pj93/5eQNyYV+ep7HzMO9efrv9/AAAA//8=",
+	"7H15c9s4vuBXQWnfq0g79JHE6Tfj1NRbd+KkvZ10/HxMz1QrG8EkJGFMAhwAsqJk/N238ANAgiSow7bs",
+	"ONE/3bFI4vzd59dOzLOcM8KU7Ox/7YwJToiAf54QJWYHQ0WE/ishMhY0V5Szzn7nlMScJRIpjqaYKnRB",
+	"hlwQpMSMshHCI0zZdifqyHhMMqw/zyij2STr7D+NOmqWk85+hzJFRkR0rq+jzu+//34wUWPCFI2xIs0J",
+	"z8YExWOcpoSNyD4a/IwljZEgOM3+2u9c8oQI3O9E+h0hifprv3N+9mbrz/3OIEJc9NngZ4IFEY0vBmjI",
+	"9a//mhCpJBoKniE1JmhKLtD5EepKIiXlDMWcX1LSZ1ygv2+dmNdJsvU7VeNehCRHaowVuhB8KomQiOeE",
+	"IcZRykeUoYTilI+2+6xyJPYYpBKUjTrX+hhyLHBGlL2ANzQlx1iN/2dCxKx5JAdoyNOEiCcS5ViNI/Rk",
+	"58mWJHoMRZKXiGS5miEu9O+wS70vwbnSN0P1CP+CgaMOw5leiR6lssKEDPEkVZ39TifqZPjzO8JGatzZ",
+	"f7r7bC9qrD8qFqzPhwqSBNdMU/JE6mXNW/2CJYpiAiUmpAJn9VVmlBU/tK1ZnpCcS6q4mP0G84SgTxTv",
+	"PJFIL6dYo12UXSL8b94Sm2t4RzOqmrMe4xFBkn4hqJvjEWVY/46oRKl+f4cPh5Kol4hcETFDuX45xkJQ",
+	"IuGmFVc47bWcI4wQvusXu3DXBltf7O5Gi3D3A6yjufwjRTKgEPKS5i3rMHsIL8SfeTc48zGOL/GItN9Z",
+	"bl6A64rQ+cm7LcJinpAEdTFDNNPPDPRhAMzij1zwf5JYwYe9lou2g98tODYh8W5A7JSIKxqTgzjmE6bu",
+	"duwzfknY0euWAWkyd7ghFxlW5mJ/2usE7/lcEsHalzxxj1dZ9rV+WeacSQLE9mecWLKu/4o5U4TBP3Ge",
+	"p5opUc52csEvUpL96Z9Sg9hXb/j/EGTY2e/8r52Sne6Yp3Ln2HxlJg0RFpgWXQiCLw3uypzEmkRiJIm4",
+	"ImJL0oQgMUkJ6mKU4VSfGklQwS/0yxc8mUVIwzW7wilNHPBeR51XnA1TGj/Y1mI7v0RTqsawxXgiBGEK",
+	"SYUVQV39k14vIp+pVDIyzKpABk31aJZNFL5IiXmYYqkQTjSJkEpgxYX9ncaESc1jNFwYWmlO4Q0XFzRJ",
+	"CLvvY4i13CL0Hi4ZnzJ0MVEowzPEuEKJFh2o3EcZlVILT4LrHY4EZkrfqtLI1Wcy5jnRlAn+Nrsiiaau",
+	"XI1BrrFHRYmMHOgY0cVeQp/ps+cThaiS6O9br05P3mwB6mrB5Drq/MbVGz5hyX2ezm8cyUk8RoJIPhEx",
+	"gaVzRgyImGNzJyUITuAej/Es5Tg54/wdFiPyYPjKE4BLfkUEeore05/N6uzX97iqA4aIEFyg7smbV+i/",
+	"/rz7X70O0GX+HrOZJWvyXs+Jc5RhNkNDTFMgVFJOuUhQPCbxpbTiKJUIG4akrz1OqSYIOEkEkVIz3boy",
+	"slVoI6Fl2bd3PL0FVnbO8ESNuaBfyH3DtqHDsSCJ1mxwKvfRVHA2ihD5nGs+hUD5uOKX+p/Moi7TCDAd",
+	"E0H6DDPOZhmfSIsNEmFBAB1wmvIpSDLpFM/Ml0BdRwCdOI6JlIgPhz2jeHiH+fvvv2/V1a15J1rXzq5h",
+	"t/YI9McHk4Sqwyt7qrngORGKGsaKY3MeDRYc6UdctD/5lRpiRJgWAf8APq9FRSPKdKJOcTj615lUJOt8",
+	"jAKDqYqgkWBFthQFeaHxbkIUpqlZeJJQvXScHnsbMnKF/Y5faClRf0eTpYQZLXRkXJGDJAlv3BKXoyT4",
+	"VE7gVr1nF5ynBAP9VpoYqrCIVspFfxiBDGuh25y/f9qRu65iuHLSytr9lZan9jFwMiVsaH0GDjZNPww7",
+	"+38swCz99nVUByeqtYrKP+YN4gHmdbE2LASeNY8Fxmvu4KOWnwTRWilwy+V3YF5vbkGSWIQUpjPQ2jR7",
+	"p0qSdBghOdbiAhBKzmLyEnGWzhBGYyzHmvVIxYVRludfuZ0xvLnXPL4k4heqB5s18TfmWWYRuwGPsTmX",
+	"ec9+ngWfgnHiHZ4REQLm6wAcmWUeZRaIqovMMKNDItUrzUyWxEQWVBuPCqUQUQZid00S7fY7/U5pTykf",
+	"CM5VL0RT8kmahnXU38dYS4B6Y0i/hRS+1EzASWp6hjGXKjSqwqNVdjvJNd1LDpamhTUQsgpWsRdvAVHt",
+	"+P3JPs6/Sa2Y0FGAaYh4TBWJ1USQMIMAlh4GvCyp0IfmyVXIwHwoJkyJWc6pOeflxyTsasUPPudckuSY",
+	"CyVX+3JcYu5SNLGK74EBU3xB5rHA9jWVd8zD7wELDz24woLiFioz5eKSstFrKsLMbR6AHQfJxWpMxKc8",
+	"oeNy1rsm0vHCNNZ8Bva5ZS0gTUblBogKW56drB3jCnJbI/A+oW5yJAteKKWglmGF7AdWC5+BUNYUpOjI",
+	"2lIajzKSUHwGv4ZkHPqF3ORY7IT+8Haw9hN5b+lWgAAxxhUoBrdEBCwUHeJYte43LkjgkjBoaWZJuA5W",
+	"kW/br4U61tp4Ape8Kr4YaAvgy/zrz1Os9FZkExoPmQLrNh8aK1dCPqOu8XJoduwsumDzXn6dx3bC0FIF",
+	"GRIhVt/7if0uNObS8K0lbwNGjZN4DbeoD0LjoOO+TlDUUslQq4qKtwgOK3IYoDSnt8VLA18B/PQn8IHa",
+	"LtWHiQIW/btpx+/iblcXMG5Mv1o43wrX3s4LlyZ5sIyousv2YyrA9QHJ4KPgF2c4IKveeOVOAVmFBnK5",
+	"41/qHzsWWD46YmCcWlzovwmOx5ZOghzrE8aFSO/OtTq/45goTycSGd6FMEuMICBR1+pF8ZimiSDMJ9aa",
+	"MN+fpjIPOcop/MOee+8PYLwoYe42tos3NCWvS6tWXbkHW2i7cHIDCYNPWcpxci7SkMJLhNWo8RTlgise",
+	"89R4uYzra0hTEiEsNdTgC8nTibLqOLeWEOMS2w7NbUIKwuaxLHkRxlGe0CFdbY/tmIvVuMWu5+wEYSI2",
+	"xk/bHjx78dNtOcok1zfSYoypwZK30qjQ+o2/1R5vgUY+q/aOMYRHGgoPgQY1YHDupa3jcqog+WaSpgbA",
+	"plSNKauZdYJwVt5KdaxfyGd0+svB1rMXPwHhc9EuFs3CYwXp7M8zReRLtAuSrTkhcImsyuXmX+ASl/aO",
+	"htSj1QhZefkBPsPIZ/VqIiQXoQgYKTUtiOF5YXTTn0DAy0tNIghThjZYn7B+EDzp8P1rHdecC0qpVCSJ",
+	"UNXCZyOmVkPpeUhlL6ONaJtzf8+vAoaLoeDZ6nElWsC+UTSKvwWYGkYKLfkt14tuLriVIN5UbHNBam2C",
+	"2lv+nieT0FLilDMS5EoaBEZUIXgDnZ+8KzQrGOqJrNh/Qde0j1A+kWOSWMcbDdt/U6yIVH8jQrY5wtoh",
+	"001jdt38UPDPs9Y9vf1wfPLh7//wd1QBxKZ5blXRK+pcmW0tb4oO32dlmPqRVQW24h697c+DhLswARZQ",
+	"9Tjtf275Hgw2nTy0zSWFRyOSIPOK5/7ADDm5An2heRD0byA/zvcbjbFswZTxU+MW01A+4rBcrZfYgIPu",
+	"iG/LSRZcZFYQjCWZ8yn9QqokQh/ActoNbHvxOT+RSL9pAqPMMZsfWk5+JWRdzK/skZRf2IXbC4gcwNRF",
+	"wZ9nFbFwCVg0qsnymlUdlJtKlpa5VsFsYFwBvB7pmVqEeZyEbvHk8OD1+8PtLAE12PzVqwGKFiciNB0T",
+	"hnJBQHjpYoUyLpUJIuqFZQ24m1W2ZYOws6DvO+p8ofkCDc1xD085qwD7fAgyp+etPLIXU0wdVldr93uX",
+	"xLsEmcdJw/0bbR4JS6iwxuKmHtUqhi1NEap8GiKi7YShxb4zQZjhaKArci6tTb1u4McXKUlcUJhcjqKa",
+	"UCq5Co8ZEqwmdXRaaBGjSZhwX5IZognqWl2EMkSucDox4foZT0iEUnppkMpEa+ovhpSkiQxiO5VyshrT",
+	"tEGvYSaW4c9LHngRVMb41LCeSzJ7YmLLXgQ2BpY/PFREmIC2WS/sx1BYTRaiqYWZU/NyI4TF/OztJqoA",
+	"k3epcwDyVzJrt2MPcSpJVAPYS9LiF7VHDnepyGcVoRxr9RFNWDzGbESSWtLMT8//vLeIaurZ5iz/tDjI",
+	"6nq8a9mCtCNvbRBkqc+p5DMv3C8TfXS9l31m/95C2H1DmRY1YvLS3CxlI7SFqLKBi9IZS57vogTP5Ms+",
+	"cxGN3ltJBACi4chbIdA6iXCepzObKgYBii7Mr3y1uOKOxXJ9ZA7hk2CsnzuoSZbhUNIURNyYjJkrCooQ",
+	"xBdfaoC3jNodHsD/+RG6wIwRAVkgVdCoEJ5aRG4bKVhaVLtDnAkCFB9R5iU8rIARLpY3aFEIRnw4i5z3",
+	"9rPd3UW44KV1FFOGtvI+xGa8cFWrSjjwKsbS3PeSQE6eiZQPAhTJrHjaCLm2gcpAHEEpAqEOgnfBSq0q",
+	"9jozTn2CqPN5a8S3mgzKCxlrPLycHxcb2oXgq8jEJzwsEft3GSCIkOsI5hG7lIKvQGYGFSYjZaHoeGki",
+	"Ub37H5ZRZ+4czY5C8GCzwloDXVbiq3XTTXPbViJylqAUh8P12s8N0l6wREMqpLLDBEfQK07pF5K0J7zp",
+	"XaGU88tJDvkvqHt8eIxe7D6PUIwl2QJDZ+JblSIvDa63on0afIxASyF5rvirFBLX4e67vc3JQlXtQBtG",
+	"KKva1m1RvtdjfqCjhcSwZXQdrrfCE129LOOucF4IR7gcv9N3dwtHnlnaE3n33rxWR85Nbcd1z7CzXXg3",
+	"sch6Ya/0AbzBjqzdxhdsx2g3A961uU7f/ypRyhlROMEKL8q/CAh1JSyCNFeAt6PPXRtnvYXM/UeoCAyI",
+	"IMs6QkUYkkcIy6tfQAi9uZ5I5GwdayWAi7X2khIXJ1u11ZUXFPTqLkXfbmjJqwHjbQ15PrENyC55KRWs",
+	"6pxXlkTPqwmA9Esg/GRYLRZxav5Al0iuDAkyG18GhR+ODs0xpnlHvRRBa1ia3HHMJ2UhEe+2drxQBYMM",
+	"q3is9V/L0BQRkUn6xBA5MFoO0Wu7XMHyd2w1lldgVlhRW7N51scrKW2MTOd+4PmN/7wI1OsLqI4e3C8R",
+	"kAx9RxwqJVckXQiMxZzv4HXwrVIW0zwEGAOtm+z3J7u7z2OnpsBfZKC1wYHVf+wb3tOFhKGc1C18oURS",
+	"W7mnGAqC9XlPBVWQLplkNKzk1sb4mSermsludsi1zZtB5m/yISheCY+3Er7KxPCa28gmbSObgoxsOmXT",
+	"4pQULLZpM2ZSYRaTxVml1clfcSEIqDhlbQYjk2uFfnu+aYp8xlmulZu93b2ws1MZ1ad4sfMbV8iUGYiW",
+	"5bQH6PzkyMS0ExYTRCGbejhzNNkdm/56G+yDbjJ8wSdq/yLF7HIh5lnea5YczbOdHQuuOfQ5yEYL8SSj",
+	"zP/1acOKuMjAZLL6Xzx/9gx+2ZI5iXul1WloM8aD1iaPcj9/tnsT69Nim13zfGY5Deu8c1XKY1ALS520",
+	"piIG/Tg0Ja1aovM8Hs/UuCXu5m6iKx3UOrJ7kVCpPk3HBKi31H8Fqa7z4a/CzFaJ5CxOpxAsrYRvt11Z",
+	"QWXoqvL/seWO79nQBq4LQWLCVDorAyC8CIXlbW5+fafS9ubGvIn1zdrZQAWN0FRrpDnNEZam2sXGsna3",
+	"lrUS/O4iQsCH5scZHQA7MEBtiWtNPsMXJCw4TES6mJSYz83LbdO3WpVWNQLdILD9zkhoxbbSxPC9vV1U",
+	"Ando9Blml5Vcci8Kwzw7IViuZrupkGk7QcB0s+BiWpNA5uTSm0eHWZvUGadYSjqk9RTJhbEUCckJSwiL",
+	"C8m2IhFb1r31mkoFmcfSeTL+3Fspi6kybthrxUbI+1lzgzzFlFmnPvmMY81vsCxZTjfD4lJzyAgJcqrE",
+	"BHKxkjPy2ZTsMtEARPjjviqNzL1t9Jsm5+iXs/fv9qHIB6JKz6C/LPzOCScyQkTGOCeJKTLqB/75a44h",
+	"Tw9RBkzN/L4dLm8TWlCr6XY1CtpmehvzrKDSTWcmmU25SMK3mZZhRIGoFsoUpqyloED5uB16mzw9FGD9",
+	"z2pUVePZuUhX5DQlnQ7mHC8WW8vohvULlfOszXdJ7txJt0sPPvFzR1DF8FYALwqGVElaBYqaMFMCoAen",
+	"Hjw3LqtG16r0sQow84TvNvtvhZzfldzzuKMivR0sqY9Xz2sV+K07nWYV/xKVyHxgOdVfnvVcAaeLmdYF",
+	"6jWUF0fA2MWF9n1ScVnUYyxdkbAWN5lXWDHhCDy5Xc6QpGyUki2/pJGrkNrz4rOWtirexINdZdeBGhW2",
+	"BmggKB9qYRVO7q7CIxkZP1zPMcgLAoZ7vXRFPJXRu/RWcwKfslAldFeb1lku4LUiFhRCgvTPrs7hFEuU",
+	"kJQokvTmWcDmhucUFwS07YaaHpX0gqZUzRZN97fyzRZ1z1oXqpTYm8C/t1W0vHKjpgDbirhdA6ZFyNdm",
+	"Lzhn9F8T8hKlfEpEjCVBKVEKSjGyBCV0RJVEReVyjeyD7UGEBp/gP58GUH8+wXKshVjOCPrw6sjEQBSH",
+	"3YuQi838aQ9q2ONYz/BSYyARVyTpM+A+qHv1LEI4pxH6FGOFUz6K0Pb2dg/KQgoynEiSmHBKb7s/7UEE",
+	"uCJC7+f//YG3vuxu/eXjn7r/vd/97/1+f/vfn/796dO/t/7UKx71/vd/3B143jmszQeWB3AReOT4Ni6C",
+	"2tF5NkUTvKBliFlOO1FnxANyQnlP5UB3ZKVeGZcqlLpJZm8MEs1752nlpAw/sqXGQmdTLYV+D0Ewi5ha",
+	"QiWE4YdPqpUhQfRqgM3/NskuCNT/sG8sHRdVlaTdqmolecyYIQysHuwdk+wXcyl2gLrZ/29/2vr4dTf6",
+	"6fn1fyxXOWTxzh6AvtRg9jY0pjrU2slD+N7mgfx18ALa4gGkGBZlWes9aliCsEQDv9b5AHFmbekTJvGw",
+	"LOddCRnXXNx4Qv32L0GTyg3Sj1wVxHk3/p4EA+I1NhZb9icPg61SlI3kikgIBaQPWpSIg0ZBaq1GaJ0A",
+	"5ZOLFJrylKXoAyJ2PU/Qmyy4B6jrfMSGvHn5cxf6+5hArhVeacHbQaXAs0Mtk41hbRM3C9TzN1XOHDqa",
+	"Au5vzb9uAMNLF7xOsVTn8q5KuAgypJ9bYt/Bh1cKz04jM8WPI6Q4EiTmI0YlQVTNLelBV80NhP4MK30T",
+	"qsrt0l3MLotRawtbFBEEcHEj9jsno+lDRpVJPrc1qpWpXUwkVKM3Xy6d3RTICHpqWw3NK2NSv5/qEqGN",
+	"ku19BCvk+g9JKgj+EtkGQ5YL+CGchfpuKUQ8nutryPDnI/PwqcfkAiBRCx7TtEfrhmBBGWgtcocLNADB",
+	"dRDZqm1ZnhYBLpwR6VqsUbVffAn0C/RK0ETBrFAUG3rpRkQ4lRyZnMRKJRNp2YPtNmJGKQXzqBjRPz/9",
+	"UlmgGvvjgbkuQhlmeGTj/63ZI7I1Y5tDFR1coF7lmCAXx7SNSohLU6TGgpCXCDPb1iylUiEqncrr39PK",
+	"dqqMMnePC5C0VUAElHsAudCVmL+5OHgu59QEXi35ZJ4W8w2m0d1NTpzpW+PDXcpjY71OcN4S97Oytc7P",
+	"vFs6a7I1a65YdYuWF4JwDSc34ymPOr4tmp/uOjcQ2gOxWvley4H+0Jf1cdlyxTfLymQ0vgT7tCaTmiWm",
+	"fITAQHI3OvOyWboafh6AQAJ5uy19vCsl2aOQ9QhX96xwFFiPha+VFt1IDec0lhgkFc8RVtAgpBfUXr4n",
+	"DKyr+FpqQYxMyw5T+mgI9KYt5Y8n0mnyMtTJdFksvgWahowaf6vYQIv8dFBKQQugVxrsPoZQUJJ4Iqia",
+	"nepZzeousKTxwSRUSc4hqQnxdhI8F8WpFc16AXT0QCUkjZXK9XIvoINueIIDlBMhNV6gMv17y8Gyma57",
+	"mX/a3t7uVeeCQZuTzbHrQEc997hU8oyhpgsdfE0qOhfo7eEZ2sE53bl6uqNRace+14v6zFEAP+7dt/Yg",
+	"zpyNKCNqzBOJuscfTs8idHyu/3Nw9uqXqM9eH747PDvsvXT4qOHPdCf2+n6hhIOaxAhJEFXGQwOtLE2P",
+	"rbKZpW+sKo8F5/RXYuQNs8ZXsMTw4ZwfFTuRRKGLmTmPoo2p2V45pemF/MlVQWhMeg3pBcYAUy94dXqG",
+	"Do6P9C38CqMgG0YpoRMlZ1u5IBmVlVQ5oyBAOc8+09oKhFzICJkoCte1VUboLbep6uZYwd+x3Wd95rcj",
+	"c0C9EAL7rDs4sK3goCLHPrJdoQ1kQqto9MvZ2bG9QBh44JBnHwYZaNBxrdYCQGNPfKAhpQp6cAkD1DUw",
+	"1WcOqBTIu8Q21KhZKw14IEHURDDNHpS5zB4cw6EQ3LaEayaR8HiSacqEuoO2PncDPcwB2tt9WrQOxra3",
+	"9qBstx0h8jkmuZrbKrvPunX0EXoz1V7ZbkO9CE3HNB6jEVHI9uYeIMn7rGihbTEGOmmb6hF8yqoNtdGb",
+	"cHdBLEifCS1Puz6ZOREFZ9WQpP+u9hvcR3vP/mJv3Gs2ODDgBua4/aq629KiEmEmp3oDe7t7RfRgSi9J",
+	"n3HXQcUzm1CpttHvGgQwq7YzRfrKZaOdX+Q3BSxuQ5+jvkYwakDvQHdpcGKR/h8o7Czps4GDS9M0b0cj",
+	"t9nocdFnet/aR7SiDXYIfEkkGsCBDlD36daL3d2osKW82O3ZoU2szgB13SPzpDiVwVfgojbZOnJGA/PZ",
+	"9WAbnY3tSZn129AalxQikRKEoO5Arwt6dw8KWIJUTIRtNV/T7xSoUI7/NSFoYKoID1B3UNYcHnjd27Fp",
+	"oi0Vnklzc302HdPUzazRDCcJMTKGIBm/cs52m+jUqRFBTRu9+LX9ztPt3e1diCbJCcM57ex3nm/vbj+3",
+	"VYGBjxdEQwPDDp4kJgbL9vbTAiVc0FECJi+pyh53EGPmtZD/o1HvS28KFdJAgFBaUT7Uq9t1C5zTCjo8",
+	"n2kpqO8MKGCEBkBJt43CObABDGBaNJZPLb9pmKMMDbb1fZn3B732lRnGtcLSPrB0pkEc7F4QtmvqmEHG",
+	"kVXDQ3NJykBxDnSwntuiYN781rS3aOoJUyByrz51SF4tAWXH9J9f4kXb6v36Y6159rPd3TmdVVfrqFrr",
+	"Fxlqd2vw1CTFaKi/jjp7ZgWhgYuV7ng9vuGTp4s/qTSPhY+eL/6obDStv3j2l8Vf1Fv1wp5tH/xF35Yt",
+	"aL3IYBAEgXYgJTBNI60kaUYCXhLXWmf/j46hLx/1x1XC4/m8gqTnLVHviujYtUGDm6KlF7Or1eaq1aGu",
+	"ydv0y65Ze2K1GF7vx4CA+vlE0Py7bIwOnGzMp6ZZM5QDNGzOld1zYFL4IaGfpZpTCFOiKyKgq4Bm6tA1",
+	"Dor8SWXDZVmiFU/jetVfdLUa8OuH14cnB5/eHb06/O308NPx+c/vjl59+vXwH71tdFB2vI/QBU7SGZJ0",
+	"xEz3ZFd28JLMtGDkRK/dUkAXEMALzMTkTw/KsoSwYgc7wPi1QKxRgkDsgN32tjHZGl5fRYPjSQUN4PZc",
+	"/vxdYkChiZWGKyUm5PrhcY/xaXGG3zgpfrrEF/Xu8veOwNayA+Kbb3P546Pm0J6Vx/zgWUr++NiwD/zx",
+	"UTPrkigcaMTWSjOuFAntkuGQmBqg1pRYxskwnhjDYoMUNHhGTZqUc+XWaiBSQHZ9TFJLIEIsgDanjbqI",
+	"XCREmHgjkPI2okyTkWlgaZSU9ACyAXXApLgMwJ3xYNWi6dZDt4PRkEtR8KdrWkMIIm1n828c7naXgLtX",
+	"nA1TaizrG0JvLxbhOuLMx5uFFH3nqyZT10b+S4nxilVx7DX8HsCxCpDvhdyikBfzrcPi3uIvfuPK1Lj5",
+	"vmDKXFATpoysrTULzwdiYooWkek21XIR+OzeI408syWRfCzawOgdMPYPjKxGnlYVEat3Cw5nDdE5VvG4",
+	"CXbGzf8AwoGNL7hn9W45wLfBSt87AmwEBlNdskncn8hKqQkuXKyKjaG+vTCxU2YyLaksnrnEpkesMZYh",
+	"oyHMgw3WjLYbnnMHPOcgAN9WaukyqMpinM0ma0D27ochLa2suriQdTAlP2/gnhVVq4bacOZHq6auigIb",
+	"vfbWem01xOclMsn4GndtFyPwqrqVIs7S2Z1yrZ2vNFlZHS6xeJFOfEKu+OVGJ/524dFcUBs8rmRYXxN/",
+	"WSzuwG6PXpuA5zrwlymk7bq6fWetyoqdo1U/d8+/d2v4kU2QKrfsQ5D9yXPTNtyVletah2rr39R9qrPL",
+	"QcjGV/l4SGue4phU0gLLa1yNshZ40aBwE9cas1X3dA0m54bWnU4uTMSVi0h3UXYRGk7SFLmAO8ibQF3o",
+	"xkWZJExSE48Sjvn6VyXea2Ex7selAhc5QXODvILO0iLtaOMwbXGYBhylBtQXeUfPTZmJdfAGL4nwnhVM",
+	"kwe28X/+cHoiC3gWHB6EecHOV0dcltDrCmT5QZ2bK0Pm9+cNZW1u0AhV8jWNQ/Sl6TGMNYXWMOeVprR1",
+	"IYMEu033CsPf7trp5tl44wu9c19oO6Va1Q5wXohHi9yda+b2D+PanAe1zqH5nULvRlS4seezIOQejSbM",
+	"puU3aHXGlYlA90pozBMwihRQqLbCQ316IZ1dT/2LUvkHls4idIozckoV+eupEjRWaFBN1h24ZEuTkQYZ",
+	"g32mh3h1evLGr9RkM5nN61vVYndFFmE2gUhLliDK+qyairqNDtBUcDYq88cgr8/+WORgjogJ9Jc4I322",
+	"t/t0G52QHKRsNMQ0nQibSrdkgmafFVUKigxNL0Gzt43qUbXumkyli1DQPnS/X1e8vt9Z/95tYLZNXZP0",
+	"veOjEUlM5Q+TgwuznxK1VeaSt+fPXd8nmXxsJKlKTt4B2BlAraBKXrbALLOv1DhMJ7ix3oYV9Xfm+TJ6",
+	"h713PrFUzdILKlGcakKa3Bwe7vjcDm1Ojksjt3a0Iq+eKdSlCclyrhGlt/gUZVk0tN114WoePAROnpW7",
+	"vTmyPBgfXsBVoUyH6f3qV6TQiKBVJI8/dU3mrU2/FkTj9fzrzeamJb5fa0bi+9aEKFMM4JHcZHFPv4+5",
+	"X8qAStS1eYCsEfVXCYfJTRtMq53MUTHerys1rtqI8555bTscOA3DHdDGz/Qo5P8SCZ5IVDBt66+BGlCe",
+	"/C+JgsYpYYSokKodv35V0ClrFvB+5vXIXgu6VPuIL4UvAYnCfJ5swPoRgrUDxZeIQ3Hs0kApCCIsqWix",
+	"bfC8RLju+9kmRHfjjfQEwQIAXZGuJWNuK0LGHKelBbhNZOzGgfm9BbpWUWbVCNf5RHzJ6FUfuzYRq99L",
+	"xGoVsFYKqKrqfqsw+GCsab2uf6tccVLtg7BaRJYLwfLTmdYXiBUaxLXhX4ry1/uoPbborlpDtrkxXj4A",
+	"PGxRjG8Zz5uIHX1thEyW7RVqBSptPwSHwhWc88WrepVoE2wHQ5iKfbV+GnUbkV+c2vWJgFrM4EKDrhga",
+	"C53nR3G45KTaGsJW1NxuuG4MW/T67a1H4mu0nrxnsc9vKLgR+n48oa+sM/vSx+MLEvOMSJABTUPaVoRu",
+	"Ya9LF/CoodimeMf3UrzDK2EMBk4t4KmxrbdKFer6L2ia3ZvHNdqcMPPAZ/eeyOTZ2K87fr+g+T0B2mK5",
+	"4wOrVHjv7u3umbqbtF7sWrP+tsrZVM0FtdUUjRI0lqv7cY8ixcM4rBbjinNcPRTObMp83GOZj/KSoTuK",
+	"y6pagfjPlzB2TMvqHZrh0QKt/jW8eWRebOA5KNI5VuNSj7ZVyqu4s1L574ZxAJaJ7DSLDQBLKvyg5FQ+",
+	"LEDixS50oqHZJLNdcjPKzF9PQx2bwxOYuvnhGfwhdwNDrlP59650sfZvQWTDn9fGnw1uQTYdMnhZYde5",
+	"aftAkggNaap844uP/7YJ/WqYv/MV/n+9Y0ZZSAbO8Oge3IbRndGVwDCw4ZXGWT8qnuFRqydzTJC+nOhh",
+	"qtD+WJiowRvwkFmW0y05Dzo/ebdFWMwTjYmDTwPouFNyJ6xsQfMCcwXn6m4xdOerwqMlzAMFVK2NYd8J",
+	"YoXHUbDs26DnJsPvB8rw09QRdTXqZZjRIZHK9Aq4Bea5geTO14SOiFRLo9x7++V94p1Z4u0k7qOSzHV9",
+	"0hagZiFB9y546gZpfySkLXDVhZwrXCmWU2BsuxHz+8I4qD6Sq1kb6r1EmM2sqDHmaeLaz5u1GHsevpA2",
+	"+WIekj6koFvcVoukmxXPN0LuuoTcgxL5ipz4mLMhHU0MgkUoxTPo+ZmnWA25yKRNYRwSIUy5nVU5KzTp",
+	"W8xF39CUrKxf6o+OsRqfOGzccJcfnLtoaItM00LTb9JAuudNuyApn1aLJBsQ9ThOkzxxRoqemzkeufbE",
+	"GJnulUhgCNxWY8xMCMWOMQHuQ2y3yf3NBbmifCJhgCcS+f0uEZZFJ8xw68s+g96XaHHrSwQONjxFueCK",
+	"xzx9ItH/Pf3wW5+5HXQHRQdmGGjna8lzrne+mpO73hnAJvtscBDHJFf7qM4EBr2igShEO0qcEaSR8h2V",
+	"Kpjh69qD3hjV/wdYW5OrQlP94jyd+bhy5Nst7NEc+x3bkZ/u+obkp7sLLcnrZMHuStqYr7nwJxLFY5om",
+	"whGgDRdel1M2JVckNXZfg8kVt48ShET2UmSjNWRJrVbHINlwvy7DvXdMg7651Ub16K/ta+tg43eLDG6l",
+	"bfigSSwX9go2yLA+ZDilX0hkG4RPoP/0LCcRmuQphw7rELRIM+ckqV3MgyKFZraQO3gHE7aFeWpgTIhm",
+	"2qZpKlQCKYI2XqKMSqkZuqMV+IJfEUQVSAYmLDRpBmu+51dO3l5HRIUeWk9x35EUSyA2CEg1KEJYgSbE",
+	"yNQ4mjelh370aAwNvRpABDEJxwXEFFpFt02t6AWI0gJyMuI7GU8m6YJwjLf8vX3rgWIxzCJvFYzxmBIl",
+	"3HkvDpRwt7eRE9YmJ1jQN1LAW75MmIQHrj5SjvicrNVzkDvcza8H0T4uy3W/0LwKrUMuMqw6+50LyjDg",
+	"XaP+z30mQ7hj+hsR80rpQE9xOSYJunIvbhjsD85gjw1MIOyw1IIGGgqelb9+oTnqmn//H/vGzvb2NuC0",
+	"LdlqVAdDF/IJgJnCowbCL82Cd76af1zPU3bXSyDCrqfMzfhthC8VR9AqaZunG5a4Rm+OwZKu1l6agUr/",
+	"+ewNuBR3eoWrdUQVilPOiH7z9iiyY3FyObn1b+7lbxtpHqmUak93sbBa3NkGNdeGmg7UDVsyQBihMR2N",
+	"y5o0d4d9O1/tv5YIVqrLbN88LgYGuirWvok62viFl/MLO/kSwgXfckRiLmdSkQzlENwgEUYDQZTAsRqg",
+	"hApbcoMyhKGWlHBDGLFTc1KFR82AQ6teLpIcN/i3NhZoTMBtcumD6KA/mmDqsK2IMhrx7YwnEbIAkxFo",
+	"HGWDGFiCTg4PXr8/XJEn5ji+rCWxVe/7EIrkGKuJniy1YQpXlEz3XcKNCbZH3SLyHyRpKhHuMztDLzJ+",
+	"qLGLuwg6blHX2ombA5iDUDaOxJ3OIMWKSDXobaOzWU4kmo65JEXUhh6CcdVnkogrkqAZUTbaAu3t7rVF",
+	"Vxy7Q7ltYm7DHvyqVpIHybqB2O3WEqyV6vU83X229+g7p9nDXyyEF6C7IUNrI0MOEwy2lnha5FMFLceV",
+	"clrulpYmRTtf7b+uW4nSWQ1RNJp7ejvqDhTB2X8+ezMlF5o0FLpEzDPSZxUlwgT/Al0yRA5KNEGJoQx1",
+	"jw+P0d7eboQkya6I6LmimH1mPoZao1MqSYiWvCWOlNwFJVnwhZ1p2de/RZxfoH/7t276cxRZtkpudPJ7",
+	"kUoqzLjlAu4G+VtU8zaloApCD4BvNxTy/XJ7L36C+MaCnUf3qgJUT3CjAXwDIY5OyjWeGR/1NMJlROEE",
+	"KwzEcGgjgm+AekRACNQiG/Sx996jrn1dbqSN07yFfoYRMt0igNNHWiBgjYqAD5RY/r22CqyWtXoibWfJ",
+	"+bVbfAC+g2JKy6PLztdcUBbTHKdLmI1LsFuy2DAE2m3g6tstNqwvSBNmBwQOXtcGmw17wkBTqP3+ZHf3",
+	"eewacsFfBHIiB5Zc2TfsX1uuG53/dtc0pEo5g8JlFwTlRMSEKadUFYmRVRmn2Pyqpsxgu5DjiaqhyRp6",
+	"hRQTvCNXJIWx7znK1ttji4AFcIQo00ppTDa1yr634B2QMFCXCxRD1bJejY7Y5BZWS2ZupSyLmNYspyFb",
+	"b0DKm+W03f55P0Gyx4fH6MXuc8S4yHCqARPlgv+TxGp5s+hjt4KW17CEJdQcjhVGy0PbFDxas3XUnrvV",
+	"z2Y5Xar0WPWCKpLsLKcrIrOWQWEV860jJTjdp7vULu2b8XL6x9BmYLRL3qDNWi0bjp5D3J0x4TOo0SFz",
+	"kqamPAdWJa5IpHgtM+RWyLJc2J2Gl4cIubsJ3jxCBreJt/tm4+0sBNYC7gp/mHGS9aLCKU8FmmF2iaTC",
+	"itw5kq4SnecB1iNA2U1o3sai1B5pV5j6TZxM1yAaBMhoYJEQOocUviQswBmjueLgBkfWw80WZE9vPGcP",
+	"ETsXc0EW+MsczsztpPDjIs4a7LDlWT5M14iVkRZhiagyMYXTjU32e7PJ/kMLsFygCQNR1gt4B4PkX569",
+	"RIyQRKKpoIr01ijluopi+n9L9rTSwByu//e9kqXwSO7INuLzjyo+c+aKTw19HC4MTZBuYoRmk4fiXhlx",
+	"IkuRIcWg9aYLEN1kwOxQNuTzDLCn8NqRfmuNHM2bJcDJjphUmMUE6cWKDCZ4fN1Eg1YLEOmgSEKMqNum",
+	"6/zj3Z+5LX2DdyJ5AkyKK0dpJyLt7Hd2wHBmZ/y6zB0UxMsur+kiOz9CKR9RhuwaJOrGsAz0J/Tq9OSN",
+	"aUraK0fSl9VS4bFoWM+nzMUxmfOrNrCv0Hloidwc7yDJKKNSGWBHJpgAnUPYVNd0ReUsnXkLg5CqpUc6",
+	"LZo3BQcrbnjZ8d7RmDBJKsOhLaACqX10SWaF371IWYE2sa5SZVG4Ej5YYS8QfSHrk4eayw65MKHlSPKh",
+	"mmJB/E1XojhCmz+p9BxOqVS2vGnhh1IcTce26Uazka6dqdIUqznLMRFbnr9rXqiWAyTPZx0GTjxJqEJK",
+	"YJq23Dm80fK1EoSEE4uiojL4+dE2MiVqzIknfMrMXyPeZ2os+GRk8oz88q8Iq/Zar1oCuUbd4/OzCL09",
+	"POszYCInmI1IhH45PHgdodeH7w7PDiOUTVJFcywUOv5wetYzWQOe6BI6l1ecKUxZmWfFh41OR6ZpuKuw",
+	"bspKB25spsacFf5i8B1XvJaVYYDZhQ96RBgRNC5iUq8omUrbUL2SK9Z18m5UGPGjPoOd9l7aVyW6JCRH",
+	"gsYa4M1QJhKACiBSF0TShNiMDLO56sl5qUD11b7lrrSUHnPEK3v1MkOw8KvsXMzQYEQVVEMZID7sM2wz",
+	"QCBjVXG0M6KqBgZesaTrbf01F3ogU4eRshHCfeYVZRkTQUxSnE1Ou5gB2L39cHzy4e//KCBuxKvzVHY+",
+	"4p3rj9f/PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -31,7 +31,8 @@ import (
 type Options struct {
 	// Listening receives the bound address once the server accepts connections.
 	Listening func(addr string)
-	// Stdin feeds commands that read secrets (kodera user); Main passes os.Stdin.
+	// Stdin feeds commands that read secrets or payloads (kodera user,
+	// kodera license sign); Main passes os.Stdin.
 	Stdin io.Reader
 }
 
@@ -41,6 +42,7 @@ commands:
   serve     run the server (default)
   migrate   apply database migrations and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
+  license   vendor tool: sign a license key (license sign --private-key <file>)
   version   print the version
 `
 
@@ -57,6 +59,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "license":
+		// The vendor's tool: no configuration, no database.
+		return runLicense(args[2:], opts.Stdin, stdout)
 	case "serve", "migrate", "user":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
@@ -81,7 +86,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := db.Migrate(ctx, pool); err != nil {
 			return err
 		}
-		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
+		return runUser(ctx, args[2:], cfg, pool, log, opts.Stdin, stdout)
 	}
 	if cmd == "migrate" {
 		if err := db.Wait(ctx, pool, log); err != nil {

@@ -105,3 +105,15 @@ func TestLoadStorageRedirect(t *testing.T) {
 	_, err = Load(env(map[string]string{"KODERA_STORAGE_REDIRECT": "yes please"}))
 	require.ErrorContains(t, err, "KODERA_STORAGE_REDIRECT")
 }
+
+func TestLoadLicensePublicKey(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Nil(t, c.LicensePublicKey, "the built-in vendor key is the default")
+	c, err = Load(env(map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}))
+	require.NoError(t, err)
+	require.Len(t, c.LicensePublicKey, 32)
+	_, err = Load(env(map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "c2hvcnQ="}))
+	require.ErrorContains(t, err, "KODERA_LICENSE_PUBLIC_KEY")
+}
