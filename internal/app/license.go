@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/kodera-packages/kodera/internal/license"
 )
@@ -36,12 +37,12 @@ func runLicense(args []string, stdin io.Reader, stdout io.Writer) error {
 		return fmt.Errorf("unknown command %q\n%s", "license "+args[0], licenseUsage)
 	}
 	var keyFile string
-	switch {
-	case len(args) == 3 && args[1] == "--private-key":
+	if len(args) == 3 && args[1] == "--private-key" {
 		keyFile = args[2]
-	case len(args) == 2 && len(args[1]) > len("--private-key=") && args[1][:len("--private-key=")] == "--private-key=":
-		keyFile = args[1][len("--private-key="):]
-	default:
+	} else if f, ok := strings.CutPrefix(strings.Join(args[1:], " "), "--private-key="); ok && len(args) == 2 {
+		keyFile = f
+	}
+	if keyFile == "" {
 		return fmt.Errorf("kodera license sign: want --private-key <file>\n%s", licenseUsage)
 	}
 	pemBytes, err := os.ReadFile(keyFile)
