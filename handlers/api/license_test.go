@@ -235,3 +235,41 @@ func TestLicenseSharedByNodes(t *testing.T) {
 	c := apptest.Start(t, apptest.Options{DBURL: a.DBURL, Env: map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "B/tEvW6up3YRAuFSDBdJ844/goshpBrVgA7vXIali/s="}})
 	require.Equal(t, "evaluation", getLicense(t, c).Status)
 }
+
+// TestLicenseLastSeatUnderConcurrency: creations racing for the last seat
+// on two nodes; exactly one gets it.
+func TestLicenseLastSeatUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t, apptest.Options{})
+	b := apptest.Start(t, apptest.Options{DBURL: a.DBURL})
+	for i := range 3 {
+		expect(t, a, admin, "POST", "/api/v1/admin/users", mustJSON(map[string]string{"username": fmt.Sprintf("s%d", i), "password": userPassword}), 201)
+	}
+	const racers = 8
+	codes := make(chan int, racers)
+	for i := range racers {
+		n := a
+		if i%2 == 1 {
+			n = b
+		}
+		go func() {
+			req, _ := http.NewRequest("POST", n.URL+"/api/v1/admin/users",
+				strings.NewReader(mustJSON(map[string]string{"username": fmt.Sprintf("r%d", i), "password": userPassword})))
+			req.Header.Set("Content-Type", "application/json")
+			req.SetBasicAuth(apptest.AdminUser, apptest.AdminPassword)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			res.Body.Close()
+			codes <- res.StatusCode
+		}()
+	}
+	got := map[int]int{}
+	for range racers {
+		got[<-codes]++
+	}
+	require.Equal(t, map[int]int{201: 1, 409: racers - 1}, got)
+	require.Equal(t, int64(5), getLicense(t, a).ActiveUsers)
+}
