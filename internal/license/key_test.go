@@ -18,7 +18,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/license"
 )
 
-func newKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
+func newKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -171,4 +171,17 @@ func TestVendorKeyIsWellFormed(t *testing.T) {
 	t.Parallel()
 	_, err := license.ParsePublicKey(license.VendorPublicKey)
 	require.NoError(t, err)
+}
+
+// BenchmarkVerify is the cost system/info and every account creation pay
+// to re-verify the stored key.
+func BenchmarkVerify(b *testing.B) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	key, err := license.Sign(payload(time.Now().Add(time.Hour), 5), priv)
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := license.Verify(key, pub); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
