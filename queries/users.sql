@@ -59,3 +59,7 @@ RETURNING *;
 -- name: DeleteUser :execrows
 -- DeleteUser removes an account; its tokens, sessions and grants go with it.
 DELETE FROM users WHERE id = @id;
+
+-- name: CountActiveUsers :one
+-- CountActiveUsers counts enabled accounts, the users a license limits.
+SELECT count(*) FROM users WHERE NOT disabled;

@@ -9,6 +9,7 @@ have curl    || need+=(curl)
 have wget    || need+=(wget)
 have skopeo  || need+=(skopeo)
 have git     || need+=(git)
+have openssl || need+=(openssl) # license keys made by openssl genpkey (internal/license)
 have gcc     || need+=(gcc libc6-dev) # go test -race needs cgo
 have node    || need+=(nodejs)
 have npm     || need+=(npm)

@@ -202,6 +202,21 @@ try {
   await page.getByRole("table", { name: "Audit events" }).getByText(repo).first().waitFor();
   await shot("06-audit");
 
+  // KODERA_E2E_LICENSE is a key the server trusts: pasting it ends evaluation mode.
+  step("licensing: evaluation banner, activate a key");
+  const banner = page.getByRole("status").filter({ hasText: /Evaluation mode/ });
+  await banner.waitFor();
+  await page.getByRole("link", { name: "Licensing" }).click();
+  await page.getByText("evaluation", { exact: true }).waitFor();
+  const licenseKey = process.env.KODERA_E2E_LICENSE;
+  if (licenseKey) {
+    await page.getByLabel(/License key/).fill(licenseKey);
+    await page.getByRole("button", { name: "Activate" }).click();
+    await page.getByText("active", { exact: true }).waitFor();
+    await banner.waitFor({ state: "detached" });
+    await shot("07-license");
+  }
+
   step("permissions: grant the new user write on the repository");
   await page.goto(`${base}/repositories/${repo}`);
   const perms = page.getByRole("table", { name: "Permissions" });

@@ -52,6 +52,44 @@ function TopBar() {
   );
 }
 
+function day(iso?: string): string {
+  return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" }) : "";
+}
+
+// LicenseBanner tells every visitor the instance runs without a license in
+// force (evaluation, or expired) or that the license expires soon.
+function LicenseBanner() {
+  const { user, license } = useAuth();
+  const manage = isAdmin(user) ? (
+    <>
+      {" "}
+      <Link to="/admin/licensing">Manage the license</Link>.
+    </>
+  ) : null;
+  switch (license.status) {
+    case "evaluation":
+      return (
+        <div className="license-banner" role="status">
+          Evaluation mode: every feature works, with at most 5 active users.{manage}
+        </div>
+      );
+    case "expiring":
+      return (
+        <div className="license-banner" role="status">
+          The license expires on {day(license.expiresAt)}.{manage}
+        </div>
+      );
+    case "expired":
+      return (
+        <div className="license-banner" role="status">
+          The license expired on {day(license.expiresAt)}: evaluation limits apply (at most 5 active users).{manage}
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
 function Redirect({ to }: { to: string }) {
   const { navigate } = useRouter();
   useEffect(() => navigate(to, true), [to]);
@@ -89,6 +127,7 @@ export function App() {
   return (
     <>
       {path !== "/login" && <TopBar />}
+      {path !== "/login" && <LicenseBanner />}
       <main>
         <Routes />
       </main>

@@ -1,12 +1,18 @@
 // The signed-in user, restored from the session cookie at start.
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import { api, call, onUnauthorized, setCsrfToken, type Me } from "./api/client";
+import { api, call, onUnauthorized, setCsrfToken, type Me, type Schema } from "./api/client";
+
+export type LicenseSummary = Schema<"LicenseSummary">;
 
 type AuthValue = {
   /** undefined while loading, null when anonymous. */
   user: Me | null | undefined;
   guestAccess: boolean;
   version: string;
+  /** The license state every visitor sees (the banner). */
+  license: LicenseSummary;
+  /** Reads system/info again (after an admin changed the license or settings). */
+  reloadInfo: () => void;
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
   refresh: () => Promise<void>;
@@ -16,7 +22,17 @@ const Ctx = createContext<AuthValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Me | null | undefined>(undefined);
-  const [info, setInfo] = useState({ guestAccess: false, version: "" });
+  const [info, setInfo] = useState<{ guestAccess: boolean; version: string; license: LicenseSummary }>({
+    guestAccess: false,
+    version: "",
+    license: { status: "active" },
+  });
+  const reloadInfo = () => {
+    call(api.GET("/api/v1/system/info")).then(
+      (i) => setInfo({ guestAccess: i.guestAccess, version: i.version, license: i.license }),
+      () => {},
+    );
+  };
 
   const refresh = async () => {
     try {
@@ -30,10 +46,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   };
 
   useEffect(() => {
-    call(api.GET("/api/v1/system/info")).then(
-      (i) => setInfo({ guestAccess: i.guestAccess, version: i.version }),
-      () => {},
-    );
+    reloadInfo();
     refresh();
     return onUnauthorized(() => setUser(null));
   }, []);
@@ -51,7 +64,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setUser(null);
     }
   };
-  return <Ctx.Provider value={{ user, ...info, login, logout, refresh }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ user, ...info, reloadInfo, login, logout, refresh }}>{children}</Ctx.Provider>;
 }
 
 export function useAuth(): AuthValue {

@@ -47,6 +47,30 @@ func (e AuditEventActorKind) Valid() bool {
 	}
 }
 
+// Defines values for LicenseStatus.
+const (
+	Active     LicenseStatus = "active"
+	Evaluation LicenseStatus = "evaluation"
+	Expired    LicenseStatus = "expired"
+	Expiring   LicenseStatus = "expiring"
+)
+
+// Valid indicates whether the value is a known member of the LicenseStatus enum.
+func (e LicenseStatus) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Evaluation:
+		return true
+	case Expired:
+		return true
+	case Expiring:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeAuthenticatedBy.
 const (
 	MeAuthenticatedByPassword MeAuthenticatedBy = "password"
@@ -574,6 +598,49 @@ type GoRequirement struct {
 	Version  string `json:"version"`
 }
 
+// License defines model for License.
+type License struct {
+	// ActiveUsers Enabled accounts
+	ActiveUsers int64      `json:"activeUsers"`
+	ExpiresAt   *time.Time `json:"expiresAt,omitempty"`
+	Features    []string   `json:"features"`
+
+	// Id The key id (absent in evaluation mode, like the other key fields)
+	Id       *string    `json:"id,omitempty"`
+	IssuedAt *time.Time `json:"issuedAt,omitempty"`
+	Licensee *string    `json:"licensee,omitempty"`
+
+	// MaxUsers Enabled accounts allowed now (the key's, or 5 in evaluation mode and after expiry)
+	MaxUsers int `json:"maxUsers"`
+
+	// Status evaluation - no license key is active (at most 5 active users);
+	// active - a key is in force; expiring - it expires within 30 days;
+	// expired - it expired, and the evaluation limits apply again.
+	Status LicenseStatus `json:"status"`
+}
+
+// LicenseKey defines model for LicenseKey.
+type LicenseKey struct {
+	// Key The license key text, pasted unchanged
+	Key string `json:"key"`
+}
+
+// LicenseStatus evaluation - no license key is active (at most 5 active users);
+// active - a key is in force; expiring - it expires within 30 days;
+// expired - it expired, and the evaluation limits apply again.
+type LicenseStatus string
+
+// LicenseSummary What every visitor may know of the license (the UI banner).
+type LicenseSummary struct {
+	// ExpiresAt Absent in evaluation mode
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
+	// Status evaluation - no license key is active (at most 5 active users);
+	// active - a key is in force; expiring - it expires within 30 days;
+	// expired - it expired, and the evaluation limits apply again.
+	Status LicenseStatus `json:"status"`
+}
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Password string `json:"password"`
@@ -1008,8 +1075,11 @@ type Settings struct {
 // SystemInfo defines model for SystemInfo.
 type SystemInfo struct {
 	// GuestAccess Whether anonymous callers may read public repositories.
-	GuestAccess bool   `json:"guestAccess"`
-	Version     string `json:"version"`
+	GuestAccess bool `json:"guestAccess"`
+
+	// License What every visitor may know of the license (the UI banner).
+	License LicenseSummary `json:"license"`
+	Version string         `json:"version"`
 }
 
 // Token defines model for Token.
@@ -1378,6 +1448,9 @@ type SearchParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// PutLicenseJSONRequestBody defines body for PutLicense for application/json ContentType.
+type PutLicenseJSONRequestBody = LicenseKey
+
 // CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
 type CreateServiceAccountJSONRequestBody = ServiceAccountCreate
 
@@ -1428,6 +1501,12 @@ type ServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// GetLicense The license in force, its user limit and how many users are active
+	// (GET /api/v1/admin/license)
+	GetLicense(w http.ResponseWriter, r *http.Request)
+	// PutLicense Activate a license key (effective at once on every node)
+	// (PUT /api/v1/admin/license)
+	PutLicense(w http.ResponseWriter, r *http.Request)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams)
@@ -1614,6 +1693,18 @@ type Unimplemented struct{}
 // ListAuditEvents The audit trail, newest first
 // (GET /api/v1/admin/audit)
 func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetLicense The license in force, its user limit and how many users are active
+// (GET /api/v1/admin/license)
+func (_ Unimplemented) GetLicense(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PutLicense Activate a license key (effective at once on every node)
+// (PUT /api/v1/admin/license)
+func (_ Unimplemented) PutLicense(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2069,6 +2160,34 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLicense operation middleware
+func (siw *ServerInterfaceWrapper) GetLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLicense(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PutLicense operation middleware
+func (siw *ServerInterfaceWrapper) PutLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PutLicense(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4512,6 +4631,12 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Put(options.BaseURL+"/api/v1/admin/settings", wrapper.PutSettings)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/license", wrapper.GetLicense)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/api/v1/admin/license", wrapper.PutLicense)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
 	})
 	r.Group(func(r chi.Router) {
@@ -4772,6 +4897,223 @@ type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicenseRequestObject struct {
+}
+
+type GetLicenseResponseObject interface {
+	VisitGetLicenseResponse(w http.ResponseWriter) error
+}
+
+type GetLicense200JSONResponse License
+
+func (response GetLicense200JSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense401ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense403ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetLicense429ApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLicensedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetLicensedefaultApplicationProblemPlusJSONResponse) VisitGetLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicenseRequestObject struct {
+	Body *PutLicenseJSONRequestBody
+}
+
+type PutLicenseResponseObject interface {
+	VisitPutLicenseResponse(w http.ResponseWriter) error
+}
+
+type PutLicense200JSONResponse License
+
+func (response PutLicense200JSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense400ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense401ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense403ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense413ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response PutLicense429ApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutLicensedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutLicensedefaultApplicationProblemPlusJSONResponse) VisitPutLicenseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11817,6 +12159,12 @@ type StrictServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// GetLicense The license in force, its user limit and how many users are active
+	// (GET /api/v1/admin/license)
+	GetLicense(ctx context.Context, request GetLicenseRequestObject) (GetLicenseResponseObject, error)
+	// PutLicense Activate a license key (effective at once on every node)
+	// (PUT /api/v1/admin/license)
+	PutLicense(ctx context.Context, request PutLicenseRequestObject) (PutLicenseResponseObject, error)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(ctx context.Context, request ListServiceAccountsRequestObject) (ListServiceAccountsResponseObject, error)
@@ -12054,6 +12402,61 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
 		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLicense operation middleware
+func (sh *strictHandler) GetLicense(w http.ResponseWriter, r *http.Request) {
+	var request GetLicenseRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLicense(ctx, request.(GetLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLicenseResponseObject); ok {
+		if err := validResponse.VisitGetLicenseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PutLicense operation middleware
+func (sh *strictHandler) PutLicense(w http.ResponseWriter, r *http.Request) {
+	var request PutLicenseRequestObject
+
+	var body PutLicenseJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PutLicense(ctx, request.(PutLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PutLicenseResponseObject); ok {
+		if err := validResponse.VisitPutLicenseResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -13724,199 +14127,211 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17d9s2vuBXwdHeeyLt0JaTOr0z9plz102c1DtJ4+vHZOZU2QomIQljEmAByI6a8Xffgx8AEiRBPWzL",
-	"jhP908Yiiefv/fzSiXmWc0aYkp29L50JwQkR8M8TosTsYKSI0H8lRMaC5opy1tnrnJKYs0QixdE1pgpd",
-	"kBEXBCkxo2yM8BhTtt2JOjKekAzrzzPKaDbNOnvPo46a5aSz16FMkTERnZubqPPx48eDqZoQpmiMFWlO",
-	"eDYhKJ7gNCVsTPbQ8CcsaYwEwWn210HnkidE4EEn0u8ISdRfB53zszdbfx50hhHiYsCGPxEsiGh8MUQj",
-	"rn/9fUqkkmgkeIbUhKBrcoHOj1BXEikpZyjm/JKSAeMC/WPrxLxOkq2PVE16EZIcqQlW6ELwa0mERDwn",
-	"DDGOUj6mDCUUp3y8PWCVI7HHIJWgbNy50ceQY4EzouwFvKEpOcZq8j9TImbNIzlAI54mRDyTKMdqEqFn",
-	"/WdbkugxFEn2EclyNUNc6N9hl3pfgnOlb4bqEX6HgaMOw5leiR6lssKEjPA0VZ29TifqZPjzO8LGatLZ",
-	"e77zYjdqrD8qFqzPhwqSBNdMU/JM6mXNW/2CJYpiAiWmpAJn9VVmlBU/tK1ZnpCcS6q4mP0C84SgTxTv",
-	"PJNIL6dYo12UXSL8b94Sm2t4RzOqmrMe4zFBkv5BUDfHY8qw/h1RiVL9fp+PRpKofUSuiJihXL8cYyEo",
-	"kXDTiiuc9lrOEUYI3/XLHbhrg60vd3aiRbj7AdbRXP6RIhlQCHlJ85Z1mD2EF+LPvBOc+RjHl3hM2u8s",
-	"Ny/AdUXo/OTdFmExT0iCupghmulnBvowAGbxRy74v0is4MNey0Xbwe8XHJuQeD8gdkrEFY3JQRzzKVP3",
-	"O/YZvyTs6HXLgDSZO9yIiwwrc7E/7naC93wuiWDtS566x6ss+0a/LHPOJAFi+xNOLFnXf8WcKcLgnzjP",
-	"U82UKGf9XPCLlGR/+pfUIPbFG/4/BBl19jr/q1+y0755KvvH5iszaYiwwLToQhB8aXBX5iTWJBIjScQV",
-	"EVuSJgSJaUpQF6MMp/rUSIIKfqFfvuDJLEIartkVTmnigPcm6rzibJTS+NG2Ftv5JbqmagJbjKdCEKaQ",
-	"VFgR1NU/6fUi8plKJSPDrApk0FSPZtlU4YuUmIcplgrhRJMIqQRWXJi9vuHigiYJYQ+92VhLJ0Kv9JLx",
-	"a4YupgpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
-	"gGKPesD0CfOpQlRJ9I+tV6cnb7YAQbX4cRN1fuHqDZ+y5CFP5xeO5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
-	"J3CPx3iWcpyccf4OizF5NKzkCUAfvyICPUfv6U9mdfbrB1zVAUNECC5Q9+TNK/Rff975r14HqC9/j9nM",
-	"Ei/5oOfEOcowm6ERpimQIymvuUhQPCHxpbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2Cp0jtCy7Nt9TzuB",
-	"lZ0zPFUTLugf5KFh21DbWJBE6y84lXvoWnA2jhD5nGtuhEDFuOKX+p/Moi7TCHA9IYIMGGaczTI+lRYb",
-	"JMKCADrgNOXXIK+k13hmvgQaOgboxHFMpER8NOoZ9cI7zI8fP27Vlap5J1rXwW5gt/YI9McH04Sqwyt7",
-	"qrngORGKGvaJY3MeDUYb6UdctD/5GzXEiDAt6P0K3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCkK",
-	"UkHj3YQoTFOz8CSheuk4PfY2ZKQH+x2/0LKg/o4mS4ksWrTIuCIHSRLeuCUuR0nwqZzCrXrPLjhPCQb6",
-	"rTQxVGFBrJR+fjViF9aitTl//7Qjd13FcOWklbX7Ky1P7VPgZErY0FoLHGyafhh19n5dgFn67ZuoDk5U",
-	"6w6Vf8wbxAPMm2JtWAg8ax4LjNfcwSctJQmidU/glsvvwLze3IIksQipRWegm2n2TpUk6ShCcqLFBSCU",
-	"nMVkH3GWzhBGEywnmvVIxYVRiedfuZ0xvLnXPL4k4meqB5s18TfmWWYRuwGPsTmXec9+mgWfggniHZ4R",
-	"EQLmmwAcmWUeZRaIqovMMKMjItUrzUyWxEQWVA6PCtUPUQbCdU3e7A46g05pNSkfCM5VL0RT8mmahjXR",
-	"jxOsJUC9MaTfQgpfaibgJDU9w4RLFRpV4fEqu53mmu4lB0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
-	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2teIHn3MuSXLMhZKrfTkpMXcpmljF",
-	"98CAKb4g81hg+5rKO+bh94CFhx5cYUFxC5W55uKSsvFrKsLMbR6AHQfJxWpMxKc8oeNyNrom0vHCANZ8",
-	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwGv4Zk",
-	"HPoHuc2x2An94e1g7Sfy3tKtAAFijCtQDO6ICFgoOsKxat1vXJDAJWHQ0syScB2sIt+2Xwt1rLXxBC55",
-	"VXwx0BbAl/nXn6dY6a3IJjQeMgU2bD4ytqyEfEZd48vQ7NjZbcGyvfw6j+2EoaUKMiJCrL73E/tdaMyl",
-	"4VtL3gaMGifxGm5RH4TGQcd9naCopZKRVhUVbxEcVuQwQGlO74qXBr4C+OlP4AO1XaoPEwUs+nfTjt/F",
-	"3a4uYNyafrVwvhWuvZ0XLk3yYBlRdZftx1SA6yOSwSfBL85wQFa99cqdArIKDeSy71/qr30LLJ8cMTCu",
-	"Ky703wTHE0snQY71CeNCpHfnWp3fcUyUp1OJDO9CmCVGEJCoa/WieELTRBDmE2tNmB9OU5mHHOUU/mHP",
-	"vfdHMF6UMHcX28UbmpLXpVWrrtyDLbRdOLmFhMGvWcpxci7SkMJLhNWo8TXKBVc85qnxZRkH14imJEJY",
-	"aqjBF5KnU2XVcW4tIcbxtR2a2wQOhM1jWfIyjKM8oSO62h7bMRerSYtdz9kJwkRsgp+3PXjx8se7cpRp",
-	"rm+kxRhTgyVvpVGh9Ruvqj3eAo18Vu0dYwiPNBQeAg1qwODcS1vH5VRB8s00TQ2AXVM1oaxm1gnCWXkr",
-	"1bF+Jp/R6c8HWy9e/giEz8W0WDQLjxWksz/NFJH7aAckW3NC4BJZlcvNv8AlLu0dDalHqxGy8vIDfIaR",
-	"z+rVVEguQnEuUmpaEMPzwuimP4Gwln1NIghThjZYz69+EDzp8P1rHdecC0qpVCSJUNXCZ+OiVkPpeUhl",
-	"L6ONaJtzf8+vAoaLkeDZ6tEjWsC+VcyJvwWYGkYKLfkt14tuLriVIN5WbHOhaG2C2lv+nifT0FLilDMS",
-	"5EoaBMZUIXgDnZ+8KzQrGOqZrNh/Qde0j1A+lROSWMcbDdt/U6yIVH8nQrY5wtoh001jdt38UPDPs9Y9",
-	"vf1wfPLhH//0d1QBxKZ5blXRK+pcmW0tb4oO32dlmPqRVQW24h697c+DhPswARZQ9TTtf275Hgw2nTy0",
-	"zSWFx2OSIPOK5/7ADDm5Av1B8yDo30J+nO83mmDZgimT58YtpqF8zGG5Wi+xAQfdMd+W0yy4yKwgGEsy",
-	"51P6B6mSCH0Ay2k3sO3F5/xMIv2mCX8yx2x+aDn5lZB1Mb+yR1J+YRduLyByAFMXBX+aVcTCJWDRqCbL",
-	"a1Z1UG4qWVrmWgWzgXEF8HqsZ2oR5nESusWTw4PX7w+3swTUYPNXrwYoWpyI0PWEMJQLAsJLFyuUcalM",
-	"EFEvLGvA3ayyLRtqnQV931HnD5ov0NAc9/CUswqwz4cgc3reyiN7McXUYXW1dr/3SbxLkHmaNNy/0eaR",
-	"sIQKayxu6lGtYtjSFKHKpyHu2U4YWuw7PqbMi5oNGw5HOJUkakiMJlQsKLAGHYpO4fPefrGzswhAvdjg",
-	"YsrQVt4H4A970VCWU7kgpWIsfbmXBBI7TCBmMDaJZJb6NSL6bBwcxHUBzwWaAbFhYARRFXXQjFOfIOp8",
-	"3hrzraadxItIaDy8nB92FdqF4KuQ3BMeJrj+XTbZo0mYAenbLsUFD5qYYCpMWPNCynRpAp28+x+VQQ3u",
-	"HM2OQvBgUwta/airyDoNzaC5bYtwTtHQGu48o0dzAIidxhKNqNDKMQwTHEGvOKV/kKQ9a0LvCqWcX05z",
-	"iaaSoO7x4TF6ufNDhGIsyRbo0YmvtEReLkVvRfMHmLAhhQUyMIq/Shq0Dmvy3VUaC1W1A23oOFZyqqs6",
-	"vlFtfhyNhcSw4r0Oy27h6KhelrGGOSOXI1xO7tF3dwc7sVnaM3n/xuJWO+FtTRN1x4MTjb2bWCQc2yt9",
-	"BGeDI2t3cTXYMdq1zPvWBvX9rxIElxGFE6zwovDeQJReCYuQxFGAt6PPXRvGt4XM/Ueo8DtFkKoXocLL",
-	"7RHC8uoXEEJvrmcSOVF6rQRwsVBYUuLiZKuqYHlBQafBUvTtlopiDRjvqif6xDYgu+SlVLCq70dZEj0v",
-	"sRTpl0D4ybBaLOLUzM0uG1EZEmQ2vgwKPx4dmqOreUe9FEFrKDLuOOaTspCId1c1MZQGm2EVTygbO4am",
-	"iIhMThEGx9R4OUSv7XIFxfLYaiyvJpjZ615eW7PJescrKW2MXM/9wHNL/HkRqNcXUB09uF8iINfunjhU",
-	"Sq5IuhAYiznfwetguqcspnkIMIZaN9kbTHd2foidmgJ/kaHWBodW/7FveE8XEoZyUrfwhRJJbeWeYigI",
-	"1ud9LaiCbJwko2EltzbGTzyZrQhmtzvk2ubNIPM3+RgUr4THOwlfZd5hzSppcwKRzXBDNltnu1M/5aRg",
-	"sc3gUCYVZjFZnLRUnfwVF4KAilMm+BqZXCv0YYe4wmoK6yGfcZZr5WZ3ZzdsS1dG9Sle7PzCFTJZrNGy",
-	"nPYAnZ8cmZBJwmKCKCTrjWaOJrtj01/rBZeT4Qs+VXsXKWaXCzHP8l6z5GKTQWAUXHPoc5CNFuJJRpn/",
-	"6/P6nS40MJmk0Zc/vHgBv2zJnMS90uo0sgmJQWuTR7l/eLFzG+vTYptd83xmOQ3rvHNVymNQC0udtKYi",
-	"BsOJaEpatURn2D6eqUmLW/d+gncc1Dqye5FQqX67nhCg3lL/FaS6zkW0CjNbJVCoOJ1CsLQSvt12ZQWV",
-	"oavK/6eWO35gQxt4YASJCVPprPSveQ6w5W1ufpGQ0vbmxryN9c3a2UAFjdC11khzmiMsTTL1xrJ2v5a1",
-	"EvzuwwHlQ/PTdD7BDgxQW+Jak8/wBQkLDlORLiYl5nPzctv0rValVY1At4ibvDcSWrGtNDF8d3cHlcAd",
-	"Gn2G2WUlVdFz8plnJwTL1Ww3FTJtJwiYbhZcTGuM8ZxUTfPoMGuTOuMUS0lHtJ6BszB4PSE5YQlhcSHZ",
-	"ViRiy7q3XlOpILFNOk/Gn3srBclXxg17rdgYeT9rbpCnmDKkyGcVIfIZx5rfYFmynG6GxaXmkBES5FSJ",
-	"KYT6J2fks6kIAx/mRPjjviqNzL1t9Ism5+jns/fv9iCHHFGlZ9BfmoiS8yOUcCIjRGSMc5KYSnV+XIm/",
-	"5hjSQBBlwNTM79vh6gmhBbWablejoG2mtwnPCirddGaS2TUXSfg2UxoTJsMfZpgyhSlryVctH7dDb5On",
-	"h+L3/lV12jeenYt0RU5T0ulgSttisXWaZbjFWLleirhGcudOul168ImfO4IqhrcCeJGPXiVpFShqwkwJ",
-	"gB6cevDcuKwaXavSxyrAzBO+2+y/FXJ+X3LP0w668XawpD5ePa9V4LfudJpV/EtUIvOB5VR/edFz9UEu",
-	"ZloXqBfiXBwBYxcX2vdJxWVRL+jjatC0uMm8ul0JR+DJ7XKGJGXjlGz5FTNcmT3NdFe2Kt7Gg11l14EU",
-	"aFtILhDzCaVWCid3V+GxjIwfrucY5AUBw71euiKeyuhdeqs5gV+zUDldV+DQWS7gNdS1aQ8QEqR/dmW0",
-	"rrFECUmJIklvngVsbnhOcUFA226p6VFJL2hK1WzRdH8v32xR96x1oUqJvQn8e1tFyys3aur7rIjbNWBa",
-	"hHxt9oJzRn+fkn2U8msiYiwJSolSUOmLJSihY6okKsrfamQfbg8jNPwN/vPbEIoYJ1hOtBDLGUEfXh2Z",
-	"GIjisHsRciGmP+5CIWQc6xn2NQYScUWSAQPug7pXLyKEcxqh32KscMrHEdre3u5B1TFBRlNJElNOzNvu",
-	"j7sQYKiI0Pv5f7/irT92tv7y6U/d/97r/vfeYLD979/+/dtv/976U6941Pvf/3F/4HnvsDYfWB7BReCR",
-	"47u4CGpH59kUTfCCliFmOe1EnTEPyAnlPZUD3ZOVemVcqlDqJpm9NUg0752nlZMy/MhWsgmdzSnBIp78",
-	"HMqm+MAImlC1h3AloQhoeg+KC9uqxF3L9fegVqexY+0PWCnF9UyJT2e9M/+qpilpErCPvE8M3s4992a6",
-	"BR1PUjqetKSGjChJTR0YqN5sfNlaRDFllU0AoPdZZPhXr8jbM7lUjGCBZE7S1LgNWkNS512kOXeoYrcU",
-	"n7233F3RwKq1c9dba1ThUNhKuEhtO0UO8Hxe6p1+xUMcjEOBkMB23LkP1aPEwjUoHrWkX42j1YCNfYQN",
-	"P0cXfMoSK6fpz1/hPDfmtSUcP94HAcfqlCnKxkgqrt/QHF7TStQFg8+go//406DTC4ihq+lF1YWEL98v",
-	"If4AcX+LyFZCpeYNLYpXK22AgP2AZvPLNLsgUFHDvrF0KGjVeOBWVStyY8ZcfLD3LKW+nCukBgQ6+//t",
-	"37Y+fdmJfvzh5j+Wq8WxeGePIFLVYPYuYlV1qLVLROF7mwfyN8ELaAuBkmJUFDqt93ZhCcISDf3q4UPE",
-	"mXUfTpnEo7JAdiVLRisuJvjDb5sStCKb2shyJYYo2+tCuxt/T4I5QBobiy37k4fBVmmiK1dEQijJfNBi",
-	"NzlolHjO8AyqnaN8epFCM5uyuPticu5PFtwDVEo+YiPevPy5C/04IVBrHq+04O2gHeQWIcaL9lUA7Z2Z",
-	"zy0AcOn6zymW6lzeV0UTQUb0c5tsLqTylH1nQTK1gCOkOBIk5mNGJUFUza1wUaewi4tHxTxf7ZtQkWqX",
-	"nmd2WYxaW9iiCEaAi1vxzgoc1FS5jDrtxZRsVqaUL5FQnN18uXRediCD8bntrzOvqkf9fqpLhN5BtuEP",
-	"rJDrPySpYOc+sl11LAn3Q84Lc6NF73gy1zea4c9H5uFzj0MFQKIW7KoJxzBCQ7D4DhFmSZ8LNARFexjZ",
-	"ImZZnhYBeZwR6fqKaW3afQnEB+xgYDkDM2hRe2ffjYhwKrnGCzauaszS0nbbfMOMUhoSomJE//z0S2W9",
-	"5opeD2J0hDLMtErgm2kjW0K1OVTRtgTKN04IcnGX26iEuDRFaiII2UeY2V5eKZUKUelMdP49rWxXzyhz",
-	"97gASVulO0C5RxDqXMX128ty53JOidzVkuXmqSBfYdrv/eTwmjYuPtylPDZaZYLzljjF1e0fXqbw0lne",
-	"rVm+xapbVLQQhGs4uR1PedLxuNH89Py5iRseiNWq2VoO9Ku+rE/LVu+9XRY5o/El+NM0mdQsMeVjBAbd",
-	"+1F4l60qoOHnEQgkkLe70sf70nA9ClmPyHfPCsem9bD6KmXRgtNwTmNGAXMYwgr6ZfSCqse3hIF1/VxL",
-	"LYiR67Lhkj4aAg1ZS/njmXRquAy171wWi++ApiGLxN8rPpuingZolKAF0CsNdp9CKChJPBVUzU71rGZ1",
-	"F1jS+GAaKqzmkNSkpDgJnovi1IoOtQA6eqASkiZK5Xq5F9A2NjzBAcqJkBovUFmuYsvBspmue5n/tr29",
-	"3avOBYM2J5tjlIEGc+5xqeQZK0sX2taa0hlcoLeHZ6iPc9q/et7XqNS37/WiAXMUwM/T8U01iDNn4MmI",
-	"mvBEou7xh9OzCB2f6/8cnL36ORqw14fvDs8Oe/sOHzX8mZa8XhsslHBQkxghCaLKeKagf6NpOVV2cPQt",
-	"TeWx4Jz+jRh5w6zxFSwxfDjnR8VOJFHoYmbOo+jdabZXTmkaAP/mqrY0Jr2BdChjPanXfzo9QwfHR/oW",
-	"/gajIBv2LaH9ImdbuSAZlZXUXqMgQHXLAdPaCoSIyQiZqC/nFJQResttaQ1zrODz2x6wAfO7czmgXgiB",
-	"A9YdHtjOaFDiew/ZVsgGMqE/Mvr57OzYXiAMPHTIsweDDDXouM5jAaCxJz7UkFIFPbiEIeoamBowB1QK",
-	"5F1i+0vUTI0GPJAgaiqYcXrAOD04hkMhuO2Q1kx64/E005QJdYdtbd+GepgDtLvzvOiXi21D6WHZYzpC",
-	"5HNMcjW3P/SAdevoI/Rmqg2i3YZ6Ebqe0HiCxkQh25B6iCQfsKJvtMUYaB9tqt3wa1btIo3ehJvtYUEG",
-	"TGh52rWNzIkoOKuGJP13tf3eHtp98Rd7417vvaEBNzDC1dzYLR0bEWbyWm9gd2e3iHZO6SUZMO4ainhm",
-	"EyrVNvqoQQCzag9PpK9cNrrbRX6PvOI29DnqawSjBrTSc5cGJxbp/4HCzpIBGzq4ND3k+hq5zUaPi+bK",
-	"e9Y+ohVtsEPgSyLREA50iLrPt17u7ESFLeXlTs8ObXxoQ9R1j8yT4lSGX4CL2uIQkTMamM9uhtvobGJP",
-	"yqzfhgK6JDaJlCAEdYd6XdCweljAEngiEbbFbU37T6BCOf59StDQFNUdou6wLME79FqWY9M5Wio8k+bm",
-	"Bux6QlM3s0YznCTEyBiCZPzKBQfZxMxOjQhq2ujF2+51nm/vbO+A2zUnDOe0s9f5YXtn+wdbJBf4eEE0",
-	"NDD08TQxrlvb6k4LlHBBRwmYvKQqW75BTKzXN/3XRkMRvSlUSAMBQmlF+VCDatc8b07/4/B8psOevjOg",
-	"gBEaAiXdNgrn0AZcgWnRWD61/KZhjjI03Nb3Zd4f9tpXZhjXCkv7wNKZBnGwe0GaAdb4bjIkrRoemktS",
-	"BopzoG3z3Ir98+a3pr1FU0+ZApF79alD8moJKH3TdH2JF21/85tPtY7RL3Z25jQaXa3BaK19Yqj7q8FT",
-	"k8Snof4m6uyaFYQGLlba9xpbwyfPF39S6aUKH/2w+KOy77L+4sVfFn9R71wLe7bN3xd9W3Zk9TIZQBAE",
-	"2oGUwDSNtJKkGQl4SVynmb1fO4a+fNIfVwlPjTLIuTSo6hEO0KGnBIEBV30ACk8bNfm4SIgwjl/A2A1Y",
-	"NsFSA0ujnKEHjg2o+3QTdXIuA3BnrJG1sIaiNoOrubEGiLBm0JuqGUmJKblpQOXzNa0hBJG2aetXDnc7",
-	"S8Bd0aRff/B8iSnqHdIfHMCtOQZonW8o+fWTJmqeacb84Jk3fv3UUOp//aTpW4k05mKhw30FcebjzUKK",
-	"3v+iydSNUetTYiycVRx7Db8HcKwC5LshEzfkZHztsLi7+ItfuDL1Vb4tmDIX1IQpowJTJX17lvEPLyLT",
-	"QengLVGLwGfnAWnkmS3H42PRBkbvgbF/YGQ18rSqiFi9W3AeaIjOsYonTbAzLptHEA6sr2gp4eChAd86",
-	"nr91BNgIDKayYZO4P5OVMgdcOL+jjYe7uzDRL0PKl1QWz1yE+RPWGMvwnxDmwQZrCviG59wDzzkIwLeV",
-	"WroMKoIYx4GJAIWk6wdgSEsrq87Htw6m5MeAPrCiatVQG5r2ZNXUVVFgo9feWa+tumv3kUkE17iLqETU",
-	"li90K0WcpbN75Vr9LzRZWR0usXiRTnxCrvjlRif+euHRXFAbPKIuGY1IrOgVcfFWZSYQ4wl5AP6yWNyB",
-	"3R69NsFrdeAvc3nadXX7zlqVFTtHq37unn/r1vAjG+xebtmHIPsTQM40cF3H0+p1rUO19W/qIdXZ5SBE",
-	"84QRF/HX7mvZsPoTkqc4JpUUj/IaV6OsBV40KNxU2sKJrbrnubSlw+aFSZxOL4z33EUXuoiJCI2maYpc",
-	"8ATEwKIudIKiTBImqd5DW5jC7xXf/cJC0E9LBS7iu+c67IPO0iKEfOMwbXGYBhylBtQXeUfPTb7vOniD",
-	"lxDywAqmienf+D+/Oz2RBTwLDg/CvKD/xRGXJfS6Alm+U+fmypD57XlDWZsbNEKV3BvjEN0H4SDFmkJr",
-	"mPPKItqahEGC3aZ7heFvZ+1082yy8YXeuy+0nVKtagc4L8SjRe7ONXP7x3FtzoNa59D8RqF3Iyrc2vNZ",
-	"EHKPRhNmUywbtDrjGopKd2iyQMAo0nkgc56HesRCaqKe+mel8g8snUXoFGfklCry11MlaKzQsJp4NXSJ",
-	"Mya7ALI/BkwP8er05I1fdcNmpZnXt6pVh4qMkGwKkZYsQZQNWDWtaBsdoGvB2bjMBYAcDftjkU8zJqae",
-	"hsQZGbDdnefb6ITkIGWjEabpVNi0iCWTbQasyDgtsm28ZJveNqpH1bprMlnLJtmiptXDPayH6lW6uj+4",
-	"Dcy2SGuSvnd8PCaJyeI2+VQw+ylRW2VeYHsuxM1DksmnRpKq5OQdgJ0B1Aqq+F3vi0h6NQnTCW6st2FF",
-	"/Z15vozeYe+dTy1Vs/SCShSnmpAmt4eHez63Q5ZUkiOtHa3IkWQKdWlCspxrROktPkVZVm9rd124/NXH",
-	"wMmzcre3R5ZH48MLuCqkXJu+o352sUYErSJ5/KlrsqhsKp0gGq/nX68pAtB2qe/JOu/zPWm7SpPY+URu",
-	"srinjxPup6VSibogvsBN1bMu/GvJTQtGq53MUTHekzWx2moTyAfmte1w4DQMd0AbP9OTkP9LJHgmUcG0",
-	"rb8G6nl48r8kCpp2hBGiQqr6fi2SoFPWLOD9zOvPvBZ0qfawXgpfAhKF+TzZgPUTBGsHivuIQ5XS0kAp",
-	"CCIsqWixbfC8RLju+9kmRHfjjfQEwQIAXcGVJWNuK0LGHKelBbhNZOzGgfmtBbpWUWbVCNf5RHzJ6FUf",
-	"uzYRq99KxGoVsFYKqKrqfqsw+GCsab1Gc6tccVKtab1aRJYLwfLTmdYXiBUaxLWAX4ry15vgPLXorloz",
-	"sLkxXj4APG5RjK8Zz5uIHX1phEyWpbJrxcZsbWuHwhWc88WresVPE2wHQ5jqS7Xa6HUbkV9o1NX8hrqa",
-	"4EKDCucaC53nR3G45KRa5ttWR9tuuG4MWzypNmO6f4mv0fbwgcU+v5ndRuj7/oS+smbgvo/HFyTmGZEg",
-	"A5omba0I3cJely7gUUOxTfGOb6V4h1eOEgycWsBTE1s7jyrU9V/QNLs3j2u0OWHmgc/OA5HJs4lfQ/Zh",
-	"QfNbArTFcscHVqnW293d2TU9GWi9cKlm/W1VUKmaC2qrKRolaCxX9+MBRYrHcVgtxhXnuHosnNmU+XjA",
-	"Mh/lJUOle5dVtQLxny9h9E275D7N8HiBVv8a3jwyLzbwHBRp6Dtb6NG24mwVd1Yq5dowDsAykZ1msQFg",
-	"SYXfdQktPyxA4uUOdBWg2TSz7Qozysxfz0OtM8MTFO1HAzP4Q+4Ehlyn8u9d6WLt34LIhj+vjT8b3DJd",
-	"sA1e1tpgQwlvkkRoRFPlG198/LcN0FfD/P4X+P9N34yykAyc4fEDuA2je6MrgWFgwyuNs35UPMPjVk/m",
-	"hCB9OdHjVKH9vjBRgzfgIbMsp1tyHnR+8m6LsJgnGhOHvw2he0LJnbAxpHmYKzhX94uh/S8Kj5cwDxRQ",
-	"tTaGfS+IFR5HwbLvgp6bDL/vKMNPU0fU1aiXYUZHRCrT8OEOmOcGkv0vCR0TqZZGuff2y4fEO7PEu0nc",
-	"RyWZ6/qkLUDNQoLuffDUDdJ+T0hb4KoLOVe4UiynwNh2I+a3hXFQfSRXszbU20eYzayoMeFp4loJm7UY",
-	"ex6+kDb5Yh6SPqagW9xWi6SbFc83Qu66hNyDEvmKnPiYsxEdTw2CRSjFM+jflqdYjbjIpE1hHBEhTLmd",
-	"VTkrNFxazEXf0JSsrF/qj46xmpw4bNxwl++cu2hoi0wDKtM7zEC65027ICm/rhZJNiDqcZwmeeKMFP3T",
-	"cjx2rSYxMp3IkMAQuK0mmJkQir4xAe5BbLfJ/c0FuaJ8KmGAZxL5vcsQlkVXs3AbswGDPmZocRszBA42",
-	"fI1ywRWPefpMov97+uGXAXM76A6LbpowUP9LyXNu+l/Myd30h7DJARsexDHJ1R6qM4Fhr2gGB9GOEmcE",
-	"aaR8R6UKZvi6Vm+3RvX/AdbW5KrQILk4T2c+rhz5dgt7NMd+z3bk5zu+Ifn5zkJL8jpZsLuSNuZrLvyZ",
-	"RPGEpolwBGjDhdfllE3JFUmN3ddgcsXtowQhkb0U2WjzVVKr1TFINtyvy3DvfkIUpuncaqN69Nf2tXWw",
-	"8ftFBrfSNnzQJJYLewUbZFgfMpzSP0hkm71OoZfoLCcRmuYph265ELRIM+ckqV3MoyKFZraQO3gPE7aF",
-	"eWpgTIhm2gDpphJIEbSxjzIqpWbojlbgC35FEFUgGZiw0KQZrPmeXzl5ex0RFXpoPcVDR1IsgdggINWg",
-	"CGEFmpBpPa8mm9JD3300hoZeBB2yTcJxATGFVtFtUyt6AaK0gJyMed+2Rp/rh33L39u3HikWwyzyTsEY",
-	"TylRwp334kAJd3sbOWFtcoIFfSMFvOXLhEl44Ooj5ZjPyVo9B7nD3fx6EO3Tslz3D5pXobXoEX1BGQa8",
-	"a9T/echkCHdMf7c90Vt4bj69SKmckAS55ukbBvu9M9hjAxMIOyy1oIFGgmflr3/QHHXNv/+PfaO/vb0N",
-	"OG1LthrVwdCFfApgpvC4gfBLs+D+F/OPm3nK7noJRNj1lLkZv47wpeIIWiVt83TDEtfozTFY0tXaSzNQ",
-	"6T9fvAGXYr9XuFrHVKE45YzoN++OIn2Lk8vJrX93L3/dSPNEpVR7uouF1eLONqi5NtR0oG7YkgHCCE3o",
-	"eFLWpLk/7Ot/sf9aIlipLrN99bgYGOiqWPsm6mjjF17OL+zkSwgXfMsRibmcSUUylENwg0QYDQVRAsdq",
-	"iBIqbMkNyhCGWlLCDWHETs1JFR43Aw6terlIctzg39pYoDEBt8mlj6KDfm+CqcO2IspozLcznkTIAkxG",
-	"oHGUDWJgCTo5PHj9/nBFnpjj+LKWxFa970MokmOsJnqy1IYpXFFyvecSbkywPeoWkf8gSVOJ8IDZGXqR",
-	"8UNNXNxF0HGLutZO3BzAHISycSTudIYpVkSqYW8bnc1yItH1hEtSRG3oIRhXAyaJuCIJmhFloy3Q7s5u",
-	"W3TFsTuUuybmNuzBr2oleZCsG4jdbi3BWqlez/OdF7tPvnOaPfzFQngBuhsytDYy5DDBYGuJp0U+VdBy",
-	"XCmn5W5paVLU/2L/ddNKlM5qiKLR3NPbUXeoCM7+88Wba3KhSUOhS8Q8IwNWUSJM8C/QJUPkoEQTlBjK",
-	"UPf48Bjt7u5ESJLsioieK4o5YOZjqDV6TSUJ0ZK3xJGS+6AkC76wMy37+teI8wv0b//WTX+OIstWyY1O",
-	"/iBSSYUZt1zA/SB/i2rephRUQegR8O2WQr5fbu/ljxDfWLDz6EFVgOoJbjSAryDE0Um5xjPjo55GuIwo",
-	"nGCFgRiObETwLVCPCAiBWmSDPvbee9K1r8uNtHGat9DPMEKmWwRw+kgLBKxREfCREsu/1VaB1bJWz6Tt",
-	"LDm/dosPwPdQTGl5dOl/yQVlMc1xuoTZuAS7JYsNQ6DdBq6+3mLD+oI0YXZA4OB1bbDZsCcMNYXaG0x3",
-	"dn6IXUMu+ItATuTQkiv7hv1ry3Wj89/umoZUKWdQuOyCoJyImDDllKoiMbIq4xSbX9WUGWwXcjxVNTRZ",
-	"Q6+QYoJ35IqkMPYDR9l6e2wRsACOEGVaKY3JplbZtxa8AxIG6nKBYqha1qvREZvcwmrJzK2UZRHTmuU0",
-	"ZOsNSHmznLbbPx8mSPb48Bi93PkBMS4ynGrARLng/yKxWt4s+tStoOU1LGEJNYdjhdHy0DYFj9ZsHbXn",
-	"bvWzWU6XKj1WvaCKJDvL6YrIrGVQWMV860gJTg/pLrVL+2q8nP4xtBkY7ZI3aLNWy4aj5xB3Z0z4DGp0",
-	"yJykqSnPgVWJKxIpXssMuROyLBd2p+HlMULuboM3T5DBbeLtvtp4OwuBtYC7wh9mnGS9qHDKU4FmmF0i",
-	"qbAi946kq0TneYD1BFB2E5q3sSi1R9oVpn4TJ9M1iAYBMhpYJITOIYUvCQtwxmiuOLjBkfVwswXZ0xvP",
-	"2WPEzsVckAX+MoczczspfL+IswY7bHmWj9M1YmWkRVgiqkxM4fXGJvut2WT/qQVYLtCUgSjrBbyDQfIv",
-	"L/YRIySR6FpQRXprlHJdRTH9vyV7WmlgDtf/+1bJUngkd2Qb8fl7FZ85c8WnRj4OF4YmSDcxQrPJQ3Gv",
-	"jDmRpciQYtB60wWILgkWRl4IRqqeYHZJEnRRqNB7yJQg1EuJzIJyQUb0c4SuuUj06oQyDwasiA630Sca",
-	"1PveBH1olIfqr3U5I1t6tAH7fUo0CeohRrAojGug5IMGsY0+sHSGrie2AH+tqSaicsDMFkliaipyhVMt",
-	"UIEDmZvCLSSVZBuZ/jsS4TzXk0GbXTUhA0ZZQj4TgSZYmvKHJLHhtca+pxdA9UgII0lizhJopXXNe6Go",
-	"2lNz4gta5Gq2DQ4ipMhntVoz3OWj9Rb6tj7CwXJkzhDiWAhW+CIlvX1bcRhlBDOJcJp2og75nKc8IW7m",
-	"0AovKUsqri6qSCYXCTvm1P5GDdZn+POR+eqHYhNYCAxdsaSapUBKucgCMQdlUAIUGpP3vL1GI+Gltlfv",
-	"KOxvcXflLQJO2N7jpT/HaxsTWnjFSxsEmR+ffnaGAaPFFtsJBXdkmaq7aXS8dDk/g0vVvtFObCx11wU9",
-	"kC1fqvIqyNbsUzbi85yFp/DakX5rnZBUzhKApCMmFdYMRC9WZDDB0wOIoIUdrhAK+sSIum26LnX+DcIB",
-	"6Ru8FzAD+UlcOW45FWlnr9MHamFn/LLMHRTkzi6vSTzPj1DKx5QhuwaJujEsA/0JvTo9eWMaaPfKkfRl",
-	"tVQjNvD9DDoCu5hbc36VBv+yopNA+/7meAdJRhmVygA7MoFv6BxCfLumgzdn6cxbGIT/Lj3SadFoMDhY",
-	"ccPLjwfRetXx0FawGfmIC5OKhCQfqWssiD9xJepPzmPpQGtSKpUth13ELSjeKiMGOCAloVmOidjy+Om8",
-	"0F53mV6MUxhA8DShCimBadpy7vBGy9dKEBJORI2KThLnR9vIlDQzJ57wa2b+GvMBUxPBp2OTl+qXC0dY",
-	"tdcG12L8Deoen59F6O3h2YCB0nGipecI/Xx48DpCrw/fHZ4dRiibpormWCh0/OH0zMrDnqobOpdXnClM",
-	"WZmXy0eNzniUeDhj2xAEbmymJpwV8UUQa1SJcqkMA8pRILzL8DN+VZs/xNR8qAX+Fb63MWFE0LhIibii",
-	"5FqaSpLVVOWumyIqfMjRgMFUvX37qkSXhORI0FjjjxnKBKJRAXTngkiaEKuxmLOqXoSXiVpf7VvuKhvq",
-	"Mce8cgJeYiIWfpG3ixkajqmCYlxDxEcDhm0CIhRMUBz1x1TVoMqr1Xezrb/mQg9kygBrLQ0PmFcTbEIE",
-	"MTnZNjf6YgZQ/PbD8cmHf/yzAOAxr85T2fmYd24+3fz/AAAA//8=",
+	"7H15d9s4nuBXwdPOvEjb9JHEqem237xZV+KkvJVUPD463a+UjWASktAmARYAWVFl/N334QeABElQh2PZ",
+	"caJ/qmKRxPm7zy+dmGc5Z4Qp2dn/0hkTnBAB/zwlSswOh4oI/VdCZCxorihnnf3OGYk5SyRSHE0xVeiS",
+	"DLkgSIkZZSOER5iy7U7UkfGYZFh/nlFGs0nW2X8addQsJ539DmWKjIjo3NxEnQ8fPhxO1JgwRWOsSHPC",
+	"8zFB8RinKWEjso8GP2NJYyQITrP/7HeueEIE7nci/Y6QRP1nv3Nx/nrrr/3OIEJc9NngZ4IFEY0vBmjI",
+	"9a9/TIhUEg0Fz5AaEzQll+jiGHUlkZJyhmLOryjpMy7QP7ZOzesk2fpA1bgXIcmRGmOFLgWfSiIk4jlh",
+	"iHGU8hFlKKE45aPtPqsciT0GqQRlo86NPoYcC5wRZS/gNU3JCVbj/54QMWseySEa8jQh4olEOVbjCD3Z",
+	"ebIliR5DkeQAkSxXM8SF/h12qfclOFf6Zqge4Q8YOOownOmV6FEqK0zIEE9S1dnvdKJOhj+/JWykxp39",
+	"p7vP9qLG+qNiwfp8qCBJcM00JU+kXta81S9YoigmUGJCKnBWX2VGWfFD25rlKcm5pIqL2W8wTwj6RPHO",
+	"E4n0coo12kXZJcL/5i2xuYa3NKOqOesJHhEk6Z8EdXM8ogzr3xGVKNXv7/DhUBJ1gMg1ETOU65djLAQl",
+	"Em5acYXTXss5wgjhu36xC3dtsPXF7m60CHffwzqayz9WJAMKIa9o3rIOs4fwQvyZd4Mzn+D4Co9I+53l",
+	"5gW4rghdnL7dIizmCUlQFzNEM/3MQB8GwCz+yAX/F4kVfNhruWg7+N2CYxMS7wbEzoi4pjE5jGM+Yepu",
+	"xz7nV4Qdv2oZkCZzhxtykWFlLvanvU7wni8kEax9yRP3eJVl3+iXZc6ZJEBsf8aJJev6r5gzRRj8E+d5",
+	"qpkS5WwnF/wyJdlf/iU1iH3xhv83QYad/c7/2inZ6Y55KndOzFdm0hBhgWnRpSD4yuCuzEmsSSRGkohr",
+	"IrYkTQgSk5SgLkYZTvWpkQQV/EK/fMmTWYQ0XLNrnNLEAe9N1HnJ2TCl8YNtLbbzSzSlagxbjCdCEKaQ",
+	"VFgR1NU/6fUi8plKJSPDrApk0FSPZtlE4cuUmIcplgrhRJMIqQRWXNjfaUyY1DxGw4WhleYUXnNxSZOE",
+	"sPs+hljLLULv4YrxKUOXE4UyPEOMK5Ro0YHKfZRRKbXwJLje4UhgpvStKo1cfSZjnhNNmeBvsyuSaOrK",
+	"1RjkGntUlMjIgY4RXewl9Jk+ez5RiCqJ/rH18uz09RagrhZMbqLOb1y95hOW3Ofp/MaRnMRjJIjkExET",
+	"WDpnxICIOTZ3UoLgBO7xBM9SjpNzzt9iMSIPhq88Abjk10Sgp+gd/dmszn59j6s6ZIgIwQXqnr5+if7j",
+	"r7v/0esAXebvMJtZsibv9Zw4RxlmMzTENAVCJeWUiwTFYxJfSSuOUomwYUj62uOUaoKAk0QQKTXTrSsj",
+	"W4U2ElqWfXvH01tgZRcMT9SYC/onuW/YNnQ4FiTRmg1O5T6aCs5GESKfc82nECgf1/xK/5NZ1GUaAaZj",
+	"IkifYcbZLOMTabFBIiwIoANOUz4FSSad4pn5EqjrCKATxzGREvHhsGcUD+8wP3z4sFVXt+adaF07u4Hd",
+	"2iPQHx9OEqqOru2p5oLnRChqGCuOzXk0WHCkH3HR/uRXaogRYVoE/B34vBYVjSjTiTrF4ehfZ1KRrPMx",
+	"CgymKoJGghXZUhTkhca7CVGYpmbhSUL10nF64m3IyBX2O36ppUT9HU2WEma00JFxRQ6TJLxxS1yOk+BT",
+	"OYFb9Z5dcp4SDPRbaWKowiJaKRf9bgQyrIVuc/7+aUfuuorhykkra/dXWp7ax8DJlLCh9Rk42DR9P+zs",
+	"/74As/TbN1EdnKjWKir/mDeIB5g3xdqwEHjWPBYYr7mDj1p+EkRrpcAtl9+Beb25BUliEVKYzkFr0+yd",
+	"KknSYYTkWIsLQCg5i8kB4iydIYzGWI4165GKC6Msz79yO2N4c694fEXEL1QPNmvib8yzzCJ2Ax5jcy7z",
+	"nv08Cz4F48RbPCMiBMw3ATgyyzzOLBBVF5lhRodEqpeamSyJiSyoNh4XSiGiDMTumiTa7Xf6ndKeUj4Q",
+	"nKteiKbkkzQN66gfxlhLgHpjSL+FFL7STMBJanqGMZcqNKrCo1V2O8k13UsOl6aFNRCyClaxF28BUe34",
+	"/ck+zr9JrZjQUYBpiHhMFYnVRJAwgwCWHga8LKnQh+bJVcjAfCgmTIlZzqk55+XHJOx6xQ8+51yS5IQL",
+	"JVf7clxi7lI0sYrvgQFTfEnmscD2NZV3zMPvAQsPPbjGguIWKjPl4oqy0SsqwsxtHoCdBMnFakzEpzyh",
+	"43LWuybS8cI01nwG9rllLSBNRuUGiApbnp2sHeMKclsj8D6hbnIkC14opaCWYYXsB1YLn4FQ1hSk6Mja",
+	"UhqPMpJQfA6/hmQc+ie5zbHYCf3h7WDtJ/LO0q0AAWKMK1AMvhIRsFB0iGPVut+4IIFLwqClmSXhOlxF",
+	"vm2/FupYa+MJXPKq+GKgLYAv868/T7HSW5FNaDxiCqzbfGisXAn5jLrGy6HZsbPogs17+XWe2AlDSxVk",
+	"SIRYfe+n9rvQmEvDt5a8DRg1TuIV3KI+CI2Djvs6QVFLJUOtKireIjisyGGA0px9LV4a+Argpz+BD9R2",
+	"qT5MFLDo3007fhd3u7qAcWv61cL5Vrj2dl64NMmDZUTVXbYfUwGuD0gGHwW/OMcBWfXWK3cKyCo0kMsd",
+	"/1J/37HA8tERA+PU4kL/TXA8tnQS5FifMC5Eeneu1fkdx0R5OpHI8C6EWWIEAYm6Vi+KxzRNBGE+sdaE",
+	"+f40lXnIUU7hH/bce38A40UJc19ju3hNU/KqtGrVlXuwhbYLJ7eQMPiUpRwnFyINKbxEWI0aT1EuuOIx",
+	"T42Xy7i+hjQlEcJSQw2+lDydKKuOc2sJMS6x7dDcJqQgbB7LkhdhHOUJHdLV9tiOuViNW+x6zk4QJmJj",
+	"/LTtwbMXP30tR5nk+kZajDE1WPJWGhVav/G32uMt0Mhn1d4xhvBIQ+ER0KAGDM69tHVcThUkX0/S1ADY",
+	"lKoxZTWzThDOylupjvUL+YzOfjncevbiJyB8LtrFoll4rCCd/XmmiDxAuyDZmhMCl8iqXG7+BS5xaW9p",
+	"SD1ajZCVlx/gM4x8Vi8nQnIRioCRUtOCGJ4XRjf9CQS8HGgSQZgytMH6hPWD4EmH71/ruOZcUEqlIkmE",
+	"qhY+GzG1GkrPQyp7GW1E25z7O34dMFwMBc9WjyvRAvatolH8LcDUMFJoyW+4XnRzwa0E8bZimwtSaxPU",
+	"3vB3PJmElhKnnJEgV9IgMKIKwRvo4vRtoVnBUE9kxf4LuqZ9hPKJHJPEOt5o2P6bYkWk+jsRss0R1g6Z",
+	"bhqz6+aHgn+ete7pzfuT0/f/+Ke/owogNs1zq4peUefabGt5U3T4PivD1I+sKrAV9+htfx4k3IUJsICq",
+	"x2n/c8v3YLDp5KFtLik8GpEEmVc89wdmyMkV6E+aB0H/FvLjfL/RGMsWTBk/NW4xDeUjDsvVeokNOOiO",
+	"+LacZMFFZgXBWJI5n9E/SZVE6ANYTruBbS8+5ycS6TdNYJQ5ZvNDy8mvhKyL+ZU9kvILu3B7AZEDmLoo",
+	"+POsIhYuAYtGNVles6qDclPJ0jLXKpgNjCuA1yM9U4swj5PQLZ4eHb56d7SdJaAGm796NUDR4kSEpmPC",
+	"UC4ICC9drFDGpTJBRL2wrAF3s8q2bBB2FvR9R50/ab5AQ3Pcw1POKsA+H4LM6Xkrj+zFFFOH1dXa/d4l",
+	"8S5B5nHScP9Gm0fCEiqssbipR7WKYUtThCqfhohoO2FosW9NEGY4GuiaXEhrU68b+PFlShIXFCaXo6gm",
+	"lEquwmOGBKtJHZ0WWsRoEibcV2SGaIK6VhehDJFrnE5MuH7GExKhlF4ZpDLRmvqLISVpIoPYTqWcrMY0",
+	"bdBrmIll+POSB14ElTE+NaznisyemNiyF4GNgeUPDxURJqBt1gv7MRRWk4VoamHmzLzcCGExP3u7iSrA",
+	"5F3qHID8lcza7dhDnEoS1QD2irT4Re2Rw10q8llFKMdafUQTFo8xG5GkljTz0/O/7i2imnq2Ocs/Kw6y",
+	"uh7vWrYg7chbGwRZ6nMq+cwL98tEH13voM/s31sIu28o06JGTA7MzVI2QluIKhu4KJ2x5PkuSvBMHvSZ",
+	"i2j03koiABANR94KgdZJhPM8ndlUMQhQdGF+5avFFXcslusjcwifBGP93EFNsgyHkqYg4sZkzFxTUIQg",
+	"vvhKA7xl1O7wAP4vjtElZowIyAKpgkaF8NQicttIwdKi2h3iTBCg+IgyL+FhBYxwsbxBi0Iw4sNZ5Ly3",
+	"n+3uLsIFL62jmDK0lXchNuOFq1pVwoFXMZbmvlcEcvJMpHwQoEhmxdNGyLUNVAbiCEoRCHUQvAtWalWx",
+	"15lx6hNEnc9bI77VZFBeyFjj4dX8uNjQLgRfRSY+5WGJ2L/LAEGEXEcwj9ilFHwFMjOoMBkpC0XHKxOJ",
+	"6t3/sIw6c+dodhSCB5sV1hroshJfrZtumtu2EpGzBKU4HK7Xfm6Q9oIlGlIhlR0mOIJecUr/JEl7wpve",
+	"FUo5v5rkkP+CuidHJ+jF7vMIxViSLTB0Jr5VKfLS4Hor2qfBxwi0FJLnir9KIXEd7r6vtzlZqKodaMMI",
+	"ZVXbui3K93rMD3S0kBi2jK7D9VZ4oquXZdwVzgvhCJfjd/ruvsKRZ5b2RN69N6/VkXNb23HdM+xsF95N",
+	"LLJe2Ct9AG+wI2tf4wu2Y7SbAe/aXKfvf5Uo5YwonGCFF+VfBIS6EhZBmivA29Hnro2z3kLm/iNUBAZE",
+	"kGUdoSIMySOE5dUvIITeXE8kcraOtRLAxVp7SYmLk63a6soLCnp1l6Jvt7Tk1YDxaw15PrENyC55KRWs",
+	"6pxXlkTPqwmA9Esg/GRYLRZxav5Al0iuDAkyG18GhR+ODs0xpnlHvRRBa1ia3HHMJ2UhEe9r7XihCgYZ",
+	"VvFY67+WoSkiIpP0iSFyYLQcotd2uYLl78RqLC/BrLCitmbzrE9WUtoYmc79wPMb/3URqNcXUB09uF8i",
+	"IBn6jjhUSq5JuhAYiznfwuvgW6UspnkIMAZaN9nvT3Z3n8dOTYG/yEBrgwOr/9g3vKcLCUM5qVv4Qomk",
+	"tnJPMRQE6/OeCqogXTLJaFjJrY3xM09WNZPd7pBrmzeDzN/kQ1C8Eh6/SvgqE8NrbiObtI1sCjKy6ZRN",
+	"i1NSsNimzZhJhVlMFmeVVid/yYUgoOKUtRmMTK4V+u35pinyGWe5Vm72dvfCzk5lVJ/ixc5vXCFTZiBa",
+	"ltMeoovTYxPTTlhMEIVs6uHM0WR3bPrrbbAPusnwJZ+o/csUs6uFmGd5r1lyNM92diK45tAXIBstxJOM",
+	"Mv/Xpw0r4iIDk8nqf/H82TP4ZUvmJO6VVqehzRgPWps8yv382e5trE+LbXbN85nlNKzzzlUpT0AtLHXS",
+	"mooY9OPQlLRqic7zeDJT45a4m7uJrnRQ68juZUKl+jQdE6DeUv8VpLrOh78KM1slkrM4nUKwtBK+3XZl",
+	"BZWhq8r/x5Y7vmdDG7guBIkJU+msDIDwIhSWt7n59Z1K25sb8zbWN2tnAxU0QlOtkeY0R1iaahcby9rd",
+	"WtZK8LuLCAEfmh9ndADswAC1Ja41+QxfkrDgMBHpYlJiPjcvt03falVa1Qh0i8D2OyOhFdtKE8P39nZR",
+	"Cdyh0WeYXVVyyb0oDPPslGC5mu2mQqbtBAHTzYKLaU0CmZNLbx4dZW1SZ5xiKemQ1lMkF8ZSJCQnLCEs",
+	"LiTbikRsWffWKyoVZB5L58n4a2+lLKbKuGGvFRsh72fNDfIUU2ad+uQzjjW/wbJkOd0MiyvNISMkyJkS",
+	"E8jFSs7JZ1Oyy0QDEOGP+7I0Mve20W+anKNfzt+93YciH4gqPYP+svA7J5zICBEZ45wkpsioH/jnrzmG",
+	"PD1EGTA18/t2uLxNaEGtptvVKGib6W3Ms4JKN52ZZDblIgnfZlqGEQWiWihTmLKWggLl43bobfL0UID1",
+	"v6pRVY1nFyJdkdOUdDqYc7xYbC2jG9YvVM6zNt8luXMn3S49+MTPHUEVw1sBvCgYUiVpFShqwkwJgB6c",
+	"evDcuKwaXavSxyrAzBO+2+y/FXJ+V3LP446K9HawpD5ePa9V4LfudJpV/EtUIvOB5VR/e9ZzBZwuZ1oX",
+	"qNdQXhwBYxcX2vdpxWVRj7F0RcJa3GReYcWEI/DkdjlDkrJRSrb8kkauQmrPi89a2qp4Gw92lV0HalTY",
+	"GqCBoHyohVU4ubsKj2Rk/HA9xyAvCRju9dIV8VRG79JbzQl8ykKV0F1tWme5gNeKWFAICdI/uzqHUyxR",
+	"QlKiSNKbZwGbG55TXBDQtltqelTSS5pSNVs03d/LN1vUPWtdqFJibwL/3lbR8sqNmgJsK+J2DZgWIV+b",
+	"veCC0T8m5AClfEpEjCVBKVEKSjGyBCV0RJVEReVyjeyD7UGEBp/gP58GUH8+wXKshVjOCHr/8tjEQBSH",
+	"3YuQi838aQ9q2ONYz3CgMZCIa5L0GXAf1L1+FiGc0wh9irHCKR9FaHt7uwdlIQUZTiRJTDilt92f9iAC",
+	"XBGh9/P/fsdbf+5u/e3jX7r/td/9r/1+f/t/Pv3Pp0//s/WXXvGo97//7e7A885hbT6wPICLwCPHX+Mi",
+	"qB2dZ1M0wQtahpjltBN1RjwgJ5T3VA50R1bqlXGpQqmbZPbWING8d55WTsrwI1tqLHQ2ZwSLePxLKN3t",
+	"PSNoTNU+wpWMT6DpPagLbwvKdy3X34diysaOddBnpRTXMzWYnfXO/KuaR6pJwAHyPjF4O/fcm/lwdDRO",
+	"6WjckrsHSQbAgKDwvvFlaxHFVMQ3AYDeZ5HhX70isdokuzKCBZI5SVPjNmgNSZ13kebcoczoUnz2zoor",
+	"iAZWrZ273lqjCofCVsJFatspijTM56Xe6Vc8xME4FAgJbMedu1A9Sixcg+JRq8qgcbQasHGAsOHn6JJP",
+	"WGLlNP35S5znxry2hOPH+yDgWJ0wRdkIScX1G5rDa1qJumDw6Xf0H3/pd3oBMXQ1vai6kPDl+90f7iHu",
+	"bxHZSqiEzKMwc2ilDRCwH9BsfptklwRKHtk3lg4FrRoP3KpqVcjMmIsP9o6l1BdzhdSAQGf/v/1p6+OX",
+	"3ein5zf/tlyxpMU7ewCRqgazXyNWVYdau0QUvrd5IH8TvIC2ECgphkUl6npbLpYgLNHAb+8wQJxZ9+GE",
+	"STwsOxhUsmS04mKCP/yOV0Er8i0yLl3h13k3/o4Ec4A0NhZb9icPg63SRFeuiIRQM/+wxW5y2KjBn+EZ",
+	"tKNA+eQyhT5kZfeNxeTcnyy4Byhlf8yGvHn5cxf6YUwgvRSvtODtoB3EM70vk4BmzbG3i032N1XOHDqa",
+	"Au6/mn/dAoaXrvGfYqku5F1VrRJkSD+3ifdCKs9e4IxQpt57hBRHgsR8xKgkiKq5VYzoqunQ0JJmpW9C",
+	"jQhchp/ZZTFqbWGLgiABLm7Ffuckcb7PqFOATFl+Zcq1EwkNOMyXSyd0BpIgn9ruavMqN9Xvp7pE6Bxn",
+	"273BCrn+Q5IKgh8g21PNcgE/ar2wWFoKEY/nulcz/PnYPHzqMbkASNTiZTXtGURoAEbjAcIs2eECDUBX",
+	"H0S2UGWWp0VMH2dEuq6SWiF3XwL9AlMaGN/AklrUVztwIyKcSo5MGnZF6ZaWPdgGS2aU0hYRFSP656df",
+	"KmvyV0wDIIlHKMNMaxW+pTeyZbKbQxVNq6BE75ggF7q5jUqIS1OkxoKQA4SZ7eSYUqkQlc7K59/Tyqb5",
+	"jDJ3jwuQtFVABJR7ALnQddW4vTh4IeeUQV8t326eFvMNZg7fTRqwadXlw13KY6OYJjhvCXVc3YTiJRsv",
+	"nSjemihcrLpFywtBuIaT2/GURx3SG83P8J+b++GBWK1iueVAv+vL+rhshfbbJaIzGl+BS06TSc0SUz5C",
+	"YBO+G5152cIEGn4egEACefta+nhXSrJHIetB/e5Z4Ru1TlpfKy0aMBvOaSwxYFFDWEFPpF5Qe/meMLCu",
+	"4mupBTEyLZvq6aMh0I67lD+eSKfJy1Dz5mWx+CvQNGTU+HvF7VOU5AClFLQAeq3B7mMIBSWJJ4Kq2Zme",
+	"1azuEksaH05CxTMdkpqsFifBc1GcWtGfHEBHD1RC0lipXC/3EpqGhyc4RDkRUuMFKitebDlYNtN1r/JP",
+	"29vbvepcMGhzsjl2HWgi6h6XSp4x1HShabmpvsEFenN0jnZwTneun+5oVNqx7/WiPnMUwE/18a09iDNn",
+	"I8qIGvNEou7J+7PzCJ1c6P8cnr/8JeqzV0dvj86PegcOHzX8mYbsXqtDlHBQkxghCaLKOLege69pK1j2",
+	"7/WNVeWx4Jz+Soy8Ydb4EpYYPpyL42Inkih0OTPnUXRuNtsrpzTt3z+5wi+NSW8go8oYYOo1/s7O0eHJ",
+	"sb6FX2EUZCPHJTTf5WwrFySjspIdbBQEqGDcZ1pbgSgzGSETOOb8ijJCb7itzmGOFdyG233WZ34HRgfU",
+	"CyGwz7qDQ9v9EooQ7SPbCN9AJnTHR7+cn5/YC4SBBw559mGQgQYd110yADT2xAcaUqqgB5cwQF0DU33m",
+	"gEqBvEtsD6GatdKABxJETQQzfhMYpwfHcCQEt10wm3lzPJ5kmjKh7qCttedAD3OI9nafFt3SMRrA5gda",
+	"Y0xTwkYkQuRzTHKjjFlzqUSAaHrFU3KJLo77rFtHH6E3Y8sqkWTrA1Vjt6FehKZjGo/RiCg0MLcwQJL3",
+	"2aXgU6mVQYsxPDdBQ1Ro3dxidkJxykfb6HW4oSoWpM+Elqdda+CciIKzakjSf1dbrO6jvWd/szfu9Vcd",
+	"GHADc1zNE97SlRdhJqd6A3u7e0XAdEqvSJ9x1zTKM5tQqbbRBw0CmFU7OCN95bLRwTTy+6AWt6HPUV8j",
+	"GDWgXaq7NDixSP8PFHaW9NnAwaXpE7qjkdts9KRorb9v7SNa0QY7BL4iEg3gQAeo+3Trxe5uVNhSXuz2",
+	"7NDGDTdAXffIPClOZfAFuKitLxE5o4H57Gawjc7H9qTM+m00ocuDk0gJQlB3oNf1Wv8wKGAJnJkI2wLm",
+	"psUzUKEc/zEhaGAKpw9Qd1CWWR+YWHK4FQwjIKnwTJqb67PpmKZuZo1mOEmIkTEEyfi1iy+yuZ2dGhHU",
+	"tNEL2d3vPN3e3d4Fz21OGM5pZ7/zfHt3+7kthA58vCAaGhh28CQx3l/bzlQLlHBBxwmYvKQq23pCWK3r",
+	"gi5BwK6VONSbQoU0ECCUVpQHPgFREiWbcA1S53S/D89nuqjqOwMKGKEBUNJto3AObMwWmBaN5VPLbxrm",
+	"KEODbX1f5v1Br31lhnGtsLT3LJ1pEAe7F2QqmNKNkGRp1fDQXJIyUJwDTfvndmWZN7817S2aesIUiNyr",
+	"Tx2SV0tA2QHDaWeJF98bH/vNR60/2WhYvY5nu7tzmkmv1kS61iI31OHb4KnJA9RQfxN19swKQgMXK935",
+	"GSeuyh988nTxJ5V+2fDR88Uflb319RfP/rb4i3p3ctgz0M/F35Zdt71kCBAEgXYgJTBNI60kaUYCXhLX",
+	"TWz/946hLx/1x1XC4/m8gqTnDVFvi4SAtUGDm6Kl/bwrT+kKdKKuSVX3K01ae2K1/mfvx4CA+vlEEKKn",
+	"GYBhvMDJxnxq+tNDBVTD5lylUQcmhR8SWviqObV/JbomAhqpaKYOjTKhrqlUNkOAJVrxNK5X/UVXqwG/",
+	"vn91dHr46e3xy6Pfzo4+nVz8/Pb45adfj/7Z20aHKMOpJnUkidAlTtIZknTETMN4V2n1isy0YOREr91S",
+	"QBeQswDMxJSMGJSVWGHFDnaA8WuBWKMEgdgBu+1tY7I1vL6KBieTChrA7bmSIXeJAYUmVhqulJiQm4fH",
+	"PcanxRl+46T46RJfnOBZynFyzvlbLEwK9P0isLXsgPjm21x+/6g5tGflMT94lpLfPzbsA79/1My6JAqH",
+	"GrG10owrdZG7ZDgkpuyxNSWWcTKMJ8aw2CAFDZ5RkyblXLm1GogUkF0fk9QSiBALoM1ZoxQsFwkRJt4I",
+	"pLyNKNNkZBpYGlV0PYBsQB0wKS4DcGc8WLVouvXQ7WA05FIU/Oma1hCCyJe23fu3DXe7S8DdS86GKTWW",
+	"9Q2htxeLcB1x5uPNQoq+80WTqRsj/6XEeMWqOPYKfg/gWAXI90JuUUgF/NZhcW/xF79xZcp6fV8wZS6o",
+	"CVNG1taahecDMTFFi8h0m2q5CHx275FGntsqcD4WbWD0Dhj7e0ZWI0+riojVuwWHs4boHKt43AQ74+Z/",
+	"AOHAxhfcs3q3HODbYKXvHQE2AoMpqNsk7k9kpboOFy5WxcZQf70wsVNmMi2pLJ67xKZHrDGWIaMhzIMN",
+	"1oy2G55zBzznMADfVmrpMihEZZzNJmtA9u6HIS2trLq4kHUwJT9v4J4VVauG2nDmR6umrooCG732q/Xa",
+	"aojPATL1RzTu2sZt4FV1K0WcpbM75Vo7X2iysjpcYvEinfiUXPOrjU787cKjuaA2eFzJsL4m/rJY3IHd",
+	"Hr8yAc914C9TSNt1dfvOWpUVO0erfu6ef+/W8GObIFVu2Ycg+5Pnpm24KyvXtQ7V1r+p+1Rnl4OQja/y",
+	"8ZDWPMUxqaQFlte4GmUt8KJB4SauG3Cr7ul66s4NrTubXJqIKxeR7qLsIjScpClyAXeQN4G60ICQMkmY",
+	"pCYeJRzz9Ucl3mth/4HHpQIXOUFzg7yCztIi7WjjMG1xmAYcpQbUF3lHL0yZiXXwBi+J8J4VTJMHtvF/",
+	"/nB6Igt4FhwehHnBzhdHXJbQ6wpk+UGdmytD5vfnDWVtbtAIVfI1jUP0wLRVx5pCa5jzqvHaUrhBgt2m",
+	"e4Xhb3ftdPN8vPGF3rkvtJ1SrWoHuCjEo0XuzjVz+4dxbc6DWufQ/E6hdyMq3NrzWRByj0YTZtPyG7Q6",
+	"48pEoHslNOYJGEUKKFRb4aHW5JDOrqf+Ran8PUtnETrDGTmjivznmRI0VmhQTdYduGRLk5EGGYN9pod4",
+	"eXb62q/UZDOZzetb1WJ3RRZhNoFIS5Ygyvqsmoq6jQ7RVHA2KvPHIK/P/ljkYI6ICfSXOCN9trf7dBud",
+	"khykbDTENJ0Im0q3ZIJmnxVVCooMTS9Bs7eN6lG17ppMpYtQ0P5buIc1xevrsQtKcd82MNuZs0n63vLR",
+	"iCSm8ofJwYXZz4jaKnPJ2/Pnbu6TTD42klQlJ28B7AygVlAlL7v+ltlXahymE9xYb8OK+lvzfBm9w947",
+	"n1iqZukFlShONSFNbg8Pd3xuRzYnx6WRWztakVfPFOrShGQ514jSW3yKsiwa2u66cDUPHgInz8vd3h5Z",
+	"HowPL+CqUKbDtLv2K1JoRNAqksefuibz1qZfC6Lxev71ZnPTEt+tNSPxXWtClCkG8EhusrinD2PulzKg",
+	"EnVtHiBrRP1VwmFy0/nXaidzVIx360qNq/Yevmde2w4HTsNwB7TxMz0K+b9EgicSFUzb+mugBpQn/0ui",
+	"oFdUGCEqpGrHr18VdMqaBbybnZQCwlrQxQ5vplsOXwIShfk82YD1IwRrB4oHiENx7NJAKQgiLKlosW3w",
+	"vES47rvZJkR34430BMECAF2RriVjbitCxhynpQW4TWTsxoH5vQW6VlFm1QjX+UR8yehVH7s2EavfS8Rq",
+	"FbBWCqiq6n6rMPhgrGm9rn+rXHFa7YOwWkSWC8Hy05nWF4gVGsT2Bl2O8td7rz226K5aD8q5MV4+ADxs",
+	"UYxvGc+biB19aYRMlu0VagUqbT8Eh8IVnPPFq3qVaBNsB0OYin21fhp1G5FfnNr1iYBazOBCg64YGgud",
+	"50dxuOSk2hrCVtTcbrhuDFs8rfYAvHuJr9Ft957FPr+H6kbo+/GEvrLO7IGPx5ck5hmRIAOa3qCtCN3C",
+	"Xpcu4FFDsU3xju+leIdXwhgMnFrAU2Nbb5Uq1PVf0DS7N49rtDlh5oHP7j2RyfOxX3f8fkHzewK0xXLH",
+	"e1ap8N7d290zdTdpvdi1Zv1tlbOpmgtqqykaJWgsV/fjHkWKh3FYLcYV57h6KJzZlPm4xzIf5SVDdxSX",
+	"VbUC8Z8vYeyYLv07NMOjBVr9K3jz2LzYwHNQpKHdeaFH2yrlVdxZqfx3wzgAy0R2msUGgCUVftecuvyw",
+	"AIkXu9CJhmaTzHbJzSgzfz0NdWwOT1B0vQ7M4A+5Gxhyncq/d6WLtX8LIhv+vDb+bHALsumQwcsKu85N",
+	"2weSRGhIU+UbX3z8N1+uiPk7X+D/NztmlIVk4ByP7sFtGN0ZXQkMAxteaZz1o+I5HrV6MscE6cuJHqYK",
+	"7Y+FiRq8AQ+ZZTndkvOgi9O3W4TFPNGYOPg0gI47JXfCyhY0LzBXcK7uFkN3vig8WsI8UEDV2hj2nSBW",
+	"eBwFy/4a9Nxk+P1AGX6aOqKuRr0MMzokUpleAV+BeW4gufMloSMi1dIo985+eZ94Z5b4dRL3cUnmuj5p",
+	"C1CzkKB7Fzx1g7Q/EtIWuOpCzhWuFMspMLbdiPl9YRxUH8nVrA31DhBmMytqjHmauPbzZi3GnocvpU2+",
+	"mIekDynoFrfVIulmxfONkLsuIfewRL4iJz7mbEhHE4NgEUrxDHp+5ilWQy4yaVMYh0QIU25nVc4KTfoW",
+	"c9HXNCUr65f6oxOsxqcOGzfc5QfnLhraItO00PSbNJDuedMuScqn1SLJBkQ9jtMkT5yRoudmjkeuPTFG",
+	"pnslEhgCt9UYMxNCsWNMgPsQ221yf3NBrimfSBjgiUR+v0uEZdEJM9z6ss+g9yVa3PoSgYMNT1EuuOIx",
+	"T59I9H/P3v/WZ24H3UHRgRkG2vlS8pybnS/m5G52BrDJPhscxjHJ1T6qM4FBr2ggCtGOEmcEaaR8S6UK",
+	"Zvi69qC3RvX/BtbW5KrQVL84T2c+rhz5dgt7NMd+x3bkp7u+Ifnp7kJL8jpZsLuSNuZrLvyJRPGYpolw",
+	"BGjDhdfllE3JNUmN3ddgcsXtowQhkb0U2WgNWVKr1TFINtyvy3DvHdOgb261UT36K/vaOtj43SKDW2kb",
+	"PmgSy4W9gg0yrA8ZzuifJLINwifQf3qWkwhN8pRDh3UIWqSZc5LULuZBkUIzW8gdvIMJ28I8NTAmRDNt",
+	"0zQVKoEUQRsHKKNSaobuaAW+5NcEUQWSgQkLTZrBmu/4tZO31xFRoYfWU9x3JMUSiA0CUg2KEFagCTEy",
+	"NY7mTemhHz0aQ0OvBhBBTMJxATGFVtFtUyt6AaK0gJyM+E7Gk0m6IBzjDX9n33qgWAyzyK8KxnhMiRLu",
+	"vBcHSrjb28gJa5MTLOgbKeANXyZMwgNXHylHfE7W6gXIHe7m14NoH5flun/SvAqtQy4yrDr7nUvKMOBd",
+	"o/7PfSZDuGP6OxHzSulAT3E5Jgm6di9uGOwPzmBPDEwg7LDUggYaCp6Vv/5Jc9Q1//4/9o2d7e1twGlb",
+	"stWoDoYu5BMAM4VHDYRfmgXvfDH/uJmn7K6XQIRdT5mb8dsIXyqOoFXSNk83LHGN3hyDJV2tvTQDlf79",
+	"2WtwKe70ClfriCoUp5wR/ebXo8iOxcnl5Na/u5e/baR5pFKqPd3FwmpxZxvUXBtqOlA3bMkAYYTGdDQu",
+	"a9LcHfbtfLH/WiJYqS6zffO4GBjoulj7Jupo4xdezi/s5EsIF3zDEYm5nElFMpRDcINEGA0EUQLHaoAS",
+	"KmzJDcoQhlpSwg1hxE7NSRUeNQMOrXq5SHLc4N/aWKAxAbfJpQ+ig/5ogqnDtiLKaMS3M55EyAJMRqBx",
+	"lA1iYAk6PTp89e5oRZ6Y4/iqlsRWve8jKJJjrCZ6stSGKVxTMt13CTcm2B51i8h/kKSpRLjP7Ay9yPih",
+	"xi7uIui4RV1rJ24OYA5C2TgSdzqDFCsi1aC3jc5nOZFoOuaSFFEbegjGVZ9JIq5JgmZE2WgLtLe71xZd",
+	"ceIO5WsTcxv24Je1kjxI1g3EbreWYK1Ur+fp7rO9R985zR7+YiG8AN0NGVobGXKYYLC1xNMinypoOa6U",
+	"03K3tDQp2vli/3XTSpTOa4ii0dzT21F3oAjO/v3Z6ym51KSh0CVinpE+qygRJvgX6JIhclCiCUoMZah7",
+	"cnSC9vZ2IyRJdk1EzxXF7DPzMdQanVJJQrTkDXGk5C4oyYIv7EzLvv4t4vwC/du/ddOfo8iyVXKjk9+L",
+	"VFJhxi0XcDfI36KatykFVRB6AHy7pZDvl9t78RPENxbsPLpXFaB6ghsN4BsIcXRSrvHM+KinES4jCidY",
+	"YSCGQxsRfAvUIwJCoBbZoE+89x517etyI22c5g30M4yQ6RYBnD7SAgFrVAR8oMTy77VVYLWs1RNpO0vO",
+	"r93iA/AdFFNaHl12vuSCspjmOF3CbFyC3ZLFhiHQbgNX326xYX1BmjA7IHDwujbYbNgTBppC7fcnu7vP",
+	"Y9eQC/4ikBM5sOTKvmH/2nLd6Py3u6YhVcoZFC67JCgnIiZMOaWqSIysyjjF5lc1ZQbbhZxMVA1N1tAr",
+	"pJjgLbkmKYx9z1G23h5bBCyAI0SZVkpjsqlV9r0F74CEgbpcoBiqlvVqdMQmt7BaMnMrZVnEtGY5Ddl6",
+	"A1LeLKft9s/7CZI9OTpBL3afI8ZFhlMNmCgX/F8kVsubRR+7FbS8hiUsoeZwrDBaHtqm4NGaraP23K1+",
+	"NsvpUqXHqhdUkWRnOV0RmbUMCquYbx0pwek+3aV2ad+Ml9M/hjYDo13yBm3Watlw9Bzi7owJn0GNDpmT",
+	"NDXlObAqcUUixWuZIV+FLMuF3Wl4eYiQu9vgzSNkcJt4u2823s5CYC3grvCHGSdZLyqc8lSgGWZXSCqs",
+	"yJ0j6SrReR5gPQKU3YTmbSxK7ZF2hanfxMl0DaJBgIwGFgmhc0jhK8ICnDGaKw5ucGQ93GxB9vTGc/YQ",
+	"sXMxF2SBv8zhzNxOCj8u4qzBDlue5cN0jVgZaRGWiCoTUzjd2GS/N5vsP7UAywWaMBBlvYB3MEj+7dkB",
+	"YoQkEk0FVaS3RinXVRTT/1uyp5UG5nD9v++VLIVHcke2EZ9/VPGZM1d8aujjcGFognQTIzSbPBT3yogT",
+	"WYoMKQatN12A6JJgYeSFYKTqKWZXJEGXhQq9j0wJQr2UyCwoF2RIP0doykWiVyeUedBnRXS4jT7RoL7j",
+	"TbADjfJQ/bUuZ2RLj9Znf0yIJkE9xAgWhXENlHzQILbRe5bO0HRsC/DXmmoiKvvMbJEkpqYiVzjVAhU4",
+	"kLkp3EJSSbaR6b8jEc5zPRm02VVj0meUJeQzEWiMpSl/SBIbXmvse3oBVI+EMJIk5iyBVlpT3gtF1Z6Z",
+	"E1/QIlezbXAQIUU+q9Wa4S4frbfQt/UBDpYjc4YQx0Kwwpcp6R3YisMoI5hJhNO0E3XI5zzlCXEzh1Z4",
+	"RVlScXVRRTK5SNgxp/YrNVif4c/H5qvnxSawEBi6Ykk1S4GUcpEFYg7KoAQoNCbveHuNRsJLba/eUdjf",
+	"4t7KWwScsL3HS3+O1zYmtPCKlzYIMj89/uwMA0aLLbZjCu7IMlV30+h46XJ+BpeqfaOd2Fjqrgt6IFu+",
+	"VOVVkK25Q9mQz3MWnsFrx/qtdUJSOUsAko6ZVFgzEL1YkcEEjw8gghZ2uEIo6BMj6rbputT5NwgHpG/w",
+	"TsAM5Cdx7bjlRKSd/c4OUAs745dl7qAgd3Z5TeJ5cYxSPqIM2TVI1I1hGegv6OXZ6WvTQLtXjqQvq6Ua",
+	"sYHvJ9AR2MXcmvOrNPiXFZ0E2vc3xztMMsqoVAbYkQl8QxcQ4ts1Hbw5S2fewiD8d+mRzopGg8HBihte",
+	"dry3NCZMkspwaAvQPrWPrsisiBEr0iuhpbmrqlwUWYYPVtgLRArK+uShRuhDLkwaFJJ8qKZYEH/TlYhD",
+	"OU+cADqXUqlsKe4iZkLxVvk0wH0pCc1yQsSWx8vnhRU7QPLiq8LAiScJVUgJTNOWO4c3Wr5WgpBwEmxU",
+	"dLG4ON5GppyaOfGET5n5a8T7TI0Fn4xMTqxfqhxh1V6XXKsQN6h7cnEeoTdH530GCs+pltwj9MvR4asI",
+	"vTp6e3R+FKFskiqaY6HQyfuzcyuLe2p26FxecqYwZWVOMB82uvJR4uGrbYEQuLGZGnNWxDZBnFMlwqYy",
+	"DChmgdAyw0v5dW3+EEP1oRZ4Z/jeRoQRQeMiHeOakqk0VSyradJdN0VU+K+jPoOpegf2VYmuCMmRoLHG",
+	"HzOUCYKjAmjeJZE0IVZbMmdVvQgvC7a+2jfcVVXUY4545QS8pEgs/AJzlzM0GFEFhcAGiA/7DNvkRyjW",
+	"oDjaGVFVgyqvTuDNtv6aCz2QKUGsNUTcZ149sjERxOSD27zsyxlA8Zv3J6fv//HPAoBHvDpPZecj3rn5",
+	"ePP/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,6 +9,18 @@ import (
 	"context"
 )
 
+const countActiveUsers = `-- name: CountActiveUsers :one
+SELECT count(*) FROM users WHERE NOT disabled
+`
+
+// CountActiveUsers counts enabled accounts, the users a license limits.
+func (q *Queries) CountActiveUsers(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, countActiveUsers)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countAdmins = `-- name: CountAdmins :one
 SELECT count(*) FROM users WHERE is_admin AND NOT disabled
 `

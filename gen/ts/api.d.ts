@@ -208,6 +208,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/license": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The license in force, its user limit and how many users are active */
+        get: operations["getLicense"];
+        /**
+         * Activate a license key (effective at once on every node)
+         * @description The key is verified offline against the vendor public key (or
+         *     KODERA_LICENSE_PUBLIC_KEY). A malformed, badly signed or expired key
+         *     answers 400 with the reason in `detail`, and the key in force stays.
+         *     Audited as license.update.
+         */
+        put: operations["putLicense"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/service-accounts": {
         parameters: {
             query?: never;
@@ -794,6 +818,7 @@ export interface components {
             version: string;
             /** @description Whether anonymous callers may read public repositories. */
             guestAccess: boolean;
+            license: components["schemas"]["LicenseSummary"];
         };
         Page: {
             /**
@@ -924,6 +949,44 @@ export interface components {
         Settings: {
             /** @description Anonymous callers may read public repositories */
             guestAccess: boolean;
+        };
+        /**
+         * @description evaluation - no license key is active (at most 5 active users);
+         *     active - a key is in force; expiring - it expires within 30 days;
+         *     expired - it expired, and the evaluation limits apply again.
+         * @enum {string}
+         */
+        LicenseStatus: "evaluation" | "active" | "expiring" | "expired";
+        /** @description What every visitor may know of the license (the UI banner). */
+        LicenseSummary: {
+            status: components["schemas"]["LicenseStatus"];
+            /**
+             * Format: date-time
+             * @description Absent in evaluation mode
+             */
+            expiresAt?: string;
+        };
+        License: {
+            /** @description The key id (absent in evaluation mode, like the other key fields) */
+            id?: string;
+            licensee?: string;
+            /** Format: date-time */
+            issuedAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @description Enabled accounts allowed now (the key's, or 5 in evaluation mode and after expiry) */
+            maxUsers: number;
+            /**
+             * Format: int64
+             * @description Enabled accounts
+             */
+            activeUsers: number;
+            features: string[];
+            status: components["schemas"]["LicenseStatus"];
+        };
+        LicenseKey: {
+            /** @description The license key text, pasted unchanged */
+            key: string;
         };
         ServiceAccount: {
             name: string;
@@ -1496,7 +1559,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request conflicts with the current state (the name exists, the repository is immutable, the last administrator). */
+        /** @description The request conflicts with the current state (the name exists, the repository is immutable, the last administrator, the license's user limit). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2018,6 +2081,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Settings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The license in force (status evaluation when no key is active) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["License"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKey"];
+            };
+        };
+        responses: {
+            /** @description The license now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["License"];
                 };
             };
             400: components["responses"]["BadRequest"];

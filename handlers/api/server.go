@@ -28,6 +28,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/jsoncheck"
+	"github.com/kodera-packages/kodera/internal/license"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
@@ -62,6 +63,8 @@ type Server struct {
 	Audit *audit.Trail
 	// Go serves the Go module views and zip uploads (go.go).
 	Go *gomod.Service
+	// License reports and activates the license (license.go, system.go).
+	License *license.Service
 	// Kit resolves repositories with the REST rule and decorates errors,
 	// as for every protocol (handlers/kit).
 	Kit *kit.Kit

@@ -12,5 +12,14 @@ func (s *Server) GetSystemInfo(ctx context.Context, _ api.GetSystemInfoRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.GetSystemInfo200JSONResponse{Version: Version, GuestAccess: guest}, nil
+	// Every visitor sees the license state, so the UI can show its banner;
+	// the details stay behind GET /api/v1/admin/license.
+	status, expiresAt, err := s.License.Summary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetSystemInfo200JSONResponse{
+		Version: Version, GuestAccess: guest,
+		License: api.LicenseSummary{Status: api.LicenseStatus(status), ExpiresAt: expiresAt},
+	}, nil
 }

@@ -85,6 +85,7 @@ func TestUI(t *testing.T) {
 		"CHROMIUM="+chromium,
 		"KODERA_E2E_IMAGE="+image,
 		"KODERA_E2E_GOMODULE="+goModule,
+		"KODERA_E2E_LICENSE="+apptest.LicenseKey("e2e", 100, time.Now().Add(365*24*time.Hour)),
 	)
 	cmd.WaitDelay = 10 * time.Second
 	b, err := cmd.CombinedOutput()

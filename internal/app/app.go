@@ -32,7 +32,8 @@ import (
 type Options struct {
 	// Listening receives the bound address once the server accepts connections.
 	Listening func(addr string)
-	// Stdin feeds commands that read secrets (kodera user); Main passes os.Stdin.
+	// Stdin feeds commands that read secrets or payloads (kodera user,
+	// kodera license sign); Main passes os.Stdin.
 	Stdin io.Reader
 }
 
@@ -43,6 +44,7 @@ commands:
   migrate   apply database migrations and exit
   reindex   rebuild the search index from the database and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
+  license   vendor tool: sign a license key (license sign --private-key <file>)
   version   print the version
   healthcheck exit 0 when this node's /readyz answers 200 (the image's HEALTHCHECK)
 `
@@ -60,6 +62,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "license":
+		// The vendor's tool: no configuration, no database.
+		return runLicense(args[2:], opts.Stdin, stdout)
+	
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "serve", "migrate", "user", "reindex":
@@ -83,7 +89,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := migrate(ctx, cfg, pool, log); err != nil {
 			return err
 		}
-		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
+		return runUser(ctx, args[2:], cfg, pool, log, opts.Stdin, stdout)
 	}
 	if cmd == "reindex" {
 		if err := migrate(ctx, cfg, pool, log); err != nil {

@@ -13,7 +13,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/license"
 )
 
 const userUsage = `usage: kodera user <command>
@@ -30,14 +32,16 @@ audited with the actor "kodera-cli" (kind system).
 `
 
 // runUser manages accounts from the command line through the same service
-// and rules as the REST API (the last administrator stays).
-func runUser(ctx context.Context, args []string, pool *pgxpool.Pool, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+// and rules as the REST API (the last administrator stays, the user limit holds).
+func runUser(ctx context.Context, args []string, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		fmt.Fprint(stdout, userUsage)
 		return nil
 	}
 	authn, authz := auth.NewAuthenticator(pool, log), auth.NewAuthorizer(pool)
-	svc := identity.New(pool, authn, authz, log)
+	// The same user limit as the REST API: the operator's way in is not a
+	// way around the license.
+	svc := identity.New(pool, authn, authz, log).WithUserLimit(license.New(pool, cfg.LicensePublicKey, log))
 	ctx = auth.WithPrincipal(ctx, auth.Principal{Kind: auth.KindSystem, Name: "kodera-cli"})
 	name := func() (string, error) {
 		if len(args) < 2 || args[1] == "" {

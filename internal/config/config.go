@@ -8,6 +8,7 @@ package config
 
 import (
 	"cmp"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,10 @@ type Config struct {
 	// client keeps going as long as bytes arrive, a stalled one does not
 	// hold a connection and an upload session forever.
 	BodyIdleTimeout time.Duration
+	// LicensePublicKey verifies license keys instead of the vendor key built
+	// into the binary (KODERA_LICENSE_PUBLIC_KEY: standard base64 of the raw
+	// 32-byte Ed25519 public key); nil keeps the built-in one.
+	LicensePublicKey []byte
 }
 
 // DB locates PostgreSQL.
@@ -205,6 +210,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if (c.AdminUsername == "") != (c.AdminPassword == "") {
 		p.fail("KODERA_ADMIN_PASSWORD", "KODERA_ADMIN_USERNAME and KODERA_ADMIN_PASSWORD must be set together")
+	}
+	if v := p.str("KODERA_LICENSE_PUBLIC_KEY", ""); v != "" {
+		if k, err := base64.StdEncoding.DecodeString(v); err != nil || len(k) != 32 {
+			p.fail("KODERA_LICENSE_PUBLIC_KEY", "must be the standard base64 of a raw 32-byte Ed25519 public key")
+		} else {
+			c.LicensePublicKey = k
+		}
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		p.fail("KODERA_LISTEN", "must be host:port such as :8080")

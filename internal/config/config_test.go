@@ -128,3 +128,15 @@ func TestLoadPooler(t *testing.T) {
 	_, err = Load(env(map[string]string{"KODERA_DB_QUERY_EXEC_MODE": "prepared"}))
 	require.ErrorContains(t, err, "KODERA_DB_QUERY_EXEC_MODE")
 }
+
+func TestLoadLicensePublicKey(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Nil(t, c.LicensePublicKey, "the built-in vendor key is the default")
+	c, err = Load(env(map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}))
+	require.NoError(t, err)
+	require.Len(t, c.LicensePublicKey, 32)
+	_, err = Load(env(map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "c2hvcnQ="}))
+	require.ErrorContains(t, err, "KODERA_LICENSE_PUBLIC_KEY")
+}

@@ -30,6 +30,29 @@ type Service struct {
 	authn *auth.Authenticator
 	authz *auth.Authorizer
 	log   *slog.Logger
+	limit UserLimit
+}
+
+// UserLimit caps enabled accounts (internal/license). CheckUserLimit runs
+// inside the account change's transaction, after its lock, and refuses one
+// more enabled account with a domain.ErrConflict naming the limit.
+type UserLimit interface {
+	CheckUserLimit(ctx context.Context, q *gendb.Queries) error
+}
+
+// WithUserLimit makes creating or enabling an account respect l; without
+// it there is no limit.
+func (s *Service) WithUserLimit(l UserLimit) *Service {
+	s.limit = l
+	return s
+}
+
+// checkUserLimit asks the limit, if any, whether one more account may be enabled.
+func (s *Service) checkUserLimit(ctx context.Context, q *gendb.Queries) error {
+	if s.limit == nil {
+		return nil
+	}
+	return s.limit.CheckUserLimit(ctx, q)
 }
 
 // New builds the service.

@@ -76,7 +76,7 @@ type NewUser struct {
 	Admin                               bool
 }
 
-// CreateUser adds a local account.
+// CreateUser adds a local account, within the user limit of the license.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
 	if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
 		return Account{}, err
@@ -87,6 +87,14 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
 	}
 	var u gendb.User
 	err = s.tx(ctx, func(q *gendb.Queries) error {
+		// Account changes are serialised so two creations cannot both take
+		// the last seat the license allows.
+		if err := q.LockBootstrap(ctx); err != nil {
+			return err
+		}
+		if err := s.checkUserLimit(ctx, q); err != nil {
+			return err
+		}
 		u, err = q.CreateUser(ctx, gendb.CreateUserParams{
 			Username: n.Username, FullName: n.FullName, Email: n.Email, PasswordHash: &hash, Source: "local", IsAdmin: n.Admin,
 		})
@@ -105,7 +113,8 @@ type UserChange struct {
 }
 
 // UpdateUser changes an account. Demoting or disabling the last enabled
-// administrator is refused; a new password or disabling ends the account's
+// administrator is refused, and so is enabling an account beyond the
+// license's user limit; a new password or disabling ends the account's
 // sessions. Role changes are audited as user.roles, the rest as user.update.
 func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange) (Account, error) {
 	c.FullName, c.Email = trimmed(c.FullName), trimmed(c.Email)
@@ -135,6 +144,11 @@ func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange)
 		before, err := q.GetUserByUsername(ctx, username)
 		if err != nil {
 			return notFound(err, "user %q not found", username)
+		}
+		if before.Disabled && c.Disabled != nil && !*c.Disabled {
+			if err := s.checkUserLimit(ctx, q); err != nil {
+				return err
+			}
 		}
 		u, err = q.UpdateUser(ctx, gendb.UpdateUserParams{
 			ID: before.ID, FullName: c.FullName, Email: c.Email, PasswordHash: hash, IsAdmin: c.Admin, Disabled: c.Disabled,

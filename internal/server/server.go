@@ -22,6 +22,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/gomod"
 	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/license"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/pypi"
 	"github.com/kodera-packages/kodera/internal/registry"
@@ -54,13 +55,15 @@ func New(d Deps) (http.Handler, error) {
 		Authn: d.Authn, Authz: d.Authz, Log: d.Log, Blobs: d.Blobs,
 		MaxUploadBytes: d.Config.MaxUploadBytes, Redirect: d.Config.Storage.Redirect,
 	})
+	licenses := license.New(d.Pool, d.Config.LicensePublicKey, d.Log)
 	apiServer := &api.Server{
 		Kit: protocols, Authn: d.Authn, Authz: d.Authz, Log: d.Log,
 		Repositories:  repository.NewRepositories(d.Pool),
 		Files:         fileService,
 		Packages:      packages.NewService(d.Pool),
 		Audit:         audit.NewTrail(d.Pool),
-		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log),
+		Identity:      identity.New(d.Pool, d.Authn, d.Authz, d.Log).WithUserLimit(licenses),
+		License:       licenses,
 		SecureCookies: strings.HasPrefix(d.Config.BaseURL, "https://"),
 		Registry:      images,
 		Go:            gomod.New(d.Pool, d.Blobs),

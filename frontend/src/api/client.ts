@@ -1,14 +1,12 @@
 // The typed API client: openapi-fetch over the types openapi-typescript
-// generates from spec/openapi.yaml (gen/ts/api.d.ts), plus the hand-typed
-// pending paths (pending.ts) for endpoints the spec does not describe yet.
+// generates from spec/openapi.yaml (gen/ts/api.d.ts).
 import createClient, { defaultPathSerializer, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../../../gen/ts/api";
-import type { PendingPaths, PendingSchemas } from "./pending";
 
-/** Every path the UI calls: generated ones win over pending ones. */
-export type ApiPaths = paths & Omit<PendingPaths, keyof paths>;
-type AllSchemas = components["schemas"] & Omit<PendingSchemas, keyof components["schemas"]>;
-/** A schema by name, generated when the spec has it. */
+/** Every path the UI calls. */
+export type ApiPaths = paths;
+type AllSchemas = components["schemas"];
+/** A schema of the spec by name. */
 export type Schema<K extends keyof AllSchemas> = AllSchemas[K];
 
 export type Problem = Schema<"Problem">;

@@ -431,20 +431,34 @@ function SettingsSection() {
 
 function Licensing() {
   const license = useLoad(() => call(api.GET("/api/v1/admin/license")), []);
+  const { reloadInfo } = useAuth();
   const [key, setKey] = useState("");
   const [error, setError] = useState<Error | null>(null);
+  const l = license.data;
+  const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : "—");
+  const rows: [string, string][] = l
+    ? [
+        ["Status", l.status],
+        ["Licensee", l.licensee ?? "— (evaluation mode)"],
+        ["Key id", l.id ?? "—"],
+        ["Issued", when(l.issuedAt)],
+        ["Expires", when(l.expiresAt)],
+        ["Active users", `${l.activeUsers} of ${l.maxUsers}`],
+        ["Features", l.features.length ? l.features.join(", ") : "—"],
+      ]
+    : [];
   return (
     <>
       <h1>Licensing</h1>
       <section className="panel">
         <h2>Key in use</h2>
         <ErrorBox error={license.error} />
-        {license.data && (
+        {l && (
           <dl className="meta">
-            {Object.entries(license.data).map(([k, v]) => (
+            {rows.map(([k, v]) => (
               <div key={k} className="row">
                 <dt>{k}</dt>
-                <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+                <dd>{v}</dd>
               </div>
             ))}
           </dl>
@@ -459,6 +473,7 @@ function Licensing() {
             await call(api.PUT("/api/v1/admin/license", { body: { key } }));
             setKey("");
             license.reload();
+            reloadInfo();
           } catch (err) {
             setError(err as Error);
           }

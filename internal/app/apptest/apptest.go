@@ -70,6 +70,8 @@ func Start(t testing.TB, o Options) *Node {
 		"KODERA_ADMIN_USERNAME":   AdminUser,
 		"KODERA_ADMIN_PASSWORD":   AdminPassword,
 		"KODERA_SHUTDOWN_TIMEOUT": "5s",
+		// The tests' own vendor key (license.go), so they can issue licenses.
+		"KODERA_LICENSE_PUBLIC_KEY": LicensePublicKey,
 	}
 	for k, v := range o.Env {
 		env[k] = v
