@@ -65,7 +65,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "license":
 		// The vendor's tool: no configuration, no database.
 		return runLicense(args[2:], opts.Stdin, stdout)
-	
+
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "serve", "migrate", "user", "reindex":
