@@ -23,6 +23,9 @@ pymod pip        || need+=(python3-pip)
 # ensurepip imports without python3-venv too (Debian disables it instead).
 dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'ok installed' || need+=(python3-venv)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# LDAP sign-in tests (internal/auth/ldap) start their own OpenLDAP.
+[ -x /usr/sbin/slapd ] || need+=(slapd)
+have ldapadd || need+=(ldap-utils)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then

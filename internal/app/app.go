@@ -20,9 +20,11 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/auth/ldap"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/server"
 )
@@ -132,10 +134,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		return err
 	}
 	var ready atomic.Bool
+	authn, authz := auth.NewAuthenticator(pool, log), auth.NewAuthorizer(pool)
+	var directory *ldap.Directory
+	if cfg.LDAP.Enabled() {
+		directory = ldap.New(cfg.LDAP, identity.New(pool, authn, authz, log), log)
+		authn.SetDirectory(directory)
+	}
 	handler, err := server.New(server.Deps{
 		Config: cfg, Log: log, Pool: pool, Blobs: blobs,
-		Authn: auth.NewAuthenticator(pool, log),
-		Authz: auth.NewAuthorizer(pool),
+		Authn: authn,
+		Authz: authz,
 		Ready: ready.Load,
 	})
 	if err != nil {
@@ -178,6 +186,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		ready.Store(true)
 		log.Info("ready")
 		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
+		if directory != nil {
+			go directory.RunSync(ctx, cfg.LDAP.SyncInterval)
+		}
 	}()
 
 	var runErr error

@@ -73,26 +73,40 @@ func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) 
 type NewUser struct {
 	Username, FullName, Email, Password string
 	Admin                               bool
+	// Directory creates an LDAP account (source ldap) on its first login:
+	// no local password, the directory checks it.
+	Directory bool
 }
 
-// CreateUser adds a local account.
+// CreateUser adds an account: a local one, or a directory one on its first
+// LDAP login.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
-	if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
-		return Account{}, err
-	}
-	hash, err := auth.HashPassword(n.Password)
-	if err != nil {
-		return Account{}, err
+	source, hash := "local", (*string)(nil)
+	if n.Directory {
+		source = "ldap"
+		if err := errors.Join(validName("username", n.Username), validEmail(n.Email)); err != nil {
+			return Account{}, err
+		}
+	} else {
+		if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
+			return Account{}, err
+		}
+		h, err := auth.HashPassword(n.Password)
+		if err != nil {
+			return Account{}, err
+		}
+		hash = &h
 	}
 	var u gendb.User
-	err = s.tx(ctx, func(q *gendb.Queries) error {
+	err := s.tx(ctx, func(q *gendb.Queries) error {
+		var err error
 		u, err = q.CreateUser(ctx, gendb.CreateUserParams{
-			Username: n.Username, FullName: n.FullName, Email: n.Email, PasswordHash: &hash, Source: "local", IsAdmin: n.Admin,
+			Username: n.Username, FullName: n.FullName, Email: n.Email, PasswordHash: hash, Source: source, IsAdmin: n.Admin,
 		})
 		if err != nil {
 			return conflict(err, "user %q already exists", n.Username)
 		}
-		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(accountOf(u))})
+		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(accountOf(u)), "source": source})
 	})
 	return accountOf(u), err
 }
@@ -134,6 +148,9 @@ func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange)
 		before, err := q.GetUserByUsername(ctx, username)
 		if err != nil {
 			return notFound(err, "user %q not found", username)
+		}
+		if hash != nil && before.Source == "ldap" {
+			return errDirectoryPassword
 		}
 		u, err = q.UpdateUser(ctx, gendb.UpdateUserParams{
 			ID: before.ID, FullName: c.FullName, Email: c.Email, PasswordHash: hash, IsAdmin: c.Admin, Disabled: c.Disabled,
@@ -239,6 +256,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, ema
 func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, current, next, keepSession string) error {
 	if err := validPassword(next); err != nil {
 		return err
+	}
+	if me, err := s.q().GetUserByID(ctx, p.ID); err == nil && me.Source == "ldap" {
+		return errDirectoryPassword
 	}
 	checked, err := s.authn.Password(ctx, p.Name, current)
 	if err != nil {
