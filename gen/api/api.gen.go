@@ -553,6 +553,48 @@ type GoRequirement struct {
 	Version  string `json:"version"`
 }
 
+// LdapSettings LDAP sign-in as configured by the KODERA_LDAP_* environment of the node answering; every node is expected to share it. Without KODERA_LDAP_URL only `enabled` (false) is meaningful.
+type LdapSettings struct {
+	// AdminGroupDn KODERA_LDAP_ADMIN_GROUP_DN; its members are administrators ("" for none)
+	AdminGroupDn string `json:"adminGroupDn"`
+
+	// BindDn KODERA_LDAP_BIND_DN, the service account ("" searches anonymously)
+	BindDn string `json:"bindDn"`
+
+	// BindPasswordSet Whether KODERA_LDAP_BIND_PASSWORD is set (the password itself is never shown)
+	BindPasswordSet bool `json:"bindPasswordSet"`
+
+	// EmailAttribute KODERA_LDAP_EMAIL_ATTRIBUTE
+	EmailAttribute string `json:"emailAttribute"`
+
+	// Enabled Whether directory users can sign in (KODERA_LDAP_URL is set)
+	Enabled bool `json:"enabled"`
+
+	// GroupFilter KODERA_LDAP_GROUP_FILTER, the membership test read at the admin group's entry ({dn}, {username})
+	GroupFilter string `json:"groupFilter"`
+
+	// NameAttribute KODERA_LDAP_NAME_ATTRIBUTE
+	NameAttribute string `json:"nameAttribute"`
+
+	// StartTls KODERA_LDAP_START_TLS
+	StartTls bool `json:"startTls"`
+
+	// SyncIntervalSeconds KODERA_LDAP_SYNC_INTERVAL, how often users gone from the directory are disabled (0 = only at their next login)
+	SyncIntervalSeconds float32 `json:"syncIntervalSeconds"`
+
+	// TimeoutSeconds KODERA_LDAP_TIMEOUT, the bound on every LDAP call
+	TimeoutSeconds float32 `json:"timeoutSeconds"`
+
+	// Url KODERA_LDAP_URL
+	Url string `json:"url"`
+
+	// UserBaseDn KODERA_LDAP_USER_BASE_DN
+	UserBaseDn string `json:"userBaseDn"`
+
+	// UserFilter KODERA_LDAP_USER_FILTER; {username} is replaced by the escaped name signing in
+	UserFilter string `json:"userFilter"`
+}
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Password string `json:"password"`
@@ -1352,6 +1394,9 @@ type ServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+	// (GET /api/v1/admin/ldap)
+	GetLdapSettings(w http.ResponseWriter, r *http.Request)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(w http.ResponseWriter, r *http.Request, params ListServiceAccountsParams)
@@ -1535,6 +1580,12 @@ type Unimplemented struct{}
 // ListAuditEvents The audit trail, newest first
 // (GET /api/v1/admin/audit)
 func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+// (GET /api/v1/admin/ldap)
+func (_ Unimplemented) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1984,6 +2035,20 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLdapSettings operation middleware
+func (siw *ServerInterfaceWrapper) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLdapSettings(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4329,6 +4394,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Put(options.BaseURL+"/api/v1/admin/settings", wrapper.PutSettings)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/ldap", wrapper.GetLdapSettings)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
 	})
 	r.Group(func(r chi.Router) {
@@ -4586,6 +4654,98 @@ type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettingsRequestObject struct {
+}
+
+type GetLdapSettingsResponseObject interface {
+	VisitGetLdapSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetLdapSettings200JSONResponse LdapSettings
+
+func (response GetLdapSettings200JSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings401ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings403ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings429ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetLdapSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11538,6 +11698,9 @@ type StrictServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+	// (GET /api/v1/admin/ldap)
+	GetLdapSettings(ctx context.Context, request GetLdapSettingsRequestObject) (GetLdapSettingsResponseObject, error)
 	// ListServiceAccounts List service accounts
 	// (GET /api/v1/admin/service-accounts)
 	ListServiceAccounts(ctx context.Context, request ListServiceAccountsRequestObject) (ListServiceAccountsResponseObject, error)
@@ -11772,6 +11935,30 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
 		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLdapSettings operation middleware
+func (sh *strictHandler) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
+	var request GetLdapSettingsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLdapSettings(ctx, request.(GetLdapSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLdapSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLdapSettingsResponseObject); ok {
+		if err := validResponse.VisitGetLdapSettingsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -13416,189 +13603,200 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9s4nuBXQel2K/INbSlpp3fGqa09d+KkfZt0vH5MZirKRTAJSRiTAAeA7CgZf/cr/ACQIAnqYVt2",
-	"nOif7lgk8fy9n986Mc9yzghTsrP3rTMhOCEC/nlMlJjtjxQR+q+EyFjQXFHOOnudExJzlkikOLrCVKFz",
-	"MuKCICVmlI0RHmPKdjpRR8YTkmH9eUYZzaZZZ+9p1FGznHT2OpQpMiaic30ddT58+LA/VRPCFI2xIs0J",
-	"TycExROcpoSNyR4a/oYljZEgOM3+c9C54AkReNCJ9DtCEvWfg87Z6evtPw86wwhxMWDD3wgWRDS+GKIR",
-	"17/+c0qkkmgkeIbUhKArco7ODlFXEikpZyjm/IKSAeMC/W372LxOku0PVE22IiQ5UhOs0LngV5IIiXhO",
-	"GGIcpXxMGUooTvl4Z8AqR2KPQSpB2bhzrY8hxwJnRNkLeE1TcoTV5H+mRMyaR7KPRjxNiHgiUY7VJEJP",
-	"ek+2JdFjKJK8QCTL1QxxoX+HXep9Cc6VvhmqR/gnDBx1GM70SvQolRUmZISnqersdTpRJ8Nf3hI2VpPO",
-	"3tP+s92osf6oWLA+HypIElwzTckTqZc1b/ULliiKCZSYkgqc1VeZUVb80LZmeUxyLqniYvYHzBOCPlG8",
-	"80QivZxijXZRdonwv3lLbK7hLc2oas56hMcESfqVoG6Ox5Rh/TuiEqX6/R4fjSRRLxC5JGKGcv1yjIWg",
-	"RMJNK65wutVyjjBC+K6f9+GuDbY+7/ejRbj7HtbRXP6hIhlQCHlB85Z1mD2EF+LP3A/OfITjCzwm7XeW",
-	"mxfguiJ0dvx2m7CYJyRBXcwQzfQzA30YALP4Ixf8HyRW8OFWy0Xbwe8WHJuQeDcgdkLEJY3JfhzzKVN3",
-	"O/YpvyDs8FXLgDSZO9yIiwwrc7G/7naC93wmiWDtS566x6ss+1q/LHPOJAFi+xtOLFnXf8WcKcLgnzjP",
-	"U82UKGe9XPDzlGR/+ofUIPbNG/7fBBl19jr/q1ey0555KntH5iszaYiwwLToXBB8YXBX5iTWJBIjScQl",
-	"EduSJgSJaUpQF6MMp/rUSIIKfqFfPufJLEIartklTmnigPc66rzkbJTS+MG2Ftv5JbqiagJbjKdCEKaQ",
-	"VFgR1NU/6fUi8oVKJSPDrApk0FSPZtlU4fOUmIcplgrhRJMIqQRWXJi9vubinCYJYfe92VhLJ0Kv9ILx",
-	"K4bOpwpleIYYVyjRAgKVeyijUmoRSXC9j7HATOm7UxqFBkzGPCea/sDfhs6TRNNQriYgvdgDoURGDkCM",
-	"gGKPesD0CfOpQlRJ9LftlyfHr7cBQbX4cR11/uDqNZ+y5D5P5w+O5DSeIEEkn4qYwNI5IwYQzLG5kxIE",
-	"J3CPR3iWcpyccv4WizF5MKzkCUAfvyQCPUXv6G9mdfbre1zVPkNECC5Q9/j1S/Qff+7/x1YHqC9/h9nM",
-	"Ei95r+fEOcowm6ERpimQIymvuEhQPCHxhbRCJ5UIG7ajrz1OqUZ7nCSCSKlZa13l2C50jtCy7Ns9TzuB",
-	"lZ0xPFUTLuhXct+wbahtLEii9Recyj10JTgbR4h8yTU3QqBiXPIL/U9mUZdpBLiaEEEGDDPOZhmfSosN",
-	"EmFBAB1wmvIrkFfSKzwzXwINHQN04jgmUiI+Gm0Z9cI7zA8fPmzXlap5J1rXwa5ht/YI9Mf704Sqg0t7",
-	"qrngORGKGvaJY3MeDUYb6UdctD/5b2qIEWFa0PsI3FwLhEZg6USd4nD0rzOpSNb5FAUGUxVxIsGKbCsK",
-	"UkHj3YQoTFOz8CSheuk4PfI2ZKQH+x0/17Kg/o4mS4ksWrTIuCL7SRLeuCUuh0nwqZzCrXrPzjlPCQb6",
-	"rTQxVGFBrJR+PhqxC2vR2py/f9qRu65iuHLSytr9lZan9ilwMiVsaK0FDjZN3486ex8XYJZ++zqqgxPV",
-	"ukPlH/MG8QDzulgbFgLPmscC4zV38ElLSYJo3RO45fI7MK83tyBJLEJq0SnoZpq9UyVJOoqQnGhxAQgl",
-	"ZzF5gThLZwijCZYTzXqk4sKoxPOv3M4Y3twrHl8Q8TvVg82a+BvzLLOI3YDH2JzLvGe/zYJPwQTxFs+I",
-	"CAHzdQCOzDIPMwtE1UVmmNERkeqlZiZLYiILKoeHheqHKAPhuiZvdgedQae0mpQPBOdqK0RT8mmahjXR",
-	"DxOsJUC9MaTfQgpfaCbgJDU9w4RLFRpV4fEqu53mmu4l+0vTwhoIWTWq2Iu3gKh2/P5kn+bfpFY/6DjA",
-	"NEQ8oYrEaipImEEASw8DXpZU6EPz5CpkYD4UE6bELOfUnPPyYxJ2ueIHX3IuSXLEhZKrfTkpMXcpmljF",
-	"98CAKT4n81hg+5rKO+bh94CFhx5cYkFxC5W54uKCsvErKsLMbR6AHQXJxWpMxKc8oeNyNrom0vHCANZ8",
-	"Bla4Ze0cTUblBogKi52drB3jCnJbI/A+oW5yJAteKKWglmGF7AdW156BUNYUpOjYWkwajzKSUHwKv4Zk",
-	"HPqV3ORY7IT+8Haw9hN5Z+lWgAAxxhUoBrdEBCwUHeFYte43LkjgkjBoaWZJuPZXkW/br4U61tp4Ape8",
-	"Kr4YaAvgy/zrz1Os9FZkExoPmAIbNh8ZW1ZCvqCu8WVoduzstmDZXn6dR3bC0FIFGREhVt/7sf0uNObS",
-	"8K0lbwNGjZN4BbeoD0LjoOO+TlDUUslIq4qKtwgOK3IYoDQnt8VLA18B/PQn8IHaLtWHiQIW/btpx+/i",
-	"blcXMG5Mv1o43wrX3s4LlyZ5sIyousv2YyrA9QHJ4KPgF6c4IKveeOVOAVmFBnLZ8y/1Y88CyydHDIzr",
-	"igv9N8HxxNJJkGN9wrgQ6d25Vud3HBPl6VQiw7sQZokRBCTqWr0ontA0EYT5xFoT5vvTVOYhRzmFf9hz",
-	"7/0BjBclzN3GdvGapuRVadWqK/dgC20XTm4gYfArlnKcnIk0pPASYTVqfIVywRWPeWp8WcbBNaIpiRCW",
-	"GmrwueTpVFl1nFtLiHF87YTmNoEDYfNYljwP4yhP6Iiutsd2zMVq0mLXc3aCMBGb4KdtD549//W2HGWa",
-	"6xtpMcbUYMlbaVRo/carao+3QCOfVXvHGMIjDYUHQIMaMDj30tZxOVWQfD1NUwNgV1RNKKuZdYJwVt5K",
-	"dazfyRd08vv+9rPnvwLhczEtFs3CYwXp7G8zReQL1AfJ1pwQuERW5XLzL3CJS3tLQ+rRaoSsvPwAn2Hk",
-	"i3o5FZKLUJyLlJoWxPC8MLrpTyCs5YUmEYQpQxus51c/CJ50+P61jmvOBaVUKpJEqGrhs3FRq6H0PKSy",
-	"l9FGtM25v+OXAcPFSPBs9egRLWDfKObE3wJMDSOFlvyG60U3F9xKEG8qtrlQtDZB7Q1/x5NpaClxyhkJ",
-	"ciUNAmOqELyBzo7fFpoVDPVEVuy/oGvaRyifyglJrOONhu2/KVZEqr8SIdscYe2Q6aYxu25+KPiXWeue",
-	"3rw/On7/t7/7O6oAYtM8t6roFXUuzbaWN0WH77MyTP3IqgJbcY/e9udBwl2YAAuoepz2P7d8DwabTh7a",
-	"5pLC4zFJkHnFc39ghpxcgb7SPAj6N5Af5/uNJli2YMrkqXGLaSgfc1iu1ktswEF3zHfkNAsuMisIxpLM",
-	"+YR+JVUSoQ9gOe0Gtr34nJ9IpN804U/mmM0PLSe/ErIu5lf2SMov7MLtBUQOYOqi4G+zili4BCwa1WR5",
-	"zaoOyk0lS8tcq2A2MK4AXo/1TC3CPE5Ct3h8sP/q3cFOloAabP7aqgGKFicidDUhDOWCgPDSxQplXCoT",
-	"RLQVljXgblbZlg21zoK+76jzleYLNDTHPTzlrALs8yHInJ638sheTDF1WF2t3e9dEu8SZB4nDfdvtHkk",
-	"LKHCGoubelSrGLY0RajyaYh7thOGFvuWjynzombDhsMRTiWJGhKjCRULCqxBh6JT+Ly3n/X7iwDUiw0u",
-	"pgxt5V0A/rAXDWU5lQtSKsbSl3tBILHDBGIGY5NIZqlfI6LPxsFBXBfwXKAZEBsGRhBVUQfNOPUJos6X",
-	"7THfbtpJvIiExsOL+WFXoV0IvgrJPeZhguvfZZM9moQZkL7tUlzwoIkJpsKENS+kTBcm0Mm7/1EZ1ODO",
-	"0ewoBA82taDVj7qKrNPQDJrbtgjnFA2t4c4zejQHgNhpLNGICq0cwzDBEfSKU/qVJO1ZE3pXKOX8YppL",
-	"NJUEdY8OjtDz/i8RirEk26BHJ77SEnm5FFsrmj/AhA0pLJCBUfxV0qB1WJNvr9JYqKodaEPHsZJTXdXx",
-	"jWrz42gsJIYV73VYdgtHR/WyjDXMGbkc4XJyj767W9iJzdKeyLs3FrfaCW9qmqg7Hpxo7N3EIuHYXukD",
-	"OBscWbuNq8GO0a5l3rU2qO9/lSC4jCicYIUXhfcGovRKWIQkjgK8HX3u2jC+bWTuP0KF3ymCVL0IFV5u",
-	"jxCWV7+AEHpzPZHIidJrJYCLhcKSEhcnW1UFywsKOg2Wom83VBRrwHhbPdEntgHZJS+lglV9P8qS6HmJ",
-	"pUi/BMJPhtViEadmbnbZiMqQILPxZVD44ejQHF3NO+qlCFpDkXHHMZ+UhUS826qJoTTYDKt4QtnYMTRF",
-	"RGRyijA4psbLIXptlysolkdWY3k5wcxe9/Lamk3WO1pJaWPkau4Hnlviz4tAvb6A6ujB/RIBuXZ3xKFS",
-	"cknShcBYzPkWXgfTPWUxzUOAMdS6yd5g2u//Ejs1Bf4iQ60NDq3+Y9/wni4kDOWkbuELJZLayj3FUBCs",
-	"z/tKUAXZOElGw0pubYzfeDJbEcxudsi1zZtB5m/yISheCY+3Er7KvMOaVdLmBCKb4YZsts5Op37KScFi",
-	"m8GhTCrMYrI4aak6+UsuBAEVp0zwNTK5VujDDnGF1RTWQ77gLNfKzW5/N2xLV0b1KV7s/MEVMlms0bKc",
-	"dh+dHR+akEnCYoIoJOuNZo4mu2PTX+sFl5Phcz5Ve+cpZhcLMc/yXrPkYpNBYBRcc+gzkI0W4klGmf/r",
-	"0/qdLjQwmaTR5788ewa/bMucxFul1WlkExKD1iaPcv/yrH8T69Nim13zfGY5Deu8c1XKI1ALS520piIG",
-	"w4loSlq1RGfYPpqpSYtb926CdxzUOrJ7nlCpPl9NCFBvqf8KUl3nIlqFma0SKFScTiFYWgnfbruygsrQ",
-	"VeX/U8sd37OhDTwwgsSEqXRW+tc8B9jyNje/SEhpe3Nj3sT6Zu1soIJG6EprpDnNEZYmmXpjWbtby1oJ",
-	"fnfhgPKh+XE6n2AHBqgtca3JZ/ichAWHqUgXkxLzuXm5bfpWq9KqRqAbxE3eGQmt2FaaGL6720clcIdG",
-	"n2F2UUlV9Jx85tkxwXI1202FTNsJAqabBRfTGmM8J1XTPDrI2qTOOMVS0hGtZ+AsDF5PSE5YQlhcSLYV",
-	"idiy7u1XVCpIbJPOk/HnrZWC5Cvjhr1WbIy8nzU3yFNMGVLki4oQ+YJjzW+wLFlON8PiQnPICAlyosQU",
-	"Qv2TU/LFVISBD3Mi/HFflkbmrR30hybn6PfTd2/3IIccUaVn0F+aiJKzQ5RwIiNEZIxzkphKdX5cib/m",
-	"GNJAEGXA1MzvO+HqCaEFtZpuV6Ogbaa3Cc8KKt10ZpLZFRdJ+DZTGhMmwx9mmDKFKWvJVy0ft0Nvk6eH",
-	"4vf+UXXaN56diXRFTlPS6WBK22KxdZpluMVYuV6KuEZy5066XXrwiZ87giqGtwJ4kY9eJWkVKGrCTAmA",
-	"Hpx68Ny4rBpdq9LHKsDME77b7L8Vcn5Xcs/jDrrxdrCkPl49r1Xgt+50mlX8S1Qi84HlVH95tuXqg5zP",
-	"tC5QL8S5OALGLi607+OKy6Je0MfVoGlxk3l1uxKOwJPb5QxJysYp2fYrZrgye5rprmxVvIkHu8quAynQ",
-	"tpBcIOYTSq0UTu6uwmMZGT/clmOQ5wQM93rpingqo3fpreYEfsVC5XRdgUNnuYDXUNemPUBIkP7ZldG6",
-	"whIlJCWKJFvzLGBzw3OKCwLadkNNj0p6TlOqZoum+2v5Zou6Z60LVUrsTeDf2ypaXrlRU99nRdyuAdMi",
-	"5GuzF5wx+s8peYFSfkVEjCVBKVEKKn2xBCV0TJVERflbjezDnWGEhp/hP5+HUMQ4wXKihVjOCHr/8tDE",
-	"QBSHvRUhF2L66y4UQsaxnuGFxkAiLkkyYMB9UPfyWYRwTiP0OcYKp3wcoZ2dnS2oOibIaCpJYsqJedv9",
-	"dRcCDBURej//7yPe/trf/sunP3X/a6/7X3uDwc6/Pv/r8+d/bf9pq3i09b//7e7A885hbT6wPICLwCPH",
-	"t3ER1I7Osyma4AUtQ8xy2ok6Yx6QE8p7Kge6Iyv1yrhUodRNMntjkGjeO08rJ2X4ka1kEzqbaj3dewiC",
-	"WcTUEir1QbVIIa0MCaJXA2z+j2l2TiC93L6xdFxUVZJ2q6pVfDBjhjCwerB3TLKfz6XYAepm/7/zefvT",
-	"t3706y/X/7ZcYvrinT0AfanB7G1oTHWotZOH8L3NA/nr4AW0xQNIMSqq/tUbHbAEYYmGfindIeLM2tKn",
-	"TOJRWS22EjKuubjxhPo9BIImFVMoVK6kb8v2Iqnuxt+RYEC8xsZiy/7kYbBVirKxXBEJoT7pfosSsd+o",
-	"d6rVCK0ToHx6nkJnh7LScUDErqeheJMF9wBlQw/ZiDcvf+5CP0wIFF7GKy14J6gU3CDebtG+CqC9NfO5",
-	"AQAuXQw1xVKdybtK7xdkRL+0BK6DA66UfJ06ZQpjRkhxJEjMx4xKgqiam+5dp7CLK6nEPF/tm1DFVper",
-	"YnZZjFpb2KJwHoCLG/HOChxUT/h9RpVJTLT1S5Wpa0kkVCo2Xy6dpBhI53lqm03MS3Gv3091idBIw3a/",
-	"gBVy/YckFex8gWyLCUvC/fjLQve26B1P5joKMvzl0Dx86nGoAEjUIr804dCKHZg/hloF7HGBhiB1DiNb",
-	"0SfL0yI6hTMiXZMdqvaKL4H4gFIIaiTYBIpCFC/ciAinkmu8YGNSyXKXlrbbSvRmlFKqjooR/fPTL5XF",
-	"S7E/HtjaIpRhhsc2eN/aLCJbT7A5VFHDH2qZTQhyQUg7qIS4NEVqIgh5gTCzjW1SKhWi0umr/j2tbGTK",
-	"KHP3uABJW6U7QLkHEOpc+eGby3Jnck69yNUyR+apIN9hDtzdJLSZngY+3KU8NqbnBOctQTsrm9r8tLml",
-	"Ux5bU96KVbeoaCEI13ByM57yqIPTovm5qnOjmD0Qq5V2tBzoo76sT8uWsrxZSiWj8QUYlzWZ1Cwx5WME",
-	"1o27UXiXTbHV8PMABBLI223p411puB6FrIenumeFld+6G3yVsuhHZzinMaMgqXiOsILi8VtB1eNHwsC6",
-	"fq6lFsTIVdl9RB8Nge6EpfzxRDo1XIZ62S2LxbdA05BF4q8VA2aRXA4aJWgB9FKD3acQCkoSTwVVsxM9",
-	"q1ndOZY03p+Gqgw5JDXx2U6C56I4taJdI4COHqiEpIlSuV7uOfRQDE+wj3IipMYLVOZubztYNtN1L/LP",
-	"Ozs7W9W5YNDmZHOMMtBtyT0ulTxjZelCD0eTR84FenNwino4p73Lpz2NSj373lY0YI4C+EHrvqkGceYM",
-	"PBlRE55I1D16f3IaoaMz/Z/905e/RwP26uDtwenB1guHjxr+TH9KrycMSjioSYyQBFFl3CvQzMz0Xynb",
-	"mfmWpvJYcE7/mxh5w6zxJSwxfDhnh8VOJFHofGbOo2hkZ7ZXTmm6YX52JQwak15DboCxntSLoZycov2j",
-	"Q30L/w2jIBsDKaEXGWfbuSAZlZU8N6MgQKm3AdPaCsRLyAiZEAjXt09G6A23eebmWMFZsTNgA+a3qnFA",
-	"vRACB6w73LdtgqDe7R6yfUENZEKzUPT76emRvUAYeOiQZw8GGWrQcW14AkBjT3yoIaUKenAJQ9Q1MDVg",
-	"DqgUyLvEFluvmRoNeCBB1FQwzR6UucwtOIYDIbhtF9TMAOHxNNOUCXWHbT2QhnqYfbTbf1o0j8S2u+qw",
-	"bLgaIfIlJrma2yx1wLp19BF6M9VuqW5DWxG6mtB4gsZEIduddYgkH7CiiarFGOilako/8CtWbamKXoc7",
-	"T2FBBkxoedr1UMuJKDirhiT9d7UX1R7affYXe+NeI6qhATcwwu1V1d2W9mUIM3mlN7Db3y1C/1J6QQaM",
-	"u+r6ntmESrWDPmgQwKza0A7pK5eNVk+R3zCquA19jvoawagBfaXcpcGJRfp/oLCzZMCGDi5NQ6WeRm6z",
-	"0aOi0+ietY9oRRvsEPiCSDSEAx2i7tPt5/1+VNhSnve37NAm0GaIuu6ReVKcyvAbcFGbKR05o4H57Hq4",
-	"g04n9qTM+m1cjMvokEgJQlB3qNcF3VuHBSxBHiXCttKj6YUHVCjH/5wSNDQVJoeoOyzrUQ69/r3YtFGV",
-	"Cs+kubkBu5rQ1M2s0QwnCTEyhiAZv3Secpul1KkRQU0bveCzvc7Tnf5OH0JBcsJwTjt7nV92+ju/2IqR",
-	"wMcLoqGBoYeniQmgsn2ftEAJF3SYgMlLqrL/EQSIeU2EPzaq6+tNoUIaCBBKK8qHurW6TlJzmoGG5zPt",
-	"pvSdAQWM0BAo6Y5ROIc2+gBMi8byqeU3DXOUoeGOvi/z/nCrfWWGca2wtPcsnWkQB7sXxNxije8mXciq",
-	"4aG5JGWgOAd6mM4tXz1vftc/e8HUU6ZA5F596pC8WgJKz3QgXuJF2+z3+lOtfeqzfn9O173Vuu3VeomF",
-	"WiEaPDUZLRrqr6POrllBaOBipT2vyyt88nTxJ5XGgvDRL4s/KpuQ6i+e/WXxF/U2jrBn2wl50bdle0Iv",
-	"rBcEQaAdSAlM00grSZqRgJfEtV3Y+9gx9OWT/rhKeGqUQc6lQVWPcIAOPSYIDLjqA1B40ihQxUVChHH8",
-	"AsZuwLIJlhpYGrW9PHBsQN2n66iTcxmAO2ONrIU1FInKLgF9DRBhzaDXVTOSElNy3YDKp2taQwgibQfD",
-	"7xzu+kvAXdGxWn/wdIkp6u2C7x3ArTkGaJ1vKPn4SRM1zzRjfvDMGx8/NZT6j580fSuRxlys7QfuIc58",
-	"vFlI0XvfNJm6Nmp9SoyFs4pjr+D3AI5VgHw3ZOKGAOXvHRZ3F39RtMz+sWDKXFATpowKTJX07VnGP7yI",
-	"TAelgzdELQKf/j3SyFNbm8LHog2M3gFjf8/IauRpVRGxerfgPNAQnWMVT5pgZ1w2DyAcWF/RUsLBfQO+",
-	"dTz/6AiwERhMma8mcX8iKzm/XDi/o42Hu70w0StDypdUFk9dhPkj1hjL8J8Q5sEGawr4hufcAc/ZD8C3",
-	"lVq6DNLjjePARIBCBuI9MKSllVXn41sHU/JjQO9ZUa000n+8auqqKLDRa2+t11bdtS+QyYrUuIuoRNTW",
-	"8nIrRZylszvlWr1vNFlZHS6xeJFOfEwu+cVGJ/5+4dFcUBs8oi4ZjUis6CVx8VZlJhDjCbkH/rJY3IHd",
-	"Hr4ywWt14C9zedp1dfvOWpUVO0erfu6e/+jW8EMb7F5u2Ycg+xNAzjRwXUfT6nWtQ7X1b+o+1dnlIETz",
-	"hBEX8ffua9mw+mOSpzgmlRSP8hpXo6wFXjQo3FTaKmKtuueZtHV05oVJnEzPjffcRRe6iIkIjaZpilzw",
-	"BMTAoi60RaFMEiap3kNbmMI/K777hVVRH5cKXMR3z3XYB52lRQj5xmHa4jANOEoNqC/yjp6ZfN918AYv",
-	"IeSeFUwT07/xf/50eiILeBYcHoR5Qe+bIy5L6HUFsvykzs2VIfPH84ayNjdohCq5N8Yh+qJsSA4w59UI",
-	"swW6ggS7TfcKw19/7XTzdLLxhd65L7SdUq1qBzgrxKNF7s41c/uHcW3Og1rn0PxBoXcjKtzY81kQco9G",
-	"E2ZTLBu0OuMaikp3aLJAwCjSeSBznocaJkJqop76d6Xy9yydRegEZ+SEKvKfJ0rQWKFhNfFq6BJnTHYB",
-	"ZH8MmB7i5cnxa7/qhs1KM69vV6sOFRkh2RQiLVmCKBuwalrRDtpHV4KzcZkLADka9scin2ZMTD0NiTMy",
-	"YLv9pzvomOQgZaMRpulU2LSIJZNtBqzIOC2ybbxkm60dVI+qdddkspZNskVNq4d7WA/Vq7Q4vncbmO0X",
-	"1CR9bzl0kYdtm3wqmP2EqO0yL7A9F+L6PsnkYyNJVXLyFsDOAGoFVfwW0EUkvZqE6QQ31tuwov7WPF9G",
-	"77D3zqeWqll6QSWKU01Ik5vDwx2f2wFLKsmR1o5W5Egyhbo0IVnONaJsLT5FWVZva3dduPzVh8DJ03K3",
-	"N0eWB+PDC7gqpFybJnx+drFGBK0iefypa7KobCqdIBqv51+vKQLQdqnvyDrv8x1pu0qT2PlIbrK4pw8T",
-	"7qelUom6IL7ATdWzLvxryU0/MqudzFEx3pE1sdpqR7R75rXtcOA0DHdAGz/To5D/SyR4IlHBtK2/Bup5",
-	"ePK/JAoq2IcRokKqen4tkqBT1izg3cxrVroWdKk2dF0KXwIShfk82YD1IwRrB4ovEIcqpaWBUhBEWFLR",
-	"YtvgeYlw3XezTYjuxhvpCYIFALqCK0vG3FaEjDlOSwtwm8jYjQPzRwt0raLMqhGu84n4ktGrPnZtIlZ/",
-	"lIjVKmCtFFBV1f1WYfDBWNN6jeZWueK4WtN6tYgsF4LlpzOtLxArNIjrh7wU5a83tHls0V21zjhzY7x8",
-	"AHjYohjfM543ETv61giZLEtl14qN2drWDoUrOOeLV/WKnybYDoYw1ZdqtdHrNiK/0Kir+Q11NcGFBhXO",
-	"NRY6z4/icMlJtcy3rY6203DdGLboNT5aj8TX6AF2z2Kf39lpI/T9fEJfWTPwhY/H5yTmGZEgA5rOgK0I",
-	"3cJely7gUUOxTfGOH6V4h1eOEgycWsBTE1s7jyrU9V/QNHtrHtdoc8LMA5/+PZHJ04lfQ/Z+QfNHArTF",
-	"csd7VqnW293t75qeDLReuBQ6lbdUQaVqLqitpmiUoLFc3Y97FCkexmG1GFec4+qhcGZT5uMey3yUlwyV",
-	"7l1W1QrEf76E0TO9Q3s0w+MFWv0rePPQvNjAc1Ckc6wmpR5tK85WcWelUq4N4wAsE9lpFhsAllT4XSvx",
-	"8sMCJJ73oasAzaaZbVeYUWb+ehpqnRmewPYoD87gD9kPDLlO5d+70sXavwWRDX9eG382uAXZdMjgZYVd",
-	"56aEN0mgc7nyjS8+/ttuwKthfu8b/P+6Z0ZZSAZO8fge3IbRndGVwDCw4ZXGWT8qnuJxqydzQpBpW/8g",
-	"VWh/LkzU4A14yCzL6ZacB50dv90mLOaJxsTh5yF0Tyi5EzaGNA9zBefqbjG0903h8RLmgQKq1saw7wSx",
-	"wuMoWPZt0HOT4fcTZfhp6oi6GvUyzOiISGUaPtwC89xAsvctoWMi1dIo985+eZ94Z5Z4O4n7sCRzXZ+0",
-	"BahZSNC9C566QdqfCWkLXHUh5wpXiuUUGNtuxPyxMA6qj+Rq1oZ6LxBmMytqTHiauFbCZi3GnofPpU2+",
-	"mIekDynoFrfVIulmxfONkLsuIXe/RL4iJz7mbETHU4NgEUrxDPq35SlWIy4yaVMYR0QIU25nVc4KDZcW",
-	"c9HXNCUr65f6oyOsJscOGzfc5SfnLhraItOAyvQOM5DuedPOScqvqkWSDYh6HKdJnjgjRf+0HI9dq0mM",
-	"TCcyJDAEbqsJZiaEomdMgHsQ221yf3NBLimfShjgiUR+7zKEZdHVLNzGbMCgjxla3MYMgYMNX6FccMVj",
-	"nj6R6P+evP9jwNwOusOimyYM1PtW8pzr3jdzcte9IWxywIb7cUxytYfqTGC4VTSDg2hHiTOCNFK+pVIF",
-	"M3xdq7cbo/r/AGtrclVokFycpzMfV458p4U9mmO/Yzvy075vSH7aX2hJXicLdlfSxnzNhT+RKJ7QNBGO",
-	"AG248Lqcsim5JKmx+xpMrrh9lCAkspciG22+Smq1OgbJhvt1Ge7dS4jCNJ1bbVSP/sq+tg42frfI4Fba",
-	"hg+axHJhr2CDDOtDhhP6lUS22esUeonOchKhaZ5y6JYLQYs0c06S2sU8KFJoZgu5g3cwYVuYpwbGhGim",
-	"DZBuKoEUQRsvUEal1Azd0Qp8zi8JogokAxMWmjSDNd/xSydvryOiQg+tp7jvSIolEBsEpBoUIaxAEzKt",
-	"59VkU3rop4/G0NCLoEO2STguIKbQKrptasVWgCgtICdj3rOt0ef6Yd/wd/atB4rFMIu8VTDGY0qUcOe9",
-	"OFDC3d5GTlibnGBB30gBb/gyYRIeuPpIOeZzslbPQO5wN78eRPu0LNf9SvMqtBY9os8pw4B3jfo/95kM",
-	"4Y7pr7YnegvPzafnKZUTkiDXPH3DYH92BntkYAJhh6UWNNBI8Kz89SvNUdf8+//YN3o7OzuA07Zkq1Ed",
-	"DF3IpwBmCo8bCL80C+59M/+4nqfsrpdAhF1PmZvx+whfKo6gVdI2TzcscY3eHIMlXa29NAOV/v3Za3Ap",
-	"9rYKV+uYKhSnnBH95u1RpGdxcjm59a/u5e8baR6plGpPd7GwWtzZBjXXhpoO1A1bMkAYoQkdT8qaNHeH",
-	"fb1v9l9LBCvVZbbvHhcDA10Wa99EHW38wsv5hZ18CeGCbzgiMZczqUiGcghukAijoSBK4FgNUUKFLblB",
-	"GcJQS0q4IYzYqTmpwuNmwKFVLxdJjhv8WxsLNCbgNrn0QXTQn00wddhWRBmN+U7GkwhZgMkINI6yQQws",
-	"QccH+6/eHazIE3McX9SS2Kr3fQBFcozVRE+W2jCFS0qu9lzCjQm2R90i8h8kaSoRHjA7w1Zk/FATF3cR",
-	"dNyirrUTNwcwB6FsHIk7nWGKFZFquLWDTmc5kehqwiUpojb0EIyrAZNEXJIEzYiy0RZot7/bFl1x5A7l",
-	"tom5DXvwy1pJHiTrBmK3W0uwVqrX87T/bPfRd06zh79YCC9Ad0OG1kaGHCYYbC3xtMinClqOK+W03C0t",
-	"TYp63+y/rluJ0mkNUTSae3o76g4Vwdm/P3t9Rc41aSh0iZhnZMAqSoQJ/gW6ZIgclGiCEkMZ6h4dHKHd",
-	"3X6EJMkuidhyRTEHzHwMtUavqCQhWvKGOFJyF5RkwRd2pmVf/x5xfoH+7d+66c9RZNkqudHJ70UqqTDj",
-	"lgu4G+RvUc3blIIqCD0Avt1QyPfL7T3/FeIbC3Ye3asKUD3BjQbwHYQ4OinXeGZ81NMIlxGFE6wwEMOR",
-	"jQi+AeoRASFQi2zQR957j7r2dbmRNk7zBvoZRsh0iwBOH2mBgDUqAj5QYvmP2iqwWtbqibSdJefXbvEB",
-	"+A6KKS2PLr1vuaAspjlOlzAbl2C3ZLFhCLTbwNX3W2xYX5AmzA4IHLyuDTYb9oShplB7g2m//0vsGnLB",
-	"XwRyIoeWXNk37F/brhud/3bXNKRKOYPCZecE5UTEhCmnVBWJkVUZp9j8qqbMYLuQo6mqockaeoUUE7wl",
-	"lySFse85ytbbY4uABXCEKNNKaUw2tcp+tOAdkDBQlwsUQ9WyrRodscktrJbM3EpZFjGtWU5Dtt6AlDfL",
-	"abv9836CZI8OjtDz/i+IcZHhVAMmygX/B4nV8mbRx24FLa9hCUuoORwrjJaHtil4tGbrqD13q5/NcrpU",
-	"6bHqBVUk2VlOV0RmLYPCKuZbR0pwuk93qV3ad+Pl9I+hzcBol7xBm7VaNhw9h7g7Y8JnUKND5iRNTXkO",
-	"rEpckUjxWmbIrZBlubA7DS8PEXJ3E7x5hAxuE2/33cbbWQisBdwV/jDjJNuKCqc8FWiG2QWSCity50i6",
-	"SnSeB1iPAGU3oXkbi1J7pF1h6jdxMl2DaBAgo4FFQugcUviCsABnjOaKgxscWQ83W5A9vfGcPUTsXMwF",
-	"WeAvczgzt5PCz4s4a7DDlmf5MF0jVkZahCWiysQUXm1ssj+aTfbvWoDlAk0ZiLJewDsYJP/y7AVihCQS",
-	"XQmqyNYapVxXUUz/b8meVhqYw/X/flSyFB7JHdlGfP5ZxWfOXPGpkY/DhaEJ0k2M0GzyUNwrY05kKTKk",
-	"GLTedAGimwyYHmUjPs8AewKvHeq31sjRvFkCnOyQSYVZTJBerMhggsfXTTRotQCRDookxIi6bbrOP979",
-	"mdvSN3gnkifApLh0lHYq0s5epweGMzvjt2XuoCBednlNF9nZIUr5mDJk1yBRN4ZloD+hlyfHr01T0q1y",
-	"JH1ZLRUei4b1/Iq5OCZzftUG9hU6Dy2Rm+PtJxllVCoD7MgEE6AzCJvqmq6onKUzb2EQUrX0SCdF86bg",
-	"YMUNLz8eREBUx0PbwQavIy5MeDeSfKSusCD+xJVIitACjit9f1MqlS0xWviCFEdXE9v4otnM1s5UaUzV",
-	"nOWIiG3P5zQvXMpdpuc3DgMIniZUISUwTVvOHd5o+VoJQsLJPVFRnfvscAeZMjHmxBN+xcxfYz5gaiL4",
-	"dGxyffwSrAir9nqrWgq4Rt2js9MIvTk4HTAg5MeYjUmEfj/YfxWhVwdvD04PIpRNU0VzLBQ6en9yumUi",
-	"9z3xIXQuLzlTmLIy14mPGt2GTONuV+XclHYO3NhMTTgrfLbgv614DivDAMMJH/SYMCJoXMSFXlJyJW1T",
-	"80q+VtfJnFFhSI8GDHa69cK+KtEFITkSNNYAb4Yy3ngqgFCcE0kTYrMizOaqJ+el49RX+4a78k56zDGv",
-	"7NXLzsDCr3RzPkPDMVVQkWSI+GjAsM3CgKxRxVFvTFUNDLyCRdc7+msu9ECmFiJlY4QHzCuMMiGCmMQ0",
-	"myB2PgOwe/P+6Pj93/5eQNyYV+ep7HzMO9efrv9/AAAA//8=",
+	"7L17c9s4lij+VVD67VbkHdpy0k7vjFNT+3PHTtp3nMTrR2emWrkRTEISxiTAASA76oy/+y0cACRIgnrY",
+	"lh0n+qc7Fkm8zvvgPL52Yp7lnBGmZGf3a2dMcEIE/POEKDHdGyoi9F8JkbGguaKcdXY7pyTmLJFIcXSN",
+	"qUIXZMgFQUpMKRshPMKUbXWijozHJMP684wymk2yzu7zqKOmOensdihTZERE5+Ym6nz8+HFvosaEKRpj",
+	"RZoTno0Jisc4TQkbkV00+AVLGiNBcJr9td+55AkRuN+J9DtCEvXXfuf87M3mn/udQYS46LPBLwQLIhpf",
+	"DNCQ61//NSFSSTQUPENqTNA1uUDnh6griZSUMxRzfklJn3GB/r55Yl4nyeZHqsYbEZIcqTFW6ELwa0mE",
+	"RDwnDDGOUj6iDCUUp3y01WeVI7HHIJWgbNS50ceQY4EzoiwA3tCUHGM1/t8JEdPmkeyhIU8TIp5JlGM1",
+	"jtCz3rNNSfQYiiSvEMlyNUVc6N9hl3pfgnOlIUP1CP+CgaMOw5leiR6lssKEDPEkVZ3dTifqZPjLEWEj",
+	"Ne7sPt9+sRM11h8VC9bnQwVJgmumKXkm9bJmrX7OEkUxgRITUsGz+iozyoof2tYsT0jOJVVcTN/DPCHs",
+	"E8U7zyTSyynWaBdllwj/m7XE5hqOaEZVc9ZjPCJI0j8I6uZ4RBnWvyMqUarf7/HhUBL1CpErIqYo1y/H",
+	"WAhKJEBacYXTjZZzhBHCsH65DbA21PpyezuaR7sfYB3N5R8qkgGHkJc0b1mH2UN4If7M28GZj3F8iUek",
+	"HWa5eQHAFaHzk6NNwmKekAR1MUM0088M9mFAzOKPXPB/kljBhxstgLaD3y86NjHxflDslIgrGpO9OOYT",
+	"pu537DN+SdjhfsuANJk53JCLDCsD2J93OkE4n0siWPuSJ+7xMsu+0S/LnDNJgNn+ghPL1vVfMWeKMPgn",
+	"zvNUCyXKWS8X/CIl2Z/+KTWKffWG/w9Bhp3dzv/XK8VpzzyVvWPzlZk0xFhgWnQhCL40tCtzEmsWiZEk",
+	"4oqITUkTgsQkJaiLUYZTfWokQYW80C9f8GQaIY3X7AqnNHHIexN1XnM2TGn8aFuL7fwSXVM1hi3GEyEI",
+	"U0gqrAjq6p/0ehH5QqWSkRFWBTForkezbKLwRUrMwxRLhXCiWYRUAisuzF7fcHFBk4Swh95srLUToVd6",
+	"yfg1QxcThTI8RYwrlGgFgcpdlFEptYokuN7HSGCmNOyUJqE+kzHPieY/8Lfh8yTRPJSrMWgv9kAokZFD",
+	"EKOg2KPuM33CfKIQVRL9ffP16cmbTSBQrX7cRJ33XL3hE5Y85Om850hO4jESRPKJiAksnTNiEMEcmzsp",
+	"QXACcDzG05Tj5IzzIyxG5NGokieAffyKCPQcvaO/mNXZrx9wVXsMESG4QN2TN6/Rf/95+783OsB9+TvM",
+	"ppZ5yQc9J85RhtkUDTFNgR1Jec1FguIxiS+lVTqpRNiIHQ32OKWa7HGSCCKlFq11k2OzsDlCy7Jv9zzr",
+	"BFZ2zvBEjbmgf5CHxm3DbWNBEm2/4FTuomvB2ShC5EuupRECE+OKX+p/Mku6TBPA9ZgI0meYcTbN+ERa",
+	"apAICwLkgNOUX4O+kl7jqfkSeOgIsBPHMZES8eFww5gX3mF+/Phxs25UzTrRug12A7u1R6A/3pskVB1c",
+	"2VPNBc+JUNSITxyb82gI2kg/4qL9yd+oYUaEaUXvd5DmWiE0Cksn6hSHo3+dSkWyzqcoMJiqqBMJVmRT",
+	"UdAKGu8mRGGamoUnCdVLx+mxtyGjPdjv+IXWBfV3NFlIZdGqRcYV2UuS8MYtczlMgk/lBKDqPbvgPCUY",
+	"+LfSzFCFFbFS+/ndqF1Yq9bm/P3Tjhy4iuHKSStr91dantqnwMmUuKGtFjjYNP0w7Oz+Poey9Ns3UR2d",
+	"qLYdKv+YNYiHmDfF2rAQeNo8FhivuYNPWksSRNueIC0X34F5vbkFSWIRMovOwDbT4p0qSdJhhORYqwvA",
+	"KDmLySvEWTpFGI2xHGvRIxUXxiSeDXI7Y3hz+zy+JOJXqgebNuk35llmCbuBj7E5l1nPfpkGn4IL4ghP",
+	"iQgh800Aj8wyDzOLRNVFZpjRIZHqtRYmC1IiCxqHh4XphygD5bqmb3b7nX6n9JqUDwTnaiPEU/JJmoYt",
+	"0Y9jrDVAvTGk30IKX2oh4DQ1PcOYSxUaVeHRMrud5JrvJXsL88IaClkzqtiLt4Codvz+ZJ9mQ1KbH3QU",
+	"EBoiHlNFYjURJCwgQKSHES9LKvyheXIVNjAbiwlTYppzas558TEJu1rygy85lyQ55kLJ5b4cl5S7EE+s",
+	"0ntgwBRfkFkisH1NJYx5+D0Q4aEHV1hQ3MJlrrm4pGy0T0VYuM1CsOMgu1hOiPicJ3RczkfXJDpeOMCa",
+	"z8ALt6ifoymo3ABR4bGzk7VTXMFuawzeZ9RNiWTRC6UUzDKskP3A2tpTUMqaihQdWY9J41FGEorP4NeQ",
+	"jkP/ILc5FjuhP7wdrP1E3lm+FWBAjHEFhsEdCQELRYc4Vq37jQsWuCAOWp5ZMq69ZfTbdrBQJ1obTwDI",
+	"y9KLwbYAvcwGf55ipbcim9h4wBT4sPnQ+LIS8gV1zV2GFsfObwue7cXXeWwnDC1VkCERYvm9n9jvQmMu",
+	"jN9a8zZo1DiJfYCiPghNg076OkVRayVDbSoq3qI4LClhgNOc3pUuDX4F6NOfwEdqu1QfJwpc9GHTTt8F",
+	"bJdXMG7Nv1ok3xJgb5eFC7M8WEZU3WX7MRXo+ohs8EnIizMc0FVvvXJngCzDA7ns+UD9vWeR5ZNjBubq",
+	"igv9N8Hx2PJJ0GN9xjiX6N25Vud3EhPl6UQiI7sQZolRBCTqWrsoHtM0EYT5zFoz5oezVGYRRzmFf9gz",
+	"4f4IzosS5+7iu3hDU7JferXqxj34QtuVk1toGPyapRwn5yINGbxEWIsaX6NccMVjnpq7LHPBNaQpiRCW",
+	"GmvwheTpRFlznFtPiLn42grNbQIHwu6xLHkZplGe0CFdbo/tlIvVuMWv5/wEYSY2xs/bHrx4+fNdJcok",
+	"1xBpccbUcMlbaVRY/eZW1R5vQUa+qPaOMURHGgsPgAc1cHAm0FYBnCpKvpmkqUGwa6rGlNXcOkE8K6FS",
+	"HetX8gWd/rq3+eLlz8D4XEyLJbPwWEE++8tUEfkKbYNma04IrkSWlXKzAbgA0I5oyDxajpGVwA/IGUa+",
+	"qNcTIbkIxblIqXlBDM8Lp5v+BMJaXmkWQZgyvMHe/OoHwZMOw1/buOZcUEqlIkmEqh4+Gxe1HEnPIioL",
+	"jDambc79Hb8KOC6GgmfLR49oBftWMSf+FmBqGCm05LdcL7q54FaGeFu1zYWitSlqb/k7nkxCS4lTzkhQ",
+	"KmkUGFGF4A10fnJUWFYw1DNZ8f+CrWkfoXwixySxF2807P9NsSJS/UaEbLsIa8dMN43ZdfNDwb9MW/f0",
+	"9sPxyYe//8PfUQURm+65ZVWvqHNltrW4KzoMz8ow9SOrKmwFHL3tz8KE+3ABFlj1NP1/bvkeDjYveWjb",
+	"lRQejUiCzCve9QdmyOkV6A+aB1H/Fvrj7HujMZYtlDJ+bq7FNJaPOCxX2yU24KA74ltykgUXmRUMY0Hh",
+	"fEr/IFUWoQ9gMesGtj3/nJ9JpN804U/mmM0PLSe/FLHOl1f2SMov7MItACKHMHVV8JdpRS1cABeNabK4",
+	"ZVVH5aaRpXWuZSgbBFeArkd6phZlHichKJ4c7O2/O9jKEjCDzV8bNUTR6kSErseEoVwQUF66WKGMS2WC",
+	"iDbCugbAZplt2VDrLHj3HXX+oPkcC81JD884qyD7bAwyp+etPLKAKaYOm6s1+N4n8y5R5mnycB+izSNh",
+	"CRXWWdy0o1rVsIU5QlVOQ9yznTC02KME56dEKcpGASfW0f7eMZJ0xDYpA/Ue3EgTQRJ0MQVE+9uH/YOT",
+	"vc/6xc//hQi7ooKzDDR9Q02MJwRhJq+JXq0LdYdfqUTkS05iGx8px1gQRNUW+mhv1f3BQTVi6RQNCMMX",
+	"KUkGqDvEqSQbepyMYEbZaDhJt4y24btGk4yyt4JP8n3W3KI/x97+u8P3n9+efDg//rz//hXEX2Yku3DR",
+	"XJVQVelJWMYZCbKDC8qSebP+cvh+//P+exMSa2OminA7M4ckWMRjIlERSJVOW+c7tiF8p6HQlY9jAmGo",
+	"jQUc752efvxwsg/RKkQZeVZEA5o4F/2MaQCaeBdvBR4GkwzTdE8pQS8moTQgf+aDd3uHR5/3zs5ODn85",
+	"PzsI7chCu30nBrm1wj+BvJ0YM0BZRBnq1jHIbC688JFGkTc0DWZL+QMZBHlzeHR2cGKgZpFkTHOk1WGI",
+	"gEXYhIUA0iAY/Jk07l3U/Zqwmwh9dWHvNxtt/pEFD/L93ruD2ecoFRbqLJWzxzk92zs5+3x2dBo8ITll",
+	"8SFTRFzh1KaPzRnuH+9ffz58f3Zw8tveUYTG/BrxoSLMgmqkrbgiX6sEpKa1hEoAPOpuo7/acCo4UCqM",
+	"WwHysrxzYxMNA6e58YlaaIVnh+8OPpyfGTBe8AlLEGeWSQH3i3GahiaZhGRyDd2Clpsk4hcsyTyucH56",
+	"cPL5l73Tg8/779vGWQRZYRyDq688hNOUIEie4rjk5UTGOCcm6QBIiLIRomyuBuFI1ByKh2oF/2sypspB",
+	"VHbT4CB1QoiqHL1KuA3oh7E2KAo1QnkJJOE7NJA5UcN5YnYW9N0EQed8n97bL7a35520lyZTTBnayruA",
+	"Koa9wGBrtLl43WIsredcEshxNDkJwTBdgE8gMZC5kHAIcQbBBeozhEkbzlvxjJpx6hNEnS+bI77ZvDLw",
+	"gvMaDy9nRyCHdiH4MtbHCQ/bHj4sm5aiyR0FR1RNsJv0GM3LcBZSHWqAvzQxvx78h2V8nztHs6MQPtgs",
+	"u9aQomXM/oaTrLltq3s6n1uKw4GR7ecGHAhLNKRCKjtMcAS94pT+QZL2BEK9K5RyfjnJpZY7qHt8cIxe",
+	"bv8UoRhLsgku5cT330VeWuHGkjcBcJsL0gOSEYu/SnV8FRerd/fuWayqHWjD3WedCHWvn3+/NDuk1GJi",
+	"2Ae9ikvO4s6/CixzMeTuexzjckaLht0drkzN0p7J+783bb0yu62Xvn4H77xEHiTm+YksSB/h3t2xtbvc",
+	"utsx2h2u9+0Y1fBfJh48IwonWOF5mS6BgPUSFyGfsUBvx5+7NqJ9Exn4R6gIwYggaz1CRcCXxwhL0M9h",
+	"hN5czyRyXqWVMsD5/pGSExcnW/WKlgAK3p8vxN9u6TOtIeNdXaY+sw3oLnmpFSwbBqEsi55VYwHpl0D5",
+	"ybCar+LUbl5dYr4yLMhsfBESfjw+NMNt6R31Qgyt4dNzxzGblYVUvLt6TEMVITKs4rG2Dq1AU0REJr0W",
+	"Q4zGaDFCr+1yCR+rMyVfjzGz4F7cWrN568dLGW2MXM/8wLuh//M8VK8voDp6cL9EQNr5PUmolFyRdC4y",
+	"FnMewetwi01ZTPMQYgy0bbLbn2xv/xQ7MwX+IgNtDQ6s/WPf8J7OZQzlpG7hczWS2so9w1AQrM/7WtDS",
+	"kxA0D2tj/MKT6ZJodrtDrm3eDDJ7k4/B8Up8vJPyVabg1y7obHo8ssneyCauNr37SSFim3kSTCrMYjI/",
+	"f7c6+WsuBAETp6x1YXRybdBvtXhX1QTWQ77gLNfGzc72TvhaWRnTp3ix854rZAo6RItK2j10fnJosgcI",
+	"iwmikLc+nDqe7I5Nf60XXE6GL/hE7V6kmF3OpTwre82Si00GkVFwLaHPQTeaSycZZf6vz+swnetgMvUT",
+	"Xv704gX8silzEm+UXid3JRP0Nnmc+6cX27fxPs332TXPZ5rTsM0706Q8BrOwtElrJmIwspampNVKdHe8",
+	"x1M1bolwup84Voe1ju1eJFSqz9djAtxb6r+CXNdFSywjzJaJmS1Op1AsrYZvt11ZQWXoqvH/qQXGD+xo",
+	"g2AEQWLCVDotQ028WJDFfW5+vazS9+bGvI33zfrZwASN0LW2SHOaIyxNXZG1Z+1+PWsl+t1HLIaPzU8z",
+	"DgN2YJDaMteafoYvSFhxsHd7s1mJ+dy83DZ9q1dpWSfQLVII7o2FVnwrTQrf2dlGJXKHRp9idlnJ2veu",
+	"lM2zE4Llcr6bCpu2EwRcN3MA05puM6NqgXl0kLVpnXGKpaRDWk9GnZvHlZCcsISwuNBsKxqxFd2b+1Qq",
+	"yPGW7ibjzxtL5YtVxg3fWrER8n7W0iBPMWVIkS8qQuQLjrW8wbIUOd0Mi0stISMkyKkSE8h6S87IF1Mc",
+	"DT7MifDHfV06mTe20HsILPn17N3RLoSXIKr0DPpLE4xyfogSTmTk7qlN0VY/xNJfcwwZkYgyEGrm961w",
+	"IaHQglpdt8tx0DbX25hnBZduXmaS6TUXSRiaKY0Jk+EPM0yZwpS1lG4oH7djb1Omh0LZ/1mNX2s8Oxfp",
+	"kpKm5NPB7O75ausky3CLs3K1HHGF7M6ddLv24DM/dwRVCm9F8KI0S5WlVbCoiTMlAnp46uFzA1g1vlbl",
+	"j1WEmaV8t/l/K+z8vvSepx1/6u1gQXu8el7L4G/90mlauV+iEpkPrKT6y4sNVyrrYqptgXpN6vkRMHZx",
+	"oX2fVK4s6rXtXDm2lmsyr4RlwhHc5HY5Q5KyUUo2/eJRruKsFrpLexVvc4NdFdeBaiC2pmog/QGqjhWX",
+	"3F2FRzIy93AbTkBeEHDc66UrwoJhf63uBH7NQuFnrtav81zAa6hrMwAhJAgCI22I6zWWKCEpUSTZmOUB",
+	"mxmeUwAIeNstLT0q6QVNqZrOm+638s0Wc896F6qc2JvAh9syVl65UVPqbknariHTPOJr8xecM/qvCXmF",
+	"Un5NRIwlQSlRCsKkWYISOqJKoqISvCb2wdYgQoPP8J/PA6jnn2A51kosZwR9eH1oYiCKw96IkMu2+HkH",
+	"egLgWM/wSlMgEVck6TOQPqh79SJCOKcR+hxjhVM+itDW1tYGhJEKMpxIkpjKmt52f96BWHtFhN7P//0d",
+	"b/6xvfmXT3/q/s9u9392+/2tf3/+9+fP/97800bxaOO//uP+0PPecW02sjzCFYHHju9yRVA7Os+naIIX",
+	"tA4xzWkn6ox4QE8o4VQOdE9e6qVpqcKpm2z21ijRhDtPKydl5JEt6hY6m2pp+QcIgpkn1Fz0d/ikWgUS",
+	"RK8GxPx7CNsGeWTeWDguqqpJu1XVih+ZMUMUWD3Ye2bZL2dy7AB3s//f+rz56et29PNPN/+xWI2W+Tt7",
+	"BP5Sw9m78JjqUCtnD2G4zUL5myAA2uIBpBgWBXDrPX9YgrBEA7+q/KDMeJgwiYdl4fRKyLjLEqi20wm6",
+	"VEzNbLmUvS3b64U7iL8jwYB4TY3Flv3Jw2hb5rotQYRQqnuvxYjYa5T+1mYE5ADlk4sUmhyVRf8DKnY9",
+	"I9ObLLgHqKB9yIa8CfyZC3UpU3ipBW8FjYJbxNvN21eBtHcWPrdAwIXrgqdYqnN5X5VuBBnSLy2B63AB",
+	"V2q+zpwyNaIjpDgSJOYjRiVBVM2sfFLnsPOLisU8X+6bUPFyl6tidlmMWlvYvHAewItbyc4KHlRP+ENG",
+	"lcnRt6W8lSnxTCQU7TdfLpyvH0jneW77Ls2q9lKHTy37luo1qqLYuOL6D0kq1PkK2W5LloX78ZeF7W3J",
+	"Ox7PvCjI8JdD8/C5J6ECKFGL/NKMQxt24P4YaBOwxwUagNY5iGxxuyxPi+gUzoh0/eao2i2+BOYjTZ5r",
+	"Yn0CRU2mV25EhFPJNV2wEakUfJGWt9umLGaUUquOihH989MvlXW8sT8e+NoilGGGRzZ43/osIltatzlU",
+	"kSMMZT3HBLkgpC1UYlyaIjUWhLxCmNkebymVyuTkgb3qw2lpJ1NGmYPjHCJt1e6A5B5BqXOV+G+vy53L",
+	"GaWTl8scmWWCfIM5cPeT0Gba+/h4l/LYuJ4TnLcE7SztavPT5hZOeWxNeStW3WKihTBc48ntZMqTDk6L",
+	"Zueqzoxi9lCsVuXYSqDfNbA+LVrV+XYplYzGl+Bc1mxSi8SU2yTl+zF4F02x1fjzCAwS2Ntd+eN9Wbge",
+	"h6yHpxbp+87Lb68bfJOyaM1qJKdxoyCpeI6wgj4qMypMfCcUWLfPtdaCGLkuS2/ooyHQqLfUP55JZ4bL",
+	"UFvXRan4DmQa8kj8VnFgFsnlYFGCFUCvNNp9CpGgJPFEUDU91bOa1V1gSeO9SajgniNSE5/tNHguilMr",
+	"OhcD6uiBSkwaK5VDrRRoJxyeYA/lREhNF6jM3d50uGym617mn7e2tjaqc8GgzclmOGWg8aB7XBp5xsvS",
+	"hfIYJo+cC/T24Az1cE57V897mpR69r2NqM8cB/CD1n1XDeLMOXgyosY8kah7/OH0LELH5/o/e2evf436",
+	"bP/g6ODsYOOVo0eNf6ZVs9ceDSUczCRGSIKoMtcr0NfTtCIrO3v6nqbyWHBO/0aMvmHW+BqWGD6c88Ni",
+	"J5IodDE151H0dDXbK6c0jaE/uxIGjUlvIDfAeE/qdcFOz9De8aGGwt9gFGRjICW05eRsMxcko7KS52YM",
+	"BKh62mfaWoF4CRkhEwLhWtjKCL3lNs/cHCtcVmz1WZ/5XdscUs/FwD7rDvZsxzwo/b6LbItsg5nQNxv9",
+	"enZ2bAEIAw8c8ezCIAONOq4jXQBp7IkPNKZUUQ+AMEBdg1N95pBKgb5LbN+RmqvRoAcSRE0EI1AkxxRy",
+	"gWM4EILbWkvNDBAeTzLNmVB30NYOcKCH2UM728+LPsrYNhoflL3HI0S+xCRXM/uG91m3Tj5Cb6baONxt",
+	"aCNC12Maj9GIKGQblQ+Q5H1W9BO3FANtxU3pB37Nqt3F0ZtwE0YsSJ8JrU+7dqI5EYVk1Zik/662ZdxF",
+	"Oy/+YiHu9WQcGHQDJ9xu1dxt6eRpi3dJtLO9U4T+pfSS9Bl3jWY8twmVagt91CiAWbVgFtIgl42uh5Hf",
+	"O7GAhj5HDUZwakCLRQc0OLFI/w8Mdpb02cDhpekt2NPEbTZ6XDTd3rX+EW1ogx8CXxKJBnCgA9R9vvly",
+	"ezsqfCkvtzfs0CbQZoC67pF5UpzK4CtIUZspHTmngfnsZrCFzsb2pMz6bVyMy+iQSAlCUHeg1wWNzAcF",
+	"LkEeJcK26LFpCwtcKMf/mhA0MMWWB6g7KEszD7xW9th0FJcKT6WBXJ9dj2nqZjYlzRJidAxBMn7lbspt",
+	"llKnxgQ1b/SCz3Y7z7e2t7YhFCQnDOe0s9v5aWt76ydbPBnkeME0NDL08CQxAVS2BaJWKAFAhwm4vKQq",
+	"WwFCgJjXT//3RqMZvSlUaAMBRmlV+VDjctdUcUZf7PB8pvOihhlwwAgNgJNuGYNzYKMPwLVoPJ9afzO1",
+	"lNBgS8PLvD/YaF+ZEVxLLO0DS6caxcHvBTG3WNO7SReyZnhoLkkZGM6Bdt4zOznMmt+69uZNPWEKVO7l",
+	"pw7pqyWi9Ewz/gVetH3vbz7VOom/2N6e0YB2ucaztbaaoa7Ahk5NRovG+puos2NWEBq4WGnPa3gOnzyf",
+	"/0mlxy589NP8j8p+3PqLF3+Z/0W9ozHsGfjn/G/LTr1eWC8ogsA7kBKYppE2krQggVsS14Fo9/eO4S+f",
+	"9MdVxgPuqza+85aoSiXMFeJDZZ6WztWm8pwttgmT/BgArtQbrexf884hFzFBXa2UbHKWTiOjs1VKkL6y",
+	"BSqhnB9lpS614eGIuygIoUlNgMiZoqoaOBAQV0+JUQUiOgLoedqoY8ZFQmxFWGDsa+7VRG6NLI0ScBWM",
+	"rGHdp5uok3MZwDvjtK5FvxT57K5OwQowwnrLb6reRiUm5KaBlc9XtIYQRtqez9843m0vgHevORum1DjT",
+	"dp4vMMUxnqYcJ2ecH2FhEjUfFsGt1w54ne9P+/2TZmqeB8/84HnBfv/U8P38/knzt5JoDGARrhPObLqZ",
+	"y9F7X6ECqvH+pMQ4wqs0tg+/B2isguQ7oZsQiGP/1nFxZ/4X77kyNSm+L5wyAGrilPGUUCV9t6cJI5jH",
+	"ptsUynnos/2APPKsWVp8jaP3Idg/MLIce1pWRazCFu6YNEbnWMXjJtqZm71HUA7sleJCysFDI76NT/je",
+	"CWCtMJhqcE3m/kxWUsO5cNfTNmzy7spEr8w8WNBYPHOJCE/YYiyjxEKUBxus+WnWMuceZM5eAL+t1tIt",
+	"vB9U2EBhufEwAmlhY9VdBa9CKPmhwg9sqFoz1EYwPlkzdVkSWNu1d7Zrq7f6pu2QoV1EJaK25JtbKfRC",
+	"uVep1ftKk6XN4ZKK59nEJ+SKX65t4m8XHw2A2vARdclwSGJFr4gLyysTxhhPyAPIl/nqDuz2cN/EONaR",
+	"v0z5arfVV3/xM+/Sp1jnd+8NP7Q5EeWWg3czUSefBMB1PKmCaxWmrQ+phzRnF8OQ4jLsG+epa1F/Ylps",
+	"VTKBSjAux1nb7yyhm9pM2/Nc2nJLs6JpTicXJsjCBaG6wJoIDSdpilyMDYRKoy50z6FMEiap3kNbNMu/",
+	"KiEec4vnPi0TuEgDmBnXEbwsLTIN1hemLRemgYtSg+rzbkfPTVr4KmSDlzf0wAamSf1Y33/+cHYiC9ws",
+	"ODoIy4Je2ehxvl1XEMsPerm5NGZ+f7ehrO0aNEKVFC1zIfoKlIMUaw4NzW3LUnK2jluQYbfZXmH82145",
+	"3zwbr+9C7/0utJ1TLesHOC/Uo3nXnSuW9o9ztTkLa92F5neKvWtV4dY3nwUj93i0bc8c4NUZ11hUXocm",
+	"cxSMIusLCizwUF9NyGDVU/+qVP4BgnRPcUZOqSJ/PVWCxgoNqvl5A5dfZZJQIEmoz/QQr09P3vjFWWzy",
+	"onl9s1qcqkgcyiYQackSRFmfVbPPttAeuhacjcqUEUjlsT8WaVcjYsquSJyRPtvZfr6FTkgOWjYaYppO",
+	"hM2eWTAnq8+KxOQiKcvLydrYQvWoWgcmk9xucnJqVj3AYTVcr9IJ+8F9YLatVJP1HfHRiCQm2d+k3cHs",
+	"p0Rtlumj7SkzNw/JJp8aS6qykyNAO4OoFVLxO4UXCRdqHOYT3Hhvw4b6kXm+iN1h4c4nlqtZfkElilPN",
+	"SJPb48M9n9sBSyo5tNaPVqTSMoW6NCFZzjWhbMw/RVkW+Wu/unBpzo9Bk2flbm9PLI8mh+dIVcjMN70a",
+	"/SR0TQjaRPLkU9ck29mMS0E0Xc8Gr6kV0QbUd2SV8HxH2kBp8n+fCCQLOH0ccz97mUrUBfUFIFXPuvDB",
+	"kpu2ddY6mWFivCMrErXVxnkPLGvb8cBZGO6A1vdMT0L/L4ngmUSF0Lb3NVD2xdP/JVHQ6CBMEBVW1fNL",
+	"1gQvZc0C3k29nrYrIZdq39+F6CWgUZjPkzVaP0G0dqj4CnEoZls6KAVBhCUVK7YNnxcI1303XYform8j",
+	"PUWwQEBXl2fBmNuKkjHj0tIi3Doydn2B+b0FulZJZtkI19lMfMHoVZ+61hGr30vEahWxlgqoqtp+ywj4",
+	"YKxpvZR3q15xUi19vlxElgvB8tOZVheIFRrEtc1eiPPX+x49teiuWgOlmTFePgI8blGMb5nOm4QdfW2E",
+	"TJYV1Ws16WwJdEfCFZrz1at6YVgTbAdDmCJdtRL6dR+RX4/WlYaH8qtwhQaF8DUVupsfxQHISbUavC2i",
+	"t9W4ujFi0euPtRqNr9Eq7oHVPr8B2Frp+/GUvrK05Cufji9IzDMiQQc0DSRbCbpFvC5cwKNGYuviHd9L",
+	"8Q6vaik4OLWCp8a2xCJVqOu/oHn2xiyp0XYJMwt9th+ITZ6N/VLDD4ua3xOizdc7PrBKUefuzvaOad1B",
+	"6/VtoaF9S7Fcqmai2nKGRokai9X9eECV4nEurObTiru4eiyaWZf5eMAyHyWQoSGCy6pagvnP1jB6psVs",
+	"j2Z4NMeq34c3D82LDToHQzrHalza0bYwcZV2lqr423AOwDKRnWa+A2BBg991nC8/LFDi5TY0n6DZJLNd",
+	"LTPKzF/PQx1WwxPYVvbBGfwhtwNDrtL490A63/q3KLKWzyuTz4a2IJsOGbqsiOvcVHonCTS4V77zxad/",
+	"2zR6OcrvfYX/3/TMKHPZwBkePcC1YXRvfCUwDGx4qXFWT4pneNR6kzkmSAMnepwqtD8WJWr0BjpkVuR0",
+	"S8mDzk+ONgmLeaIpcfB5AE02SumEjSPNo1zBubpfCu19VXi0gHugwKqVCex7IazwOAqWfRfyXGf4/UAZ",
+	"fpo7oq4mvQwzOiRSmb4gd6A8N5DsfU3oiEi1MMm9s18+JN2ZJd5N4z4s2VzXZ20BbhZSdO9Dpq6J9kci",
+	"2oJWXci5wpViOQXFtjsxvy+Kg+ojuZq2kd4rhNnUqhpjniau47RZi/Hn4Qtpky9mEeljKroFtFo03ax4",
+	"vlZyV6Xk7pXEV+TEVzqSRCjFU2jzl6dYDbnIpE1hHBIhTLmdZSUr9OWaL0Xf0JQsbV/qj46xGp84alxL",
+	"lx9cumhsi0yfMtNizmC6d5t2QVJ+XS2SbFDUkzhN9sQZKdrs5XjkOpJiZBrWIYEhcFuNMTMhFD3jAtyF",
+	"2G6T+5sLckX5RMIAzyTyW9whLIvmd+Fud30G7e7Q/G53CC7Y8DXKBVc85ukzif7P6Yf3feZ20B0UTVdh",
+	"oN7XUubc9L6ak7vpDWCTfTbYi2OSq11UFwKDjaJnIEQ7SpwRpInyiEoVzPB1HQFvTer/C6KtKVWhj3Zx",
+	"ns59XDnyrRbxaI79nv3Iz7d9R/Lz7bme5FWKYAeSNuFrAP5MonhM00Q4BrSWwqu6lE3JFUmN39dQcuXa",
+	"RwlCIgsU2egGV3Kr5SlINq5fF5HevYQoTNOZ1Ub16Pv2tVWI8fslBrfSNnrQLJYLC4I1MayOGE7pHySy",
+	"PYEn0HJ2mpMITfKUQ1NlCFqkmbskqQHmUYlCC1vIHbyHCdvCPDUyJkQLbdMxECqBFEEbr1BGpdQC3fEK",
+	"fMGvCKIKNAMTFpo0gzXf8Sunb68iokIPrad46EiKBQgbFKQaFiGswBJi5NpcNK9LD/3o0RgaexE0UjcJ",
+	"xwXGFFZFt82s2AgwpTnsZMR7toP+zHvYt/ydfeuRYjHMIu8UjPGUEiXcec8PlHDQW+sJK9MTLOobLeAt",
+	"XyRMwkNXnyhHfEbW6jnoHQ7yqyG0T4tK3T9oXsXWopX4BWUY6K5R/+chkyHcMf1mW+e3yNx8cpFSOSYJ",
+	"cj321wL2RxewxwYnEHZUalHDdL8ufv2D5qhr/v3/2zd6W1tbQNO2ZKsxHQxfyCeAZgqPGgS/sAjufTX/",
+	"uJll7K6WQYSvnjI347cRvlQcQaumbZ6uReIKb3MMlXS19dIMVPrPF2/gSrG3UVy1jqhCccoZ0W/enUR6",
+	"liYX01t/cy9/20TzRLVUe7rzldUCZmvSXBlpOlQ3YskgYYTGdDQua9LcH/X1vtp/LRCsVNfZvnlaDAx0",
+	"Vax9HXW0vhde7F7Y6ZcQLviWIxJzOZWKZCiH4AaJMBoIogSO1QAlVNiSG5QhDLWkhBvCqJ1akio8agYc",
+	"WvNynua4pr+ViUDjAm7TSx/FBv3RFFNHbUWU0YhvZTyJkEWYjEDjKBvEwBJ0crC3/+5gSZmY4/iylsRW",
+	"hfcBFMkxXhM9WWrDFK4oud51CTcm2B51i8h/0KSpRLjP7AwbkbmHGru4i+DFLepaP3FzAHMQysaRuNMZ",
+	"pFgRqQYbW+hsmhOJrsdckiJqQw/BuOozScQVSdCUKBttgXa2d9qiK47dodw1MbfhD35dK8mDZN1B7HZr",
+	"GdZS9Xqeb7/YefKd0+zhz1fCC9Rds6GVsSFHCYZaSzot8qmCnuNKOS0HpYVZUe+r/ddNK1M6qxGKJnPP",
+	"bkfdgSI4+88Xb67JhWYNhS0R84z0WcWIMMG/wJcMk4MSTVBiKEPd44NjtLOzHSFJsisiNlxRzD4zH0Ot",
+	"0WsqSYiXvCWOldwHJ5nzhZ1p0de/RZqfY3/7UDf9OYosWyXXNvmDaCUVYdwCgPsh/hbTvM0oqKLQI9Db",
+	"LZV8v9zey58hvrEQ59GDmgDVE1xbAN9AiKPTcs3NjE96muAyonCCFQZmOLQRwbcgPSIgBGqeD/rYe+9J",
+	"174uN9Imad5CP8MImW4RIOkjrRCwRkXAR0os/15bBVbLWj2TtrPk7NotPgLfQzGlxcml9zUXlMU0x+kC",
+	"buMS7RYsNgyBdmu8+naLDWsAacbskMDh68pws+FPGGgOtdufbG//FLuGXPAXgZzIgWVX9g3716brRue/",
+	"3TUNqVLOoHDZBUE5ETFhyhlVRWJkVccpNr+sKzPYLuR4ompksoJeIcUER+SKpDD2A0fZentsUbAAjxBl",
+	"2iiNybpW2fcWvAMaBupygWKoWrZR4yM2uYXVkplbOcs8oTXNacjXG9Dypjlt938+TJDs8cExern9E2Jc",
+	"ZDjViIlywf9JYrW4W/Spe0FLMCzgCTWHY5XR8tDWBY9W7B21527ts2lOFyo9VgVQRZOd5nRJYtY6KKxi",
+	"tnekRKeHvC61S/tmbjn9Y2hzMNolr8lmpZ4Nx88h7s648BnU6JA5SVNTngOrklYkUryWGXInYlks7E7j",
+	"y2OE3N2Gbp6ggFvH232z8XYWA2sBd8V9mLkk24iKS3kq0BSzSyQVVuTeiXSZ6DwPsZ4Aya5D89YepfZI",
+	"u8LVb+JkuobQIEBGI4uE0Dmk8CVhAckYzVQH1zSyGmk2J3t6fXP2GLFzMRdkzn2Zo5mZnRR+XMJZgR+2",
+	"PMvH6RqxNNEiLBFVJqbweu2T/d58sv/QCiwXaMJAlfUC3sEh+ZcXrxAjJJHoWlBFNlao5bqKYvp/C/a0",
+	"0sgcrv/3vbKl8EjuyNbq84+qPnPmik8NfRouHE2QbmKUZpOH4l4ZcSJLlSHFYPWmcwjdZMD0KBvyWQ7Y",
+	"U3jtUL+1QonmzRKQZIdMKsxigvRiRQYTPL1uokGvBah0UCQhRtRt03X+8eBnoKUheC+aJ+CkuHKcdiLS",
+	"zm6nB44zO+PXRWBQMC+7vOYV2fkhSvmIMmTXIFE3hmWgP6HXpydvTFPSjXIkDayWCo9Fw3p+zVwckzm/",
+	"agP7Cp+HlsjN8faSjDIqlUF2ZIIJ0DmETXVNV1TO0qm3MAipWnik06J5U3CwAsKLjwcRENXx0GawweuQ",
+	"CxPejSQfqmssiD9xJZIitICTSt/flEplS4wWd0GKo+uxbXzRbGZrZ6o0pmrOckzEpnfnNCtcygHTuzcO",
+	"IwieJFQhJTBNW84d3mj5WglCwsk9UVGd+/xwC5kyMebEE37NzF8j3mdqLPhkZHJ9/BKsCKv2eqtaC7hB",
+	"3ePzswi9PTjrM2DkJ5iNSIR+Pdjbj9D+wdHB2UGEskmqaI6FQscfTs82TOS+pz6EzuU1ZwpTVuY68WGj",
+	"25Bp3O2qnJvSzgGITdWYs+LOFu5vKzeHlWFA4IQPekQYETQu4kKvKLmWtql5JV+r63TOqHCkR30GO914",
+	"ZV+V6JKQHAkaa4Q3Q5nbeCqAUVwQSRNisyLM5qon56Xj1Ff7lrvyTnrMEa/s1cvOwMKvdHMxRYMRVVCR",
+	"ZID4sM+wzcKArFHFUW9EVQ0NvIJFN1v6ay70QKYWImUjhPvMK4wyJoKYxDSbIHYxBbR7++H45MPf/1Fg",
+	"3IhX56nsfMQ7N59u/l8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -62,6 +62,7 @@ func New(d Deps) (http.Handler, error) {
 		Registry:      images,
 		Go:            gomod.New(d.Pool, d.Blobs),
 		PyPI:          pypi.New(d.Pool, d.Blobs),
+		LDAP:          d.Config.LDAP,
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }
