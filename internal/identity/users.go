@@ -254,11 +254,11 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, ema
 // other session of the account; keepSession is the caller's own cookie
 // value, if any.
 func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, current, next, keepSession string) error {
-	if err := validPassword(next); err != nil {
-		return err
-	}
 	if me, err := s.q().GetUserByID(ctx, p.ID); err == nil && me.Source == "ldap" {
 		return errDirectoryPassword
+	}
+	if err := validPassword(next); err != nil {
+		return err
 	}
 	checked, err := s.authn.Password(ctx, p.Name, current)
 	if err != nil {
