@@ -137,7 +137,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	authn, authz := auth.NewAuthenticator(pool, log), auth.NewAuthorizer(pool)
 	var directory *ldap.Directory
 	if cfg.LDAP.Enabled() {
-		directory = ldap.New(cfg.LDAP, identity.New(pool, authn, authz, log), log)
+		directory, err = ldap.New(cfg.LDAP, identity.New(pool, authn, authz, log), log)
+		if err != nil {
+			return err
+		}
 		authn.SetDirectory(directory)
 	}
 	handler, err := server.New(server.Deps{

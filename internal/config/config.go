@@ -60,8 +60,12 @@ type Config struct {
 // LDAP configures sign-in against an LDAP directory: the user is looked up
 // with the service bind, then bound as with the password given.
 type LDAP struct {
-	URL            string // KODERA_LDAP_URL: ldap://host:389 or ldaps://host:636
-	StartTLS       bool   // KODERA_LDAP_START_TLS: upgrade an ldap:// connection
+	URL      string // KODERA_LDAP_URL: ldap://host:389 or ldaps://host:636
+	StartTLS bool   // KODERA_LDAP_START_TLS: upgrade an ldap:// connection
+	// CAFile is a PEM bundle of the CAs that sign the directory's
+	// certificate, added to the system roots (KODERA_LDAP_CA_FILE): a
+	// directory's certificate is often from a private CA.
+	CAFile         string
 	BindDN         string // KODERA_LDAP_BIND_DN: the service account (empty: anonymous search)
 	BindPassword   string // KODERA_LDAP_BIND_PASSWORD
 	UserBaseDN     string // KODERA_LDAP_USER_BASE_DN: where users are searched (subtree)
@@ -176,6 +180,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LDAP = LDAP{
 		URL:            p.str("KODERA_LDAP_URL", ""),
 		StartTLS:       p.oneOf("KODERA_LDAP_START_TLS", "false", "false", "true") == "true",
+		CAFile:         p.str("KODERA_LDAP_CA_FILE", ""),
 		BindDN:         p.str("KODERA_LDAP_BIND_DN", ""),
 		BindPassword:   p.getenv("KODERA_LDAP_BIND_PASSWORD"),
 		UserBaseDN:     p.str("KODERA_LDAP_USER_BASE_DN", ""),
@@ -342,7 +347,7 @@ func (p *parser) level(name string, def slog.Level) slog.Level {
 // URL, and a filter without its placeholder would match every user.
 func (p *parser) ldap(l LDAP) {
 	if !l.Enabled() {
-		for _, name := range []string{"KODERA_LDAP_BIND_DN", "KODERA_LDAP_USER_BASE_DN", "KODERA_LDAP_ADMIN_GROUP_DN"} {
+		for _, name := range []string{"KODERA_LDAP_BIND_DN", "KODERA_LDAP_USER_BASE_DN", "KODERA_LDAP_ADMIN_GROUP_DN", "KODERA_LDAP_CA_FILE"} {
 			if p.str(name, "") != "" {
 				p.fail(name, "needs KODERA_LDAP_URL")
 			}

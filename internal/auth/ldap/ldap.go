@@ -15,11 +15,13 @@ package ldap
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -44,8 +46,27 @@ type Directory struct {
 var _ auth.Directory = (*Directory)(nil)
 
 // New returns the directory of cfg, creating accounts through accounts.
-func New(cfg config.LDAP, accounts *identity.Service, log *slog.Logger) *Directory {
-	return &Directory{cfg: cfg, accounts: accounts, log: log}
+// It reads KODERA_LDAP_CA_FILE, if set, and fails naming it when the file
+// holds no certificate.
+func New(cfg config.LDAP, accounts *identity.Service, log *slog.Logger) (*Directory, error) {
+	d := &Directory{cfg: cfg, accounts: accounts, log: log}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("KODERA_LDAP_CA_FILE: %w", err)
+		}
+		roots, err := x509.SystemCertPool()
+		if err != nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("KODERA_LDAP_CA_FILE %s holds no PEM certificate", cfg.CAFile)
+		}
+		if u, err := url.Parse(cfg.URL); err == nil {
+			d.TLS = &tls.Config{ServerName: u.Hostname(), RootCAs: roots, MinVersion: tls.VersionTLS12}
+		}
+	}
+	return d, nil
 }
 
 // errUnreachable is what a login says when the directory does not answer:

@@ -22,7 +22,8 @@ import (
 
 func TestFilterEscapesUserInput(t *testing.T) {
 	t.Parallel()
-	d := ldap.New(config.LDAP{UserFilter: "(&(objectClass=inetOrgPerson)(uid={username}))"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := ldap.New(config.LDAP{UserFilter: "(&(objectClass=inetOrgPerson)(uid={username}))"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
 	for in, want := range map[string]string{
 		"alice":        "(&(objectClass=inetOrgPerson)(uid=alice))",
 		"*":            `(&(objectClass=inetOrgPerson)(uid=\2a))`,
@@ -127,7 +128,8 @@ func TestLDAPSyncRunsOnOneNodeAtATime(t *testing.T) {
 	accounts := identity.New(pool, authn, authz, log)
 	cfg, err := config.Load(func(k string) string { return dir.Env()[k] })
 	require.NoError(t, err)
-	d := ldap.New(cfg.LDAP, accounts, log)
+	d, err := ldap.New(cfg.LDAP, accounts, log)
+	require.NoError(t, err)
 	authn.SetDirectory(d)
 	ctx := context.Background()
 	for user, pw := range map[string]string{"alice": alicePW, "bob": bobPW} {
@@ -161,4 +163,29 @@ func TestLDAPSyncRunsOnOneNodeAtATime(t *testing.T) {
 	b, err := accounts.UserByName(ctx, "bob")
 	require.NoError(t, err)
 	require.False(t, b.Disabled)
+}
+
+// ldaps:// and StartTLS verify the directory's certificate against the
+// system roots plus KODERA_LDAP_CA_FILE.
+func TestLDAPOverTLS(t *testing.T) {
+	t.Parallel()
+	dir := ldaptest.StartWithTLS(t)
+	dir.AddUser("alice", "Alice", "", alicePW)
+	db := dbtest.New(t)
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want int
+	}{
+		"ldaps":             {map[string]string{"KODERA_LDAP_URL": dir.LDAPSURL, "KODERA_LDAP_CA_FILE": dir.CAFile}, 200},
+		"starttls":          {map[string]string{"KODERA_LDAP_START_TLS": "true", "KODERA_LDAP_CA_FILE": dir.CAFile}, 200},
+		"ldaps, unknown CA": {map[string]string{"KODERA_LDAP_URL": dir.LDAPSURL}, 503},
+	} {
+		env := dir.Env()
+		for k, v := range tc.env {
+			env[k] = v
+		}
+		n := apptest.Start(t, apptest.Options{DBURL: db, Env: env})
+		r := do(t, n, "GET", "/api/v1/me", "alice", alicePW, "")
+		require.Equal(t, tc.want, r.status, "%s: %s", name, r.body)
+	}
 }

@@ -5,7 +5,14 @@
 package ldaptest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -33,16 +40,31 @@ const slapdPath = "/usr/sbin/slapd"
 
 // Server is a running slapd.
 type Server struct {
-	URL  string
-	dir  string
-	port int
-	cmd  *exec.Cmd
-	t    testing.TB
+	URL string // ldap://127.0.0.1:port
+	// LDAPSURL (ldaps://) and CAFile (the PEM of the CA that signed the
+	// server's certificate for 127.0.0.1) are set by StartWithTLS, whose
+	// URL also offers StartTLS.
+	LDAPSURL, CAFile string
+	dir              string
+	cmd              *exec.Cmd
+	t                testing.TB
 }
 
 // Start runs slapd for the test and seeds the base entries; it is stopped
 // when the test ends.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartWithTLS is Start with a certificate from a CA of its own: ldaps://
+// on a second port and StartTLS on the ldap:// one.
+func StartWithTLS(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Server {
 	t.Helper()
 	if _, err := os.Stat(slapdPath); err != nil {
 		t.Fatalf("slapd is not installed (%v): run `apt-get install -y slapd ldap-utils` (or bash scripts/test-deps.sh)", err)
@@ -65,9 +87,14 @@ directory %[1]s/db
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
 `, dir, Suffix, RootDN, RootPassword)
+	s := &Server{dir: dir, t: t}
+	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", freePort(t))
+	if withTLS {
+		s.CAFile = writeCerts(t, dir)
+		s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", freePort(t))
+		conf = fmt.Sprintf("TLSCACertificateFile %[1]s/ca.pem\nTLSCertificateFile %[1]s/server.pem\nTLSCertificateKeyFile %[1]s/server.key\n", dir) + conf
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600))
-	s := &Server{dir: dir, port: freePort(t), t: t}
-	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", s.port)
 	s.Start()
 	t.Cleanup(s.Stop)
 
@@ -87,7 +114,11 @@ access to * by * read
 func (s *Server) Start() {
 	t := s.t
 	t.Helper()
-	cmd := exec.Command(slapdPath, "-d", "0", "-f", filepath.Join(s.dir, "slapd.conf"), "-h", s.URL+"/")
+	urls := s.URL + "/"
+	if s.LDAPSURL != "" {
+		urls += " " + s.LDAPSURL + "/"
+	}
+	cmd := exec.Command(slapdPath, "-d", "0", "-f", filepath.Join(s.dir, "slapd.conf"), "-h", urls)
 	out, err := os.Create(filepath.Join(s.dir, "slapd.log"))
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -188,4 +219,40 @@ func freePort(t testing.TB) int {
 	_, p, _ := net.SplitHostPort(l.Addr().String())
 	n, _ := strconv.Atoi(p)
 	return n
+}
+
+// writeCerts writes a CA and a server certificate for 127.0.0.1 signed by
+// it into dir, and returns the CA's file.
+func writeCerts(t testing.TB, dir string) string {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kodera test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	require.NoError(t, err)
+	ca, err := x509.ParseCertificate(caDER)
+	require.NoError(t, err)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	write := func(name, typ string, b []byte) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o600))
+	}
+	write("ca.pem", "CERTIFICATE", caDER)
+	write("server.pem", "CERTIFICATE", der)
+	write("server.key", "PRIVATE KEY", keyDER)
+	return filepath.Join(dir, "ca.pem")
 }
