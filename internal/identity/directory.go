@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
+	"github.com/kodera-packages/kodera/internal/auth"
 	"github.com/kodera-packages/kodera/internal/domain"
 )
 
@@ -13,6 +14,11 @@ import (
 // the directory keeps that password, and a local one would be a second,
 // unmanaged way in.
 var errDirectoryPassword = domain.Errorf(domain.ErrInvalid, "this account signs in with its directory (LDAP) password, which is changed in the directory, not here")
+
+// directoryActor is who the audit trail names for what the directory
+// decides (an account created or disabled, a role synced): no request's
+// caller is (a login has none yet; the sync runs on its own).
+var directoryActor = auth.Principal{Kind: auth.KindSystem, Name: "ldap"}
 
 // DirectoryUser is a directory entry as a successful LDAP login found it.
 type DirectoryUser struct {
@@ -28,6 +34,7 @@ type DirectoryUser struct {
 // A local account of the same name is a different person: refused, never
 // merged. A disabled account stays disabled.
 func (s *Service) SyncDirectoryUser(ctx context.Context, d DirectoryUser) (Account, error) {
+	ctx = auth.WithPrincipal(ctx, directoryActor)
 	d.Username = strings.ToLower(d.Username)
 	if !nameRE.MatchString(d.Username) {
 		return Account{}, domain.Errorf(domain.ErrUnauthenticated,
@@ -95,6 +102,7 @@ func (s *Service) DirectoryUsers(ctx context.Context) ([]Account, error) {
 // longer has, which ends its sessions and tokens at once (UpdateUser). The
 // last enabled administrator stays (ErrConflict).
 func (s *Service) DisableDirectoryUser(ctx context.Context, username string) error {
+	ctx = auth.WithPrincipal(ctx, directoryActor)
 	u, err := s.q().GetUserByUsername(ctx, username)
 	if err := notFound(err, "user %q not found", username); err != nil {
 		return err

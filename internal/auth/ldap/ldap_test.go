@@ -210,6 +210,13 @@ func TestLDAPUserGoneFromTheDirectoryIsDisabled(t *testing.T) {
 	require.Equal(t, 401, do(t, n, "GET", "/api/v1/me", "alice", alicePW, "").status, "and her remembered password")
 	// bob is still in the directory and still enabled.
 	require.Equal(t, 200, do(t, n, "GET", "/api/v1/me", "bob", bobPW, "").status)
+
+	// The trail names the directory as the actor of both decisions.
+	a := do(t, n, "GET", "/api/v1/admin/audit?actor=ldap", apptest.AdminUser, apptest.AdminPassword, "")
+	require.Equal(t, 200, a.status, string(a.body))
+	require.Contains(t, string(a.body), `"action":"user.create"`)
+	require.Contains(t, string(a.body), `"disabled":true`)
+	require.Contains(t, string(a.body), `"actorKind":"system"`)
 }
 
 func TestLDAPLoginDisablesAUserGoneFromTheDirectory(t *testing.T) {
