@@ -255,3 +255,19 @@ func TestLDAPDirectoryDownLocalUsersStillWork(t *testing.T) {
 	dir.Start()
 	require.Equal(t, 200, do(t, n, "GET", "/api/v1/me", "bob", bobPW, "").status)
 }
+
+// The last enabled administrator keeps the role even when the directory
+// takes it away: the login proceeds, the instance keeps an administrator.
+func TestLDAPLastAdminIsNotDemotedByALogin(t *testing.T) {
+	t.Parallel()
+	dir, n := setup(t, nil)
+	require.Equal(t, 200, do(t, n, "GET", "/api/v1/me", "bob", bobPW, "").status)
+	n.Seed(t).SQL("UPDATE users SET disabled = true WHERE username = $1", apptest.AdminUser)
+	dir.SetAdmin("bob", false)
+
+	n2 := apptest.Start(t, apptest.Options{DBURL: n.DBURL, Env: dir.Env()})
+	me := do(t, n2, "GET", "/api/v1/me", "bob", bobPW, "")
+	require.Equal(t, 200, me.status, string(me.body))
+	require.Equal(t, []any{"admin", "user"}, me.json(t)["roles"])
+	require.Contains(t, n2.Logs(), "the last enabled administrator left the admin group")
+}
