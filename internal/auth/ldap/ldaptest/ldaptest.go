@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,6 @@ import (
 const (
 	Suffix       = "dc=kodera,dc=test"
 	RootDN       = "cn=root," + Suffix
-	RootPassword = "root-secret"
 	BindDN       = "cn=svc," + Suffix
 	BindPassword = "svc-secret"
 	PeopleDN     = "ou=people," + Suffix
@@ -37,6 +37,10 @@ const (
 )
 
 const slapdPath = "/usr/sbin/slapd"
+
+// rootPWMark stands for the server's random root password in the
+// configuration template.
+const rootPWMark = "@ROOTPW@"
 
 // Server is a running slapd.
 type Server struct {
@@ -46,7 +50,9 @@ type Server struct {
 	// URL also offers StartTLS.
 	LDAPSURL, CAFile string
 	dir              string
+	rootPW           string // random: a root bind proves the server is this one
 	cmd              *exec.Cmd
+	exited           chan error
 	t                testing.TB
 }
 
@@ -86,16 +92,29 @@ rootpw %[4]s
 directory %[1]s/db
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
-`, dir, Suffix, RootDN, RootPassword)
-	s := &Server{dir: dir, t: t}
-	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", freePort(t))
+`, dir, Suffix, RootDN, rootPWMark)
+	s := &Server{dir: dir, t: t, rootPW: rand.Text()}
+	conf = strings.Replace(conf, "rootpw "+rootPWMark, "rootpw "+s.rootPW, 1)
 	if withTLS {
 		s.CAFile = writeCerts(t, dir)
-		s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", freePort(t))
 		conf = fmt.Sprintf("TLSCACertificateFile %[1]s/ca.pem\nTLSCertificateFile %[1]s/server.pem\nTLSCertificateKeyFile %[1]s/server.key\n", dir) + conf
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600))
-	s.Start()
+	// A free port may be taken by another test's server between the probe
+	// and slapd's bind; slapd then exits, and another pair is tried.
+	for attempt := 0; ; attempt++ {
+		s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", freePort(t))
+		if withTLS {
+			s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", freePort(t))
+		}
+		if s.launch() {
+			break
+		}
+		if attempt == 4 {
+			log, _ := os.ReadFile(filepath.Join(s.dir, "slapd.log"))
+			t.Fatalf("slapd did not start on a free port after 5 attempts:\n%s", log)
+		}
+	}
 	t.Cleanup(s.Stop)
 
 	c := s.Root()
@@ -109,9 +128,19 @@ access to * by * read
 	return s
 }
 
-// Start (re)starts slapd in the foreground (-d 0) on the same port and
-// database, and waits until it accepts connections.
+// Start restarts slapd, after Stop, on the same ports and database.
 func (s *Server) Start() {
+	s.t.Helper()
+	if !s.launch() {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "slapd.log"))
+		s.t.Fatalf("slapd did not restart on %s:\n%s", s.URL, log)
+	}
+}
+
+// launch runs slapd in the foreground (-d 0) and reports whether it
+// serves this directory (a root bind with its password succeeds) rather
+// than exiting, as it does when its port is taken.
+func (s *Server) launch() bool {
 	t := s.t
 	t.Helper()
 	urls := s.URL + "/"
@@ -123,17 +152,28 @@ func (s *Server) Start() {
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = out, out
 	require.NoError(t, cmd.Start())
-	s.cmd = cmd
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait(); out.Close() }()
+	s.cmd, s.exited = cmd, exited
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := goldap.DialURL(s.URL)
-		if err == nil {
+		select {
+		case <-exited:
+			s.cmd = nil
+			return false
+		default:
+		}
+		if c, err := goldap.DialURL(s.URL); err == nil {
+			err = c.Bind(RootDN, s.rootPW)
 			c.Close()
-			return
+			if err == nil {
+				return true
+			}
 		}
 		if time.Now().After(deadline) {
+			s.Stop()
 			log, _ := os.ReadFile(filepath.Join(s.dir, "slapd.log"))
-			t.Fatalf("slapd did not start on %s: %v\n%s", s.URL, err, log)
+			t.Fatalf("slapd did not start on %s:\n%s", s.URL, log)
 		}
 		time.Sleep(20 * time.Millisecond) // polling a port that is not open yet
 	}
@@ -145,7 +185,7 @@ func (s *Server) Stop() {
 		return
 	}
 	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
+	<-s.exited
 	s.cmd = nil
 }
 
@@ -154,7 +194,7 @@ func (s *Server) Root() *goldap.Conn {
 	s.t.Helper()
 	c, err := goldap.DialURL(s.URL)
 	require.NoError(s.t, err)
-	require.NoError(s.t, c.Bind(RootDN, RootPassword))
+	require.NoError(s.t, c.Bind(RootDN, s.rootPW))
 	return c
 }
 
