@@ -63,3 +63,14 @@ DELETE FROM users WHERE id = @id;
 -- name: CountActiveUsers :one
 -- CountActiveUsers counts enabled accounts, the users a license limits.
 SELECT count(*) FROM users WHERE NOT disabled;
+-- name: ListEnabledUsersBySource :many
+-- ListEnabledUsersBySource lists the enabled accounts of one source (the directory sync's work list).
+SELECT * FROM users WHERE source = @source AND NOT disabled ORDER BY username;
+
+-- name: TryLockDirectorySync :one
+-- TryLockDirectorySync takes, on one connection, the lock that lets one node at a time run the directory sync.
+SELECT pg_try_advisory_lock(4242013);
+
+-- name: UnlockDirectorySync :exec
+-- UnlockDirectorySync releases TryLockDirectorySync's lock.
+SELECT pg_advisory_unlock(4242013);

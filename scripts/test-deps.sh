@@ -28,6 +28,9 @@ dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'ok installed' |
 # the transaction-pooling scenario (internal/app): a real PgBouncer.
 [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# LDAP sign-in tests (internal/auth/ldap) start their own OpenLDAP.
+[ -x /usr/sbin/slapd ] || need+=(slapd)
+have ldapadd || need+=(ldap-utils)
 if [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then

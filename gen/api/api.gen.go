@@ -598,6 +598,48 @@ type GoRequirement struct {
 	Version  string `json:"version"`
 }
 
+// LdapSettings LDAP sign-in as configured by the KODERA_LDAP_* environment of the node answering; every node is expected to share it. Without KODERA_LDAP_URL only `enabled` (false) is meaningful.
+type LdapSettings struct {
+	// AdminGroupDn KODERA_LDAP_ADMIN_GROUP_DN; its members are administrators ("" for none)
+	AdminGroupDn string `json:"adminGroupDn"`
+
+	// BindDn KODERA_LDAP_BIND_DN, the service account ("" searches anonymously)
+	BindDn string `json:"bindDn"`
+
+	// BindPasswordSet Whether KODERA_LDAP_BIND_PASSWORD is set (the password itself is never shown)
+	BindPasswordSet bool `json:"bindPasswordSet"`
+
+	// EmailAttribute KODERA_LDAP_EMAIL_ATTRIBUTE
+	EmailAttribute string `json:"emailAttribute"`
+
+	// Enabled Whether directory users can sign in (KODERA_LDAP_URL is set)
+	Enabled bool `json:"enabled"`
+
+	// GroupFilter KODERA_LDAP_GROUP_FILTER, the membership test read at the admin group's entry ({dn}, {username})
+	GroupFilter string `json:"groupFilter"`
+
+	// NameAttribute KODERA_LDAP_NAME_ATTRIBUTE
+	NameAttribute string `json:"nameAttribute"`
+
+	// StartTls KODERA_LDAP_START_TLS
+	StartTls bool `json:"startTls"`
+
+	// SyncIntervalSeconds KODERA_LDAP_SYNC_INTERVAL, how often users gone from the directory are disabled (0 = only at their next login)
+	SyncIntervalSeconds float32 `json:"syncIntervalSeconds"`
+
+	// TimeoutSeconds KODERA_LDAP_TIMEOUT, the bound on every LDAP call
+	TimeoutSeconds float32 `json:"timeoutSeconds"`
+
+	// Url KODERA_LDAP_URL
+	Url string `json:"url"`
+
+	// UserBaseDn KODERA_LDAP_USER_BASE_DN
+	UserBaseDn string `json:"userBaseDn"`
+
+	// UserFilter KODERA_LDAP_USER_FILTER; {username} is replaced by the escaped name signing in
+	UserFilter string `json:"userFilter"`
+}
+
 // License defines model for License.
 type License struct {
 	// ActiveUsers Enabled accounts
@@ -1501,6 +1543,9 @@ type ServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams)
+	// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+	// (GET /api/v1/admin/ldap)
+	GetLdapSettings(w http.ResponseWriter, r *http.Request)
 	// GetLicense The license in force, its user limit and how many users are active
 	// (GET /api/v1/admin/license)
 	GetLicense(w http.ResponseWriter, r *http.Request)
@@ -1693,6 +1738,12 @@ type Unimplemented struct{}
 // ListAuditEvents The audit trail, newest first
 // (GET /api/v1/admin/audit)
 func (_ Unimplemented) ListAuditEvents(w http.ResponseWriter, r *http.Request, params ListAuditEventsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+// (GET /api/v1/admin/ldap)
+func (_ Unimplemented) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2160,6 +2211,20 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(w http.ResponseWriter, r *htt
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListAuditEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLdapSettings operation middleware
+func (siw *ServerInterfaceWrapper) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLdapSettings(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4637,6 +4702,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Put(options.BaseURL+"/api/v1/admin/license", wrapper.PutLicense)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/api/v1/admin/ldap", wrapper.GetLdapSettings)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/api/v1/admin/service-accounts", wrapper.ListServiceAccounts)
 	})
 	r.Group(func(r chi.Router) {
@@ -4897,6 +4965,98 @@ type ListAuditEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListAuditEventsdefaultApplicationProblemPlusJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettingsRequestObject struct {
+}
+
+type GetLdapSettingsResponseObject interface {
+	VisitGetLdapSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetLdapSettings200JSONResponse LdapSettings
+
+func (response GetLdapSettings200JSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings401ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings403ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettings429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetLdapSettings429ApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLdapSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetLdapSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetLdapSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12159,6 +12319,9 @@ type StrictServerInterface interface {
 	// ListAuditEvents The audit trail, newest first
 	// (GET /api/v1/admin/audit)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// GetLdapSettings The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password)
+	// (GET /api/v1/admin/ldap)
+	GetLdapSettings(ctx context.Context, request GetLdapSettingsRequestObject) (GetLdapSettingsResponseObject, error)
 	// GetLicense The license in force, its user limit and how many users are active
 	// (GET /api/v1/admin/license)
 	GetLicense(ctx context.Context, request GetLicenseRequestObject) (GetLicenseResponseObject, error)
@@ -12402,6 +12565,30 @@ func (sh *strictHandler) ListAuditEvents(w http.ResponseWriter, r *http.Request,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
 		if err := validResponse.VisitListAuditEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLdapSettings operation middleware
+func (sh *strictHandler) GetLdapSettings(w http.ResponseWriter, r *http.Request) {
+	var request GetLdapSettingsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLdapSettings(ctx, request.(GetLdapSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLdapSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLdapSettingsResponseObject); ok {
+		if err := validResponse.VisitGetLdapSettingsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -14127,211 +14314,221 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H15d9s4nuBXwdPOvEjb9JHEqem237xZV+KkvJVUPD463a+UjWASktAmARYAWVFl/N334QeABElQh2PZ",
-	"caJ/qmKRxPm7zy+dmGc5Z4Qp2dn/0hkTnBAB/zwlSswOh4oI/VdCZCxorihnnf3OGYk5SyRSHE0xVeiS",
-	"DLkgSIkZZSOER5iy7U7UkfGYZFh/nlFGs0nW2X8addQsJ539DmWKjIjo3NxEnQ8fPhxO1JgwRWOsSHPC",
-	"8zFB8RinKWEjso8GP2NJYyQITrP/7HeueEIE7nci/Y6QRP1nv3Nx/nrrr/3OIEJc9NngZ4IFEY0vBmjI",
-	"9a9/TIhUEg0Fz5AaEzQll+jiGHUlkZJyhmLOryjpMy7QP7ZOzesk2fpA1bgXIcmRGmOFLgWfSiIk4jlh",
-	"iHGU8hFlKKE45aPtPqsciT0GqQRlo86NPoYcC5wRZS/gNU3JCVbj/54QMWseySEa8jQh4olEOVbjCD3Z",
-	"ebIliR5DkeQAkSxXM8SF/h12qfclOFf6Zqge4Q8YOOownOmV6FEqK0zIEE9S1dnvdKJOhj+/JWykxp39",
-	"p7vP9qLG+qNiwfp8qCBJcM00JU+kXta81S9YoigmUGJCKnBWX2VGWfFD25rlKcm5pIqL2W8wTwj6RPHO",
-	"E4n0coo12kXZJcL/5i2xuYa3NKOqOesJHhEk6Z8EdXM8ogzr3xGVKNXv7/DhUBJ1gMg1ETOU65djLAQl",
-	"Em5acYXTXss5wgjhu36xC3dtsPXF7m60CHffwzqayz9WJAMKIa9o3rIOs4fwQvyZd4Mzn+D4Co9I+53l",
-	"5gW4rghdnL7dIizmCUlQFzNEM/3MQB8GwCz+yAX/F4kVfNhruWg7+N2CYxMS7wbEzoi4pjE5jGM+Yepu",
-	"xz7nV4Qdv2oZkCZzhxtykWFlLvanvU7wni8kEax9yRP3eJVl3+iXZc6ZJEBsf8aJJev6r5gzRRj8E+d5",
-	"qpkS5WwnF/wyJdlf/iU1iH3xhv83QYad/c7/2inZ6Y55KndOzFdm0hBhgWnRpSD4yuCuzEmsSSRGkohr",
-	"IrYkTQgSk5SgLkYZTvWpkQQV/EK/fMmTWYQ0XLNrnNLEAe9N1HnJ2TCl8YNtLbbzSzSlagxbjCdCEKaQ",
-	"VFgR1NU/6fUi8plKJSPDrApk0FSPZtlE4cuUmIcplgrhRJMIqQRWXNjfaUyY1DxGw4WhleYUXnNxSZOE",
-	"sPs+hljLLULv4YrxKUOXE4UyPEOMK5Ro0YHKfZRRKbXwJLje4UhgpvStKo1cfSZjnhNNmeBvsyuSaOrK",
-	"1RjkGntUlMjIgY4RXewl9Jk+ez5RiCqJ/rH18uz09RagrhZMbqLOb1y95hOW3Ofp/MaRnMRjJIjkExET",
-	"WDpnxICIOTZ3UoLgBO7xBM9SjpNzzt9iMSIPhq88Abjk10Sgp+gd/dmszn59j6s6ZIgIwQXqnr5+if7j",
-	"r7v/0esAXebvMJtZsibv9Zw4RxlmMzTENAVCJeWUiwTFYxJfSSuOUomwYUj62uOUaoKAk0QQKTXTrSsj",
-	"W4U2ElqWfXvH01tgZRcMT9SYC/onuW/YNnQ4FiTRmg1O5T6aCs5GESKfc82nECgf1/xK/5NZ1GUaAaZj",
-	"IkifYcbZLOMTabFBIiwIoANOUz4FSSad4pn5EqjrCKATxzGREvHhsGcUD+8wP3z4sFVXt+adaF07u4Hd",
-	"2iPQHx9OEqqOru2p5oLnRChqGCuOzXk0WHCkH3HR/uRXaogRYVoE/B34vBYVjSjTiTrF4ehfZ1KRrPMx",
-	"CgymKoJGghXZUhTkhca7CVGYpmbhSUL10nF64m3IyBX2O36ppUT9HU2WEma00JFxRQ6TJLxxS1yOk+BT",
-	"OYFb9Z5dcp4SDPRbaWKowiJaKRf9bgQyrIVuc/7+aUfuuorhykkra/dXWp7ax8DJlLCh9Rk42DR9P+zs",
-	"/74As/TbN1EdnKjWKir/mDeIB5g3xdqwEHjWPBYYr7mDj1p+EkRrpcAtl9+Beb25BUliEVKYzkFr0+yd",
-	"KknSYYTkWIsLQCg5i8kB4iydIYzGWI4165GKC6Msz79yO2N4c694fEXEL1QPNmvib8yzzCJ2Ax5jcy7z",
-	"nv08Cz4F48RbPCMiBMw3ATgyyzzOLBBVF5lhRodEqpeamSyJiSyoNh4XSiGiDMTumiTa7Xf6ndKeUj4Q",
-	"nKteiKbkkzQN66gfxlhLgHpjSL+FFL7STMBJanqGMZcqNKrCo1V2O8k13UsOl6aFNRCyClaxF28BUe34",
-	"/ck+zr9JrZjQUYBpiHhMFYnVRJAwgwCWHga8LKnQh+bJVcjAfCgmTIlZzqk55+XHJOx6xQ8+51yS5IQL",
-	"JVf7clxi7lI0sYrvgQFTfEnmscD2NZV3zMPvAQsPPbjGguIWKjPl4oqy0SsqwsxtHoCdBMnFakzEpzyh",
-	"43LWuybS8cI01nwG9rllLSBNRuUGiApbnp2sHeMKclsj8D6hbnIkC14opaCWYYXsB1YLn4FQ1hSk6Mja",
-	"UhqPMpJQfA6/hmQc+ie5zbHYCf3h7WDtJ/LO0q0AAWKMK1AMvhIRsFB0iGPVut+4IIFLwqClmSXhOlxF",
-	"vm2/FupYa+MJXPKq+GKgLYAv868/T7HSW5FNaDxiCqzbfGisXAn5jLrGy6HZsbPogs17+XWe2AlDSxVk",
-	"SIRYfe+n9rvQmEvDt5a8DRg1TuIV3KI+CI2Djvs6QVFLJUOtKireIjisyGGA0px9LV4a+Argpz+BD9R2",
-	"qT5MFLDo3007fhd3u7qAcWv61cL5Vrj2dl64NMmDZUTVXbYfUwGuD0gGHwW/OMcBWfXWK3cKyCo0kMsd",
-	"/1J/37HA8tERA+PU4kL/TXA8tnQS5FifMC5Eeneu1fkdx0R5OpHI8C6EWWIEAYm6Vi+KxzRNBGE+sdaE",
-	"+f40lXnIUU7hH/bce38A40UJc19ju3hNU/KqtGrVlXuwhbYLJ7eQMPiUpRwnFyINKbxEWI0aT1EuuOIx",
-	"T42Xy7i+hjQlEcJSQw2+lDydKKuOc2sJMS6x7dDcJqQgbB7LkhdhHOUJHdLV9tiOuViNW+x6zk4QJmJj",
-	"/LTtwbMXP30tR5nk+kZajDE1WPJWGhVav/G32uMt0Mhn1d4xhvBIQ+ER0KAGDM69tHVcThUkX0/S1ADY",
-	"lKoxZTWzThDOylupjvUL+YzOfjncevbiJyB8LtrFoll4rCCd/XmmiDxAuyDZmhMCl8iqXG7+BS5xaW9p",
-	"SD1ajZCVlx/gM4x8Vi8nQnIRioCRUtOCGJ4XRjf9CQS8HGgSQZgytMH6hPWD4EmH71/ruOZcUEqlIkmE",
-	"qhY+GzG1GkrPQyp7GW1E25z7O34dMFwMBc9WjyvRAvatolH8LcDUMFJoyW+4XnRzwa0E8bZimwtSaxPU",
-	"3vB3PJmElhKnnJEgV9IgMKIKwRvo4vRtoVnBUE9kxf4LuqZ9hPKJHJPEOt5o2P6bYkWk+jsRss0R1g6Z",
-	"bhqz6+aHgn+ete7pzfuT0/f/+Ke/owogNs1zq4peUefabGt5U3T4PivD1I+sKrAV9+htfx4k3IUJsICq",
-	"x2n/c8v3YLDp5KFtLik8GpEEmVc89wdmyMkV6E+aB0H/FvLjfL/RGMsWTBk/NW4xDeUjDsvVeokNOOiO",
-	"+LacZMFFZgXBWJI5n9E/SZVE6ANYTruBbS8+5ycS6TdNYJQ5ZvNDy8mvhKyL+ZU9kvILu3B7AZEDmLoo",
-	"+POsIhYuAYtGNVles6qDclPJ0jLXKpgNjCuA1yM9U4swj5PQLZ4eHb56d7SdJaAGm796NUDR4kSEpmPC",
-	"UC4ICC9drFDGpTJBRL2wrAF3s8q2bBB2FvR9R50/ab5AQ3Pcw1POKsA+H4LM6Xkrj+zFFFOH1dXa/d4l",
-	"8S5B5nHScP9Gm0fCEiqssbipR7WKYUtThCqfhohoO2FosW9NEGY4GuiaXEhrU68b+PFlShIXFCaXo6gm",
-	"lEquwmOGBKtJHZ0WWsRoEibcV2SGaIK6VhehDJFrnE5MuH7GExKhlF4ZpDLRmvqLISVpIoPYTqWcrMY0",
-	"bdBrmIll+POSB14ElTE+NaznisyemNiyF4GNgeUPDxURJqBt1gv7MRRWk4VoamHmzLzcCGExP3u7iSrA",
-	"5F3qHID8lcza7dhDnEoS1QD2irT4Re2Rw10q8llFKMdafUQTFo8xG5GkljTz0/O/7i2imnq2Ocs/Kw6y",
-	"uh7vWrYg7chbGwRZ6nMq+cwL98tEH13voM/s31sIu28o06JGTA7MzVI2QluIKhu4KJ2x5PkuSvBMHvSZ",
-	"i2j03koiABANR94KgdZJhPM8ndlUMQhQdGF+5avFFXcslusjcwifBGP93EFNsgyHkqYg4sZkzFxTUIQg",
-	"vvhKA7xl1O7wAP4vjtElZowIyAKpgkaF8NQicttIwdKi2h3iTBCg+IgyL+FhBYxwsbxBi0Iw4sNZ5Ly3",
-	"n+3uLsIFL62jmDK0lXchNuOFq1pVwoFXMZbmvlcEcvJMpHwQoEhmxdNGyLUNVAbiCEoRCHUQvAtWalWx",
-	"15lx6hNEnc9bI77VZFBeyFjj4dX8uNjQLgRfRSY+5WGJ2L/LAEGEXEcwj9ilFHwFMjOoMBkpC0XHKxOJ",
-	"6t3/sIw6c+dodhSCB5sV1hroshJfrZtumtu2EpGzBKU4HK7Xfm6Q9oIlGlIhlR0mOIJecUr/JEl7wpve",
-	"FUo5v5rkkP+CuidHJ+jF7vMIxViSLTB0Jr5VKfLS4Hor2qfBxwi0FJLnir9KIXEd7r6vtzlZqKodaMMI",
-	"ZVXbui3K93rMD3S0kBi2jK7D9VZ4oquXZdwVzgvhCJfjd/ruvsKRZ5b2RN69N6/VkXNb23HdM+xsF95N",
-	"LLJe2Ct9AG+wI2tf4wu2Y7SbAe/aXKfvf5Uo5YwonGCFF+VfBIS6EhZBmivA29Hnro2z3kLm/iNUBAZE",
-	"kGUdoSIMySOE5dUvIITeXE8kcraOtRLAxVp7SYmLk63a6soLCnp1l6Jvt7Tk1YDxaw15PrENyC55KRWs",
-	"6pxXlkTPqwmA9Esg/GRYLRZxav5Al0iuDAkyG18GhR+ODs0xpnlHvRRBa1ia3HHMJ2UhEe9r7XihCgYZ",
-	"VvFY67+WoSkiIpP0iSFyYLQcotd2uYLl78RqLC/BrLCitmbzrE9WUtoYmc79wPMb/3URqNcXUB09uF8i",
-	"IBn6jjhUSq5JuhAYiznfwuvgW6UspnkIMAZaN9nvT3Z3n8dOTYG/yEBrgwOr/9g3vKcLCUM5qVv4Qomk",
-	"tnJPMRQE6/OeCqogXTLJaFjJrY3xM09WNZPd7pBrmzeDzN/kQ1C8Eh6/SvgqE8NrbiObtI1sCjKy6ZRN",
-	"i1NSsNimzZhJhVlMFmeVVid/yYUgoOKUtRmMTK4V+u35pinyGWe5Vm72dvfCzk5lVJ/ixc5vXCFTZiBa",
-	"ltMeoovTYxPTTlhMEIVs6uHM0WR3bPrrbbAPusnwJZ+o/csUs6uFmGd5r1lyNM92diK45tAXIBstxJOM",
-	"Mv/Xpw0r4iIDk8nqf/H82TP4ZUvmJO6VVqehzRgPWps8yv382e5trE+LbXbN85nlNKzzzlUpT0AtLHXS",
-	"mooY9OPQlLRqic7zeDJT45a4m7uJrnRQ68juZUKl+jQdE6DeUv8VpLrOh78KM1slkrM4nUKwtBK+3XZl",
-	"BZWhq8r/x5Y7vmdDG7guBIkJU+msDIDwIhSWt7n59Z1K25sb8zbWN2tnAxU0QlOtkeY0R1iaahcby9rd",
-	"WtZK8LuLCAEfmh9ndADswAC1Ja41+QxfkrDgMBHpYlJiPjcvt03falVa1Qh0i8D2OyOhFdtKE8P39nZR",
-	"Cdyh0WeYXVVyyb0oDPPslGC5mu2mQqbtBAHTzYKLaU0CmZNLbx4dZW1SZ5xiKemQ1lMkF8ZSJCQnLCEs",
-	"LiTbikRsWffWKyoVZB5L58n4a2+lLKbKuGGvFRsh72fNDfIUU2ad+uQzjjW/wbJkOd0MiyvNISMkyJkS",
-	"E8jFSs7JZ1Oyy0QDEOGP+7I0Mve20W+anKNfzt+93YciH4gqPYP+svA7J5zICBEZ45wkpsioH/jnrzmG",
-	"PD1EGTA18/t2uLxNaEGtptvVKGib6W3Ms4JKN52ZZDblIgnfZlqGEQWiWihTmLKWggLl43bobfL0UID1",
-	"v6pRVY1nFyJdkdOUdDqYc7xYbC2jG9YvVM6zNt8luXMn3S49+MTPHUEVw1sBvCgYUiVpFShqwkwJgB6c",
-	"evDcuKwaXavSxyrAzBO+2+y/FXJ+V3LP446K9HawpD5ePa9V4LfudJpV/EtUIvOB5VR/e9ZzBZwuZ1oX",
-	"qNdQXhwBYxcX2vdpxWVRj7F0RcJa3GReYcWEI/DkdjlDkrJRSrb8kkauQmrPi89a2qp4Gw92lV0HalTY",
-	"GqCBoHyohVU4ubsKj2Rk/HA9xyAvCRju9dIV8VRG79JbzQl8ykKV0F1tWme5gNeKWFAICdI/uzqHUyxR",
-	"QlKiSNKbZwGbG55TXBDQtltqelTSS5pSNVs03d/LN1vUPWtdqFJibwL/3lbR8sqNmgJsK+J2DZgWIV+b",
-	"veCC0T8m5AClfEpEjCVBKVEKSjGyBCV0RJVEReVyjeyD7UGEBp/gP58GUH8+wXKshVjOCHr/8tjEQBSH",
-	"3YuQi838aQ9q2ONYz3CgMZCIa5L0GXAf1L1+FiGc0wh9irHCKR9FaHt7uwdlIQUZTiRJTDilt92f9iAC",
-	"XBGh9/P/fsdbf+5u/e3jX7r/td/9r/1+f/t/Pv3Pp0//s/WXXvGo97//7e7A885hbT6wPICLwCPHX+Mi",
-	"qB2dZ1M0wQtahpjltBN1RjwgJ5T3VA50R1bqlXGpQqmbZPbWING8d55WTsrwI1tqLHQ2ZwSLePxLKN3t",
-	"PSNoTNU+wpWMT6DpPagLbwvKdy3X34diysaOddBnpRTXMzWYnfXO/KuaR6pJwAHyPjF4O/fcm/lwdDRO",
-	"6WjckrsHSQbAgKDwvvFlaxHFVMQ3AYDeZ5HhX70isdokuzKCBZI5SVPjNmgNSZ13kebcoczoUnz2zoor",
-	"iAZWrZ273lqjCofCVsJFatspijTM56Xe6Vc8xME4FAgJbMedu1A9Sixcg+JRq8qgcbQasHGAsOHn6JJP",
-	"WGLlNP35S5znxry2hOPH+yDgWJ0wRdkIScX1G5rDa1qJumDw6Xf0H3/pd3oBMXQ1vai6kPDl+90f7iHu",
-	"bxHZSqiEzKMwc2ilDRCwH9BsfptklwRKHtk3lg4FrRoP3KpqVcjMmIsP9o6l1BdzhdSAQGf/v/1p6+OX",
-	"3ein5zf/tlyxpMU7ewCRqgazXyNWVYdau0QUvrd5IH8TvIC2ECgphkUl6npbLpYgLNHAb+8wQJxZ9+GE",
-	"STwsOxhUsmS04mKCP/yOV0Er8i0yLl3h13k3/o4Ec4A0NhZb9icPg63SRFeuiIRQM/+wxW5y2KjBn+EZ",
-	"tKNA+eQyhT5kZfeNxeTcnyy4Byhlf8yGvHn5cxf6YUwgvRSvtODtoB3EM70vk4BmzbG3i032N1XOHDqa",
-	"Au6/mn/dAoaXrvGfYqku5F1VrRJkSD+3ifdCKs9e4IxQpt57hBRHgsR8xKgkiKq5VYzoqunQ0JJmpW9C",
-	"jQhchp/ZZTFqbWGLgiABLm7Ffuckcb7PqFOATFl+Zcq1EwkNOMyXSyd0BpIgn9ruavMqN9Xvp7pE6Bxn",
-	"273BCrn+Q5IKgh8g21PNcgE/ar2wWFoKEY/nulcz/PnYPHzqMbkASNTiZTXtGURoAEbjAcIs2eECDUBX",
-	"H0S2UGWWp0VMH2dEuq6SWiF3XwL9AlMaGN/AklrUVztwIyKcSo5MGnZF6ZaWPdgGS2aU0hYRFSP656df",
-	"KmvyV0wDIIlHKMNMaxW+pTeyZbKbQxVNq6BE75ggF7q5jUqIS1OkxoKQA4SZ7eSYUqkQlc7K59/Tyqb5",
-	"jDJ3jwuQtFVABJR7ALnQddW4vTh4IeeUQV8t326eFvMNZg7fTRqwadXlw13KY6OYJjhvCXVc3YTiJRsv",
-	"nSjemihcrLpFywtBuIaT2/GURx3SG83P8J+b++GBWK1iueVAv+vL+rhshfbbJaIzGl+BS06TSc0SUz5C",
-	"YBO+G5152cIEGn4egEACefta+nhXSrJHIetB/e5Z4Ru1TlpfKy0aMBvOaSwxYFFDWEFPpF5Qe/meMLCu",
-	"4mupBTEyLZvq6aMh0I67lD+eSKfJy1Dz5mWx+CvQNGTU+HvF7VOU5AClFLQAeq3B7mMIBSWJJ4Kq2Zme",
-	"1azuEksaH05CxTMdkpqsFifBc1GcWtGfHEBHD1RC0lipXC/3EpqGhyc4RDkRUuMFKitebDlYNtN1r/JP",
-	"29vbvepcMGhzsjl2HWgi6h6XSp4x1HShabmpvsEFenN0jnZwTneun+5oVNqx7/WiPnMUwE/18a09iDNn",
-	"I8qIGvNEou7J+7PzCJ1c6P8cnr/8JeqzV0dvj86PegcOHzX8mYbsXqtDlHBQkxghCaLKOLege69pK1j2",
-	"7/WNVeWx4Jz+Soy8Ydb4EpYYPpyL42Inkih0OTPnUXRuNtsrpzTt3z+5wi+NSW8go8oYYOo1/s7O0eHJ",
-	"sb6FX2EUZCPHJTTf5WwrFySjspIdbBQEqGDcZ1pbgSgzGSETOOb8ijJCb7itzmGOFdyG233WZ34HRgfU",
-	"CyGwz7qDQ9v9EooQ7SPbCN9AJnTHR7+cn5/YC4SBBw559mGQgQYd110yADT2xAcaUqqgB5cwQF0DU33m",
-	"gEqBvEtsD6GatdKABxJETQQzfhMYpwfHcCQEt10wm3lzPJ5kmjKh7qCttedAD3OI9nafFt3SMRrA5gda",
-	"Y0xTwkYkQuRzTHKjjFlzqUSAaHrFU3KJLo77rFtHH6E3Y8sqkWTrA1Vjt6FehKZjGo/RiCg0MLcwQJL3",
-	"2aXgU6mVQYsxPDdBQ1Ro3dxidkJxykfb6HW4oSoWpM+Elqdda+CciIKzakjSf1dbrO6jvWd/szfu9Vcd",
-	"GHADc1zNE97SlRdhJqd6A3u7e0XAdEqvSJ9x1zTKM5tQqbbRBw0CmFU7OCN95bLRwTTy+6AWt6HPUV8j",
-	"GDWgXaq7NDixSP8PFHaW9NnAwaXpE7qjkdts9KRorb9v7SNa0QY7BL4iEg3gQAeo+3Trxe5uVNhSXuz2",
-	"7NDGDTdAXffIPClOZfAFuKitLxE5o4H57Gawjc7H9qTM+m00ocuDk0gJQlB3oNf1Wv8wKGAJnJkI2wLm",
-	"psUzUKEc/zEhaGAKpw9Qd1CWWR+YWHK4FQwjIKnwTJqb67PpmKZuZo1mOEmIkTEEyfi1iy+yuZ2dGhHU",
-	"tNEL2d3vPN3e3d4Fz21OGM5pZ7/zfHt3+7kthA58vCAaGhh28CQx3l/bzlQLlHBBxwmYvKQq23pCWK3r",
-	"gi5BwK6VONSbQoU0ECCUVpQHPgFREiWbcA1S53S/D89nuqjqOwMKGKEBUNJto3AObMwWmBaN5VPLbxrm",
-	"KEODbX1f5v1Br31lhnGtsLT3LJ1pEAe7F2QqmNKNkGRp1fDQXJIyUJwDTfvndmWZN7817S2aesIUiNyr",
-	"Tx2SV0tA2QHDaWeJF98bH/vNR60/2WhYvY5nu7tzmkmv1kS61iI31OHb4KnJA9RQfxN19swKQgMXK935",
-	"GSeuyh988nTxJ5V+2fDR88Uflb319RfP/rb4i3p3ctgz0M/F35Zdt71kCBAEgXYgJTBNI60kaUYCXhLX",
-	"TWz/946hLx/1x1XC4/m8gqTnDVFvi4SAtUGDm6Kl/bwrT+kKdKKuSVX3K01ae2K1/mfvx4CA+vlEEKKn",
-	"GYBhvMDJxnxq+tNDBVTD5lylUQcmhR8SWviqObV/JbomAhqpaKYOjTKhrqlUNkOAJVrxNK5X/UVXqwG/",
-	"vn91dHr46e3xy6Pfzo4+nVz8/Pb45adfj/7Z20aHKMOpJnUkidAlTtIZknTETMN4V2n1isy0YOREr91S",
-	"QBeQswDMxJSMGJSVWGHFDnaA8WuBWKMEgdgBu+1tY7I1vL6KBieTChrA7bmSIXeJAYUmVhqulJiQm4fH",
-	"PcanxRl+46T46RJfnOBZynFyzvlbLEwK9P0isLXsgPjm21x+/6g5tGflMT94lpLfPzbsA79/1My6JAqH",
-	"GrG10owrdZG7ZDgkpuyxNSWWcTKMJ8aw2CAFDZ5RkyblXLm1GogUkF0fk9QSiBALoM1ZoxQsFwkRJt4I",
-	"pLyNKNNkZBpYGlV0PYBsQB0wKS4DcGc8WLVouvXQ7WA05FIU/Oma1hCCyJe23fu3DXe7S8DdS86GKTWW",
-	"9Q2htxeLcB1x5uPNQoq+80WTqRsj/6XEeMWqOPYKfg/gWAXI90JuUUgF/NZhcW/xF79xZcp6fV8wZS6o",
-	"CVNG1taahecDMTFFi8h0m2q5CHx275FGntsqcD4WbWD0Dhj7e0ZWI0+riojVuwWHs4boHKt43AQ74+Z/",
-	"AOHAxhfcs3q3HODbYKXvHQE2AoMpqNsk7k9kpboOFy5WxcZQf70wsVNmMi2pLJ67xKZHrDGWIaMhzIMN",
-	"1oy2G55zBzznMADfVmrpMihEZZzNJmtA9u6HIS2trLq4kHUwJT9v4J4VVauG2nDmR6umrooCG732q/Xa",
-	"aojPATL1RzTu2sZt4FV1K0WcpbM75Vo7X2iysjpcYvEinfiUXPOrjU787cKjuaA2eFzJsL4m/rJY3IHd",
-	"Hr8yAc914C9TSNt1dfvOWpUVO0erfu6ef+/W8GObIFVu2Ycg+5Pnpm24KyvXtQ7V1r+p+1Rnl4OQja/y",
-	"8ZDWPMUxqaQFlte4GmUt8KJB4SauG3Cr7ul66s4NrTubXJqIKxeR7qLsIjScpClyAXeQN4G60ICQMkmY",
-	"pCYeJRzz9Ucl3mth/4HHpQIXOUFzg7yCztIi7WjjMG1xmAYcpQbUF3lHL0yZiXXwBi+J8J4VTJMHtvF/",
-	"/nB6Igt4FhwehHnBzhdHXJbQ6wpk+UGdmytD5vfnDWVtbtAIVfI1jUP0wLRVx5pCa5jzqvHaUrhBgt2m",
-	"e4Xhb3ftdPN8vPGF3rkvtJ1SrWoHuCjEo0XuzjVz+4dxbc6DWufQ/E6hdyMq3NrzWRByj0YTZtPyG7Q6",
-	"48pEoHslNOYJGEUKKFRb4aHW5JDOrqf+Ran8PUtnETrDGTmjivznmRI0VmhQTdYduGRLk5EGGYN9pod4",
-	"eXb62q/UZDOZzetb1WJ3RRZhNoFIS5Ygyvqsmoq6jQ7RVHA2KvPHIK/P/ljkYI6ICfSXOCN9trf7dBud",
-	"khykbDTENJ0Im0q3ZIJmnxVVCooMTS9Bs7eN6lG17ppMpYtQ0P5buIc1xevrsQtKcd82MNuZs0n63vLR",
-	"iCSm8ofJwYXZz4jaKnPJ2/Pnbu6TTD42klQlJ28B7AygVlAlL7v+ltlXahymE9xYb8OK+lvzfBm9w947",
-	"n1iqZukFlShONSFNbg8Pd3xuRzYnx6WRWztakVfPFOrShGQ514jSW3yKsiwa2u66cDUPHgInz8vd3h5Z",
-	"HowPL+CqUKbDtLv2K1JoRNAqksefuibz1qZfC6Lxev71ZnPTEt+tNSPxXWtClCkG8EhusrinD2PulzKg",
-	"EnVtHiBrRP1VwmFy0/nXaidzVIx360qNq/Yevmde2w4HTsNwB7TxMz0K+b9EgicSFUzb+mugBpQn/0ui",
-	"oFdUGCEqpGrHr18VdMqaBbybnZQCwlrQxQ5vplsOXwIShfk82YD1IwRrB4oHiENx7NJAKQgiLKlosW3w",
-	"vES47rvZJkR34430BMECAF2RriVjbitCxhynpQW4TWTsxoH5vQW6VlFm1QjX+UR8yehVH7s2EavfS8Rq",
-	"FbBWCqiq6n6rMPhgrGm9rn+rXHFa7YOwWkSWC8Hy05nWF4gVGsT2Bl2O8td7rz226K5aD8q5MV4+ADxs",
-	"UYxvGc+biB19aYRMlu0VagUqbT8Eh8IVnPPFq3qVaBNsB0OYin21fhp1G5FfnNr1iYBazOBCg64YGgud",
-	"50dxuOSk2hrCVtTcbrhuDFs8rfYAvHuJr9Ft957FPr+H6kbo+/GEvrLO7IGPx5ck5hmRIAOa3qCtCN3C",
-	"Xpcu4FFDsU3xju+leIdXwhgMnFrAU2Nbb5Uq1PVf0DS7N49rtDlh5oHP7j2RyfOxX3f8fkHzewK0xXLH",
-	"e1ap8N7d290zdTdpvdi1Zv1tlbOpmgtqqykaJWgsV/fjHkWKh3FYLcYV57h6KJzZlPm4xzIf5SVDdxSX",
-	"VbUC8Z8vYeyYLv07NMOjBVr9K3jz2LzYwHNQpKHdeaFH2yrlVdxZqfx3wzgAy0R2msUGgCUVftecuvyw",
-	"AIkXu9CJhmaTzHbJzSgzfz0NdWwOT1B0vQ7M4A+5Gxhyncq/d6WLtX8LIhv+vDb+bHALsumQwcsKu85N",
-	"2weSRGhIU+UbX3z8N1+uiPk7X+D/NztmlIVk4ByP7sFtGN0ZXQkMAxteaZz1o+I5HrV6MscE6cuJHqYK",
-	"7Y+FiRq8AQ+ZZTndkvOgi9O3W4TFPNGYOPg0gI47JXfCyhY0LzBXcK7uFkN3vig8WsI8UEDV2hj2nSBW",
-	"eBwFy/4a9Nxk+P1AGX6aOqKuRr0MMzokUpleAV+BeW4gufMloSMi1dIo985+eZ94Z5b4dRL3cUnmuj5p",
-	"C1CzkKB7Fzx1g7Q/EtIWuOpCzhWuFMspMLbdiPl9YRxUH8nVrA31DhBmMytqjHmauPbzZi3GnocvpU2+",
-	"mIekDynoFrfVIulmxfONkLsuIfewRL4iJz7mbEhHE4NgEUrxDHp+5ilWQy4yaVMYh0QIU25nVc4KTfoW",
-	"c9HXNCUr65f6oxOsxqcOGzfc5QfnLhraItO00PSbNJDuedMuScqn1SLJBkQ9jtMkT5yRoudmjkeuPTFG",
-	"pnslEhgCt9UYMxNCsWNMgPsQ221yf3NBrimfSBjgiUR+v0uEZdEJM9z6ss+g9yVa3PoSgYMNT1EuuOIx",
-	"T59I9H/P3v/WZ24H3UHRgRkG2vlS8pybnS/m5G52BrDJPhscxjHJ1T6qM4FBr2ggCtGOEmcEaaR8S6UK",
-	"Zvi69qC3RvX/BtbW5KrQVL84T2c+rhz5dgt7NMd+x3bkp7u+Ifnp7kJL8jpZsLuSNuZrLvyJRPGYpolw",
-	"BGjDhdfllE3JNUmN3ddgcsXtowQhkb0U2WgNWVKr1TFINtyvy3DvHdOgb261UT36K/vaOtj43SKDW2kb",
-	"PmgSy4W9gg0yrA8ZzuifJLINwifQf3qWkwhN8pRDh3UIWqSZc5LULuZBkUIzW8gdvIMJ28I8NTAmRDNt",
-	"0zQVKoEUQRsHKKNSaobuaAW+5NcEUQWSgQkLTZrBmu/4tZO31xFRoYfWU9x3JMUSiA0CUg2KEFagCTEy",
-	"NY7mTemhHz0aQ0OvBhBBTMJxATGFVtFtUyt6AaK0gJyM+E7Gk0m6IBzjDX9n33qgWAyzyK8KxnhMiRLu",
-	"vBcHSrjb28gJa5MTLOgbKeANXyZMwgNXHylHfE7W6gXIHe7m14NoH5flun/SvAqtQy4yrDr7nUvKMOBd",
-	"o/7PfSZDuGP6OxHzSulAT3E5Jgm6di9uGOwPzmBPDEwg7LDUggYaCp6Vv/5Jc9Q1//4/9o2d7e1twGlb",
-	"stWoDoYu5BMAM4VHDYRfmgXvfDH/uJmn7K6XQIRdT5mb8dsIXyqOoFXSNk83LHGN3hyDJV2tvTQDlf79",
-	"2WtwKe70ClfriCoUp5wR/ebXo8iOxcnl5Na/u5e/baR5pFKqPd3FwmpxZxvUXBtqOlA3bMkAYYTGdDQu",
-	"a9LcHfbtfLH/WiJYqS6zffO4GBjoulj7Jupo4xdezi/s5EsIF3zDEYm5nElFMpRDcINEGA0EUQLHaoAS",
-	"KmzJDcoQhlpSwg1hxE7NSRUeNQMOrXq5SHLc4N/aWKAxAbfJpQ+ig/5ogqnDtiLKaMS3M55EyAJMRqBx",
-	"lA1iYAk6PTp89e5oRZ6Y4/iqlsRWve8jKJJjrCZ6stSGKVxTMt13CTcm2B51i8h/kKSpRLjP7Ay9yPih",
-	"xi7uIui4RV1rJ24OYA5C2TgSdzqDFCsi1aC3jc5nOZFoOuaSFFEbegjGVZ9JIq5JgmZE2WgLtLe71xZd",
-	"ceIO5WsTcxv24Je1kjxI1g3EbreWYK1Ur+fp7rO9R985zR7+YiG8AN0NGVobGXKYYLC1xNMinypoOa6U",
-	"03K3tDQp2vli/3XTSpTOa4ii0dzT21F3oAjO/v3Z6ym51KSh0CVinpE+qygRJvgX6JIhclCiCUoMZah7",
-	"cnSC9vZ2IyRJdk1EzxXF7DPzMdQanVJJQrTkDXGk5C4oyYIv7EzLvv4t4vwC/du/ddOfo8iyVXKjk9+L",
-	"VFJhxi0XcDfI36KatykFVRB6AHy7pZDvl9t78RPENxbsPLpXFaB6ghsN4BsIcXRSrvHM+KinES4jCidY",
-	"YSCGQxsRfAvUIwJCoBbZoE+89x517etyI22c5g30M4yQ6RYBnD7SAgFrVAR8oMTy77VVYLWs1RNpO0vO",
-	"r93iA/AdFFNaHl12vuSCspjmOF3CbFyC3ZLFhiHQbgNX326xYX1BmjA7IHDwujbYbNgTBppC7fcnu7vP",
-	"Y9eQC/4ikBM5sOTKvmH/2nLd6Py3u6YhVcoZFC67JCgnIiZMOaWqSIysyjjF5lc1ZQbbhZxMVA1N1tAr",
-	"pJjgLbkmKYx9z1G23h5bBCyAI0SZVkpjsqlV9r0F74CEgbpcoBiqlvVqdMQmt7BaMnMrZVnEtGY5Ddl6",
-	"A1LeLKft9s/7CZI9OTpBL3afI8ZFhlMNmCgX/F8kVsubRR+7FbS8hiUsoeZwrDBaHtqm4NGaraP23K1+",
-	"NsvpUqXHqhdUkWRnOV0RmbUMCquYbx0pwek+3aV2ad+Ml9M/hjYDo13yBm3Watlw9Bzi7owJn0GNDpmT",
-	"NDXlObAqcUUixWuZIV+FLMuF3Wl4eYiQu9vgzSNkcJt4u2823s5CYC3grvCHGSdZLyqc8lSgGWZXSCqs",
-	"yJ0j6SrReR5gPQKU3YTmbSxK7ZF2hanfxMl0DaJBgIwGFgmhc0jhK8ICnDGaKw5ucGQ93GxB9vTGc/YQ",
-	"sXMxF2SBv8zhzNxOCj8u4qzBDlue5cN0jVgZaRGWiCoTUzjd2GS/N5vsP7UAywWaMBBlvYB3MEj+7dkB",
-	"YoQkEk0FVaS3RinXVRTT/1uyp5UG5nD9v++VLIVHcke2EZ9/VPGZM1d8aujjcGFognQTIzSbPBT3yogT",
-	"WYoMKQatN12A6JJgYeSFYKTqKWZXJEGXhQq9j0wJQr2UyCwoF2RIP0doykWiVyeUedBnRXS4jT7RoL7j",
-	"TbADjfJQ/bUuZ2RLj9Znf0yIJkE9xAgWhXENlHzQILbRe5bO0HRsC/DXmmoiKvvMbJEkpqYiVzjVAhU4",
-	"kLkp3EJSSbaR6b8jEc5zPRm02VVj0meUJeQzEWiMpSl/SBIbXmvse3oBVI+EMJIk5iyBVlpT3gtF1Z6Z",
-	"E1/QIlezbXAQIUU+q9Wa4S4frbfQt/UBDpYjc4YQx0Kwwpcp6R3YisMoI5hJhNO0E3XI5zzlCXEzh1Z4",
-	"RVlScXVRRTK5SNgxp/YrNVif4c/H5qvnxSawEBi6Ykk1S4GUcpEFYg7KoAQoNCbveHuNRsJLba/eUdjf",
-	"4t7KWwScsL3HS3+O1zYmtPCKlzYIMj89/uwMA0aLLbZjCu7IMlV30+h46XJ+BpeqfaOd2Fjqrgt6IFu+",
-	"VOVVkK25Q9mQz3MWnsFrx/qtdUJSOUsAko6ZVFgzEL1YkcEEjw8gghZ2uEIo6BMj6rbputT5NwgHpG/w",
-	"TsAM5Cdx7bjlRKSd/c4OUAs745dl7qAgd3Z5TeJ5cYxSPqIM2TVI1I1hGegv6OXZ6WvTQLtXjqQvq6Ua",
-	"sYHvJ9AR2MXcmvOrNPiXFZ0E2vc3xztMMsqoVAbYkQl8QxcQ4ts1Hbw5S2fewiD8d+mRzopGg8HBihte",
-	"dry3NCZMkspwaAvQPrWPrsisiBEr0iuhpbmrqlwUWYYPVtgLRArK+uShRuhDLkwaFJJ8qKZYEH/TlYhD",
-	"OU+cADqXUqlsKe4iZkLxVvk0wH0pCc1yQsSWx8vnhRU7QPLiq8LAiScJVUgJTNOWO4c3Wr5WgpBwEmxU",
-	"dLG4ON5GppyaOfGET5n5a8T7TI0Fn4xMTqxfqhxh1V6XXKsQN6h7cnEeoTdH530GCs+pltwj9MvR4asI",
-	"vTp6e3R+FKFskiqaY6HQyfuzcyuLe2p26FxecqYwZWVOMB82uvJR4uGrbYEQuLGZGnNWxDZBnFMlwqYy",
-	"DChmgdAyw0v5dW3+EEP1oRZ4Z/jeRoQRQeMiHeOakqk0VSyradJdN0VU+K+jPoOpegf2VYmuCMmRoLHG",
-	"HzOUCYKjAmjeJZE0IVZbMmdVvQgvC7a+2jfcVVXUY4545QS8pEgs/AJzlzM0GFEFhcAGiA/7DNvkRyjW",
-	"oDjaGVFVgyqvTuDNtv6aCz2QKUGsNUTcZ149sjERxOSD27zsyxlA8Zv3J6fv//HPAoBHvDpPZecj3rn5",
-	"ePP/AwAA//8=",
+	"7L15c9s4mjD+VVD67VakHfrI1Ttj19T+nMRJ+20n8fqYzFQrbwSTjySMSYADQHbUGX/3t/AA4CGCOhwf",
+	"OfRPdyySOJ/7/NKJRZYLDlyrzs6XzhhoAhL/eQxaTveGGqT5KwEVS5ZrJnhnp3MCseCJIlqQK8o0OYeh",
+	"kEC0nDI+InREGd/sRB0VjyGj5vOMcZZNss7O46ijpzl0djqMaxiB7FxfR50PHz7sTfQYuGYx1dCc8HQM",
+	"JB7TNAU+gh0yeEEVi4kEmmZ/7XcuRAKS9juReUcq0H/td85OX2/8ud8ZRETIPh+8ACpBNr4YkKEwv/5r",
+	"AkorMpQiI3oM5ArOydkB6SpQiglOYiEuGPS5kOTvG8f2dUg2PjA97kVECaLHVJNzKa4USEVEDpxwQVIx",
+	"YpwkjKZitNnntSNxx6C0ZHzUuTbHkFNJM9DuAl6zFI6oHv/vBOS0eSR7ZCjSBOQjRXKqxxF5tPVoQ4EZ",
+	"Q0OySyDL9ZQIaX7HXZp9SSG0uRlmRvgXDhx1OM3MSswotRUmMKSTVHd2Op2ok9HPh8BHetzZebz95FnU",
+	"WH9ULNicD5OQBNfMUnikzLLmrX7BEmUxgZYTqMHZ7Cozxosf2tasjiEXimkhp+9wnhD0yeKdR4qY5RRr",
+	"dItyS8T/zVticw2HLGO6OesRHQFR7A8g3ZyOGKfmd8IUSc37W2I4VKB3CVyCnJLcvBxTKRkovGktNE17",
+	"LeeII4Tv+vk23rXF1ufb29Ei3H2P62gu/0BDhhRCXbC8ZR12D+GFVGfeDs58ROMLOoL2O8vtC3hdETk7",
+	"PtwAHosEEtKlnLDMPLPQRxEwiz9yKf4JscYPey0X7Qa/XXBsQuLtgNgJyEsWw14ciwnXtzv2qbgAfvCq",
+	"ZUCWzB1uKGRGtb3YX551gvd8pkDy9iVP/ONVln1tXla54AqQ2L6giSPr5q9YcA0c/0nzPDVMiQm+lUtx",
+	"nkL2p38qA2JfKsP/h4RhZ6fz/22V7HTLPlVbR/YrO2mIsOC05FwCvbC4q3KIDYmkRIG8BLmhWAJETlIg",
+	"XUoymppTg4QU/MK8fC6SaUQMXPNLmrLEA+911Hkp+DBl8YNtLXbzK3LF9Bi3GE+kBK6J0lQD6ZqfzHoJ",
+	"fGZKq8gyqwIZDNVjWTbR9DwF+zClShOaGBKhtKRaSPc7i4Erw2MMXFhaaU/htZDnLEmA3/cxxEZukWYP",
+	"F1xccXI+0SSjU8KFJokRHZjaIRlTyghPUpgdjiTl2tyqNsjV5yoWORjKhH/bXUFiqKvQY5Rr3FExUJEH",
+	"HSu6uEvoc3P2YqIJ04r8fePlyfHrDURdI5hcR513Qr8WE57c5+m8E0RN4jGRoMRExoBLFxwsiNhj8ycl",
+	"gSZ4j0d0mgqanApxSOUIHgxfRYJwKS5BksfkLXthV+e+vsdV7XECUgpJusevX5L//vP2f/c6SJfFW8qn",
+	"jqypez0nIUhG+ZQMKUuRUCl1JWRC4jHEF8qJo0wRahmSufY4ZYYg0CSRoJRhurPKyEahjYSW5d7equgt",
+	"uLIzTid6LCT7A+4bti0djiUkRrOhqdohV1LwUUTgc274FEHl41JcmH9yh7rcIMDVGCT0OeWCTzMxUQ4b",
+	"FKESEB1omoorlGTSKzq1XyJ1HSF00jgGpYgYDntW8agc5ocPHzZm1a15JzqrnV3jbt0RmI/3JgnT+5fu",
+	"VHMpcpCaWcZKY3seDRYcmUdCtj/5jVliBNyIgL8jnzeiohVlOlGnOBzz61RpyDofo8BguiZoJFTDhmYo",
+	"LzTeTUBTltqFJwkzS6fpUWVDVq5w34lzIyWa71iylDBjhI5MaNhLkvDGHXE5SIJP1QRvtfLsXIgUKNJv",
+	"bYihDotopVz0uxXIqBG67flXTzvy11UMV05aW3t1peWpfQycTAkbRp/Bg03T98POzu8LMMu8fR3NghMz",
+	"WkXtH/MGqQDmdbE2KiWdNo8Fx2vu4KORnyQYrRS55fI7sK83t6AgliGF6RS1NsPemVaQDiOixkZcQEIp",
+	"eAy7RPB0SigZUzU2rEdpIa2yPP/K3Yzhzb0S8QXIX5kZbNrE31hkmUPsBjzG9lzmPXsxDT5F48QhnYIM",
+	"AfN1AI7sMg8yB0T1RWaUsyEo/dIwkyUxkQfVxoNCKSSMo9g9I4l2+51+p7SnlA+kELoXoin5JE3DOuqH",
+	"MTUSoNkYMW8RTS8ME/CSmplhLJQOjarpaJXdTnJD95K9pWnhDAg5BavYS2UB0czxVyf7OP8mjWLCRgGm",
+	"IeMx0xDriYQwg0CWHga8LKnRh+bJ1cjAfCgGruU0F8ye8/JjAr9c8YPPuVCQHAmp1WpfjkvMXYom1vE9",
+	"MGBKz2EeC2xfU3nHIvwesvDQg0sqGW2hMldCXjA+esVkmLnNA7CjILlYjYlUKU/ouLz1rol0ojCNNZ+h",
+	"fW5ZC0iTUfkBosKW5yZrx7iC3M4Q+CqhbnIkB14kZaiWUU3cB04Ln6JQ1hSk2MjZUhqPMkgYPcVfQzIO",
+	"+wNucixuwurwbrD2E3nr6FaAAHEuNCoGX4kIVGo2pLFu3W9ckMAlYdDRzJJw7a0i37ZfC/OstfEEL3lV",
+	"fLHQFsCX+defp1SbragmNO5zjdZtMbRWrgQ+k671chh27C26aPNefp1HbsLQUiUMQcrV937svguNuTR8",
+	"G8nbglHjJF7hLZqDMDjoua8XFI1UMjSqohYtgsOKHAYpzcnX4qWFrwB+VieoArVbahUmClis3k07fhd3",
+	"u7qAcWP61cL5Vrj2dl64NMnDZUT1XbYfUwGuD0gGvwt+cUoDsuqNV+4VkFVooFBb1Uv9fcsBy0dPDKxT",
+	"S0jzN9B47OgkyrFVwrgQ6f251uf3HJPk6UQRy7sI5YkVBBTpOr0oHrM0kcCrxNoQ5vvTVOYhRzlF9bDn",
+	"3vsDGC9KmPsa28VrlsKr0qo1q9yjLbRdOLmBhCGueCpocibTkMIL0mnU9IrkUmgRi9R6uazra8hSiAhV",
+	"BmrouRLpRDt1XDhLiHWJbYbmtiEFYfNYljwP46hI2JCttsd2zKV63GLX83aCMBEb08dtD548/+VrOcok",
+	"NzfSYoyZgaXKSqNC67f+Vne8BRpVWXXlGEN4ZKBwH2lQAwbnXtpdXE4dJF9P0tQC2BXTY8ZnzDpBOCtv",
+	"pT7Wr/CZnPy6t/Hk+S9I+Hy0i0Oz8FhBOvtiqkHtkm2UbO0JoUtkVS43/wKXuLRDFlKPViNk5eUH+AyH",
+	"z/rlRCohQxEwShlaEOPzwuhmPsGAl11DIoBrSxucT9g8CJ50+P6NjmvPhaRMaUgiUrfwuYip1VB6HlK5",
+	"y2gj2vbc34rLgOFiKEW2elyJEbBvFI1S3QJOjSOFlvxGmEU3F9xKEG8qtvkgtTZB7Y14K5JJaClxKjgE",
+	"uZIBgRHTBN8gZ8eHhWaFQz1SNfsv6pruEcknagyJc7yxsP03pRqU/htI1eYIa4dMP43ddfNDKT5PW/f0",
+	"5v3R8fu//6O6oxogNs1zq4peUefSbmt5U3T4PmvDzB5ZXWAr7rGy/XmQcBsmwAKqvk/7n19+BQabTh7W",
+	"5pKioxEkxL5ScX9QTrxcQf5geRD0byA/zvcbjalqwZTxY+sWM1A+Erhco5e4gIPuSGyqSRZcZFYQjCWZ",
+	"8wn7A+okwhzActoNbnvxOT9SxLxpA6PsMdsfWk5+JWRdzK/ckZRfuIW7C4g8wMyKgi+mNbFwCVi0qsny",
+	"mtUsKDeVLCNzrYLZyLgCeD0yM7UI8zQJ3eLx/t6rt/ubWYJqsP2rNwMoRpyIyNUYOMkloPDSpZpkQmkb",
+	"RNQLyxp4N6tsywVhZ0Hfd9T5g+ULNDTPPSrKWQ3Y50OQPb3KyiN3McXUYXV15n5vk3iXIPN90vDqjTaP",
+	"hCdMOmNxU49qFcOWpgh1Po0R0W7C0GIPE5qfgNaMjwJGrMNXe0dEsRHfYBzFezQjTSQk5HyKgPbb+1f7",
+	"x3ufzIuf/osAv2RS8AwlfYtNXCRAKFdXYFbrg+DxV6YIfM4hdvGRakwlEKY3yQfnVa8OjqIRT6dkAJye",
+	"p5AMSHdIUwU9M04GlDM+Gk7STSttVE2jScb4Gykm+Sve3GJ1jr1Xbw/efXpz/P7s6NOrd7sYf5lBdu6j",
+	"uWpBrKrCYbngECQH54wni2Z9cfDu1adX72xQrIuZKsLt7BwKqIzHoEgRSJVOW+c7ciF8J6HQlQ9jwDDU",
+	"xgKO9k5OPrw/foXRKqAtPyuiAW2ci3nGzQXaeJfKCioQDBll6Z7Wkp1PQglC1Zn33+4dHH7aOz09Pnhx",
+	"drof2pG77fadWOA2Av8EM3piyhFkCeOkOwtBdnPhhY8MiLxmaTCPqjqQBZDXB4en+8f21hyQjFlOjDiM",
+	"EbCE2rAQBBqCgz9S1rxLul8Sfh2RLz4g/rrXZh9Z8iDf7b3dn3+OSlOpT1M1f5yT073j00+nhyfBE1JT",
+	"Hh9wDfKSpi6xbMFw/3j38tPBu9P947/tHUZkLK6IGGrg7qpGRosrMrnKizS4ljCFF0+62+SvLpwKD5RJ",
+	"a1bAjK3KufGJuQMvuYmJXmqFpwdv99+fndprPBcTnhDBHZFC6hfTNA1NMgnx5BlwC2puCuQLqmARVTg7",
+	"2T/+9GLvZP/Tq3dt4ywDrDiOhdXdCsAZTJCQpzQuaTmomOZg0xEQhRgfEcYXShAeRe2hVECtoH9NwlQ7",
+	"iNpuGhRkFhGiOkWvI27j9sNQG2SFNh8hHBh7CWfKuZdnfd0WTB3BVsspFzaqWK2ibg2B6smsZLnQOcSS",
+	"sA5zAVPCEtJ1ZjlmYJ6mE5u5lokEIpKyCytf2sQF88WQQZqoILFiSk1W0x9d/kdYn8vo5yUPvIiv5uLK",
+	"cq0LmD6yYdbPAxtDJxgdapA2trvKSKsufU31ZKHE6mDmxL7ciOa0P1d2E9WAqXKpcwDyN5i2u3RRBJqV",
+	"eC6gJUTIHTnepYbPOjIc3ohfEx6PKR8hEleNj788/fOzRehvZpuz/JPiIOvrqVzLBmbgVtaG+QbmnEqV",
+	"67n/BVlHb7fP3d8bhPpvGDfSWAy79mYN+dogTLsYfuX9Bk+3SUKnarfPfXB/5a0kQgBBeliuEMV+RWie",
+	"Gz6EWdMYq+8j3stXiyvuOCw3R+YRPgmGvfuDmmQZDeUPY/CpZUmXDG2CmGpzwZGdVnOpLPyfHZBzyjnI",
+	"XlMYrhGemeSUNlKwtNXiFnEmCFCG41dy/1bACC/IBo3rQd7qnVOVt59sby/ChUqGYzFlaCtvQ2ymkrnh",
+	"rGoevIqxjCJ6AZiebpPGggCFDDRwwdzn7CBxRM0C7RuYx2JF45rryo4zO0HU+bwxEhtNBlWJnm48vJif",
+	"IhLahRSrmIeORdg4VL3LAEHEtH/0FMxoXjaz0QibNAvpdrNE0CZlVO5/WAZg+3O0OwrBg0uQbo35XImv",
+	"znoxmtt2xgHvFElpOHK9/dxQRKSKDJlU2g0THMGsOGV/QNKe+212RVIhLiY5poKS7tH+EXm+/TQiMVWw",
+	"gT6/pOpgiSoZ4b0VXbUYboO0FPPIi79Ke8ldRL58vfvFQdXMgTb8Mc7KO+uWqQYAzI/5d5AYdhLeRRRK",
+	"EZRVvyzrufcOeU+4PL8zd/cVMS12aY/U7Qe2tMY03NSNOhsk5c34lZtYZMh3V/oAgVGerH1NWJQbo90j",
+	"dtueK3P/qyTsZKBpQjVdlIoYEOpKWERprgBvT5+7LuVog9j7j0gRIxdhwZGIFBG5FUJYXv0CQliZ65Ei",
+	"3ux/pwRwsQG7pMTFydbdVuUFBQOclqJvN3RqzQDj1/q0qsQ2ILvkpVSwapyadiR6XnkcYl5C4SejerGI",
+	"MxMa42uqaEuC7MaXQeGHo0Nz/EqVo16KoDWcLv445pOykIj3tS6tUDGfjOp4bPRfx9A0yMjWP6AYRDda",
+	"DtFndrmCE8zb+l6iWWFFbc2VHDlaSWnjcDX3g0oI1Z8XgfrsAuqjB/cLEuuC3BKHSuES0oXAWMx5iK9j",
+	"mBHjMctDgDEwuslOf7K9/TT2agr+BQOjDQ6c/uPeqDxdSBjKSf3CF0okMyuvKIYSqDnvK8lKU29QPZwZ",
+	"44VIVjWT3eyQZzZvB5m/yYegeCU8fpXwVdZImYmgcPVLiKvGQVxlgabFKSlYbNNmzJWmPIbFBRbqk78U",
+	"UgKqOGWZIiuTG4V+c75pCj7TLDfKzbPtZ+G4H21Vn+LFzjuhia24Ey3LaffI2fGBTe8CHgNhWFhkOPU0",
+	"2R+b+XoT7YN+MnouJnrnPKX8YiHmOd5rlxzNs50dSWE49BnKRgvxJGO8+uvjhhVxkYHJFrh5/vTJE/xl",
+	"Q+UQ90qrk/eZB61NFcr99Mn2TaxPi212zfOZ5iys885VKY9QLSx10hkVMejHYSm0aok+COdoqsctIai3",
+	"k2jgodaT3fOEKf3pagxIvZX5K0h1fTjbKsxslaSG4nQKwdJJ+G7btRXUhq4r/x9b7vieDW3oupAQA9fp",
+	"tIwFrATrLW9zq5Y6LG1vfsybWN+cnQ1V0IhcGY00ZzmhyhZ+WlvWbteyVoLfbQTLVaH5+wyUwx1YoHbE",
+	"dUY+o+cQFhxc8MV8UmI/ty+3Td9qVVrVCHSDHK9bI6E120oTw5892yYlcIdGn1J+USurUon5sc+OgarV",
+	"bDc1Mu0mCJhuFlxMaz7knLIy9tF+1iZ1xilVig3ZbLWAhbEUCeTAE+BxIdnWJGLHujdeMaWxCIfynow/",
+	"91ZK6K2NG/Za8RGp/Gy4QZ5Sxp1THz7T2PAbqkqW082ovDAcMiISTrScYFpycgqfbfVKGw0Asjruy9LI",
+	"3Nsk7zDy79fTt4c7GP9HmDYzmC8Lv3MiQEU+kMjW267GwFfXHGPKOmEcmZr9fTNc6S20oFbT7WoUtM30",
+	"NhZZQaWbzkyYXgmZhG8zLcOIAlEtjGvKeEttnfJxO/Q2eXoo1+if9QDjxrMzma7IaUo6HSy/sVhsLaMb",
+	"7l6onGdtvk1y50+6XXqoEj9/BHUMbwXwonZWnaTVoKgJMyUAVuC0As+Ny5qha3X6WAeYecJ3m/23Rs5v",
+	"S+75vhMEKjtYUh+vn9cq8DvrdJrW/EtMEfuB41R/edLztQzPp0YXmG0nsDgCxi0utO/jmstiNsbS18ts",
+	"cZNVagwngqAntys4UYyPUtioVvfzxcJ7lfispa2KN/Fg19l1oFyTK4cdyE/DspCFk7ur6UhF1g/X8wzy",
+	"HNBwb5augQfjslvNCeKKh+KDfZl2b7nA14pYUAwJwsh1l4NwRRVJIAUNSW+eBWxueE5xQUjbbqjpMcXO",
+	"Wcr0dNF0fyvfbFH3nHWhTokrE1TvbRUtr9yorUW6Im7PANMi5GuzF5xx9q8J7JJUXIGMqQKSgtaYx8IT",
+	"krAR04oUTTwMsg82BxEZfML/fBpgK5aEqrERYgUH8v7lgY2BKA67FxEfm/nLM2znQmMzw67BQJCXkPQ5",
+	"ch/SvXwSEZqziHyKqaapGEVkc3Ozh3H+EoYTBYkNp6xs95dnmAylQZr9/N/f6cYf2xt/+fin7v/sdP9n",
+	"p9/f/Penf3/69O+NP/WKR73/+o/bA89bh7X5wPIALoIKOf4aF8HM0VVsijZ4wcgQ05x1os5IBOSE8p7K",
+	"gW7JSr0yLtUodZPM3hgkmvcu0tpJWX7kqm6GzuYEE8B+DWV+v+dAxkzvEForfoA0vYctUlxvla7j+juY",
+	"12btWLt9XkpxPduOwFvv7L/qJRUMCdgllU8s3s4992ZqOBuNUzYat6SxY5IBMiDsQWN92UZEsc1hbABg",
+	"5bPI8q9eUWPE1n3gQCVROaSpdRu0hqTOu0h77lhxeyk+e2t1hmQDq+6cu95YowqHwtbCRWa2U9Qrms9L",
+	"K6df8xAH41AwJLAdd25D9Six8A4Uj5kCRQZH6wEbu4Rafu7y1KycZj5/SfPcmteWcPxUPgg4VidcMz4i",
+	"SgvzhuHwhlaSLhp8+h3zx5/6nVAC5Wp6UX0h4cuvNkK6h7i/RWTLZySGmUMrbcCA/YBm8w5TCVEEt28s",
+	"HQpaNx74Vc0U5LRjLj7YW5ZSn88VUgMCnfv/5qeNj1+2o1+eXv/HcnUDF+/sAUSqGZj9GrGqPtSdS0Th",
+	"e5sH8tfBC2gLgVJyWDRlmO1QyRNCFRlUOx0NyizcCVd0WDbzqWXJ+MzVevPHoBX5BhmXvgb6vBt/C8Ec",
+	"IIONxZark4fBtqy/sAISYvuYvRa7yV6jHU1GpzYvPZ+cp9iSs2xEtZicVycL7gG7uhzwoWhe/tyF+jR+",
+	"utKCN4N2kIrpfZkENGeOvVlscnVT5cyhoyng/qv51w1geOl2NylV+kzdVgFHCUP2uU28l0pX7AXeCGVb",
+	"n0RECyIhFiPOFBCm5xb0Y6umQ2N3tpW+CfXk8Rl+dpfFqDMLWxQEiXBxI/Y7J4nzfca8AmQ71GjbuQQU",
+	"9qKyXy6d0BlIgnzsGo3OK2I4ez8zRWWMJOg6n+IKhflDQQ3Bd4lrL+q4QDVqvbBYOgoRj+e6VzP6+cA+",
+	"fFxhcgGQmImXNbRnEJEBGo0HhPJkS0gyQF19ELmazVmeFjF9goPyDZaNQu6/RPqlbPmWxFlSi1Kju35E",
+	"QlMliE3DrindyrEH12vQjlLaIqJixOr5mZfK9jQ10wBK4hHJKDdaRdXSG7mOEc2hitI3WK1+DMSHbm6S",
+	"EuLSlOixBNgllLumxilT2paaQCtf9Z5WNs1njPt7XICkrQIiotwDyIW+wdTNxcEzNacjyGr5dvO0mG8w",
+	"c/h20oBt18oq3KUitoppQvOWUMfVTSiVZOOlE8VbE4WLVbdoeSEIN3ByM57yXYf0RvMz/OfmflRAbKZ5",
+	"h+NAv5vL+rhss5KbJaJzFl+gS86QScMSU+Fq79yOzrxsYQIDPw9AIJG8fS19vC0luUIhZ4P6i6pU3jfq",
+	"nLRVrZR0nTpqOae1xKBFjVCN7QHnFE77QTBwVsU3UgvhcFVWlDNHAzypyR+PlNfk1WzgwSpY/BVoGjJq",
+	"/K3m9ilKcqBSiloAuzRg9zGEggriiWR6emJmtas7p4rFe5NQHWmPpDarxUvwQhantukb8CPomIFKSBpr",
+	"nWMJQKASZHiCPZKDVAYvSFnxYsPDsp2ue5F/2tzc7NXnwkGbk82x62A/bf+4VPKsoaaLVd9s9Q0hyZv9",
+	"U7JFc7Z1+XjLoNKWe68X9bmnANVUn6q1hwjubUQZ6LFIFOkevT85jcjRmfnP3unLX6M+f7V/uH+639v1",
+	"+Gjg74U5wWrXX5IIVJM4QEKYts4tbGRvO+yWreyrxqryWGjOfgMrb9g1vsQlhg/n7KDYiQJNzqf2PDb9",
+	"lHZ75ZQXIgFJP/nCL41JrzGjyhpgZsvdnpySvaMDcwu/4SjERY4r7EMv+EYuIWOqlh1sFQQs5t/nRlvB",
+	"KDMVERs45v2KKiJvhKvOYY8V3Yabfd7n1WbEHqgXQmCfdwd7rhE0FiHaIS8Q/IiFzAGSvF9PT4/cBeLA",
+	"A488OzjIwICOb7QcABp34gMDKXXQw0sYkK6FqT73QKVR3gXXTm/GWmnBg0jQE8mt38TWJ8Rj2JdSuBKi",
+	"zbw5EU8yQ5lId9DW5Xpghtkjz7Yfk5hKq5ORAW5+YDTGNAU+gojA5xhyq4w5c6kqyytewTk5O+jz7iz6",
+	"SLMZV1YJko0PTI/9hnoRuRqzeExGoMnA3sKAKNHn51JcYQ1HhzEit0FDTBrd3GF2wmgqRpvkdbi3OJXQ",
+	"59LI075Lfg6y4KwGkszf9W7jO+TZk7+4G6+0Gh9YcENz3IwnvKVBvatJq8iz7WdFwHTKLqDPhe+fWDGb",
+	"MKU3yQcDApTX68ASc+Wq0cw7qrYEL27DnKO5RjRqYOdwf2l4YpH5HyrsPOnzgYdL2zJ7yyC33egRHTHu",
+	"cMPaR4yijXYIegGKDPBAB6T7eOP59nZU2FKeb/fc0NYNNyBd/8g+KU5l8AW5qKsvEXmjgf3serBJTsfu",
+	"pOz6XTShz4NTREsA0h2Ydb02PwwKWEJnJqGul0efW7rAicjpvyZABraHyIB0B2XHkYGNJcdboTgCUZpO",
+	"lb25Pr8as9TPbCv1JmBlDAmZuPTxRS63szNDBA1trITs7nQeb25vbqPnNgdOc9bZ6Tzd3N586nqCIB8v",
+	"iIYBhi06Saz313X2NgIlXtBBgiYvpcsO1xhWSyXNQGMOwu+NEodmU6SQBgKE0onyyCcwSqJkE75XeNkW",
+	"vyGWhOezDcXNnSEFjMgAKemmVTgHLmYLTYvW8mnkN1silAw2zX3Z9we99pVZxrXC0t7zdGpAHO1emKlg",
+	"SzdikqVTw0NzKcZRcS6nWq5B2bz5nWlv0dQTrlHkXn3qkLxaAsoWGk47S7z43vrYrz8a/clFw5p1PNne",
+	"rlRxQkWpwnH+6UKGy3Uv17DdKoDXsx50I2xih7uhOz+DT8/sCkIDFyvdekETX+UPP3m8+JMzTp3EAIn9",
+	"6Onij14Lec6SxFrmnj35y+IvToV4S/nUrU7ZqAGkn4u/9an019VkCBQEkXYQLSlLI6MkGUaCXhLfWHPn",
+	"946lLx/Nx3XCg+arNrrzBnStwPsdwkNtngA0mI3agsquhrytlvlTXHCtjH5t/0XJUtI1QsmG4Ok0sjJb",
+	"rbL+rqu7jlWqGS9lqV4FRryjIAgmpWu0FVKKvJG7AxI3RQt8+Cqm5aHYigbVgqTO7FwvE9v7OeBo9nwi",
+	"jOQ0coKVz1DgGYsro7r5cvgoDfmCtB5SCnf1ddTJJ3pOiWhFLkFi6zkj+2FrcSx/q7RLJOGJkN5Db77o",
+	"Gm3Rw+7By/13J/ufjs5eHB68/PTb/j96m2SPZDQ1HBGSiJzTJJ0iapgJpK/Ba0Yy8rOX0LdLPU5iagvK",
+	"HLayyKAs2Isr9rCD8qHRmwzlBAwxcdvetJZ9KxLW0eBoUkMDvD1fWeY2MaBQ2Ev7ppYTuH543OPiqjjD",
+	"b5xjP17iiyM6TQVNToU4pNJmyt8vAjsDIEr5VdPc7x+NIFcxBtofKga13z82zEi/fzQyXUkU9gxiUw2E",
+	"1spnd2E4BFsd21mcy3AqLhLoBUlBg2fMKB1qrnpTj1cLqDjfk3AbCCQMoM1Jo2KwkAm45jioDKwl3iYj",
+	"M8DSKLZck2JmoA6ZlFABuLOOzpmgy7uh28Gg2aUo+OM7WkMIIu26km8c7raXgLuXgg9TZh0wa0LvLpbQ",
+	"WcSZjzcLKfrWF2wGY+W/FKzztI5jr/D3AI7VgPxZyHuOGaPfOiw+W/zFO6Ft9bcfC6bsBTVhysraRrOo",
+	"uMps6NkiMt2mWi4Cn+17pJGnzS5raxi9Dcb+nsNq5GlVEbF+txiXYCA6pzoeN8HORoM8gHDgwlDuWb1b",
+	"DvBdTNuPjgBrgcHWXW4S90eqVoRJSB/S5ELtv16Y2CoT3pZUFk99/tt3rDGWkcUhzMMNztj21zznFnjO",
+	"XgC+ndTSLSzmTLrkEtW7H4a0tLLqw4fugilV00vuWVF1aqiLev9u1dRVUWCt1361XluPBLMdmC3uuv5+",
+	"6Hz3K8W2sLfKtba+sGRldbjE4kU68TFciou1TvztwqO9oDZ4XMmwfkf8ZbG4g7s9eGXj4meBv8w0btfV",
+	"7z5YYFGgQLHOH94afuDy6MotB/35hZu24a6sXdddqLbVm7pPdXY5CFn7Kr8f0ordxmvZo+U1rkZZ2+Nc",
+	"Jr5pdKvu6Vsvz43APJmc28A8n7jggzEjMpykKfFxmZheQ7rYp5JxBVwxG48SDg38Vy0scGGbiu9LBS5S",
+	"x+bGAgadpUV22tph2uIwDThKLagv8o6e2Wokd8EbKrmm96xg2nTBtf/zp9MTecCz4PEgzAu2vnjisoRe",
+	"VyDLT+rcXBkyfzxvKG9zg0akltZrHaK7tvs+NRTawFylaLOrmBwk2G26Vxj+tu+cbp6O177QW/eFtlOq",
+	"Ve0AZ4V4tMjdecfc/mFcm/Og1js0f1DoXYsKN/Z8FoS8QqOBu+oNDVqdCW0j0CuVVuYJGEWmMBblEaEO",
+	"9lj1wEz9q9b5e0zsOKEZnDANfz3RksWaDOo53QOfk2sTFzGxtM/NEC9Pjl9XC3q5hHf7+ka9JmKRbJpN",
+	"MNKSJ4TxPq9nLG+SPXIlBR+VaYaY/ul+LFJ1R2AD/RXNoM+fbT/eJMeQo5RNhpSlE+kyLpfM4+3zophF",
+	"kchbyePtbZLZqFp/TbYgSiho/xDv4Y7i9c3YBaW4bxuYa+DaJH2HYjSCxBaIsanaOPsJ6I2y5EB7muX1",
+	"fZLJ740k1cnJIYKdBdQaquRlc+gySU+Pw3RCWOttWFE/tM+X0TvcvYuJo2qOXjBF4tQQ0uTm8HDL57bv",
+	"cnJ8tQFnRyvKL3BNuiyBLBcGUXqLT1GVtWXbXRe+NMZD4ORpudubI8uD8eEFXBWrudiu6NXCJQYRjIpU",
+	"4U9dm6DtsvQlGLyef73Z3LTEt3eakfi2NSHK1oz4Tm6yuKcPY1GteMEU6bo8QN6I+quFw+S2QbTTTuao",
+	"GG/vKjWu3qL6nnltOxx4DcMf0NrP9F3I/yUSPFKkYNrOX4OlwiryvwKNLcXCCFEjVVvVMmdBp6xdwNvp",
+	"USkg3Am6uOHtdMvhS0CisJ8na7D+DsHag+IuEVhDvTRQSiDAk5oW2wbPS4Trvp2uQ3TX3siKIFgAoK/l",
+	"tmTMbU3ImOO0dAC3joxdOzB/tEDXOsqsGuE6n4gvGb1axa51xOqPErFaB6yVAqrqut8qDD4Yazrb/qFV",
+	"rjiut8tYLSLLh2BV05nuLhArNIhrIbsc5Z9t0fe9RXfNtCqdG+NVBYCHLYrxLeN5E7GjL42QybILx0wd",
+	"U9c2w6NwDeeq4tVsMXEbbIdD2MKOM21XZm1E1Rrmvp0IluxGFxo2TzFY6D0/WuAlJ/UOIq7w6mbDdWPZ",
+	"4nG9VeTtS3yNpsz3LPZVW+2uhb6fT+gryxHvVvH4HGKRgUIZ0LaQbUXoFva6dAGPGRRbF+/4UYp3VCpd",
+	"o4HTCHh67MryMk261RcMze7N4xptTph54LN9T2TydFwtT3+/oPkjAdpiueM9rzUC6D7bfmbrbrLZmuiG",
+	"9bcVWGd6LqitpmiUoLFc3Y97FCkexmG1GFe84+qhcGZd5uMey3yUl4xNdHxW1QrEf76EsZWI+ALkFsvo",
+	"aIFW/wrfPLAvNvAcFWnsil/o0a6YfR13VqoS3zAO4DKJm2axAWBJhd/3MC8/LEDi+TY2LGLZJHPNlDPG",
+	"7V+PQ429wxMUzdEDM1SH3A4MeZfKf+VKF2v/DkTW/PnO+LPFLcymIxYva+w6t91BIInIkKW6anyp4r/9",
+	"ckXM3/qC/7/esqMsJAOndHQPbsPo1uhKYBjc8Erj3D0qntJRqydzDMRcTvQwVWh/Lkw04I14yB3L6Zac",
+	"h5wdH24Aj0ViMHHwaYCNmUruRLUraF5grhRC3y6Gbn3RdLSEeaCAqjtj2LeCWOFxNC77a9BzneH3E2X4",
+	"GepIugb1MsrZEJS2vQK+AvP8QGrrS8JGoPTSKPfWfXmfeGeX+HUS90FJ5rpV0hagZiFB9zZ46hppfyak",
+	"LXDVh5xrWiuWU2BsuxHzx8I4rD6S62kb6u0SyqdO1BiLFDu1mdfsWqw9j54rl3wxD0kfUtAtbqtF0s2K",
+	"52sh966E3L0S+Yqc+FoXq4ikdIqtYfOU6qGQmXIpjEOQ0pbbWZWzYi/HxVz0NUthZf3SfHRE9fjYY+Oa",
+	"u/zk3MVAW2R7W9q2pBbSK960c0jFVb1IsgXRCsdpkifBoWjNmtOR72JNiW1ySiTFwG09ptyGUGxZE+AO",
+	"xnbb3N9cwiUTE4UDPFKk2haVUFU0TA13SO1zbJFKFndIJehgo1ckl0KLWKSPFPk/J+/f9bnfQXdQNOrG",
+	"gba+lDzneuuLPbnrrQFuss8He3EMud4hs0xg0Cv6zGK0o6IZEIOUh0zpYIav7yJ7Y1T/X2RtTa5q9lye",
+	"pzcf1458s4U92mO/ZTvy4+2qIfnx9kJL8l2yYH8lbczXXvgjReIxSxPpCdCaC9+VUzaFS0it3ddics3t",
+	"oyVA5C5FNTqIltRqdQxSDffrMtx7yzbom1tt1Iz+yr12F2z8dpHBr7QNHwyJFdJdwRoZ7g4ZTtgfELk+",
+	"8hNsUz7NISKTPBXYiB+DFlnmnSQzF/OgSGGYLeYO3sKEbWGeBhgTMEzbNk3FSiBF0MYuyZhShqF7WkHP",
+	"xSUQplEysGGhSTNY86249PL2XURUmKHNFPcdSbEEYqOANANFhGrUhDhcWUfzuvTQzx6NYaDXAIgEm3Bc",
+	"QEyhVXTb1IpegCgtICcjsZWJZJIuCMd4I966tx4oFsMu8quCMb6nRAl/3osDJfztreWEO5MTHOhbKeCN",
+	"WCZMogKuVaQciTlZq2cod/ibvxtE+7gs1/2D5XVoHQqZUd3Z6ZwzThHvGvV/7jMZwh/T30DOK6WDPcXV",
+	"GBJy6V9cM9ifnMEeWZgg1GOpAw0ylCIrf/2D5aRr//3/uze2Njc3EaddyVarOli6kE8QzDQdNRB+aRa8",
+	"9cX+43qesnu3BCLsesr8jN9G+FJxBK2Stn26Zol36M2xWNI12kszUOk/n7xGl+JWr3C1jpgmcSo4mDe/",
+	"HkW2HE4uJ7f+zb/8bSPNdyqlutNdLKwWd7ZGzTtDTQ/qli1ZIIzImI3GZU2a28O+rS/uX0sEK83KbN88",
+	"LgYGuizWvo46WvuFl/MLe/kSwwXfCAKxUFOlISM5BjcoQslAgpY01gOSMOlKbjBOKNaSkn4IK3YaTqrp",
+	"qBlw6NTLRZLjGv/ujAVaE3CbXPogOujPJph6bCuijEZiMxNJRBzAZICNo1wQA0/I8f7eq7f7K/LEnMYX",
+	"M0ls9fvexyI51mpiJktdmMIlg6sdn3Bjg+1Jt4j8R0maKUL73M3Qi6wfauzjLoKOW9J1duLmAPYgtIsj",
+	"8aczSKkGpQe9TXI6zUGRq7FQUERtmCG40H2uQF5CQqagXbQFebb9rC264sgfytcm5jbswS9nSvIQNWsg",
+	"9rt1BGulej2Pt588++47p7nDXyyEF6C7JkN3RoY8JlhsLfG0yKcKWo5r5bT8LS1Nira+uH9dtxKl0xlE",
+	"MWhe0dtJd6CBZv/55PUVnBvSUOgSscigz2tKhA3+RbpkiRyWaMISQxnpHu0fkWfPtiOiILsE2fNFMfvc",
+	"foy1Rq+YghAteQOelNwGJVnwhZtp2de/RZxfoH9Xb9325yiybLVa6+T3IpXUmHHLBdwO8reo5m1KQR2E",
+	"HgDfbijkV8vtPf8F4xsLdh7dqwpQP8G1BvANhDh6Kdd6ZqqoZxAuA00TqikSw6GLCL4B6oHEEKhFNuij",
+	"ynvfde3rciNtnOYN9jOMiO0WgZw+MgIBb1QEfKDE8h+1VWC9rNUj5TpLzq/dUgXgWyimtDy6bH3JJeMx",
+	"y2m6hNm4BLsliw1joN0arr7dYsPmggxh9kDg4fXOYLNhTxgYCrXTn2xvP419Qy78CzAncuDIlXvD/bXh",
+	"u9FV3+7ahlSp4Fi47BxIDjIGrr1SVSRG1mWcYvOrmjKD7UKOJnoGTe6gV0gxwSFcQopj33OUbWWPLQIW",
+	"whFh3CilMaxrlf1owTsoYZCukCTGqmW9GTriklv4TDJzK2VZxLSmOQvZegNS3jRn7fbP+wmSPdo/Is+3",
+	"nxIuZEZTA5gkl+KfEOvlzaLfuxW0vIYlLKH2cJwwWh7auuDRHVtH3bk7/Wyas6VKj9UvqCbJTnO2IjIb",
+	"GRRXMd86UoLTfbpL3dK+GS9n9RjaDIxuyWu0uVPLhqfnGHdnTfgca3SoHNLUluegusQVRbSYyQz5KmRZ",
+	"LuzOwMtDhNzdBG++Qwa3jrf7ZuPtHATOBNwV/jDrJOtFhVOeSTKl/IIoTTXcOpKuEp1XAazvAGXXoXlr",
+	"i1J7pF1h6rdxMl2LaBggY4BFYegc0fQCeIAzRnPFwTWO3A03W5A9vfacPUTsXCwkLPCXeZyZ20nh50Wc",
+	"O7DDlmf5MF0jVkZaQhVh2sYUXq1tsj+aTfYfRoAVkkw4irKVgHc0SP7lyS7hAIkiV5Jp6N2hlOsripn/",
+	"LdnTygBzuP7fj0qWwiP5I1uLzz+r+Cy4Lz41rOJwYWjCdBMrNNs8FP/KSIAqRYaUotabLkB0BVRaeSEY",
+	"qXpM+QUk5LxQoXeILUFolhLZBeUShuxzRK6ETMzqpLYP+ryIDnfRJwbUtyoTbGGjPDL7Wldw2DCj9fm/",
+	"JmBIUI9woLIwrqGSjxrEJnnP0ym5GrsC/DNNNQlTfW63CImtqSg0TY1AhQ5kYQu3QKpgk9j+O4rQPDeT",
+	"YZtdPYY+ZzyBzyDJmCpb/hASF15r7XtmAcyMRChREAueYCutK9ELRdWe2BNf0CLXsG10EBENn/VqzXCX",
+	"j9Zb6Nv6gAcriD1DjGMBqul5Cr1dV3GYZEC5IjRNO1EHPuepSMDPHFrhBeNJzdXFNGRqkbBjT+03ZrE+",
+	"o58P7FdPi01QKSl2xVJ6miIpFTILxByUQQlYaEzd8vYajYSX2t5sR+HqFp+tvEXECdd7vPTnVNrGhBZe",
+	"89IGQeaX7z87w4LRYovtmKE7skzVXTc6Xrqcn8Wlet9oLzaWuuuCHsiOL9V5FWZrbjE+FPOchSf42oF5",
+	"6y4hqZwlAEkHXGlqGIhZrMxwgu8PIIIWdrxCLOgTE+a36bvUVW8QD8jc4K2AGcpP8tJzy4lMOzudLaQW",
+	"bsYvy9xBQe7c8prE8+yApGLEOHFrUKQb4zLIn8jLk+PXtoF2rxzJXFZLNWIL34+wI7CPubXnV2vwr2o6",
+	"Cbbvb463l2SMM6UtsBMb+EbOMMS3azt4C55OKwvD8N+lRzopGg0GBytueNnxDlkMXEFtOLKBaJ+6Rxcw",
+	"LWLEivRKbGnuqyoXRZbxgxX2gpGCanbyUCP0oZA2DYooMdRXVEJ107WIQzVPnEA6lzKlXSnuImZCi1b5",
+	"NMB9GYRmOQK5UeHl88KKPSBV4qvCwEknCdNES8rSljvHN1q+1hIgnAQbFV0szg42iS2nZk88EVfc/jUS",
+	"fa7HUkxGNie2WqqcUN1el9yoENeke3R2GpE3+6d9jgrPsZHcI/Lr/t6riLzaP9w/3Y9INkk1y6nU5Oj9",
+	"yamTxStqduhcXgquKeNlTrAYNrryMajgq2uBELixqR4LXsQ2YZxTLcKmNgwqZoHQMstLxeXM/CGGWoVa",
+	"5J3hexsBB8niIh3jksGVslUs62nSXT9FVPivoz7HqXq77lVFLgByIlls8McOZYPgmESadw6KJeC0JXtW",
+	"9YuoZMHOrvaN8FUVzZgjUTuBSlIkldUCc+dTMhgxjYXABkQM+5y65Ecs1qAF2RoxPQNVlTqB15vmayHN",
+	"QLYEsdEQaZ9X6pGNQYLNB3d52edThOI374+O3//9HwUAj0R9ntrOR6Jz/fH6/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

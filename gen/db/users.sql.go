@@ -152,6 +152,43 @@ func (q *Queries) GetUserByUsername(ctx context.Context, username string) (User,
 	return i, err
 }
 
+const listEnabledUsersBySource = `-- name: ListEnabledUsersBySource :many
+SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version FROM users WHERE source = $1 AND NOT disabled ORDER BY username
+`
+
+// ListEnabledUsersBySource lists the enabled accounts of one source (the directory sync's work list).
+func (q *Queries) ListEnabledUsersBySource(ctx context.Context, source string) ([]User, error) {
+	rows, err := q.db.Query(ctx, listEnabledUsersBySource, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []User{}
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.FullName,
+			&i.Email,
+			&i.PasswordHash,
+			&i.Source,
+			&i.IsAdmin,
+			&i.Disabled,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CredentialVersion,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUsers = `-- name: ListUsers :many
 SELECT id, username, full_name, email, password_hash, source, is_admin, disabled, created_at, updated_at, credential_version FROM users
 WHERE $1::text IS NULL
@@ -223,6 +260,28 @@ type SetUserAdminParams struct {
 // SetUserAdmin grants or removes the admin role.
 func (q *Queries) SetUserAdmin(ctx context.Context, arg SetUserAdminParams) error {
 	_, err := q.db.Exec(ctx, setUserAdmin, arg.IsAdmin, arg.Username)
+	return err
+}
+
+const tryLockDirectorySync = `-- name: TryLockDirectorySync :one
+SELECT pg_try_advisory_lock(4242013)
+`
+
+// TryLockDirectorySync takes, on one connection, the lock that lets one node at a time run the directory sync.
+func (q *Queries) TryLockDirectorySync(ctx context.Context) (bool, error) {
+	row := q.db.QueryRow(ctx, tryLockDirectorySync)
+	var pg_try_advisory_lock bool
+	err := row.Scan(&pg_try_advisory_lock)
+	return pg_try_advisory_lock, err
+}
+
+const unlockDirectorySync = `-- name: UnlockDirectorySync :exec
+SELECT pg_advisory_unlock(4242013)
+`
+
+// UnlockDirectorySync releases TryLockDirectorySync's lock.
+func (q *Queries) UnlockDirectorySync(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, unlockDirectorySync)
 	return err
 }
 

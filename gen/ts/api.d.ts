@@ -232,6 +232,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/ldap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The LDAP sign-in configuration in force (read-only, from KODERA_LDAP_*; never the bind password) */
+        get: operations["getLdapSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/service-accounts": {
         parameters: {
             query?: never;
@@ -945,6 +962,35 @@ export interface components {
             roles?: components["schemas"]["Role"][];
             /** @description A disabled account cannot authenticate (sessions and tokens stop at once) */
             disabled?: boolean;
+        };
+        /** @description LDAP sign-in as configured by the KODERA_LDAP_* environment of the node answering; every node is expected to share it. Without KODERA_LDAP_URL only `enabled` (false) is meaningful. */
+        LdapSettings: {
+            /** @description Whether directory users can sign in (KODERA_LDAP_URL is set) */
+            enabled: boolean;
+            /** @description KODERA_LDAP_URL */
+            url: string;
+            /** @description KODERA_LDAP_START_TLS */
+            startTls: boolean;
+            /** @description KODERA_LDAP_BIND_DN, the service account ("" searches anonymously) */
+            bindDn: string;
+            /** @description Whether KODERA_LDAP_BIND_PASSWORD is set (the password itself is never shown) */
+            bindPasswordSet: boolean;
+            /** @description KODERA_LDAP_USER_BASE_DN */
+            userBaseDn: string;
+            /** @description KODERA_LDAP_USER_FILTER; {username} is replaced by the escaped name signing in */
+            userFilter: string;
+            /** @description KODERA_LDAP_EMAIL_ATTRIBUTE */
+            emailAttribute: string;
+            /** @description KODERA_LDAP_NAME_ATTRIBUTE */
+            nameAttribute: string;
+            /** @description KODERA_LDAP_ADMIN_GROUP_DN; its members are administrators ("" for none) */
+            adminGroupDn: string;
+            /** @description KODERA_LDAP_GROUP_FILTER, the membership test read at the admin group's entry ({dn}, {username}) */
+            groupFilter: string;
+            /** @description KODERA_LDAP_TIMEOUT, the bound on every LDAP call */
+            timeoutSeconds: number;
+            /** @description KODERA_LDAP_SYNC_INTERVAL, how often users gone from the directory are disabled (0 = only at their next login) */
+            syncIntervalSeconds: number;
         };
         Settings: {
             /** @description Anonymous callers may read public repositories */
@@ -2141,6 +2187,30 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLdapSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The LDAP configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };

@@ -393,6 +393,7 @@ var matrixRows = []struct {
 	{"PUT", "/api/v1/admin/settings", `{"guestAccess":true}`, [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},
 	{"GET", "/api/v1/admin/license", "", [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},
 	{"PUT", "/api/v1/admin/license", "{license}", [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},
+	{"GET", "/api/v1/admin/ldap", "", [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},
 	{"GET", "/api/v1/admin/service-accounts", "", [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},
 	{"POST", "/api/v1/admin/service-accounts", `{"name":"{new}"}`, [columns]int{un, un, fb, fb, fb, fb, cr, fb, fb, un, un, fb, fb}},
 	{"GET", "/api/v1/admin/service-accounts/ci/tokens", "", [columns]int{un, un, fb, fb, fb, fb, ok, fb, fb, un, un, fb, fb}},

@@ -23,6 +23,7 @@ import (
 	"github.com/kodera-packages/kodera/handlers/kit"
 	"github.com/kodera-packages/kodera/internal/audit"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/gomod"
@@ -68,6 +69,9 @@ type Server struct {
 	// Kit resolves repositories with the REST rule and decorates errors,
 	// as for every protocol (handlers/kit).
 	Kit *kit.Kit
+	// LDAP is the directory sign-in configuration, shown read-only to
+	// admins (ldap.go).
+	LDAP config.LDAP
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)

@@ -20,9 +20,12 @@ import (
 
 	"github.com/kodera-packages/kodera/handlers/api"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/auth/ldap"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/identity"
+	"github.com/kodera-packages/kodera/internal/license"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/search"
 	"github.com/kodera-packages/kodera/internal/server"
@@ -239,10 +242,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}, time.Second, log)
 	}
 	var ready atomic.Bool
+	authn, authz := auth.NewAuthenticator(pool, log), auth.NewAuthorizer(pool)
+	var directory *ldap.Directory
+	if cfg.LDAP.Enabled() {
+		directory, err = ldap.New(cfg.LDAP, identity.New(pool, authn, authz, log).WithUserLimit(license.New(pool, cfg.LicensePublicKey, log)), log)
+		if err != nil {
+			return err
+		}
+		authn.SetDirectory(directory)
+	}
 	handler, err := server.New(server.Deps{
 		Config: cfg, Log: log, Pool: pool, Blobs: blobs,
-		Authn:  auth.NewAuthenticator(pool, log),
-		Authz:  auth.NewAuthorizer(pool),
+		Authn:  authn,
+		Authz:  authz,
 		Search: idx,
 		Ready:  ready.Load,
 	})
@@ -284,6 +296,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
 		// Every node runs an indexer; the outbox's lock lets one work at a time.
 		go func() { _ = search.RunIndexer(ctx, pool, idx, log) }()
+		if directory != nil {
+			go directory.RunSync(ctx, cfg.LDAP.SyncInterval)
+		}
 	}()
 
 	var runErr error

@@ -32,6 +32,9 @@ type Authenticator struct {
 	accounts keyedMutex // password checks of one account, one at a time
 	clients  keyedMutex // login budget reservations of one address, one at a time
 	verified *verifiedCache
+	// directory, when set, verifies the passwords of directory (LDAP)
+	// accounts; see SetDirectory.
+	directory atomic.Pointer[directoryBox]
 	// Counters of password checks, for tests and metrics.
 	hashed, remembered atomic.Int64
 }
@@ -154,14 +157,51 @@ func (a *Authenticator) auditFailedLogin(ctx context.Context, username string, e
 	}
 }
 
-// Password verifies a local account's password. Unknown users cost the same
+// Directory is an external directory (LDAP) whose users sign in with
+// their directory password. Authenticator asks it for accounts whose source
+// is ldap, and for names no local account has.
+type Directory interface {
+	// Login checks username and password against the directory and
+	// creates or updates the local account it stands for, returning that
+	// account's id. A wrong password or a name the directory does not
+	// know is ErrUnauthenticated (the account, if it had one, is
+	// disabled when the directory no longer has the user); an unreachable
+	// directory is ErrUnavailable. The password is never empty.
+	Login(ctx context.Context, username, password string) (int64, error)
+	// Has reports whether the directory has username, for the refusal of
+	// a name clash with a local account.
+	Has(ctx context.Context, username string) (bool, error)
+}
+
+type directoryBox struct{ d Directory }
+
+// SetDirectory turns directory sign-in on (nil turns it off). It is set
+// once at start, after the services the directory creates accounts with.
+func (a *Authenticator) SetDirectory(d Directory) {
+	if d == nil {
+		a.directory.Store(nil)
+		return
+	}
+	a.directory.Store(&directoryBox{d})
+}
+
+func (a *Authenticator) dir() Directory {
+	if b := a.directory.Load(); b != nil {
+		return b.d
+	}
+	return nil
+}
+
+// Password verifies an account's password: a local account's against its
+// hash, a directory account's (and a name no local account has, when a
+// directory is set) against the directory. Unknown users cost the same
 // hashing time as known ones. Every check is reserved against the login
 // budgets of the account and the client address (RequestInfoFrom(ctx))
 // before it runs; over a budget, or when too many checks run on this node
 // already, the answer is a *RateLimitError (domain.ErrTooManyRequests)
 // without any check. A verification that succeeded within RememberFor is
-// answered without hashing, and without the budgets, which only guard
-// against guessing.
+// answered without hashing or asking the directory, and without the
+// budgets, which only guard against guessing.
 func (a *Authenticator) Password(ctx context.Context, username, password string) (Principal, error) {
 	if !ValidCredential(username) || !ValidCredential(password) {
 		return Principal{}, errBadCredentials
@@ -187,6 +227,10 @@ func (a *Authenticator) Password(ctx context.Context, username, password string)
 		a.remembered.Add(1)
 		return userPrincipal(u), nil
 	}
+	dir := a.dir()
+	if dir != nil && (!found || u.Source == "ldap") {
+		return a.directoryPassword(ctx, dir, key, ip, username, password, ck)
+	}
 	res, err := a.reserveLoginCheck(ctx, key, ip)
 	if err != nil {
 		return Principal{}, err
@@ -203,6 +247,51 @@ func (a *Authenticator) Password(ctx context.Context, username, password string)
 	}
 	a.hashed.Add(1)
 	if !ok || !usable {
+		a.pruneLoginFailures(ctx)
+		if found && u.Source == "local" && dir != nil && password != "" {
+			// A local account and a directory user of the same name are
+			// two people: refused, never merged, and said so once the
+			// directory confirms the name (the attempt stays a failure).
+			if has, err := dir.Has(ctx, username); err == nil && has {
+				return Principal{}, domain.Errorf(domain.ErrUnauthenticated,
+					"a local account named %q exists; the directory (LDAP) user of that name cannot sign in (an administrator must rename or remove one of them)", username)
+			}
+		}
+		return Principal{}, errBadCredentials
+	}
+	a.withdrawReservation(ctx, res, true)
+	a.verified.put(ck, u)
+	return userPrincipal(u), nil
+}
+
+// directoryPassword checks a password against the directory under the same
+// login budgets as a local check. An empty password is refused before any
+// bind: most directories treat a bind with a DN and no password as an
+// anonymous bind that succeeds.
+func (a *Authenticator) directoryPassword(ctx context.Context, dir Directory, key, ip, username, password string, ck [32]byte) (Principal, error) {
+	res, err := a.reserveLoginCheck(ctx, key, ip)
+	if err != nil {
+		return Principal{}, err
+	}
+	if password == "" {
+		a.pruneLoginFailures(ctx)
+		return Principal{}, errBadCredentials
+	}
+	id, err := dir.Login(ctx, username, password)
+	if err != nil {
+		if errors.Is(err, domain.ErrUnauthenticated) {
+			a.pruneLoginFailures(ctx)
+		} else {
+			a.withdrawReservation(ctx, res, false) // the check never ran
+		}
+		return Principal{}, err
+	}
+	u, err := gendb.New(a.pool).GetUserByID(ctx, id)
+	if err := db.Translate(err); err != nil {
+		a.withdrawReservation(ctx, res, false)
+		return Principal{}, err
+	}
+	if u.Disabled {
 		a.pruneLoginFailures(ctx)
 		return Principal{}, errBadCredentials
 	}

@@ -161,21 +161,37 @@ func (c *verifiedCache) cacheKey(username, password string) [32]byte {
 	return out
 }
 
+// checkedAgainst is what a verification of u was checked against: its
+// password hash, or for a directory account the directory itself (which
+// keeps the password; disabling the account, as the directory sync does
+// for a user gone from the directory, still ends the entry at once).
+func checkedAgainst(u gendb.User) (string, bool) {
+	switch {
+	case u.PasswordHash != nil:
+		return *u.PasswordHash, true
+	case u.Source == "ldap":
+		return "ldap", true
+	}
+	return "", false
+}
+
 // hit reports whether key was verified against u as it is now.
 func (c *verifiedCache) hit(key [32]byte, u gendb.User) bool {
-	if u.Disabled || u.PasswordHash == nil {
+	against, ok := checkedAgainst(u)
+	if u.Disabled || !ok {
 		return false
 	}
 	c.mu.Lock()
 	e, ok := c.m[key]
 	c.mu.Unlock()
 	return ok && c.now().Before(e.expires) && e.userID == u.ID && e.version == u.CredentialVersion &&
-		e.hash == sha256.Sum256([]byte(*u.PasswordHash))
+		e.hash == sha256.Sum256([]byte(against))
 }
 
 // put remembers that key verified against u.
 func (c *verifiedCache) put(key [32]byte, u gendb.User) {
-	if u.PasswordHash == nil {
+	against, ok := checkedAgainst(u)
+	if !ok {
 		return
 	}
 	now := c.now()
@@ -191,7 +207,7 @@ func (c *verifiedCache) put(key [32]byte, u gendb.User) {
 			clear(c.m) // a flood of distinct logins: start over
 		}
 	}
-	c.m[key] = verifiedEntry{userID: u.ID, version: u.CredentialVersion, hash: sha256.Sum256([]byte(*u.PasswordHash)), expires: now.Add(RememberFor)}
+	c.m[key] = verifiedEntry{userID: u.ID, version: u.CredentialVersion, hash: sha256.Sum256([]byte(against)), expires: now.Add(RememberFor)}
 }
 
 // ValidCredential reports whether a user name or password can be checked

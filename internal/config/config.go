@@ -57,7 +57,43 @@ type Config struct {
 	// into the binary (KODERA_LICENSE_PUBLIC_KEY: standard base64 of the raw
 	// 32-byte Ed25519 public key); nil keeps the built-in one.
 	LicensePublicKey []byte
+
+	// LDAP is the optional directory whose users sign in beside the local
+	// accounts (KODERA_LDAP_*); off when URL is empty.
+	LDAP LDAP
 }
+
+// LDAP configures sign-in against an LDAP directory: the user is looked up
+// with the service bind, then bound as with the password given.
+type LDAP struct {
+	URL      string // KODERA_LDAP_URL: ldap://host:389 or ldaps://host:636
+	StartTLS bool   // KODERA_LDAP_START_TLS: upgrade an ldap:// connection
+	// CAFile is a PEM bundle of the CAs that sign the directory's
+	// certificate, added to the system roots (KODERA_LDAP_CA_FILE): a
+	// directory's certificate is often from a private CA.
+	CAFile         string
+	BindDN         string // KODERA_LDAP_BIND_DN: the service account (empty: anonymous search)
+	BindPassword   string // KODERA_LDAP_BIND_PASSWORD
+	UserBaseDN     string // KODERA_LDAP_USER_BASE_DN: where users are searched (subtree)
+	UserFilter     string // KODERA_LDAP_USER_FILTER, default (uid={username})
+	EmailAttribute string // KODERA_LDAP_EMAIL_ATTRIBUTE, default mail
+	NameAttribute  string // KODERA_LDAP_NAME_ATTRIBUTE, default cn
+	AdminGroupDN   string // KODERA_LDAP_ADMIN_GROUP_DN: members are administrators
+	// GroupFilter tests membership of the admin group, read at the group's
+	// entry (KODERA_LDAP_GROUP_FILTER, default
+	// (|(member={dn})(uniqueMember={dn})(memberUid={username}))).
+	GroupFilter string
+	// Timeout bounds every LDAP call: dial, bind, search
+	// (KODERA_LDAP_TIMEOUT, default 5s).
+	Timeout time.Duration
+	// SyncInterval is how often one node disables the accounts the
+	// directory no longer has (KODERA_LDAP_SYNC_INTERVAL, default 15m, 0 =
+	// only at login).
+	SyncInterval time.Duration
+}
+
+// Enabled reports whether LDAP sign-in is configured.
+func (l LDAP) Enabled() bool { return l.URL != "" }
 
 // DB locates PostgreSQL.
 type DB struct {
@@ -179,6 +215,21 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout:    p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
 		BodyIdleTimeout:    p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
 	}
+	c.LDAP = LDAP{
+		URL:            p.str("KODERA_LDAP_URL", ""),
+		StartTLS:       p.oneOf("KODERA_LDAP_START_TLS", "false", "false", "true") == "true",
+		CAFile:         p.str("KODERA_LDAP_CA_FILE", ""),
+		BindDN:         p.str("KODERA_LDAP_BIND_DN", ""),
+		BindPassword:   p.getenv("KODERA_LDAP_BIND_PASSWORD"),
+		UserBaseDN:     p.str("KODERA_LDAP_USER_BASE_DN", ""),
+		UserFilter:     p.str("KODERA_LDAP_USER_FILTER", "(uid={username})"),
+		EmailAttribute: p.str("KODERA_LDAP_EMAIL_ATTRIBUTE", "mail"),
+		NameAttribute:  p.str("KODERA_LDAP_NAME_ATTRIBUTE", "cn"),
+		AdminGroupDN:   p.str("KODERA_LDAP_ADMIN_GROUP_DN", ""),
+		GroupFilter:    p.str("KODERA_LDAP_GROUP_FILTER", "(|(member={dn})(uniqueMember={dn})(memberUid={username}))"),
+		Timeout:        p.duration("KODERA_LDAP_TIMEOUT", 5*time.Second),
+		SyncInterval:   p.duration("KODERA_LDAP_SYNC_INTERVAL", 15*time.Minute),
+	}
 	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
 	c.TrustedProxies = p.prefixes("KODERA_TRUSTED_PROXIES")
 
@@ -218,6 +269,7 @@ func Load(getenv func(string) string) (Config, error) {
 			c.LicensePublicKey = k
 		}
 	}
+	p.ldap(c.LDAP)
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		p.fail("KODERA_LISTEN", "must be host:port such as :8080")
 	}
@@ -334,4 +386,58 @@ func (p *parser) level(name string, def slog.Level) slog.Level {
 		return def
 	}
 	return l
+}
+
+// ldap checks the LDAP settings together: they only mean something with a
+// URL, and a filter without its placeholder would match every user.
+func (p *parser) ldap(l LDAP) {
+	if !l.Enabled() {
+		for _, name := range []string{"KODERA_LDAP_BIND_DN", "KODERA_LDAP_USER_BASE_DN", "KODERA_LDAP_ADMIN_GROUP_DN", "KODERA_LDAP_CA_FILE"} {
+			if p.str(name, "") != "" {
+				p.fail(name, "needs KODERA_LDAP_URL")
+			}
+		}
+		return
+	}
+	u, err := url.Parse(l.URL)
+	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
+		p.fail("KODERA_LDAP_URL", "must be an ldap:// or ldaps:// URL such as ldap://ldap.example.com:389")
+	} else if l.StartTLS && u.Scheme == "ldaps" {
+		p.fail("KODERA_LDAP_START_TLS", "applies to ldap:// URLs only (ldaps:// is TLS already)")
+	}
+	if l.UserBaseDN == "" {
+		p.fail("KODERA_LDAP_USER_BASE_DN", "is required when KODERA_LDAP_URL is set")
+	}
+	if (l.BindDN == "") != (l.BindPassword == "") {
+		p.fail("KODERA_LDAP_BIND_PASSWORD", "KODERA_LDAP_BIND_DN and KODERA_LDAP_BIND_PASSWORD must be set together")
+	}
+	if !strings.Contains(l.UserFilter, "{username}") || !balancedFilter(l.UserFilter) {
+		p.fail("KODERA_LDAP_USER_FILTER", fmt.Sprintf("is %q; want a parenthesised LDAP filter containing {username}, such as (uid={username})", l.UserFilter))
+	}
+	if !balancedFilter(l.GroupFilter) || !(strings.Contains(l.GroupFilter, "{dn}") || strings.Contains(l.GroupFilter, "{username}")) {
+		p.fail("KODERA_LDAP_GROUP_FILTER", fmt.Sprintf("is %q; want a parenthesised LDAP filter containing {dn} or {username}, such as (member={dn})", l.GroupFilter))
+	}
+	if l.Timeout <= 0 {
+		p.fail("KODERA_LDAP_TIMEOUT", "must be positive, such as 5s")
+	}
+}
+
+// balancedFilter reports whether f is one parenthesised LDAP filter.
+func balancedFilter(f string) bool {
+	if !strings.HasPrefix(f, "(") || !strings.HasSuffix(f, ")") {
+		return false
+	}
+	depth := 0
+	for i, r := range f {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 || (depth == 0 && i != len(f)-1) {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }

@@ -140,3 +140,45 @@ func TestLoadLicensePublicKey(t *testing.T) {
 	_, err = Load(env(map[string]string{"KODERA_LICENSE_PUBLIC_KEY": "c2hvcnQ="}))
 	require.ErrorContains(t, err, "KODERA_LICENSE_PUBLIC_KEY")
 }
+
+func TestLoadLDAP(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{
+		"KODERA_LDAP_URL": "ldap://ldap.example.com:389", "KODERA_LDAP_START_TLS": "true",
+		"KODERA_LDAP_BIND_DN": "cn=svc,dc=example,dc=com", "KODERA_LDAP_BIND_PASSWORD": "pw",
+		"KODERA_LDAP_USER_BASE_DN": "ou=people,dc=example,dc=com", "KODERA_LDAP_ADMIN_GROUP_DN": "cn=admins,dc=example,dc=com",
+	}))
+	require.NoError(t, err)
+	require.True(t, c.LDAP.Enabled())
+	require.True(t, c.LDAP.StartTLS)
+	require.Equal(t, "(uid={username})", c.LDAP.UserFilter)
+	require.Equal(t, "mail", c.LDAP.EmailAttribute)
+	require.Equal(t, "cn", c.LDAP.NameAttribute)
+	require.Equal(t, 5*time.Second, c.LDAP.Timeout)
+	require.Equal(t, 15*time.Minute, c.LDAP.SyncInterval)
+
+	off, err := Load(env(nil))
+	require.NoError(t, err)
+	require.False(t, off.LDAP.Enabled(), "LDAP is off without a URL")
+}
+
+func TestLoadLDAPErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"scheme":         {map[string]string{"KODERA_LDAP_URL": "http://x", "KODERA_LDAP_USER_BASE_DN": "dc=x"}, "KODERA_LDAP_URL"},
+		"no base":        {map[string]string{"KODERA_LDAP_URL": "ldap://x"}, "KODERA_LDAP_USER_BASE_DN"},
+		"no url":         {map[string]string{"KODERA_LDAP_USER_BASE_DN": "dc=x"}, "KODERA_LDAP_USER_BASE_DN needs KODERA_LDAP_URL"},
+		"filter":         {map[string]string{"KODERA_LDAP_URL": "ldap://x", "KODERA_LDAP_USER_BASE_DN": "dc=x", "KODERA_LDAP_USER_FILTER": "(uid=*)"}, "KODERA_LDAP_USER_FILTER"},
+		"unbalanced":     {map[string]string{"KODERA_LDAP_URL": "ldap://x", "KODERA_LDAP_USER_BASE_DN": "dc=x", "KODERA_LDAP_USER_FILTER": "(uid={username}"}, "KODERA_LDAP_USER_FILTER"},
+		"bind pair":      {map[string]string{"KODERA_LDAP_URL": "ldap://x", "KODERA_LDAP_USER_BASE_DN": "dc=x", "KODERA_LDAP_BIND_DN": "cn=a"}, "KODERA_LDAP_BIND_PASSWORD"},
+		"starttls ldaps": {map[string]string{"KODERA_LDAP_URL": "ldaps://x", "KODERA_LDAP_USER_BASE_DN": "dc=x", "KODERA_LDAP_START_TLS": "true"}, "KODERA_LDAP_START_TLS"},
+		"timeout":        {map[string]string{"KODERA_LDAP_URL": "ldap://x", "KODERA_LDAP_USER_BASE_DN": "dc=x", "KODERA_LDAP_TIMEOUT": "soon"}, "KODERA_LDAP_TIMEOUT"},
+	} {
+		_, err := Load(env(tc.env))
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), tc.want, name)
+	}
+}

@@ -32,6 +32,9 @@ var (
 type Error struct {
 	Kind error
 	Msg  string
+	// Shown lets a 503's message reach the caller: an outage the caller
+	// can act on (see Unavailablef). Other 5xx messages never do.
+	Shown bool
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -42,6 +45,14 @@ func (e *Error) Unwrap() error { return e.Kind }
 // Errorf builds a caller-facing error of the given kind.
 func Errorf(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: sprintf(format, args...)}
+}
+
+// Unavailablef is an ErrUnavailable whose message is shown to the caller,
+// for an outage the caller can understand and act on ("the LDAP directory
+// cannot be reached; local accounts and tokens still work"). The message
+// must name nothing internal.
+func Unavailablef(format string, args ...any) error {
+	return &Error{Kind: ErrUnavailable, Msg: sprintf(format, args...), Shown: true}
 }
 
 // PublicMessage returns the caller-facing message of err if it carries one.
@@ -86,7 +97,8 @@ func HTTPStatus(err error) (status int, public bool) {
 	case errors.Is(err, ErrTooManyRequests):
 		return http.StatusTooManyRequests, public
 	case errors.Is(err, ErrUnavailable):
-		return http.StatusServiceUnavailable, false
+		var e *Error
+		return http.StatusServiceUnavailable, errors.As(err, &e) && e.Shown
 	}
 	return http.StatusInternalServerError, false
 }

@@ -74,19 +74,32 @@ func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) 
 type NewUser struct {
 	Username, FullName, Email, Password string
 	Admin                               bool
+	// Directory creates an LDAP account (source ldap) on its first login:
+	// no local password, the directory checks it.
+	Directory bool
 }
 
-// CreateUser adds a local account, within the user limit of the license.
+// CreateUser adds an account, within the user limit of the license: a
+// local one, or a directory one on its first LDAP login.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
-	if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
-		return Account{}, err
-	}
-	hash, err := auth.HashPassword(n.Password)
-	if err != nil {
-		return Account{}, err
+	source, hash := "local", (*string)(nil)
+	if n.Directory {
+		source = "ldap"
+		if err := errors.Join(validName("username", n.Username), validEmail(n.Email)); err != nil {
+			return Account{}, err
+		}
+	} else {
+		if err := errors.Join(validName("username", n.Username), validEmail(n.Email), validPassword(n.Password)); err != nil {
+			return Account{}, err
+		}
+		h, err := auth.HashPassword(n.Password)
+		if err != nil {
+			return Account{}, err
+		}
+		hash = &h
 	}
 	var u gendb.User
-	err = s.tx(ctx, func(q *gendb.Queries) error {
+	err := s.tx(ctx, func(q *gendb.Queries) error {
 		// Account changes are serialised so two creations cannot both take
 		// the last seat the license allows.
 		if err := q.LockBootstrap(ctx); err != nil {
@@ -95,13 +108,14 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (Account, error) {
 		if err := s.checkUserLimit(ctx, q); err != nil {
 			return err
 		}
+		var err error
 		u, err = q.CreateUser(ctx, gendb.CreateUserParams{
-			Username: n.Username, FullName: n.FullName, Email: n.Email, PasswordHash: &hash, Source: "local", IsAdmin: n.Admin,
+			Username: n.Username, FullName: n.FullName, Email: n.Email, PasswordHash: hash, Source: source, IsAdmin: n.Admin,
 		})
 		if err != nil {
 			return conflict(err, "user %q already exists", n.Username)
 		}
-		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(accountOf(u))})
+		return record(ctx, q, "user.create", u.Username, map[string]any{"roles": Roles(accountOf(u)), "source": source})
 	})
 	return accountOf(u), err
 }
@@ -149,6 +163,9 @@ func (s *Service) UpdateUser(ctx context.Context, username string, c UserChange)
 			if err := s.checkUserLimit(ctx, q); err != nil {
 				return err
 			}
+		}
+		if hash != nil && before.Source == "ldap" {
+			return errDirectoryPassword
 		}
 		u, err = q.UpdateUser(ctx, gendb.UpdateUserParams{
 			ID: before.ID, FullName: c.FullName, Email: c.Email, PasswordHash: hash, IsAdmin: c.Admin, Disabled: c.Disabled,
@@ -256,6 +273,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, fullName, ema
 // other session of the account; keepSession is the caller's own cookie
 // value, if any.
 func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, current, next, keepSession string) error {
+	if me, err := s.q().GetUserByID(ctx, p.ID); err == nil && me.Source == "ldap" {
+		return errDirectoryPassword
+	}
 	if err := validPassword(next); err != nil {
 		return err
 	}

@@ -69,6 +69,7 @@ func New(d Deps) (http.Handler, error) {
 		Go:            gomod.New(d.Pool, d.Blobs),
 		PyPI:          pypi.New(d.Pool, d.Blobs),
 		SearchIndex:   d.Search,
+		LDAP:          d.Config.LDAP,
 	}
 	return routes(d, reg, apiServer, images, fileService, protocols)
 }

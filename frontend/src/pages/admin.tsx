@@ -425,7 +425,45 @@ function SettingsSection() {
           Save
         </button>
       </form>
+      <LdapPanel />
     </>
+  );
+}
+
+// LdapPanel shows the LDAP sign-in configuration, read-only: the
+// KODERA_LDAP_* environment sets it, and the bind password never leaves
+// the server.
+function LdapPanel() {
+  const ldap = useLoad(() => call(api.GET("/api/v1/admin/ldap")), []);
+  const l = ldap.data;
+  return (
+    <section className="panel">
+      <h2>LDAP sign-in</h2>
+      <ErrorBox error={ldap.error} />
+      {l && !l.enabled && <p className="muted">Off: set KODERA_LDAP_URL and the other KODERA_LDAP_* variables to let directory users sign in.</p>}
+      {l && l.enabled && (
+        <dl className="meta">
+          {(
+            [
+              ["URL", l.url + (l.startTls ? " (StartTLS)" : "")],
+              ["Service bind", l.bindDn ? `${l.bindDn}${l.bindPasswordSet ? " (password set)" : ""}` : "anonymous"],
+              ["User base", l.userBaseDn],
+              ["User filter", l.userFilter],
+              ["Email / name attributes", `${l.emailAttribute} / ${l.nameAttribute}`],
+              ["Admin group", l.adminGroupDn || "none"],
+              ["Group filter", l.groupFilter],
+              ["Timeout", `${l.timeoutSeconds} s`],
+              ["Sync interval", l.syncIntervalSeconds ? `${l.syncIntervalSeconds} s` : "at login only"],
+            ] as const
+          ).map(([k, v]) => (
+            <div key={k} className="row">
+              <dt>{k}</dt>
+              <dd className="mono">{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
   );
 }
 
