@@ -5,14 +5,13 @@ SELECT * FROM blobs WHERE digest = @digest;
 -- name: InsertBlob :one
 -- InsertBlob records a stored object; when the digest is already known the
 -- existing row wins and is returned, so the caller can drop its duplicate.
-WITH ins AS (
-    INSERT INTO blobs (digest, size, storage_key) VALUES (@digest, @size, @storage_key)
-    ON CONFLICT (digest) DO NOTHING
-    RETURNING *
-)
-SELECT * FROM ins
-UNION ALL
-SELECT * FROM blobs WHERE digest = @digest AND NOT EXISTS (SELECT 1 FROM ins);
+-- Reusing a known digest stamps last_referenced_at: garbage collection
+-- re-checks it under the row lock, so the blob outlives a collection that
+-- had picked it (internal/gc). Conflicting with a row a collection is
+-- deleting waits for it and then inserts afresh.
+INSERT INTO blobs (digest, size, storage_key) VALUES (@digest, @size, @storage_key)
+ON CONFLICT (digest) DO UPDATE SET last_referenced_at = now()
+RETURNING *;
 
 -- name: RepairBlobStorageKey :exec
 -- RepairBlobStorageKey points a digest at a fresh copy when the object its

@@ -7,11 +7,10 @@ package db
 
 import (
 	"context"
-	"time"
 )
 
 const getBlob = `-- name: GetBlob :one
-SELECT digest, size, storage_key, created_at FROM blobs WHERE digest = $1
+SELECT digest, size, storage_key, created_at, last_referenced_at FROM blobs WHERE digest = $1
 `
 
 // GetBlob finds a stored object by digest.
@@ -23,19 +22,15 @@ func (q *Queries) GetBlob(ctx context.Context, digest string) (Blob, error) {
 		&i.Size,
 		&i.StorageKey,
 		&i.CreatedAt,
+		&i.LastReferencedAt,
 	)
 	return i, err
 }
 
 const insertBlob = `-- name: InsertBlob :one
-WITH ins AS (
-    INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3)
-    ON CONFLICT (digest) DO NOTHING
-    RETURNING digest, size, storage_key, created_at
-)
-SELECT digest, size, storage_key, created_at FROM ins
-UNION ALL
-SELECT digest, size, storage_key, created_at FROM blobs WHERE digest = $1 AND NOT EXISTS (SELECT 1 FROM ins)
+INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3)
+ON CONFLICT (digest) DO UPDATE SET last_referenced_at = now()
+RETURNING digest, size, storage_key, created_at, last_referenced_at
 `
 
 type InsertBlobParams struct {
@@ -44,23 +39,21 @@ type InsertBlobParams struct {
 	StorageKey string
 }
 
-type InsertBlobRow struct {
-	Digest     string
-	Size       int64
-	StorageKey string
-	CreatedAt  time.Time
-}
-
 // InsertBlob records a stored object; when the digest is already known the
 // existing row wins and is returned, so the caller can drop its duplicate.
-func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (InsertBlobRow, error) {
+// Reusing a known digest stamps last_referenced_at: garbage collection
+// re-checks it under the row lock, so the blob outlives a collection that
+// had picked it (internal/gc). Conflicting with a row a collection is
+// deleting waits for it and then inserts afresh.
+func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (Blob, error) {
 	row := q.db.QueryRow(ctx, insertBlob, arg.Digest, arg.Size, arg.StorageKey)
-	var i InsertBlobRow
+	var i Blob
 	err := row.Scan(
 		&i.Digest,
 		&i.Size,
 		&i.StorageKey,
 		&i.CreatedAt,
+		&i.LastReferencedAt,
 	)
 	return i, err
 }

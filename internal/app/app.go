@@ -23,6 +23,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/gc"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/server"
 )
@@ -41,6 +42,8 @@ commands:
   serve     run the server (default)
   migrate   apply database migrations and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
+  gc        remove blobs nothing references (--dry-run: only report)
+  fsck      report blobs rows whose content is missing and objects with no row
   version   print the version
 `
 
@@ -57,7 +60,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "user":
+	case "serve", "migrate", "user", "gc", "fsck":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -82,6 +85,19 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return runUser(ctx, args[2:], pool, log, opts.Stdin, stdout)
+	}
+	if cmd == "gc" || cmd == "fsck" {
+		if err := db.Wait(ctx, pool, log); err != nil {
+			return err
+		}
+		if err := db.Migrate(ctx, pool); err != nil {
+			return err
+		}
+		blobs, err := openBlobs(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		return runGC(ctx, cmd, args[2:], &gc.Collector{Pool: pool, Store: blobs, Log: log, Grace: graceOf(cfg)}, stdout)
 	}
 	if cmd == "migrate" {
 		if err := db.Wait(ctx, pool, log); err != nil {
@@ -178,6 +194,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		ready.Store(true)
 		log.Info("ready")
 		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
+		if cfg.GCInterval > 0 {
+			go (&gc.Collector{Pool: pool, Store: blobs, Log: log, Grace: graceOf(cfg)}).Run(ctx, cfg.GCInterval)
+		}
 	}()
 
 	var runErr error

@@ -51,6 +51,12 @@ type Config struct {
 	// client keeps going as long as bytes arrive, a stalled one does not
 	// hold a connection and an upload session forever.
 	BodyIdleTimeout time.Duration
+	// GCInterval is how often a node tries to collect unreferenced blobs
+	// (KODERA_GC_INTERVAL, default 6h, 0 = never); one node at a time runs.
+	GCInterval time.Duration
+	// GCGrace is how old an unreferenced blob must be to be collected
+	// (KODERA_GC_GRACE, default 24h).
+	GCGrace time.Duration
 }
 
 // DB locates PostgreSQL.
@@ -140,6 +146,8 @@ func Load(getenv func(string) string) (Config, error) {
 		PyPIMaxUploadBytes: p.size("KODERA_PYPI_MAX_UPLOAD_BYTES", 1<<30),
 		ShutdownTimeout:    p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
 		BodyIdleTimeout:    p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
+		GCInterval:         p.duration("KODERA_GC_INTERVAL", 6*time.Hour),
+		GCGrace:            p.duration("KODERA_GC_GRACE", 24*time.Hour),
 	}
 	c.LogLevel = p.level("KODERA_LOG_LEVEL", slog.LevelInfo)
 	c.TrustedProxies = p.prefixes("KODERA_TRUSTED_PROXIES")
