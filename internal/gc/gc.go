@@ -81,9 +81,11 @@ type Collector struct {
 	Log   *slog.Logger
 	// Grace overrides DefaultGrace; a negative value means zero (tests).
 	Grace time.Duration
-	// Hook, when set, is called after the mark with every candidate digest
-	// before its sweep: tests interleave a concurrent push there.
-	Hook func(ctx context.Context, digest string)
+	// Hook, when set, is called with every candidate digest at two points
+	// of its sweep: StageMarked before the transaction, StageLocked once
+	// the row is locked and re-checked (and its content address vacated).
+	// Tests interleave a concurrent push there.
+	Hook func(ctx context.Context, stage, digest string)
 }
 
 // Options shape one collection.
@@ -211,6 +213,12 @@ func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Opti
 	}
 }
 
+// Hook stages.
+const (
+	StageMarked = "marked"
+	StageLocked = "locked"
+)
+
 // errKept rolls back a step whose re-check found a new reference.
 var errKept = errors.New("gc: re-referenced, kept")
 
@@ -244,7 +252,7 @@ func (c *Collector) collectBlobs(ctx context.Context, cutoff time.Time, opt Opti
 				continue
 			}
 			if c.Hook != nil {
-				c.Hook(ctx, b.Digest)
+				c.Hook(ctx, StageMarked, b.Digest)
 			}
 			gone, err := c.sweep(ctx, b.Digest, cutoff)
 			if err != nil {
@@ -286,6 +294,9 @@ func (c *Collector) sweep(ctx context.Context, digest string, cutoff time.Time) 
 			default:
 				return fmt.Errorf("gc: vacating %s: %w", row.StorageKey, err)
 			}
+		}
+		if c.Hook != nil {
+			c.Hook(ctx, StageLocked, digest)
 		}
 		if _, err := q.DeleteGCBlob(ctx, digest); err != nil {
 			return db.Translate(err)

@@ -1,0 +1,311 @@
+package gc_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/blob/blobtest"
+	"github.com/kodera-packages/kodera/internal/dbtest"
+	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/files"
+	"github.com/kodera-packages/kodera/internal/gc"
+	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
+)
+
+// env is one database and store with a files repository and an OCI name.
+type env struct {
+	pool  *pgxpool.Pool
+	store *blob.Store
+	files *files.Service
+	reg   *registry.Service
+	frepo domain.Repository
+	img   registry.Name
+	gc    *gc.Collector
+}
+
+var drivers = map[string]func(t *testing.T) blob.Driver{
+	"fs": func(t *testing.T) blob.Driver {
+		d, err := blob.NewFS(t.TempDir())
+		require.NoError(t, err)
+		return d
+	},
+	"s3": func(t *testing.T) blob.Driver {
+		d, err := blob.NewS3(t.Context(), blobtest.StartS3(t))
+		require.NoError(t, err)
+		return d
+	},
+}
+
+func setup(t *testing.T, d blob.Driver) *env {
+	t.Helper()
+	ctx := context.Background()
+	pool, _ := dbtest.NewPool(t)
+	store := blob.NewStore(d)
+	log := slog.New(slog.DiscardHandler)
+	frepo, err := repository.CreateRepository(ctx, pool, repository.NewRepository{Name: "f", Type: repository.TypeFiles})
+	require.NoError(t, err)
+	drepo, err := repository.CreateRepository(ctx, pool, repository.NewRepository{Name: "d", Type: repository.TypeDocker})
+	require.NoError(t, err)
+	return &env{
+		pool: pool, store: store, files: files.New(pool, store), reg: registry.New(pool, store, log),
+		frepo: frepo, img: registry.Name{Repo: drepo, Image: "img"},
+		gc: &gc.Collector{Pool: pool, Store: store, Log: log},
+	}
+}
+
+// age moves every row's clock back beyond the default grace period, as if
+// the test had waited that long.
+func (e *env) age(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []string{
+		`UPDATE blobs SET created_at = created_at - interval '2 days', last_referenced_at = last_referenced_at - interval '2 days'`,
+		`UPDATE oci_blob_links SET created_at = created_at - interval '2 days'`,
+	} {
+		_, err := e.pool.Exec(ctx, q)
+		require.NoError(t, err)
+	}
+}
+
+func (e *env) putFile(t *testing.T, path, content string) string {
+	t.Helper()
+	_, err := e.files.Put(context.Background(), e.frepo, path, strings.NewReader(content), int64(len(content)), files.PutOptions{})
+	require.NoError(t, err)
+	return registry.DigestOf([]byte(content), blob.SHA256)
+}
+
+// pushImage pushes a one-layer image tagged tag and returns the digests of
+// its config and layer.
+func (e *env) pushImage(t *testing.T, tag, layer string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := []byte(`{"os":"linux","architecture":"amd64","tag":"` + tag + `"}`)
+	cd := registry.DigestOf(cfg, blob.SHA256)
+	ld := registry.DigestOf([]byte(layer), blob.SHA256)
+	_, err := e.reg.PutBlob(ctx, e.img, bytes.NewReader(cfg), int64(len(cfg)), cd)
+	require.NoError(t, err)
+	_, err = e.reg.PutBlob(ctx, e.img, strings.NewReader(layer), int64(len(layer)), ld)
+	require.NoError(t, err)
+	m := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":%q,"size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":%q,"size":%d}]}`, cd, len(cfg), ld, len(layer))
+	_, err = e.reg.PutManifest(ctx, e.img, tag, "application/vnd.oci.image.manifest.v1+json", []byte(m))
+	require.NoError(t, err)
+	return cd, ld
+}
+
+// stored reports whether digest has a row and its object is in the store.
+func (e *env) stored(t *testing.T, digest string) bool {
+	t.Helper()
+	ctx := context.Background()
+	var key string
+	err := e.pool.QueryRow(ctx, `SELECT storage_key FROM blobs WHERE digest = $1`, digest).Scan(&key)
+	if err != nil {
+		require.ErrorContains(t, err, "no rows")
+		return false
+	}
+	_, err = e.store.Driver().Stat(ctx, key)
+	require.NoError(t, err, "a blobs row whose content is missing: lost, not collected")
+	return true
+}
+
+// TestCollect: on both stores, a deleted file and the blobs of a deleted
+// manifest are reclaimed once older than the grace period (rows and
+// objects); referenced content stays readable; a dry run changes nothing.
+func TestCollect(t *testing.T) {
+	t.Parallel()
+	for name, newDriver := range drivers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			e := setup(t, newDriver(t))
+
+			gone := e.putFile(t, "a/deleted.bin", "content of a deleted file")
+			kept := e.putFile(t, "a/kept.bin", "content of a kept file")
+			_, err := e.files.Delete(ctx, e.frepo, "a/deleted.bin")
+			require.NoError(t, err)
+			oldCfg, oldLayer := e.pushImage(t, "old", "layer of the deleted image")
+			keptCfg, keptLayer := e.pushImage(t, "kept", "layer of the kept image")
+			old, err := e.reg.GetManifest(ctx, e.img, "old")
+			require.NoError(t, err)
+			require.NoError(t, e.reg.DeleteManifest(ctx, e.img, old.Digest))
+			m, err := e.reg.GetManifest(ctx, e.img, "kept")
+			require.NoError(t, err)
+
+			rep, err := e.gc.Collect(ctx, gc.Options{})
+			require.NoError(t, err)
+			require.Zero(t, rep.Blobs, "everything is younger than the grace period")
+			require.Zero(t, rep.Links)
+
+			e.age(t)
+			dry, err := e.gc.Collect(ctx, gc.Options{DryRun: true})
+			require.NoError(t, err)
+			require.Equal(t, 2, dry.Links, "the deleted image's config and layer links")
+			// The file's blob now; the image's two once their links are gone.
+			require.Equal(t, 1, dry.Blobs)
+			require.Equal(t, int64(len("content of a deleted file")), dry.BlobBytes)
+			require.Contains(t, dry.String(), "would reclaim: 1 blobs")
+			for _, d := range []string{gone, oldCfg, oldLayer} {
+				require.True(t, e.stored(t, d), "a dry run deletes nothing")
+			}
+
+			rep, err = e.gc.Collect(ctx, gc.Options{})
+			require.NoError(t, err)
+			require.Equal(t, 2, rep.Links)
+			require.Equal(t, 3, rep.Blobs)
+			require.Equal(t, int64(len("content of a deleted file")+len("layer of the deleted image"))+int64(len(`{"os":"linux","architecture":"amd64","tag":"old"}`)), rep.BlobBytes)
+			for _, d := range []string{gone, oldCfg, oldLayer} {
+				require.False(t, e.stored(t, d), "%s reclaimed", d)
+			}
+			for _, d := range []string{kept, keptCfg, keptLayer} {
+				require.True(t, e.stored(t, d), "%s referenced, kept", d)
+			}
+			// The kept image still pulls in full, the kept file still reads.
+			for _, d := range []string{keptCfg, keptLayer} {
+				b, err := e.reg.Stat(ctx, e.img, d)
+				require.NoError(t, err)
+				rc, err := e.reg.Open(ctx, b, 0, -1)
+				require.NoError(t, err)
+				_, err = io.Copy(io.Discard, rc)
+				require.NoError(t, err)
+				require.NoError(t, rc.Close())
+			}
+			_, err = e.reg.GetManifest(ctx, e.img, m.Digest)
+			require.NoError(t, err)
+
+			again, err := e.gc.Collect(ctx, gc.Options{})
+			require.NoError(t, err)
+			require.Zero(t, again.Blobs+again.Links, "a second collection finds nothing")
+
+			fsck, err := e.gc.Fsck(ctx)
+			require.NoError(t, err)
+			require.Empty(t, fsck.Missing)
+			require.Empty(t, fsck.Orphans, "collected objects are gone from the store too")
+		})
+	}
+}
+
+// TestPushDuringCollect: a push that re-references a marked blob between
+// the mark and the sweep keeps it (the re-check sees last_referenced_at);
+// a push that reaches the row while the sweep holds its lock either
+// stores its own bytes or fails to be retried, but never records content
+// that is gone.
+func TestPushDuringCollect(t *testing.T) {
+	t.Parallel()
+	for name, newDriver := range drivers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			e := setup(t, newDriver(t))
+
+			const early, late = "re-pushed after the mark", "re-pushed while locked"
+			de := e.putFile(t, "early.bin", early)
+			dl := e.putFile(t, "late.bin", late)
+			for _, p := range []string{"early.bin", "late.bin"} {
+				_, err := e.files.Delete(ctx, e.frepo, p)
+				require.NoError(t, err)
+			}
+			e.age(t)
+
+			var wg sync.WaitGroup
+			var lateObj blob.Object
+			var lateErr error
+			blobs := &repository.Blobs{Pool: e.pool, Store: e.store}
+			e.gc.Hook = func(ctx context.Context, stage, digest string) {
+				switch {
+				case stage == gc.StageMarked && digest == de:
+					// Interleaved deterministically: a whole push
+					// completes between the mark and the sweep.
+					e.putFile(t, "again/early.bin", early)
+				case stage == gc.StageMarked && digest == dl:
+					// The late push stores its content before the sweep
+					// (on the filesystem Ingest finds the content address
+					// taken and drops its copy) ...
+					var err error
+					lateObj, err = e.store.Ingest(ctx, strings.NewReader(late), int64(len(late)), blob.IngestOptions{ExpectSize: -1})
+					require.NoError(t, err)
+				case stage == gc.StageLocked && digest == dl:
+					// ... and records it while the sweep holds the row:
+					// the insert waits for the sweep to commit.
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, lateErr = blobs.Register(context.Background(), lateObj)
+					}()
+				}
+			}
+			rep, err := e.gc.Collect(ctx, gc.Options{})
+			require.NoError(t, err)
+			wg.Wait()
+			require.Equal(t, 1, rep.Kept, "the early re-push keeps its blob")
+			require.Equal(t, 1, rep.Blobs, "the late one was collected under the lock")
+			require.True(t, e.stored(t, de))
+
+			if name == "fs" {
+				// Its bytes went with the sweep: it must fail, not record them.
+				require.ErrorIs(t, lateErr, domain.ErrUnavailable, "a push racing the sweep is told to retry")
+			} else {
+				// On S3 every upload has a key of its own: it simply wins.
+				require.NoError(t, lateErr)
+				require.True(t, e.stored(t, dl))
+			}
+			// The client's retry stores the content again.
+			e.putFile(t, "again/late.bin", late)
+			for _, path := range []string{"again/early.bin", "again/late.bin"} {
+				ent, err := e.files.Stat(ctx, e.frepo, path)
+				require.NoError(t, err)
+				require.True(t, e.stored(t, ent.Digest), path)
+			}
+			fsck, err := e.gc.Fsck(ctx)
+			require.NoError(t, err)
+			require.Empty(t, fsck.Missing)
+		})
+	}
+}
+
+// TestFsck: a row whose object is gone is reported missing; objects no row
+// names are reported as orphans; nothing is changed.
+func TestFsck(t *testing.T) {
+	t.Parallel()
+	for name, newDriver := range drivers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			e := setup(t, newDriver(t))
+			lost := e.putFile(t, "lost.bin", "content the store lost")
+			ok := e.putFile(t, "ok.bin", "content still there")
+			var key string
+			require.NoError(t, e.pool.QueryRow(ctx, `SELECT storage_key FROM blobs WHERE digest = $1`, lost).Scan(&key))
+			require.NoError(t, e.store.Delete(ctx, key))
+			orphans := []string{blob.ObjectPrefix + "leftover", blob.ContentKey(registry.DigestOf([]byte("no row"), blob.SHA256))}
+			for _, k := range orphans {
+				require.NoError(t, e.store.Driver().Put(ctx, k, strings.NewReader("no row"), -1))
+			}
+
+			rep, err := e.gc.Fsck(ctx)
+			require.NoError(t, err)
+			require.Equal(t, []string{lost}, rep.Missing)
+			require.ElementsMatch(t, orphans, rep.Orphans)
+			require.Equal(t, int64(2*len("no row")), rep.OrphanBytes)
+			require.Equal(t, 2, rep.Rows)
+			require.Contains(t, rep.String(), "missing "+lost)
+			require.True(t, e.stored(t, ok))
+			for _, k := range orphans {
+				_, err := e.store.Driver().Stat(ctx, k)
+				require.NoError(t, err, "fsck only reports")
+			}
+			_, err = e.store.Driver().Stat(ctx, key)
+			require.ErrorIs(t, err, fs.ErrNotExist)
+		})
+	}
+}
