@@ -309,3 +309,35 @@ func TestFsck(t *testing.T) {
 		})
 	}
 }
+
+// TestOneCollectorAtATime: while another node holds the collection lock,
+// TryCollect skips the round and changes nothing; once released it runs.
+func TestOneCollectorAtATime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t, drivers["fs"](t))
+	gone := e.putFile(t, "gone.bin", "collected only by the lock holder")
+	_, err := e.files.Delete(ctx, e.frepo, "gone.bin")
+	require.NoError(t, err)
+	e.age(t)
+
+	other, err := e.pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer other.Release()
+	var got bool
+	require.NoError(t, other.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(0x6b6f646572616763)).Scan(&got))
+	require.True(t, got)
+
+	_, ran, err := e.gc.TryCollect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.False(t, ran, "another node is collecting")
+	require.True(t, e.stored(t, gone))
+
+	_, err = other.Exec(ctx, "SELECT pg_advisory_unlock($1)", int64(0x6b6f646572616763))
+	require.NoError(t, err)
+	rep, ran, err := e.gc.TryCollect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.True(t, ran)
+	require.Equal(t, 1, rep.Blobs)
+	require.False(t, e.stored(t, gone))
+}
