@@ -15,6 +15,12 @@ WHERE l.created_at < @cutoff
 ORDER BY l.created_at
 LIMIT @max_rows;
 
+-- name: DeleteStaleBlobLink :execrows
+-- DeleteStaleBlobLink deletes a link only if it is still older than the
+-- cutoff: a push that touched it meanwhile (TouchBlobLink) keeps it.
+DELETE FROM oci_blob_links
+WHERE repository_id = @repository_id AND image = @image AND digest = @digest AND created_at < @cutoff;
+
 -- name: ListGCCandidates :many
 -- ListGCCandidates returns blobs neither created nor re-referenced since the
 -- cutoff that nothing references: the mark.

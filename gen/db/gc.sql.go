@@ -23,6 +23,33 @@ func (q *Queries) DeleteGCBlob(ctx context.Context, digest string) (int64, error
 	return result.RowsAffected(), nil
 }
 
+const deleteStaleBlobLink = `-- name: DeleteStaleBlobLink :execrows
+DELETE FROM oci_blob_links
+WHERE repository_id = $1 AND image = $2 AND digest = $3 AND created_at < $4
+`
+
+type DeleteStaleBlobLinkParams struct {
+	RepositoryID int64
+	Image        string
+	Digest       string
+	Cutoff       time.Time
+}
+
+// DeleteStaleBlobLink deletes a link only if it is still older than the
+// cutoff: a push that touched it meanwhile (TouchBlobLink) keeps it.
+func (q *Queries) DeleteStaleBlobLink(ctx context.Context, arg DeleteStaleBlobLinkParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteStaleBlobLink,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Digest,
+		arg.Cutoff,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const listBlobsAfter = `-- name: ListBlobsAfter :many
 SELECT digest, size, storage_key FROM blobs WHERE digest > $1 ORDER BY digest LIMIT $2
 `

@@ -168,7 +168,9 @@ func (c *Collector) cutoff(ctx context.Context) (time.Time, error) {
 // collectLinks deletes OCI blob links no manifest of their name references.
 // Each goes in its own transaction the registry's way (delete, then check
 // in a fresh snapshot): a manifest push share-locks the links it needs, so
-// the delete waits for it and the check then sees its reference.
+// the delete waits for it and the check then sees its reference. The
+// delete re-checks the link's age: a push that linked the blob again or
+// HEADed it (which makes clients skip the upload) restarted its grace.
 func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Options, rep *Report) error {
 	q := gendb.New(c.Pool)
 	seen := map[gendb.ListUnreferencedLinksRow]bool{}
@@ -189,7 +191,7 @@ func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Opti
 				continue
 			}
 			err := db.WithTx(ctx, c.Pool, func(q *db.Queries) error {
-				n, err := q.DeleteBlobLink(ctx, gendb.DeleteBlobLinkParams{RepositoryID: l.RepositoryID, Image: l.Image, Digest: l.Digest})
+				n, err := q.DeleteStaleBlobLink(ctx, gendb.DeleteStaleBlobLinkParams{RepositoryID: l.RepositoryID, Image: l.Image, Digest: l.Digest, Cutoff: cutoff})
 				if err != nil || n == 0 {
 					return db.Translate(err)
 				}

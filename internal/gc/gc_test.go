@@ -341,3 +341,27 @@ func TestOneCollectorAtATime(t *testing.T) {
 	require.Equal(t, 1, rep.Blobs)
 	require.False(t, e.stored(t, gone))
 }
+
+// TestHeadKeepsLink: a pusher that HEADs a blob whose link no manifest
+// references (its image was deleted) and will push a manifest naming it
+// next restarts the link's grace period, so the collection keeps the link
+// and its blob; the manifest push then succeeds.
+func TestHeadKeepsLink(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t, drivers["fs"](t))
+	cd, ld := e.pushImage(t, "v1", "layer pushed again after a delete")
+	m, err := e.reg.GetManifest(ctx, e.img, "v1")
+	require.NoError(t, err)
+	require.NoError(t, e.reg.DeleteManifest(ctx, e.img, m.Digest))
+	e.age(t)
+
+	require.NoError(t, e.reg.Touch(ctx, e.img, cd))
+	require.NoError(t, e.reg.Touch(ctx, e.img, ld))
+	rep, err := e.gc.Collect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.Zero(t, rep.Links)
+	require.Zero(t, rep.Blobs)
+	_, err = e.reg.PutManifest(ctx, e.img, "v1", "application/vnd.oci.image.manifest.v1+json", m.Content)
+	require.NoError(t, err, "the re-push finds its blobs")
+}
