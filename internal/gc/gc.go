@@ -103,6 +103,8 @@ type Report struct {
 	BlobBytes int64
 	// Kept counts candidates a concurrent writer re-referenced.
 	Kept int
+	// Uploads counts abandoned upload sessions ended (registry.UploadTTL).
+	Uploads int
 	// Objects counts store objects without a row (dead uploads) removed.
 	Objects int
 	// DryRun is set when nothing was changed.
@@ -115,8 +117,8 @@ func (r Report) String() string {
 	if r.DryRun {
 		verb = "would reclaim"
 	}
-	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d orphaned upload objects; %d candidates kept (re-referenced)",
-		verb, r.Blobs, r.BlobBytes, r.Links, r.Objects, r.Kept)
+	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d abandoned uploads, %d orphaned upload objects; %d candidates kept (re-referenced)",
+		verb, r.Blobs, r.BlobBytes, r.Links, r.Uploads, r.Objects, r.Kept)
 }
 
 func (c *Collector) grace() time.Duration {
@@ -145,8 +147,16 @@ func (c *Collector) Collect(ctx context.Context, opt Options) (Report, error) {
 		return rep, err
 	}
 	if !opt.DryRun {
+		// Abandoned upload sessions and the objects dead uploads left:
+		// the registry's sweeps (also run hourly by every node), so that
+		// one `kodera gc` reclaims everything reclaimable.
 		reg := registry.New(c.Pool, c.Store, c.Log)
-		n, err := reg.SweepOrphans(ctx, time.Now())
+		n, err := reg.SweepUploads(ctx, time.Now())
+		rep.Uploads = n
+		if err != nil {
+			return rep, err
+		}
+		n, err = reg.SweepOrphans(ctx, time.Now())
 		rep.Objects = n
 		if err != nil {
 			return rep, err

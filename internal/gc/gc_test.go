@@ -20,6 +20,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/files"
 	"github.com/kodera-packages/kodera/internal/gc"
+	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
@@ -364,4 +365,40 @@ func TestHeadKeepsLink(t *testing.T) {
 	require.Zero(t, rep.Blobs)
 	_, err = e.reg.PutManifest(ctx, e.img, "v1", "application/vnd.oci.image.manifest.v1+json", m.Content)
 	require.NoError(t, err, "the re-push finds its blobs")
+}
+
+// TestCollectVersionsAndRepositories: the files of a deleted package
+// version (a Go module zip through the generic package service) and
+// everything of a deleted repository are reclaimed; a version still
+// present keeps its file.
+func TestCollectVersionsAndRepositories(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t, drivers["fs"](t))
+	goRepo, err := repository.CreateRepository(ctx, e.pool, repository.NewRepository{Name: "g", Type: repository.TypeGo})
+	require.NoError(t, err)
+	blobs := &repository.Blobs{Pool: e.pool, Store: e.store}
+	pk := packages.NewService(e.pool)
+	zip := func(version string) string {
+		content := "module zip of " + version
+		row, _, err := blobs.Put(ctx, strings.NewReader(content), int64(len(content)), blob.IngestOptions{ExpectSize: -1})
+		require.NoError(t, err)
+		_, err = pk.CreateVersion(ctx, goRepo, packages.NewVersion{Package: "example.com/m", Version: version,
+			Files: []packages.NewFile{{Name: version + ".zip", BlobDigest: row.Digest, Size: row.Size}}})
+		require.NoError(t, err)
+		return row.Digest
+	}
+	deleted, kept := zip("v1.0.0"), zip("v1.1.0")
+	require.NoError(t, pk.DeleteVersion(ctx, goRepo, "example.com/m", "v1.0.0"))
+
+	inRepo := e.putFile(t, "whole/repo.bin", "a file of a deleted repository")
+	require.NoError(t, repository.DeleteRepository(ctx, e.pool, e.frepo))
+
+	e.age(t)
+	rep, err := e.gc.Collect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Blobs)
+	require.False(t, e.stored(t, deleted))
+	require.False(t, e.stored(t, inRepo))
+	require.True(t, e.stored(t, kept))
 }
