@@ -20,6 +20,7 @@ import (
 
 	"github.com/kodera-packages/kodera/internal/app/apptest"
 	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/blob/blobtest"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/gc"
 	"github.com/kodera-packages/kodera/internal/testtool"
@@ -45,8 +46,28 @@ func soakDuration(t *testing.T) time.Duration {
 // reclaim the deleted images.
 func TestSoakGCDuringPushPull(t *testing.T) {
 	t.Parallel()
+	t.Run("fs", func(t *testing.T) {
+		t.Parallel()
+		node := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_GC_INTERVAL": "0"}})
+		d, err := blob.NewFS(filepath.Join(node.DataDir, "blobs"))
+		require.NoError(t, err)
+		soak(t, node, d)
+	})
+	t.Run("s3", func(t *testing.T) {
+		t.Parallel()
+		s3 := blobtest.StartS3(t)
+		node := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_GC_INTERVAL": "0",
+			"STORAGE_URL": s3.Endpoint, "STORAGE_BUCKET": s3.Bucket, "STORAGE_AK": s3.AccessKey, "STORAGE_SK": s3.SecretKey}})
+		d, err := blob.NewS3(t.Context(), s3)
+		require.NoError(t, err)
+		soak(t, node, d)
+	})
+}
+
+// soak runs the scenario against node, collecting through the driver d
+// over the node's own store.
+func soak(t *testing.T, node *apptest.Node, d blob.Driver) {
 	crane := testtool.Path(t, "crane")
-	node := apptest.Start(t, apptest.Options{Env: map[string]string{"KODERA_GC_INTERVAL": "0"}})
 	node.Seed(t).Repo("soak", "docker", "private", apptest.AdminUser)
 	host := node.Addr
 	home := t.TempDir()
@@ -66,9 +87,7 @@ func TestSoakGCDuringPushPull(t *testing.T) {
 	pool, err := db.Open(context.Background(), node.DBURL)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	fsd, err := blob.NewFS(filepath.Join(node.DataDir, "blobs"))
-	require.NoError(t, err)
-	col := &gc.Collector{Pool: pool, Store: blob.NewStore(fsd), Log: slog.New(slog.DiscardHandler), Grace: 2 * time.Second}
+	col := &gc.Collector{Pool: pool, Store: blob.NewStore(d), Log: slog.New(slog.DiscardHandler), Grace: 2 * time.Second}
 
 	ctx, stop := context.WithCancel(context.Background())
 	var rounds, reclaimed, reclaimedBytes, links, kept atomic.Int64
@@ -189,8 +208,8 @@ func TestSoakGCDuringPushPull(t *testing.T) {
 	require.Empty(t, fsck.Missing, "blobs rows whose content the collection lost")
 	require.Positive(t, rounds.Load())
 	require.Positive(t, reclaimed.Load(), "the deleted images were reclaimed")
-	t.Logf("soak %s: %d pushes, %d pulls, %d deletes, %d client errors; %d collections reclaimed %d blobs (%d bytes) and %d links, kept %d re-referenced candidates; fsck: %d rows, %d objects, %d missing, %d orphans",
-		soakDuration(t), pushes.Load(), pulls.Load(), deletes.Load(), len(errs), rounds.Load(), reclaimed.Load(), reclaimedBytes.Load(), links.Load(), kept.Load(),
+	t.Logf("%s %s: %d pushes, %d pulls, %d deletes, %d client errors; %d collections reclaimed %d blobs (%d bytes) and %d links, kept %d re-referenced candidates; fsck: %d rows, %d objects, %d missing, %d orphans",
+		t.Name(), soakDuration(t), pushes.Load(), pulls.Load(), deletes.Load(), len(errs), rounds.Load(), reclaimed.Load(), reclaimedBytes.Load(), links.Load(), kept.Load(),
 		fsck.Rows, fsck.Objects, len(fsck.Missing), len(fsck.Orphans))
 }
 
