@@ -105,8 +105,10 @@ type Report struct {
 	Kept int
 	// Uploads counts abandoned upload sessions ended (registry.UploadTTL).
 	Uploads int
-	// Objects counts store objects without a row (dead uploads) removed.
-	Objects int
+	// Objects and ObjectBytes count store objects without a row (what
+	// dead uploads left) removed.
+	Objects     int
+	ObjectBytes int64
 	// DryRun is set when nothing was changed.
 	DryRun bool
 }
@@ -117,8 +119,8 @@ func (r Report) String() string {
 	if r.DryRun {
 		verb = "would reclaim"
 	}
-	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d abandoned uploads, %d orphaned upload objects; %d candidates kept (re-referenced)",
-		verb, r.Blobs, r.BlobBytes, r.Links, r.Uploads, r.Objects, r.Kept)
+	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d abandoned uploads, %d orphaned upload objects (%d bytes); %d candidates kept (re-referenced)",
+		verb, r.Blobs, r.BlobBytes, r.Links, r.Uploads, r.Objects, r.ObjectBytes, r.Kept)
 }
 
 func (c *Collector) grace() time.Duration {
@@ -156,8 +158,8 @@ func (c *Collector) Collect(ctx context.Context, opt Options) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		n, err = reg.SweepOrphans(ctx, time.Now())
-		rep.Objects = n
+		n, b, err := reg.SweepOrphanObjects(ctx, time.Now())
+		rep.Objects, rep.ObjectBytes = n, b
 		if err != nil {
 			return rep, err
 		}

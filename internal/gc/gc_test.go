@@ -7,9 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -401,4 +404,31 @@ func TestCollectVersionsAndRepositories(t *testing.T) {
 	require.False(t, e.stored(t, deleted))
 	require.False(t, e.stored(t, inRepo))
 	require.True(t, e.stored(t, kept))
+}
+
+// TestCollectOrphanObjects: an object a dead upload left under objects/
+// (no row, no session) is removed once older than the upload TTL and
+// counted with its bytes; a young one stays.
+func TestCollectOrphanObjects(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	d, err := blob.NewFS(root)
+	require.NoError(t, err)
+	e := setup(t, d)
+	for _, k := range []string{"objects/dead", "objects/young"} {
+		require.NoError(t, d.Put(ctx, k, strings.NewReader("left by a dead upload"), -1))
+	}
+	old := time.Now().Add(-registry.UploadTTL - time.Hour)
+	require.NoError(t, os.Chtimes(filepath.Join(root, "objects", "dead"), old, old))
+
+	rep, err := e.gc.Collect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Objects)
+	require.Equal(t, int64(len("left by a dead upload")), rep.ObjectBytes)
+	require.Contains(t, rep.String(), "1 orphaned upload objects (21 bytes)")
+	_, err = d.Stat(ctx, "objects/dead")
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	_, err = d.Stat(ctx, "objects/young")
+	require.NoError(t, err)
 }
