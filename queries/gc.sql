@@ -7,12 +7,14 @@
 
 -- name: ListUnreferencedLinks :many
 -- ListUnreferencedLinks returns OCI blob links older than the cutoff that no
--- manifest of the same name references: what deleted manifests left.
+-- manifest of the same name references (what deleted manifests left), a
+-- page after the given key.
 SELECT l.repository_id, l.image, l.digest, l.size FROM oci_blob_links l
 WHERE l.created_at < @cutoff
+  AND (l.repository_id, l.image, l.digest) > (@after_repository_id::bigint, @after_image::text, @after_digest::text)
   AND NOT EXISTS (SELECT 1 FROM oci_manifest_refs r JOIN oci_manifests m ON m.id = r.manifest_id
                   WHERE m.repository_id = l.repository_id AND m.image = l.image AND r.kind = 'blob' AND r.digest = l.digest)
-ORDER BY l.created_at
+ORDER BY l.repository_id, l.image, l.digest
 LIMIT @max_rows;
 
 -- name: DeleteStaleBlobLink :execrows
@@ -23,14 +25,15 @@ WHERE repository_id = @repository_id AND image = @image AND digest = @digest AND
 
 -- name: ListGCCandidates :many
 -- ListGCCandidates returns blobs neither created nor re-referenced since the
--- cutoff that nothing references: the mark.
+-- cutoff that nothing references, a page after the given digest: the mark.
 SELECT b.digest, b.size, b.storage_key FROM blobs b
 WHERE b.created_at < @cutoff AND b.last_referenced_at < @cutoff
   AND NOT EXISTS (SELECT 1 FROM oci_blob_links l WHERE l.blob_digest = b.digest)
   AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.blob_digest = b.digest)
   AND NOT EXISTS (SELECT 1 FROM repository_files f WHERE f.blob_digest = b.digest)
   AND NOT EXISTS (SELECT 1 FROM pypi_files f WHERE f.metadata_digest = b.digest)
-ORDER BY b.last_referenced_at
+  AND b.digest > @after
+ORDER BY b.digest
 LIMIT @max_rows;
 
 -- name: LockGCCandidate :one

@@ -93,12 +93,14 @@ WHERE b.created_at < $1 AND b.last_referenced_at < $1
   AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.blob_digest = b.digest)
   AND NOT EXISTS (SELECT 1 FROM repository_files f WHERE f.blob_digest = b.digest)
   AND NOT EXISTS (SELECT 1 FROM pypi_files f WHERE f.metadata_digest = b.digest)
-ORDER BY b.last_referenced_at
-LIMIT $2
+  AND b.digest > $2
+ORDER BY b.digest
+LIMIT $3
 `
 
 type ListGCCandidatesParams struct {
 	Cutoff  time.Time
+	After   string
 	MaxRows int32
 }
 
@@ -109,9 +111,9 @@ type ListGCCandidatesRow struct {
 }
 
 // ListGCCandidates returns blobs neither created nor re-referenced since the
-// cutoff that nothing references: the mark.
+// cutoff that nothing references, a page after the given digest: the mark.
 func (q *Queries) ListGCCandidates(ctx context.Context, arg ListGCCandidatesParams) ([]ListGCCandidatesRow, error) {
-	rows, err := q.db.Query(ctx, listGCCandidates, arg.Cutoff, arg.MaxRows)
+	rows, err := q.db.Query(ctx, listGCCandidates, arg.Cutoff, arg.After, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -134,15 +136,19 @@ const listUnreferencedLinks = `-- name: ListUnreferencedLinks :many
 
 SELECT l.repository_id, l.image, l.digest, l.size FROM oci_blob_links l
 WHERE l.created_at < $1
+  AND (l.repository_id, l.image, l.digest) > ($2::bigint, $3::text, $4::text)
   AND NOT EXISTS (SELECT 1 FROM oci_manifest_refs r JOIN oci_manifests m ON m.id = r.manifest_id
                   WHERE m.repository_id = l.repository_id AND m.image = l.image AND r.kind = 'blob' AND r.digest = l.digest)
-ORDER BY l.created_at
-LIMIT $2
+ORDER BY l.repository_id, l.image, l.digest
+LIMIT $5
 `
 
 type ListUnreferencedLinksParams struct {
-	Cutoff  time.Time
-	MaxRows int32
+	Cutoff            time.Time
+	AfterRepositoryID int64
+	AfterImage        string
+	AfterDigest       string
+	MaxRows           int32
 }
 
 type ListUnreferencedLinksRow struct {
@@ -159,9 +165,16 @@ type ListUnreferencedLinksRow struct {
 // progress hold storage keys, not blobs rows; registry.SweepOrphans keeps
 // their objects.
 // ListUnreferencedLinks returns OCI blob links older than the cutoff that no
-// manifest of the same name references: what deleted manifests left.
+// manifest of the same name references (what deleted manifests left), a
+// page after the given key.
 func (q *Queries) ListUnreferencedLinks(ctx context.Context, arg ListUnreferencedLinksParams) ([]ListUnreferencedLinksRow, error) {
-	rows, err := q.db.Query(ctx, listUnreferencedLinks, arg.Cutoff, arg.MaxRows)
+	rows, err := q.db.Query(ctx, listUnreferencedLinks,
+		arg.Cutoff,
+		arg.AfterRepositoryID,
+		arg.AfterImage,
+		arg.AfterDigest,
+		arg.MaxRows,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -185,19 +185,15 @@ func (c *Collector) cutoff(ctx context.Context) (time.Time, error) {
 // HEADed it (which makes clients skip the upload) restarted its grace.
 func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Options, rep *Report) error {
 	q := gendb.New(c.Pool)
-	seen := map[gendb.ListUnreferencedLinksRow]bool{}
+	after := gendb.ListUnreferencedLinksRow{}
 	for {
-		rows, err := q.ListUnreferencedLinks(ctx, gendb.ListUnreferencedLinksParams{Cutoff: cutoff, MaxRows: batch})
+		rows, err := q.ListUnreferencedLinks(ctx, gendb.ListUnreferencedLinksParams{
+			Cutoff: cutoff, AfterRepositoryID: after.RepositoryID, AfterImage: after.Image, AfterDigest: after.Digest, MaxRows: batch,
+		})
 		if err != nil {
 			return db.Translate(err)
 		}
-		fresh := 0
 		for _, l := range rows {
-			if seen[l] {
-				continue
-			}
-			seen[l] = true
-			fresh++
 			if opt.DryRun {
 				rep.Links++
 				continue
@@ -221,9 +217,10 @@ func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Opti
 				return err
 			}
 		}
-		if len(rows) < batch || fresh == 0 {
+		if len(rows) < batch {
 			return nil
 		}
+		after = rows[len(rows)-1]
 	}
 }
 
@@ -244,22 +241,17 @@ func isNotFound(err error) bool { return errors.Is(err, domain.ErrNotFound) }
 // while the re-check ran), the last line of defence.
 func isConflict(err error) bool { return errors.Is(err, domain.ErrConflict) }
 
-// collectBlobs marks unreferenced blobs and sweeps them one by one.
+// collectBlobs marks unreferenced blobs a page at a time (by digest, so a
+// dry run that deletes nothing still moves on) and sweeps them one by one.
 func (c *Collector) collectBlobs(ctx context.Context, cutoff time.Time, opt Options, rep *Report) error {
 	q := gendb.New(c.Pool)
-	seen := map[string]bool{}
+	after := ""
 	for {
-		cands, err := q.ListGCCandidates(ctx, gendb.ListGCCandidatesParams{Cutoff: cutoff, MaxRows: batch})
+		cands, err := q.ListGCCandidates(ctx, gendb.ListGCCandidatesParams{Cutoff: cutoff, After: after, MaxRows: batch})
 		if err != nil {
 			return db.Translate(err)
 		}
-		fresh := 0
 		for _, b := range cands {
-			if seen[b.Digest] {
-				continue
-			}
-			seen[b.Digest] = true
-			fresh++
 			if opt.DryRun {
 				rep.Blobs++
 				rep.BlobBytes += b.Size
@@ -279,9 +271,10 @@ func (c *Collector) collectBlobs(ctx context.Context, cutoff time.Time, opt Opti
 				rep.Kept++
 			}
 		}
-		if len(cands) < batch || fresh == 0 {
+		if len(cands) < batch {
 			return nil
 		}
+		after = cands[len(cands)-1].Digest
 	}
 }
 

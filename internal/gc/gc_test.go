@@ -432,3 +432,25 @@ func TestCollectOrphanObjects(t *testing.T) {
 	_, err = d.Stat(ctx, "objects/young")
 	require.NoError(t, err)
 }
+
+// TestDryRunPages: a dry run counts every candidate, not only the first
+// page (it deletes nothing, so it must move on by key).
+func TestDryRunPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t, drivers["fs"](t))
+	_, err := e.pool.Exec(ctx, `INSERT INTO blobs (digest, size, storage_key)
+		SELECT 'sha256:' || encode(sha256(i::text::bytea), 'hex'), 2, 'objects/row' || i FROM generate_series(1, 1201) i`)
+	require.NoError(t, err)
+	e.age(t)
+	rep, err := e.gc.Collect(ctx, gc.Options{DryRun: true})
+	require.NoError(t, err)
+	require.Equal(t, 1201, rep.Blobs)
+	require.Equal(t, int64(2402), rep.BlobBytes)
+	rep, err = e.gc.Collect(ctx, gc.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 1201, rep.Blobs, "rows whose objects are already missing go too")
+	var left int
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM blobs`).Scan(&left))
+	require.Zero(t, left)
+}
