@@ -12,10 +12,13 @@
 // which is the last line of defence below. Upload sessions in progress own
 // storage keys, not rows (oci_uploads.parts, objects under uploads/ and
 // objects/); registry.SweepOrphans already reclaims what dead sessions left,
-// and Collect runs it. OCI blob links that no manifest of their name
-// references (what a deleted manifest leaves) are collected first, older
-// than the grace period, the way distribution's GC drops unreferenced
-// layers of a repository.
+// and Collect runs it (with SweepUploads). OCI blob links that no manifest
+// of their name references (what a deleted manifest leaves) are collected
+// first, older than the grace period, the way distribution's GC drops
+// unreferenced layers of a repository. A client that HEADs a blob skips
+// uploading it and pushes a manifest naming it next, so a HEAD (and linking
+// the blob again) restarts the link's grace period (TouchBlobLink), and the
+// link's delete re-checks its age under the row lock.
 //
 // # Online safety
 //
