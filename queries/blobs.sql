@@ -5,10 +5,14 @@ SELECT * FROM blobs WHERE digest = @digest;
 -- name: InsertBlob :one
 -- InsertBlob records a stored object; when the digest is already known the
 -- existing row wins and is returned, so the caller can drop its duplicate.
--- The no-op update (not DO NOTHING) returns the row even when a concurrent
--- insert committed it after this statement's snapshot.
+-- The no-op-style update (not DO NOTHING) returns the row even when a
+-- concurrent insert committed it after this statement's snapshot, and
+-- reusing a known digest stamps last_referenced_at: garbage collection
+-- re-checks it under the row lock, so the blob outlives a collection that
+-- had picked it (internal/gc). Conflicting with a row a collection is
+-- deleting waits for it and then inserts afresh.
 INSERT INTO blobs (digest, size, storage_key) VALUES (@digest, @size, @storage_key)
-ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest
+ON CONFLICT (digest) DO UPDATE SET last_referenced_at = now()
 RETURNING *;
 
 -- name: RepairBlobStorageKey :exec

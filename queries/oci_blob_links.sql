@@ -5,10 +5,19 @@ FROM oci_blob_links l JOIN blobs b ON b.digest = l.blob_digest
 WHERE l.repository_id = @repository_id AND l.image = @image AND l.digest = @digest;
 
 -- name: InsertBlobLink :exec
--- InsertBlobLink makes a stored blob visible under an OCI name.
+-- InsertBlobLink makes a stored blob visible under an OCI name. Linking it
+-- again restarts its garbage-collection grace period (created_at), since a
+-- manifest that needs it is about to be pushed.
 INSERT INTO oci_blob_links (repository_id, image, digest, blob_digest, size)
 VALUES (@repository_id, @image, @digest, @blob_digest, @size)
-ON CONFLICT (repository_id, image, digest) DO NOTHING;
+ON CONFLICT (repository_id, image, digest) DO UPDATE SET created_at = now();
+
+-- name: TouchBlobLink :exec
+-- TouchBlobLink restarts a link's garbage-collection grace period: a
+-- client that HEADs a blob skips uploading it and pushes a manifest
+-- naming it next, so the link must outlive a collection running meanwhile.
+UPDATE oci_blob_links SET created_at = now()
+WHERE repository_id = @repository_id AND image = @image AND digest = @digest;
 
 -- name: DeleteBlobLink :execrows
 -- DeleteBlobLink hides a blob from an OCI name (the content stays for GC).

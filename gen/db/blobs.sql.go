@@ -10,7 +10,7 @@ import (
 )
 
 const getBlob = `-- name: GetBlob :one
-SELECT digest, size, storage_key, created_at FROM blobs WHERE digest = $1
+SELECT digest, size, storage_key, created_at, last_referenced_at FROM blobs WHERE digest = $1
 `
 
 // GetBlob finds a stored object by digest.
@@ -22,14 +22,15 @@ func (q *Queries) GetBlob(ctx context.Context, digest string) (Blob, error) {
 		&i.Size,
 		&i.StorageKey,
 		&i.CreatedAt,
+		&i.LastReferencedAt,
 	)
 	return i, err
 }
 
 const insertBlob = `-- name: InsertBlob :one
 INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3)
-ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest
-RETURNING digest, size, storage_key, created_at
+ON CONFLICT (digest) DO UPDATE SET last_referenced_at = now()
+RETURNING digest, size, storage_key, created_at, last_referenced_at
 `
 
 type InsertBlobParams struct {
@@ -40,8 +41,12 @@ type InsertBlobParams struct {
 
 // InsertBlob records a stored object; when the digest is already known the
 // existing row wins and is returned, so the caller can drop its duplicate.
-// The no-op update (not DO NOTHING) returns the row even when a concurrent
-// insert committed it after this statement's snapshot.
+// The no-op-style update (not DO NOTHING) returns the row even when a
+// concurrent insert committed it after this statement's snapshot, and
+// reusing a known digest stamps last_referenced_at: garbage collection
+// re-checks it under the row lock, so the blob outlives a collection that
+// had picked it (internal/gc). Conflicting with a row a collection is
+// deleting waits for it and then inserts afresh.
 func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (Blob, error) {
 	row := q.db.QueryRow(ctx, insertBlob, arg.Digest, arg.Size, arg.StorageKey)
 	var i Blob
@@ -50,6 +55,7 @@ func (q *Queries) InsertBlob(ctx context.Context, arg InsertBlobParams) (Blob, e
 		&i.Size,
 		&i.StorageKey,
 		&i.CreatedAt,
+		&i.LastReferencedAt,
 	)
 	return i, err
 }

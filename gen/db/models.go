@@ -23,10 +23,11 @@ type AuditEvent struct {
 }
 
 type Blob struct {
-	Digest     string
-	Size       int64
-	StorageKey string
-	CreatedAt  time.Time
+	Digest           string
+	Size             int64
+	StorageKey       string
+	CreatedAt        time.Time
+	LastReferencedAt time.Time
 }
 
 type GitRepository struct {

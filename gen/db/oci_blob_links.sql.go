@@ -63,7 +63,7 @@ func (q *Queries) GetBlobLink(ctx context.Context, arg GetBlobLinkParams) (GetBl
 const insertBlobLink = `-- name: InsertBlobLink :exec
 INSERT INTO oci_blob_links (repository_id, image, digest, blob_digest, size)
 VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (repository_id, image, digest) DO NOTHING
+ON CONFLICT (repository_id, image, digest) DO UPDATE SET created_at = now()
 `
 
 type InsertBlobLinkParams struct {
@@ -74,7 +74,9 @@ type InsertBlobLinkParams struct {
 	Size         int64
 }
 
-// InsertBlobLink makes a stored blob visible under an OCI name.
+// InsertBlobLink makes a stored blob visible under an OCI name. Linking it
+// again restarts its garbage-collection grace period (created_at), since a
+// manifest that needs it is about to be pushed.
 func (q *Queries) InsertBlobLink(ctx context.Context, arg InsertBlobLinkParams) error {
 	_, err := q.db.Exec(ctx, insertBlobLink,
 		arg.RepositoryID,
@@ -152,4 +154,23 @@ func (q *Queries) LockLinkedDigests(ctx context.Context, arg LockLinkedDigestsPa
 		return nil, err
 	}
 	return items, nil
+}
+
+const touchBlobLink = `-- name: TouchBlobLink :exec
+UPDATE oci_blob_links SET created_at = now()
+WHERE repository_id = $1 AND image = $2 AND digest = $3
+`
+
+type TouchBlobLinkParams struct {
+	RepositoryID int64
+	Image        string
+	Digest       string
+}
+
+// TouchBlobLink restarts a link's garbage-collection grace period: a
+// client that HEADs a blob skips uploading it and pushes a manifest
+// naming it next, so the link must outlive a collection running meanwhile.
+func (q *Queries) TouchBlobLink(ctx context.Context, arg TouchBlobLinkParams) error {
+	_, err := q.db.Exec(ctx, touchBlobLink, arg.RepositoryID, arg.Image, arg.Digest)
+	return err
 }

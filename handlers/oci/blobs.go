@@ -14,10 +14,19 @@ import (
 // blobs"), with the kit's ServeBlob: ranges, If-None-Match, sendfile and
 // the optional presigned redirect. HEAD checks the store still holds the
 // content: clients skip uploading a blob HEAD says exists, so a 404 here
-// lets the next push repair it.
+// lets the next push repair it. HEAD also restarts the link's garbage
+// collection grace period, since the client will rely on it.
 func (h *Handler) getBlob(w http.ResponseWriter, r *http.Request, n registry.Name, rt route) error {
 	if !ocispec.IsDigest(rt.ref) {
 		return CodeDigestInvalid.WithDetail("invalid digest " + rt.ref)
+	}
+	if r.Method == http.MethodHead {
+		// Before the Stat: a collection that deleted the link first makes
+		// this a 404 (the client uploads); one that comes after sees the
+		// fresh grace period and keeps it (internal/gc).
+		if err := h.svc.Touch(r.Context(), n, rt.ref); err != nil {
+			return err
+		}
 	}
 	b, err := h.svc.Stat(r.Context(), n, rt.ref)
 	if err != nil {

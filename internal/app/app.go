@@ -24,6 +24,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/config"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/gc"
 	"github.com/kodera-packages/kodera/internal/identity"
 	"github.com/kodera-packages/kodera/internal/license"
 	"github.com/kodera-packages/kodera/internal/registry"
@@ -48,6 +49,8 @@ commands:
   reindex   rebuild the search index from the database and exit
   user      manage accounts (list, create, set-password, set-role, enable, disable)
   license   vendor tool: sign a license key (license sign --private-key <file>)
+  gc        remove blobs nothing references (--dry-run: only report)
+  fsck      report blobs rows whose content is missing and objects with no row
   version   print the version
   healthcheck exit 0 when this node's /readyz answers 200 (the image's HEALTHCHECK)
 `
@@ -71,7 +74,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
-	case "serve", "migrate", "user", "reindex":
+	case "serve", "migrate", "user", "reindex", "gc", "fsck":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -99,6 +102,19 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return reindex(ctx, cfg, pool, log)
+	}
+	if cmd == "gc" || cmd == "fsck" {
+		if err := db.Wait(ctx, pool, log); err != nil {
+			return err
+		}
+		if err := db.Migrate(ctx, pool); err != nil {
+			return err
+		}
+		blobs, err := openBlobs(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		return runGC(ctx, cmd, args[2:], &gc.Collector{Pool: pool, Store: blobs, Log: log, Grace: graceOf(cfg)}, stdout)
 	}
 	if cmd == "migrate" {
 		if err := migrate(ctx, cfg, pool, log); err != nil {
@@ -298,6 +314,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		go func() { _ = search.RunIndexer(ctx, pool, idx, log) }()
 		if directory != nil {
 			go directory.RunSync(ctx, cfg.LDAP.SyncInterval)
+		}
+		if cfg.GCInterval > 0 {
+			go (&gc.Collector{Pool: pool, Store: blobs, Log: log, Grace: graceOf(cfg)}).Run(ctx, cfg.GCInterval)
 		}
 	}()
 

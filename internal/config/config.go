@@ -61,6 +61,12 @@ type Config struct {
 	// LDAP is the optional directory whose users sign in beside the local
 	// accounts (KODERA_LDAP_*); off when URL is empty.
 	LDAP LDAP
+	// GCInterval is how often a node tries to collect unreferenced blobs
+	// (KODERA_GC_INTERVAL, default 6h, 0 = never); one node at a time runs.
+	GCInterval time.Duration
+	// GCGrace is how old an unreferenced blob must be to be collected
+	// (KODERA_GC_GRACE, default 24h).
+	GCGrace time.Duration
 }
 
 // LDAP configures sign-in against an LDAP directory: the user is looked up
@@ -214,6 +220,8 @@ func Load(getenv func(string) string) (Config, error) {
 		PyPIMaxUploadBytes: p.size("KODERA_PYPI_MAX_UPLOAD_BYTES", 1<<30),
 		ShutdownTimeout:    p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
 		BodyIdleTimeout:    p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
+		GCInterval:         p.duration("KODERA_GC_INTERVAL", 6*time.Hour),
+		GCGrace:            p.duration("KODERA_GC_GRACE", 24*time.Hour),
 	}
 	c.LDAP = LDAP{
 		URL:            p.str("KODERA_LDAP_URL", ""),

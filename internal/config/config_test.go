@@ -182,3 +182,17 @@ func TestLoadLDAPErrorsNameTheVariable(t *testing.T) {
 		require.Contains(t, err.Error(), tc.want, name)
 	}
 }
+
+func TestLoadGC(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 6*time.Hour, c.GCInterval)
+	require.Equal(t, 24*time.Hour, c.GCGrace)
+	c, err = Load(env(map[string]string{"KODERA_GC_INTERVAL": "0", "KODERA_GC_GRACE": "90m"}))
+	require.NoError(t, err)
+	require.Zero(t, c.GCInterval, "0 turns the background job off")
+	require.Equal(t, 90*time.Minute, c.GCGrace)
+	_, err = Load(env(map[string]string{"KODERA_GC_INTERVAL": "often"}))
+	require.ErrorContains(t, err, "KODERA_GC_INTERVAL")
+}

@@ -134,6 +134,14 @@ func (s *Service) Stat(ctx context.Context, n Name, digest string) (Blob, error)
 	return Blob{Digest: row.Digest, BlobDigest: row.BlobDigest, Size: row.Size, StorageKey: row.StorageKey}, nil
 }
 
+// Touch tells garbage collection that a client is about to rely on a blob
+// linked to the name (it HEADed it, so it will not upload it before
+// pushing a manifest): the link's grace period starts again. A missing
+// link is no error; Stat reports it.
+func (s *Service) Touch(ctx context.Context, n Name, digest string) error {
+	return db.Translate(s.q().TouchBlobLink(ctx, gendb.TouchBlobLinkParams{RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest}))
+}
+
 // Open reads [offset, offset+length) of a blob; length < 0 reads to the end.
 // Content that its row promises but the store no longer holds is
 // ErrBlobUnknown for the client and an error in the log: the store lost it.

@@ -459,8 +459,15 @@ const TempGrace = time.Hour
 // and no session names it and it is older than UploadTTL, since its row
 // is written only after the whole upload. It returns how many it deleted.
 func (s *Service) SweepOrphans(ctx context.Context, now time.Time) (int, error) {
-	removed := 0
-	n, err := s.sweepPrefix(ctx, "uploads/", now.Add(-TempGrace), func(keys []string) ([]string, error) {
+	n, _, err := s.SweepOrphanObjects(ctx, now)
+	return n, err
+}
+
+// SweepOrphanObjects is SweepOrphans that also reports the bytes freed,
+// for garbage collection's report.
+func (s *Service) SweepOrphanObjects(ctx context.Context, now time.Time) (int, int64, error) {
+	removed, freed := 0, int64(0)
+	n, b, err := s.sweepPrefix(ctx, "uploads/", now.Add(-TempGrace), func(keys []string) ([]string, error) {
 		ids := make([]string, len(keys))
 		for i, k := range keys {
 			ids[i] = uploadIDOf(k)
@@ -478,22 +485,24 @@ func (s *Service) SweepOrphans(ctx context.Context, now time.Time) (int, error) 
 		return dead, nil
 	})
 	removed += n
+	freed += b
 	if err != nil {
-		return removed, err
+		return removed, freed, err
 	}
-	n, err = s.sweepPrefix(ctx, blob.ObjectPrefix, now.Add(-UploadTTL), func(keys []string) ([]string, error) {
+	n, b, err = s.sweepPrefix(ctx, blob.ObjectPrefix, now.Add(-UploadTTL), func(keys []string) ([]string, error) {
 		dead, err := s.q().ListUnusedStorageKeys(ctx, keys)
 		return dead, db.Translate(err)
 	})
-	return removed + n, err
+	return removed + n, freed + b, err
 }
 
 // sweepPrefix lists the objects under prefix written before cutoff and
 // deletes those dead reports, in batches.
-func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Time, dead func([]string) ([]string, error)) (int, error) {
+func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Time, dead func([]string) ([]string, error)) (int, int64, error) {
 	const batch = 500
-	removed := 0
+	removed, freed := 0, int64(0)
 	var keys []string
+	sizes := map[string]int64{}
 	flush := func() error {
 		if len(keys) == 0 {
 			return nil
@@ -508,7 +517,9 @@ func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Ti
 				return err
 			}
 			removed++
+			freed += sizes[k]
 		}
+		clear(sizes)
 		return nil
 	}
 	err := s.Store.Driver().List(ctx, prefix, func(info blob.Info) error {
@@ -516,6 +527,7 @@ func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Ti
 			return nil
 		}
 		keys = append(keys, info.Key)
+		sizes[info.Key] = info.Size
 		if len(keys) == batch {
 			return flush()
 		}
@@ -525,9 +537,9 @@ func (s *Service) sweepPrefix(ctx context.Context, prefix string, cutoff time.Ti
 		err = flush()
 	}
 	if err != nil {
-		return removed, fmt.Errorf("registry: sweeping %s: %w", prefix, err)
+		return removed, freed, fmt.Errorf("registry: sweeping %s: %w", prefix, err)
 	}
-	return removed, nil
+	return removed, freed, nil
 }
 
 // uploadIDOf returns the session id of a chunk key, uploads/<id> or

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/blob"
 	"github.com/kodera-packages/kodera/internal/db"
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // Blobs stores content once per digest and records where it lives: the
@@ -40,7 +42,18 @@ func (b *Blobs) Register(ctx context.Context, obj blob.Object) (gendb.Blob, erro
 		return gendb.Blob{}, db.Translate(err)
 	}
 	if row.StorageKey == obj.Key {
-		return gendb.Blob(row), nil
+		if strings.HasPrefix(obj.Key, blob.ContentPrefix) {
+			// On a content-addressed store Ingest drops its copy when the
+			// content is already there. If a garbage collection took that
+			// object between the drop and this insert (it vacates the key
+			// while holding the row this insert waited for), the row now
+			// names nothing: fail the upload, which the client retries,
+			// rather than record content that is gone.
+			if _, err := b.Store.Driver().Stat(ctx, obj.Key); errors.Is(err, fs.ErrNotExist) {
+				return gendb.Blob{}, domain.Errorf(domain.ErrUnavailable, "content %s was being garbage-collected; retry the upload", obj.Digest)
+			}
+		}
+		return row, nil
 	}
 	// The digest was known. Keep the stored copy and drop the new one,
 	// unless the stored object is gone (lost from the store): then the new
@@ -54,7 +67,7 @@ func (b *Blobs) Register(ctx context.Context, obj blob.Object) (gendb.Blob, erro
 		return b.Get(ctx, obj.Digest)
 	}
 	_ = b.Store.Delete(context.WithoutCancel(ctx), obj.Key)
-	return gendb.Blob(row), nil
+	return row, nil
 }
 
 // Get returns the row of a stored digest (domain.ErrNotFound if unknown).
