@@ -1,11 +1,12 @@
 // The content view of a docker repository: images, their tags, and a
 // manifest (docker-manifest.tsx).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, call, type Repository, type Schema } from "../../api/client";
 import { useAuth } from "../../auth";
 import { href, useRouter } from "../../router";
 import { ErrorBox, Loading, fmtDate, fmtSize, useLoad } from "../../ui";
 import { ManifestView, manifestTabs, type ManifestTab } from "./docker-manifest";
+import { FilteredTable } from "./filtered-table";
 
 
 /** The image path as the API takes it: "_" names the repository root. */
@@ -60,66 +61,36 @@ export function DockerBrowser({ repo }: { repo: Repository }) {
 }
 
 function ImageList({ repo, onPick }: { repo: string; onPick: (image: string) => void }) {
-  const [q, setQ] = useState("");
-  const [applied, setApplied] = useState("");
-  useEffect(() => {
-    const t = setTimeout(() => setApplied(q), 250);
-    return () => clearTimeout(t);
-  }, [q]);
-  const images = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/docker/images", { params: { path: { name: repo }, query: { q: applied || undefined, limit: 500 } } })),
-    [repo, applied],
-  );
   return (
-    <>
-      <div className="filters">
-        <input type="search" placeholder="Filter images" aria-label="Filter images" value={q} onChange={(e) => setQ(e.target.value)} />
-      </div>
-      <ErrorBox error={images.error} />
-      <Loading when={images.loading && !images.data} />
-      {images.data && (
-        <table className="list" aria-label="Images">
-          <thead>
-            <tr>
-              <th>Image</th>
-              <th>Pull</th>
-              <th className="right">Tags</th>
-              <th className="right">Manifests</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {images.data.items.map((i) => (
-              <tr key={i.name}>
-                <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(imageParam(i.name)))} className="strong">
-                    {i.name || "(root)"}
-                  </a>
-                </td>
-                <td className="mono muted">
-                  {window.location.host}/{i.pullName}
-                </td>
-                <td className="right">{i.tagCount}</td>
-                <td className="right">{i.manifestCount}</td>
-                <td className="muted">{fmtDate(i.updatedAt)}</td>
-              </tr>
-            ))}
-            {images.data.items.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted center">
-                  {applied ? "No image matches." : "No images yet: use Connect to push one."}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      )}
-      {images.data && images.data.total > images.data.items.length && (
-        <p className="muted">
-          Showing {images.data.items.length} of {images.data.total}; filter to see the rest.
-        </p>
-      )}
-    </>
+    <FilteredTable
+      label="Images"
+      noun="images"
+      deps={[repo]}
+      load={(q) => call(api.GET("/api/v1/repositories/{name}/docker/images", { params: { path: { name: repo }, query: { q, limit: 500 } } }))}
+      rowKey={(i) => i.name}
+      empty="No images yet: use Connect to push one."
+      columns={[
+        {
+          title: "Image",
+          cell: (i) => (
+            <a href="#" onClick={(e) => (e.preventDefault(), onPick(imageParam(i.name)))} className="strong">
+              {i.name || "(root)"}
+            </a>
+          ),
+        },
+        {
+          title: "Pull",
+          cell: (i) => (
+            <span className="mono muted">
+              {window.location.host}/{i.pullName}
+            </span>
+          ),
+        },
+        { title: "Tags", right: true, cell: (i) => i.tagCount },
+        { title: "Manifests", right: true, cell: (i) => i.manifestCount },
+        { title: "Updated", cell: (i) => <span className="muted">{fmtDate(i.updatedAt)}</span> },
+      ]}
+    />
   );
 }
 

@@ -1,10 +1,11 @@
 // The content view of a Go repository: its modules, their versions (highest
 // first) and a version's go.mod, requirements, files and README.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, call, type Repository } from "../../api/client";
 import { useAuth } from "../../auth";
 import { href, useRouter } from "../../router";
 import { Code, CopyButton, ErrorBox, Loading, fmtDate, fmtSize, useLoad } from "../../ui";
+import { FilteredTable } from "./filtered-table";
 
 export function GoContent({ repo }: { repo: Repository }) {
   const { query, navigate, path: here } = useRouter();
@@ -37,62 +38,28 @@ export function GoContent({ repo }: { repo: Repository }) {
 }
 
 function ModuleList({ repo, onPick }: { repo: string; onPick: (m: string) => void }) {
-  const [q, setQ] = useState("");
-  const [applied, setApplied] = useState("");
-  useEffect(() => {
-    const t = setTimeout(() => setApplied(q), 250);
-    return () => clearTimeout(t);
-  }, [q]);
-  const mods = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/go/modules", { params: { path: { name: repo }, query: { q: applied || undefined, limit: 500 } } })),
-    [repo, applied],
-  );
   return (
-    <>
-      <div className="filters">
-        <input type="search" placeholder="Filter modules" aria-label="Filter modules" value={q} onChange={(e) => setQ(e.target.value)} />
-      </div>
-      <ErrorBox error={mods.error} />
-      <Loading when={mods.loading && !mods.data} />
-      {mods.data && (
-        <table className="list" aria-label="Modules">
-          <thead>
-            <tr>
-              <th>Module</th>
-              <th>Latest</th>
-              <th className="right">Versions</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mods.data.items.map((m) => (
-              <tr key={m.path}>
-                <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(m.path))} className="strong">
-                    {m.path}
-                  </a>
-                </td>
-                <td className="mono">{m.latestVersion}</td>
-                <td className="right">{m.versionCount}</td>
-                <td className="muted">{fmtDate(m.updatedAt)}</td>
-              </tr>
-            ))}
-            {mods.data.items.length === 0 && (
-              <tr>
-                <td colSpan={4} className="muted center">
-                  {applied ? "No module matches." : "No modules yet: use Connect to push a version tag."}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      )}
-      {mods.data && mods.data.total > mods.data.items.length && (
-        <p className="muted">
-          Showing {mods.data.items.length} of {mods.data.total}; filter to see the rest.
-        </p>
-      )}
-    </>
+    <FilteredTable
+      label="Modules"
+      noun="modules"
+      deps={[repo]}
+      load={(q) => call(api.GET("/api/v1/repositories/{name}/go/modules", { params: { path: { name: repo }, query: { q, limit: 500 } } }))}
+      rowKey={(m) => m.path}
+      empty="No modules yet: use Connect to push a version tag."
+      columns={[
+        {
+          title: "Module",
+          cell: (m) => (
+            <a href="#" onClick={(e) => (e.preventDefault(), onPick(m.path))} className="strong">
+              {m.path}
+            </a>
+          ),
+        },
+        { title: "Latest", cell: (m) => <span className="mono">{m.latestVersion}</span> },
+        { title: "Versions", right: true, cell: (m) => m.versionCount },
+        { title: "Updated", cell: (m) => <span className="muted">{fmtDate(m.updatedAt)}</span> },
+      ]}
+    />
   );
 }
 

@@ -2,11 +2,12 @@
 // (highest first, with their yank state) and a version's metadata and
 // files, through the pypi REST views. The long description is shown as
 // text (React escapes it): an uploaded description never runs script.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, call, type Repository } from "../../api/client";
 import { useAuth } from "../../auth";
 import { href, useRouter } from "../../router";
 import { ErrorBox, Loading, fmtDate, fmtSize, useLoad } from "../../ui";
+import { FilteredTable } from "./filtered-table";
 
 export function PypiContent({ repo }: { repo: Repository }) {
   const { query, navigate, path: here } = useRouter();
@@ -47,64 +48,29 @@ export function PypiContent({ repo }: { repo: Repository }) {
 }
 
 function ProjectList({ repo, onPick }: { repo: string; onPick: (project: string) => void }) {
-  const [q, setQ] = useState("");
-  const [applied, setApplied] = useState("");
-  useEffect(() => {
-    const t = setTimeout(() => setApplied(q), 250);
-    return () => clearTimeout(t);
-  }, [q]);
-  const page = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/pypi/packages", { params: { path: { name: repo }, query: { q: applied || undefined, limit: 500 } } })),
-    [repo, applied],
-  );
   return (
-    <>
-      <div className="filters">
-        <input type="search" placeholder="Filter packages" aria-label="Filter packages" value={q} onChange={(e) => setQ(e.target.value)} />
-      </div>
-      <ErrorBox error={page.error} />
-      <Loading when={page.loading && !page.data} />
-      {page.data && (
-        <table className="list" aria-label="Packages">
-          <thead>
-            <tr>
-              <th>Package</th>
-              <th>Latest</th>
-              <th className="right">Versions</th>
-              <th className="right">Size</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.data.items.map((p) => (
-              <tr key={p.normalizedName}>
-                <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(p.normalizedName))} className="strong">
-                    {p.name}
-                  </a>
-                </td>
-                <td className="mono">{p.latestVersion}</td>
-                <td className="right">{p.versionCount}</td>
-                <td className="right">{fmtSize(p.size)}</td>
-                <td className="muted">{fmtDate(p.updatedAt)}</td>
-              </tr>
-            ))}
-            {page.data.items.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted center">
-                  {applied ? "No package matches." : "No packages yet: use Connect to upload one with twine."}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      )}
-      {page.data && page.data.total > page.data.items.length && (
-        <p className="muted">
-          Showing {page.data.items.length} of {page.data.total}; filter to see the rest.
-        </p>
-      )}
-    </>
+    <FilteredTable
+      label="Packages"
+      noun="packages"
+      deps={[repo]}
+      load={(q) => call(api.GET("/api/v1/repositories/{name}/pypi/packages", { params: { path: { name: repo }, query: { q, limit: 500 } } }))}
+      rowKey={(p) => p.normalizedName}
+      empty="No packages yet: use Connect to upload one with twine."
+      columns={[
+        {
+          title: "Package",
+          cell: (p) => (
+            <a href="#" onClick={(e) => (e.preventDefault(), onPick(p.normalizedName))} className="strong">
+              {p.name}
+            </a>
+          ),
+        },
+        { title: "Latest", cell: (p) => <span className="mono">{p.latestVersion}</span> },
+        { title: "Versions", right: true, cell: (p) => p.versionCount },
+        { title: "Size", right: true, cell: (p) => fmtSize(p.size) },
+        { title: "Updated", cell: (p) => <span className="muted">{fmtDate(p.updatedAt)}</span> },
+      ]}
+    />
   );
 }
 
