@@ -104,6 +104,12 @@ func Decorate(log *slog.Logger, w http.ResponseWriter, r *http.Request, err erro
 			after = 60
 		}
 		hdr.Set("Retry-After", strconv.Itoa(after))
+	case http.StatusServiceUnavailable:
+		// The database, the store or the directory did not answer: clients
+		// that honour Retry-After (docker, pip, go) come back, not give up.
+		if hdr.Get("Retry-After") == "" {
+			hdr.Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
+		}
 	}
 	// Headers set for a response that was going to be content must not
 	// describe the error.
@@ -115,6 +121,10 @@ func Decorate(log *slog.Logger, w http.ResponseWriter, r *http.Request, err erro
 	}
 	return status
 }
+
+// unavailableRetryAfter is the Retry-After of a 503, in seconds: a node
+// reconnects to a restarted database within a few seconds.
+const unavailableRetryAfter = 5
 
 // contentHeaders describe content; an error response drops them (and
 // Content-Range, but for a 416's bytes */<size>). Cache-Control goes too:

@@ -41,6 +41,8 @@ func TestDecorate(t *testing.T) {
 		{name: "rate limited", err: domain.Errorf(domain.ErrTooManyRequests, "slow down"), status: 429, want: 429,
 			wantHdr: map[string]string{"Retry-After": "60"}},
 		{name: "internal", err: errors.New("db exploded"), status: 500, want: 500, log: "level=ERROR"},
+		{name: "unavailable", err: domain.Errorf(domain.ErrUnavailable, "database down"), status: 503, want: 503,
+			wantHdr: map[string]string{"Retry-After": "5"}, log: "level=ERROR"},
 		{name: "client gone", err: fmt.Errorf("read: %w", context.Canceled), status: 500, want: 499},
 		{name: "content headers dropped", err: domain.ErrNotFound, status: 404, want: 404,
 			wantHdr: map[string]string{"ETag": "", "Content-Length": "", "Content-Range": "", "Cache-Control": ""}},

@@ -248,6 +248,18 @@ func TestNotReadyWithoutDatabase(t *testing.T) {
 	probe := map[string]string{"KODERA_LISTEN": strings.TrimPrefix(base, "http://")}
 	err := app.Run(context.Background(), []string{"kodera", "healthcheck"}, func(k string) string { return probe[k] }, io.Discard, app.Options{})
 	require.ErrorContains(t, err, "503", "a live but not-ready node fails its healthcheck")
+	// Requests that need the database are 503 with Retry-After, in each
+	// surface's own format: problem JSON on the REST API, OCI JSON on /v2.
+	for _, u := range []string{"/api/v1/repositories", "/v2/", "/api/files/r/x"} {
+		req, err := http.NewRequest(http.MethodGet, base+u, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer kp_"+strings.Repeat("a", 43))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, u)
+		require.Equal(t, "5", resp.Header.Get("Retry-After"), u)
+	}
 	cancel()
 	select {
 	case <-done:
