@@ -451,9 +451,20 @@ func ReadSeekerOpener(rs io.ReadSeeker) func(ctx context.Context, offset, length
 		if _, err := rs.Seek(offset, io.SeekStart); err != nil {
 			return nil, err
 		}
+		if p, ok := rs.(Preparer); ok {
+			if err := p.Prepare(); err != nil {
+				return nil, err
+			}
+		}
 		return section{&io.LimitedReader{R: rs, N: length}}, nil
 	}
 }
+
+// Preparer is a ReadSeeker that opens its source lazily (on the first
+// Read); Prepare opens it at the current position, so that a missing or
+// unreachable object is an error before the status goes out, not a
+// truncated body after it.
+type Preparer interface{ Prepare() error }
 
 // section is part of a ReadSeeker; closing it leaves the reader open (its
 // owner closes it).

@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/kodera-packages/kodera/internal/domain"
 )
 
 // s3PartSize is the part size of multipart uploads. minio-go buffers one
@@ -73,6 +77,9 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		Secure:       u.Scheme == "https",
 		Region:       region,
 		BucketLookup: minio.BucketLookupPath,
+		// A few quick retries ride over a blip; an outage must become a
+		// clear 503 in about a second, not a request hanging on backoff.
+		MaxRetries: 3,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("blob: s3: %w", err)
@@ -319,9 +326,14 @@ func (d *S3) lastPart(ctx context.Context, core minio.Core, key, uploadID string
 	}
 }
 
+// errStoreUnavailable is what an unreachable or overloaded object store
+// becomes: a 503 with Retry-After on every protocol.
+var errStoreUnavailable = domain.Unavailablef("the object store is not answering; try again shortly")
+
 // convertMinioErr translates S3's "not found" into fs.ErrNotExist, so
-// callers test one error whatever the driver (as Gitea's storage does).
-// Other errors pass through unchanged.
+// callers test one error whatever the driver (as Gitea's storage does), and
+// a store that does not answer (connection refused, timeout, 503) into
+// domain.ErrUnavailable. Other errors pass through unchanged.
 func convertMinioErr(err error) error {
 	if err == nil {
 		return nil
@@ -331,6 +343,12 @@ func convertMinioErr(err error) error {
 		return fmt.Errorf("%w (%w)", fs.ErrNotExist, err)
 	case "AccessDenied":
 		return fmt.Errorf("%w (%w)", fs.ErrPermission, err)
+	case "ServiceUnavailable", "SlowDown", "RequestTimeout", "XMinioServerNotInitialized":
+		return fmt.Errorf("%w (%w)", errStoreUnavailable, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return fmt.Errorf("%w (%w)", errStoreUnavailable, err)
 	}
 	return err
 }

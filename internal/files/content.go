@@ -114,6 +114,28 @@ func (c *Content) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Prepare opens the stored object at the current position when it comes
+// from the object store (a local file is open already): the kit calls it
+// before writing the status, so an unreachable store is a clean 503.
+func (c *Content) Prepare() error {
+	if err := c.syncPos(); err != nil {
+		return err
+	}
+	if c.file != nil || c.pos >= c.blob.Size || (c.rc != nil && c.at == c.pos) {
+		return nil
+	}
+	if c.rc != nil {
+		c.rc.Close()
+		c.rc = nil
+	}
+	rc, err := c.s.Blobs.Open(c.ctx, c.blob, c.pos, -1)
+	if err != nil {
+		return err
+	}
+	c.rc, c.at = rc, c.pos
+	return nil
+}
+
 // SyscallConn implements syscall.Conn for sendfile: it positions the local
 // file at the current offset and returns its descriptor. Without a local
 // file it fails, and the caller copies through Read instead.

@@ -37,6 +37,23 @@ const startTimeout = 20 * time.Second
 // running them.
 func StartS3(t testing.TB) blob.S3Config {
 	t.Helper()
+	return StartS3Server(t).Config
+}
+
+// S3Server is a running versitygw that a test may stop and start again on
+// the same address and directory: an object-store outage.
+type S3Server struct {
+	// Config reaches a bucket on the server (created by blob.NewS3).
+	Config blob.S3Config
+
+	t                      testing.TB
+	bin, addr, secret, dir string
+	srv                    *server
+}
+
+// StartS3Server is StartS3 keeping hold of the server (see S3Server).
+func StartS3Server(t testing.TB) *S3Server {
+	t.Helper()
 	bin := testtool.Path(t, versitygw)
 	access, secret := randomHex(8), randomHex(16)
 	dir := t.TempDir()
@@ -55,22 +72,48 @@ func StartS3(t testing.TB) blob.S3Config {
 			lastErr = err
 			continue
 		}
+		s := &S3Server{
+			Config: blob.S3Config{
+				Endpoint:  "http://" + addr,
+				Bucket:    "kodera-test-" + randomHex(6),
+				AccessKey: access,
+				SecretKey: secret,
+				Region:    "us-east-1",
+			},
+			t: t, bin: bin, addr: addr, secret: secret, dir: dir, srv: srv,
+		}
 		t.Cleanup(func() {
-			srv.stop()
+			if s.srv == nil {
+				return
+			}
+			s.srv.stop()
 			if t.Failed() {
-				t.Logf("versitygw on %s output:\n%s", addr, srv.out.String())
+				t.Logf("versitygw on %s output:\n%s", addr, s.srv.out.String())
 			}
 		})
-		return blob.S3Config{
-			Endpoint:  "http://" + addr,
-			Bucket:    "kodera-test-" + randomHex(6),
-			AccessKey: access,
-			SecretKey: secret,
-			Region:    "us-east-1",
-		}
+		return s
 	}
 	t.Fatalf("blobtest: starting versitygw: %v", lastErr)
-	return blob.S3Config{}
+	return nil
+}
+
+// Stop kills the server; its data stays for Start.
+func (s *S3Server) Stop() {
+	s.t.Helper()
+	if s.srv != nil {
+		s.srv.stop()
+		s.srv = nil
+	}
+}
+
+// Start runs the server again on its address and directory.
+func (s *S3Server) Start() {
+	s.t.Helper()
+	srv, err := start(s.bin, s.addr, s.Config.AccessKey, s.secret, s.dir)
+	if err != nil {
+		s.t.Fatalf("blobtest: restarting versitygw on %s: %v", s.addr, err)
+	}
+	s.srv = srv
 }
 
 func freePort() (string, error) {
