@@ -276,6 +276,7 @@ func parseRangeSpecs(h string, size int64) ([]byteRange, error) {
 	}
 	var out []byteRange
 	var sum int64
+	over := false // sum would pass size; compared as size-sum so it cannot overflow
 	for _, spec := range specs {
 		spec = strings.TrimSpace(spec)
 		if spec == "" {
@@ -318,13 +319,17 @@ func parseRangeSpecs(h string, size int64) ([]byteRange, error) {
 			}
 			rg = byteRange{start, end - start + 1}
 		}
-		sum += rg.length
+		if rg.length > size-sum {
+			over = true
+		} else {
+			sum += rg.length
+		}
 		out = append(out, rg)
 	}
 	if len(out) == 0 {
 		return nil, ErrRangeNotSatisfiable
 	}
-	if sum > size {
+	if over {
 		return nil, errIgnore
 	}
 	return out, nil

@@ -203,7 +203,7 @@ func TestParseMetadata(t *testing.T) {
 	}
 }
 
-func wheel(t *testing.T, files map[string]string) []byte {
+func wheel(t testing.TB, files map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -222,7 +222,7 @@ func wheel(t *testing.T, files map[string]string) []byte {
 	return buf.Bytes()
 }
 
-func sdist(t *testing.T, files map[string]string) []byte {
+func sdist(t testing.TB, files map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
