@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -85,6 +86,63 @@ func TestChunkedUploadAcrossNodes(t *testing.T) {
 			require.Equal(t, http.StatusAccepted, resp.StatusCode)
 			resp = ca.do("HEAD", "/v2/multi/img/blobs/"+digest, nil, nil)
 			require.Equal(t, http.StatusNotFound, resp.StatusCode)
+		})
+	}
+}
+
+// TestSameBlobPushedAtOnceOnTwoNodes: CI runners pushing images that share
+// a base layer send the same blob to several nodes at the same moment.
+// Every push succeeds (none is "not found" or a 500 because another
+// committed the blob row meanwhile), and the blob reads back whole from
+// both nodes; once on the filesystem store and once on S3.
+func TestSameBlobPushedAtOnceOnTwoNodes(t *testing.T) {
+	stores := map[string]func(t *testing.T) (string, map[string]string){
+		"fs": func(t *testing.T) (string, map[string]string) { return t.TempDir(), nil },
+		"s3": func(t *testing.T) (string, map[string]string) {
+			cfg := blobtest.StartS3(t)
+			return t.TempDir(), map[string]string{"STORAGE_URL": cfg.Endpoint, "STORAGE_BUCKET": cfg.Bucket, "STORAGE_AK": cfg.AccessKey, "STORAGE_SK": cfg.SecretKey}
+		},
+	}
+	for name, store := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dbURL := dbtest.New(t)
+			dir, env := store(t)
+			a := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			b := apptest.Start(t, apptest.Options{DBURL: dbURL, DataDir: dir, Env: env})
+			seed := a.Seed(t)
+			seed.User("alice", "alice-password-123", false)
+			seed.Repo("shared", "docker", "private", "alice")
+			token := seed.Token("alice", false, []string{"write"})
+			clients := []*client{{t: t, base: a.URL, user: "alice", pass: token}, {t: t, base: b.URL, user: "alice", pass: token}}
+
+			data := make([]byte, 1<<20+7)
+			_, _ = rand.Read(data)
+			digest := digestOf(data)
+			const pushes = 8
+			codes := make([]int, pushes)
+			bodies := make([]string, pushes)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range pushes {
+				wg.Go(func() {
+					<-start
+					c := clients[i%2]
+					image := fmt.Sprintf("/v2/shared/img%d/blobs/uploads/?digest=%s", i, digest)
+					resp := c.do("POST", image, map[string]string{"Content-Type": "application/octet-stream"}, data)
+					codes[i], bodies[i] = resp.StatusCode, readAll(resp)
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i := range pushes {
+				require.Equal(t, http.StatusCreated, codes[i], "push %d: %s", i, bodies[i])
+			}
+			for i, c := range clients {
+				resp := c.do("GET", fmt.Sprintf("/v2/shared/img%d/blobs/%s", i, digest), nil, nil)
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				require.True(t, bytes.Equal(data, []byte(readAll(resp))), "blob differs on node %d", i)
+			}
 		})
 	}
 }
