@@ -69,14 +69,7 @@ func (s *Server) ListGoModules(ctx context.Context, req api.ListGoModulesRequest
 		return nil, err
 	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	filter := ""
-	if req.Params.Q != nil {
-		filter = *req.Params.Q
-	}
-	if err := cleanText("q", filter); err != nil {
-		return nil, err
-	}
-	pkgs, total, err := s.Packages.ListPackages(ctx, repo, filter, lim, off)
+	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), lim, off)
 	if err != nil {
 		return nil, err
 	}
@@ -138,9 +131,6 @@ func (s *Server) GetGoModuleVersion(ctx context.Context, req api.GetGoModuleVers
 	if err != nil {
 		return nil, err
 	}
-	if err := cleanText("version", req.Version); err != nil {
-		return nil, err
-	}
 	_, v, _, err := s.Packages.GetVersion(ctx, repo, req.Module, req.Version)
 	if err != nil {
 		return nil, err
@@ -178,9 +168,6 @@ func (s *Server) GetGoModuleVersion(ctx context.Context, req api.GetGoModuleVers
 func (s *Server) DeleteGoModuleVersion(ctx context.Context, req api.DeleteGoModuleVersionRequestObject) (api.DeleteGoModuleVersionResponseObject, error) {
 	repo, err := s.goRepository(ctx, req.Name, auth.ActionDelete)
 	if err != nil {
-		return nil, err
-	}
-	if err := cleanText("version", req.Version); err != nil {
 		return nil, err
 	}
 	if err := s.Go.Delete(ctx, repo, req.Module, req.Version); err != nil {

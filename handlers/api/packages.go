@@ -3,12 +3,9 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
-	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 )
 
@@ -23,14 +20,7 @@ func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestOb
 		return nil, err
 	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	filter := ""
-	if req.Params.Q != nil {
-		filter = *req.Params.Q
-	}
-	if err := cleanText("q", filter); err != nil {
-		return nil, err
-	}
-	pkgs, total, err := s.Packages.ListPackages(ctx, repo, filter, lim, off)
+	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), lim, off)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +60,6 @@ func (s *Server) GetPackageVersion(ctx context.Context, req api.GetPackageVersio
 	if err != nil {
 		return nil, err
 	}
-	if err := cleanText("version", req.Version); err != nil {
-		return nil, err
-	}
 	pkg, v, files, err := s.Packages.GetVersion(ctx, repo, req.Package, req.Version)
 	if err != nil {
 		return nil, err
@@ -96,15 +83,6 @@ func downloadURL(repoType, repo, pkg, version string, f packages.File) *string {
 	if l, ok := format.(packages.FileLocator); ok {
 		u := l.DownloadPath(repo, pkg, version, f)
 		return &u
-	}
-	return nil
-}
-
-// cleanText refuses what PostgreSQL cannot store in text (NUL, invalid
-// UTF-8) as a bad request rather than a database error.
-func cleanText(what, v string) error {
-	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-		return domain.Errorf(domain.ErrInvalid, "%s must be UTF-8 text without NUL", what)
 	}
 	return nil
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"strings"
 
-	"github.com/kodera-packages/kodera/internal/domain"
-
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
+	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/pyspec"
 	"github.com/kodera-packages/kodera/internal/repository"
 )
 
@@ -30,12 +30,8 @@ func (s *Server) ListPypiPackages(ctx context.Context, req api.ListPypiPackagesR
 		return nil, err
 	}
 	limit, offset := page(req.Params.Limit, req.Params.Offset)
-	filter := ""
-	if req.Params.Q != nil {
-		// The filter applies to normalized names, so it is normalized too.
-		filter = strings.ToLower(strings.NewReplacer("_", "-", ".", "-").Replace(*req.Params.Q))
-	}
-	pkgs, total, err := s.PyPI.Packages(ctx, repo, filter, limit, offset)
+	// The filter applies to normalized names, so it is normalized too.
+	pkgs, total, err := s.PyPI.Packages(ctx, repo, pyspec.NormalizeName(deref(req.Params.Q)), limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Format describes one repository type: the few things that differ between
@@ -125,10 +126,10 @@ type ConnectStep struct {
 // formats is the one registry of formats, by repository type. A new format
 // adds one line here (and its protocol handler under handlers/).
 var formats = map[string]Format{
-	TypeDocker: Docker{},
-	TypeFiles:  Files{},
-	TypeGo:     Go{},
-	TypePyPI:   PyPI{},
+	repository.TypeDocker: Docker{},
+	repository.TypeFiles:  Files{},
+	repository.TypeGo:     Go{},
+	repository.TypePyPI:   PyPI{},
 }
 
 // The registered formats' optional parts, checked by the compiler.

@@ -9,6 +9,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/ocispec"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Docker is the OCI format (docker and helm images). An image is a package
@@ -20,7 +21,7 @@ import (
 type Docker struct{}
 
 // Type implements Format.
-func (Docker) Type() string { return TypeDocker }
+func (Docker) Type() string { return repository.TypeDocker }
 
 // NormalizeName implements Format: an image path is already in its one
 // form (OCI names are lowercase), it only has to match the grammar.

@@ -12,6 +12,7 @@ import (
 	gendb "github.com/kodera-packages/kodera/gen/db"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Files is the format of plain file repositories. They keep their tree
@@ -31,7 +32,7 @@ const FilesVersion = "latest"
 const maxFilePath = 1024
 
 // Type implements Format.
-func (Files) Type() string { return TypeFiles }
+func (Files) Type() string { return repository.TypeFiles }
 
 // NormalizeName implements Format: a package is a file path, compared
 // exactly (file systems and URLs are case-sensitive); a leading slash is

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/kodera-packages/kodera/internal/domain"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // Go is the format of Go module repositories: a package is a module (named
@@ -51,7 +52,7 @@ type GoFile struct {
 }
 
 // Type implements Format.
-func (Go) Type() string { return TypeGo }
+func (Go) Type() string { return repository.TypeGo }
 
 // NormalizeName implements Format: a module path as golang.org/x/mod/module
 // checks it, folded to its escaped form (module.EscapePath), which is the

@@ -9,6 +9,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/pyspec"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 // PyPI is the Python format (issue 10): a project is a package named as
@@ -19,7 +20,7 @@ import (
 type PyPI struct{}
 
 // Type implements Format.
-func (PyPI) Type() string { return TypePyPI }
+func (PyPI) Type() string { return repository.TypePyPI }
 
 // NormalizeName implements Format: PEP 508 validates, PEP 503 folds
 // (`Foo_Bar.baz` -> `foo-bar-baz`).

@@ -22,6 +22,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
 	"github.com/kodera-packages/kodera/internal/registry"
+	"github.com/kodera-packages/kodera/internal/repository"
 	"github.com/kodera-packages/kodera/internal/search"
 	"github.com/kodera-packages/kodera/migrations"
 )
@@ -29,7 +30,7 @@ import (
 func setup(t *testing.T, typ string) (*packages.Service, domain.Repository) {
 	t.Helper()
 	pool, _ := dbtest.NewPool(t)
-	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "r", Type: typ})
+	repo, err := repository.CreateRepository(context.Background(), pool, repository.NewRepository{Name: "r", Type: typ})
 	require.NoError(t, err)
 	return packages.NewService(pool), repo
 }
@@ -50,7 +51,7 @@ func storeBlob(t *testing.T, pool *pgxpool.Pool, content string) string {
 func TestCreateVersion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	d := storeBlob(t, svc.Pool, "layer")
 	v, err := svc.CreateVersion(ctx, repo, packages.NewVersion{Package: "team/app", Version: "v1", Metadata: json.RawMessage(`{"k":"v"}`), CreatedBy: "alice",
 		Files: []packages.NewFile{{Name: "layer", BlobDigest: d, Size: 5}}})
@@ -88,7 +89,7 @@ func TestCreateVersion(t *testing.T) {
 func TestListAndTotals(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	d := storeBlob(t, svc.Pool, "0123456789")
 	for _, name := range []string{"alpha", "beta", "team/alpha2"} {
 		for _, ver := range []string{"v1", "v2"} {
@@ -135,7 +136,7 @@ func TestListAndTotals(t *testing.T) {
 func TestDockerImagesArePackages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	d, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
 	reg := registry.New(svc.Pool, blob.NewStore(d), slog.New(slog.DiscardHandler))
@@ -189,11 +190,11 @@ func TestDockerImagesArePackages(t *testing.T) {
 func TestDockerImmutableDelete(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	_, err := svc.CreateVersion(ctx, repo, packages.NewVersion{Package: "app", Version: "v1"})
 	require.NoError(t, err)
 	yes := true
-	repo, err = packages.UpdateRepository(ctx, svc.Pool, repo, packages.RepositoryChange{Immutable: &yes})
+	repo, err = repository.UpdateRepository(ctx, svc.Pool, repo, repository.RepositoryChange{Immutable: &yes})
 	require.NoError(t, err)
 	require.ErrorIs(t, svc.DeleteVersion(ctx, repo, "app", "v1"), domain.ErrConflict)
 	_, _, _, err = svc.GetVersion(ctx, repo, "app", "v1")
@@ -205,7 +206,7 @@ func TestDockerImmutableDelete(t *testing.T) {
 func TestFilesTreeAsPackages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeFiles)
+	svc, repo := setup(t, repository.TypeFiles)
 	d := storeBlob(t, svc.Pool, "hello")
 	_, err := svc.Pool.Exec(ctx, `INSERT INTO repository_files (repository_id, path, parent, name, is_folder, blob_digest, size, content_type, uploaded_by)
 		VALUES ($1, 'docs', '', 'docs', true, NULL, 0, '', ''), ($1, 'docs/Readme.txt', 'docs', 'Readme.txt', false, $2, 5, 'text/plain', 'bob'),
@@ -246,7 +247,7 @@ func TestFormatsRegistered(t *testing.T) {
 		}
 		require.True(t, named, "%s: some step names the repository", f.Type())
 	}
-	require.Equal(t, []string{packages.TypeDocker, packages.TypeFiles, packages.TypeGo, packages.TypePyPI}, types)
+	require.Equal(t, []string{repository.TypeDocker, repository.TypeFiles, repository.TypeGo, repository.TypePyPI}, types)
 }
 
 // TestBackfillImageFiles: migration 00055 gives versions written before
@@ -255,7 +256,7 @@ func TestFormatsRegistered(t *testing.T) {
 func TestBackfillImageFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	d, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
 	reg := registry.New(svc.Pool, blob.NewStore(d), slog.New(slog.DiscardHandler))
@@ -301,7 +302,7 @@ func TestBackfillImageFiles(t *testing.T) {
 func TestVersionsFeedSearch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, repo := setup(t, packages.TypeDocker)
+	svc, repo := setup(t, repository.TypeDocker)
 	outbox := func() (n int) {
 		require.NoError(t, svc.Pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox WHERE kind = 'package'`).Scan(&n))
 		return n

@@ -19,6 +19,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/dbtest"
 	"github.com/kodera-packages/kodera/internal/domain"
 	"github.com/kodera-packages/kodera/internal/packages"
+	"github.com/kodera-packages/kodera/internal/repository"
 )
 
 func setup(t *testing.T) (*Service, domain.Repository) {
@@ -26,7 +27,7 @@ func setup(t *testing.T) (*Service, domain.Repository) {
 	pool, _ := dbtest.NewPool(t)
 	fs, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
-	repo, err := packages.CreateRepository(context.Background(), pool, packages.NewRepository{Name: "py", Type: packages.TypePyPI})
+	repo, err := repository.CreateRepository(context.Background(), pool, repository.NewRepository{Name: "py", Type: repository.TypePyPI})
 	require.NoError(t, err)
 	return New(pool, blob.NewStore(fs)), repo
 }
