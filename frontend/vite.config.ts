@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 
 // No React plugin: esbuild compiles JSX with the automatic runtime. The dev
@@ -7,5 +8,9 @@ export default defineConfig({
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1000 },
   server: {
     proxy: Object.fromEntries(["/api", "/v2", "/v3", "/swagger-ui"].map((p) => [p, "http://127.0.0.1:8080"])),
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
   },
 });
