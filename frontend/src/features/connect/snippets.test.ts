@@ -128,10 +128,12 @@ describe("go and git", () => {
     expect(code).toContain("go get corp.example/lib@v1.2.0");
   });
 
-  it("over plain http the credentials ride in GOPROXY (go reads .netrc only over https)", () => {
-    expect(goSnippets({ ...go, secret: "t:k" }).pull[0].code).toContain("export GOPROXY=http://alice:t%3Ak@kodera.example:8080/api/go/mods ");
-    expect(goSnippets(go).pull[0].code).toContain("export GOPROXY='http://alice:<token>@kodera.example:8080/api/go/mods' ");
-    expect(goSnippets({ ...go, username: undefined }).pull[0].code).toContain("export GOPROXY=http://kodera.example:8080/api/go/mods ");
+  it("over plain http: no credentials in GOPROXY (the go command refuses them) and a warning", () => {
+    const code = goSnippets({ ...go, secret: "tok" }).pull[0].code;
+    expect(code).toContain("export GOPROXY=http://kodera.example:8080/api/go/mods ");
+    expect(code).not.toContain("tok");
+    expect(code.split("\n")[0]).toMatch(/^# plain HTTP: .*public repositories only/);
+    expect(goSnippets({ ...go, baseUrl: "https://kodera.example" }).pull[0].code).not.toContain("plain HTTP");
   });
 
   it(".netrc: host without port, plus host:port when there is a port", () => {

@@ -282,10 +282,12 @@ function gitURL(i: ConnectInput, b: Base): string {
 /**
  * ~/.netrc lines for the go command and git. git (libcurl) matches the host
  * without its port. The go command sends .netrc credentials only over https
- * and has matched both ways: Go 1.15–1.23 dropped the port before matching
- * (golang/go#37130), Go 1.24+ (GOAUTH, cmd/go/internal/auth loadCredential)
- * matches URL prefixes, so only "host:port" fits there (golang/go#81253,
- * open). With a port both lines are written.
+ * and, since Go 1.24 (GOAUTH; cmd/go/internal/auth loadCredential matches
+ * URL prefixes), only to a machine spelled "host:port" when the URL has a
+ * port (golang/go#81253, open; Go 1.15–1.23 dropped the port instead,
+ * golang/go#37130). Measured with go1.26.8 against an https proxy on a
+ * port: "machine host" sent nothing, "machine host:port" sent the
+ * credentials. With a port both lines are written.
  */
 export function netrcLines(i: ConnectInput): string {
   const b = parseBase(i.baseUrl);
@@ -312,9 +314,10 @@ export function goSnippets(i: ConnectInput): ClientSnippets {
   const b = parseBase(i.baseUrl);
   const proxy = `${b.root}/api/go/${encodeURIComponent(i.repository)}`;
   const module = i.module || "example.com/my-module";
-  // Over plain HTTP the go command never reads .netrc: the credentials go in
-  // the GOPROXY URL (go.dev/ref/mod#private-module-proxy-auth).
-  const goproxy = b.plain && i.username ? withCredentials(proxy, i) : proxy;
+  // Over plain HTTP the go command sends no credentials at all: it skips
+  // .netrc and refuses a GOPROXY URL with user info ("refusing to pass
+  // credentials to insecure URL", go1.26.8), so only public repositories
+  // can be read that way.
   return {
     id: "go",
     label: "Go",
@@ -323,7 +326,8 @@ export function goSnippets(i: ConnectInput): ClientSnippets {
       {
         title: "Download modules",
         code: lines(
-          `export GOPROXY=${shellQuote(goproxy)}   # append ,https://proxy.golang.org,direct for public modules`,
+          b.plain && "# plain HTTP: the go command sends no credentials over http, so this reads public repositories only",
+          `export GOPROXY=${shellQuote(proxy)}   # append ,https://proxy.golang.org,direct for public modules`,
           `export GONOSUMDB=${shellQuote(module)}   # your modules' path prefix; not GOPRIVATE, which bypasses the proxy`,
           "export GOFLAGS=-mod=mod",
           `go get ${shellQuote(`${module}@${i.version || "v1.0.0"}`)}`,
