@@ -19,7 +19,8 @@ const fetchMock = vi.hoisted(() => {
   return f;
 });
 
-import { ConnectDialog, tokenRequest } from "./ConnectDialog";
+import { ConnectDialog } from "./ConnectDialog";
+import { tokenRequest } from "./token";
 
 const docker = { name: "team", type: "docker" as const };
 

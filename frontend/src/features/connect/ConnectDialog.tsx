@@ -11,6 +11,7 @@ import { api, ApiError, call, type RepositoryType } from "../../api/client";
 import { copyText } from "./copy";
 import css from "./connect.module.css";
 import { snippetsFor, type Block, type RepoType } from "./snippets";
+import { tokenRequest } from "./token";
 
 export interface ConnectDialogProps {
   repository: { name: string; type: RepositoryType };
@@ -116,20 +117,6 @@ const lifetimes = [
   { days: 30, label: "30 days" },
   { days: 90, label: "90 days" },
 ];
-
-/** The body of POST /api/v1/me/tokens for a token of one repository. */
-export function tokenRequest(repository: string, scope: "read" | "write", days: number, now = new Date()) {
-  const expiresAt = new Date(now.getTime() + days * 86_400_000);
-  // Seconds in the name keep two tokens made the same minute apart.
-  const stamp = now.toISOString().slice(0, 19).replace("T", " ");
-  return {
-    name: `connect ${repository} ${stamp}`,
-    expiresAt: expiresAt.toISOString(),
-    // write implies read on the server; both listed for a reader of the list.
-    scopes: scope === "write" ? (["read", "write"] as ("read" | "write")[]) : (["read"] as ("read" | "write")[]),
-    repositories: [repository],
-  };
-}
 
 function TokenStrip({ repository, secret, onCreated }: { repository: string; secret?: string; onCreated: (s: string) => void }) {
   const [scope, setScope] = useState<"read" | "write">("write");

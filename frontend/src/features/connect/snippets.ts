@@ -373,7 +373,8 @@ export function curlSnippets(i: ConnectInput): ClientSnippets {
     push: [
       {
         title: "Upload a file (PUT; password: a personal token)",
-        code: lines(`curl -f ${auth} -T ${shellQuote(`./${localName(i)}`)} ${url}`, `curl -f ${auth} -X DELETE ${url}   # delete it`),
+        // No delete here: a pasted block runs every line.
+        code: `curl -f ${auth} -T ${shellQuote(`./${localName(i)}`)} ${url}`,
       },
     ],
   };
