@@ -285,9 +285,10 @@ function gitURL(i: ConnectInput, b: Base): string {
  * and, since Go 1.24 (GOAUTH; cmd/go/internal/auth loadCredential matches
  * URL prefixes), only to a machine spelled "host:port" when the URL has a
  * port (golang/go#81253, open; Go 1.15–1.23 dropped the port instead,
- * golang/go#37130). Measured with go1.26.8 against an https proxy on a
- * port: "machine host" sent nothing, "machine host:port" sent the
- * credentials. With a port both lines are written.
+ * golang/go#37130). Measured here against a server on a port: go1.26.8
+ * (https GOPROXY) sent credentials for "machine host:port" only, git
+ * 2.39 (git ls-remote) for "machine host" only. So with a port both
+ * lines are written.
  */
 export function netrcLines(i: ConnectInput): string {
   const b = parseBase(i.baseUrl);
