@@ -17,8 +17,12 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 		return nil, err
 	}
 	prm := req.Params
+	by, err := sortParam(prm.Sort, "name", byNameOrUpdated...)
+	if err != nil {
+		return nil, err
+	}
 	lim, off := page(prm.Limit, prm.Offset)
-	f := repository.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
+	f := repository.RepositoryFilter{Q: deref(prm.Q), Sort: by, Limit: lim, Offset: off}
 	if prm.Type != nil {
 		t := string(*prm.Type)
 		f.Type = &t

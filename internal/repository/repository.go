@@ -176,6 +176,7 @@ func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repos
 type RepositoryFilter struct {
 	Q      string // substring of the name or description, case-insensitive; "" = any
 	Type   *string
+	Sort   string // name (default for ""), -name, updated, -updated
 	Limit  int32
 	Offset int32
 }
@@ -186,7 +187,7 @@ func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f
 	q := gendb.New(pool)
 	rows, err := q.ListVisibleRepositories(ctx, gendb.ListVisibleRepositoriesParams{
 		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
-		Q: db.LikePattern(f.Q), Type: f.Type, Lim: f.Limit, Off: f.Offset,
+		Q: db.LikePattern(f.Q), Type: f.Type, Sort: f.Sort, Lim: f.Limit, Off: f.Offset,
 	})
 	if err != nil {
 		return nil, 0, db.Translate(err)
