@@ -47,6 +47,9 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 	if p.IsAnonymous() {
 		return nil, errLogin
 	}
+	if p.Kind == auth.KindService {
+		return nil, domain.Errorf(domain.ErrForbidden, "service accounts cannot create repositories: a repository is owned by the user who creates it")
+	}
 	if !auth.MayCreateRepository(p) {
 		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the admin scope and no repository limit")
 	}
