@@ -9,9 +9,10 @@ WHERE t.repository_id = @repository_id AND t.image = @image AND t.tag = @tag;
 
 -- name: UpsertManifest :one
 -- UpsertManifest stores a manifest; pushing the same bytes again keeps the row.
-INSERT INTO oci_manifests (repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations)
-VALUES (@repository_id, @image, @digest, @media_type, @artifact_type, sqlc.narg(subject_digest), @content, @size, @total_size, @annotations)
-ON CONFLICT (repository_id, image, digest) DO UPDATE SET media_type = EXCLUDED.media_type
+-- Pushing again also records platforms for a manifest stored before they were.
+INSERT INTO oci_manifests (repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, platforms)
+VALUES (@repository_id, @image, @digest, @media_type, @artifact_type, sqlc.narg(subject_digest), @content, @size, @total_size, @annotations, @platforms)
+ON CONFLICT (repository_id, image, digest) DO UPDATE SET media_type = EXCLUDED.media_type, platforms = EXCLUDED.platforms
 RETURNING id, (xmax = 0)::bool AS inserted;
 
 -- name: InsertManifestRef :exec
@@ -66,7 +67,11 @@ SELECT m.image, count(DISTINCT t.tag)::bigint AS tag_count, count(DISTINCT m.id)
 FROM oci_manifests m LEFT JOIN oci_tags t ON t.manifest_id = m.id
 WHERE m.repository_id = @repository_id AND (@filter::text = '' OR m.image ILIKE '%' || @filter::text || '%')
 GROUP BY m.image
-ORDER BY m.image
+-- sort is name, -name, updated or -updated (checked by the handler).
+ORDER BY CASE WHEN @sort::text = '-name' THEN m.image END DESC,
+         CASE WHEN @sort::text = 'updated' THEN max(m.created_at) END,
+         CASE WHEN @sort::text = '-updated' THEN max(m.created_at) END DESC,
+         m.image
 LIMIT @lim OFFSET @off;
 
 -- name: CountImages :one

@@ -22,7 +22,11 @@ SELECT p.id, p.name, p.normalized_name, p.created_at, p.updated_at,
        COALESCE((SELECT v.version FROM versions v WHERE v.package_id = p.id ORDER BY v.created_at DESC, v.id DESC LIMIT 1), '')::text AS latest_version
 FROM packages p
 WHERE p.repository_id = @repository_id AND strpos(p.normalized_name, lower(@q::text)) > 0
-ORDER BY p.normalized_name
+-- sort is name, -name, updated or -updated (checked by the caller).
+ORDER BY CASE WHEN @sort::text = '-name' THEN p.normalized_name END DESC,
+         CASE WHEN @sort::text = 'updated' THEN p.updated_at END,
+         CASE WHEN @sort::text = '-updated' THEN p.updated_at END DESC,
+         p.normalized_name
 LIMIT @lim OFFSET @off;
 
 -- name: CountPackages :one

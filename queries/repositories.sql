@@ -22,7 +22,12 @@ WHERE (@all_repos::boolean
   AND (sqlc.narg(names)::text[] IS NULL OR r.name = ANY(sqlc.narg(names)::text[]))
   AND (sqlc.narg(q)::text IS NULL OR r.name ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\' OR r.description ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\')
   AND (sqlc.narg(type)::text IS NULL OR r.type = sqlc.narg(type))
-ORDER BY r.name
+-- sort is name, -name, updated or -updated (checked by the handler);
+-- repositories are few, so ordering by CASE (no index) is cheap.
+ORDER BY CASE WHEN @sort::text = '-name' THEN r.name END DESC,
+         CASE WHEN @sort::text = 'updated' THEN r.updated_at END,
+         CASE WHEN @sort::text = '-updated' THEN r.updated_at END DESC,
+         r.name
 LIMIT @lim OFFSET @off;
 
 -- name: CountVisibleRepositories :one

@@ -31,7 +31,8 @@ WHERE sqlc.narg(q)::text IS NULL
    OR username ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
    OR full_name ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
    OR email ILIKE '%' || sqlc.narg(q) || '%' ESCAPE '\'
-ORDER BY username
+-- sort is name or -name (by username).
+ORDER BY CASE WHEN @sort::text = '-name' THEN username END DESC, username
 LIMIT @lim OFFSET @off;
 
 -- name: CountUsers :one

@@ -290,6 +290,186 @@ func (e Visibility) Valid() bool {
 	}
 }
 
+// Defines values for SortByName.
+const (
+	SortByNameMinusName SortByName = "-name"
+	SortByNameName      SortByName = "name"
+)
+
+// Valid indicates whether the value is a known member of the SortByName enum.
+func (e SortByName) Valid() bool {
+	switch e {
+	case SortByNameMinusName:
+		return true
+	case SortByNameName:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SortByNameOrUpdated.
+const (
+	SortByNameOrUpdatedMinusName    SortByNameOrUpdated = "-name"
+	SortByNameOrUpdatedMinusUpdated SortByNameOrUpdated = "-updated"
+	SortByNameOrUpdatedName         SortByNameOrUpdated = "name"
+	SortByNameOrUpdatedUpdated      SortByNameOrUpdated = "updated"
+)
+
+// Valid indicates whether the value is a known member of the SortByNameOrUpdated enum.
+func (e SortByNameOrUpdated) Valid() bool {
+	switch e {
+	case SortByNameOrUpdatedMinusName:
+		return true
+	case SortByNameOrUpdatedMinusUpdated:
+		return true
+	case SortByNameOrUpdatedName:
+		return true
+	case SortByNameOrUpdatedUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUsersParamsSort.
+const (
+	ListUsersParamsSortMinusName ListUsersParamsSort = "-name"
+	ListUsersParamsSortName      ListUsersParamsSort = "name"
+)
+
+// Valid indicates whether the value is a known member of the ListUsersParamsSort enum.
+func (e ListUsersParamsSort) Valid() bool {
+	switch e {
+	case ListUsersParamsSortMinusName:
+		return true
+	case ListUsersParamsSortName:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRepositoriesParamsSort.
+const (
+	ListRepositoriesParamsSortMinusName    ListRepositoriesParamsSort = "-name"
+	ListRepositoriesParamsSortMinusUpdated ListRepositoriesParamsSort = "-updated"
+	ListRepositoriesParamsSortName         ListRepositoriesParamsSort = "name"
+	ListRepositoriesParamsSortUpdated      ListRepositoriesParamsSort = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ListRepositoriesParamsSort enum.
+func (e ListRepositoriesParamsSort) Valid() bool {
+	switch e {
+	case ListRepositoriesParamsSortMinusName:
+		return true
+	case ListRepositoriesParamsSortMinusUpdated:
+		return true
+	case ListRepositoriesParamsSortName:
+		return true
+	case ListRepositoriesParamsSortUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDockerImagesParamsSort.
+const (
+	ListDockerImagesParamsSortMinusName    ListDockerImagesParamsSort = "-name"
+	ListDockerImagesParamsSortMinusUpdated ListDockerImagesParamsSort = "-updated"
+	ListDockerImagesParamsSortName         ListDockerImagesParamsSort = "name"
+	ListDockerImagesParamsSortUpdated      ListDockerImagesParamsSort = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ListDockerImagesParamsSort enum.
+func (e ListDockerImagesParamsSort) Valid() bool {
+	switch e {
+	case ListDockerImagesParamsSortMinusName:
+		return true
+	case ListDockerImagesParamsSortMinusUpdated:
+		return true
+	case ListDockerImagesParamsSortName:
+		return true
+	case ListDockerImagesParamsSortUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDockerTagsParamsSort.
+const (
+	ListDockerTagsParamsSortMinusName   ListDockerTagsParamsSort = "-name"
+	ListDockerTagsParamsSortMinusPushed ListDockerTagsParamsSort = "-pushed"
+	ListDockerTagsParamsSortName        ListDockerTagsParamsSort = "name"
+	ListDockerTagsParamsSortPushed      ListDockerTagsParamsSort = "pushed"
+)
+
+// Valid indicates whether the value is a known member of the ListDockerTagsParamsSort enum.
+func (e ListDockerTagsParamsSort) Valid() bool {
+	switch e {
+	case ListDockerTagsParamsSortMinusName:
+		return true
+	case ListDockerTagsParamsSortMinusPushed:
+		return true
+	case ListDockerTagsParamsSortName:
+		return true
+	case ListDockerTagsParamsSortPushed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListGoModulesParamsSort.
+const (
+	ListGoModulesParamsSortMinusName    ListGoModulesParamsSort = "-name"
+	ListGoModulesParamsSortMinusUpdated ListGoModulesParamsSort = "-updated"
+	ListGoModulesParamsSortName         ListGoModulesParamsSort = "name"
+	ListGoModulesParamsSortUpdated      ListGoModulesParamsSort = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ListGoModulesParamsSort enum.
+func (e ListGoModulesParamsSort) Valid() bool {
+	switch e {
+	case ListGoModulesParamsSortMinusName:
+		return true
+	case ListGoModulesParamsSortMinusUpdated:
+		return true
+	case ListGoModulesParamsSortName:
+		return true
+	case ListGoModulesParamsSortUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListPypiPackagesParamsSort.
+const (
+	ListPypiPackagesParamsSortMinusName    ListPypiPackagesParamsSort = "-name"
+	ListPypiPackagesParamsSortMinusUpdated ListPypiPackagesParamsSort = "-updated"
+	ListPypiPackagesParamsSortName         ListPypiPackagesParamsSort = "name"
+	ListPypiPackagesParamsSortUpdated      ListPypiPackagesParamsSort = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ListPypiPackagesParamsSort enum.
+func (e ListPypiPackagesParamsSort) Valid() bool {
+	switch e {
+	case ListPypiPackagesParamsSortMinusName:
+		return true
+	case ListPypiPackagesParamsSortMinusUpdated:
+		return true
+	case ListPypiPackagesParamsSortName:
+		return true
+	case ListPypiPackagesParamsSortUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AuditEvent defines model for AuditEvent.
 type AuditEvent struct {
 	Action     string                 `json:"action"`
@@ -336,7 +516,9 @@ type CreatedToken struct {
 
 // DockerHistory defines model for DockerHistory.
 type DockerHistory struct {
-	Comment    *string `json:"comment,omitempty"`
+	Comment *string `json:"comment,omitempty"`
+
+	// Created RFC 3339; absent when the config has none or a zero time (0001-01-01 or the Unix epoch, which reproducible builders write for "unknown")
 	Created    *string `json:"created,omitempty"`
 	CreatedBy  *string `json:"createdBy,omitempty"`
 	EmptyLayer *bool   `json:"emptyLayer,omitempty"`
@@ -355,11 +537,14 @@ type DockerImage struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// DockerImageConfig defines model for DockerImageConfig.
+// DockerImageConfig The image configuration, parsed from an OCI image config or a Docker
+// v1 image config (application/vnd.docker.container.image.v1+json).
 type DockerImageConfig struct {
-	Architecture *string            `json:"architecture,omitempty"`
-	Author       *string            `json:"author,omitempty"`
-	Cmd          *[]string          `json:"cmd,omitempty"`
+	Architecture *string   `json:"architecture,omitempty"`
+	Author       *string   `json:"author,omitempty"`
+	Cmd          *[]string `json:"cmd,omitempty"`
+
+	// Created RFC 3339; absent when the config has none or a zero time (0001-01-01 or the Unix epoch, which reproducible builders write for "unknown")
 	Created      *string            `json:"created,omitempty"`
 	Entrypoint   *[]string          `json:"entrypoint,omitempty"`
 	Env          *[]string          `json:"env,omitempty"`
@@ -391,16 +576,25 @@ type DockerLayer struct {
 
 // DockerManifest defines model for DockerManifest.
 type DockerManifest struct {
-	Annotations  *map[string]string `json:"annotations,omitempty"`
-	ArtifactType *string            `json:"artifactType,omitempty"`
-	Config       *DockerImageConfig `json:"config,omitempty"`
-	CreatedAt    time.Time          `json:"createdAt"`
-	Digest       string             `json:"digest"`
-	Image        string             `json:"image"`
-	Layers       []DockerLayer      `json:"layers"`
-	MediaType    string             `json:"mediaType"`
+	Annotations *map[string]string `json:"annotations,omitempty"`
 
-	// Platforms Entries of an index (empty for an image)
+	// ArtifactType Only for artifacts: the manifest's artifactType, else a config
+	// media type that is neither an OCI image config nor a Docker v1
+	// image config. Absent for images and indexes.
+	ArtifactType *string `json:"artifactType,omitempty"`
+
+	// Config The image configuration, parsed from an OCI image config or a Docker
+	// v1 image config (application/vnd.docker.container.image.v1+json).
+	Config    *DockerImageConfig `json:"config,omitempty"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Digest    string             `json:"digest"`
+	Image     string             `json:"image"`
+	Layers    []DockerLayer      `json:"layers"`
+	MediaType string             `json:"mediaType"`
+
+	// Platforms Child manifests of an index (OCI index or Docker manifest list),
+	// in index order, each with its platform when the index names one
+	// (os and architecture are "" otherwise); empty for an image.
 	Platforms []DockerPlatform `json:"platforms"`
 	Referrers []DockerReferrer `json:"referrers"`
 	Size      int64            `json:"size"`
@@ -436,11 +630,14 @@ type DockerTag struct {
 	MediaType string `json:"mediaType"`
 	Name      string `json:"name"`
 
-	// Platforms os/architecture[/variant] of the image or of each index entry
+	// Platforms os/architecture[/variant] of the image or of each index entry, as
+	// recorded when the manifest was pushed (empty for artifacts)
 	Platforms []string `json:"platforms"`
 
 	// Size Manifest plus config and layers (or the children of an index)
-	Size      int64     `json:"size"`
+	Size int64 `json:"size"`
+
+	// UpdatedAt When the tag was last pushed (pointed at its manifest)
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
@@ -1116,6 +1313,16 @@ type Settings struct {
 
 // SystemInfo defines model for SystemInfo.
 type SystemInfo struct {
+	// BaseUrl The external URL of the instance, without a trailing slash: the
+	// configured KODERA_BASE_URL, else the scheme and host the caller
+	// used (X-Forwarded-Proto and X-Forwarded-Host count only from a
+	// trusted proxy, KODERA_TRUSTED_PROXIES). Clients build their
+	// connect instructions (docker login, pip index URL, GOPROXY) from it.
+	//
+	//
+	// Example: https://packages.example.com
+	BaseUrl string `json:"baseUrl"`
+
 	// GuestAccess Whether anonymous callers may read public repositories.
 	GuestAccess bool `json:"guestAccess"`
 
@@ -1246,6 +1453,12 @@ type RepositoryName = string
 // ServiceAccountName defines model for ServiceAccountName.
 type ServiceAccountName = string
 
+// SortByName defines model for SortByName.
+type SortByName string
+
+// SortByNameOrUpdated defines model for SortByNameOrUpdated.
+type SortByNameOrUpdated string
+
 // TokenID defines model for TokenID.
 type TokenID = int64
 
@@ -1317,12 +1530,20 @@ type ListUsersParams struct {
 	// Q Substring of the username, full name or email (case-insensitive)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Sort Order of the listing: `name` (default) or `-name` (reversed). Every
+	// listing takes `sort` this way, a key with `-` for descending; a value
+	// the listing does not offer is a 400.
+	Sort *ListUsersParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Offset Items to skip
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListUsersParamsSort defines parameters for ListUsers.
+type ListUsersParamsSort string
 
 // ListMyTokensParams defines parameters for ListMyTokens.
 type ListMyTokensParams struct {
@@ -1339,29 +1560,57 @@ type ListRepositoriesParams struct {
 	Q    *string         `form:"q,omitempty" json:"q,omitempty"`
 	Type *RepositoryType `form:"type,omitempty" json:"type,omitempty"`
 
+	// Sort Order of the listing: `name` (default), `-name`, `updated` (least
+	// recently updated first) or `-updated` (most recently updated first);
+	// ties by name. A value the listing does not offer is a 400.
+	Sort *ListRepositoriesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Offset Items to skip
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListRepositoriesParamsSort defines parameters for ListRepositories.
+type ListRepositoriesParamsSort string
 
 // ListDockerImagesParams defines parameters for ListDockerImages.
 type ListDockerImagesParams struct {
 	// Q Substring of the image path
-	Q      *string `form:"q,omitempty" json:"q,omitempty"`
-	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Order of the listing: `name` (default), `-name`, `updated` (least
+	// recently updated first) or `-updated` (most recently updated first);
+	// ties by name. A value the listing does not offer is a 400.
+	Sort   *ListDockerImagesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+	Limit  *int                        `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int                        `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListDockerImagesParamsSort defines parameters for ListDockerImages.
+type ListDockerImagesParamsSort string
 
 // ListDockerTagsParams defines parameters for ListDockerTags.
 type ListDockerTagsParams struct {
+	// Q Prefix of the tag name (case-sensitive, as tags are)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort `-pushed` (default): most recently pushed first; `pushed`: oldest
+	// first (pushed = when the tag last moved); `name` / `-name`: by tag
+	// name in natural order, digits compared as numbers, so build-2
+	// comes before build-10 (ICU collation `und-u-kn`); ties by name.
+	Sort *ListDockerTagsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Offset Items to skip
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListDockerTagsParamsSort defines parameters for ListDockerTags.
+type ListDockerTagsParamsSort string
 
 // DeleteDockerManifestParams defines parameters for DeleteDockerManifest.
 type DeleteDockerManifestParams struct {
@@ -1402,12 +1651,20 @@ type ListGoModulesParams struct {
 	// Q Substring of the module path
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Sort Order of the listing: `name` (default), `-name`, `updated` (least
+	// recently updated first) or `-updated` (most recently updated first);
+	// ties by name. A value the listing does not offer is a 400.
+	Sort *ListGoModulesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Offset Items to skip
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListGoModulesParamsSort defines parameters for ListGoModules.
+type ListGoModulesParamsSort string
 
 // ListGoModuleVersionsParams defines parameters for ListGoModuleVersions.
 type ListGoModuleVersionsParams struct {
@@ -1453,12 +1710,20 @@ type ListPypiPackagesParams struct {
 	// Q Substring of the PEP 503 normalized project name
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Sort Order of the listing: `name` (default), `-name`, `updated` (least
+	// recently updated first) or `-updated` (most recently updated first);
+	// ties by name. A value the listing does not offer is a 400.
+	Sort *ListPypiPackagesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size (pagination is limit/offset; every page carries the total)
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Offset Items to skip
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
+
+// ListPypiPackagesParamsSort defines parameters for ListPypiPackages.
+type ListPypiPackagesParamsSort string
 
 // ListPypiVersionsParams defines parameters for ListPypiVersions.
 type ListPypiVersionsParams struct {
@@ -2566,6 +2831,19 @@ func (siw *ServerInterfaceWrapper) ListUsers(w http.ResponseWriter, r *http.Requ
 		return
 	}
 
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -2900,6 +3178,19 @@ func (siw *ServerInterfaceWrapper) ListRepositories(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -3060,6 +3351,19 @@ func (siw *ServerInterfaceWrapper) ListDockerImages(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -3123,6 +3427,32 @@ func (siw *ServerInterfaceWrapper) ListDockerTags(w http.ResponseWriter, r *http
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListDockerTagsParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
+		}
+		return
+	}
 
 	// ------------- Optional query parameter "limit" -------------
 
@@ -3512,6 +3842,19 @@ func (siw *ServerInterfaceWrapper) ListGoModules(w http.ResponseWriter, r *http.
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
 		}
 		return
 	}
@@ -4094,6 +4437,19 @@ func (siw *ServerInterfaceWrapper) ListPypiPackages(w http.ResponseWriter, r *ht
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort", Err: err})
 		}
 		return
 	}
@@ -14314,221 +14670,239 @@ func (sh *strictHandler) GetSystemInfo(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L15c9s4mjD+VVD67VakHfrI1Ttj19T+nMRJ+20n8fqYzFQrbwSTjySMSYADQHbUGX/3t/AA4CGCOhwf",
-	"OfRPdyySOJ/7/NKJRZYLDlyrzs6XzhhoAhL/eQxaTveGGqT5KwEVS5ZrJnhnp3MCseCJIlqQK8o0OYeh",
-	"kEC0nDI+InREGd/sRB0VjyGj5vOMcZZNss7O46ijpzl0djqMaxiB7FxfR50PHz7sTfQYuGYx1dCc8HQM",
-	"JB7TNAU+gh0yeEEVi4kEmmZ/7XcuRAKS9juReUcq0H/td85OX2/8ud8ZRETIPh+8ACpBNr4YkKEwv/5r",
-	"AkorMpQiI3oM5ArOydkB6SpQiglOYiEuGPS5kOTvG8f2dUg2PjA97kVECaLHVJNzKa4USEVEDpxwQVIx",
-	"YpwkjKZitNnntSNxx6C0ZHzUuTbHkFNJM9DuAl6zFI6oHv/vBOS0eSR7ZCjSBOQjRXKqxxF5tPVoQ4EZ",
-	"Q0OySyDL9ZQIaX7HXZp9SSG0uRlmRvgXDhx1OM3MSswotRUmMKSTVHd2Op2ok9HPh8BHetzZebz95FnU",
-	"WH9ULNicD5OQBNfMUnikzLLmrX7BEmUxgZYTqMHZ7Cozxosf2tasjiEXimkhp+9wnhD0yeKdR4qY5RRr",
-	"dItyS8T/zVticw2HLGO6OesRHQFR7A8g3ZyOGKfmd8IUSc37W2I4VKB3CVyCnJLcvBxTKRkovGktNE17",
-	"LeeII4Tv+vk23rXF1ufb29Ei3H2P62gu/0BDhhRCXbC8ZR12D+GFVGfeDs58ROMLOoL2O8vtC3hdETk7",
-	"PtwAHosEEtKlnLDMPLPQRxEwiz9yKf4JscYPey0X7Qa/XXBsQuLtgNgJyEsWw14ciwnXtzv2qbgAfvCq",
-	"ZUCWzB1uKGRGtb3YX551gvd8pkDy9iVP/ONVln1tXla54AqQ2L6giSPr5q9YcA0c/0nzPDVMiQm+lUtx",
-	"nkL2p38qA2JfKsP/h4RhZ6fz/22V7HTLPlVbR/YrO2mIsOC05FwCvbC4q3KIDYmkRIG8BLmhWAJETlIg",
-	"XUoymppTg4QU/MK8fC6SaUQMXPNLmrLEA+911Hkp+DBl8YNtLXbzK3LF9Bi3GE+kBK6J0lQD6ZqfzHoJ",
-	"fGZKq8gyqwIZDNVjWTbR9DwF+zClShOaGBKhtKRaSPc7i4Erw2MMXFhaaU/htZDnLEmA3/cxxEZukWYP",
-	"F1xccXI+0SSjU8KFJokRHZjaIRlTyghPUpgdjiTl2tyqNsjV5yoWORjKhH/bXUFiqKvQY5Rr3FExUJEH",
-	"HSu6uEvoc3P2YqIJ04r8fePlyfHrDURdI5hcR513Qr8WE57c5+m8E0RN4jGRoMRExoBLFxwsiNhj8ycl",
-	"gSZ4j0d0mgqanApxSOUIHgxfRYJwKS5BksfkLXthV+e+vsdV7XECUgpJusevX5L//vP2f/c6SJfFW8qn",
-	"jqypez0nIUhG+ZQMKUuRUCl1JWRC4jHEF8qJo0wRahmSufY4ZYYg0CSRoJRhurPKyEahjYSW5d7equgt",
-	"uLIzTid6LCT7A+4bti0djiUkRrOhqdohV1LwUUTgc274FEHl41JcmH9yh7rcIMDVGCT0OeWCTzMxUQ4b",
-	"FKESEB1omoorlGTSKzq1XyJ1HSF00jgGpYgYDntW8agc5ocPHzZm1a15JzqrnV3jbt0RmI/3JgnT+5fu",
-	"VHMpcpCaWcZKY3seDRYcmUdCtj/5jVliBNyIgL8jnzeiohVlOlGnOBzz61RpyDofo8BguiZoJFTDhmYo",
-	"LzTeTUBTltqFJwkzS6fpUWVDVq5w34lzIyWa71iylDBjhI5MaNhLkvDGHXE5SIJP1QRvtfLsXIgUKNJv",
-	"bYihDotopVz0uxXIqBG67flXTzvy11UMV05aW3t1peWpfQycTAkbRp/Bg03T98POzu8LMMu8fR3NghMz",
-	"WkXtH/MGqQDmdbE2KiWdNo8Fx2vu4KORnyQYrRS55fI7sK83t6AgliGF6RS1NsPemVaQDiOixkZcQEIp",
-	"eAy7RPB0SigZUzU2rEdpIa2yPP/K3Yzhzb0S8QXIX5kZbNrE31hkmUPsBjzG9lzmPXsxDT5F48QhnYIM",
-	"AfN1AI7sMg8yB0T1RWaUsyEo/dIwkyUxkQfVxoNCKSSMo9g9I4l2+51+p7SnlA+kELoXoin5JE3DOuqH",
-	"MTUSoNkYMW8RTS8ME/CSmplhLJQOjarpaJXdTnJD95K9pWnhDAg5BavYS2UB0czxVyf7OP8mjWLCRgGm",
-	"IeMx0xDriYQwg0CWHga8LKnRh+bJ1cjAfCgGruU0F8ye8/JjAr9c8YPPuVCQHAmp1WpfjkvMXYom1vE9",
-	"MGBKz2EeC2xfU3nHIvwesvDQg0sqGW2hMldCXjA+esVkmLnNA7CjILlYjYlUKU/ouLz1rol0ojCNNZ+h",
-	"fW5ZC0iTUfkBosKW5yZrx7iC3M4Q+CqhbnIkB14kZaiWUU3cB04Ln6JQ1hSk2MjZUhqPMkgYPcVfQzIO",
-	"+wNucixuwurwbrD2E3nr6FaAAHEuNCoGX4kIVGo2pLFu3W9ckMAlYdDRzJJw7a0i37ZfC/OstfEEL3lV",
-	"fLHQFsCX+defp1SbragmNO5zjdZtMbRWrgQ+k671chh27C26aPNefp1HbsLQUiUMQcrV937svguNuTR8",
-	"G8nbglHjJF7hLZqDMDjoua8XFI1UMjSqohYtgsOKHAYpzcnX4qWFrwB+VieoArVbahUmClis3k07fhd3",
-	"u7qAcWP61cL5Vrj2dl64NMnDZUT1XbYfUwGuD0gGvwt+cUoDsuqNV+4VkFVooFBb1Uv9fcsBy0dPDKxT",
-	"S0jzN9B47OgkyrFVwrgQ6f251uf3HJPk6UQRy7sI5YkVBBTpOr0oHrM0kcCrxNoQ5vvTVOYhRzlF9bDn",
-	"3vsDGC9KmPsa28VrlsKr0qo1q9yjLbRdOLmBhCGueCpocibTkMIL0mnU9IrkUmgRi9R6uazra8hSiAhV",
-	"BmrouRLpRDt1XDhLiHWJbYbmtiEFYfNYljwP46hI2JCttsd2zKV63GLX83aCMBEb08dtD548/+VrOcok",
-	"NzfSYoyZgaXKSqNC67f+Vne8BRpVWXXlGEN4ZKBwH2lQAwbnXtpdXE4dJF9P0tQC2BXTY8ZnzDpBOCtv",
-	"pT7Wr/CZnPy6t/Hk+S9I+Hy0i0Oz8FhBOvtiqkHtkm2UbO0JoUtkVS43/wKXuLRDFlKPViNk5eUH+AyH",
-	"z/rlRCohQxEwShlaEOPzwuhmPsGAl11DIoBrSxucT9g8CJ50+P6NjmvPhaRMaUgiUrfwuYip1VB6HlK5",
-	"y2gj2vbc34rLgOFiKEW2elyJEbBvFI1S3QJOjSOFlvxGmEU3F9xKEG8qtvkgtTZB7Y14K5JJaClxKjgE",
-	"uZIBgRHTBN8gZ8eHhWaFQz1SNfsv6pruEcknagyJc7yxsP03pRqU/htI1eYIa4dMP43ddfNDKT5PW/f0",
-	"5v3R8fu//6O6oxogNs1zq4peUefSbmt5U3T4PmvDzB5ZXWAr7rGy/XmQcBsmwAKqvk/7n19+BQabTh7W",
-	"5pKioxEkxL5ScX9QTrxcQf5geRD0byA/zvcbjalqwZTxY+sWM1A+Erhco5e4gIPuSGyqSRZcZFYQjCWZ",
-	"8wn7A+okwhzActoNbnvxOT9SxLxpA6PsMdsfWk5+JWRdzK/ckZRfuIW7C4g8wMyKgi+mNbFwCVi0qsny",
-	"mtUsKDeVLCNzrYLZyLgCeD0yM7UI8zQJ3eLx/t6rt/ubWYJqsP2rNwMoRpyIyNUYOMkloPDSpZpkQmkb",
-	"RNQLyxp4N6tsywVhZ0Hfd9T5g+ULNDTPPSrKWQ3Y50OQPb3KyiN3McXUYXV15n5vk3iXIPN90vDqjTaP",
-	"hCdMOmNxU49qFcOWpgh1Po0R0W7C0GIPE5qfgNaMjwJGrMNXe0dEsRHfYBzFezQjTSQk5HyKgPbb+1f7",
-	"x3ufzIuf/osAv2RS8AwlfYtNXCRAKFdXYFbrg+DxV6YIfM4hdvGRakwlEKY3yQfnVa8OjqIRT6dkAJye",
-	"p5AMSHdIUwU9M04GlDM+Gk7STSttVE2jScb4Gykm+Sve3GJ1jr1Xbw/efXpz/P7s6NOrd7sYf5lBdu6j",
-	"uWpBrKrCYbngECQH54wni2Z9cfDu1adX72xQrIuZKsLt7BwKqIzHoEgRSJVOW+c7ciF8J6HQlQ9jwDDU",
-	"xgKO9k5OPrw/foXRKqAtPyuiAW2ci3nGzQXaeJfKCioQDBll6Z7Wkp1PQglC1Zn33+4dHH7aOz09Pnhx",
-	"drof2pG77fadWOA2Av8EM3piyhFkCeOkOwtBdnPhhY8MiLxmaTCPqjqQBZDXB4en+8f21hyQjFlOjDiM",
-	"EbCE2rAQBBqCgz9S1rxLul8Sfh2RLz4g/rrXZh9Z8iDf7b3dn3+OSlOpT1M1f5yT073j00+nhyfBE1JT",
-	"Hh9wDfKSpi6xbMFw/3j38tPBu9P947/tHUZkLK6IGGrg7qpGRosrMrnKizS4ljCFF0+62+SvLpwKD5RJ",
-	"a1bAjK3KufGJuQMvuYmJXmqFpwdv99+fndprPBcTnhDBHZFC6hfTNA1NMgnx5BlwC2puCuQLqmARVTg7",
-	"2T/+9GLvZP/Tq3dt4ywDrDiOhdXdCsAZTJCQpzQuaTmomOZg0xEQhRgfEcYXShAeRe2hVECtoH9NwlQ7",
-	"iNpuGhRkFhGiOkWvI27j9sNQG2SFNh8hHBh7CWfKuZdnfd0WTB3BVsspFzaqWK2ibg2B6smsZLnQOcSS",
-	"sA5zAVPCEtJ1ZjlmYJ6mE5u5lokEIpKyCytf2sQF88WQQZqoILFiSk1W0x9d/kdYn8vo5yUPvIiv5uLK",
-	"cq0LmD6yYdbPAxtDJxgdapA2trvKSKsufU31ZKHE6mDmxL7ciOa0P1d2E9WAqXKpcwDyN5i2u3RRBJqV",
-	"eC6gJUTIHTnepYbPOjIc3ohfEx6PKR8hEleNj788/fOzRehvZpuz/JPiIOvrqVzLBmbgVtaG+QbmnEqV",
-	"67n/BVlHb7fP3d8bhPpvGDfSWAy79mYN+dogTLsYfuX9Bk+3SUKnarfPfXB/5a0kQgBBeliuEMV+RWie",
-	"Gz6EWdMYq+8j3stXiyvuOCw3R+YRPgmGvfuDmmQZDeUPY/CpZUmXDG2CmGpzwZGdVnOpLPyfHZBzyjnI",
-	"XlMYrhGemeSUNlKwtNXiFnEmCFCG41dy/1bACC/IBo3rQd7qnVOVt59sby/ChUqGYzFlaCtvQ2ymkrnh",
-	"rGoevIqxjCJ6AZiebpPGggCFDDRwwdzn7CBxRM0C7RuYx2JF45rryo4zO0HU+bwxEhtNBlWJnm48vJif",
-	"IhLahRSrmIeORdg4VL3LAEHEtH/0FMxoXjaz0QibNAvpdrNE0CZlVO5/WAZg+3O0OwrBg0uQbo35XImv",
-	"znoxmtt2xgHvFElpOHK9/dxQRKSKDJlU2g0THMGsOGV/QNKe+212RVIhLiY5poKS7tH+EXm+/TQiMVWw",
-	"gT6/pOpgiSoZ4b0VXbUYboO0FPPIi79Ke8ldRL58vfvFQdXMgTb8Mc7KO+uWqQYAzI/5d5AYdhLeRRRK",
-	"EZRVvyzrufcOeU+4PL8zd/cVMS12aY/U7Qe2tMY03NSNOhsk5c34lZtYZMh3V/oAgVGerH1NWJQbo90j",
-	"dtueK3P/qyTsZKBpQjVdlIoYEOpKWERprgBvT5+7LuVog9j7j0gRIxdhwZGIFBG5FUJYXv0CQliZ65Ei",
-	"3ux/pwRwsQG7pMTFydbdVuUFBQOclqJvN3RqzQDj1/q0qsQ2ILvkpVSwapyadiR6XnkcYl5C4SejerGI",
-	"MxMa42uqaEuC7MaXQeGHo0Nz/EqVo16KoDWcLv445pOykIj3tS6tUDGfjOp4bPRfx9A0yMjWP6AYRDda",
-	"DtFndrmCE8zb+l6iWWFFbc2VHDlaSWnjcDX3g0oI1Z8XgfrsAuqjB/cLEuuC3BKHSuES0oXAWMx5iK9j",
-	"mBHjMctDgDEwuslOf7K9/TT2agr+BQOjDQ6c/uPeqDxdSBjKSf3CF0okMyuvKIYSqDnvK8lKU29QPZwZ",
-	"44VIVjWT3eyQZzZvB5m/yYegeCU8fpXwVdZImYmgcPVLiKvGQVxlgabFKSlYbNNmzJWmPIbFBRbqk78U",
-	"UgKqOGWZIiuTG4V+c75pCj7TLDfKzbPtZ+G4H21Vn+LFzjuhia24Ey3LaffI2fGBTe8CHgNhWFhkOPU0",
-	"2R+b+XoT7YN+MnouJnrnPKX8YiHmOd5rlxzNs50dSWE49BnKRgvxJGO8+uvjhhVxkYHJFrh5/vTJE/xl",
-	"Q+UQ90qrk/eZB61NFcr99Mn2TaxPi212zfOZ5iys885VKY9QLSx10hkVMejHYSm0aok+COdoqsctIai3",
-	"k2jgodaT3fOEKf3pagxIvZX5K0h1fTjbKsxslaSG4nQKwdJJ+G7btRXUhq4r/x9b7vieDW3oupAQA9fp",
-	"tIwFrATrLW9zq5Y6LG1vfsybWN+cnQ1V0IhcGY00ZzmhyhZ+WlvWbteyVoLfbQTLVaH5+wyUwx1YoHbE",
-	"dUY+o+cQFhxc8MV8UmI/ty+3Td9qVVrVCHSDHK9bI6E120oTw5892yYlcIdGn1J+USurUon5sc+OgarV",
-	"bDc1Mu0mCJhuFlxMaz7knLIy9tF+1iZ1xilVig3ZbLWAhbEUCeTAE+BxIdnWJGLHujdeMaWxCIfynow/",
-	"91ZK6K2NG/Za8RGp/Gy4QZ5Sxp1THz7T2PAbqkqW082ovDAcMiISTrScYFpycgqfbfVKGw0Asjruy9LI",
-	"3Nsk7zDy79fTt4c7GP9HmDYzmC8Lv3MiQEU+kMjW267GwFfXHGPKOmEcmZr9fTNc6S20oFbT7WoUtM30",
-	"NhZZQaWbzkyYXgmZhG8zLcOIAlEtjGvKeEttnfJxO/Q2eXoo1+if9QDjxrMzma7IaUo6HSy/sVhsLaMb",
-	"7l6onGdtvk1y50+6XXqoEj9/BHUMbwXwonZWnaTVoKgJMyUAVuC0As+Ny5qha3X6WAeYecJ3m/23Rs5v",
-	"S+75vhMEKjtYUh+vn9cq8DvrdJrW/EtMEfuB41R/edLztQzPp0YXmG0nsDgCxi0utO/jmstiNsbS18ts",
-	"cZNVagwngqAntys4UYyPUtioVvfzxcJ7lfispa2KN/Fg19l1oFyTK4cdyE/DspCFk7ur6UhF1g/X8wzy",
-	"HNBwb5augQfjslvNCeKKh+KDfZl2b7nA14pYUAwJwsh1l4NwRRVJIAUNSW+eBWxueE5xQUjbbqjpMcXO",
-	"Wcr0dNF0fyvfbFH3nHWhTokrE1TvbRUtr9yorUW6Im7PANMi5GuzF5xx9q8J7JJUXIGMqQKSgtaYx8IT",
-	"krAR04oUTTwMsg82BxEZfML/fBpgK5aEqrERYgUH8v7lgY2BKA67FxEfm/nLM2znQmMzw67BQJCXkPQ5",
-	"ch/SvXwSEZqziHyKqaapGEVkc3Ozh3H+EoYTBYkNp6xs95dnmAylQZr9/N/f6cYf2xt/+fin7v/sdP9n",
-	"p9/f/Penf3/69O+NP/WKR73/+o/bA89bh7X5wPIALoIKOf4aF8HM0VVsijZ4wcgQ05x1os5IBOSE8p7K",
-	"gW7JSr0yLtUodZPM3hgkmvcu0tpJWX7kqm6GzuYEE8B+DWV+v+dAxkzvEForfoA0vYctUlxvla7j+juY",
-	"12btWLt9XkpxPduOwFvv7L/qJRUMCdgllU8s3s4992ZqOBuNUzYat6SxY5IBMiDsQWN92UZEsc1hbABg",
-	"5bPI8q9eUWPE1n3gQCVROaSpdRu0hqTOu0h77lhxeyk+e2t1hmQDq+6cu95YowqHwtbCRWa2U9Qrms9L",
-	"K6df8xAH41AwJLAdd25D9Six8A4Uj5kCRQZH6wEbu4Rafu7y1KycZj5/SfPcmteWcPxUPgg4VidcMz4i",
-	"SgvzhuHwhlaSLhp8+h3zx5/6nVAC5Wp6UX0h4cuvNkK6h7i/RWTLZySGmUMrbcCA/YBm8w5TCVEEt28s",
-	"HQpaNx74Vc0U5LRjLj7YW5ZSn88VUgMCnfv/5qeNj1+2o1+eXv/HcnUDF+/sAUSqGZj9GrGqPtSdS0Th",
-	"e5sH8tfBC2gLgVJyWDRlmO1QyRNCFRlUOx0NyizcCVd0WDbzqWXJ+MzVevPHoBX5BhmXvgb6vBt/C8Ec",
-	"IIONxZark4fBtqy/sAISYvuYvRa7yV6jHU1GpzYvPZ+cp9iSs2xEtZicVycL7gG7uhzwoWhe/tyF+jR+",
-	"utKCN4N2kIrpfZkENGeOvVlscnVT5cyhoyng/qv51w1geOl2NylV+kzdVgFHCUP2uU28l0pX7AXeCGVb",
-	"n0RECyIhFiPOFBCm5xb0Y6umQ2N3tpW+CfXk8Rl+dpfFqDMLWxQEiXBxI/Y7J4nzfca8AmQ71GjbuQQU",
-	"9qKyXy6d0BlIgnzsGo3OK2I4ez8zRWWMJOg6n+IKhflDQQ3Bd4lrL+q4QDVqvbBYOgoRj+e6VzP6+cA+",
-	"fFxhcgGQmImXNbRnEJEBGo0HhPJkS0gyQF19ELmazVmeFjF9goPyDZaNQu6/RPqlbPmWxFlSi1Kju35E",
-	"QlMliE3DrindyrEH12vQjlLaIqJixOr5mZfK9jQ10wBK4hHJKDdaRdXSG7mOEc2hitI3WK1+DMSHbm6S",
-	"EuLSlOixBNgllLumxilT2paaQCtf9Z5WNs1njPt7XICkrQIiotwDyIW+wdTNxcEzNacjyGr5dvO0mG8w",
-	"c/h20oBt18oq3KUitoppQvOWUMfVTSiVZOOlE8VbE4WLVbdoeSEIN3ByM57yXYf0RvMz/OfmflRAbKZ5",
-	"h+NAv5vL+rhss5KbJaJzFl+gS86QScMSU+Fq79yOzrxsYQIDPw9AIJG8fS19vC0luUIhZ4P6i6pU3jfq",
-	"nLRVrZR0nTpqOae1xKBFjVCN7QHnFE77QTBwVsU3UgvhcFVWlDNHAzypyR+PlNfk1WzgwSpY/BVoGjJq",
-	"/K3m9ilKcqBSiloAuzRg9zGEggriiWR6emJmtas7p4rFe5NQHWmPpDarxUvwQhantukb8CPomIFKSBpr",
-	"nWMJQKASZHiCPZKDVAYvSFnxYsPDsp2ue5F/2tzc7NXnwkGbk82x62A/bf+4VPKsoaaLVd9s9Q0hyZv9",
-	"U7JFc7Z1+XjLoNKWe68X9bmnANVUn6q1hwjubUQZ6LFIFOkevT85jcjRmfnP3unLX6M+f7V/uH+639v1",
-	"+Gjg74U5wWrXX5IIVJM4QEKYts4tbGRvO+yWreyrxqryWGjOfgMrb9g1vsQlhg/n7KDYiQJNzqf2PDb9",
-	"lHZ75ZQXIgFJP/nCL41JrzGjyhpgZsvdnpySvaMDcwu/4SjERY4r7EMv+EYuIWOqlh1sFQQs5t/nRlvB",
-	"KDMVERs45v2KKiJvhKvOYY8V3Yabfd7n1WbEHqgXQmCfdwd7rhE0FiHaIS8Q/IiFzAGSvF9PT4/cBeLA",
-	"A488OzjIwICOb7QcABp34gMDKXXQw0sYkK6FqT73QKVR3gXXTm/GWmnBg0jQE8mt38TWJ8Rj2JdSuBKi",
-	"zbw5EU8yQ5lId9DW5Xpghtkjz7Yfk5hKq5ORAW5+YDTGNAU+gojA5xhyq4w5c6kqyytewTk5O+jz7iz6",
-	"SLMZV1YJko0PTI/9hnoRuRqzeExGoMnA3sKAKNHn51JcYQ1HhzEit0FDTBrd3GF2wmgqRpvkdbi3OJXQ",
-	"59LI075Lfg6y4KwGkszf9W7jO+TZk7+4G6+0Gh9YcENz3IwnvKVBvatJq8iz7WdFwHTKLqDPhe+fWDGb",
-	"MKU3yQcDApTX68ASc+Wq0cw7qrYEL27DnKO5RjRqYOdwf2l4YpH5HyrsPOnzgYdL2zJ7yyC33egRHTHu",
-	"cMPaR4yijXYIegGKDPBAB6T7eOP59nZU2FKeb/fc0NYNNyBd/8g+KU5l8AW5qKsvEXmjgf3serBJTsfu",
-	"pOz6XTShz4NTREsA0h2Ydb02PwwKWEJnJqGul0efW7rAicjpvyZABraHyIB0B2XHkYGNJcdboTgCUZpO",
-	"lb25Pr8as9TPbCv1JmBlDAmZuPTxRS63szNDBA1trITs7nQeb25vbqPnNgdOc9bZ6Tzd3N586nqCIB8v",
-	"iIYBhi06Saz313X2NgIlXtBBgiYvpcsO1xhWSyXNQGMOwu+NEodmU6SQBgKE0onyyCcwSqJkE75XeNkW",
-	"vyGWhOezDcXNnSEFjMgAKemmVTgHLmYLTYvW8mnkN1silAw2zX3Z9we99pVZxrXC0t7zdGpAHO1emKlg",
-	"SzdikqVTw0NzKcZRcS6nWq5B2bz5nWlv0dQTrlHkXn3qkLxaAsoWGk47S7z43vrYrz8a/clFw5p1PNne",
-	"rlRxQkWpwnH+6UKGy3Uv17DdKoDXsx50I2xih7uhOz+DT8/sCkIDFyvdekETX+UPP3m8+JMzTp3EAIn9",
-	"6Onij14Lec6SxFrmnj35y+IvToV4S/nUrU7ZqAGkn4u/9an019VkCBQEkXYQLSlLI6MkGUaCXhLfWHPn",
-	"946lLx/Nx3XCg+arNrrzBnStwPsdwkNtngA0mI3agsquhrytlvlTXHCtjH5t/0XJUtI1QsmG4Ok0sjJb",
-	"rbL+rqu7jlWqGS9lqV4FRryjIAgmpWu0FVKKvJG7AxI3RQt8+Cqm5aHYigbVgqTO7FwvE9v7OeBo9nwi",
-	"jOQ0coKVz1DgGYsro7r5cvgoDfmCtB5SCnf1ddTJJ3pOiWhFLkFi6zkj+2FrcSx/q7RLJOGJkN5Db77o",
-	"Gm3Rw+7By/13J/ufjs5eHB68/PTb/j96m2SPZDQ1HBGSiJzTJJ0iapgJpK/Ba0Yy8rOX0LdLPU5iagvK",
-	"HLayyKAs2Isr9rCD8qHRmwzlBAwxcdvetJZ9KxLW0eBoUkMDvD1fWeY2MaBQ2Ev7ppYTuH543OPiqjjD",
-	"b5xjP17iiyM6TQVNToU4pNJmyt8vAjsDIEr5VdPc7x+NIFcxBtofKga13z82zEi/fzQyXUkU9gxiUw2E",
-	"1spnd2E4BFsd21mcy3AqLhLoBUlBg2fMKB1qrnpTj1cLqDjfk3AbCCQMoM1Jo2KwkAm45jioDKwl3iYj",
-	"M8DSKLZck2JmoA6ZlFABuLOOzpmgy7uh28Gg2aUo+OM7WkMIIu26km8c7raXgLuXgg9TZh0wa0LvLpbQ",
-	"WcSZjzcLKfrWF2wGY+W/FKzztI5jr/D3AI7VgPxZyHuOGaPfOiw+W/zFO6Ft9bcfC6bsBTVhysraRrOo",
-	"uMps6NkiMt2mWi4Cn+17pJGnzS5raxi9Dcb+nsNq5GlVEbF+txiXYCA6pzoeN8HORoM8gHDgwlDuWb1b",
-	"DvBdTNuPjgBrgcHWXW4S90eqVoRJSB/S5ELtv16Y2CoT3pZUFk99/tt3rDGWkcUhzMMNztj21zznFnjO",
-	"XgC+ndTSLSzmTLrkEtW7H4a0tLLqw4fugilV00vuWVF1aqiLev9u1dRVUWCt1361XluPBLMdmC3uuv5+",
-	"6Hz3K8W2sLfKtba+sGRldbjE4kU68TFciou1TvztwqO9oDZ4XMmwfkf8ZbG4g7s9eGXj4meBv8w0btfV",
-	"7z5YYFGgQLHOH94afuDy6MotB/35hZu24a6sXdddqLbVm7pPdXY5CFn7Kr8f0ordxmvZo+U1rkZZ2+Nc",
-	"Jr5pdKvu6Vsvz43APJmc28A8n7jggzEjMpykKfFxmZheQ7rYp5JxBVwxG48SDg38Vy0scGGbiu9LBS5S",
-	"x+bGAgadpUV22tph2uIwDThKLagv8o6e2Wokd8EbKrmm96xg2nTBtf/zp9MTecCz4PEgzAu2vnjisoRe",
-	"VyDLT+rcXBkyfzxvKG9zg0akltZrHaK7tvs+NRTawFylaLOrmBwk2G26Vxj+tu+cbp6O177QW/eFtlOq",
-	"Ve0AZ4V4tMjdecfc/mFcm/Og1js0f1DoXYsKN/Z8FoS8QqOBu+oNDVqdCW0j0CuVVuYJGEWmMBblEaEO",
-	"9lj1wEz9q9b5e0zsOKEZnDANfz3RksWaDOo53QOfk2sTFzGxtM/NEC9Pjl9XC3q5hHf7+ka9JmKRbJpN",
-	"MNKSJ4TxPq9nLG+SPXIlBR+VaYaY/ul+LFJ1R2AD/RXNoM+fbT/eJMeQo5RNhpSlE+kyLpfM4+3zophF",
-	"kchbyePtbZLZqFp/TbYgSiho/xDv4Y7i9c3YBaW4bxuYa+DaJH2HYjSCxBaIsanaOPsJ6I2y5EB7muX1",
-	"fZLJ740k1cnJIYKdBdQaquRlc+gySU+Pw3RCWOttWFE/tM+X0TvcvYuJo2qOXjBF4tQQ0uTm8HDL57bv",
-	"cnJ8tQFnRyvKL3BNuiyBLBcGUXqLT1GVtWXbXRe+NMZD4ORpudubI8uD8eEFXBWrudiu6NXCJQYRjIpU",
-	"4U9dm6DtsvQlGLyef73Z3LTEt3eakfi2NSHK1oz4Tm6yuKcPY1GteMEU6bo8QN6I+quFw+S2QbTTTuao",
-	"GG/vKjWu3qL6nnltOxx4DcMf0NrP9F3I/yUSPFKkYNrOX4OlwiryvwKNLcXCCFEjVVvVMmdBp6xdwNvp",
-	"USkg3Am6uOHtdMvhS0CisJ8na7D+DsHag+IuEVhDvTRQSiDAk5oW2wbPS4Trvp2uQ3TX3siKIFgAoK/l",
-	"tmTMbU3ImOO0dAC3joxdOzB/tEDXOsqsGuE6n4gvGb1axa51xOqPErFaB6yVAqrqut8qDD4Yazrb/qFV",
-	"rjiut8tYLSLLh2BV05nuLhArNIhrIbsc5Z9t0fe9RXfNtCqdG+NVBYCHLYrxLeN5E7GjL42QybILx0wd",
-	"U9c2w6NwDeeq4tVsMXEbbIdD2MKOM21XZm1E1Rrmvp0IluxGFxo2TzFY6D0/WuAlJ/UOIq7w6mbDdWPZ",
-	"4nG9VeTtS3yNpsz3LPZVW+2uhb6fT+gryxHvVvH4HGKRgUIZ0LaQbUXoFva6dAGPGRRbF+/4UYp3VCpd",
-	"o4HTCHh67MryMk261RcMze7N4xptTph54LN9T2TydFwtT3+/oPkjAdpiueM9rzUC6D7bfmbrbrLZmuiG",
-	"9bcVWGd6LqitpmiUoLFc3Y97FCkexmG1GFe84+qhcGZd5uMey3yUl4xNdHxW1QrEf76EsZWI+ALkFsvo",
-	"aIFW/wrfPLAvNvAcFWnsil/o0a6YfR13VqoS3zAO4DKJm2axAWBJhd/3MC8/LEDi+TY2LGLZJHPNlDPG",
-	"7V+PQ429wxMUzdEDM1SH3A4MeZfKf+VKF2v/DkTW/PnO+LPFLcymIxYva+w6t91BIInIkKW6anyp4r/9",
-	"ckXM3/qC/7/esqMsJAOndHQPbsPo1uhKYBjc8Erj3D0qntJRqydzDMRcTvQwVWh/Lkw04I14yB3L6Zac",
-	"h5wdH24Aj0ViMHHwaYCNmUruRLUraF5grhRC3y6Gbn3RdLSEeaCAqjtj2LeCWOFxNC77a9BzneH3E2X4",
-	"GepIugb1MsrZEJS2vQK+AvP8QGrrS8JGoPTSKPfWfXmfeGeX+HUS90FJ5rpV0hagZiFB9zZ46hppfyak",
-	"LXDVh5xrWiuWU2BsuxHzx8I4rD6S62kb6u0SyqdO1BiLFDu1mdfsWqw9j54rl3wxD0kfUtAtbqtF0s2K",
-	"52sh966E3L0S+Yqc+FoXq4ikdIqtYfOU6qGQmXIpjEOQ0pbbWZWzYi/HxVz0NUthZf3SfHRE9fjYY+Oa",
-	"u/zk3MVAW2R7W9q2pBbSK960c0jFVb1IsgXRCsdpkifBoWjNmtOR72JNiW1ySiTFwG09ptyGUGxZE+AO",
-	"xnbb3N9cwiUTE4UDPFKk2haVUFU0TA13SO1zbJFKFndIJehgo1ckl0KLWKSPFPk/J+/f9bnfQXdQNOrG",
-	"gba+lDzneuuLPbnrrQFuss8He3EMud4hs0xg0Cv6zGK0o6IZEIOUh0zpYIav7yJ7Y1T/X2RtTa5q9lye",
-	"pzcf1458s4U92mO/ZTvy4+2qIfnx9kJL8l2yYH8lbczXXvgjReIxSxPpCdCaC9+VUzaFS0it3ddics3t",
-	"oyVA5C5FNTqIltRqdQxSDffrMtx7yzbom1tt1Iz+yr12F2z8dpHBr7QNHwyJFdJdwRoZ7g4ZTtgfELk+",
-	"8hNsUz7NISKTPBXYiB+DFlnmnSQzF/OgSGGYLeYO3sKEbWGeBhgTMEzbNk3FSiBF0MYuyZhShqF7WkHP",
-	"xSUQplEysGGhSTNY86249PL2XURUmKHNFPcdSbEEYqOANANFhGrUhDhcWUfzuvTQzx6NYaDXAIgEm3Bc",
-	"QEyhVXTb1IpegCgtICcjsZWJZJIuCMd4I966tx4oFsMu8quCMb6nRAl/3osDJfztreWEO5MTHOhbKeCN",
-	"WCZMogKuVaQciTlZq2cod/ibvxtE+7gs1/2D5XVoHQqZUd3Z6ZwzThHvGvV/7jMZwh/T30DOK6WDPcXV",
-	"GBJy6V9cM9ifnMEeWZgg1GOpAw0ylCIrf/2D5aRr//3/uze2Njc3EaddyVarOli6kE8QzDQdNRB+aRa8",
-	"9cX+43qesnu3BCLsesr8jN9G+FJxBK2Stn26Zol36M2xWNI12kszUOk/n7xGl+JWr3C1jpgmcSo4mDe/",
-	"HkW2HE4uJ7f+zb/8bSPNdyqlutNdLKwWd7ZGzTtDTQ/qli1ZIIzImI3GZU2a28O+rS/uX0sEK83KbN88",
-	"LgYGuizWvo46WvuFl/MLe/kSwwXfCAKxUFOlISM5BjcoQslAgpY01gOSMOlKbjBOKNaSkn4IK3YaTqrp",
-	"qBlw6NTLRZLjGv/ujAVaE3CbXPogOujPJph6bCuijEZiMxNJRBzAZICNo1wQA0/I8f7eq7f7K/LEnMYX",
-	"M0ls9fvexyI51mpiJktdmMIlg6sdn3Bjg+1Jt4j8R0maKUL73M3Qi6wfauzjLoKOW9J1duLmAPYgtIsj",
-	"8aczSKkGpQe9TXI6zUGRq7FQUERtmCG40H2uQF5CQqagXbQFebb9rC264sgfytcm5jbswS9nSvIQNWsg",
-	"9rt1BGulej2Pt588++47p7nDXyyEF6C7JkN3RoY8JlhsLfG0yKcKWo5r5bT8LS1Nira+uH9dtxKl0xlE",
-	"MWhe0dtJd6CBZv/55PUVnBvSUOgSscigz2tKhA3+RbpkiRyWaMISQxnpHu0fkWfPtiOiILsE2fNFMfvc",
-	"foy1Rq+YghAteQOelNwGJVnwhZtp2de/RZxfoH9Xb9325yiybLVa6+T3IpXUmHHLBdwO8reo5m1KQR2E",
-	"HgDfbijkV8vtPf8F4xsLdh7dqwpQP8G1BvANhDh6Kdd6ZqqoZxAuA00TqikSw6GLCL4B6oHEEKhFNuij",
-	"ynvfde3rciNtnOYN9jOMiO0WgZw+MgIBb1QEfKDE8h+1VWC9rNUj5TpLzq/dUgXgWyimtDy6bH3JJeMx",
-	"y2m6hNm4BLsliw1joN0arr7dYsPmggxh9kDg4fXOYLNhTxgYCrXTn2xvP419Qy78CzAncuDIlXvD/bXh",
-	"u9FV3+7ahlSp4Fi47BxIDjIGrr1SVSRG1mWcYvOrmjKD7UKOJnoGTe6gV0gxwSFcQopj33OUbWWPLQIW",
-	"whFh3CilMaxrlf1owTsoYZCukCTGqmW9GTriklv4TDJzK2VZxLSmOQvZegNS3jRn7fbP+wmSPdo/Is+3",
-	"nxIuZEZTA5gkl+KfEOvlzaLfuxW0vIYlLKH2cJwwWh7auuDRHVtH3bk7/Wyas6VKj9UvqCbJTnO2IjIb",
-	"GRRXMd86UoLTfbpL3dK+GS9n9RjaDIxuyWu0uVPLhqfnGHdnTfgca3SoHNLUluegusQVRbSYyQz5KmRZ",
-	"LuzOwMtDhNzdBG++Qwa3jrf7ZuPtHATOBNwV/jDrJOtFhVOeSTKl/IIoTTXcOpKuEp1XAazvAGXXoXlr",
-	"i1J7pF1h6rdxMl2LaBggY4BFYegc0fQCeIAzRnPFwTWO3A03W5A9vfacPUTsXCwkLPCXeZyZ20nh50Wc",
-	"O7DDlmf5MF0jVkZaQhVh2sYUXq1tsj+aTfYfRoAVkkw4irKVgHc0SP7lyS7hAIkiV5Jp6N2hlOsripn/",
-	"LdnTygBzuP7fj0qWwiP5I1uLzz+r+Cy4Lz41rOJwYWjCdBMrNNs8FP/KSIAqRYaUotabLkB0BVRaeSEY",
-	"qXpM+QUk5LxQoXeILUFolhLZBeUShuxzRK6ETMzqpLYP+ryIDnfRJwbUtyoTbGGjPDL7Wldw2DCj9fm/",
-	"JmBIUI9woLIwrqGSjxrEJnnP0ym5GrsC/DNNNQlTfW63CImtqSg0TY1AhQ5kYQu3QKpgk9j+O4rQPDeT",
-	"YZtdPYY+ZzyBzyDJmCpb/hASF15r7XtmAcyMRChREAueYCutK9ELRdWe2BNf0CLXsG10EBENn/VqzXCX",
-	"j9Zb6Nv6gAcriD1DjGMBqul5Cr1dV3GYZEC5IjRNO1EHPuepSMDPHFrhBeNJzdXFNGRqkbBjT+03ZrE+",
-	"o58P7FdPi01QKSl2xVJ6miIpFTILxByUQQlYaEzd8vYajYSX2t5sR+HqFp+tvEXECdd7vPTnVNrGhBZe",
-	"89IGQeaX7z87w4LRYovtmKE7skzVXTc6Xrqcn8Wlet9oLzaWuuuCHsiOL9V5FWZrbjE+FPOchSf42oF5",
-	"6y4hqZwlAEkHXGlqGIhZrMxwgu8PIIIWdrxCLOgTE+a36bvUVW8QD8jc4K2AGcpP8tJzy4lMOzudLaQW",
-	"bsYvy9xBQe7c8prE8+yApGLEOHFrUKQb4zLIn8jLk+PXtoF2rxzJXFZLNWIL34+wI7CPubXnV2vwr2o6",
-	"Cbbvb463l2SMM6UtsBMb+EbOMMS3azt4C55OKwvD8N+lRzopGg0GBytueNnxDlkMXEFtOLKBaJ+6Rxcw",
-	"LWLEivRKbGnuqyoXRZbxgxX2gpGCanbyUCP0oZA2DYooMdRXVEJ107WIQzVPnEA6lzKlXSnuImZCi1b5",
-	"NMB9GYRmOQK5UeHl88KKPSBV4qvCwEknCdNES8rSljvHN1q+1hIgnAQbFV0szg42iS2nZk88EVfc/jUS",
-	"fa7HUkxGNie2WqqcUN1el9yoENeke3R2GpE3+6d9jgrPsZHcI/Lr/t6riLzaP9w/3Y9INkk1y6nU5Oj9",
-	"yamTxStqduhcXgquKeNlTrAYNrryMajgq2uBELixqR4LXsQ2YZxTLcKmNgwqZoHQMstLxeXM/CGGWoVa",
-	"5J3hexsBB8niIh3jksGVslUs62nSXT9FVPivoz7HqXq77lVFLgByIlls8McOZYPgmESadw6KJeC0JXtW",
-	"9YuoZMHOrvaN8FUVzZgjUTuBSlIkldUCc+dTMhgxjYXABkQM+5y65Ecs1qAF2RoxPQNVlTqB15vmayHN",
-	"QLYEsdEQaZ9X6pGNQYLNB3d52edThOI374+O3//9HwUAj0R9ntrOR6Jz/fH6/wUAAP//",
+	"7L0Jcxu5mTD8V1D8dsvkpkXRtjxJpErtJ9uyR+/ItlZHJqmhXxPsfkgiagIdAJTM8eq/v4UHQF9E85B1",
+	"jG1VpTIWuxvnc59fWrGYZoID16q1+6U1AZqAxH+egJbz/ZEGaf5KQMWSZZoJ3tptnUIseKKIFuSKMk2G",
+	"MBISiJZzxseEjinj3VbUUvEEptR8PmWcTWfT1u7TqKXnGbR2W4xrGINsXV9HrV9//XV/pifANYuphsUJ",
+	"zyZA4glNU+Bj2CWDl1SxmEig6fRv/daFSEDSfisy70gF+m/91vnZm62/9FuDiAjZ54OXQCXIhS8GZCTM",
+	"r/+egdKKjKSYEj0BcgVDcn5I2gqUYoKTWIgLBn0uJPnH1ol9HZKtX5medCKiBNETqslQiisFUhGRASdc",
+	"kFSMGScJo6kYd/u8ciTuGJSWjI9b1+YYMirpFLS7gDcshWOqJ/8zAzlfPJJ9MhJpAvKJIhnVk4g82X6y",
+	"pcCMoSHZIzDN9JwIaX7HXZp9SSG0uRlmRvg3Dhy1OJ2alZhRKitMYERnqW7ttlpRa0o/HwEf60lr92nv",
+	"2U60sP4oX7A5HyYhCa6ZpfBEmWUtW/2KJcp8Ai1nUIGz+iqnjOc/NK1ZnUAmFNNCzt/jPCHok/k7TxQx",
+	"y8nX6Bblloj/WbbExTUcsSnTi7Me0zEQxX4H0s7omHFqfidMkdS8vy1GIwV6j8AlyDnJzMsxlZKBwpvW",
+	"QtO003COOEL4rl/08K4ttr7o9aJVuPsB17G4/EMNU6QQ6oJlDeuwewgvpDxzLzjzMY0v6Bia7yyzL+B1",
+	"ReT85GgLeCwSSEibcsKm5pmFPoqAmf+RSfEviDV+2Gm4aDf47YLjIiTeDoidgrxkMezHsZhxfctjC6lf",
+	"NmDOB5mAJGKEIJkypRkf75KBmWVA2u6uO4YcDLbcj9IAtIKk0yUHBrT73H1HNL0ARQZKSD0gesIUuaJz",
+	"c10XMCdXTE/IYMsSdLMI4Anj4z1CySVNZ9DnpSWQRIAiXGgiRiOQBqko2en1LI0OQaqZtIE4uiMDbiD1",
+	"N/8nbqf1MVp6YB/keZYYgnfTk4v8uUVkMLNDDUg7Bap0n0uIget0TtwTMmJS+dMu3p4KpUnDu3t9rg1F",
+	"Gc4tzSP79jTJQxxm1HKLM7/4fwZP+ExcAD983QDjLFkK4SMhp1RbWvPTTitIes4VSN6MRTP/eBNMujYv",
+	"q0xwBcj/X9LESRrmr1hwDRz/SbMsNXISE3w7k2KYwvRP/1IGar6Uhv8PCaPWbuv/2y4kvG37VG0f26/s",
+	"pCFeh9OSoQR6YdmJyiA2gEOJAnkJckuxBIicpUDalExpak4NEpKLMObloUgMfnLC+CVNWeLp6XXUeiX4",
+	"KGXxg20tdvMrSzjMFuOZlMA1UZpqIG3zk1kvgc9MaRVZ+SmnzwbM2XQ603SYgn2YUqUJTQzXUlpSLaT7",
+	"ncXAlRF7DFxY9m1P4Y2QQ5YkwO/7GGIjSiOqXnBxxclwpsmUzhGLE4HEdZdMmVIGv6UwOxxLyrW5VW2Q",
+	"q89VLDIw1Bf/truCxDB8oScoarujYqAiDzpWmnaX0Ofm7MVME6YV+cfWq9OTN1uIuoZ0XEet90K/ETOe",
+	"3OfpvBdEzeIJkaDETMaASxfcUjx3bP6kJNAE7/GYzlNBkzMhjqgcw4Phq0gQLsUlSPKUvGMv7erc1/e4",
+	"qn1OQEohSfvkzSvy57/0/txpIV0W7yifO7Km7vWchCBTyudkRFmKhEqpKyETEk8gvlBOQzK8y8pI5trj",
+	"lBmCQJNEglJGDqzrx1u5ghxalnt7u6RK48rOOZ3piZDsd7hv2LZ0OJaQGGWbpmqXXEnBxxGBz5nhUwT1",
+	"4UtxYf7JHepygwBXE5DQ55QLPp+KmXLYoAiVgOhA01RcoXCdXtG5/RKp6xihk8YxKGWEhI4VDUqH+euv",
+	"v27VLQDLTrRuMLjG3bojMB/vzxKmDy7dqWZSZCCNJINnHNvzWGDBkXkkZPOTX5glRl48MfTcCDJWum5F",
+	"rfxwzK9zpWEaEFCiFtUVQcNIMluaobyw8G4CmrLULjxJmFk6TY9LG7JyhftODI3iYr5jyVrCjBE6pkLD",
+	"fpKEN+6Iy2ESfKpmeKulZ0MhUqBIv7UhhjqsNRRy0W9WIKNGJLTnXz7tyF9XPlwxaWXt5ZUWp/YxcDIF",
+	"bBgVGw82TT+MWru/rcAs8/Z1VAcnZhTdyj+WDVICzOt8bVRKOl88FhxvcQcfjfwkwYi/yC3X34F9fXEL",
+	"CmIZ0uHP0JBg2DvTCtJRRNTEiAtIKAWPYY8Ins4JJROqJob1KC2ktd8sv3I3Y3hzr0V8AfJnZgabL+Jv",
+	"LKZTh9gL8Bjbc1nciuFDz58//+seoUNlqPrVBLhl6oKP2NjswNI5FFV+BymIQUnS7vV6T7fwf8RZ0c45",
+	"+0wgE/EkIlcThtJCJkUyi9kwBTKcsdRQKXIlmQbkLP3WjKOk1W91Qkjulv1yHtwUmvKO6BxkCM+uAyBu",
+	"T/Bw6uC7en5TytkIlH5l+NyaRIIH1fvD3IRCGEeNoCYkt/utfquwPhYPpBA6eBLZLE3DtoRfJ9QIp2Zj",
+	"xLxl7QER8UKkmWEilA6Nqul4k9065XJ/bTJdg26n++V7KS0gqh1/ebKPy2/yFQJqGEutMcuC8kyi/BAZ",
+	"ZUwZVV6KqdHCPrw6rLxnId1O0OeXT6sP22VR5JInXXv0XSOsUMZBdvH17uVTFFAcT69xWhlPmIZYzySE",
+	"uSrKQWFMniYVorp4pxXa+c2iPnAt55lgFjjX3y7wyw0/+JwJBcmxkFpt9uWkoMRr8bgq/Q4MmNIhLBNp",
+	"mtdUIIYIv4ciWejBJZWMNnCNKyEvGB+/ZjIsrCzDyuMgjd1MKCiT69BxeQfBIqUSufV98Rm6ANa1aC0K",
+	"Hn6AKHcXuMmayVTOo2oMu8zdFmmXAy+SMlSzqSbuA2dVmaOQvSgYs7GzjS08mkLC6Bn+GpJZ2e9wk2Nx",
+	"E5aHd4M1n8g7R+wDWgjnQiN1/UpEoFKzEY2132/NjmzkM0OH/GtqF4/Vc6EnipQHiAikCgh1pLHPca/E",
+	"TGqvhinCgaGFJ8RSeImnkMunfV5+2iX7lgCb9eADRShPCOMJfAZlOcgiI8jZ3poo5PhkwRL2N1G3mqGK",
+	"eXFq4QnC6KbobpElgO7LoTdLqTZbUYt3/WrC0iS/WaNqW+NrAp9JG68K/ymkvyD/KpryO1GfM56/k4CM",
+	"CNB4YnV4phXxUxcM1L5sxB2jD0Cft4W90jLnRwMBCoJoGbxiCjreP42Q6XxxzmGw/gkeu/WEDlHCCKTc",
+	"/FZO3HehMdcmHEZFtfi5cEevEb68Yye/AKdRGRl5ZOQHLRrE2A1ZN5Lw068leBbyA4SvPEEZ3dxSy9Ca",
+	"Y0n5bpoJZ363i4RzlVB5Y8bQIFJscO3NQsbavASXEVV32XxMObjeH3/5NhnxGR0vntGNV+7V4U2os1Db",
+	"5Uv9bdsBy0dPDCyrFOj1RcJrqSsqCBGhCj26hjAnBQHOCcgVVSSbqQkkpF0irZ7pd6q0dSXd8FdT3YKX",
+	"ZkiWzpRn+YbcW9QmbaclxYYRSeBlDmSUn01V77oBwG1a0zHuFx1uftOoQkFCqHUn+YOpTLuxBr8MTYuV",
+	"lq99KQQ+gL2xgP6vMTe+YSm8LgzRdXscui8akeUmUpi44qmgyblMg3AgnaWJXpFMCi1ikVrHtPVWj1gK",
+	"BmMM8NGhEulMOzOVcMZL68Xuhua2gWlhi/Y0eRGmFiJhI7bZHptpCNWTBlO8t5+FyemEPm168OzFT1/L",
+	"22aZuZEGI2UNlkorjXJrmA2RcMebo1FZaCgdYwiPDBQeGGq4CINLL+0uLqcKkm9maWoBzAjLjNfMnUE4",
+	"K26lOtbP8Jmc/ry/9ezFT0g/fcykQ7PwWEFy/XKuQe2RHrICe0LoxdyU3y6/wDUu7YiFNODNCFlx+QF2",
+	"xeGzfjWTSshQHKVShhbE+Dw3RptPMGwyNwsKXoRxmAfBkw7f/5khOnguqEpBEpGq5dvF3W6G0suQyl1G",
+	"E9G25/5OXAZsUyMppptHJxpR/0YxjeUt4NQ4UmjJb4VZ9OKCGwniTQVIH+rcJDK+Fe9EMgstJU4FhyBX",
+	"MiAwZprgG+T85CjX8XCoJ6riF0HhzD3yIoz1lbOwXySlGpT+O0jV5Ltuhkw/jd314odSfJ437unth+OT",
+	"D//4Z3lHFUBctMBu6jyJWpd2W+u7aML3WRmmfmRVgS2/x9L2l0HCbVh5c6j6Nk28fvklGFz0y7ImLzId",
+	"jyEh9pWSW5By4uUK8jvLljlHNwGo5f7UCVUNmDJ5aj3ZBsrHApdr1BsXI9Qei66aTYOLnOYEY03mfMp+",
+	"hyqJMAewnpKE2159zk+U82OZOewx2x8aTn4jZF3Nr9yRFF+4hbsLiDzA1EXBl/OKWLgGLFrVZH3Nqg7K",
+	"i0qWkbk2wWxkXAG8HpuZGoR5moRu8eRg//W7g+40QW3a/tWpAYoRJyJrBMgkoPDSpppgJDfG/XXCsgbe",
+	"zSbbcqk802C4StT6nWUrNDTPPUrKWQXYl0OQPb3SyiN3MfnUYXW1dr+3SbwLkPk2aXj5RhePhCdMOrP1",
+	"oh7VKIatTRGqfBqzA9yEocUeJTQ7Ba0ZHwfMaUev94+JYmO+xTiK9y72ARIynCOg/fLh9cHJ/ifz4qf/",
+	"IsAvmRR8ipK+xSYuEiCUqyuQmCpiU6nwV6YIfM4gdiHNakIlEKa75FcXbVIeHEUjns7JADgdpphVMaKp",
+	"go4ZZwqUMz4ezdLuYoBEMmX8rRSz7DVf3GJ5jv3X7w7ff3p78uH8+NPr93vWxgXToQ/ArMSdqxKH5YJD",
+	"kBwMGU9Wzfry8P3rT6/f2zh2F+aYR8jaORRQGU/Qk+diH9N543zHLur2FML2PfQrLizgeP/09NcPJ68x",
+	"wAy05Wd5AK8NTbOOyUuQNkSttIISBMOUsnRfa8mGs1CaaXnmg3f7h0ef9s/OTg5fnp8dhEM38Labd2KB",
+	"2wj8M8wLjSlHkCWMk3YdguzmwgsfGxB5w9JgNm55IAsgbw6Pzg5O7K05IJmwjBhxGIPWCbXhUgg0BAd/",
+	"oqyhmbS/JPw6Il98Dst1p8k+suZBvt9/d7D8HJWmUp+lavk4p2f7J2efzo5Ogyek5jw+5BrkJU1devKK",
+	"4f75/tWnw/dnByd/3z+KyERcETHSwN1VjY0Wl+cDFxdpcC1hCi+etHvkby4CEg+USWtWwLzf0rnxmbkD",
+	"L7mJmV5rhWeH7w4+nJ/ZaxyKGU+I4I5IIfWLaZqGJpmFeHIN3IKamwL5kipYRRXOTw9OPr3cPz349Pp9",
+	"0zjrACuOY2F1rwRwBhMkZCmNC1oOKqYZ2AwiRCHGx4TxlRKER1F7KCVQy+nfImGqHERlNwsUpI4IUZWi",
+	"VxF34fbDUBtkhTaFKBzLfgnnyjm6q2d9YDfvCbZaT7mwiQBqE3VrBFTP6pLlSh8TS8I6zAXMCUtI25nl",
+	"mIF5ms5s/vNUJBCRlF1Y+dLmGpkvRgzSRAWJFVNqtpn+6FK2wvrclH5e88DzlAgurizXuoD5E5sZ8SKw",
+	"MRs6MdIgbTpGmZGWgws01bOVEquDmVP78kIAtv25tJuoAkylS10CkL/AvNm5jCJQXeK5gIYoMHfkeJca",
+	"PuvIcHgjfs14PKF8jEhcNj7+9PwvO6vQ38y2ZPmn+UFW11O6li2s41BaG6YImXMqVK4X/hdkHZ29Pnd/",
+	"b7nkZKbMZY+EjGHP3qwhX1uEaZd2o7zf4HmPJHSu9vrc5+OU3koiBBCkh8UKUexXhGaZ4UNYewOdvT5J",
+	"pXg1v+KWw3JzZB7hk2Cmij+o2XRKQ1UoMCjbsqRLhjZBzI674MhOy+mPFv7PD8mQcg6ysygMVwhPLZ+s",
+	"iRSsbbW4RZwJApTh+KV03Q0wwguyQeN6kLd651Tp7We93ipcKCUl51OGtvIuxGZKyVbOqubBKx/LKKIX",
+	"gEVObJ5nEKCQgQYumPs0OySOqFmgfQPjsq1oXHFd2XHqE0Stz1tjsbXIoEpZBQsPL5ZndYV2IcUm5qET",
+	"ETYOle8yQBCxeAx6Cmqal01GNsImnYZ0uzoRtHlUpfsfFYkJ/hztjkLw4MpsNIb1bsRX616MxW0744B3",
+	"iqQ0nNHRfG4oIlJlKxi4YYIjmBWn7HdImiuIYLRjKsTFLMPsbdI+PjgmL3rPIxJTBVvo80vKDpaoVFek",
+	"s6GrFgN/kJZiNZL8r8Jeche5K1/vfnFQVTvQBX+Ms/LW3TLlAIDluTAOEsNOwruIQsnDw6qXZT333iHv",
+	"CZfnd+buviKmxS7tibr9wJbGmIabulHrQVLejF+6iVWGfHelDxAY5cna14RFuTGaPWK37bky979JItsU",
+	"NE2opquyhwNCXQGLKM3l4O3pc9ul4m0Re/8RyWPkIixbFZE8NrhECIurX0EIS3M9UcSb/e+UAK42YBeU",
+	"OD/ZqtuquKBggNNa9O2GTq0aMH6tT6tMbAOyS1ZIBZvGqelgokq1yJrNOGnb61st4tRCY3xlLm1JkN34",
+	"Oij8cHRoiV+pdNRrEbQFp4s/juWkLCTifa1LK1QSbkp1PMF6XpahaZCRLVlCMYhuvB6i13a5gRPM2/pe",
+	"oVlhQ23NVQk63khp43C19INSCNVfVoF6fQHV0YP7BYmlfG6JQ6VwCelKYMznPMLXMcyI8ZhlIcAYGN1k",
+	"tz/r9Z7HXk3Bv2CA1cqc/uPeKD1dSRiKSf3CV0oktZWXFEMJ1Jw35vZ6U29QPayN8VIkm5rJbnbItc3b",
+	"QZZv8iEoXgGPXyV8FWWNFvO9//yX3p+JK6BDXDGQRYtTkrPYRZsxV5ryGFbXRKnl4AkpAVWcorKYlcmN",
+	"Qt9dbpqCz3SaGeVmp7cTjvvRVvXJX2y9F5rYIlnRupx2n5yfHNpEM+AxEIa1gEZzT5P9sZmvu2gf9JPR",
+	"oZjp3WFK+cVKzHO81y45WmY7O5bCcGhbCnElnkwZL//6dMGKuMrAZGtSvXj+7Bn+sqUyiDuF1cn7zIPW",
+	"phLlfv6sdxPr02qb3eL5zDMW1nmXqpTHqBYWOmlNRQz6cVgKjVqiD8I5nutJQwjq7SQaeKj1ZHeYMKU/",
+	"XU0AqbcyfwWprg9n24SZbZLUkJ9OLlg6Cd9tu7KCytBV5f9jwx3fs6GtXvfTxQKWgvXWt7mVC+YWtjc/",
+	"5k2sb87OhipoRK6MRpqxjFBla7U9WtZu17JWgN9tBMuVofnbDJTDHVigdsS1Jp/RIYQFBxd8sZyU2M/t",
+	"y03TN1qVNjUC3SDH69ZIaMW2sojhOzs9UgB3aPQ55ReQhAMS7bMToGoz202FTLsJAqabFRfTmA+5pKiR",
+	"fXQwbZI645QqxUasXrdgZSxFAhnwBHicS7YVidix7q3XDIs9cFDek/GXzkZ5wZVxw14rPialnw03yFLK",
+	"uHPqw2caG35DVcFy2lMqLwyHjIiEUy1nmCCdnMFnW3DWRgOALI/7qjAyd7rkPUb+/Xz27mgX4/8I02YG",
+	"82Xud04EqMgHEtmuDeUY+PKaY0yeJ4wjU7O/d8PFGUMLajTdbkZBm0xvEzHNqfSiMxPmV0Im4dtMizCi",
+	"QFQLc4W9Vjxuht5Fnh7KNfpXNcB44dm5TDfkNAWdDhYCWS22FtENdy9ULrM23ya58yfdLD2UiZ8/giqG",
+	"NwJ4XrmtStIqULQIMwUAluC0BM8Ll1Wja1X6WAWYZcJ3k/23Qs5vS+75thMESjtYUx+vntcm8Ft3Os0r",
+	"/iWmiP3Acaq/Puv48qPDudEF6k1pVkfAuMWF9n1ScVnUYyx9idsGN1mpLHgiCHpy24ITxfg4ha1y1Utf",
+	"379Tis9a26p4Ew92lV0HSlq5CvaB/DSs5Jo7uduajlVk/XAdzyCHgIZ7s3QNPBiX3WhOEFc8FB/sOyt4",
+	"ywW+lseC5nVPfA7CFVUkgRQ0JJ1lFrCl4Tn5BSFtu6GmxxQbspTp+arp/l682aDuOetClRKXJijf2yZa",
+	"XrFRWz54Q9yuAdMq5GuyF5xz9u8Z7JFUXIGMqQKSgtaYx8ITkrAx04rkraAMsg+6g4gMPuH/fRpgQ6+E",
+	"qokRYgUHLEKHMRD5YXci4mMzf9rBpmA0NjPsGQwEeQlJnyP3Ie3LZxGhGYvIp5hqmopxRLrdbgfj/CWM",
+	"ZgoSG05Z2u5PO5gMpUGa/fzf3+jW772tv378U/u/d9v/vdvvd//30/9++vS/W3/q5I86//Uftweetw5r",
+	"y4HlAVwEJXL8NS6C2tGVbIo2eMHIEPOMtaLWWATkhOKeioFuyUq9MS5VKPUimb0xSCzeu0grJ2X5kSus",
+	"GjqbU0wA+zmU+f2BA5kwvUtopfgB0vQONtpyHbrajuvvYl6btWPt9XkhxXVsbV5vvbP/qpZUMCRgj5Q+",
+	"CVUkXsUQJ2w8Sdl40pDGjkkGyICwpZH1ZRsRxbYYswGApc8iy786eY0RW/eBA5VEZZCm1m3QGJK67CLt",
+	"uWOR/LX47K3VGZILWHXn3PXGGlU4FLYSLlLbTl6vaDkvLZ1+xUMcjEPBkMBm3LkN1aPAwjtQPGoFigyO",
+	"VgM29gi1/NzlqVk5zXz+imaZNa+t4fgpfRBwrM44thtTWpg3DIc3tJK00eDTb5k//lQpsl0ukb+BXlRd",
+	"SPjyy+307iHubxXZ8hmJYebQSBswYD+g2bzHVEIUwe0ba4eCVo0HflW10qB2zNUHe8tS6oulQmpAoHP/",
+	"7X7a+vilF/30/Po/1qsbuHpnDyBS1WD2a8Sq6lB3LhGF720ZyF8HL6ApBErJUd5Hpd7nmCeEKjIoNycb",
+	"FFm4M67oqOi/VcmS8Zmr1RbCQSvyDTIufZn7ZTf+DoI5QAYb8y2XJw+DbVF/YQMkxI5P+w12k/2FDlJT",
+	"Ord56dlsmGJj56J33GpyXp4suAdsxHTIR2Lx8odUNZfzgs+GItC0XPvKxwUVfUco0ZKyFFlTStUE66v3",
+	"eakehct5xozp85MjV2MdgcNclU37nAhVtib1uVE9SfsfW2+EvKIygWTrWAot8OXyrz8L7GeIPcuw2Du2",
+	"++hzLWeYP4n1rSK/iLOT89Ozg9efjk8+/OPw4LTTJa+wy5myvStsYhGunkOscbtyhh2YVB7yjZlJEfrj",
+	"bYla3JQr9dKxC2DaZSHmwUMTrTO1u73txCLVdY+6sa0JVwfxpTDkKyzQjWCpGzRRlbwi6+QGOkv5zcLG",
+	"y5uKcugr1hCC35w4fbWQcQNCs3YbsZQqfa5uq8qmhBH73KSDSQPwuVHHY6ZtKRURLYiEWIw5U0CYXlp1",
+	"kW2as45dLzf6JtTrzKdh2l3mo9YWtipSFeHiRjLSkkzbD1PmtVTb+Uvbtkuuxa/9cu2s20Cm6lPXU3xZ",
+	"pcn6/dQq/xhx3TU5xxUK84eCCqrvEddU2LHqcmpBblZ2tCKeLPWBT+nnQ/vwaUkSCYBELajZUKFBRAZo",
+	"2R8Yur0tJBmgQWXgeiuwaZbmgZeCgyJDGAmsNbSbf4mUTE1ctwxr7s7rwe75EQlNlSA2V75iGVGOh7se",
+	"rnaUwmAU5SOWz8+8VOZxpfFQXYrIlHLs4FEyx0euc8viUHl9ImxuUOKjXVJAXJoSPZEAe4Ry1x8iZUrb",
+	"eiBoii3f08b+kynj/h5XIGmjFI8o9wDCu2/cd3OZ/Vwt6cyzWVLkMlXzD5jefTu52rYbcBnuUhFb60FC",
+	"s4Z41M3tXKWM8LWz+RuzufNVN6jiIQg3cHIznvJNx11Hy8swLE3QKYFYrdeL40C/mcv6uG5vm5tVC+As",
+	"vkC/KaoNWhgh3RZIuh3DxrrVIwz8PACBRPL2tfTxtiwZJQpZz7zIS4d5B7bzpJdNB6TtbAaWc1pzGZo9",
+	"CdXYdnVJdbvvBAPrdhgjtRAOV0XZP3M0wJOK/PFEeXOLqkeHbILFX4GmIcvT3yu+ubxuCqqnqAWwSwN2",
+	"H0MoqCCeSabnp2go8CYLFu/PQsW+PZLa1CMvwQuZn1q35bpkI+iYgQpIMvo51mkEKkGGJ9gnGUhl8IIU",
+	"ZUm2PCzb6doX2adut9upzoWDLk62xPhmqFr+uFDyrDWtjUYGWyJFSPL24Ixs04xtXz7dNqi07d7rRH3u",
+	"KUA5H6tskiOCe0PeFPREJIq0jz+cnkXk+Nz83/7Zq5+jPn99cHRwdtDZ8/ho4O+lOcFyN3WSCFSTOECS",
+	"m0CY2Y3tXO51v91W2aJYHAvN2C9g5Q27xle4xPDhnB/mO1GgyXBuz6Prp7TbK6a8EAlI+slX51mY9BrT",
+	"3qyVrF6T+PSM7B8fmlv4BUchLrxfRUZWF3wrkzBlqpLCbRUE7LiABiUbCqgiYqP7vPNXReStcCVU7LGi",
+	"b7fb531ebvLugXolBPZ5e7DvGuxjpahd8hLBj1jIHCDJ+/ns7NhdIA488Mizi4MMDOj4BvYBoHEnPjCQ",
+	"UgU9vIQBaVuY6nMPVBrlXXBtLWsmZQseRIKeSW6dW7aIJB7DgZTC1XldTG4U8WyKBrz2oNyy1z3H5rwD",
+	"M8w+2ek9JTGVVicjA9z8wGiMaQp8DBGBzzFkVhlzNm1V1MC8giE5P+zzdh19pNmMq30FydavTE/8hjq+",
+	"S+4YNBnYWxgQJfp8KMUVFtp0GCMyG9nFpNHNHWYnjKZi3CVvKDM8M6f9rh47ldDn0sjTqJKaN0DmnNVA",
+	"kvk7Rvum54G7ZOfZX92Nn4CW8639kQY5sOCGhrlauEItws8s1tZQxcLBiuz0dvKo9pRdQB91mrrZhCnd",
+	"JdjBivJqsV5irlyRsXUh4AqIGI2iPi+Mm/ltmHM014hGjSsMNXSX5oyyqRijws6TPh94uFRoAd82yG03",
+	"ekzHjDvcsPYRo2ijHYJegCIDPNABaT/detHrRbkt5UWv44a2vtIBaftH9kl+KoMvyEVdEZDIGw3sZ9eD",
+	"LjmbuJOy63chnz5ZUREtAUh7YNb1xvwwyGEps41DXcOVPrd0gROR0X/PgAxso5cBaQ+KtjADG/CPt0Jx",
+	"BKI0nSt7c31+NWGpn9mWU07AyhgSpuLSB4G5BNxWjQga2liKq95tPe32uj10r2fAacZau63n3V73uWvc",
+	"gnw8JxoGGLbpLLEu+rH1xhuBEi/oMEGTl9L75o2DS7CFPDMq6RQ0Jor8tlCH0myK5NJAgFA6UR75BIay",
+	"FGyCxhoDu62gE9REw/NRdBOYO0MKGJEBUtKuVTgHLrAOTYvW8mnkN1vHlQy65r7s+4NO88os49pgadj/",
+	"FvDUUHqWrr4mZsI6NTw0l2IcFediqvW6yC2b35n2Vk094xpF7s2nDsmrBaBso+G0tcaLH2wgxPVHoz+5",
+	"kGWzjme9XqnUFipKJY7zLxfXXax7mfxcgLNVAK/rYQ5G2MSGiCN3fgafduwKQgPnK91+SRNfihE/ebr6",
+	"k3NOncQAif3o+eqP3gg5ZEliLXM7z/66+oszId5RPnerUza0A+nn6m99vYPrcsYKCoJIO6wXMjJKkmEk",
+	"6CXxfVh3f2tZ+vLRfFwlPGi+aqI7b0FXqvDfITxU5glAg9morXrtHKu2pOkPccGVXgeV/ed1ZUnbCCVb",
+	"gqfzyMpslfYHe644PpYSZ7yQpTolGPGOgiCYFE7SRkjJk3vuDkjcFA3w4UvNFodiy06Uq8Y6s3O1lm/n",
+	"x4Cj+vlEGG5r5AQrn7lAhCujuvmeBSgN+arBHlJyd/V11Mpmekkdb0UuQWJ/QCP7YYt/rFHsgh0ugSdC",
+	"el+9+aJttEUPu4evDt6fHnw6Pn95dPjq0y8H/+x0yT6Z0tRwREgiMqRJOkfUMBNIXyjZjGTkZy+h9wo9",
+	"TmL+EcoctvzLoKiqjCv2sIPyodGbDOUEjANy2+5ay74VCatocDyroAHeni//c5sYkCvshX1TyxlcPzzu",
+	"cXGVn+EfnGM/XeOLYzpPBU3OhDii0pYzuF8EdgZAlPLLprnfPhpBrmQMtD+UDGq/fVwwI/320ch0BVHY",
+	"N4hNNRBaqXHehtEIbAlzZ3EuYt64SKATJAULPKOmdKil6k01qDCg4nxLwm0g2jOANqcLZZ2FTMB1MEJl",
+	"4FHiXWRkBlgWKmJXpJga1CGTEioAd9bRWYuMvRu6HYxsXouCP72jNYQg0q4r+YPDXW8NuHsl+Chl1gHz",
+	"SOjdxRJaR5zleLOSom9/wY49Vv5LwTpPqzj2Gn8P4FgFyHdC3nNM6/2jw+LO6i/eC21L9H1fMGUvaBGm",
+	"rKxtNIuSq8yGnq0i002q5Srw6d0jjTxbbIX3CKO3wdg/cNiMPG0qIlbvFuMSDERnVMeTRbCz0SAPIBy4",
+	"MJR7Vu/WA3wX0/a9I8CjwGCLYy8S9yeqUilLSB/S5ELtv16Y2C6yEtdUFs98kuI3rDEWkcUhzMMN1mz7",
+	"jzznFnjOfgC+ndTSzi3mTLrkEtW5H4a0trLqw4fugimV00vuWVF1aqiLev9m1dRNUeBRr/1qvbYaCWbb",
+	"ZFvcdU0Y0fnuV4oJk7fKtba/sGRjdbjA4lU68QlciotHnfiPC4/2gprgcSPD+h3xl9XiDu728LWNi68D",
+	"f5EO3qyr332wwKpAgXyd3701/NDl0RVbDvrzczftgruycl13odqWb+o+1dn1IOTRV/ntkFZsCV/JHi2u",
+	"cTPK2hznMvOdvRt1T98fe2kE5ulsaAPzfOKCD8aMyGiWpsTHZWJ6DWljM1HGFXDFbDxKODTw35WwwJW9",
+	"RFYzCCH1y/m6jOEPpTDniWZLIwcL1yqzhUPRw0qowsKyw3kRJDuc+yjnzqPbtcntGnC3WoRZ5WM9t4Vn",
+	"7oLDlDJW71lNtUmHj17UH07b5AH/hMeDMEfZ/uIJzRraYY4sP6iLdGPI/P58qrzJmRqRSnKwdavuIWtL",
+	"qaHQBuZK9bldcewgwW7S4MLw17tzunk2efSo3rpHtZlSbWpN8KXZVztN75jbP4yDdBnUerfodwq9j6LC",
+	"jf2nOSEv0WjgrgbEAq2eCm3j2Ev1WpYJGHm+MZb2cfJ3oHaCmfpnrbMPmB5ySqdwyjT87VRLFmsyqGaG",
+	"D3xmr01/xPTUPjdDvDo9eVMuC+bS5u3rW9Xyl3nK6nSG8Zo8IYz3eTXvuUv2yZUUfFzoYZhE6n7ME37H",
+	"YNMFFJ1Cn+/0nnbJCWQoZZMRZelMurzNNbOB+zwviZGnA5eygTtdUo/N9ddky6qEQv+P8B7uKOrfjJ1T",
+	"ivu2pLlevYuk70iMx5DYMjM24RtnPwW9VRQuaE7WvL5PMvmtkaQqOTlCsLOAWkGVrOgDXqT66UmYTghr",
+	"Aw4r6kf2+Tp6h7t3MXNUzdELpkicGkKa3BwebvncDlxmj69Z4KxxeREHrkmbJTDNhEGUzupTVEUZ4WYH",
+	"iC+w8RA4eVbs9ubI8mB8eAVXxZowtgF+ufyJQQSjIpX4U9umebtcfwkGr5df73RpcuO7O81rfNeYVmUr",
+	"T3wjN5nf068TUa6bwRRpu2xCvhA7WAmqyWwvcKedLFEx3t1Vgl21G/k989pmOPAahj+gR2/VNyH/F0jw",
+	"RJGcaTuvDxYcK8n/CjR2jwsjRIVUbZeLpQVdu3YB7+bHhYBwJ+jihrfTrYcvAYnCfp48gvU3CNYeFPeI",
+	"wJrshYFSAgGeVLTYJnheI+j33fwx0PfRG1kSBHMA9BXh1ozcrQgZS5yWDuAe42sfHZjfW7hsFWU2jZNd",
+	"TsTXjIEtY9dj3Ov3EvdaBayNwrKqut8mDD4YsVpvItEoV5xUm25sFtflA7nKSVF3F84VGsR1C16P8te7",
+	"MW4UI/bBed6Sby5YrNbMdmnIWBluGsPGHjRk7I9MNhbpRPRlIY6zaA1SK67qenl4ilBB4bK0Vq9wbuP4",
+	"cAhbbbLWC6ZucioXVvc9TrCOOHrksKOLQWrvSNICLzyptjVx1WC7C54gy2VPqk1Gb1+AXGjnfc9SZLlJ",
+	"86MM+ePJkEWN5L0yHg8hFlNQKFLa5sONCN3ArdeuKlJDsceKIt9LRZFS+W20lxp5UU9crWCmSbv8gqHZ",
+	"nWVco8mnswx8evdEJs8m5Zr59wua3xOgrZY7PvBKd4L2Tm/HFgNl9ULthvU3VX1neimobaa3FKCxXjGS",
+	"exQpHsb/tRpXvB/soXDmsfbIPdYeKS4ZO/v4VK8NiP9yCWPbNrTdZlM6XmEkeI1vHtoXF/Ac9fKM6kmh",
+	"lrsK+1Xc2ah0/YKtAZdJ3DSr7Qlfkw5WVfVDc/mm+cV8OSS96GHzJTadTV337inj9q+noU7y4QnybvyB",
+	"GcpD9gJD3qUtoQQJq40JDrIe2fqdsXWLkpjrR1x/6jKXz2ynE0giMmKpLldXLZMN++WGBGP7C/73etuO",
+	"klOPJmDIcfiJIuYTG2UKiWvZzV037ZGQzkKKVqcI++Uw7RqWjKiyHXrsGmxI4NNeL+r1ejgqdk9lGqZ5",
+	"r5+rCdXkiqo+lxCbMbG/UDZTE2xDQdpckCnlbAS+2Sq1wbKajjvBUNecIJ7R8d2Rw8AwuOmvI6vHtveI",
+	"uw9Nx9aYZ422uck2ItReEqFyc/vt02d/WaM3yGDL3AEkRRedzi6ZCmVEzRi4TufEvmAdwXtk4N7fJSJN",
+	"QOk+t82w2+61v1mB1u8Lg82xe01njwzMmgdkmwy28F+7Bg00Hfc5bp9xwqmeSeyrhVCXsLFR4Q1KU2nr",
+	"n/PZdIgdvJSw7eK3nvW51fZdbxP769MeaR++OiexSFNbdX8w48nWbOuCDzp7RBugdEhYapFW78AiZAP1",
+	"b7lza0V5N73il/wfDuK2as18v9V+KTm+rWY6SI4eWc6dsRxD9JDhcCeStQvJjJyfHG0Bj0ViWM7g0wBp",
+	"dSG9Ue26EOQsSgqhb5cVbX/RdLyG+SwHqT88BQ+Mo3HZ64/y8TGh9kdOqEWG2Daol0s6KE99Beb5gdT2",
+	"l4SNQem1Ue6d+/I+8c4u8etEp8OCzLXLpC1AzUIcfXPUf0TaHxtpc1z1GR6aVipc5RjbbOT/vjAOSwZl",
+	"et6Eekb5mztRYyJSbK9oXrNrseoBHSqX67QMSTdBytuWcvPbajACT/Pnj0LuXQm5+wXy5SUoKq3nIpLS",
+	"OWqDWUr1SMipchnDI5DS1sjalLNiA9bVXPQNS2HjKHDz0THVkxOPjY/c5QfnLgbaItuQ1vYStpBe8jYP",
+	"IRVX1crmFkRLHGeRPAkOeT9lo5MnvnW57UxMJMU8CT2h3IYYbVtb9y6mUthU+0zCJRMzhQM8UaTcy5hQ",
+	"lXc5Drc17nPsa0xWtzUm6ICmVySTQotYpE8U+T+nH973ud9Be5B318eBtr8UPOd6+4s9uevtAW6yzwf7",
+	"cQyZ3iV1JjDo5M2hMbhY0SkQg5RHTOkmKyO2fr4xqv8PsrZFrmr2XJynNwVWjrzbwB7tsbfWkQbWd5g8",
+	"7ZU9Jk97K10md8mC/ZU0MV974U8UiScsTaQnQI9c+K6CFlK4hNQ6OCwmV9yiWgJE7lLUQtvfglptjkFq",
+	"ITxhHe69bbtqLi0RbEZ/7V67CzZ+u8jgV9qED4bECumu4BEZ7g4ZTtnvEJF4AvGFmk1VRAxdjMgsSwXF",
+	"8GyeoENLFchSupgHRQrDbDFV9xYmbAqDNsCYgGHa1ueChXfyoKY9MmVKGYbuaQUdiksgTKNkYMOmk8Vg",
+	"5nfi0svbdxFxZIY2U9x3pNEaiI0CUg2KCNWoCXG4soEYj5W+fvRoJQO9BkAk2Pz+HGJyraLdpFZ0AkRp",
+	"BTkZi+2pSGbpinClt+Kde+uBYpXsIh8iWOlbcur6a1rt0/WX/ihe3Jl44TDGCg9vxTphRCUoL+PyWCzJ",
+	"LT9HccXf/N3g58d1mfXvLKtC60jIKdWt3daQcYroulCl6z5zjPwx/R3ksoJX2WyYMgyBufQvPvLlH5wv",
+	"H1uYINRjqQMNF23nf/2dZaRt//3/uze2u90u4rQrrGw1DksXXKSVpuMFhF+bc29/sf+4XqYj3y2BCHus",
+	"pn7Gr/HQ3j53bBbQ7dNHlniHTiCLJW2j9CzGN/3nszfoidzu5B7aMdMkTgUH8+bXo8i2w8n1xN2/+5f/",
+	"2EjzjUqp7nRXC6v5nT2i5p2hpgd1y5YsEEZkwsaTonLU7WHf9hf3rzVinOoy2x8eFwMDXeZrfwxWenQn",
+	"r+dO9vIlRhm+FQRioeZKw5RkGBOhCCUDCVrSWA9IwqQrjMM4oVjxTfohrNhpOKmm48U4RaderpIcH/Hv",
+	"zligtRw3yaUPooP+aIKpx7Y8OGksulORRMQBzBSw7ZuLfeAJOTnYf/3uYEOemNH4opYbWr3vA0zUslYT",
+	"M1nqohsuGVzt+oQ0l6rVzhMGUJJmitA+dzN0Iuu+mvhwjaC/l7SdeXlxAHsQ2oWf+NMZpFSD0oNOl5zN",
+	"M8wFEwryYA8zBBe6z5VNRJuDdkEaZKe30xSUcewP5Wvz3RfMyK9qhbOIqtuV/W4dwdosK6v3bOebzwNy",
+	"h79aCM9B95EM3RkZ8phgsbXA08intwUtx5Wid/6W1iZF21/cv64bidJZDVEMmpf0dtIeaKDT/3z25gqG",
+	"hjTkukQsptDnFSWiSCl0RA7TA7Fy15S0jw+Oyc5OLyIKppcgO750rc9MxIrAV0xBiJa8BU9KboOSrPjC",
+	"zfRN9jp1a1+hf5dv3XbRybPQtXrUye9FKqkw44YLuB3kb1DNm5SCKgg9AL7dUMgvF8V88ROGRebsPLpX",
+	"FaB6go8awB8gMtJLudYzU0Y9g3BT0DShmiIxHLlA4hugHkiMnFplgz4uvfdNV6gvNtLEad5i19GI2J4u",
+	"yOkjIxDwhUKbuSD0WHTvtsreV6J/bf/X5SWRygB8CzXK1keX7S+ZZDxmGU3XMBsXYLdmSXCMz3uEqz9u",
+	"SXBzQYYweyDw8HpnsLlYYcVQqN3+rNd7Hvu2efgXYCrlwJEr94b7a8v3jCy/3bZt41LBsR7gEEgGMgau",
+	"vVKV51NWZZx885uaMoNNfY5nuoYmd9DRJ5/gCC4hxbHvOTi3tMcGAQvhiDBulNIYHksAfm/BOyhhkLaQ",
+	"JMZigJ0aHXE5MbyWA91IWVYxrXnGQrbegJQ3z1iz/fN+YmuPD47Ji95zwoWc0tQAJsmk+BfEen2z6I8Z",
+	"b1u6vTUMqPZMlzQBKM7/QfsB/GhGV3cvTu2bZ2ytin/Vy6oIyPOMbUgjjGiLq1hudCnA7T69sG5pfxjn",
+	"afkYmuyWbsmPaHOnBhPPJjCcz9f9o3xOVAZpaouFUF3giiJa1PJUvgpZ1ovmM/DyEJF8N8Gbb5ABPobx",
+	"/WHD+BwE1uL4cjeblUA6Ue7rZ5LMKb8gSlMNt46kmwT9lQDrG0DZx4i/R0NVcwBf7kGw4Tdti2gYd2OA",
+	"RWFEHtH0AniAM0ZLxcFHHLkbbrYil/vRIfcQIXmxkLDCDedxZmnfkx8Xce7AvFuc5cP0eNkYaQlVhGkb",
+	"qnj1aOr93ky9/zQCrJBkxlGULcXRo53zr8/2CAdIFLmSTEPnDqVcX9/M/GfNDnQGmMPVCL9XshQeyR/Z",
+	"o/j8o4rPgvtSWKMyDueGJtu9BIVmm97iXxkL38XEvIs9K8w4yxFdAZVWXggGwJ5QfgEJGeYq9C6xBRHN",
+	"UiK7oAz7gETkSsjErE5q+6DP86BzF9RiQH27NME2trUk9dfagsOWGa3P/z0DQ4I6hAOVuXENlXzUILrk",
+	"A0/ntjFLoAUuYarP7RYhsRUehaapEajQLy1sGRlIFXSJ7ZalCM0yMxn22NYT6HPsJgOSTKiyxRghcVG7",
+	"1r5nFsDMSIQSBbHgCTa+uxLBni+n9sRX9Mc2bBv9TkTDZ71ZJ+z1gwBXusx+xYMVxJ4hhscA1XSYQmfP",
+	"1T8mU6BcEZqmragFn7NUJOBnDq3wgvGk4kFjGqZqlbBjT+0XZrF+Sj8f2q+e55ugUlLsYaf0PEVSKuQ0",
+	"EMpQxDpg2TN1y9tb6CK+1vbq7cTLW9zZeIuIE5g9U/bnlLo1hRZecf4GQeanbz/pw4LRaovthGHIXZEB",
+	"/NiWfO3ighaXqt3fvdhY6K4rOpY7vlTlVZgEus34SCxzFp7ia4fmrbuEpGKWACQdcqWpYSBmsXKKE3x7",
+	"ABG0sOMVYp2gmDC/Td9TsnyDeEDmBm8FzFB+kpeeW85k2tptbSO1cDN+WecOiq5YdnmLxPP8kKRizDhx",
+	"a1CkHeMyyJ/Iq9OTN7bdfacYyVxWQ21kC99PsH+3D+W15wdSCU5T1zu/opMY9AiMt59MGWdKW2AnNp6O",
+	"nGPkcNv22xc8nZcWhlHFa490mrcFDQ6W3/C64x2xGLiCynBkC9E+dY8uYJ6HnuVZm2bVxNd4zks+4wcb",
+	"7AUDEFV9ch9NbSfDo8eyK5hdRZQY6SsqobzpSiCjWiZOIJ1LmdKuMHgeM6FFo3wa4L4MQrMcg9wq8fJl",
+	"0coekEphW2HgpLOEaaIlZWnDneMbDV9rCRDOrY3ynhrnh11iq7TZE0/EFbd/jUWf64kUs7FNtS0XTidU",
+	"N1dJNyrENWkfn59F5O3BWZ+jwnNiJPeI/Hyw/zoirw+ODs4OIjKdpZplVGpy/OH0zMniJTU7dC6vBNeU",
+	"8SLVWIwWmmEyKOGra8gQuLG5ngiexz5hHFQlwqYyDCpmgYg1y0vFZW3+EEMtQy3yzvC9jYGDZHGe5XHJ",
+	"4Eq5NpmV7Ou2nyLK/ddRn+NUnT33qiIXABmRLDb4Y4eysXVMIs0bgmIJOG3JnlX1IkrJtfXVvhW+WKMZ",
+	"cywqJ1DKtaSyXLduOCeDMbNdOQdEjPqcupxKrAGhBdkeM12DqlL5weuu+VpIM5AtiGw0RNrnpTJnE5Bg",
+	"08xduvdwjlD89sPxyYd//DMH4LGozlPZ+Vi0rj9e/78AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

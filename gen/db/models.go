@@ -50,6 +50,7 @@ type OciManifest struct {
 	TotalSize     int64
 	Annotations   json.RawMessage
 	CreatedAt     time.Time
+	Platforms     []string
 }
 
 type OciUpload struct {

@@ -49,7 +49,7 @@ func (q *Queries) DeleteManifest(ctx context.Context, arg DeleteManifestParams) 
 }
 
 const getManifest = `-- name: GetManifest :one
-SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
+SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at, platforms FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
 `
 
 type GetManifestParams struct {
@@ -75,12 +75,13 @@ func (q *Queries) GetManifest(ctx context.Context, arg GetManifestParams) (OciMa
 		&i.TotalSize,
 		&i.Annotations,
 		&i.CreatedAt,
+		&i.Platforms,
 	)
 	return i, err
 }
 
 const getManifestByTag = `-- name: GetManifestByTag :one
-SELECT m.id, m.repository_id, m.image, m.digest, m.media_type, m.artifact_type, m.subject_digest, m.content, m.size, m.total_size, m.annotations, m.created_at FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
+SELECT m.id, m.repository_id, m.image, m.digest, m.media_type, m.artifact_type, m.subject_digest, m.content, m.size, m.total_size, m.annotations, m.created_at, m.platforms FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
 WHERE t.repository_id = $1 AND t.image = $2 AND t.tag = $3
 `
 
@@ -107,12 +108,13 @@ func (q *Queries) GetManifestByTag(ctx context.Context, arg GetManifestByTagPara
 		&i.TotalSize,
 		&i.Annotations,
 		&i.CreatedAt,
+		&i.Platforms,
 	)
 	return i, err
 }
 
 const getManifestInRepository = `-- name: GetManifestInRepository :one
-SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at FROM oci_manifests WHERE repository_id = $1 AND digest = $2
+SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at, platforms FROM oci_manifests WHERE repository_id = $1 AND digest = $2
 ORDER BY image LIMIT 1
 `
 
@@ -138,6 +140,7 @@ func (q *Queries) GetManifestInRepository(ctx context.Context, arg GetManifestIn
 		&i.TotalSize,
 		&i.Annotations,
 		&i.CreatedAt,
+		&i.Platforms,
 	)
 	return i, err
 }
@@ -252,13 +255,17 @@ SELECT m.image, count(DISTINCT t.tag)::bigint AS tag_count, count(DISTINCT m.id)
 FROM oci_manifests m LEFT JOIN oci_tags t ON t.manifest_id = m.id
 WHERE m.repository_id = $1 AND ($2::text = '' OR m.image ILIKE '%' || $2::text || '%')
 GROUP BY m.image
-ORDER BY m.image
-LIMIT $4 OFFSET $3
+ORDER BY CASE WHEN $3::text = '-name' THEN m.image END DESC,
+         CASE WHEN $3::text = 'updated' THEN max(m.created_at) END,
+         CASE WHEN $3::text = '-updated' THEN max(m.created_at) END DESC,
+         m.image
+LIMIT $5 OFFSET $4
 `
 
 type ListImagesParams struct {
 	RepositoryID int64
 	Filter       string
+	Sort         string
 	Off          int32
 	Lim          int32
 }
@@ -271,10 +278,12 @@ type ListImagesRow struct {
 }
 
 // ListImages returns the image paths of a repository with counts, for the UI.
+// sort is name, -name, updated or -updated (checked by the handler).
 func (q *Queries) ListImages(ctx context.Context, arg ListImagesParams) ([]ListImagesRow, error) {
 	rows, err := q.db.Query(ctx, listImages,
 		arg.RepositoryID,
 		arg.Filter,
+		arg.Sort,
 		arg.Off,
 		arg.Lim,
 	)
@@ -422,7 +431,7 @@ func (q *Queries) LockExistingManifests(ctx context.Context, arg LockExistingMan
 }
 
 const lockManifest = `-- name: LockManifest :one
-SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
+SELECT id, repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, created_at, platforms FROM oci_manifests WHERE repository_id = $1 AND image = $2 AND digest = $3
 FOR UPDATE
 `
 
@@ -450,14 +459,15 @@ func (q *Queries) LockManifest(ctx context.Context, arg LockManifestParams) (Oci
 		&i.TotalSize,
 		&i.Annotations,
 		&i.CreatedAt,
+		&i.Platforms,
 	)
 	return i, err
 }
 
 const upsertManifest = `-- name: UpsertManifest :one
-INSERT INTO oci_manifests (repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (repository_id, image, digest) DO UPDATE SET media_type = EXCLUDED.media_type
+INSERT INTO oci_manifests (repository_id, image, digest, media_type, artifact_type, subject_digest, content, size, total_size, annotations, platforms)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (repository_id, image, digest) DO UPDATE SET media_type = EXCLUDED.media_type, platforms = EXCLUDED.platforms
 RETURNING id, (xmax = 0)::bool AS inserted
 `
 
@@ -472,6 +482,7 @@ type UpsertManifestParams struct {
 	Size          int64
 	TotalSize     int64
 	Annotations   json.RawMessage
+	Platforms     []string
 }
 
 type UpsertManifestRow struct {
@@ -480,6 +491,7 @@ type UpsertManifestRow struct {
 }
 
 // UpsertManifest stores a manifest; pushing the same bytes again keeps the row.
+// Pushing again also records platforms for a manifest stored before they were.
 func (q *Queries) UpsertManifest(ctx context.Context, arg UpsertManifestParams) (UpsertManifestRow, error) {
 	row := q.db.QueryRow(ctx, upsertManifest,
 		arg.RepositoryID,
@@ -492,6 +504,7 @@ func (q *Queries) UpsertManifest(ctx context.Context, arg UpsertManifestParams) 
 		arg.Size,
 		arg.TotalSize,
 		arg.Annotations,
+		arg.Platforms,
 	)
 	var i UpsertManifestRow
 	err := row.Scan(&i.ID, &i.Inserted)

@@ -10,6 +10,25 @@ import (
 	"time"
 )
 
+const countTagsOfImage = `-- name: CountTagsOfImage :one
+SELECT count(*) FROM oci_tags
+WHERE repository_id = $1 AND image = $2 AND starts_with(tag, $3::text)
+`
+
+type CountTagsOfImageParams struct {
+	RepositoryID int64
+	Image        string
+	Prefix       string
+}
+
+// CountTagsOfImage counts the tags of an image that start with prefix.
+func (q *Queries) CountTagsOfImage(ctx context.Context, arg CountTagsOfImageParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countTagsOfImage, arg.RepositoryID, arg.Image, arg.Prefix)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteTag = `-- name: DeleteTag :execrows
 DELETE FROM oci_tags WHERE repository_id = $1 AND image = $2 AND tag = $3
 `
@@ -57,59 +76,6 @@ func (q *Queries) InsertTagImmutable(ctx context.Context, arg InsertTagImmutable
 	return result.RowsAffected(), nil
 }
 
-const listTagDetails = `-- name: ListTagDetails :many
-SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.content, m.created_at
-FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
-WHERE t.repository_id = $1 AND t.image = $2
-ORDER BY t.tag
-`
-
-type ListTagDetailsParams struct {
-	RepositoryID int64
-	Image        string
-}
-
-type ListTagDetailsRow struct {
-	Tag       string
-	UpdatedAt time.Time
-	Digest    string
-	MediaType string
-	Size      int64
-	TotalSize int64
-	Content   []byte
-	CreatedAt time.Time
-}
-
-// ListTagDetails returns the tags of an image with their manifests, for the UI.
-func (q *Queries) ListTagDetails(ctx context.Context, arg ListTagDetailsParams) ([]ListTagDetailsRow, error) {
-	rows, err := q.db.Query(ctx, listTagDetails, arg.RepositoryID, arg.Image)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ListTagDetailsRow{}
-	for rows.Next() {
-		var i ListTagDetailsRow
-		if err := rows.Scan(
-			&i.Tag,
-			&i.UpdatedAt,
-			&i.Digest,
-			&i.MediaType,
-			&i.Size,
-			&i.TotalSize,
-			&i.Content,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listTags = `-- name: ListTags :many
 SELECT tag FROM oci_tags WHERE repository_id = $1 AND image = $2 AND tag > $3::text
 ORDER BY tag LIMIT $4
@@ -141,6 +107,250 @@ func (q *Queries) ListTags(ctx context.Context, arg ListTagsParams) ([]string, e
 			return nil, err
 		}
 		items = append(items, tag)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTagsByName = `-- name: ListTagsByName :many
+SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.platforms
+FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
+WHERE t.repository_id = $1 AND t.image = $2 AND starts_with(t.tag, $3::text)
+ORDER BY t.tag COLLATE natural_sort LIMIT $5 OFFSET $4
+`
+
+type ListTagsByNameParams struct {
+	RepositoryID int64
+	Image        string
+	Prefix       string
+	Off          int32
+	Lim          int32
+}
+
+type ListTagsByNameRow struct {
+	Tag       string
+	UpdatedAt time.Time
+	Digest    string
+	MediaType string
+	Size      int64
+	TotalSize int64
+	Platforms []string
+}
+
+// ListTagsByName pages an image's tags in natural name order.
+func (q *Queries) ListTagsByName(ctx context.Context, arg ListTagsByNameParams) ([]ListTagsByNameRow, error) {
+	rows, err := q.db.Query(ctx, listTagsByName,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Prefix,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTagsByNameRow{}
+	for rows.Next() {
+		var i ListTagsByNameRow
+		if err := rows.Scan(
+			&i.Tag,
+			&i.UpdatedAt,
+			&i.Digest,
+			&i.MediaType,
+			&i.Size,
+			&i.TotalSize,
+			&i.Platforms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTagsByNameDesc = `-- name: ListTagsByNameDesc :many
+SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.platforms
+FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
+WHERE t.repository_id = $1 AND t.image = $2 AND starts_with(t.tag, $3::text)
+ORDER BY t.tag COLLATE natural_sort DESC LIMIT $5 OFFSET $4
+`
+
+type ListTagsByNameDescParams struct {
+	RepositoryID int64
+	Image        string
+	Prefix       string
+	Off          int32
+	Lim          int32
+}
+
+type ListTagsByNameDescRow struct {
+	Tag       string
+	UpdatedAt time.Time
+	Digest    string
+	MediaType string
+	Size      int64
+	TotalSize int64
+	Platforms []string
+}
+
+// ListTagsByNameDesc pages an image's tags in reverse natural name order.
+func (q *Queries) ListTagsByNameDesc(ctx context.Context, arg ListTagsByNameDescParams) ([]ListTagsByNameDescRow, error) {
+	rows, err := q.db.Query(ctx, listTagsByNameDesc,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Prefix,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTagsByNameDescRow{}
+	for rows.Next() {
+		var i ListTagsByNameDescRow
+		if err := rows.Scan(
+			&i.Tag,
+			&i.UpdatedAt,
+			&i.Digest,
+			&i.MediaType,
+			&i.Size,
+			&i.TotalSize,
+			&i.Platforms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTagsByPushed = `-- name: ListTagsByPushed :many
+SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.platforms
+FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
+WHERE t.repository_id = $1 AND t.image = $2 AND starts_with(t.tag, $3::text)
+ORDER BY t.updated_at, t.tag LIMIT $5 OFFSET $4
+`
+
+type ListTagsByPushedParams struct {
+	RepositoryID int64
+	Image        string
+	Prefix       string
+	Off          int32
+	Lim          int32
+}
+
+type ListTagsByPushedRow struct {
+	Tag       string
+	UpdatedAt time.Time
+	Digest    string
+	MediaType string
+	Size      int64
+	TotalSize int64
+	Platforms []string
+}
+
+// ListTagsByPushed pages an image's tags, oldest push first.
+func (q *Queries) ListTagsByPushed(ctx context.Context, arg ListTagsByPushedParams) ([]ListTagsByPushedRow, error) {
+	rows, err := q.db.Query(ctx, listTagsByPushed,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Prefix,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTagsByPushedRow{}
+	for rows.Next() {
+		var i ListTagsByPushedRow
+		if err := rows.Scan(
+			&i.Tag,
+			&i.UpdatedAt,
+			&i.Digest,
+			&i.MediaType,
+			&i.Size,
+			&i.TotalSize,
+			&i.Platforms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTagsByPushedDesc = `-- name: ListTagsByPushedDesc :many
+
+SELECT t.tag, t.updated_at, m.digest, m.media_type, m.size, m.total_size, m.platforms
+FROM oci_tags t JOIN oci_manifests m ON m.id = t.manifest_id
+WHERE t.repository_id = $1 AND t.image = $2 AND starts_with(t.tag, $3::text)
+ORDER BY t.updated_at DESC, t.tag DESC LIMIT $5 OFFSET $4
+`
+
+type ListTagsByPushedDescParams struct {
+	RepositoryID int64
+	Image        string
+	Prefix       string
+	Off          int32
+	Lim          int32
+}
+
+type ListTagsByPushedDescRow struct {
+	Tag       string
+	UpdatedAt time.Time
+	Digest    string
+	MediaType string
+	Size      int64
+	TotalSize int64
+	Platforms []string
+}
+
+// The four ListTagsBy* queries page the tag listing; each order has its own
+// query so that an index serves it (oci_tags_pushed_idx, oci_tags_natural_idx)
+// instead of a sort of every tag.
+// ListTagsByPushedDesc pages an image's tags, most recently pushed first.
+func (q *Queries) ListTagsByPushedDesc(ctx context.Context, arg ListTagsByPushedDescParams) ([]ListTagsByPushedDescRow, error) {
+	rows, err := q.db.Query(ctx, listTagsByPushedDesc,
+		arg.RepositoryID,
+		arg.Image,
+		arg.Prefix,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTagsByPushedDescRow{}
+	for rows.Next() {
+		var i ListTagsByPushedDescRow
+		if err := rows.Scan(
+			&i.Tag,
+			&i.UpdatedAt,
+			&i.Digest,
+			&i.MediaType,
+			&i.Size,
+			&i.TotalSize,
+			&i.Platforms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -505,13 +505,17 @@ SELECT p.id, p.name, p.normalized_name, p.created_at, p.updated_at,
        COALESCE((SELECT v.version FROM versions v WHERE v.package_id = p.id ORDER BY v.created_at DESC, v.id DESC LIMIT 1), '')::text AS latest_version
 FROM packages p
 WHERE p.repository_id = $1 AND strpos(p.normalized_name, lower($2::text)) > 0
-ORDER BY p.normalized_name
-LIMIT $4 OFFSET $3
+ORDER BY CASE WHEN $3::text = '-name' THEN p.normalized_name END DESC,
+         CASE WHEN $3::text = 'updated' THEN p.updated_at END,
+         CASE WHEN $3::text = '-updated' THEN p.updated_at END DESC,
+         p.normalized_name
+LIMIT $5 OFFSET $4
 `
 
 type ListPackagesParams struct {
 	RepositoryID int64
 	Q            string
+	Sort         string
 	Off          int32
 	Lim          int32
 }
@@ -529,10 +533,12 @@ type ListPackagesRow struct {
 
 // ListPackages pages the packages of a repository whose name contains q,
 // by name, with their version count, size and newest version.
+// sort is name, -name, updated or -updated (checked by the caller).
 func (q *Queries) ListPackages(ctx context.Context, arg ListPackagesParams) ([]ListPackagesRow, error) {
 	rows, err := q.db.Query(ctx, listPackages,
 		arg.RepositoryID,
 		arg.Q,
+		arg.Sort,
 		arg.Off,
 		arg.Lim,
 	)

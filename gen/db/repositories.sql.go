@@ -130,8 +130,11 @@ WHERE ($1::boolean
   AND ($5::text[] IS NULL OR r.name = ANY($5::text[]))
   AND ($6::text IS NULL OR r.name ILIKE '%' || $6 || '%' ESCAPE '\' OR r.description ILIKE '%' || $6 || '%' ESCAPE '\')
   AND ($7::text IS NULL OR r.type = $7)
-ORDER BY r.name
-LIMIT $9 OFFSET $8
+ORDER BY CASE WHEN $8::text = '-name' THEN r.name END DESC,
+         CASE WHEN $8::text = 'updated' THEN r.updated_at END,
+         CASE WHEN $8::text = '-updated' THEN r.updated_at END DESC,
+         r.name
+LIMIT $10 OFFSET $9
 `
 
 type ListVisibleRepositoriesParams struct {
@@ -142,6 +145,7 @@ type ListVisibleRepositoriesParams struct {
 	Names            []string
 	Q                *string
 	Type             *string
+	Sort             string
 	Off              int32
 	Lim              int32
 }
@@ -162,6 +166,8 @@ type ListVisibleRepositoriesRow struct {
 // ListVisibleRepositories pages through the repositories a principal may read
 // (the predicate comes from auth.Authorizer.Visible), filtered by name or
 // description substring and type.
+// sort is name, -name, updated or -updated (checked by the handler);
+// repositories are few, so ordering by CASE (no index) is cheap.
 func (q *Queries) ListVisibleRepositories(ctx context.Context, arg ListVisibleRepositoriesParams) ([]ListVisibleRepositoriesRow, error) {
 	rows, err := q.db.Query(ctx, listVisibleRepositories,
 		arg.AllRepos,
@@ -171,6 +177,7 @@ func (q *Queries) ListVisibleRepositories(ctx context.Context, arg ListVisibleRe
 		arg.Names,
 		arg.Q,
 		arg.Type,
+		arg.Sort,
 		arg.Off,
 		arg.Lim,
 	)

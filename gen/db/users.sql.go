@@ -195,19 +195,26 @@ WHERE $1::text IS NULL
    OR username ILIKE '%' || $1 || '%' ESCAPE '\'
    OR full_name ILIKE '%' || $1 || '%' ESCAPE '\'
    OR email ILIKE '%' || $1 || '%' ESCAPE '\'
-ORDER BY username
-LIMIT $3 OFFSET $2
+ORDER BY CASE WHEN $2::text = '-name' THEN username END DESC, username
+LIMIT $4 OFFSET $3
 `
 
 type ListUsersParams struct {
-	Q   *string
-	Off int32
-	Lim int32
+	Q    *string
+	Sort string
+	Off  int32
+	Lim  int32
 }
 
 // ListUsers pages through accounts, optionally filtered by a substring of the username, name or email.
+// sort is name or -name (by username).
 func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error) {
-	rows, err := q.db.Query(ctx, listUsers, arg.Q, arg.Off, arg.Lim)
+	rows, err := q.db.Query(ctx, listUsers,
+		arg.Q,
+		arg.Sort,
+		arg.Off,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

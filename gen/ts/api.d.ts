@@ -523,7 +523,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tags of an image (image path URL-encoded, `_` for the image at the repository root) */
+        /**
+         * Tags of an image (image path URL-encoded, `_` for the image at the repository root)
+         * @description A page of the image's tags. Served from an index for every order, so
+         *     it stays fast for images with 100,000 tags; an item carries what was
+         *     recorded at push time (no manifest is read per tag).
+         */
         get: operations["listDockerTags"];
         put?: never;
         post?: never;
@@ -835,6 +840,15 @@ export interface components {
             version: string;
             /** @description Whether anonymous callers may read public repositories. */
             guestAccess: boolean;
+            /**
+             * @description The external URL of the instance, without a trailing slash: the
+             *     configured KODERA_BASE_URL, else the scheme and host the caller
+             *     used (X-Forwarded-Proto and X-Forwarded-Host count only from a
+             *     trusted proxy, KODERA_TRUSTED_PROXIES). Clients build their
+             *     connect instructions (docker login, pip index URL, GOPROXY) from it.
+             * @example https://packages.example.com
+             */
+            baseUrl: string;
             license: components["schemas"]["LicenseSummary"];
         };
         Page: {
@@ -1306,9 +1320,15 @@ export interface components {
              * @description Manifest plus config and layers (or the children of an index)
              */
             size: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the tag was last pushed (pointed at its manifest)
+             */
             updatedAt: string;
-            /** @description os/architecture[/variant] of the image or of each index entry */
+            /**
+             * @description os/architecture[/variant] of the image or of each index entry, as
+             *     recorded when the manifest was pushed (empty for artifacts)
+             */
             platforms: string[];
         };
         DockerTagPage: components["schemas"]["Page"] & {
@@ -1324,15 +1344,21 @@ export interface components {
             variant?: string;
         };
         DockerHistory: {
+            /** @description RFC 3339; absent when the config has none or a zero time (0001-01-01 or the Unix epoch, which reproducible builders write for "unknown") */
             created?: string;
             createdBy?: string;
             comment?: string;
             emptyLayer?: boolean;
         };
+        /**
+         * @description The image configuration, parsed from an OCI image config or a Docker
+         *     v1 image config (application/vnd.docker.container.image.v1+json).
+         */
         DockerImageConfig: {
             os?: string;
             architecture?: string;
             variant?: string;
+            /** @description RFC 3339; absent when the config has none or a zero time (0001-01-01 or the Unix epoch, which reproducible builders write for "unknown") */
             created?: string;
             author?: string;
             env?: string[];
@@ -1368,6 +1394,11 @@ export interface components {
             digest: string;
             image: string;
             mediaType: string;
+            /**
+             * @description Only for artifacts: the manifest's artifactType, else a config
+             *     media type that is neither an OCI image config nor a Docker v1
+             *     image config. Absent for images and indexes.
+             */
             artifactType?: string;
             /** Format: int64 */
             size: number;
@@ -1381,7 +1412,11 @@ export interface components {
             annotations?: {
                 [key: string]: string;
             };
-            /** @description Entries of an index (empty for an image) */
+            /**
+             * @description Child manifests of an index (OCI index or Docker manifest list),
+             *     in index order, each with its platform when the index names one
+             *     (os and architecture are "" otherwise); empty for an image.
+             */
             platforms: components["schemas"]["DockerPlatform"][];
             config?: components["schemas"]["DockerImageConfig"];
             layers: components["schemas"]["DockerLayer"][];
@@ -1639,6 +1674,18 @@ export interface components {
         Limit: number;
         /** @description Items to skip */
         Offset: number;
+        /**
+         * @description Order of the listing: `name` (default) or `-name` (reversed). Every
+         *     listing takes `sort` this way, a key with `-` for descending; a value
+         *     the listing does not offer is a 400.
+         */
+        SortByName: "name" | "-name";
+        /**
+         * @description Order of the listing: `name` (default), `-name`, `updated` (least
+         *     recently updated first) or `-updated` (most recently updated first);
+         *     ties by name. A value the listing does not offer is a 400.
+         */
+        SortByNameOrUpdated: "name" | "-name" | "updated" | "-updated";
         RepositoryName: string;
         Username: string;
         ServiceAccountName: string;
@@ -1936,6 +1983,12 @@ export interface operations {
             query?: {
                 /** @description Substring of the username, full name or email (case-insensitive) */
                 q?: string;
+                /**
+                 * @description Order of the listing: `name` (default) or `-name` (reversed). Every
+                 *     listing takes `sort` this way, a key with `-` for descending; a value
+                 *     the listing does not offer is a 400.
+                 */
+                sort?: components["parameters"]["SortByName"];
                 /** @description Page size (pagination is limit/offset; every page carries the total) */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip */
@@ -1947,7 +2000,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of accounts, ordered by username */
+            /** @description A page of accounts, in the order asked (by username by default) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2501,6 +2554,12 @@ export interface operations {
                 /** @description Substring of the name or description (case-insensitive) */
                 q?: string;
                 type?: components["schemas"]["RepositoryType"];
+                /**
+                 * @description Order of the listing: `name` (default), `-name`, `updated` (least
+                 *     recently updated first) or `-updated` (most recently updated first);
+                 *     ties by name. A value the listing does not offer is a 400.
+                 */
+                sort?: components["parameters"]["SortByNameOrUpdated"];
                 /** @description Page size (pagination is limit/offset; every page carries the total) */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip */
@@ -2512,7 +2571,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of repositories, ordered by name */
+            /** @description A page of repositories, in the order asked (by name by default) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,6 +2935,12 @@ export interface operations {
             query?: {
                 /** @description Substring of the image path */
                 q?: string;
+                /**
+                 * @description Order of the listing: `name` (default), `-name`, `updated` (least
+                 *     recently updated first) or `-updated` (most recently updated first);
+                 *     ties by name. A value the listing does not offer is a 400.
+                 */
+                sort?: components["parameters"]["SortByNameOrUpdated"];
                 limit?: number;
                 offset?: number;
             };
@@ -2906,6 +2971,15 @@ export interface operations {
     listDockerTags: {
         parameters: {
             query?: {
+                /** @description Prefix of the tag name (case-sensitive, as tags are) */
+                q?: string;
+                /**
+                 * @description `-pushed` (default): most recently pushed first; `pushed`: oldest
+                 *     first (pushed = when the tag last moved); `name` / `-name`: by tag
+                 *     name in natural order, digits compared as numbers, so build-2
+                 *     comes before build-10 (ICU collation `und-u-kn`); ties by name.
+                 */
+                sort?: "-pushed" | "pushed" | "name" | "-name";
                 /** @description Page size (pagination is limit/offset; every page carries the total) */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip */
@@ -2920,7 +2994,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tags, by name */
+            /** @description A page of tags */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3032,6 +3106,12 @@ export interface operations {
             query?: {
                 /** @description Substring of the PEP 503 normalized project name */
                 q?: string;
+                /**
+                 * @description Order of the listing: `name` (default), `-name`, `updated` (least
+                 *     recently updated first) or `-updated` (most recently updated first);
+                 *     ties by name. A value the listing does not offer is a 400.
+                 */
+                sort?: components["parameters"]["SortByNameOrUpdated"];
                 /** @description Page size (pagination is limit/offset; every page carries the total) */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip */
@@ -3045,7 +3125,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of projects, by normalized name */
+            /** @description A page of projects, in the order asked (by normalized name by default) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3383,6 +3463,12 @@ export interface operations {
             query?: {
                 /** @description Substring of the module path */
                 q?: string;
+                /**
+                 * @description Order of the listing: `name` (default), `-name`, `updated` (least
+                 *     recently updated first) or `-updated` (most recently updated first);
+                 *     ties by name. A value the listing does not offer is a 400.
+                 */
+                sort?: components["parameters"]["SortByNameOrUpdated"];
                 /** @description Page size (pagination is limit/offset; every page carries the total) */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip */

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/kodera-packages/kodera/gen/api"
 	"github.com/kodera-packages/kodera/internal/auth"
@@ -52,21 +53,16 @@ func (s *Server) ListDockerImages(ctx context.Context, req api.ListDockerImagesR
 	if err != nil {
 		return nil, err
 	}
-	limit, offset, filter := 50, 0, ""
-	if req.Params.Limit != nil {
-		limit = *req.Params.Limit
-	}
-	if req.Params.Offset != nil {
-		offset = *req.Params.Offset
-	}
-	if req.Params.Q != nil {
-		filter = *req.Params.Q
-	}
-	imgs, total, err := s.Registry.Images(ctx, repo.ID, filter, limit, offset)
+	by, err := sortParam(req.Params.Sort, "name", byNameOrUpdated...)
 	if err != nil {
 		return nil, err
 	}
-	out := api.ListDockerImages200JSONResponse{Items: make([]api.DockerImage, len(imgs)), Total: total, Limit: limit, Offset: offset}
+	limit, offset := page(req.Params.Limit, req.Params.Offset)
+	imgs, total, err := s.Registry.Images(ctx, repo.ID, deref(req.Params.Q), by, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ListDockerImages200JSONResponse{Items: make([]api.DockerImage, len(imgs)), Total: total, Limit: int(limit), Offset: int(offset)}
 	for i, im := range imgs {
 		out.Items[i] = api.DockerImage{
 			Name: im.Image, PullName: ocispec.JoinName(repo.Name, im.Image),
@@ -86,13 +82,21 @@ func (s *Server) ListDockerTags(ctx context.Context, req api.ListDockerTagsReque
 	if err != nil {
 		return nil, err
 	}
-	tags, err := s.Registry.TagViews(ctx, n)
+	by, err := sortParam(req.Params.Sort, "-pushed", "-pushed", "pushed", "name", "-name")
 	if err != nil {
 		return nil, err
 	}
-	items, total, lim, off := pageOf(tags, req.Params.Limit, req.Params.Offset)
-	out := api.ListDockerTags200JSONResponse{Items: make([]api.DockerTag, len(items)), Total: total, Limit: lim, Offset: off}
-	for i, t := range items {
+	order := map[string]registry.TagOrder{
+		"-pushed": registry.TagsNewestFirst, "pushed": registry.TagsOldestFirst,
+		"name": registry.TagsByName, "-name": registry.TagsByNameDesc,
+	}[by]
+	lim, off := page(req.Params.Limit, req.Params.Offset)
+	tags, total, err := s.Registry.TagPage(ctx, n, registry.TagQuery{Prefix: deref(req.Params.Q), Order: order, Limit: lim, Offset: off})
+	if err != nil {
+		return nil, err
+	}
+	out := api.ListDockerTags200JSONResponse{Items: make([]api.DockerTag, len(tags)), Total: total, Limit: int(lim), Offset: int(off)}
+	for i, t := range tags {
 		out.Items[i] = api.DockerTag{Name: t.Tag, Digest: t.Digest, MediaType: t.MediaType, Size: t.Size, UpdatedAt: t.UpdatedAt, Platforms: t.Platforms}
 	}
 	return out, nil
@@ -161,9 +165,9 @@ func (s *Server) GetDockerManifest(ctx context.Context, req api.GetDockerManifes
 		Digest: v.Digest, Image: v.Image, MediaType: v.MediaType, Size: v.Size, TotalSize: v.Size + v.TotalSize,
 		CreatedAt: v.CreatedAt, Tags: v.Tags, Platforms: []api.DockerPlatform{}, Layers: []api.DockerLayer{}, Referrers: []api.DockerReferrer{},
 	}
-	if v.ArtifactType != "" {
-		out.ArtifactType = &v.ArtifactType
-	}
+	// The stored artifact_type is what the referrers API reports (the
+	// config media type of any image); the view names only real artifacts.
+	out.ArtifactType = nonEmpty(v.Parsed.RealArtifactType())
 	if v.Parsed.Subject != nil {
 		out.Subject = &v.Parsed.Subject.Digest
 	}
@@ -200,7 +204,7 @@ func (s *Server) GetDockerManifest(ctx context.Context, req api.GetDockerManifes
 	if c := v.Config; c != nil {
 		cfg := &api.DockerImageConfig{
 			Os: nonEmpty(c.OS), Architecture: nonEmpty(c.Architecture), Variant: nonEmpty(c.Variant),
-			Created: nonEmpty(c.Created), Author: nonEmpty(c.Author), WorkingDir: nonEmpty(c.Config.WorkingDir), User: nonEmpty(c.Config.User),
+			Created: timestamp(c.Created), Author: nonEmpty(c.Author), WorkingDir: nonEmpty(c.Config.WorkingDir), User: nonEmpty(c.Config.User),
 			Env: nonEmptySlice(c.Config.Env), Entrypoint: nonEmptySlice(c.Config.Entrypoint), Cmd: nonEmptySlice(c.Config.Cmd),
 		}
 		if len(c.Config.ExposedPorts) > 0 {
@@ -218,7 +222,7 @@ func (s *Server) GetDockerManifest(ctx context.Context, req api.GetDockerManifes
 			h := make([]api.DockerHistory, len(c.History))
 			for i, e := range c.History {
 				empty := e.EmptyLayer
-				h[i] = api.DockerHistory{Created: nonEmpty(e.Created), CreatedBy: nonEmpty(e.CreatedBy), Comment: nonEmpty(e.Comment), EmptyLayer: &empty}
+				h[i] = api.DockerHistory{Created: timestamp(e.Created), CreatedBy: nonEmpty(e.CreatedBy), Comment: nonEmpty(e.Comment), EmptyLayer: &empty}
 			}
 			cfg.History = &h
 		}
@@ -229,6 +233,17 @@ func (s *Server) GetDockerManifest(ctx context.Context, req api.GetDockerManifes
 
 func nonEmpty(s string) *string {
 	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// timestamp passes on a config's time, but not an absent or zero one:
+// builders aiming at reproducible images write 0001-01-01 (Go's zero time)
+// or the Unix epoch's zero, which say "unknown", not a date to show.
+func timestamp(s string) *string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if s == "" || (err == nil && (t.IsZero() || t.Unix() == 0)) {
 		return nil
 	}
 	return &s

@@ -68,8 +68,12 @@ func (s *Server) ListGoModules(ctx context.Context, req api.ListGoModulesRequest
 	if err != nil {
 		return nil, err
 	}
+	by, err := sortParam(req.Params.Sort, "name", byNameOrUpdated...)
+	if err != nil {
+		return nil, err
+	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), lim, off)
+	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), by, lim, off)
 	if err != nil {
 		return nil, err
 	}

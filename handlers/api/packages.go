@@ -20,7 +20,7 @@ func (s *Server) ListPackages(ctx context.Context, req api.ListPackagesRequestOb
 		return nil, err
 	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), lim, off)
+	pkgs, total, err := s.Packages.ListPackages(ctx, repo, deref(req.Params.Q), "", lim, off)
 	if err != nil {
 		return nil, err
 	}

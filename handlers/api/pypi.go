@@ -29,9 +29,13 @@ func (s *Server) ListPypiPackages(ctx context.Context, req api.ListPypiPackagesR
 	if err != nil {
 		return nil, err
 	}
+	by, err := sortParam(req.Params.Sort, "name", byNameOrUpdated...)
+	if err != nil {
+		return nil, err
+	}
 	limit, offset := page(req.Params.Limit, req.Params.Offset)
 	// The filter applies to normalized names, so it is normalized too.
-	pkgs, total, err := s.PyPI.Packages(ctx, repo, pyspec.NormalizeName(deref(req.Params.Q)), limit, offset)
+	pkgs, total, err := s.PyPI.Packages(ctx, repo, pyspec.NormalizeName(deref(req.Params.Q)), by, limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,12 @@ func (s *Server) ListRepositories(ctx context.Context, req api.ListRepositoriesR
 		return nil, err
 	}
 	prm := req.Params
+	by, err := sortParam(prm.Sort, "name", byNameOrUpdated...)
+	if err != nil {
+		return nil, err
+	}
 	lim, off := page(prm.Limit, prm.Offset)
-	f := repository.RepositoryFilter{Q: deref(prm.Q), Limit: lim, Offset: off}
+	f := repository.RepositoryFilter{Q: deref(prm.Q), Sort: by, Limit: lim, Offset: off}
 	if prm.Type != nil {
 		t := string(*prm.Type)
 		f.Type = &t
@@ -42,6 +46,9 @@ func (s *Server) CreateRepository(ctx context.Context, req api.CreateRepositoryR
 	p := auth.FromContext(ctx)
 	if p.IsAnonymous() {
 		return nil, errLogin
+	}
+	if p.Kind == auth.KindService {
+		return nil, domain.Errorf(domain.ErrForbidden, "service accounts cannot create repositories: a repository is owned by the user who creates it")
 	}
 	if !auth.MayCreateRepository(p) {
 		return nil, domain.Errorf(domain.ErrForbidden, "only users may create repositories, through a token only with the admin scope and no repository limit")

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -167,4 +168,39 @@ func TestListRepositories(t *testing.T) {
 	// A token limited to repositories lists only those (and only what its owner may read).
 	limited := bearer(seed.Token("viewer", false, []string{"read"}, "repo-01", "repo-03", "repo-06"))
 	require.Equal(t, []string{"repo-01", "repo-03"}, list(limited, "").names())
+}
+
+// TestCreateRepositoryRules: any user may create a repository, a service
+// account may not; names follow the server's grammar (one OCI path
+// component of at most 64 characters, no reserved word) and a refusal
+// names the rule it broke.
+func TestCreateRepositoryRules(t *testing.T) {
+	t.Parallel()
+	n := apptest.Start(t, apptest.Options{})
+	seed := n.Seed(t)
+	seed.User("plain", userPassword, false)
+	seed.User("owner", userPassword, false)
+	seed.Repo("shared", "files", "private", "owner")
+	user := basic("plain", userPassword)
+	seed.ServiceAccount("ci")
+	svc := bearer(seed.Token("ci", true, []string{"write", "admin"}))
+
+	long := strings.Repeat("a", 64)
+	expect(t, n, user, "POST", "/api/v1/repositories", `{"name":"`+long+`","type":"files"}`, 201)
+	expect(t, n, user, "POST", "/api/v1/repositories", `{"name":"my-repo.v_1__x","type":"docker"}`, 201)
+
+	for body, rule := range map[string]string{
+		// The spec's schema (maxLength, pattern) refuses these first.
+		`{"name":"` + long + `a","type":"files"}`: "64",
+		`{"name":"Caps","type":"files"}`:          "^[a-z0-9]+",
+		`{"name":"-dash","type":"files"}`:         "^[a-z0-9]+",
+		`{"name":"a/b","type":"files"}`:           "^[a-z0-9]+",
+		`{"name":"v2","type":"docker"}`:           "reserved",
+		`{"name":"admin","type":"files"}`:         "collide",
+	} {
+		require.Contains(t, problemDetail(t, call(t, n, user, "POST", "/api/v1/repositories", body), 400), rule, body)
+	}
+	detail := problemDetail(t, call(t, n, svc, "POST", "/api/v1/repositories", `{"name":"by-robot","type":"files"}`), 403)
+	require.Contains(t, detail, "service accounts cannot create repositories")
+	expect(t, n, admin, "GET", "/api/v1/repositories/by-robot", "", 404)
 }

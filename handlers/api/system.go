@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kodera-packages/kodera/gen/api"
+	"github.com/kodera-packages/kodera/internal/origin"
 )
 
 // GetSystemInfo implements GET /api/v1/system/info.
@@ -19,7 +20,7 @@ func (s *Server) GetSystemInfo(ctx context.Context, _ api.GetSystemInfoRequestOb
 		return nil, err
 	}
 	return api.GetSystemInfo200JSONResponse{
-		Version: Version, GuestAccess: guest,
+		Version: Version, GuestAccess: guest, BaseUrl: origin.BaseOf(ctx),
 		License: api.LicenseSummary{Status: api.LicenseStatus(status), ExpiresAt: expiresAt},
 	}, nil
 }

@@ -15,8 +15,12 @@ func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) 
 	if _, err := requireAdmin(ctx); err != nil {
 		return nil, err
 	}
+	by, err := sortParam(req.Params.Sort, "name", "name", "-name")
+	if err != nil {
+		return nil, err
+	}
 	lim, off := page(req.Params.Limit, req.Params.Offset)
-	users, total, err := s.Identity.ListUsers(ctx, deref(req.Params.Q), lim, off)
+	users, total, err := s.Identity.ListUsers(ctx, deref(req.Params.Q), by, lim, off)
 	if err != nil {
 		return nil, err
 	}

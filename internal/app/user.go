@@ -63,7 +63,7 @@ func runUser(ctx context.Context, args []string, cfg config.Config, pool *pgxpoo
 
 	switch args[0] {
 	case "list":
-		users, _, err := svc.ListUsers(ctx, "", 500, 0)
+		users, _, err := svc.ListUsers(ctx, "", "", 500, 0)
 		if err != nil {
 			return err
 		}

@@ -55,10 +55,11 @@ func (s *Service) UserByName(ctx context.Context, username string) (Account, err
 }
 
 // ListUsers pages through accounts, filtered by a substring of the
-// username, full name or email.
-func (s *Service) ListUsers(ctx context.Context, q string, limit, offset int32) ([]Account, int64, error) {
+// username, full name or email, by username ("name", the default for "")
+// or in reverse ("-name").
+func (s *Service) ListUsers(ctx context.Context, q, sort string, limit, offset int32) ([]Account, int64, error) {
 	like := db.LikePattern(q)
-	users, err := s.q().ListUsers(ctx, gendb.ListUsersParams{Q: like, Lim: limit, Off: offset})
+	users, err := s.q().ListUsers(ctx, gendb.ListUsersParams{Q: like, Sort: sort, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -22,7 +22,14 @@ const (
 	MediaTypeDockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
 	MediaTypeDockerList     = "application/vnd.docker.distribution.manifest.list.v2+json"
 	MediaTypeOCIEmpty       = "application/vnd.oci.empty.v1+json"
+	MediaTypeOCIConfig      = "application/vnd.oci.image.config.v1+json"
+	MediaTypeDockerConfig   = "application/vnd.docker.container.image.v1+json"
 )
+
+// IsImageConfigType reports whether mt is the config of a runnable image:
+// OCI's image config, or Docker's v1 config (what docker and crane push by
+// default). Any other config media type makes the manifest an artifact.
+func IsImageConfigType(mt string) bool { return mt == MediaTypeOCIConfig || mt == MediaTypeDockerConfig }
 
 // MaxManifestSize is the largest manifest accepted (4 MiB, as the spec suggests).
 const MaxManifestSize = 4 << 20
@@ -250,6 +257,21 @@ func (p Parsed) EffectiveArtifactType() string {
 		return p.ArtifactType
 	}
 	if !p.Index && p.Config != nil {
+		return p.Config.MediaType
+	}
+	return ""
+}
+
+// RealArtifactType is what makes the manifest an artifact rather than an
+// image or index: its artifactType field, else (image manifests) a config
+// media type that is neither image config; "" for images and plain indexes.
+// Unlike EffectiveArtifactType, which the referrers API must report, it
+// never names an image config.
+func (p Parsed) RealArtifactType() string {
+	if p.ArtifactType != "" {
+		return p.ArtifactType
+	}
+	if !p.Index && p.Config != nil && !IsImageConfigType(p.Config.MediaType) {
 		return p.Config.MediaType
 	}
 	return ""

@@ -276,8 +276,10 @@ func (s *Service) DeleteVersion(ctx context.Context, repo domain.Repository, nam
 }
 
 // ListPackages pages a repository's packages whose normalized name
-// contains filter, by name, with the total.
-func (s *Service) ListPackages(ctx context.Context, repo domain.Repository, filter string, limit, offset int32) ([]Package, int64, error) {
+// contains filter, with the total, in the order sort names: name (the
+// default for ""), -name, updated or -updated. Formats that list their own
+// content (PackageSource) keep their order.
+func (s *Service) ListPackages(ctx context.Context, repo domain.Repository, filter, sort string, limit, offset int32) ([]Package, int64, error) {
 	f, err := format(repo)
 	if err != nil {
 		return nil, 0, err
@@ -286,7 +288,7 @@ func (s *Service) ListPackages(ctx context.Context, repo domain.Repository, filt
 	if src, ok := f.(PackageSource); ok {
 		return src.ListPackages(ctx, q, repo, filter, limit, offset)
 	}
-	rows, err := q.ListPackages(ctx, gendb.ListPackagesParams{RepositoryID: repo.ID, Q: filter, Lim: limit, Off: offset})
+	rows, err := q.ListPackages(ctx, gendb.ListPackagesParams{RepositoryID: repo.ID, Q: filter, Sort: sort, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, db.Translate(err)
 	}

@@ -97,7 +97,7 @@ func TestListAndTotals(t *testing.T) {
 			require.NoError(t, err)
 		}
 	}
-	all, total, err := svc.ListPackages(ctx, repo, "", 2, 0)
+	all, total, err := svc.ListPackages(ctx, repo, "", "", 2, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(3), total)
 	require.Len(t, all, 2)
@@ -105,12 +105,12 @@ func TestListAndTotals(t *testing.T) {
 	require.Equal(t, int64(2), all[0].VersionCount)
 	require.Equal(t, int64(20), all[0].Size)
 	require.Equal(t, "v2", all[0].LatestVersion)
-	rest, total, err := svc.ListPackages(ctx, repo, "", 2, 2)
+	rest, total, err := svc.ListPackages(ctx, repo, "", "", 2, 2)
 	require.NoError(t, err)
 	require.Equal(t, int64(3), total)
 	require.Equal(t, "team/alpha2", rest[0].Name)
 
-	found, total, err := svc.ListPackages(ctx, repo, "ALPHA", 50, 0)
+	found, total, err := svc.ListPackages(ctx, repo, "ALPHA", "", 50, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(2), total, "the filter is case-insensitive")
 	require.Equal(t, []string{"alpha", "team/alpha2"}, []string{found[0].Name, found[1].Name})
@@ -150,7 +150,7 @@ func TestDockerImagesArePackages(t *testing.T) {
 	res, err := reg.PutManifest(ctx, n, "v1", mt, m, "latest")
 	require.NoError(t, err)
 
-	pkgs, total, err := svc.ListPackages(ctx, repo, "", 50, 0)
+	pkgs, total, err := svc.ListPackages(ctx, repo, "", "", 50, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(1), total)
 	require.Equal(t, "team/app", pkgs[0].Name)
@@ -212,7 +212,7 @@ func TestFilesTreeAsPackages(t *testing.T) {
 		VALUES ($1, 'docs', '', 'docs', true, NULL, 0, '', ''), ($1, 'docs/Readme.txt', 'docs', 'Readme.txt', false, $2, 5, 'text/plain', 'bob'),
 		       ($1, 'a.bin', '', 'a.bin', false, $2, 5, '', 'bob')`, repo.ID, d)
 	require.NoError(t, err)
-	pkgs, total, err := svc.ListPackages(ctx, repo, "readme", 50, 0)
+	pkgs, total, err := svc.ListPackages(ctx, repo, "readme", "", 50, 0)
 	require.NoError(t, err)
 	require.Equal(t, int64(1), total, "folders are not packages")
 	require.Equal(t, "docs/Readme.txt", pkgs[0].Name)

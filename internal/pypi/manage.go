@@ -12,8 +12,8 @@ import (
 
 // Packages pages a repository's projects whose normalized name contains
 // filter (the generic package listing).
-func (s *Service) Packages(ctx context.Context, repo domain.Repository, filter string, limit, offset int32) ([]packages.Package, int64, error) {
-	return s.packages.ListPackages(ctx, repo, filter, limit, offset)
+func (s *Service) Packages(ctx context.Context, repo domain.Repository, filter, sort string, limit, offset int32) ([]packages.Package, int64, error) {
+	return s.packages.ListPackages(ctx, repo, filter, sort, limit, offset)
 }
 
 // Package returns one project by any spelling of its name.

@@ -86,6 +86,9 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 		ann = []byte("{}")
 	}
 	meta, _ := json.Marshal(packages.ImageMetadata{Digest: digest, MediaType: m.MediaType, Size: int64(len(body)), TotalSize: m.TotalSize()})
+	// Read before the transaction (a blob read never runs inside one); a
+	// config that is missing fails the reference check below anyway.
+	platforms := s.platformsOf(ctx, n, m)
 	p := auth.FromContext(ctx)
 	err = db.WithTx(ctx, s.Pool, func(q *db.Queries) error {
 		// The check and the write share one transaction, and the check
@@ -98,7 +101,7 @@ func (s *Service) PutManifest(ctx context.Context, n Name, reference, contentTyp
 		row, err := q.UpsertManifest(ctx, gendb.UpsertManifestParams{
 			RepositoryID: n.Repo.ID, Image: n.Image, Digest: digest, MediaType: m.MediaType,
 			ArtifactType: m.EffectiveArtifactType(), SubjectDigest: subject, Content: body,
-			Size: int64(len(body)), TotalSize: m.TotalSize(), Annotations: ann,
+			Size: int64(len(body)), TotalSize: m.TotalSize(), Annotations: ann, Platforms: platforms,
 		})
 		if err != nil {
 			return db.Translate(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	gendb "github.com/kodera-packages/kodera/gen/db"
@@ -24,14 +23,16 @@ type ImageSummary struct {
 	UpdatedAt     time.Time
 }
 
-// Images lists the image paths of a repository containing filter.
-func (s *Service) Images(ctx context.Context, repoID int64, filter string, limit, offset int) ([]ImageSummary, int64, error) {
+// Images lists the image paths of a repository containing filter, in the
+// order sort names: name (the default for ""), -name, updated or -updated
+// (by the newest manifest).
+func (s *Service) Images(ctx context.Context, repoID int64, filter, sort string, limit, offset int32) ([]ImageSummary, int64, error) {
 	q := s.q()
 	total, err := q.CountImages(ctx, gendb.CountImagesParams{RepositoryID: repoID, Filter: filter})
 	if err != nil {
 		return nil, 0, db.Translate(err)
 	}
-	rows, err := q.ListImages(ctx, gendb.ListImagesParams{RepositoryID: repoID, Filter: filter, Lim: int32(limit), Off: int32(offset)})
+	rows, err := q.ListImages(ctx, gendb.ListImagesParams{RepositoryID: repoID, Filter: filter, Sort: sort, Lim: limit, Off: offset})
 	if err != nil {
 		return nil, 0, db.Translate(err)
 	}
@@ -42,7 +43,7 @@ func (s *Service) Images(ctx context.Context, repoID int64, filter string, limit
 	return out, total, nil
 }
 
-// TagView is one tag with what its manifest says.
+// TagView is one tag with what its manifest recorded at push time.
 type TagView struct {
 	Tag, Digest, MediaType string
 	Size                   int64 // manifest + content it references
@@ -50,39 +51,107 @@ type TagView struct {
 	Platforms              []string
 }
 
-// TagViews lists the tags of an image.
-func (s *Service) TagViews(ctx context.Context, n Name) ([]TagView, error) {
-	rows, err := s.q().ListTagDetails(ctx, gendb.ListTagDetailsParams{RepositoryID: n.Repo.ID, Image: n.Image})
+// TagOrder is an order of the tag listing.
+type TagOrder int
+
+// The orders of the tag listing; names compare naturally (build-2 before
+// build-10), pushed is when the tag last moved.
+const (
+	TagsNewestFirst TagOrder = iota
+	TagsOldestFirst
+	TagsByName
+	TagsByNameDesc
+)
+
+// TagQuery selects one page of an image's tags.
+type TagQuery struct {
+	Prefix        string // of the tag name
+	Order         TagOrder
+	Limit, Offset int32
+}
+
+// TagPage lists one page of an image's tags and how many match in all. An
+// image without any tag that has manifests is an empty page; an image
+// without manifests is not found.
+func (s *Service) TagPage(ctx context.Context, n Name, tq TagQuery) ([]TagView, int64, error) {
+	q := s.q()
+	total, err := q.CountTagsOfImage(ctx, gendb.CountTagsOfImageParams{RepositoryID: n.Repo.ID, Image: n.Image, Prefix: tq.Prefix})
 	if err != nil {
-		return nil, db.Translate(err)
+		return nil, 0, db.Translate(err)
 	}
-	if len(rows) == 0 {
-		// No tags: an image of untagged manifests, or no image at all.
-		ok, err := s.q().ImageExists(ctx, gendb.ImageExistsParams{RepositoryID: n.Repo.ID, Image: n.Image})
+	if total == 0 {
+		ok, err := q.ImageExists(ctx, gendb.ImageExistsParams{RepositoryID: n.Repo.ID, Image: n.Image})
 		if err != nil {
-			return nil, db.Translate(err)
+			return nil, 0, db.Translate(err)
 		}
 		if !ok {
-			return nil, domain.Errorf(domain.ErrNotFound, "image %q not found", n.Full())
+			return nil, 0, domain.Errorf(domain.ErrNotFound, "image %q not found", n.Full())
+		}
+		return []TagView{}, 0, nil
+	}
+	// The four queries return the same row type: sqlc names each, so
+	// convert through the first.
+	var rows []gendb.ListTagsByPushedDescRow
+	switch tq.Order {
+	case TagsOldestFirst:
+		r, err := q.ListTagsByPushed(ctx, gendb.ListTagsByPushedParams{RepositoryID: n.Repo.ID, Image: n.Image, Prefix: tq.Prefix, Lim: tq.Limit, Off: tq.Offset})
+		rows, err = convertRows(r, err)
+	case TagsByName:
+		r, err := q.ListTagsByName(ctx, gendb.ListTagsByNameParams{RepositoryID: n.Repo.ID, Image: n.Image, Prefix: tq.Prefix, Lim: tq.Limit, Off: tq.Offset})
+		rows, err = convertRows(r, err)
+	case TagsByNameDesc:
+		r, err := q.ListTagsByNameDesc(ctx, gendb.ListTagsByNameDescParams{RepositoryID: n.Repo.ID, Image: n.Image, Prefix: tq.Prefix, Lim: tq.Limit, Off: tq.Offset})
+		rows, err = convertRows(r, err)
+	default:
+		rows, err = q.ListTagsByPushedDesc(ctx, gendb.ListTagsByPushedDescParams{RepositoryID: n.Repo.ID, Image: n.Image, Prefix: tq.Prefix, Lim: tq.Limit, Off: tq.Offset})
+	}
+	if err != nil {
+		return nil, 0, db.Translate(err)
+	}
+	out := make([]TagView, len(rows))
+	for i, r := range rows {
+		out[i] = TagView{Tag: r.Tag, Digest: r.Digest, MediaType: r.MediaType, Size: r.Size + r.TotalSize, UpdatedAt: r.UpdatedAt, Platforms: r.Platforms}
+		if out[i].Platforms == nil {
+			out[i].Platforms = []string{}
 		}
 	}
-	out := make([]TagView, 0, len(rows))
-	for _, r := range rows {
-		v := TagView{Tag: r.Tag, Digest: r.Digest, MediaType: r.MediaType, Size: r.Size + r.TotalSize, UpdatedAt: r.UpdatedAt, Platforms: []string{}}
-		if p, err := ocispec.ParseManifest(r.MediaType, r.Content, ""); err == nil {
-			if p.Index {
-				for _, m := range p.Manifests {
-					if m.Platform != nil {
-						v.Platforms = append(v.Platforms, platformString(m.Platform.OS, m.Platform.Architecture, m.Platform.Variant))
-					}
-				}
-			} else if cfg, err := s.imageConfig(ctx, n, p); err == nil && cfg.OS != "" {
-				v.Platforms = append(v.Platforms, platformString(cfg.OS, cfg.Architecture, cfg.Variant))
+	return out, total, nil
+}
+
+// convertRows converts rows of one tag query to the shared row type.
+func convertRows[R ~struct {
+	Tag       string
+	UpdatedAt time.Time
+	Digest    string
+	MediaType string
+	Size      int64
+	TotalSize int64
+	Platforms []string
+}](rows []R, err error) ([]gendb.ListTagsByPushedDescRow, error) {
+	out := make([]gendb.ListTagsByPushedDescRow, len(rows))
+	for i, r := range rows {
+		out[i] = gendb.ListTagsByPushedDescRow(r)
+	}
+	return out, err
+}
+
+// platformsOf lists the os/architecture[/variant] of an image (from its
+// config) or of each entry of an index, recorded at push so listings need
+// not read configs; empty for artifacts.
+func (s *Service) platformsOf(ctx context.Context, n Name, p ocispec.Parsed) []string {
+	out := []string{}
+	if p.Index {
+		for _, m := range p.Manifests {
+			if m.Platform != nil {
+				out = append(out, platformString(m.Platform.OS, m.Platform.Architecture, m.Platform.Variant))
 			}
 		}
-		out = append(out, v)
+		return out
 	}
-	return out, nil
+	if cfg, err := s.imageConfig(ctx, n, p); err == nil && cfg.OS != "" {
+		out = append(out, platformString(cfg.OS, cfg.Architecture, cfg.Variant))
+	}
+	return out
 }
 
 func platformString(os, arch, variant string) string {
@@ -122,7 +191,7 @@ const maxConfigSize = 4 << 20
 
 func (s *Service) imageConfig(ctx context.Context, n Name, p ocispec.Parsed) (ImageConfig, error) {
 	var cfg ImageConfig
-	if p.Config == nil || !strings.Contains(p.Config.MediaType, "config") || p.Config.Size > maxConfigSize {
+	if p.Index || p.Config == nil || !ocispec.IsImageConfigType(p.Config.MediaType) || p.Config.Size > maxConfigSize {
 		return cfg, errors.New("no image configuration")
 	}
 	b, err := s.Stat(ctx, n, p.Config.Digest)

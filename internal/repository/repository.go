@@ -13,7 +13,10 @@ package repository
 import (
 	"context"
 	"errors"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -56,6 +59,9 @@ var reserved = map[string]bool{
 	"me": true, "search": true, "index.html": true, "favicon.ico": true,
 }
 
+// reservedList names the reserved words in a refusal, sorted.
+var reservedList = strings.Join(slices.Sorted(maps.Keys(reserved)), ", ")
+
 // ValidateName checks a repository name: at most 64 characters of one OCI
 // path component (see nameRE), not a reserved word.
 func ValidateName(name string) error {
@@ -63,7 +69,7 @@ func ValidateName(name string) error {
 		return domain.Errorf(domain.ErrInvalid, "repository name %q: use up to 64 lowercase letters and digits, separated by '.', '_', '__' or '-', starting and ending with a letter or digit", name)
 	}
 	if reserved[name] {
-		return domain.Errorf(domain.ErrInvalid, "repository name %q is reserved", name)
+		return domain.Errorf(domain.ErrInvalid, "repository name %q is reserved: it would collide with a server path or a client's (%s)", name, reservedList)
 	}
 	return nil
 }
@@ -176,6 +182,7 @@ func DeleteRepository(ctx context.Context, pool *pgxpool.Pool, repo domain.Repos
 type RepositoryFilter struct {
 	Q      string // substring of the name or description, case-insensitive; "" = any
 	Type   *string
+	Sort   string // name (default for ""), -name, updated, -updated
 	Limit  int32
 	Offset int32
 }
@@ -186,7 +193,7 @@ func ListRepositories(ctx context.Context, pool *pgxpool.Pool, v auth.Visible, f
 	q := gendb.New(pool)
 	rows, err := q.ListVisibleRepositories(ctx, gendb.ListVisibleRepositoriesParams{
 		AllRepos: v.All, PublicRepos: v.Public, UserID: v.UserID, ServiceAccountID: v.ServiceAccountID, Names: v.Names,
-		Q: db.LikePattern(f.Q), Type: f.Type, Lim: f.Limit, Off: f.Offset,
+		Q: db.LikePattern(f.Q), Type: f.Type, Sort: f.Sort, Lim: f.Limit, Off: f.Offset,
 	})
 	if err != nil {
 		return nil, 0, db.Translate(err)
