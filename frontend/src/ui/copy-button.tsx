@@ -19,6 +19,7 @@ export async function copyText(text: string): Promise<boolean> {
   ta.style.position = "fixed";
   ta.style.opacity = "0";
   document.body.appendChild(ta);
+  ta.focus();
   ta.select();
   let ok = false;
   try {
