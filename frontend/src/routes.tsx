@@ -3,12 +3,12 @@
 // error page) and its guard live here; each area's component is a lazy chunk
 // from src/features/<area>. A feature fills in its components; it adds a
 // route here, with its search schema.
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect, useParams } from "@tanstack/react-router";
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect, useParams } from "@tanstack/react-router";
 import type { QueryClient } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import { ensureSession, isAdmin } from "./api/session";
 import { queryClient } from "./api/query";
-import { ErrorPage, NotFound, Shell } from "./shell";
+import { ErrorPage, Forbidden, NotFound, Shell } from "./shell";
 
 /** An optional string param ("" counts as absent). */
 const str = z.catch(z.optional(z.string().check(z.trim(), z.minLength(1))), undefined);
@@ -50,14 +50,6 @@ export const searchSchemas = {
 };
 
 export type RouterContext = { queryClient: QueryClient };
-
-/** Thrown by a guard: the visitor is signed in but may not see this page. */
-export class ForbiddenError extends Error {
-  constructor(what: string) {
-    super(`${what} is for administrators only.`);
-    this.name = "ForbiddenError";
-  }
-}
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   // Decides nothing before system/info AND the session check have answered
@@ -141,13 +133,19 @@ const profileRoute = createRoute({
   component: lazyRouteComponent(() => import("./features/profile"), "ProfilePage"),
 });
 
-// Administration: refused for non-admins (the guard throws), not just hidden.
+// Administration: refused for non-admins (the section never mounts, nothing
+// is fetched), not just hidden. Not thrown as an error: the router would log
+// it to the console as a failure.
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/admin",
   beforeLoad: (g) => {
     userGuard(g);
-    if (!isAdmin(g.context.user)) throw new ForbiddenError("Administration");
+    return { forbidden: !isAdmin(g.context.user) };
+  },
+  component: function AdminGate() {
+    const { forbidden } = adminRoute.useRouteContext();
+    return forbidden ? <Forbidden what="Administration" /> : <Outlet />;
   },
 });
 const AdminPage = lazyRouteComponent(() => import("./features/admin"), "AdminPage");
@@ -199,6 +197,9 @@ export function makeRouter(qc: QueryClient = queryClient) {
     parseSearch,
     stringifySearch,
     defaultPreload: "intent",
+    // Errors and refusals show inside the shell (top bar stays).
+    defaultErrorComponent: ErrorPage,
+    defaultNotFoundComponent: NotFound,
     scrollRestoration: true,
   });
 }

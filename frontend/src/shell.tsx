@@ -43,7 +43,7 @@ function TopBar() {
     <header className="topbar">
       {/* Narrow screens: the nav collapses into this menu. */}
       <DropdownMenu.Root>
-        <DropdownMenu.Trigger className="ghost icon nav-menu-button" aria-label="Menu">
+        <DropdownMenu.Trigger className="ghost icon nav-menu-button" aria-label="Main menu">
           <Menu size={18} aria-hidden />
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
@@ -175,18 +175,20 @@ export function NotFound() {
   );
 }
 
+/** A page the visitor is signed in for but may not see. */
+export function Forbidden({ what }: { what: string }) {
+  return (
+    <div className="page">
+      <h1>Not allowed</h1>
+      <p role="alert">{what} is for administrators only.</p>
+      <p>
+        <Link to="/repositories">Go to repositories</Link>.
+      </p>
+    </div>
+  );
+}
+
 export function ErrorPage({ error }: ErrorComponentProps) {
-  if (error instanceof Error && error.name === "ForbiddenError") {
-    return (
-      <div className="page">
-        <h1>Not allowed</h1>
-        <p role="alert">{error.message}</p>
-        <p>
-          <Link to="/repositories">Go to repositories</Link>.
-        </p>
-      </div>
-    );
-  }
   return (
     <div className="page">
       <h1>Something went wrong</h1>

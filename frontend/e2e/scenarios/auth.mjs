@@ -48,5 +48,8 @@ export async function sessionAndMember(ctx) {
   if (await page.getByRole("link", { name: "Administration" }).count()) throw new Error(`${member} sees Administration`);
   await shot("09-member");
 
-  if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
+  step(`${member} opening Administration by URL is refused`);
+  await page.goto(`${base}/admin/users`);
+  await page.getByRole("heading", { name: "Not allowed" }).waitFor();
+  if (await page.getByRole("table", { name: "Users" }).count()) throw new Error(`${member} sees the users table`);
 }

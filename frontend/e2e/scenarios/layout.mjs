@@ -25,7 +25,7 @@ export async function narrowScreen(ctx) {
       }
     }
     await page.goto(base + "/repositories");
-    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Main menu" }).click();
     await page.getByRole("menuitem", { name: "Search" }).waitFor();
     await shot("11-phone-menu");
     await page.keyboard.press("Escape");
