@@ -66,10 +66,10 @@ function toLogin(location: Guarded["location"]): never {
   throw redirect({ to: "/login", search: { next: location.pathname === "/" ? undefined : location.href }, replace: true });
 }
 /** Anonymous visitors may browse only with guest access on. */
-function visitorGuard({ context, location }: Guarded) {
+export function visitorGuard({ context, location }: Guarded) {
   if (!context.user && !context.info.guestAccess) toLogin(location);
 }
-function userGuard({ context, location }: Guarded) {
+export function userGuard({ context, location }: Guarded) {
   if (!context.user) toLogin(location);
 }
 
