@@ -21,7 +21,7 @@ function ThemeToggle() {
   return (
     <button
       type="button"
-      className="ghost icon"
+      className="ghost icon-button"
       aria-label={`Switch to ${next} theme`}
       title={`Switch to ${next} theme`}
       onClick={() => {
@@ -43,7 +43,7 @@ function TopBar() {
     <header className="topbar">
       {/* Narrow screens: the nav collapses into this menu. */}
       <DropdownMenu.Root>
-        <DropdownMenu.Trigger className="ghost icon nav-menu-button" aria-label="Main menu">
+        <DropdownMenu.Trigger className="ghost icon-button nav-menu-button" aria-label="Main menu">
           <Menu size={18} aria-hidden />
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
