@@ -1,0 +1,2 @@
+// Administration: users, services, licensing, settings, audit log.
+export { AdminPage } from "./admin";

@@ -1,0 +1,2 @@
+// Docker / OCI repository content (images, tags, manifests).
+export { DockerBrowser } from "./docker";

@@ -1,0 +1,2 @@
+// Files repository content (folder tree, details, upload).
+export { FilesBrowser } from "./files";

@@ -1,0 +1,2 @@
+// Go module repository content (modules, versions, files).
+export { GoContent } from "./go";

@@ -1,0 +1,2 @@
+// The signed-in user's profile, password and personal tokens.
+export { ProfilePage } from "./profile";

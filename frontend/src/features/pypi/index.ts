@@ -1,0 +1,2 @@
+// PyPI repository content (projects, versions, files).
+export { PypiContent } from "./pypi";

@@ -1,0 +1,2 @@
+// Search across repositories, packages and files.
+export { SearchPage } from "./search";
