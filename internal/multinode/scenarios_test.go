@@ -52,6 +52,7 @@ func TestCluster(t *testing.T) {
 	seed := c.Seed(t)
 	seed.User("alice", alicePassword, false)
 	seed.User("root", "root-password-123", true)
+	seed.User("carol", "carol-password-123", false)
 	f := &fixture{c: c, alice: seed.Token("alice", false, []string{"read", "write"}), root: seed.Token("root", false, nil)}
 	for _, r := range [][2]string{{"tags", "docker"}, {"wheels", "pypi"}, {"mods", "go"}, {"gone", "files"}, {"gone-img", "docker"}, {"later", "files"}} {
 		seed.Repo(r[0], r[1], "private", "alice")
@@ -63,6 +64,7 @@ func TestCluster(t *testing.T) {
 	t.Run("delete on one node gone at once on another", func(t *testing.T) { t.Parallel(); deleteSeenAtOnce(t, f) })
 	t.Run("settings change seen by another node", func(t *testing.T) { t.Parallel(); settingsSeen(t, f) })
 	t.Run("background jobs on one node at a time", func(t *testing.T) { t.Parallel(); jobsExclusive(t, f) })
+	t.Run("bad logins spread over nodes share one budget", func(t *testing.T) { t.Parallel(); loginBudgetShared(t, f) })
 }
 
 type fixture struct {
@@ -534,4 +536,37 @@ func jobsExclusive(t *testing.T, f *fixture) {
 		require.Zero(t, overlaps+inWindow, j)
 		t.Logf("%s: %d runs, by node %v, 0 overlaps, none while the test held the lock for %v", j, len(rs), nodes, released.Sub(held).Round(time.Millisecond))
 	}
+}
+
+// loginBudgetShared: wrong passwords for one account, sent in turn to the
+// three nodes from one address, are checked five times in all (the
+// per-account budget, kept in PostgreSQL), not five per node; the rest,
+// and then the right password on every node, get 429 with Retry-After.
+func loginBudgetShared(t *testing.T, f *fixture) {
+	try := func(n int, password string) result {
+		req, err := http.NewRequest("GET", f.c.Node(n)+"/api/v1/repositories", nil)
+		require.NoError(t, err)
+		req.SetBasicAuth("carol", password)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return result{resp.StatusCode, resp.Header, b}
+	}
+	counts := map[int]int{}
+	for i := range 12 {
+		r := try(i%len(f.c.Nodes), fmt.Sprintf("wrong-%d", i))
+		counts[r.status]++
+		if r.status == http.StatusTooManyRequests {
+			require.NotEmpty(t, r.header.Get("Retry-After"))
+		}
+	}
+	require.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: 7}, counts,
+		"the per-account budget is per cluster, not per node")
+	for n := range f.c.Nodes {
+		r := try(n, "carol-password-123")
+		require.Equal(t, http.StatusTooManyRequests, r.status, "node %d let the locked account in: %s", n, r.body)
+		require.NotEmpty(t, r.header.Get("Retry-After"))
+	}
+	t.Logf("12 wrong passwords over %d nodes: %v; the right one then refused on every node", len(f.c.Nodes), counts)
 }
