@@ -37,7 +37,8 @@ type Cluster struct {
 	DBURL string
 	S3    blob.S3Config
 
-	next atomic.Uint64
+	next   atomic.Uint64
+	served []atomic.Int64 // requests the proxy sent to each node
 }
 
 // Options shape a cluster; the zero value is two nodes.
@@ -110,6 +111,7 @@ func Start(t testing.TB, o Options) *Cluster {
 	}
 	c.Nodes = append(c.Nodes, rest...)
 
+	c.served = make([]atomic.Int64, len(c.Nodes))
 	targets := make([]*url.URL, len(c.Nodes))
 	for i, n := range c.Nodes {
 		u, err := url.Parse(n.URL)
@@ -121,6 +123,7 @@ func Start(t testing.TB, o Options) *Cluster {
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			i := int(c.next.Add(1)-1) % len(targets)
+			c.served[i].Add(1)
 			r.SetURL(targets[i])
 			r.Out.Host = r.In.Host // links and token realms name the proxy
 			r.SetXForwarded()
@@ -136,6 +139,15 @@ func Start(t testing.TB, o Options) *Cluster {
 	t.Cleanup(srv.Close)
 	c.URL = srv.URL
 	return c
+}
+
+// Served is how many requests the proxy has sent to each node so far.
+func (c *Cluster) Served() []int64 {
+	n := make([]int64, len(c.served))
+	for i := range c.served {
+		n[i] = c.served[i].Load()
+	}
+	return n
 }
 
 // Node is the URL of node i, bypassing the proxy.

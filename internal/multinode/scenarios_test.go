@@ -3,6 +3,7 @@
 package multinode_test
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"context"
@@ -29,6 +30,7 @@ import (
 	"github.com/kodera-packages/kodera/internal/auth/ldap/ldaptest"
 	"github.com/kodera-packages/kodera/internal/db"
 	"github.com/kodera-packages/kodera/internal/multinode"
+	"github.com/kodera-packages/kodera/internal/testtool"
 )
 
 func TestMain(m *testing.M) { multinode.Main(m) }
@@ -54,11 +56,12 @@ func TestCluster(t *testing.T) {
 	seed.User("root", "root-password-123", true)
 	seed.User("carol", "carol-password-123", false)
 	f := &fixture{c: c, alice: seed.Token("alice", false, []string{"read", "write"}), root: seed.Token("root", false, nil)}
-	for _, r := range [][2]string{{"tags", "docker"}, {"wheels", "pypi"}, {"mods", "go"}, {"gone", "files"}, {"gone-img", "docker"}, {"later", "files"}} {
+	for _, r := range [][2]string{{"tags", "docker"}, {"wheels", "pypi"}, {"mods", "go"}, {"gone", "files"}, {"gone-img", "docker"}, {"later", "files"}, {"crane", "docker"}} {
 		seed.Repo(r[0], r[1], "private", "alice")
 	}
 
 	t.Run("same tag pushed through two nodes", func(t *testing.T) { t.Parallel(); sameTag(t, f) })
+	t.Run("crane through the round-robin proxy", func(t *testing.T) { t.Parallel(); craneThroughProxy(t, f) })
 	t.Run("same PyPI file through two nodes", func(t *testing.T) { t.Parallel(); samePyPIFile(t, f) })
 	t.Run("two git pushes through two nodes", func(t *testing.T) { t.Parallel(); twoGitPushes(t, f) })
 	t.Run("delete on one node gone at once on another", func(t *testing.T) { t.Parallel(); deleteSeenAtOnce(t, f) })
@@ -569,4 +572,90 @@ func loginBudgetShared(t *testing.T, f *fixture) {
 		require.NotEmpty(t, r.header.Get("Retry-After"))
 	}
 	t.Logf("12 wrong passwords over %d nodes: %v; the right one then refused on every node", len(f.c.Nodes), counts)
+}
+
+// layerTar is a one-file tar layer.
+func layerTar(t *testing.T, name, content string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg}))
+	_, err := tw.Write([]byte(content))
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+// craneThroughProxy: two crane clients push different images to one tag
+// at once through the round-robin proxy, so that every request of a push
+// (the token, each blob, the manifest) may land on another node; both
+// pushes succeed, and the tag then pulls whole, the same image, through
+// the proxy and from every node.
+func craneThroughProxy(t *testing.T, f *fixture) {
+	crane := testtool.Path(t, "crane")
+	host := strings.TrimPrefix(f.c.URL, "http://")
+	home := t.TempDir()
+	env := []string{"HOME=" + home, "DOCKER_CONFIG=" + filepath.Join(home, ".docker"), "PATH=" + os.Getenv("PATH")}
+	run := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(crane, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "crane %s: %s", strings.Join(args, " "), out)
+		return string(out)
+	}
+	for _, h := range append([]string{f.c.URL}, f.c.Node(0), f.c.Node(1), f.c.Node(2)) {
+		run(home, "auth", "login", strings.TrimPrefix(h, "http://"), "-u", "alice", "-p", f.alice)
+	}
+	before := f.c.Served()
+	for round := range 3 {
+		dirs := []string{t.TempDir(), t.TempDir()}
+		var wg sync.WaitGroup
+		for n, dir := range dirs {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "layer.tar"), layerTar(t, "who", fmt.Sprintf("round %d client %d %s", round, n, strings.Repeat("z", 256<<10))), 0o644))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cmd := exec.Command(crane, "append", "--insecure", "-f", "layer.tar", "-t", host+"/crane/app:latest")
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				require.NoError(t, err, "crane append: %s", out)
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		digest := strings.TrimSpace(run(home, "digest", "--insecure", host+"/crane/app:latest"))
+		for n := range f.c.Nodes {
+			node := strings.TrimPrefix(f.c.Node(n), "http://")
+			require.Equal(t, digest, strings.TrimSpace(run(home, "digest", "--insecure", node+"/crane/app:latest")), "round %d: node %d", round, n)
+		}
+		// The flattened filesystem holds one client's file, whole.
+		out := filepath.Join(t.TempDir(), "fs.tar")
+		run(home, "export", "--insecure", host+"/crane/app:latest", out)
+		fh, err := os.Open(out)
+		require.NoError(t, err)
+		tr := tar.NewReader(fh)
+		hdr, err := tr.Next()
+		require.NoError(t, err)
+		require.Equal(t, "who", hdr.Name)
+		b, err := io.ReadAll(tr)
+		fh.Close()
+		require.NoError(t, err)
+		pad := strings.Repeat("z", 256<<10)
+		require.Contains(t, []string{fmt.Sprintf("round %d client 0 %s", round, pad), fmt.Sprintf("round %d client 1 %s", round, pad)}, string(b),
+			"round %d: the pulled layer is not one of the pushed ones", round)
+	}
+	after := f.c.Served()
+	for n := range after {
+		require.Greater(t, after[n], before[n], "the proxy never sent crane to node %d", n)
+	}
+	t.Logf("crane requests through the proxy per node: %v", func() []int64 {
+		d := make([]int64, len(after))
+		for i := range after {
+			d[i] = after[i] - before[i]
+		}
+		return d
+	}())
 }
