@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,19 @@ import (
 )
 
 func TestMain(m *testing.M) { multinode.Main(m) }
+
+// rounds is how many rounds a racing scenario runs: a few in CI, more
+// under `go tool task soak` (KODERA_SOAK_ROUNDS).
+func rounds(t *testing.T, ci int) int {
+	t.Helper()
+	v := os.Getenv("KODERA_SOAK_ROUNDS")
+	if v == "" {
+		return ci
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, "KODERA_SOAK_ROUNDS")
+	return n
+}
 
 const alicePassword = "alice-password-123"
 
@@ -143,8 +157,7 @@ func (f *fixture) pushImage(t *testing.T, base, name, tag string, layer []byte) 
 // every node then resolves the tag to the same manifest, one of the two,
 // whose blobs all read back whole.
 func sameTag(t *testing.T, f *fixture) {
-	const rounds = 5
-	for i := range rounds {
+	for i := range rounds(t, 5) {
 		var wg sync.WaitGroup
 		pushed := make([]string, 2)
 		for n := range 2 {
@@ -228,7 +241,7 @@ func samePyPIFile(t *testing.T, f *fixture) {
 	conn, err := pgx.Connect(context.Background(), f.c.DBURL)
 	require.NoError(t, err)
 	defer conn.Close(context.Background())
-	for i := range 5 {
+	for i := range rounds(t, 5) {
 		version := fmt.Sprintf("1.0.%d", i)
 		name, content := wheel(t, "racer", version)
 		results := make([]result, 2)
@@ -313,7 +326,7 @@ func twoGitPushes(t *testing.T, f *fixture) {
 	mustGit(t, env, base, "push", "-q", remote(0), "main", "v1.0.0")
 
 	want := []string{"v1.0.0"}
-	for round := range 3 {
+	for round := range rounds(t, 3) {
 		tags := []string{fmt.Sprintf("v1.%d.0", 2*round+1), fmt.Sprintf("v1.%d.0", 2*round+2)}
 		clones := make([]string, 2)
 		for n := range 2 {
@@ -608,7 +621,7 @@ func craneThroughProxy(t *testing.T, f *fixture) {
 		run(home, "auth", "login", strings.TrimPrefix(h, "http://"), "-u", "alice", "-p", f.alice)
 	}
 	before := f.c.Served()
-	for round := range 3 {
+	for round := range rounds(t, 3) {
 		dirs := []string{t.TempDir(), t.TempDir()}
 		var wg sync.WaitGroup
 		for n, dir := range dirs {
