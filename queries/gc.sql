@@ -23,6 +23,22 @@ LIMIT @max_rows;
 DELETE FROM oci_blob_links
 WHERE repository_id = @repository_id AND image = @image AND digest = @digest AND created_at < @cutoff;
 
+-- name: ReleaseDeadPyPIMetadata :execrows
+-- ReleaseDeadPyPIMetadata drops the core-metadata reference (PEP 658) of
+-- PyPI files whose file is gone (a deleted file or release): the row
+-- stays so that its name is never uploaded again, its metadata blob
+-- becomes collectable. An upload writes its package_files and pypi_files
+-- rows in one transaction, so a live file is never seen half-written.
+UPDATE pypi_files pf SET metadata_digest = NULL
+WHERE pf.metadata_digest IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.version_id = pf.version_id AND f.name = pf.filename);
+
+-- name: CountDeadPyPIMetadata :one
+-- CountDeadPyPIMetadata counts what ReleaseDeadPyPIMetadata would release (dry run).
+SELECT count(*) FROM pypi_files pf
+WHERE pf.metadata_digest IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.version_id = pf.version_id AND f.name = pf.filename);
+
 -- name: ListGCCandidates :many
 -- ListGCCandidates returns blobs neither created nor re-referenced since the
 -- cutoff that nothing references, a page after the given digest: the mark.

@@ -10,6 +10,20 @@ import (
 	"time"
 )
 
+const countDeadPyPIMetadata = `-- name: CountDeadPyPIMetadata :one
+SELECT count(*) FROM pypi_files pf
+WHERE pf.metadata_digest IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.version_id = pf.version_id AND f.name = pf.filename)
+`
+
+// CountDeadPyPIMetadata counts what ReleaseDeadPyPIMetadata would release (dry run).
+func (q *Queries) CountDeadPyPIMetadata(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, countDeadPyPIMetadata)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteGCBlob = `-- name: DeleteGCBlob :execrows
 DELETE FROM blobs WHERE digest = $1
 `
@@ -228,4 +242,23 @@ func (q *Queries) LockGCCandidate(ctx context.Context, arg LockGCCandidateParams
 	var i LockGCCandidateRow
 	err := row.Scan(&i.Digest, &i.Size, &i.StorageKey)
 	return i, err
+}
+
+const releaseDeadPyPIMetadata = `-- name: ReleaseDeadPyPIMetadata :execrows
+UPDATE pypi_files pf SET metadata_digest = NULL
+WHERE pf.metadata_digest IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM package_files f WHERE f.version_id = pf.version_id AND f.name = pf.filename)
+`
+
+// ReleaseDeadPyPIMetadata drops the core-metadata reference (PEP 658) of
+// PyPI files whose file is gone (a deleted file or release): the row
+// stays so that its name is never uploaded again, its metadata blob
+// becomes collectable. An upload writes its package_files and pypi_files
+// rows in one transaction, so a live file is never seen half-written.
+func (q *Queries) ReleaseDeadPyPIMetadata(ctx context.Context) (int64, error) {
+	result, err := q.db.Exec(ctx, releaseDeadPyPIMetadata)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

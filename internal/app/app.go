@@ -284,7 +284,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    int(cfg.MaxHeaderBytes),
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -309,7 +310,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		ready.Store(true)
 		log.Info("ready")
-		go registry.New(pool, blobs, log).RunSweeper(ctx, time.Hour)
+		if cfg.SweepInterval > 0 {
+			go registry.New(pool, blobs, log).RunSweeper(ctx, cfg.SweepInterval)
+		}
 		// Every node runs an indexer; the outbox's lock lets one work at a time.
 		go func() { _ = search.RunIndexer(ctx, pool, idx, log) }()
 		if directory != nil {

@@ -16,8 +16,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kodera-packages/kodera/internal/app"
 	"github.com/kodera-packages/kodera/internal/app/apptest"
+	"github.com/kodera-packages/kodera/internal/blob"
+	"github.com/kodera-packages/kodera/internal/db"
 )
 
 // cluster is a PostgreSQL server of the test's own, so that it can be
@@ -80,31 +81,30 @@ func (c *cluster) start() {
 	c.ctl("-l", filepath.Join(c.dir, "pg.log"), "-o", fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off", c.port, c.dir), "start")
 }
 
-// TestDatabaseRestartUnderANode stops the node's PostgreSQL while it
-// serves: requests that need the database answer 503 with Retry-After
-// (never hang, never 500), the node stays alive and turns not ready; once
-// PostgreSQL is back the node serves again within five seconds, on its own.
+// TestDatabaseRestartUnderANode stops the node's PostgreSQL while four
+// clients upload and download through it (the node its own process):
+// requests that need the database answer 503 with Retry-After (never
+// hang, never 500), the node stays alive and turns not ready; once
+// PostgreSQL is back the node serves again within five seconds, on its
+// own. No upload leaves a row without content (fsck), a refused one reads
+// back whole or not at all, and goroutines and RSS come back near their
+// baseline.
 func TestDatabaseRestartUnderANode(t *testing.T) {
 	t.Parallel()
 	pg := newCluster(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	addr := make(chan string, 1)
-	done := make(chan error, 1)
-	env := map[string]string{
-		"DB_HOST": "127.0.0.1", "DB_PORT": strconv.Itoa(pg.port), "DB_DATABASE": "postgres",
-		"KODERA_LISTEN": "127.0.0.1:0", "KODERA_DATA_DIR": t.TempDir(), "KODERA_LOG_LEVEL": "error",
-		"KODERA_ADMIN_USERNAME": apptest.AdminUser, "KODERA_ADMIN_PASSWORD": apptest.AdminPassword,
-		"KODERA_GC_INTERVAL": "0",
-	}
-	go func() {
-		done <- app.Run(ctx, []string{"kodera"}, func(k string) string { return env[k] }, &lockedBuffer{},
-			app.Options{Listening: func(a string) { addr <- a }})
-	}()
-	base := "http://" + <-addr
+	dataDir := t.TempDir()
+	p := apptest.StartProcess(t, apptest.ProcessOptions{
+		DBURL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pg.port),
+		DataDir: dataDir,
+		Env:     []string{"KODERA_GC_INTERVAL=0"},
+	})
+	seed := p.Seed(t)
+	seed.User("alice", "alice-password-123", false)
+	seed.Repo("rel", "files", "private", "alice")
+	token := seed.Token("alice", false, nil)
 	client := &http.Client{Timeout: 10 * time.Second}
 	status := func(path string) (int, string) {
-		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		req, err := http.NewRequest(http.MethodGet, p.URL+path, nil)
 		require.NoError(t, err)
 		req.SetBasicAuth(apptest.AdminUser, apptest.AdminPassword)
 		resp, err := client.Do(req)
@@ -112,11 +112,14 @@ func TestDatabaseRestartUnderANode(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode, resp.Header.Get("Retry-After")
 	}
-	require.Eventually(t, func() bool { s, _ := status("/readyz"); return s == http.StatusOK }, 60*time.Second, 50*time.Millisecond)
 	s, _ := status("/api/v1/repositories")
 	require.Equal(t, http.StatusOK, s)
+	goroutineBase, rssBase := goroutines(t, p.URL), p.Memory(t)["VmRSS"]
 
+	l := startLoad(t, p.URL, token, "rel", 4)
+	l.waitFor(t, http.StatusCreated, 20)
 	pg.ctl("-m", "fast", "stop")
+	down := time.Now()
 	for _, path := range []string{"/api/v1/repositories", "/v2/_catalog", "/api/files/r/x"} {
 		s, after := status(path)
 		require.Equal(t, http.StatusServiceUnavailable, s, path)
@@ -126,6 +129,8 @@ func TestDatabaseRestartUnderANode(t *testing.T) {
 	require.Equal(t, http.StatusOK, s, "alive while the database is down")
 	s, _ = status("/readyz")
 	require.Equal(t, http.StatusServiceUnavailable, s, "not ready while the database is down")
+	l.waitFor(t, http.StatusServiceUnavailable, 10)
+	time.Sleep(time.Second) // the outage lasts a while under the load, not an instant
 
 	pg.start()
 	back := time.Now()
@@ -134,10 +139,20 @@ func TestDatabaseRestartUnderANode(t *testing.T) {
 		r, _ := status("/readyz")
 		return s == http.StatusOK && r == http.StatusOK
 	}, 5*time.Second, 20*time.Millisecond, "not serving again within 5 s of the database's return")
-	t.Logf("serving again %v after PostgreSQL came back", time.Since(back).Round(time.Millisecond))
-	select {
-	case err := <-done:
-		t.Fatalf("the node exited: %v", err)
-	default:
-	}
+	served := time.Since(back)
+	l.waitFor(t, http.StatusCreated, 20)
+	outcomes := l.Stop()
+	counts, recovered := summarize(t, outcomes, back)
+	t.Logf("PostgreSQL down %v; %d requests: %v; serving again %v after it came back, last 503 ended %v after",
+		back.Sub(down).Round(time.Millisecond), len(outcomes), counts, served.Round(time.Millisecond), recovered.Round(time.Millisecond))
+
+	ctx := context.Background()
+	pool, err := db.Open(ctx, p.DBURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	fs, err := blob.NewFS(filepath.Join(dataDir, "blobs"))
+	require.NoError(t, err)
+	checkNoHalfWrites(t, p.URL, token, outcomes, pool, blob.NewStore(fs))
+	client.CloseIdleConnections()
+	settles(t, p, goroutineBase, rssBase)
 }

@@ -172,10 +172,12 @@ func (a *Authenticator) pruneLoginFailures(ctx context.Context) {
 	}
 }
 
-// RetryAfter reports the Retry-After seconds of a refused login anywhere
-// in err's chain, for protocol handlers writing their own 429s.
+// RetryAfter reports the Retry-After seconds of a refusal anywhere in
+// err's chain (a refused login, a request over the node's rate limit:
+// anything with a RetryAfterSeconds method), for protocol handlers writing
+// their own 429s.
 func RetryAfter(err error) (seconds int, ok bool) {
-	var rl *RateLimitError
+	var rl interface{ RetryAfterSeconds() int }
 	if errors.As(err, &rl) {
 		return rl.RetryAfterSeconds(), true
 	}

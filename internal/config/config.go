@@ -53,6 +53,17 @@ type Config struct {
 	// client keeps going as long as bytes arrive, a stalled one does not
 	// hold a connection and an upload session forever.
 	BodyIdleTimeout time.Duration
+	// ReadHeaderTimeout bounds how long a client may take to send a
+	// request's headers (KODERA_READ_HEADER_TIMEOUT, default 10s): a
+	// client trickling them a byte at a time (slowloris) would otherwise
+	// hold a connection and its goroutine for as long as it likes.
+	ReadHeaderTimeout time.Duration
+	// MaxHeaderBytes bounds a request's headers (KODERA_MAX_HEADER_BYTES,
+	// default 64K); larger ones get 431.
+	MaxHeaderBytes int64
+	// RateLimit throttles requests per node (KODERA_RATE_LIMIT_*); the
+	// zero value throttles nothing.
+	RateLimit RateLimit
 	// LicensePublicKey verifies license keys instead of the vendor key built
 	// into the binary (KODERA_LICENSE_PUBLIC_KEY: standard base64 of the raw
 	// 32-byte Ed25519 public key); nil keeps the built-in one.
@@ -64,9 +75,34 @@ type Config struct {
 	// GCInterval is how often a node tries to collect unreferenced blobs
 	// (KODERA_GC_INTERVAL, default 6h, 0 = never); one node at a time runs.
 	GCInterval time.Duration
+	// SweepInterval is how often a node tries to sweep what dead uploads
+	// and crashed writes left (KODERA_SWEEP_INTERVAL, default 1h); one
+	// node at a time runs.
+	SweepInterval time.Duration
 	// GCGrace is how old an unreferenced blob must be to be collected
 	// (KODERA_GC_GRACE, default 24h).
 	GCGrace time.Duration
+}
+
+// RateLimit is a node's request budget, a token bucket per key refilled
+// at a steady rate. Off by default: CI fleets pulling in parallel must not
+// be throttled by a setting nobody chose. Each node counts on its own, so
+// the cluster-wide budget is the per-node one times the nodes behind the
+// load balancer. Login failures have their own budget, shared by every
+// node through PostgreSQL (auth.LoginLimits).
+type RateLimit struct {
+	// PerAddress is the sustained requests per second one client address
+	// may make (KODERA_RATE_LIMIT_ADDRESS, 0 = unlimited). Behind a proxy
+	// the address comes from X-Forwarded-For (KODERA_TRUSTED_PROXIES).
+	PerAddress float64
+	// PerCredential is the sustained requests per second one credential
+	// may make (KODERA_RATE_LIMIT_CREDENTIAL, 0 = unlimited): a password
+	// or token in Authorization, or a UI session; a user's CI runners
+	// sharing one token share its budget wherever they run.
+	PerCredential float64
+	// Burst is how many requests a key may make at once above the rate
+	// (KODERA_RATE_LIMIT_BURST, default ten seconds' worth).
+	Burst int
 }
 
 // LDAP configures sign-in against an LDAP directory: the user is looked up
@@ -220,8 +256,16 @@ func Load(getenv func(string) string) (Config, error) {
 		PyPIMaxUploadBytes: p.size("KODERA_PYPI_MAX_UPLOAD_BYTES", 1<<30),
 		ShutdownTimeout:    p.duration("KODERA_SHUTDOWN_TIMEOUT", 30*time.Second),
 		BodyIdleTimeout:    p.duration("KODERA_BODY_IDLE_TIMEOUT", 60*time.Second),
-		GCInterval:         p.duration("KODERA_GC_INTERVAL", 6*time.Hour),
-		GCGrace:            p.duration("KODERA_GC_GRACE", 24*time.Hour),
+		ReadHeaderTimeout:  p.duration("KODERA_READ_HEADER_TIMEOUT", 10*time.Second),
+		MaxHeaderBytes:     p.size("KODERA_MAX_HEADER_BYTES", 64<<10),
+		RateLimit: RateLimit{
+			PerAddress:    p.rate("KODERA_RATE_LIMIT_ADDRESS"),
+			PerCredential: p.rate("KODERA_RATE_LIMIT_CREDENTIAL"),
+			Burst:         p.intRange("KODERA_RATE_LIMIT_BURST", 0, 0, 1_000_000),
+		},
+		GCInterval:    p.duration("KODERA_GC_INTERVAL", 6*time.Hour),
+		GCGrace:       p.duration("KODERA_GC_GRACE", 24*time.Hour),
+		SweepInterval: p.duration("KODERA_SWEEP_INTERVAL", time.Hour),
 	}
 	c.LDAP = LDAP{
 		URL:            p.str("KODERA_LDAP_URL", ""),
@@ -322,6 +366,20 @@ func (p *parser) intRange(name string, def, lo, hi int) int {
 		return def
 	}
 	return n
+}
+
+// rate reads a non-negative number of requests per second; 0 is off.
+func (p *parser) rate(name string) float64 {
+	v := p.str(name, "")
+	if v == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f > 1e6 || f != f {
+		p.fail(name, fmt.Sprintf("is %q; want requests per second, such as 50 or 0.5 (0 = unlimited)", v))
+		return 0
+	}
+	return f
 }
 
 func (p *parser) port(name string, def int) int { return p.intRange(name, def, 1, 65535) }

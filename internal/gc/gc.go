@@ -7,8 +7,11 @@
 // A blobs row is referenced while an OCI blob link (oci_blob_links), a
 // package file (package_files: every format's files, OCI layers and configs,
 // Go module zips, PyPI distributions), a file of a files repository
-// (repository_files) or a PyPI file's core metadata (pypi_files.
-// metadata_digest) names it. Every one of these has a foreign key to blobs,
+// (repository_files) or a live PyPI file's core metadata (pypi_files.
+// metadata_digest) names it. A PyPI file row outlives its file (a name is
+// never uploaded twice), so a collection first clears the metadata
+// reference of rows whose file was deleted, which makes the PEP 658 blob
+// collectable like any other. Every one of these has a foreign key to blobs,
 // which is the last line of defence below. Upload sessions in progress own
 // storage keys, not rows (oci_uploads.parts, objects under uploads/ and
 // objects/); registry.SweepOrphans already reclaims what dead sessions left,
@@ -101,6 +104,9 @@ type Options struct {
 type Report struct {
 	// Links is the number of OCI blob links no manifest referenced.
 	Links int
+	// PyPIMetadata counts deleted PyPI files whose core-metadata blob
+	// was released (the blobs themselves are counted in Blobs).
+	PyPIMetadata int
 	// Blobs and BlobBytes count the blobs rows deleted with their content.
 	Blobs     int
 	BlobBytes int64
@@ -122,8 +128,8 @@ func (r Report) String() string {
 	if r.DryRun {
 		verb = "would reclaim"
 	}
-	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d abandoned uploads, %d orphaned upload objects (%d bytes); %d candidates kept (re-referenced)",
-		verb, r.Blobs, r.BlobBytes, r.Links, r.Uploads, r.Objects, r.ObjectBytes, r.Kept)
+	return fmt.Sprintf("%s: %d blobs (%d bytes), %d unreferenced OCI links, %d metadata files of deleted PyPI files, %d abandoned uploads, %d orphaned upload objects (%d bytes); %d candidates kept (re-referenced)",
+		verb, r.Blobs, r.BlobBytes, r.Links, r.PyPIMetadata, r.Uploads, r.Objects, r.ObjectBytes, r.Kept)
 }
 
 func (c *Collector) grace() time.Duration {
@@ -146,6 +152,9 @@ func (c *Collector) Collect(ctx context.Context, opt Options) (Report, error) {
 		return rep, err
 	}
 	if err := c.collectLinks(ctx, cutoff, opt, &rep); err != nil {
+		return rep, err
+	}
+	if err := c.releasePyPIMetadata(ctx, opt, &rep); err != nil {
 		return rep, err
 	}
 	if err := c.collectBlobs(ctx, cutoff, opt, &rep); err != nil {
@@ -225,6 +234,21 @@ func (c *Collector) collectLinks(ctx context.Context, cutoff time.Time, opt Opti
 		}
 		after = rows[len(rows)-1]
 	}
+}
+
+// releasePyPIMetadata clears the metadata reference of deleted PyPI files
+// (their rows stay as tombstones of the name). In a dry run the released
+// blobs are not counted: they are still referenced until it runs for real.
+func (c *Collector) releasePyPIMetadata(ctx context.Context, opt Options, rep *Report) error {
+	q := gendb.New(c.Pool)
+	if opt.DryRun {
+		n, err := q.CountDeadPyPIMetadata(ctx)
+		rep.PyPIMetadata = int(n)
+		return db.Translate(err)
+	}
+	n, err := q.ReleaseDeadPyPIMetadata(ctx)
+	rep.PyPIMetadata = int(n)
+	return db.Translate(err)
 }
 
 // Hook stages.

@@ -11,24 +11,12 @@ import (
 // Postgres session advisory lock held on a connection of its own for the
 // whole collection. ran is false when another node held the lock.
 func (c *Collector) TryCollect(ctx context.Context, opt Options) (rep Report, ran bool, err error) {
-	conn, err := c.Pool.Acquire(ctx)
-	if err != nil {
-		return rep, false, db.Translate(err)
-	}
-	defer conn.Release()
-	var got bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", lockKey).Scan(&got); err != nil {
-		return rep, false, db.Translate(err)
-	}
-	if !got {
-		return rep, false, nil
-	}
-	defer func() {
-		// A failed unlock (connection lost) ends with the session anyway.
-		_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
-	}()
-	rep, err = c.Collect(ctx, opt)
-	return rep, true, err
+	ran, err = db.Exclusive(ctx, c.Pool, lockKey, func(ctx context.Context) error {
+		defer db.TraceJob(ctx, c.Log, "gc")()
+		rep, err = c.Collect(ctx, opt)
+		return err
+	})
+	return rep, ran, err
 }
 
 // Run collects every interval until ctx ends, on whichever node gets the

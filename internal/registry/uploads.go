@@ -570,11 +570,26 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) {
 	}
 }
 
+// sweepLockKey makes one node at a time sweep ("kodera sw" in ASCII).
+// Every delete of a sweep is idempotent, so two at once would only waste
+// work: listing a large bucket twice, racing on the same objects.
+const sweepLockKey int64 = 0x6b6f646572612073
+
 // RunSweeper sweeps at once (what a crash before this start left) and
-// then every interval until ctx ends. Any node may run it: every delete
-// is idempotent and claiming a session is a single DELETE.
+// then every interval until ctx ends, on whichever node takes the lock;
+// the others skip that round.
 func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
-	s.Sweep(ctx, time.Now())
+	sweep := func(now time.Time) {
+		_, err := db.Exclusive(ctx, s.Pool, sweepLockKey, func(ctx context.Context) error {
+			defer db.TraceJob(ctx, s.Log, "upload-sweep")()
+			s.Sweep(ctx, now)
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			s.Log.WarnContext(ctx, "registry: sweep skipped", "err", err)
+		}
+	}
+	sweep(time.Now())
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -582,7 +597,7 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			s.Sweep(ctx, now)
+			sweep(now)
 		}
 	}
 }

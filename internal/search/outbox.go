@@ -164,6 +164,8 @@ func (x *Indexer) step(ctx context.Context) (int, error) {
 		if !ok {
 			return ErrBusy
 		}
+		// The transaction-level lock goes at commit, after this.
+		defer db.TraceJob(ctx, x.log, "search-indexer")()
 		rows, err := q.ClaimSearchOutbox(ctx, int32(x.BatchSize))
 		if err != nil || len(rows) == 0 {
 			return db.Translate(err)

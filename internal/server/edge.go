@@ -27,6 +27,9 @@ type edgeError struct {
 	// ociCode is the Distribution Specification error code used on /v2.
 	ociCode string
 	msg     string
+	// err, when set, is what the REST API's problem writer maps (its
+	// status, its Retry-After); else msg as an invalid request.
+	err error
 }
 
 // surfaces gives, by path prefix, the error format of the protocol served
@@ -75,6 +78,10 @@ func writeOCIError(w http.ResponseWriter, r *http.Request, _ *slog.Logger, e edg
 // writeProblemError writes the REST API's RFC 7807 document through the
 // API's own writer.
 func writeProblemError(w http.ResponseWriter, r *http.Request, log *slog.Logger, e edgeError) {
+	if e.err != nil {
+		api.WriteProblem(w, r, log, e.err)
+		return
+	}
 	kind := domain.ErrInvalid
 	if e.status == http.StatusForbidden {
 		kind = domain.ErrForbidden

@@ -25,6 +25,7 @@ import (
 func routes(d Deps, reg *prometheus.Registry, apiServer *api.Server, images *registry.Service, fileService *files.Service, protocols *kit.Kit) (http.Handler, error) {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestInfo(d.Config.TrustedProxies, d.Config.BaseURL), accessLog(d.Log, newMetrics(reg)), recoverer(d.Log),
+		rateLimit(d.Log, d.Config.RateLimit),
 		crossSite(d.Log), validInput(d.Log), bodyIdle(d.Config.BodyIdleTimeout))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -28,6 +28,7 @@ type Process struct {
 	Pid   int
 
 	cmd    *exec.Cmd
+	logs   *syncBuffer
 	exited chan struct{} // closed once the process is gone
 	err    error         // how it ended, once exited is closed
 }
@@ -88,11 +89,11 @@ func StartProcess(t testing.TB, o ProcessOptions) *Process {
 		"KODERA_ADMIN_USERNAME="+AdminUser, "KODERA_ADMIN_PASSWORD="+AdminPassword,
 	)
 	cmd.Env = append(cmd.Env, o.Env...)
-	logs := &strings.Builder{}
+	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	require.NoError(t, cmd.Start())
-	p := &Process{URL: "http://" + addr, DBURL: o.DBURL, Pid: cmd.Process.Pid, cmd: cmd, exited: make(chan struct{})}
+	p := &Process{URL: "http://" + addr, DBURL: o.DBURL, Pid: cmd.Process.Pid, cmd: cmd, logs: logs, exited: make(chan struct{})}
 	go func() { p.err = cmd.Wait(); close(p.exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -126,6 +127,12 @@ func StartProcess(t testing.TB, o ProcessOptions) *Process {
 		}
 	}
 }
+
+// Logs returns what the process wrote so far (stdout and stderr).
+func (p *Process) Logs() string { return p.logs.String() }
+
+// Seed returns fixture helpers writing into the process's database.
+func (p *Process) Seed(t testing.TB) *Seed { return &Seed{t: t, n: &Node{DBURL: p.DBURL}} }
 
 // Kill ends the process with SIGKILL: no shutdown, no cleanup.
 func (p *Process) Kill(t testing.TB) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/kodera-packages/kodera/internal/db"
 )
 
 // Sync disables every enabled directory account whose user the directory
@@ -13,6 +15,7 @@ import (
 // before anything is disabled for it: an outage is not a departure.
 func (d *Directory) Sync(ctx context.Context) (disabled []string, ran bool, err error) {
 	ran, err = d.accounts.WithDirectorySyncLock(ctx, func() error {
+		defer db.TraceJob(ctx, d.log, "ldap-sync")()
 		users, err := d.accounts.DirectoryUsers(ctx)
 		if err != nil {
 			return err
