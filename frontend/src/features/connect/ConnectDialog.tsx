@@ -8,7 +8,7 @@ import { Check, Copy, KeyRound, X } from "lucide-react";
 import { Dialog, Tabs } from "radix-ui";
 import { useId, useState } from "react";
 import { api, ApiError, call, type RepositoryType } from "../../api/client";
-import { copyText } from "./copy";
+import { copyText } from "../../ui/copy";
 import css from "./connect.module.css";
 import { snippetsFor, type Block, type RepoType } from "./snippets";
 import { tokenRequest } from "./token";

@@ -1,7 +1,6 @@
 // Copies text to the clipboard. navigator.clipboard exists only in a secure
 // context (https or localhost), and on-prem installs often serve plain HTTP,
-// so a selected, off-screen textarea and execCommand("copy") stand in. A
-// small local helper until the UI kit offers one.
+// so a selected, off-screen textarea and execCommand("copy") stand in.
 
 /** Copies text; resolves true when one of the two ways succeeded. */
 export async function copyText(text: string): Promise<boolean> {
