@@ -414,7 +414,7 @@ function FileTable(p: TableProps) {
         </Link>
       </td>
       <td className="right muted nowrap">{e.folder ? "—" : formatBytes(e.size)}</td>
-      <td className="muted nowrap">{formatDate(e.modifiedAt)}</td>
+      <td className="muted nowrap files-modified">{formatDate(e.modifiedAt)}</td>
       {p.canWrite && (
         <td className="files-actions nowrap">
           <Button size="small" variant="ghost" aria-label={`Move ${e.name}`} title="Move or rename" onClick={() => p.onMove(e)}>
@@ -474,7 +474,7 @@ function FileTable(p: TableProps) {
             )}
             <th>Name</th>
             <th className="right">Size</th>
-            <th>Modified</th>
+            <th className="files-modified">Modified</th>
             {p.canWrite && (
               <th>
                 <span className="sr-only">Actions</span>
