@@ -50,9 +50,10 @@ export async function manage(ctx) {
   const { page, base, shot, step, expect, user, password } = ctx;
   const name = `fe-${Date.now().toString(36)}`;
   step(`files content view: repository ${name}`);
+  const basic = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   const created = await fetch(`${base}/api/v1/repositories`, {
     method: "POST",
-    headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, "Content-Type": "application/json" },
+    headers: { Authorization: basic, "Content-Type": "application/json" },
     body: JSON.stringify({ name, type: "files", visibility: "private", description: "Files of the browser test" }),
   });
   if (created.status !== 201) throw new Error(`create ${name}: ${created.status} ${await created.text()}`);
@@ -144,12 +145,24 @@ export async function manage(ctx) {
   await table.getByRole("link", { name: "docs" }).waitFor();
   await table.getByRole("link", { name: "notes.txt" }).waitFor({ state: "detached" });
 
+  step("files: drop a file onto the folder");
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["dropped in\n"], "dropped.txt", { type: "text/plain" }));
+    return dt;
+  });
+  const zone = page.locator(".files-drop");
+  await zone.dispatchEvent("dragenter", { dataTransfer: dropped });
+  await zone.dispatchEvent("drop", { dataTransfer: dropped });
+  await table.getByRole("link", { name: "dropped.txt" }).waitFor();
+
   step("files: bulk delete");
   await table.getByLabel("Select app.bin").check();
   await table.getByLabel("Select docs").check();
+  await table.getByLabel("Select dropped.txt").check();
   await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Delete selected" }).click();
   const bd = page.getByRole("dialog", { name: "Delete selected" });
-  await bd.getByText(/Delete 2 items/).waitFor();
+  await bd.getByText(/Delete 3 items/).waitFor();
   await bd.getByRole("button", { name: "Delete" }).click();
   await bd.waitFor({ state: "detached" });
   await table.getByText("This folder is empty").waitFor();
@@ -162,6 +175,19 @@ export async function manage(ctx) {
   await del.getByRole("button", { name: "Delete" }).click();
   await del.waitFor({ state: "detached" });
   await table.getByText("No files yet").waitFor();
+
+  step("files: a long folder is virtualised");
+  const form = new FormData();
+  for (let i = 0; i < 300; i++) form.append("file", new Blob([`file ${i}\n`]), `f-${String(i).padStart(3, "0")}.txt`);
+  const many = await fetch(`${base}/api/files/${name}/many/`, { method: "POST", headers: { Authorization: basic }, body: form });
+  if (many.status !== 201) throw new Error(`upload of 300 files: ${many.status} ${await many.text()}`);
+  await page.goto(`${base}/repositories/${name}?path=many`);
+  await table.getByRole("link", { name: "f-000.txt" }).waitFor();
+  const rendered = await table.locator("tbody tr:not([aria-hidden])").count();
+  await expect(rendered < 150, `only a window of the 300 rows in the page (got ${rendered})`);
+  await page.locator(".files-long").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await table.getByRole("link", { name: "f-299.txt" }).waitFor();
+  await shot("files-long-folder");
   await cdp.detach();
   await page.setViewportSize({ width: 1280, height: 800 });
 }
