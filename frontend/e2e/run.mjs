@@ -101,6 +101,7 @@ const scenarios = [
   repositories.createAndList,
   connect.connect,
   files.files,
+  files.manage,
   profile.profile,
   admin.admin,
   repositories.permissions,

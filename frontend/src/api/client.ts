@@ -33,6 +33,11 @@ export function setCsrfToken(t: string) {
   csrfToken = t;
 }
 
+/** The headers an unsafe request outside openapi-fetch needs (XMLHttpRequest uploads, which report progress). */
+export function sessionHeaders(): Record<string, string> {
+  return csrfToken ? { "X-Requested-With": "XMLHttpRequest", "X-CSRF-Token": csrfToken } : { "X-Requested-With": "XMLHttpRequest" };
+}
+
 const unsafe = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Listeners told when any call answers 401 (the session ended). */
