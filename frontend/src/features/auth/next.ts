@@ -1,10 +1,10 @@
 // Where the login form sends the user afterwards, and its checks.
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const loginSchema = z.object({
-  username: z.string().trim().min(1, "Enter your username."),
+  username: z.string().check(z.trim(), z.minLength(1, "Enter your username.")),
   // Not trimmed: spaces may be part of a password.
-  password: z.string().min(1, "Enter your password."),
+  password: z.string().check(z.minLength(1, "Enter your password.")),
 });
 
 /**
