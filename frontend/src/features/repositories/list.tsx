@@ -85,6 +85,8 @@ export function RepositoriesPage() {
 const columns: ColumnDef<Repository, unknown>[] = [
   {
     id: "name",
+    // An accessor makes the column sortable (the server sorts; see listSort).
+    accessorFn: (r) => r.name,
     header: "Name",
     sortDescFirst: false,
     cell: ({ row }) => (
@@ -109,6 +111,7 @@ const columns: ColumnDef<Repository, unknown>[] = [
   { id: "owner", header: "Owner", enableSorting: false, cell: ({ row }) => row.original.owner ?? "—" },
   {
     id: "updated",
+    accessorFn: (r) => r.updatedAt,
     header: "Updated",
     sortDescFirst: true,
     cell: ({ row }) => <span className="muted nowrap">{formatRelative(row.original.updatedAt)}</span>,
