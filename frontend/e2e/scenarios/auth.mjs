@@ -45,6 +45,7 @@ export async function sessionAndMember(ctx) {
   await page.getByRole("dialog", { name: `Edit ${repo}` }).getByRole("table", { name: "Permissions" }).getByText(member).waitFor();
   await shot("07-permissions");
   await page.keyboard.press("Escape");
+  await page.getByRole("dialog", { name: `Edit ${repo}` }).waitFor({ state: "detached" });
 
   step("guest access on, for the anonymous visitor below");
   const status = await page.evaluate(async () => {

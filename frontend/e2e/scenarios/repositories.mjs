@@ -158,7 +158,7 @@ export async function permissions(ctx) {
   await confirm.waitFor({ state: "detached" });
   await page.waitForFunction((m) => document.querySelector(`select[aria-label="Level of user:${m}"]`)?.value === "write", member);
   await at(page, desktop, () => shot("06-edit-permissions"));
-  await page.keyboard.press("Escape");
+  await edit.getByRole("button", { name: "Close" }).click();
   await edit.waitFor({ state: "detached" });
 
   step(`delete ${repo}-go with a typed-name confirmation`);
