@@ -174,3 +174,21 @@ export async function permissions(ctx) {
   await page.locator("tr[data-repo]").first().waitFor();
   if (await page.locator(`tr[data-repo="${repo}-go"]`).count()) throw new Error(`${repo}-go still listed after delete`);
 }
+
+/** @param {import("../run.mjs").Context} ctx */
+export async function bulkDelete(ctx) {
+  const { page, base, step, waitOrAlert, state } = ctx;
+  const py = `${state.repo}-py`;
+  step(`bulk delete ${py} from the list (typed confirmation)`);
+  await page.goto(`${base}/repositories?q=${py}`);
+  const row = page.locator(`tr[data-repo="${py}"]`);
+  await row.getByRole("checkbox", { name: `Select ${py}` }).check();
+  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Delete 1" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete 1 repositories" });
+  await confirm.getByLabel(/Type/).fill("delete");
+  await confirm.getByRole("button", { name: "Delete" }).click();
+  await confirm.waitFor({ state: "detached" });
+  await row.waitFor({ state: "detached" });
+  await page.getByText("Nothing matches the filters.").waitFor();
+  if (await page.getByRole("alert").count()) throw new Error(`bulk delete reported: ${await page.getByRole("alert").first().textContent()}`);
+}

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { Repository } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, DataTable, Dialog, Field, ProblemMessage, formatRelative, pageToRange, repoTypes, useTableSearch, useToast, useZodForm, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, DataTable, Dialog, Field, ProblemMessage, formatRelative, pageToRange, problemText, repoTypes, runBulk, useTableSearch, useToast, useZodForm, type BulkFailure, type ColumnDef } from "../../ui";
 import { RepoTypeIcon } from "../../ui/repo-type-icon";
 import { createSchema, type CreateValues } from "./forms";
 import { listSort } from "./search-params";
@@ -17,6 +17,11 @@ export function RepositoriesPage() {
   const table = useTableSearch();
   const { user } = useAuth();
   const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<{ rows: Repository[]; clear: () => void } | null>(null);
+  const [failures, setFailures] = useState<BulkFailure<Repository>[]>([]);
+  const toast = useToast();
+  const qc = useQueryClient();
+  const remove = $api.useMutation("delete", "/api/v1/repositories/{name}");
   const sort = listSort(search.sort);
   const list = $api.useQuery(
     "get",
@@ -58,6 +63,18 @@ export function RepositoriesPage() {
         </select>
       </div>
       <ProblemMessage error={list.error} />
+      {failures.length > 0 && (
+        <div className="error" role="alert">
+          Not deleted:
+          <ul>
+            {failures.map((f) => (
+              <li key={f.item.name}>
+                {f.item.name}: {problemText(f.error).text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <DataTable
         label="Repositories"
         columns={columns}
@@ -76,7 +93,32 @@ export function RepositoriesPage() {
           </p>
         }
         rowProps={(r) => ({ "data-repo": r.name })}
+        bulkActions={
+          canCreate
+            ? (rows, clear) => (
+                <Button size="small" variant="danger" onClick={() => setDeleting({ rows, clear })}>
+                  Delete {rows.length}
+                </Button>
+              )
+            : undefined
+        }
       />
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.rows.length} repositories`}
+          message={`Delete ${deleting.rows.map((r) => r.name).join(", ")} and everything in them? This cannot be undone. Repositories you do not administer are refused and listed.`}
+          typedName="delete"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            const res = await runBulk(deleting.rows, (r) => remove.mutateAsync({ params: { path: { name: r.name } } }));
+            setFailures(res.failed);
+            if (res.ok.length) toast.success(`${res.ok.length} ${res.ok.length === 1 ? "repository" : "repositories"} deleted`);
+            deleting.clear();
+            setDeleting(null);
+            await qc.invalidateQueries({ queryKey: ["get", "/api/v1/repositories"] });
+          }}
+        />
+      )}
       {creating && <CreateRepositoryDialog onClose={() => setCreating(false)} />}
     </div>
   );

@@ -26,7 +26,7 @@ export function RepositoryPage({ name, views, Connect }: { name: string } & Repo
   const r = repo.data;
   const Content = r ? views[r.type] : undefined;
   const canEdit = !!user && r?.access === "admin";
-  const setSettings = (tab: "general" | "permissions" | undefined) => navigate({ search: (s) => ({ ...s, settings: tab }), replace: !!tab && !!settings });
+  const setSettings = (tab: "general" | "permissions" | undefined) => navigate({ search: (s) => ({ ...s, settings: tab }), replace: !!settings });
 
   return (
     <div className="page">
