@@ -105,6 +105,7 @@ const scenarios = [
   profile.profile,
   admin.admin,
   repositories.permissions,
+  repositories.bulkDelete,
   containers.containers,
   go.go,
   search.search,

@@ -4,10 +4,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useId, cloneElement, isValidElement, type ReactElement, type ReactNode } from "react";
 import { useForm, type FieldError, type FieldValues, type Resolver, type UseFormProps } from "react-hook-form";
-import type { z } from "zod";
+// The core type: schemas built with "zod" and with the smaller "zod/mini" both fit.
+import type * as z from "zod/v4/core";
 
 /** useForm with the schema as resolver; values are typed from the schema. */
-export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(schema: S, options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, "resolver"> = {}) {
+export function useZodForm<S extends z.$ZodType<FieldValues, FieldValues>>(schema: S, options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, "resolver"> = {}) {
   // The cast bridges the resolver's generic FieldValues to the schema's types.
   const resolver = zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>;
   return useForm<z.input<S>, unknown, z.output<S>>({ ...options, resolver });

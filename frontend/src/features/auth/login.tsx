@@ -1,66 +1,48 @@
-import { useState, type FormEvent } from "react";
+// Sign-in: one form for local and LDAP users (the server decides which), the
+// server's `detail` on failure, then back to ?next= (same-origin paths only).
+import { useNavigate, useSearch, Link } from "@tanstack/react-router";
 import { useAuth } from "../../api/session";
-import { useRouter } from "../../ui/router-compat";
-import { ErrorBox } from "../../ui/legacy";
+import { Button, Field, ProblemMessage, useZodForm } from "../../ui";
+import { loginSchema, safeNext } from "./next";
+import { useState } from "react";
 
 export function LoginPage() {
   const { login, version, guestAccess } = useAuth();
-  const { query, navigate } = useRouter();
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { next } = useSearch({ from: "/login" });
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(loginSchema, { defaultValues: { username: "", password: "" } });
+  const errors = form.formState.errors;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submit = form.handleSubmit(async (v) => {
     setError(null);
     try {
-      await login(username, password);
-      const next = query.get("next");
-      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/repositories", true);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
+      await login(v.username, v.password);
+    } catch (e) {
+      setError(e);
+      return;
     }
-  };
+    // history.replace: Back must not return to the login form.
+    await navigate({ href: safeNext(next), replace: true });
+  });
 
   return (
     <div className="login">
-      <form className="card" onSubmit={submit} aria-label="Log in">
+      <form className="card" onSubmit={(e) => void submit(e)} aria-label="Log in" noValidate>
         <h1>Kodera Packages</h1>
-        <label className="field">
-          <span>Username</span>
-          <input name="username" autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} required />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        <ErrorBox error={error} />
-        <button type="submit" className="primary block" disabled={busy}>
+        <Field label="Username" error={errors.username}>
+          <input autoComplete="username" autoFocus autoCapitalize="none" spellCheck={false} {...form.register("username")} />
+        </Field>
+        <Field label="Password" error={errors.password}>
+          <input type="password" autoComplete="current-password" {...form.register("password")} />
+        </Field>
+        <ProblemMessage error={error} />
+        <Button type="submit" variant="primary" className="block" busy={form.formState.isSubmitting}>
           Log in
-        </button>
+        </Button>
         {guestAccess && (
           <p className="muted center">
-            or{" "}
-            <a
-              href="/repositories"
-              onClick={(e) => {
-                e.preventDefault();
-                navigate("/repositories");
-              }}
-            >
-              browse public repositories
-            </a>
+            or <Link to="/repositories">browse public repositories</Link>
           </p>
         )}
         {version && <p className="muted center small">version {version}</p>}

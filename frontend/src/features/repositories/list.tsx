@@ -1,52 +1,58 @@
-import { useEffect, useState } from "react";
-import { api, call, type Repository, type RepositoryType, type Visibility } from "../../api/client";
-import { isAdmin, useAuth } from "../../api/session";
-import { href, Link, useRouter } from "../../ui/router-compat";
-import { Dialog, ErrorBox, Field, Loading, fmtDate, useLoad } from "../../ui/legacy";
-import { repoTypes, typeLabel } from "../../ui/repo-types";
+// Repositories: the list (filter by name and type, sort, server paging, all in
+// the URL) and the Create repository dialog.
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useEffect, useMemo, useState } from "react";
+import type { Repository } from "../../api/client";
+import { $api } from "../../api/query";
+import { useAuth } from "../../api/session";
+import { Button, ConfirmDialog, DataTable, Dialog, Field, ProblemMessage, formatRelative, pageToRange, problemText, repoTypes, runBulk, useTableSearch, useToast, useZodForm, type BulkFailure, type ColumnDef } from "../../ui";
+import { RepoTypeIcon } from "../../ui/repo-type-icon";
+import { createSchema, type CreateValues } from "./forms";
+import { listSort } from "./search-params";
 
 export function RepositoriesPage() {
-  const { query, navigate } = useRouter();
+  const search = useSearch({ from: "/repositories" });
+  const navigate = useNavigate({ from: "/repositories" });
+  const table = useTableSearch();
   const { user } = useAuth();
-  const q = query.get("q") ?? "";
-  const type = (query.get("type") ?? "") as RepositoryType | "";
-  const [text, setText] = useState(q);
   const [creating, setCreating] = useState(false);
-  const [editing, setEditing] = useState<Repository | null>(null);
-
-  // Debounce typing into the URL so filters survive reloads and back/forward.
-  useEffect(() => {
-    const t = setTimeout(() => text !== q && navigate(href("/repositories", { q: text, type }), true), 250);
-    return () => clearTimeout(t);
-  }, [text]);
-
-  const list = useLoad(
-    () => call(api.GET("/api/v1/repositories", { params: { query: { q: q || undefined, type: type || undefined, limit: 200 } } })),
-    [q, type],
+  const [deleting, setDeleting] = useState<{ rows: Repository[]; clear: () => void } | null>(null);
+  const [failures, setFailures] = useState<BulkFailure<Repository>[]>([]);
+  const toast = useToast();
+  const qc = useQueryClient();
+  const remove = $api.useMutation("delete", "/api/v1/repositories/{name}");
+  const sort = listSort(search.sort);
+  const list = $api.useQuery(
+    "get",
+    "/api/v1/repositories",
+    { params: { query: { q: search.q, type: search.type, sort, ...pageToRange(search.page) } } },
+    { placeholderData: (prev) => prev },
   );
+  const filtered = !!(search.q || search.type);
+  const canCreate = !!user && user.kind !== "service";
 
   return (
     <div className="page">
       <div className="header">
         <h1>Repositories</h1>
-        {user && (
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+        {canCreate && (
+          <Button variant="primary" onClick={() => setCreating(true)}>
             Create repository
-          </button>
+          </Button>
         )}
       </div>
+      {user === null && (
+        <p className="muted anon-hint">
+          You see public repositories only. <Link to="/login" search={{ next: "/repositories" }}>Log in</Link> to see private repositories.
+        </p>
+      )}
       <div className="filters">
-        <input
-          type="search"
-          placeholder="Filter by name"
-          aria-label="Filter by name"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
+        <NameFilter value={search.q ?? ""} onChange={(q) => navigate({ search: (s) => ({ ...s, q: q || undefined, page: undefined }), replace: true })} />
         <select
           aria-label="Type"
-          value={type}
-          onChange={(e) => navigate(href("/repositories", { q: text, type: e.target.value }), true)}
+          value={search.type ?? ""}
+          onChange={(e) => navigate({ search: (s) => ({ ...s, type: (e.target.value || undefined) as typeof s.type, page: undefined }), replace: true })}
         >
           <option value="">All types</option>
           {repoTypes.map((t) => (
@@ -56,112 +62,142 @@ export function RepositoriesPage() {
           ))}
         </select>
       </div>
-      <ErrorBox error={list.error} />
-      <Loading when={list.loading && !list.data} />
-      {list.data && (
-        <table className="list" aria-label="Repositories">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Description</th>
-              <th>Access</th>
-              <th>Updated</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((r) => (
-              <tr key={r.name} data-repo={r.name}>
-                <td>
-                  <Link to={`/repositories/${encodeURIComponent(r.name)}`} className="strong">
-                    {r.name}
-                  </Link>
-                </td>
-                <td>
-                  <span className={`badge t-${r.type}`}>{typeLabel(r.type)}</span>
-                </td>
-                <td className="muted">{r.description}</td>
-                <td>
-                  <span className={`badge v-${r.visibility}`}>{r.visibility}</span>
-                </td>
-                <td className="muted nowrap">{fmtDate(r.updatedAt)}</td>
-                <td className="right">
-                  {user && (isAdmin(user) || r.owner === user.username || r.access === "admin") && (
-                    <button type="button" className="small" onClick={() => setEditing(r)}>
-                      Edit
-                    </button>
-                  )}
-                </td>
-              </tr>
+      <ProblemMessage error={list.error} />
+      {failures.length > 0 && (
+        <div className="error" role="alert">
+          Not deleted:
+          <ul>
+            {failures.map((f) => (
+              <li key={f.item.name}>
+                {f.item.name}: {problemText(f.error).text}
+              </li>
             ))}
-            {list.data.items.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted center">
-                  No repositories{q || type ? " match the filter" : " yet"}.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          </ul>
+        </div>
       )}
-      {list.data && list.data.total > list.data.items.length && (
-        <p className="muted">
-          Showing {list.data.items.length} of {list.data.total}; narrow the filter to see the rest.
-        </p>
-      )}
-      {creating && (
-        <CreateRepositoryDialog
-          onClose={() => setCreating(false)}
-          onCreated={(r) => {
-            setCreating(false);
-            list.reload();
-            navigate(`/repositories/${encodeURIComponent(r.name)}`);
+      <DataTable
+        label="Repositories"
+        columns={columns}
+        rows={list.data?.items ?? (list.error ? [] : undefined)}
+        total={list.data?.total ?? 0}
+        getRowId={(r) => r.name}
+        loading={list.isFetching}
+        {...table}
+        sort={sort}
+        filtered={filtered}
+        onClearFilters={() => navigate({ search: (s) => ({ ...s, q: undefined, type: undefined, page: undefined }) })}
+        empty={
+          <p>
+            No repositories yet.{" "}
+            {canCreate ? "Create one, then open it and press Connect to see how your clients push to it." : user === null ? "Log in to see private repositories." : ""}
+          </p>
+        }
+        rowProps={(r) => ({ "data-repo": r.name })}
+        bulkActions={
+          canCreate
+            ? (rows, clear) => (
+                <Button size="small" variant="danger" onClick={() => setDeleting({ rows, clear })}>
+                  Delete {rows.length}
+                </Button>
+              )
+            : undefined
+        }
+      />
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.rows.length} repositories`}
+          message={`Delete ${deleting.rows.map((r) => r.name).join(", ")} and everything in them? This cannot be undone. Repositories you do not administer are refused and listed.`}
+          typedName="delete"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            const res = await runBulk(deleting.rows, (r) => remove.mutateAsync({ params: { path: { name: r.name } } }));
+            setFailures(res.failed);
+            if (res.ok.length) toast.success(`${res.ok.length} ${res.ok.length === 1 ? "repository" : "repositories"} deleted`);
+            deleting.clear();
+            setDeleting(null);
+            await qc.invalidateQueries({ queryKey: ["get", "/api/v1/repositories"] });
           }}
         />
       )}
-      {editing && (
-        <EditRepositoryDialog
-          repo={editing}
-          onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            list.reload();
-          }}
-        />
-      )}
+      {creating && <CreateRepositoryDialog onClose={() => setCreating(false)} />}
     </div>
   );
 }
 
-function CreateRepositoryDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (r: Repository) => void }) {
-  const [name, setName] = useState("");
-  const [type, setType] = useState<RepositoryType>("docker");
-  const [description, setDescription] = useState("");
-  const [visibility, setVisibility] = useState<Visibility>("private");
+const columns: ColumnDef<Repository, unknown>[] = [
+  {
+    id: "name",
+    // An accessor makes the column sortable (the server sorts; see listSort).
+    accessorFn: (r) => r.name,
+    header: "Name",
+    sortDescFirst: false,
+    cell: ({ row }) => (
+      <Link to="/repositories/$name" params={{ name: row.original.name }} className="strong">
+        {row.original.name}
+      </Link>
+    ),
+  },
+  { id: "type", header: "Type", enableSorting: false, cell: ({ row }) => <RepoTypeIcon type={row.original.type} /> },
+  {
+    id: "description",
+    header: "Description",
+    enableSorting: false,
+    cell: ({ row }) => <span className="muted clamp">{row.original.description}</span>,
+  },
+  {
+    id: "visibility",
+    header: "Visibility",
+    enableSorting: false,
+    cell: ({ row }) => <span className={`badge v-${row.original.visibility}`}>{row.original.visibility}</span>,
+  },
+  { id: "owner", header: "Owner", enableSorting: false, cell: ({ row }) => row.original.owner ?? "—" },
+  {
+    id: "updated",
+    accessorFn: (r) => r.updatedAt,
+    header: "Updated",
+    sortDescFirst: true,
+    cell: ({ row }) => <span className="muted nowrap">{formatRelative(row.original.updatedAt)}</span>,
+  },
+];
+
+/** The name filter: typing updates the URL after a pause, so reloads and back/forward keep it. */
+function NameFilter({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  // The URL wins when it changes from outside (Clear filters, back).
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const t = setTimeout(() => onChange(text.trim()), 250);
+    return () => clearTimeout(t);
+  }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
+  return <input type="search" placeholder="Filter by name" aria-label="Filter by name" value={text} onChange={(e) => setText(e.target.value)} />;
+}
+
+function CreateRepositoryDialog({ onClose }: { onClose: () => void }) {
+  const navigate = useNavigate();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const create = $api.useMutation("post", "/api/v1/repositories");
+  const form = useZodForm(createSchema, { defaultValues: { name: "", type: "docker", description: "", visibility: "private" } });
+  const errors = form.formState.errors;
+  const save = useMemo(
+    () =>
+      form.handleSubmit(async (v: CreateValues) => {
+        const r = await create.mutateAsync({ body: v });
+        await qc.invalidateQueries({ queryKey: ["get", "/api/v1/repositories"] });
+        toast.success(`Repository ${r.name} created`);
+        onClose();
+        void navigate({ to: "/repositories/$name", params: { name: r.name } });
+      }),
+    [form, create, qc, toast, onClose, navigate],
+  );
   return (
-    <Dialog
-      title="Create repository"
-      submit="Create"
-      onClose={onClose}
-      onSubmit={async () => {
-        const r = await call(api.POST("/api/v1/repositories", { body: { name, type, description, visibility } }));
-        onCreated(r);
-      }}
-    >
-      <Field label="Name">
-        <input
-          name="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          autoFocus
-          pattern="[a-z0-9][a-z0-9._\-]{0,63}"
-          title="Lowercase letters, digits, '.', '_' and '-'; up to 64 characters"
-        />
+    <Dialog title="Create repository" submitLabel="Create" onClose={onClose} onSubmit={() => save()}>
+      <Field label="Name" error={errors.name} hint="Lowercase letters, digits, '.', '_' and '-'; one path component, at most 64 characters.">
+        <input autoFocus autoComplete="off" spellCheck={false} {...form.register("name")} />
       </Field>
-      <Field label="Type">
-        <select name="type" value={type} onChange={(e) => setType(e.target.value as RepositoryType)}>
+      <Field label="Type" error={errors.type}>
+        <select {...form.register("type")}>
           {repoTypes.map((t) => (
             <option key={t.value} value={t.value}>
               {t.label}
@@ -169,77 +205,18 @@ function CreateRepositoryDialog({ onClose, onCreated }: { onClose: () => void; o
           ))}
         </select>
       </Field>
-      <Field label="Description">
-        <textarea name="description" value={description} onChange={(e) => setDescription(e.target.value)} rows={2} maxLength={1000} />
+      <Field label="Description" error={errors.description}>
+        <textarea rows={2} maxLength={1000} {...form.register("description")} />
       </Field>
-      <VisibilityField value={visibility} onChange={setVisibility} />
-    </Dialog>
-  );
-}
-
-function VisibilityField({ value, onChange }: { value: Visibility; onChange: (v: Visibility) => void }) {
-  return (
-    <fieldset className="field">
-      <legend>Access level</legend>
-      <label className="radio">
-        <input type="radio" name="visibility" value="private" checked={value === "private"} onChange={() => onChange("private")} />
-        Private <span className="muted">— owner, admins and granted users</span>
-      </label>
-      <label className="radio">
-        <input type="radio" name="visibility" value="public" checked={value === "public"} onChange={() => onChange("public")} />
-        Public <span className="muted">— everyone may read</span>
-      </label>
-    </fieldset>
-  );
-}
-
-export function EditRepositoryDialog({ repo, onClose, onSaved }: { repo: Repository; onClose: () => void; onSaved: () => void }) {
-  const { navigate } = useRouter();
-  const [description, setDescription] = useState(repo.description);
-  const [visibility, setVisibility] = useState<Visibility>(repo.visibility);
-  const [immutable, setImmutable] = useState(!!repo.immutable);
-  const [deleteError, setDeleteError] = useState<Error | null>(null);
-  const remove = async () => {
-    if (!window.confirm(`Delete repository "${repo.name}" and everything in it?`)) return;
-    try {
-      await call(api.DELETE("/api/v1/repositories/{name}", { params: { path: { name: repo.name } } }));
-      onClose();
-      navigate("/repositories");
-    } catch (e) {
-      setDeleteError(e as Error);
-    }
-  };
-  return (
-    <Dialog
-      title={`Settings: ${repo.name}`}
-      onClose={onClose}
-      onSubmit={async () => {
-        await call(
-          api.PATCH("/api/v1/repositories/{name}", { params: { path: { name: repo.name } }, body: { description, visibility, immutable } }),
-        );
-        onSaved();
-      }}
-    >
-      <Field label="Name">
-        <input value={repo.name} disabled />
-      </Field>
-      <Field label="Type">
-        <input value={typeLabel(repo.type)} disabled />
-      </Field>
-      <Field label="Description">
-        <textarea name="description" value={description} onChange={(e) => setDescription(e.target.value)} rows={2} maxLength={1000} />
-      </Field>
-      <VisibilityField value={visibility} onChange={setVisibility} />
-      <label className="radio">
-        <input type="checkbox" checked={immutable} onChange={(e) => setImmutable(e.target.checked)} /> Immutable{" "}
-        <span className="muted">— stored tags and files cannot be overwritten</span>
-      </label>
-      <div className="danger">
-        <button type="button" className="danger" onClick={remove}>
-          Delete repository
-        </button>
-        <ErrorBox error={deleteError} />
-      </div>
+      <fieldset className="field">
+        <legend>Visibility</legend>
+        <label className="radio">
+          <input type="radio" value="private" {...form.register("visibility")} /> Private <span className="muted">— owner, admins and granted principals</span>
+        </label>
+        <label className="radio">
+          <input type="radio" value="public" {...form.register("visibility")} /> Public <span className="muted">— everyone may read</span>
+        </label>
+      </fieldset>
     </Dialog>
   );
 }
