@@ -56,7 +56,7 @@ export function UsersSection() {
   };
 
   const columns: ColumnDef<User, unknown>[] = [
-    { id: "name", header: "Nickname", enableSorting: true, cell: ({ row }) => <span className="strong">{row.original.username}</span> },
+    { id: "name", accessorFn: (u) => u.username, header: "Nickname", enableSorting: true, cell: ({ row }) => <span className="strong">{row.original.username}</span> },
     { id: "fullName", header: "Full name", enableSorting: false, cell: ({ row }) => row.original.fullName || <span className="muted">—</span> },
     { id: "email", header: "Email", enableSorting: false, cell: ({ row }) => row.original.email || <span className="muted">—</span> },
     {
