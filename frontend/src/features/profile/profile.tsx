@@ -47,7 +47,7 @@ function ProfileForm() {
     <form className="panel" onSubmit={submit} aria-label="Name and email" noValidate>
       <h2>Name and email</h2>
       <ProblemMessage error={me.error} />
-      <Field label="Username" hint="Your login; an administrator can't change it either.">
+      <Field label="Username">
         <input value={me.data?.username ?? ""} readOnly disabled />
       </Field>
       <Field label="Full name" error={errors.fullName}>
