@@ -11,7 +11,7 @@ import { CopyButton } from "./copy-button";
 import { DataTable, type ColumnDef } from "./data-table";
 import { ConfirmDialog, Dialog } from "./dialog";
 import { Field, useZodForm } from "./form";
-import { formatDate } from "./format";
+import { formatDate, formatDay, formatRelative } from "./format";
 import { ProblemMessage } from "./problem";
 import { useToast } from "./toast";
 
@@ -163,9 +163,17 @@ export function TokensList(p: TokensListProps) {
         </>
       ),
     },
-    { id: "created", header: "Created", cell: ({ row }) => <span className="muted nowrap">{formatDate(row.original.createdAt)}</span> },
-    { id: "expires", header: "Expires", cell: ({ row }) => <span className="muted nowrap">{row.original.expiresAt ? formatDate(row.original.expiresAt) : "never"}</span> },
-    { id: "lastUsed", header: "Last used", cell: ({ row }) => <span className="muted nowrap">{row.original.lastUsedAt ? formatDate(row.original.lastUsedAt) : "never"}</span> },
+    { id: "created", header: "Created", cell: ({ row }) => <span className="muted nowrap" title={formatDate(row.original.createdAt)}>{formatDay(row.original.createdAt)}</span> },
+    {
+      id: "expires",
+      header: "Expires",
+      cell: ({ row }) => <span className="muted nowrap" title={formatDate(row.original.expiresAt)}>{row.original.expiresAt ? formatDay(row.original.expiresAt) : "never"}</span>,
+    },
+    {
+      id: "lastUsed",
+      header: "Last used",
+      cell: ({ row }) => <span className="muted nowrap" title={formatDate(row.original.lastUsedAt)}>{row.original.lastUsedAt ? formatRelative(row.original.lastUsedAt) : "never"}</span>,
+    },
     {
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { api, call, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { TokensList } from "../../ui/access-tokens";
-import { Button, ConfirmDialog, DataTable, Dialog, Field, formatDate, pageToRange, ProblemMessage, useTableSearch, useToast, useZodForm, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, DataTable, Dialog, Field, formatDate, formatDay, pageToRange, ProblemMessage, useTableSearch, useToast, useZodForm, type ColumnDef } from "../../ui";
 import { serviceCreateSchema, serviceEditSchema, submitForm } from "./forms";
 
 type Service = Schema<"ServiceAccount">;
@@ -50,8 +50,8 @@ export function ServicesSection() {
       id: "created",
       header: "Created",
       cell: ({ row }) => (
-        <span className="muted nowrap">
-          {formatDate(row.original.createdAt)}
+        <span className="muted nowrap" title={formatDate(row.original.createdAt)}>
+          {formatDay(row.original.createdAt)}
           {row.original.createdBy ? ` by ${row.original.createdBy}` : ""}
         </span>
       ),

@@ -7,7 +7,7 @@ import { api, call, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
 import { BulkReport, bulkSummary } from "../../ui/bulk-report";
-import { Button, ConfirmDialog, DataTable, Dialog, Field, formatDate, pageToRange, ProblemMessage, runBulk, useTableSearch, useToast, useZodForm, type BulkResult, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, DataTable, Dialog, Field, formatDate, formatDay, pageToRange, ProblemMessage, runBulk, useTableSearch, useToast, useZodForm, type BulkResult, type ColumnDef } from "../../ui";
 import { submitForm, userCreateSchema, userEditSchema, userUpdateBody } from "./forms";
 
 type User = Schema<"User">;
@@ -65,12 +65,13 @@ export function UsersSection() {
       enableSorting: false,
       cell: ({ row }) => (
         <>
-          {row.original.roles.join(", ")} {row.original.disabled && <span className="badge fail">disabled</span>}
+          {row.original.roles.join(", ")}
+          {row.original.source !== "local" && <span className="muted"> ({row.original.source})</span>}{" "}
+          {row.original.disabled && <span className="badge fail">disabled</span>}
         </>
       ),
     },
-    { id: "source", header: "Source", enableSorting: false, cell: ({ row }) => <span className="muted">{row.original.source}</span> },
-    { id: "created", header: "Created", enableSorting: false, cell: ({ row }) => <span className="muted nowrap">{formatDate(row.original.createdAt)}</span> },
+    { id: "created", header: "Created", enableSorting: false, cell: ({ row }) => <span className="muted nowrap" title={formatDate(row.original.createdAt)}>{formatDay(row.original.createdAt)}</span> },
     {
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
