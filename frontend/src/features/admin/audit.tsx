@@ -22,7 +22,7 @@ const columns: ColumnDef<AuditEvent, unknown>[] = [
     ),
   },
   { id: "action", header: "Action", cell: ({ row }) => <span className="mono">{row.original.action}</span> },
-  { id: "target", header: "Target", cell: ({ row }) => row.original.target },
+  { id: "target", header: "Target", cell: ({ row }) => <span className="nowrap">{row.original.target}</span> },
   {
     id: "result",
     header: "Result",
