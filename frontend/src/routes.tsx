@@ -43,6 +43,7 @@ export const searchSchemas = {
     settings: enumOf(["general", "permissions"]),
   }),
   search: z.object({ q: str, kind: enumOf(["repositories", "packages", "files"]), type: enumOf(repositoryTypes), repository: str, page }),
+  profile: z.object({ page }),
   adminUsers: z.object({ q: str, sort, page }),
   adminServices: z.object({ q: str, page, service: str }),
   adminAudit: z.object({ actor: str, action: str, since: str, until: str, page, offset: z.catch(z.optional(z.coerce.number().check(z.int(), z.minimum(0))), undefined) }),
@@ -129,6 +130,7 @@ const searchRoute = createRoute({
 const profileRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/profile",
+  validateSearch: searchSchemas.profile,
   beforeLoad: userGuard,
   component: lazyRouteComponent(() => import("./features/profile"), "ProfilePage"),
 });

@@ -26,6 +26,10 @@ export function Dialog({ title, open = true, onClose, description, onSubmit, sub
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // A dialog opened from inside another is portalled out of its DOM but not
+    // out of its React tree: without this the submit would also reach (and
+    // close) the outer dialog's form.
+    e.stopPropagation();
     if (!onSubmit) return onClose();
     setBusy(true);
     setError(null);

@@ -1,8 +1,13 @@
-import { useEffect, useState, type FormEvent } from "react";
+// The signed-in user's profile: name and email, password, personal tokens.
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { api, call } from "../../api/client";
+import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { ErrorBox, Field, Loading, useLoad } from "../../ui/legacy";
-import { CreateTokenDialog, TokenTable } from "../../ui/tokens";
+import { TokensList } from "../../ui/access-tokens";
+import { Button, Field, pageToRange, ProblemMessage, useToast, useZodForm } from "../../ui";
+import { passwordSchema, profileSchema } from "./profile-forms";
 
 export function ProfilePage() {
   return (
@@ -17,136 +22,106 @@ export function ProfilePage() {
   );
 }
 
-function useSubmit(f: () => Promise<string>) {
-  const [error, setError] = useState<Error | null>(null);
-  const [ok, setOk] = useState("");
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setOk("");
-    try {
-      setOk(await f());
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { submit, error, ok, busy };
-}
-
 function ProfileForm() {
   const { refresh } = useAuth();
-  const me = useLoad(() => call(api.GET("/api/v1/me")), []);
-  const [fullName, setFullName] = useState("");
-  const [email, setEmail] = useState("");
+  const toast = useToast();
+  const qc = useQueryClient();
+  const me = $api.useQuery("get", "/api/v1/me");
+  const save = $api.useMutation("patch", "/api/v1/me");
+  const form = useZodForm(profileSchema, { defaultValues: { fullName: "", email: "" } });
+  const { errors, isSubmitting } = form.formState;
   useEffect(() => {
-    if (me.data) {
-      setFullName(me.data.fullName);
-      setEmail(me.data.email);
+    if (me.data) form.reset({ fullName: me.data.fullName, email: me.data.email });
+  }, [me.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  const submit = form.handleSubmit(async (v) => {
+    try {
+      await save.mutateAsync({ body: v });
+      await qc.invalidateQueries({ queryKey: ["get", "/api/v1/me"] });
+      await refresh();
+      toast.success("Profile saved.");
+    } catch {
+      /* shown below from save.error */
     }
-  }, [me.data]);
-  const s = useSubmit(async () => {
-    await call(api.PATCH("/api/v1/me", { body: { fullName, email } }));
-    await refresh();
-    return "Saved.";
   });
   return (
-    <form className="panel" onSubmit={s.submit} aria-label="Profile">
+    <form className="panel" onSubmit={submit} aria-label="Name and email" noValidate>
       <h2>Name and email</h2>
-      <ErrorBox error={me.error} />
+      <ProblemMessage error={me.error} />
       <Field label="Username">
-        <input value={me.data?.username ?? ""} disabled />
+        <input value={me.data?.username ?? ""} readOnly disabled />
       </Field>
-      <Field label="Full name">
-        <input value={fullName} onChange={(e) => setFullName(e.target.value)} maxLength={200} />
+      <Field label="Full name" error={errors.fullName}>
+        <input {...form.register("fullName")} autoComplete="name" />
       </Field>
-      <Field label="Email">
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={320} />
+      <Field label="Email" error={errors.email}>
+        <input type="email" {...form.register("email")} autoComplete="email" />
       </Field>
-      <ErrorBox error={s.error} />
-      {s.ok && <div className="ok">{s.ok}</div>}
-      <button type="submit" className="primary" disabled={s.busy || !me.data}>
+      <ProblemMessage error={save.error} />
+      <Button type="submit" variant="primary" busy={isSubmitting} disabled={!me.data}>
         Save
-      </button>
+      </Button>
     </form>
   );
 }
 
 function PasswordForm() {
-  const [currentPassword, setCurrent] = useState("");
-  const [newPassword, setNew] = useState("");
-  const [again, setAgain] = useState("");
-  const s = useSubmit(async () => {
-    if (newPassword !== again) throw new Error("The new passwords differ.");
-    await call(api.PUT("/api/v1/me/password", { body: { currentPassword, newPassword } }));
-    setCurrent("");
-    setNew("");
-    setAgain("");
-    return "Password changed; your other sessions were ended.";
+  const toast = useToast();
+  const change = $api.useMutation("put", "/api/v1/me/password");
+  const form = useZodForm(passwordSchema, { defaultValues: { currentPassword: "", newPassword: "", confirm: "" } });
+  const { errors, isSubmitting } = form.formState;
+  const submit = form.handleSubmit(async ({ currentPassword, newPassword }) => {
+    try {
+      await change.mutateAsync({ body: { currentPassword, newPassword } });
+      form.reset();
+      toast.success("Password changed; your other sessions were ended.");
+    } catch {
+      /* shown below from change.error */
+    }
   });
   return (
-    <form className="panel" onSubmit={s.submit} aria-label="Change password">
+    <form className="panel" onSubmit={submit} aria-label="Change password" noValidate>
       <h2>Change password</h2>
-      <Field label="Current password">
-        <input type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} required />
+      <Field label="Current password" error={errors.currentPassword}>
+        <input type="password" autoComplete="current-password" {...form.register("currentPassword")} />
       </Field>
-      <Field label="New password (at least 8 characters)">
-        <input type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNew(e.target.value)} minLength={8} required />
+      <Field label="New password" hint="At least 8 characters." error={errors.newPassword}>
+        <input type="password" autoComplete="new-password" {...form.register("newPassword")} />
       </Field>
-      <Field label="New password again">
-        <input type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} minLength={8} required />
+      <Field label="Confirm new password" error={errors.confirm}>
+        <input type="password" autoComplete="new-password" {...form.register("confirm")} />
       </Field>
-      <ErrorBox error={s.error} />
-      {s.ok && <div className="ok">{s.ok}</div>}
-      <button type="submit" className="primary" disabled={s.busy}>
+      <ProblemMessage error={change.error} />
+      <Button type="submit" variant="primary" busy={isSubmitting}>
         Change password
-      </button>
+      </Button>
     </form>
   );
 }
 
 function PersonalTokens() {
-  const tokens = useLoad(() => call(api.GET("/api/v1/me/tokens", { params: { query: { limit: 500 } } })).then((p) => p.items), []);
-  const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const { page } = useSearch({ from: "/profile" });
+  const navigate = useNavigate({ from: "/profile" });
+  const qc = useQueryClient();
+  const range = pageToRange(page, 20);
+  const tokens = $api.useQuery("get", "/api/v1/me/tokens", { params: { query: range } }, { placeholderData: (prev) => prev });
   return (
-    <section className="panel">
-      <div className="panel-head">
-        <h2>Personal tokens</h2>
-        <button type="button" className="primary" onClick={() => setCreating(true)}>
-          Create token
-        </button>
-      </div>
-      <p className="muted">Tokens let docker, pip, twine, go, curl and the REST API act as you. Use one in place of your password.</p>
-      <ErrorBox error={tokens.error || error} />
-      <Loading when={tokens.loading && !tokens.data} />
-      {tokens.data && (
-        <TokenTable
-          tokens={tokens.data}
-          onRevoke={async (t) => {
-            if (!window.confirm(`Revoke token "${t.name}"? Tools using it stop working at once.`)) return;
-            setError(null);
-            try {
-              await call(api.DELETE("/api/v1/me/tokens/{id}", { params: { path: { id: t.id } } }));
-              tokens.reload();
-            } catch (e) {
-              setError(e as Error);
-            }
-          }}
-        />
-      )}
-      {creating && (
-        <CreateTokenDialog
-          create={(body) => call(api.POST("/api/v1/me/tokens", { body }))}
-          onClose={() => {
-            setCreating(false);
-            tokens.reload();
-          }}
-        />
-      )}
+    <section className="panel" aria-labelledby="personal-tokens">
+      <h2 id="personal-tokens">Personal tokens</h2>
+      <p className="muted">Tokens let docker, pip, twine, go, curl and the REST API act as you. Use one in place of your password; revoke it when a machine is gone.</p>
+      <TokensList
+        label="Personal tokens"
+        rows={tokens.data?.items}
+        total={tokens.data?.total ?? 0}
+        loading={tokens.isFetching}
+        error={tokens.error}
+        page={page ?? 1}
+        pageSize={20}
+        onPage={(p) => navigate({ search: { page: p > 1 ? p : undefined } })}
+        create={(body) => call(api.POST("/api/v1/me/tokens", { body }))}
+        revoke={(t) => call(api.DELETE("/api/v1/me/tokens/{id}", { params: { path: { id: t.id } } }))}
+        onChanged={() => void qc.invalidateQueries({ queryKey: ["get", "/api/v1/me/tokens"] })}
+        empty={<p>No personal tokens yet. Create one to log in from docker, pip or go without your password.</p>}
+      />
     </section>
   );
 }
