@@ -6,14 +6,16 @@
 import { keepPreviousData, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { lazy, Suspense, useMemo, useState, type ReactNode } from "react";
-import { z } from "zod";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import * as z from "zod/mini";
 import { api, call, type Repository, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, ConfirmDialog, CopyButton, DataTable, Dialog, Field, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, useZodForm, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, CopyButton, DataTable, Dialog, Field, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, type ColumnDef } from "../../ui";
 import { CommandLine } from "../../ui/command-line";
 import { UrlFilter, useClearFilter } from "../../ui/url-filter";
-import { fileKind, indexUrl, packageSort, pipInstall, versionTab, webLink, type VersionTab } from "./views";
+import { yankSchema, fileKind, indexUrl, packageSort, pipInstall, versionTab, webLink, type VersionTab } from "./views";
 
 const LongText = lazy(() => import("../../ui/markdown"));
 
@@ -323,11 +325,12 @@ function VersionPage({ repo, project, version, tab }: { repo: Repository; projec
   );
 }
 
-const yankSchema = z.object({ reason: z.string().trim().max(1000, "At most 1000 characters") });
 
 function YankDialog({ project, version, path, onClose, onDone }: { project: string; version: string; path: { name: string; project: string; version: string }; onClose: () => void; onDone: () => Promise<void> }) {
   const toast = useToast();
-  const form = useZodForm(yankSchema, { defaultValues: { reason: "" } });
+  // zod/mini (the full zod would land in the initial bundle); the kit's
+  // useZodForm is typed for the full zod, so the resolver is set here.
+  const form = useForm<z.input<typeof yankSchema>, unknown, z.output<typeof yankSchema>>({ resolver: zodResolver(yankSchema), defaultValues: { reason: "" } });
   const submit = () =>
     new Promise<void>((resolve, reject) => {
       void form.handleSubmit(async ({ reason }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileKind, indexUrl, packageSort, pipInstall, versionTab, webLink } from "./views";
+import { yankSchema, fileKind, indexUrl, packageSort, pipInstall, versionTab, webLink } from "./views";
 
 describe("pypi views", () => {
   it("builds the index URL and pip commands", () => {
@@ -18,5 +18,15 @@ describe("pypi views", () => {
     expect(fileKind("sdist")).toBe("sdist");
     expect(webLink("https://example.com/x")).toBe("https://example.com/x");
     expect(webLink("javascript:alert(1)")).toBeUndefined();
+  });
+});
+
+describe("yank form", () => {
+  it("trims the reason and refuses more than 1000 characters", () => {
+    expect(yankSchema.parse({ reason: "  broken wheel  " })).toEqual({ reason: "broken wheel" });
+    expect(yankSchema.safeParse({ reason: "" }).success).toBe(true);
+    const long = yankSchema.safeParse({ reason: "x".repeat(1001) });
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0].message).toBe("At most 1000 characters");
   });
 });

@@ -1,4 +1,8 @@
 // Pure helpers of the pypi views.
+import * as z from "zod/mini";
+
+/** The yank form: the reason pip shows (PEP 592), at most the API's 1000 characters. */
+export const yankSchema = z.object({ reason: z.string().check(z.trim(), z.maxLength(1000, "At most 1000 characters")) });
 
 export const versionTabs = ["details", "files"] as const;
 export type VersionTab = (typeof versionTabs)[number];
