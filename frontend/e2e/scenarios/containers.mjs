@@ -62,7 +62,7 @@ export async function containers(ctx) {
     await confirm.getByRole("button", { name: "Delete" }).click();
     await confirm.waitFor({ state: "detached" });
     await tags.getByRole("link", { name: "2.0", exact: true }).waitFor({ state: "detached" });
-    await page.getByText("Deleted tag 2.0").waitFor();
+    await page.getByText("Deleted tag 2.0").first().waitFor();
 
     step("containers: version page tabs");
     await tags.getByRole("link", { name: "1.0", exact: true }).click();

@@ -45,7 +45,7 @@ describe("Markdown rendering", () => {
     expect(container.querySelector("img")).toBeNull();
     expect(container.textContent).toContain("<script>alert('x')</script>");
     expect(container.querySelector("strong")?.textContent).toBe("bold");
-    expect(container.querySelector("h3")?.textContent).toBe("Hi");
+    expect(container.querySelector("h4")?.textContent).toBe("Hi");
   });
   it("renders no javascript: link", () => {
     const { container } = render(<Markdown source={"[click](javascript:alert(1)) [ok](https://example.com)"} />);
@@ -57,6 +57,6 @@ describe("Markdown rendering", () => {
     const { container } = render(<LongText source={"Title\n=====\n\n.. code:: <b>x</b>"} contentType="text/x-rst" />);
     expect(container.querySelector("pre")?.textContent).toContain("<b>x</b>");
     expect(container.querySelector("b")).toBeNull();
-    expect(container.querySelector("h3")).toBeNull();
+    expect(container.querySelector("h4")).toBeNull();
   });
 });

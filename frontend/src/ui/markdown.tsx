@@ -169,8 +169,8 @@ function renderBlocks(blocks: Block[]): ReactNode[] {
   return blocks.map((b, k) => {
     switch (b.t) {
       case "heading": {
-        // Headings inside the document sit below the page's own h2/h3.
-        const H = `h${Math.min(6, b.level + 2)}` as "h3";
+        // Headings inside the document sit below the page's own h2 and h3.
+        const H = `h${Math.min(6, b.level + 3)}` as "h4";
         return <H key={k}>{renderInline(b.c)}</H>;
       }
       case "para":
