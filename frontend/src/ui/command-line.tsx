@@ -4,7 +4,7 @@ import { CopyButton } from "./copy-button";
 
 export function CommandLine({ text, label = "Copy" }: { text: string; label?: string }) {
   return (
-    <div className="code">
+    <div className="code command-line">
       <pre>{text}</pre>
       <CopyButton text={text} label={label} />
     </div>
