@@ -187,7 +187,7 @@ function Words({ xs }: { xs?: string[] }) {
   return xs?.length ? <span className="mono">{xs.join(" ")}</span> : <>—</>;
 }
 
-function ConfigView({ c }: { c: Config }) {
+export function ConfigView({ c }: { c: Config }) {
   const labels = Object.entries(c.labels ?? {});
   return (
     <>
@@ -267,7 +267,7 @@ function ConfigView({ c }: { c: Config }) {
   );
 }
 
-function Layers({ d }: { d: Manifest }) {
+export function Layers({ d }: { d: Manifest }) {
   if (d.layers.length === 0) return <p className="muted">No layers.</p>;
   return (
     <div className="table-scroll">
