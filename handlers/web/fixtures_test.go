@@ -234,7 +234,9 @@ func TestUIFixtures(t *testing.T) {
 
 	get("/api/v1/repositories/fx-docker/docker/images/multi/tags?q=1.0", &tags)
 	require.Len(t, tags.Items, 1)
-	var idx struct{ Platforms []struct{ OS, Architecture string } }
+	var idx struct {
+		Platforms []struct{ OS, Architecture string }
+	}
 	get("/api/v1/repositories/fx-docker/docker/manifests/"+tags.Items[0].Digest+"?image=multi", &idx)
 	require.Len(t, idx.Platforms, 2)
 	require.Equal(t, "arm64", idx.Platforms[1].Architecture)
