@@ -21,6 +21,7 @@ import * as files from "./scenarios/files.mjs";
 import * as go from "./scenarios/go.mjs";
 import * as layout from "./scenarios/layout.mjs";
 import * as profile from "./scenarios/profile.mjs";
+import * as pypi from "./scenarios/pypi.mjs";
 import * as repositories from "./scenarios/repositories.mjs";
 import * as search from "./scenarios/search.mjs";
 
@@ -107,15 +108,20 @@ const scenarios = [
   repositories.permissions,
   repositories.bulkDelete,
   containers.containers,
+  pypi.pypi,
   go.go,
   search.search,
   layout.narrowScreen,
   auth.sessionAndMember,
 ];
 
+// KODERA_E2E_ONLY=containers,pypi runs the sign-in and just those scenarios.
+const only = (process.env.KODERA_E2E_ONLY || "").split(",").filter(Boolean);
+const chosen = only.length ? scenarios.filter((run) => run === auth.login || only.includes(run.name)) : scenarios;
+
 let code = 0;
 try {
-  for (const run of scenarios) await run(ctx);
+  for (const run of chosen) await run(ctx);
   if (problems.length) throw new Error(`browser reported errors:\n  ${problems.join("\n  ")}`);
   step("ok");
 } catch (e) {

@@ -69,6 +69,7 @@ func TestUI(t *testing.T) {
 
 	image := pushImage(t, n.URL, "e2e-shop", "team/api", "1.0")
 	goModule := uploadGoModule(t, n.URL, "e2e-go", "example.com/e2e", "v1.0.0")
+	fixtures := uiFixtures(t, n.URL) // fixtures_test.go
 
 	out := os.Getenv("KODERA_E2E_OUT")
 	if out == "" {
@@ -87,6 +88,7 @@ func TestUI(t *testing.T) {
 		"KODERA_E2E_GOMODULE="+goModule,
 		"KODERA_E2E_LICENSE="+apptest.LicenseKey("e2e", 100, time.Now().Add(365*24*time.Hour)),
 	)
+	cmd.Env = append(cmd.Env, fixtures...)
 	cmd.WaitDelay = 10 * time.Second
 	b, err := cmd.CombinedOutput()
 	t.Logf("browser scenario:\n%s", b)

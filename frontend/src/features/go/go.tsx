@@ -1,169 +1,282 @@
-// The content view of a Go repository: its modules, their versions (highest
-// first) and a version's go.mod, requirements, files and README.
-import { useState } from "react";
-import { api, call, type Repository } from "../../api/client";
+// The content view of a Go repository: modules (paged, filtered), a
+// module's versions (highest first, bulk delete) and a version page with
+// its README (rendered safely), go.mod and files.
+import { keepPreviousData, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { api, call, type Repository, type Schema } from "../../api/client";
+import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { href, useRouter } from "../../ui/router-compat";
-import { Code, CopyButton, ErrorBox, Loading, fmtDate, fmtSize, useLoad } from "../../ui/legacy";
-import { FilteredTable } from "../../ui/filtered-table";
+import { Button, ConfirmDialog, DataTable, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { CommandLine } from "../../ui/command-line";
+import { UrlFilter, useClearFilter } from "../../ui/url-filter";
+import { goGet, goTab, goproxyLine, moduleSort, shortCommit, sortFiles, type GoTab } from "./views";
+
+const LongText = lazy(() => import("../../ui/markdown"));
+
+type Module = Schema<"GoModule">;
+type Version = Schema<"GoModuleVersion">;
+type Detail = Schema<"GoModuleVersionDetail">;
+
+const versionsPath = "/api/v1/repositories/{name}/go/modules/{module}/versions";
+const versionPath = "/api/v1/repositories/{name}/go/modules/{module}/versions/{version}";
 
 export function GoContent({ repo }: { repo: Repository }) {
-  const { query, navigate, path: here } = useRouter();
-  const mod = query.get("module") ?? "";
-  const version = query.get("version") ?? "";
-  const go = (q: Record<string, string | undefined>) => navigate(href(here, q));
+  const s = useSearch({ from: "/repositories/$name" });
   return (
-    <section className="panel">
-      <div className="panel-head">
-        <div className="crumbs">
-          <a href={href(here)} onClick={(e) => (e.preventDefault(), go({}))}>
-            Modules
-          </a>
-          {mod && (
-            <>
-              {" / "}
-              <a href={href(here, { module: mod })} onClick={(e) => (e.preventDefault(), go({ module: mod }))}>
-                {mod}
-              </a>
-            </>
-          )}
-          {version && <> / {version}</>}
-        </div>
-      </div>
-      {!mod && <ModuleList repo={repo.name} onPick={(m) => go({ module: m })} />}
-      {mod && !version && <VersionList repo={repo} mod={mod} onPick={(v) => go({ module: mod, version: v })} />}
-      {mod && version && <VersionView repo={repo.name} mod={mod} version={version} />}
+    <section className="panel go">
+      <nav className="crumbs" aria-label="Breadcrumbs">
+        <Link to="/repositories/$name" params={{ name: repo.name }} search={{}}>
+          Modules
+        </Link>
+        {s.module && (
+          <>
+            {" / "}
+            <Link to="/repositories/$name" params={{ name: repo.name }} search={{ module: s.module }}>
+              {s.module}
+            </Link>
+          </>
+        )}
+        {s.module && s.version && <> / {s.version}</>}
+      </nav>
+      {!s.module && <ModuleList repo={repo} />}
+      {s.module && !s.version && <VersionList repo={repo} module={s.module} />}
+      {s.module && s.version && <VersionPage repo={repo} module={s.module} version={s.version} tab={s.tab} />}
     </section>
   );
 }
 
-function ModuleList({ repo, onPick }: { repo: string; onPick: (m: string) => void }) {
+function ModuleList({ repo }: { repo: Repository }) {
+  const s = useSearch({ from: "/repositories/$name" });
+  const table = useTableSearch();
+  const clearFilter = useClearFilter();
+  const sort = moduleSort(s.sort);
+  const q = $api.useQuery(
+    "get",
+    "/api/v1/repositories/{name}/go/modules",
+    { params: { path: { name: repo.name }, query: { q: s.q, sort, ...pageToRange(s.page) } } },
+    { placeholderData: keepPreviousData },
+  );
+  const columns = useMemo<ColumnDef<Module, unknown>[]>(
+    () => [
+      {
+        id: "name",
+        header: "Module",
+        cell: ({ row }) => (
+          <Link to="/repositories/$name" params={{ name: repo.name }} search={{ module: row.original.path }} className="strong">
+            {row.original.path}
+          </Link>
+        ),
+      },
+      { id: "latest", header: "Latest", enableSorting: false, cell: ({ row }) => <span className="mono">{row.original.latestVersion}</span> },
+      { id: "versions", header: "Versions", enableSorting: false, cell: ({ row }) => row.original.versionCount },
+      { id: "updated", header: "Updated", cell: ({ row }) => <span className="muted nowrap">{formatDate(row.original.updatedAt)}</span> },
+    ],
+    [repo.name],
+  );
   return (
-    <FilteredTable
-      label="Modules"
-      noun="modules"
-      deps={[repo]}
-      load={(q) => call(api.GET("/api/v1/repositories/{name}/go/modules", { params: { path: { name: repo }, query: { q, limit: 500 } } }))}
-      rowKey={(m) => m.path}
-      empty="No modules yet: use Connect to push a version tag."
-      columns={[
-        {
-          title: "Module",
-          cell: (m) => (
-            <a href="#" onClick={(e) => (e.preventDefault(), onPick(m.path))} className="strong">
-              {m.path}
-            </a>
-          ),
-        },
-        { title: "Latest", cell: (m) => <span className="mono">{m.latestVersion}</span> },
-        { title: "Versions", right: true, cell: (m) => m.versionCount },
-        { title: "Updated", cell: (m) => <span className="muted">{fmtDate(m.updatedAt)}</span> },
-      ]}
-    />
+    <>
+      <div className="filters">
+        <UrlFilter label="Filter modules" />
+      </div>
+      <ProblemMessage error={q.error} />
+      <DataTable
+        label="Modules"
+        columns={columns}
+        rows={q.data?.items ?? (q.error ? [] : undefined)}
+        total={q.data?.total ?? 0}
+        getRowId={(m) => m.path}
+        loading={q.isFetching}
+        {...table}
+        sort={sort}
+        filtered={!!s.q}
+        onClearFilters={clearFilter}
+        empty={
+          <>
+            <p>No modules yet.</p>
+            <p className="muted">Use Connect above: push a semver tag with git, or set GOPROXY to fetch through this repository.</p>
+          </>
+        }
+      />
+    </>
   );
 }
 
-function VersionList({ repo, mod, onPick }: { repo: Repository; mod: string; onPick: (v: string) => void }) {
+function VersionList({ repo, module }: { repo: Repository; module: string }) {
+  const s = useSearch({ from: "/repositories/$name" });
+  const table = useTableSearch();
   const { user } = useAuth();
-  const info = useLoad(() => call(api.GET("/api/v1/repositories/{name}/go/modules/{module}", { params: { path: { name: repo.name, module: mod } } })), [repo.name, mod]);
-  const versions = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/go/modules/{module}/versions", { params: { path: { name: repo.name, module: mod }, query: { limit: 500 } } })),
-    [repo.name, mod],
-  );
-  const [error, setError] = useState<Error | null>(null);
+  const toast = useToast();
+  const qc = useQueryClient();
   const canWrite = !!user && repo.access !== "read";
-  const remove = async (v: string) => {
-    if (!window.confirm(`Delete ${mod}@${v}? Builds that need it will fail; the Go way is a retract directive in a newer version. The git tag stays.`)) return;
-    setError(null);
-    try {
-      await call(api.DELETE("/api/v1/repositories/{name}/go/modules/{module}/versions/{version}", { params: { path: { name: repo.name, module: mod, version: v } } }));
-      versions.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
+  const info = $api.useQuery("get", "/api/v1/repositories/{name}/go/modules/{module}", { params: { path: { name: repo.name, module } } });
+  const q = $api.useQuery("get", versionsPath, { params: { path: { name: repo.name, module }, query: pageToRange(s.page) } }, { placeholderData: keepPreviousData });
+  const [deleting, setDeleting] = useState<{ versions: Version[]; clear: () => void } | null>(null);
+  const [failures, setFailures] = useState<{ version: string; detail: string }[]>([]);
+  const columns = useMemo<ColumnDef<Version, unknown>[]>(
+    () => [
+      {
+        id: "version",
+        header: "Version",
+        cell: ({ row }) => (
+          <Link to="/repositories/$name" params={{ name: repo.name }} search={{ module, version: row.original.version }} className="strong">
+            {row.original.version}
+          </Link>
+        ),
+      },
+      { id: "time", header: "Time", cell: ({ row }) => <span className="muted nowrap">{formatDate(row.original.time)}</span> },
+      { id: "commit", header: "Commit", cell: ({ row }) => <span className="mono muted">{row.original.commit ? shortCommit(row.original.commit) : "upload"}</span> },
+      { id: "size", header: "Size", cell: ({ row }) => <span className="nowrap">{formatBytes(row.original.size)}</span> },
+      { id: "by", header: "By", cell: ({ row }) => <span className="muted">{row.original.createdBy || "—"}</span> },
+    ],
+    [repo.name, module],
+  );
+  const remove = async (versions: Version[], clear: () => void) => {
+    const r = await runBulk(versions, (v) => call(api.DELETE(versionPath, { params: { path: { name: repo.name, module, version: v.version } } })));
+    setDeleting(null);
+    clear();
+    setFailures(r.failed.map((f) => ({ version: f.item.version, detail: problemText(f.error).text })));
+    if (r.ok.length) toast.success(r.ok.length === 1 ? `Deleted ${module}@${r.ok[0].version}` : `Deleted ${r.ok.length} versions of ${module}`);
+    if (r.failed.length) toast.error(`${r.failed.length} of ${versions.length} versions could not be deleted`);
+    await qc.invalidateQueries({ queryKey: ["get", versionsPath] });
+    await qc.invalidateQueries({ queryKey: ["get", "/api/v1/repositories/{name}/go/modules"] });
   };
   return (
     <>
-      <ErrorBox error={info.error || versions.error || error} />
+      <CommandLine text={goGet(module)} label="Copy go get" />
       {info.data && (
-        <p className="muted">
-          git clone <span className="mono">{info.data.cloneUrl}</span> <CopyButton text={`git clone ${info.data.cloneUrl}`} />
-        </p>
+        <>
+          <CommandLine text={goproxyLine(info.data.proxyUrl)} label="Copy GOPROXY" />
+          {info.data.cloneUrl && <CommandLine text={`git clone ${info.data.cloneUrl}`} label="Copy clone command" />}
+        </>
       )}
-      <Loading when={versions.loading && !versions.data} />
-      {versions.data && (
-        <table className="list" aria-label="Versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Time</th>
-              <th>Commit</th>
-              <th>Hash</th>
-              <th className="right">Size</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {versions.data.items.map((v) => (
-              <tr key={v.version}>
-                <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), onPick(v.version))} className="strong">
-                    {v.version}
-                  </a>
-                </td>
-                <td className="muted">{fmtDate(v.time)}</td>
-                <td className="mono muted" title={v.commit}>
-                  {v.commit ? v.commit.slice(0, 12) : "(uploaded zip)"}
-                </td>
-                <td className="mono muted">{v.hash}</td>
-                <td className="right">{fmtSize(v.size)}</td>
-                <td className="right">
-                  {canWrite && (
-                    <button type="button" className="small danger" onClick={() => remove(v.version)}>
-                      Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
+      <ProblemMessage error={q.error || info.error} />
+      {failures.length > 0 && (
+        <div className="error" role="alert">
+          <p>These versions were not deleted:</p>
+          <ul>
+            {failures.map((f) => (
+              <li key={f.version}>
+                <strong>{f.version}</strong>: {f.detail}
+              </li>
             ))}
-            {versions.data.items.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted center">
-                  No versions.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          </ul>
+        </div>
+      )}
+      <DataTable
+        label="Versions"
+        columns={columns}
+        rows={q.data?.items ?? (q.error ? [] : undefined)}
+        total={q.data?.total ?? 0}
+        getRowId={(v) => v.version}
+        loading={q.isFetching}
+        page={table.page}
+        onPage={table.onPage}
+        empty={<p>This module has no versions left.</p>}
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Button variant="danger" size="small" onClick={() => setDeleting({ versions: selected, clear })}>
+                  Delete {selected.length === 1 ? "version" : `${selected.length} versions`}
+                </Button>
+              )
+            : undefined
+        }
+      />
+      {deleting && (
+        <ConfirmDialog
+          title={deleting.versions.length === 1 ? `Delete ${module}@${deleting.versions[0].version}?` : `Delete ${deleting.versions.length} versions of ${module}?`}
+          message={`${deleting.versions.map((v) => v.version).join(", ")}. Builds that need them fail unless go.sum and a cache have them; a retract directive in a newer version is the gentler way. The git tags stay.`}
+          typedName={module}
+          onConfirm={() => remove(deleting.versions, deleting.clear)}
+          onClose={() => setDeleting(null)}
+        />
       )}
     </>
   );
 }
 
-function VersionView({ repo, mod, version }: { repo: string; mod: string; version: string }) {
-  const v = useLoad(
-    () => call(api.GET("/api/v1/repositories/{name}/go/modules/{module}/versions/{version}", { params: { path: { name: repo, module: mod, version } } })),
-    [repo, mod, version],
+function VersionPage({ repo, module, version, tab }: { repo: Repository; module: string; version: string; tab?: string }) {
+  const navigate = useNavigate({ from: "/repositories/$name" });
+  const q = $api.useQuery("get", versionPath, { params: { path: { name: repo.name, module, version } } });
+  const v = q.data;
+  const current = goTab(tab);
+  const setTab = (t: GoTab) => void navigate({ search: (prev) => ({ ...prev, tab: t === "overview" ? undefined : t }), replace: true });
+  return (
+    <div className="go-version">
+      <ProblemMessage error={q.error} />
+      {!v && !q.error && <p className="skeleton block" aria-busy="true" aria-label="Loading the version" />}
+      {v && (
+        <>
+          <h2 className="version-title">
+            {v.module} <span className="muted">{v.version}</span>
+          </h2>
+          <CommandLine text={goGet(v.module, v.version)} label="Copy go get" />
+          <Tabs
+            label="Version"
+            value={current}
+            onChange={setTab}
+            items={[
+              { value: "overview", label: "Overview", content: <Overview v={v} /> },
+              {
+                value: "gomod",
+                label: "go.mod",
+                content: (
+                  <pre className="long-text" aria-label="go.mod">
+                    {v.goMod}
+                  </pre>
+                ),
+              },
+              { value: "files", label: `Files (${v.files.length})`, content: <FileList v={v} /> },
+            ]}
+          />
+        </>
+      )}
+    </div>
   );
+}
+
+function Overview({ v }: { v: Detail }) {
   return (
     <>
-      <ErrorBox error={v.error} />
-      <Loading when={v.loading && !v.data} />
-      {v.data && (
+      <dl className="meta">
+        <div className="row">
+          <dt>Time</dt>
+          <dd>{formatDate(v.time)}</dd>
+        </div>
+        <div className="row">
+          <dt>Hash (go.sum)</dt>
+          <dd className="mono">{v.hash}</dd>
+        </div>
+        {v.commit && (
+          <div className="row">
+            <dt>Commit</dt>
+            <dd className="mono">{v.commit}</dd>
+          </div>
+        )}
+        <div className="row">
+          <dt>Module zip</dt>
+          <dd>
+            <a href={v.zipUrl} download>
+              {v.module.split("/").pop()}@{v.version}.zip
+            </a>{" "}
+            <span className="muted">{formatBytes(v.size)}</span>
+          </dd>
+        </div>
+        <div className="row">
+          <dt>Published</dt>
+          <dd>
+            {formatDate(v.createdAt)} {v.createdBy && <span className="muted">by {v.createdBy}</span>}
+          </dd>
+        </div>
+      </dl>
+      {v.requires.length > 0 && (
         <>
-          <Code text={`go get ${mod}@${version}`} />
-          <p className="muted">
-            {fmtDate(v.data.time)} · <span className="mono">{v.data.hash}</span> · <a href={v.data.zipUrl}>module zip</a> ({fmtSize(v.data.size)})
-          </p>
-          <h3>go.mod</h3>
-          <pre className="mono">{v.data.goMod}</pre>
           <h3>Requirements</h3>
-          {v.data.requires.length === 0 ? (
-            <p className="muted">None.</p>
-          ) : (
-            <table className="list" aria-label="Requirements">
+          <div className="table-scroll">
+            <table aria-label="Requirements">
               <tbody>
-                {v.data.requires.map((r) => (
+                {v.requires.map((r) => (
                   <tr key={r.path}>
                     <td className="mono">{r.path}</td>
                     <td className="mono">{r.version}</td>
@@ -172,26 +285,40 @@ function VersionView({ repo, mod, version }: { repo: string; mod: string; versio
                 ))}
               </tbody>
             </table>
-          )}
-          <h3>Files</h3>
-          <table className="list" aria-label="Files">
-            <tbody>
-              {v.data.files.map((f) => (
-                <tr key={f.path}>
-                  <td className="mono">{f.path}</td>
-                  <td className="right">{fmtSize(f.size)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {v.data.readme && (
-            <>
-              <h3>README</h3>
-              <pre>{v.data.readme}</pre>
-            </>
-          )}
+          </div>
         </>
       )}
+      <h3>README</h3>
+      {v.readme ? (
+        <Suspense fallback={<p className="skeleton block" />}>
+          <LongText source={v.readme} contentType="text/markdown" label="README" />
+        </Suspense>
+      ) : (
+        <p className="muted">This version has no README.</p>
+      )}
     </>
+  );
+}
+
+function FileList({ v }: { v: Detail }) {
+  return (
+    <div className="table-scroll">
+      <table aria-label="Files">
+        <thead>
+          <tr>
+            <th>Path</th>
+            <th>Size</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sortFiles(v.files).map((f) => (
+            <tr key={f.path}>
+              <td className="mono">{f.path}</td>
+              <td className="nowrap">{formatBytes(f.size)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
