@@ -5,7 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { Download, File as FileIcon, Folder, FolderPlus, MoveRight, Trash2, Upload, X } from "lucide-react";
-import { lazy, Suspense, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type ReactNode } from "react";
 import { z } from "zod";
 import { api, call, sessionHeaders, type Repository, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
@@ -13,6 +13,7 @@ import { useAuth } from "../../api/session";
 import { Button, ConfirmDialog, CopyButton, Dialog, Field, ProblemMessage, formatBytes, formatDate, problemText, runBulk, useToast, useZodForm, type BulkFailure } from "../../ui";
 import { baseName, breadcrumbs, fileUrl, folderUrl, joinPath, movePathProblem, nameProblem, normalizePath, parentOf } from "./paths";
 import { findConflicts, itemPercent, overallProgress, UploadQueue, xhrSender, type UploadItem } from "./upload-queue";
+import VirtualBody from "./virtual-body";
 
 type FileEntry = Schema<"FileEntry">;
 
@@ -23,7 +24,7 @@ const PAGE_SIZE = 1000;
 /** Above this many rows only the visible ones are rendered. */
 const VIRTUAL_FROM = 200;
 
-const VirtualBody = lazy(() => import("./virtual-body"));
+
 
 export function FilesBrowser({ repo }: { repo: Repository }) {
   const search = useSearch({ from: "/repositories/$name" });
@@ -454,9 +455,7 @@ function FileTable(p: TableProps) {
     );
   } else if (p.rows.length >= VIRTUAL_FROM) {
     body = (
-      <Suspense fallback={<tbody>{p.rows.slice(0, 50).map(row)}</tbody>}>
-        <VirtualBody count={p.rows.length} colCount={cols} scrollRef={scrollRef} renderRow={(i) => row(p.rows![i])} />
-      </Suspense>
+      <VirtualBody count={p.rows.length} colCount={cols} scrollRef={scrollRef} renderRow={(i) => row(p.rows![i])} />
     );
   } else {
     body = <tbody>{p.rows.map(row)}</tbody>;

@@ -1,5 +1,7 @@
 // The rows of a long folder (thousands of entries) rendered a screenful at a
-// time. Loaded on demand: short folders never fetch the virtualizer.
+// time. Imported statically: behind React.lazy the Suspense fallback (the
+// first 50 rows) sometimes never gave way to the window in Chromium, and
+// the files chunk stays within budget with the virtualizer in it.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { ReactNode, RefObject } from "react";
 
