@@ -27,7 +27,8 @@ import (
 // (playwright-core on Debian's chromium) logs in, creates a repository,
 // finds it in the filtered list and opens its Connect dialog. An unbuilt UI
 // fails the test rather than skipping it, so CI cannot pass without one.
-// Screenshots go to $KODERA_E2E_OUT (default: the test's temp dir).
+// Screenshots go to $KODERA_E2E_OUT (default: frontend/e2e/out, emptied
+// first and kept after the run as the test's artifacts; gitignored).
 func TestUI(t *testing.T) {
 	t.Parallel()
 	if _, err := fs.Stat(frontend.Dist, "dist/index.html"); err != nil {
@@ -73,8 +74,12 @@ func TestUI(t *testing.T) {
 
 	out := os.Getenv("KODERA_E2E_OUT")
 	if out == "" {
-		out = t.TempDir()
+		out = filepath.Join("..", "..", "frontend", "e2e", "out")
+		require.NoError(t, os.RemoveAll(out))
 	}
+	out, err = filepath.Abs(out)
+	require.NoError(t, err)
+	t.Logf("screenshots in %s", out)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "e2e/run.mjs", n.URL)
