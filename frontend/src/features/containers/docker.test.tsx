@@ -77,7 +77,7 @@ describe("the tags of an image", () => {
     const dialog = screen.getByRole("dialog", { name: "Delete 2 tags?" });
     await user.click(within(dialog).getByRole("button", { name: "Delete" }));
 
-    const failures = await screen.findByText("These tags were not deleted:");
+    const failures = await screen.findByText("1 of 2 failed:");
     expect(failures.closest("[role=alert]")).toHaveTextContent("1.1: tag 1.1 is immutable");
     expect(failures.closest("[role=alert]")).not.toHaveTextContent("1.0");
     expect(requests().filter((r) => r.method === "DELETE").map((r) => new URL(r.url).pathname)).toEqual([

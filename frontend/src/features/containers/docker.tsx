@@ -8,7 +8,8 @@ import { useMemo, useState } from "react";
 import { api, call, type Repository, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, ConfirmDialog, CopyButton, DataTable, ProblemMessage, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, CopyButton, DataTable, ProblemMessage, formatBytes, formatDate, pageToRange, runBulk, type BulkResult, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { BulkReport } from "../../ui/bulk-report";
 import { CommandLine } from "../../ui/command-line";
 import { UrlFilter, useClearFilter } from "../../ui/url-filter";
 import { ManifestPage } from "./manifest";
@@ -131,7 +132,7 @@ function TagList({ repo, image, host }: { repo: Repository; image: string; host:
     { placeholderData: keepPreviousData },
   );
   const [deleting, setDeleting] = useState<{ tags: Tag[]; clear: () => void } | null>(null);
-  const [failures, setFailures] = useState<{ name: string; detail: string }[]>([]);
+  const [failures, setFailures] = useState<BulkResult<Tag> | null>(null);
   const columns = useMemo<ColumnDef<Tag, unknown>[]>(
     () => [
       {
@@ -166,7 +167,7 @@ function TagList({ repo, image, host }: { repo: Repository; image: string; host:
     const r = await runBulk(tags, (t) => call(api.DELETE("/api/v1/repositories/{name}/docker/images/{image}/tags/{tag}", { params: { path: { name: repo.name, image, tag: t.name } } })));
     setDeleting(null);
     clear();
-    setFailures(r.failed.map((f) => ({ name: f.item.name, detail: problemText(f.error).text })));
+    setFailures(r);
     if (r.ok.length) toast.success(r.ok.length === 1 ? `Deleted tag ${r.ok[0].name}` : `Deleted ${r.ok.length} tags`);
     if (r.failed.length) toast.error(`${r.failed.length} of ${tags.length} tags could not be deleted`);
     await qc.invalidateQueries({ queryKey: ["get", "/api/v1/repositories/{name}/docker/images/{image}/tags"] });
@@ -188,18 +189,7 @@ function TagList({ repo, image, host }: { repo: Repository; image: string; host:
         </label>
       </div>
       <ProblemMessage error={q.error} />
-      {failures.length > 0 && (
-        <div className="error" role="alert">
-          <p>These tags were not deleted:</p>
-          <ul>
-            {failures.map((f) => (
-              <li key={f.name}>
-                <strong>{f.name}</strong>: {f.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <BulkReport result={failures} name={(t) => t.name} onDismiss={() => setFailures(null)} />
       <DataTable
         label="Tags"
         columns={columns}

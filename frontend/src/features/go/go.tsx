@@ -7,7 +7,8 @@ import { lazy, Suspense, useMemo, useState } from "react";
 import { api, call, type Repository, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, ConfirmDialog, DataTable, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, DataTable, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, runBulk, type BulkResult, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { BulkReport } from "../../ui/bulk-report";
 import { CommandLine } from "../../ui/command-line";
 import { UrlFilter, useClearFilter } from "../../ui/url-filter";
 import { goGet, goTab, goproxyLine, moduleSort, shortCommit, sortFiles, type GoTab } from "./views";
@@ -112,7 +113,7 @@ function VersionList({ repo, module }: { repo: Repository; module: string }) {
   const info = $api.useQuery("get", "/api/v1/repositories/{name}/go/modules/{module}", { params: { path: { name: repo.name, module } } });
   const q = $api.useQuery("get", versionsPath, { params: { path: { name: repo.name, module }, query: pageToRange(s.page) } }, { placeholderData: keepPreviousData });
   const [deleting, setDeleting] = useState<{ versions: Version[]; clear: () => void } | null>(null);
-  const [failures, setFailures] = useState<{ version: string; detail: string }[]>([]);
+  const [failures, setFailures] = useState<BulkResult<Version> | null>(null);
   const columns = useMemo<ColumnDef<Version, unknown>[]>(
     () => [
       {
@@ -135,7 +136,7 @@ function VersionList({ repo, module }: { repo: Repository; module: string }) {
     const r = await runBulk(versions, (v) => call(api.DELETE(versionPath, { params: { path: { name: repo.name, module, version: v.version } } })));
     setDeleting(null);
     clear();
-    setFailures(r.failed.map((f) => ({ version: f.item.version, detail: problemText(f.error).text })));
+    setFailures(r);
     if (r.ok.length) toast.success(r.ok.length === 1 ? `Deleted ${module}@${r.ok[0].version}` : `Deleted ${r.ok.length} versions of ${module}`);
     if (r.failed.length) toast.error(`${r.failed.length} of ${versions.length} versions could not be deleted`);
     await qc.invalidateQueries({ queryKey: ["get", versionsPath] });
@@ -151,18 +152,7 @@ function VersionList({ repo, module }: { repo: Repository; module: string }) {
         </>
       )}
       <ProblemMessage error={q.error || info.error} />
-      {failures.length > 0 && (
-        <div className="error" role="alert">
-          <p>These versions were not deleted:</p>
-          <ul>
-            {failures.map((f) => (
-              <li key={f.version}>
-                <strong>{f.version}</strong>: {f.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <BulkReport result={failures} name={(v) => v.version} onDismiss={() => setFailures(null)} />
       <DataTable
         label="Versions"
         columns={columns}

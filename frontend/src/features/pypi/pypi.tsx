@@ -12,7 +12,8 @@ import * as z from "zod/mini";
 import { api, call, type Repository, type Schema } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, ConfirmDialog, CopyButton, DataTable, Dialog, Field, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, problemText, runBulk, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, CopyButton, DataTable, Dialog, Field, ProblemMessage, Tabs, formatBytes, formatDate, pageToRange, runBulk, type BulkResult, useTableSearch, useToast, type ColumnDef } from "../../ui";
+import { BulkReport } from "../../ui/bulk-report";
 import { CommandLine } from "../../ui/command-line";
 import { UrlFilter, useClearFilter } from "../../ui/url-filter";
 import { yankSchema, fileKind, indexUrl, packageSort, pipInstall, versionTab, webLink, type VersionTab } from "./views";
@@ -137,7 +138,7 @@ function VersionList({ repo, project }: { repo: Repository; project: string }) {
     { placeholderData: keepPreviousData },
   );
   const [deleting, setDeleting] = useState<{ versions: Version[]; clear: () => void } | null>(null);
-  const [failures, setFailures] = useState<{ version: string; detail: string }[]>([]);
+  const [failures, setFailures] = useState<BulkResult<Version> | null>(null);
   const columns = useMemo<ColumnDef<Version, unknown>[]>(
     () => [
       {
@@ -163,7 +164,7 @@ function VersionList({ repo, project }: { repo: Repository; project: string }) {
     const r = await runBulk(versions, (v) => call(api.DELETE(versionPath, { params: { path: { name: repo.name, project, version: v.version } } })));
     setDeleting(null);
     clear();
-    setFailures(r.failed.map((f) => ({ version: f.item.version, detail: problemText(f.error).text })));
+    setFailures(r);
     if (r.ok.length) toast.success(r.ok.length === 1 ? `Deleted ${project} ${r.ok[0].version}` : `Deleted ${r.ok.length} versions of ${project}`);
     if (r.failed.length) toast.error(`${r.failed.length} of ${versions.length} versions could not be deleted`);
     await qc.invalidateQueries({ queryKey: ["get", versionsPath] });
@@ -173,18 +174,7 @@ function VersionList({ repo, project }: { repo: Repository; project: string }) {
     <>
       <CommandLine text={pipInstall(project)} label="Copy install command" />
       <ProblemMessage error={q.error} />
-      {failures.length > 0 && (
-        <div className="error" role="alert">
-          <p>These versions were not deleted:</p>
-          <ul>
-            {failures.map((f) => (
-              <li key={f.version}>
-                <strong>{f.version}</strong>: {f.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <BulkReport result={failures} name={(v) => v.version} onDismiss={() => setFailures(null)} />
       <DataTable
         label="Versions"
         columns={columns}

@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from "react";
 import type { Repository } from "../../api/client";
 import { $api } from "../../api/query";
 import { useAuth } from "../../api/session";
-import { Button, ConfirmDialog, DataTable, Dialog, Field, ProblemMessage, formatRelative, pageToRange, problemText, repoTypes, runBulk, useTableSearch, useToast, useZodForm, type BulkFailure, type ColumnDef } from "../../ui";
+import { Button, ConfirmDialog, DataTable, Dialog, Field, ProblemMessage, formatRelative, pageToRange, repoTypes, runBulk, type BulkResult, useTableSearch, useToast, useZodForm, type ColumnDef } from "../../ui";
+import { BulkReport } from "../../ui/bulk-report";
 import { RepoTypeIcon } from "../../ui/repo-type-icon";
 import { createSchema, type CreateValues } from "./forms";
 import { listSort } from "./search-params";
@@ -18,7 +19,7 @@ export function RepositoriesPage() {
   const { user } = useAuth();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<{ rows: Repository[]; clear: () => void } | null>(null);
-  const [failures, setFailures] = useState<BulkFailure<Repository>[]>([]);
+  const [failures, setFailures] = useState<BulkResult<Repository> | null>(null);
   const toast = useToast();
   const qc = useQueryClient();
   const remove = $api.useMutation("delete", "/api/v1/repositories/{name}");
@@ -63,18 +64,7 @@ export function RepositoriesPage() {
         </select>
       </div>
       <ProblemMessage error={list.error} />
-      {failures.length > 0 && (
-        <div className="error" role="alert">
-          Not deleted:
-          <ul>
-            {failures.map((f) => (
-              <li key={f.item.name}>
-                {f.item.name}: {problemText(f.error).text}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <BulkReport result={failures} name={(r) => r.name} onDismiss={() => setFailures(null)} />
       <DataTable
         label="Repositories"
         columns={columns}
@@ -111,7 +101,7 @@ export function RepositoriesPage() {
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
             const res = await runBulk(deleting.rows, (r) => remove.mutateAsync({ params: { path: { name: r.name } } }));
-            setFailures(res.failed);
+            setFailures(res);
             if (res.ok.length) toast.success(`${res.ok.length} ${res.ok.length === 1 ? "repository" : "repositories"} deleted`);
             deleting.clear();
             setDeleting(null);
