@@ -22,7 +22,7 @@ export function ProfilePage() {
   );
 }
 
-function ProfileForm() {
+export function ProfileForm() {
   const { refresh } = useAuth();
   const toast = useToast();
   const qc = useQueryClient();
@@ -30,8 +30,10 @@ function ProfileForm() {
   const save = $api.useMutation("patch", "/api/v1/me");
   const form = useZodForm(profileSchema, { defaultValues: { fullName: "", email: "" } });
   const { errors, isSubmitting } = form.formState;
+  // What the user typed before the profile arrived (or while a save's
+  // refetch was under way) stays: only untouched fields take the server's.
   useEffect(() => {
-    if (me.data) form.reset({ fullName: me.data.fullName, email: me.data.email });
+    if (me.data) form.reset({ fullName: me.data.fullName, email: me.data.email }, { keepDirtyValues: true });
   }, [me.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const submit = form.handleSubmit(async (v) => {
     try {
